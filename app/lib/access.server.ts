@@ -1,0 +1,106 @@
+/**
+ * The authorization chokepoint. Every loader and action of tenant data starts with `requirePermission(args, "x:y")`
+ * (or `getAccess` for pages that adapt to the visitor). The organization always comes from the request's host,
+ * never from form data; the role and permissions are read from the database on every request, so a role change or
+ * a removed membership takes effect immediately.
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import type { Db } from "../../db/client";
+import { ALL_PERMISSION_NAMES, UNAUTHENTICATED_PERMISSIONS, expandPermissions, type PermissionName } from "../../db/permissions";
+import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access";
+import type { OrganizationSummary } from "../../db/queries/organizations";
+import { getDb } from "./context.server";
+import { forbidden } from "./errors.server";
+import { getSessionUser, type SessionUser } from "./session.server";
+import { requireOrganization } from "./tenant.server";
+
+export interface Access {
+  db: Db;
+  organization: OrganizationSummary;
+  organizationId: string;
+  user: SessionUser | null;
+  membership: { id: string; roleId: string; roleName: string } | null;
+  permissions: ReadonlySet<string>;
+  isAdmin: boolean;
+  can(permission: PermissionName): boolean;
+}
+
+export type MemberAccess = Access & { user: SessionUser; membership: NonNullable<Access["membership"]> };
+
+interface Args {
+  request: Request;
+  context: AppLoadContext;
+}
+
+const cache = new WeakMap<Request, Promise<Access>>();
+
+/** Resolves organization, user, membership and the effective permissions of this request (memoised per request). */
+export function getAccess({ request, context }: Args): Promise<Access> {
+  let pending = cache.get(request);
+  if (!pending) {
+    pending = resolveAccess(getDb(context), request);
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+async function resolveAccess(db: Db, request: Request): Promise<Access> {
+  const organization = await requireOrganization(db, request);
+  const user = await getSessionUser(db, request);
+  const member = user ? await loadMemberAccess(db, user.id, organization.id) : null;
+  let granted: string[];
+  let isAdmin = false;
+  if (member) {
+    // The Admin system role passes every check, as in the original.
+    isAdmin = member.isSystem && member.roleName === "Admin";
+    granted = isAdmin ? [...ALL_PERMISSION_NAMES] : expandPermissions(member.permissions);
+  } else {
+    // Anonymous visitors, and signed-in people who are not members here, act with the Unauthenticated role.
+    const role = await loadRoleAccessByName(db, organization.id, "Unauthenticated");
+    granted = expandPermissions(role ? role.permissions : [...UNAUTHENTICATED_PERMISSIONS]);
+  }
+  const permissions = new Set(granted);
+  return {
+    db,
+    organization,
+    organizationId: organization.id,
+    user,
+    membership: member ? { id: member.membershipId, roleId: member.roleId, roleName: member.roleName } : null,
+    permissions,
+    isAdmin,
+    can: (p) => permissions.has(p),
+  };
+}
+
+function signInRedirect(request: Request): never {
+  const url = new URL(request.url);
+  throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+}
+
+/**
+ * Allows the request when the visitor holds `permission`. Otherwise: anonymous visitors are sent to sign in,
+ * signed-in visitors get 403. The message names no permission (thrown bodies reach the client verbatim).
+ */
+export async function requirePermission(args: Args, permission: PermissionName): Promise<Access> {
+  const access = await getAccess(args);
+  if (access.can(permission)) return access;
+  if (!access.user) signInRedirect(args.request);
+  forbidden();
+}
+
+/** For member-only work (notifications, profile in this organization, member pickers). */
+export async function requireMember(args: Args, permission?: PermissionName): Promise<MemberAccess> {
+  const access = await getAccess(args);
+  if (!access.user) signInRedirect(args.request);
+  if (!access.membership) forbidden("You are not a member of this organization.");
+  if (permission && !access.can(permission)) forbidden();
+  return access as MemberAccess;
+}
+
+/** For pages that only need a signed-in user (account settings), whatever the organization. */
+export async function requireUser(args: Args): Promise<Access & { user: SessionUser }> {
+  const access = await getAccess(args);
+  if (!access.user) signInRedirect(args.request);
+  return access as Access & { user: SessionUser };
+}

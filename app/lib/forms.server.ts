@@ -1,0 +1,84 @@
+/** Form parsing: zod in, either typed data or field errors for a 400 that re-renders the form. */
+import { data } from "@remix-run/node";
+import { z } from "zod";
+
+export type FieldErrors = Record<string, string>;
+
+export type ParseResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+export function formToObject(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key in out) {
+      const prev = out[key];
+      out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.infer<S>> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "form";
+    errors[key] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/**
+ * Reads the request body as form data. A body that is not a form (or is cut off) is a 400 with a message, not a
+ * 500: bad input never reaches the database.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw data({ message: "The form could not be read. Please submit it again." }, { status: 400 });
+  }
+}
+
+export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<ParseResult<z.infer<S>>> {
+  return parseWith(schema, formToObject(await readForm(request)));
+}
+
+/** The shape actions return on invalid input: `{ errors }` with status 400, for the form to show beside fields. */
+export function validationError(errors: FieldErrors, values?: Record<string, unknown>) {
+  return data({ ok: false as const, errors, values }, { status: 400 });
+}
+
+/** Shared field rules: every string is bounded. */
+export const fields = {
+  id: z.string().trim().min(1, "Required").max(64, "Too long"),
+  optionalId: z
+    .string()
+    .trim()
+    .max(64, "Too long")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  email: z.string().trim().toLowerCase().max(254, "Email is too long").email("Enter a valid email address"),
+  optionalEmail: z
+    .string()
+    .trim()
+    .max(254, "Email is too long")
+    .optional()
+    .transform((v) => (v ? v.toLowerCase() : undefined))
+    .pipe(z.string().email("Enter a valid email address").optional()),
+  name: z.string().trim().min(1, "Required").max(255, "Keep it under 255 characters"),
+  title: z.string().trim().min(1, "Give the problem a short title").max(255, "Keep the title under 255 characters"),
+  description: z
+    .string()
+    .trim()
+    .max(10_000, "Keep the description under 10,000 characters")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  password: z
+    .string()
+    .min(8, "Use at least 8 characters")
+    .max(256, "Use at most 256 characters"),
+  intent: z.string().max(64),
+};

@@ -1,0 +1,90 @@
+/**
+ * Fixed-window rate limits kept in process memory (one server instance). Behind an interface so a shared store can
+ * replace it when the app runs on several instances. Keys are namespaced by purpose, e.g. "login:ip:1.2.3.4".
+ */
+import { data } from "@remix-run/node";
+
+export interface RateLimitRule {
+  /** Requests allowed per window. */
+  limit: number;
+  windowMs: number;
+}
+
+interface Bucket {
+  count: number;
+  resetAt: number;
+}
+
+// On globalThis so the server bundle and code loaded from source (tests, scripts) share one set of counters.
+const globalKey = Symbol.for("pinpoint.rateLimits");
+const buckets: Map<string, Bucket> = ((globalThis as Record<symbol, unknown>)[globalKey] ??= new Map()) as Map<string, Bucket>;
+let lastSweep = 0;
+
+function sweep(now: number) {
+  if (now - lastSweep < 60_000) return;
+  lastSweep = now;
+  for (const [key, bucket] of buckets) if (bucket.resetAt <= now) buckets.delete(key);
+}
+
+/** Multiplies every limit; tests and benchmarks raise it (RATE_LIMIT_MULTIPLIER) instead of disabling limits. */
+function multiplier(): number {
+  const m = Number(process.env.RATE_LIMIT_MULTIPLIER ?? 1);
+  return Number.isFinite(m) && m > 0 ? m : 1;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+/** Counts one hit against `key` and says whether it is still within the rule. */
+export function hit(key: string, rule: RateLimitRule, now = Date.now()): RateLimitResult {
+  sweep(now);
+  let bucket = buckets.get(key);
+  if (!bucket || bucket.resetAt <= now) {
+    bucket = { count: 0, resetAt: now + rule.windowMs };
+    buckets.set(key, bucket);
+  }
+  bucket.count += 1;
+  const allowed = bucket.count <= rule.limit * multiplier();
+  return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((bucket.resetAt - now) / 1000)) };
+}
+
+/** Checks several keys (e.g. per IP and per account); all are counted, the first refusal wins. */
+export function checkLimits(entries: Array<[string, RateLimitRule]>, now = Date.now()): RateLimitResult {
+  let refused: RateLimitResult | null = null;
+  for (const [key, rule] of entries) {
+    const result = hit(key, rule, now);
+    if (!result.allowed && (!refused || result.retryAfterSeconds > refused.retryAfterSeconds)) refused = result;
+  }
+  return refused ?? { allowed: true, retryAfterSeconds: 0 };
+}
+
+/** A 429 with Retry-After and a message the form shows. */
+export function tooManyRequests(result: RateLimitResult, message?: string) {
+  const minutes = Math.ceil(result.retryAfterSeconds / 60);
+  return data(
+    {
+      ok: false as const,
+      errors: {
+        form:
+          message ??
+          `Too many attempts. Please wait ${minutes <= 1 ? "a minute" : `${minutes} minutes`} and try again.`,
+      },
+    },
+    { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+  );
+}
+
+export function resetRateLimits() {
+  buckets.clear();
+}
+
+export const RULES = {
+  loginPerIp: { limit: 20, windowMs: 15 * 60_000 },
+  loginPerAccount: { limit: 8, windowMs: 15 * 60_000 },
+  signupPerIp: { limit: 5, windowMs: 60 * 60_000 },
+  reportPerIp: { limit: 5, windowMs: 15 * 60_000 },
+  reportPerMachine: { limit: 20, windowMs: 60 * 60_000 },
+  upvotePerIp: { limit: 60, windowMs: 15 * 60_000 },
+} satisfies Record<string, RateLimitRule>;

@@ -1,0 +1,111 @@
+/**
+ * Database-backed sessions. The cookie holds only a random 256-bit id (signed); the Session row stores its
+ * SHA-256, the absolute expiry and the last time it was seen (idle expiry). Sign-in creates a new row (new id),
+ * sign-out deletes it, a password change deletes every other session of the user.
+ */
+import crypto from "node:crypto";
+import { createCookie, redirect } from "@remix-run/node";
+import type { Db } from "../../db/client";
+import * as sessionQueries from "../../db/queries/sessions";
+import { sessionSecrets } from "./secrets.server";
+
+export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * 60 * 1000;
+export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
+/** Refresh lastSeenAt at most this often, so reads do not each cause a write. */
+const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
+
+export function cookieIsSecure(): boolean {
+  if (process.env.COOKIE_SECURE) return process.env.COOKIE_SECURE === "true";
+  return process.env.NODE_ENV === "production";
+}
+
+function sessionCookie() {
+  const secure = cookieIsSecure();
+  // The __Host- prefix pins the cookie to this exact host, path / and HTTPS (browsers count localhost as secure).
+  return createCookie(secure ? "__Host-pinpoint_session" : "pinpoint_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    secrets: sessionSecrets(),
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+  });
+}
+
+export function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+export interface SessionUser {
+  id: string;
+  name: string | null;
+  email: string | null;
+  sessionId: string;
+}
+
+const cache = new WeakMap<Request, Promise<SessionUser | null>>();
+
+async function readToken(request: Request): Promise<string | null> {
+  const value = await sessionCookie().parse(request.headers.get("cookie"));
+  return typeof value === "string" && value.length >= 32 && value.length <= 128 ? value : null;
+}
+
+/** The signed-in user of this request, or null. Expired sessions are deleted on sight. */
+export function getSessionUser(db: Db, request: Request): Promise<SessionUser | null> {
+  let pending = cache.get(request);
+  if (!pending) {
+    pending = (async () => {
+      const token = await readToken(request);
+      if (!token) return null;
+      const row = await sessionQueries.findSessionWithUser(db, hashToken(token));
+      if (!row) return null;
+      const now = Date.now();
+      if (row.expires.getTime() <= now || row.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
+        await sessionQueries.deleteSession(db, row.sessionId);
+        return null;
+      }
+      if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await sessionQueries.touchSession(db, row.sessionId, new Date(now));
+      return { id: row.userId, name: row.name, email: row.email, sessionId: row.sessionId };
+    })();
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+/** Starts a fresh session (a new id every sign-in) and redirects with its cookie. */
+export async function createUserSession(
+  db: Db,
+  request: Request,
+  userId: string,
+  redirectTo: string,
+  clientIp: string | null = null,
+): Promise<Response> {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const now = new Date();
+  await sessionQueries.insertSession(db, {
+    sessionToken: hashToken(token),
+    userId,
+    expires: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
+    lastSeenAt: now,
+    ipAddress: clientIp?.slice(0, 64) ?? null,
+    userAgent: request.headers.get("user-agent")?.slice(0, 255) ?? null,
+  });
+  // An old session cookie of this browser is replaced; its row is removed so it cannot be replayed.
+  const previous = await readToken(request);
+  if (previous) await sessionQueries.deleteSessionByToken(db, hashToken(previous));
+  return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await sessionCookie().serialize(token) } });
+}
+
+/** Signs out this browser: deletes the session row and clears the cookie. */
+export async function destroyUserSession(db: Db, request: Request, redirectTo = "/"): Promise<Response> {
+  const token = await readToken(request);
+  if (token) await sessionQueries.deleteSessionByToken(db, hashToken(token));
+  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0 }) } });
+}
+
+/** Only same-site relative paths: an open redirect after sign-in would be a phishing aid. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (!to || typeof to !== "string") return fallback;
+  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

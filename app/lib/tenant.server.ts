@@ -1,0 +1,63 @@
+/**
+ * Which organization a request is for. Order: the subdomain of the Host (`apc.localhost:3000`,
+ * `apc.pinpoint.example`), then the `X-Organization` header (local tools, reverse proxies, tests), then
+ * DEFAULT_ORG_SUBDOMAIN (default `apc`) so plain http://localhost:3000 shows the default organization.
+ */
+import type { Db } from "../../db/client";
+import { findOrganizationBySubdomain, type OrganizationSummary } from "../../db/queries/organizations";
+import { notFound } from "./errors.server";
+
+const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
+
+/** The tenant label of a host name, or null when the host names no organization. Pure; unit-tested. */
+export function subdomainFromHost(hostHeader: string | null | undefined, baseDomain?: string): string | null {
+  if (!hostHeader) return null;
+  const host = hostHeader.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
+  if (!host || /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith("[")) return null;
+  let label: string | null = null;
+  if (baseDomain) {
+    const base = baseDomain.toLowerCase();
+    if (host.endsWith(`.${base}`)) label = host.slice(0, -(base.length + 1));
+  } else if (host.endsWith(".localhost")) {
+    label = host.slice(0, -".localhost".length);
+  } else {
+    const parts = host.split(".");
+    if (parts.length >= 3) label = parts[0];
+  }
+  if (!label || label.includes(".") || label === "www" || !SUBDOMAIN.test(label)) return null;
+  return label;
+}
+
+export function requestedSubdomain(request: Request): string {
+  const fromHost = subdomainFromHost(request.headers.get("host") ?? new URL(request.url).host, process.env.BASE_DOMAIN);
+  if (fromHost) return fromHost;
+  const header = request.headers.get("x-organization")?.trim().toLowerCase();
+  if (header && SUBDOMAIN.test(header)) return header;
+  return (process.env.DEFAULT_ORG_SUBDOMAIN ?? "apc").toLowerCase();
+}
+
+const cache = new WeakMap<Request, Promise<OrganizationSummary>>();
+
+/** The organization of this request, or a 404 page when no organization has that subdomain. */
+export function requireOrganization(db: Db, request: Request): Promise<OrganizationSummary> {
+  let pending = cache.get(request);
+  if (!pending) {
+    pending = (async () => {
+      const org = await findOrganizationBySubdomain(db, requestedSubdomain(request));
+      return org ?? notFound("There is no organization at this address.");
+    })();
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+/**
+ * Absolute URL of a path on the current organization's host, for QR codes and shareable links. Admins generate
+ * these from the organization's own address, so the request's origin is right; PUBLIC_URL overrides it when a
+ * proxy hides the public host.
+ */
+export function absoluteUrl(request: Request, pathname: string): string {
+  const current = new URL(request.url);
+  const origin = process.env.PUBLIC_URL ?? `${current.protocol}//${request.headers.get("host") ?? current.host}`;
+  return new URL(pathname, origin).toString();
+}

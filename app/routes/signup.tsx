@@ -1,0 +1,77 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Field, FormMessage } from "~/components/form";
+import { getAccess } from "~/lib/access.server";
+import { clientIp } from "~/lib/context.server";
+import { fields, formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { hashPassword } from "~/lib/password.server";
+import { isCommonPassword } from "~/lib/password-policy";
+import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
+import { createUserSession } from "~/lib/session.server";
+import { createOrClaimUser } from "../../db/queries/users";
+
+export const meta: MetaFunction = () => [{ title: "Create an account · PinPoint" }];
+
+const schema = z
+  .object({
+    name: z.string().trim().min(1, "Tell us your name").max(100, "Keep your name under 100 characters"),
+    email: fields.email,
+    password: fields.password.refine((p) => !isCommonPassword(p), "That password is too common; choose another"),
+    confirm: z.string().max(256),
+    website: z.string().max(0, "Leave this field empty").optional(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" });
+
+export async function loader(args: LoaderFunctionArgs) {
+  const access = await getAccess(args);
+  if (access.user) throw redirect("/");
+  return null;
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const access = await getAccess(args);
+  const form = formToObject(await readForm(args.request));
+  const limit = checkLimits([[`signup:ip:${clientIp(args.context)}`, RULES.signupPerIp]]);
+  if (!limit.allowed) return tooManyRequests(limit, "Too many accounts created from here. Please try again later.");
+  const parsed = parseWith(schema, form);
+  if (!parsed.ok) return validationError(parsed.errors, { name: form.name, email: form.email });
+  const { name, email, password } = parsed.data;
+  const user = await createOrClaimUser(access.db, { email, name, hash: await hashPassword(password) });
+  if (!user) return validationError({ email: "An account with this email already exists. Sign in instead." }, { name, email });
+  return createUserSession(access.db, args.request, user.id, "/", clientIp(args.context));
+}
+
+export default function Signup() {
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const errors = (actionData?.errors ?? {}) as Record<string, string | undefined>;
+  const values = (actionData && "values" in actionData ? actionData.values : undefined) as Record<string, string> | undefined;
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="mb-2 text-2xl font-bold">Create an account</h1>
+      <p className="mb-6 text-sm text-slate-600">
+        An account lets you follow your reports. An organization admin can then invite you as a member.
+      </p>
+      <Form method="post" className="space-y-4" noValidate>
+        <FormMessage error={errors.form} />
+        <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={values?.name} error={errors.name} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values?.email} error={errors.email} />
+        <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={8} hint="At least 8 characters. Long passphrases are welcome." error={errors.password} />
+        <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+        <div className="hidden" aria-hidden="true">
+          <label>
+            Website <input name="website" tabIndex={-1} autoComplete="off" />
+          </label>
+        </div>
+        <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
+          Create account
+        </button>
+      </Form>
+      <p className="mt-6 text-sm text-slate-600">
+        Already have an account? <Link to="/login">Sign in</Link>.
+      </p>
+    </div>
+  );
+}

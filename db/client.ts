@@ -1,0 +1,232 @@
+/**
+ * The one database client of the process.
+ *
+ * - PGlite (embedded PostgreSQL in WebAssembly) by default, in ./data/pglite, so a bare machine can run the app.
+ * - postgres-js when DATABASE_URL is set (real PostgreSQL / Supabase). Transaction-mode poolers
+ *   (Supabase port 6543, PgBouncer) do not support prepared statements, so `prepare: false` there.
+ *
+ * The singleton lives on globalThis: `remix dev` re-evaluates the server bundle on every rebuild, and a module-level
+ * variable would open a second connection pool, or worse a second PGlite on the same directory (silent data loss).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema/index";
+import { acquireDataDirLock, type DataDirLock } from "./lock";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A database or a transaction: query helpers take this so they compose inside `withTransaction`. */
+export type DbOrTx = Db;
+
+export interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Where the data lives, for logs: a directory, "memory://" or the URL without its password. */
+  location: string;
+  /** Runs `select 1`; used by /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres:// URL; when given, PGlite is not used. */
+  url?: string;
+  /** PGlite data directory, or "memory://" for an in-memory database. Default ./data/pglite. */
+  pgliteDir?: string;
+  /** Connection pool size for postgres-js. */
+  poolSize?: number;
+  /** Take the single-process lock on the PGlite directory (the server does; short-lived scripts too). */
+  lock?: boolean;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Absolute path of the committed drizzle-kit migrations, found from this file (works from the build and from tsx). */
+export const migrationsFolder = findUp("migrations");
+
+function findUp(name: string): string {
+  let dir = here;
+  for (;;) {
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(process.cwd(), name);
+    dir = parent;
+  }
+}
+
+/** True when the URL points at a transaction-mode pooler, where prepared statements break. */
+export function isTransactionPooler(url: string): boolean {
+  try {
+    const u = new URL(url);
+    if (u.searchParams.get("pgbouncer") === "true") return true;
+    if (u.port === "6543") return true; // Supabase's transaction-mode pooler port
+    return /pooler\.supabase\.com$/.test(u.hostname) && u.port !== "5432";
+  } catch {
+    return false;
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://(unparseable url)";
+  }
+}
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
+  if (opts.url) return openPostgres(opts.url, opts.poolSize);
+  return openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.lock ?? false);
+}
+
+export function defaultPgliteDir(): string {
+  return process.env.PGLITE_DIR ?? path.resolve(process.cwd(), "data", "pglite");
+}
+
+async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const pooled = isTransactionPooler(url);
+  const local = /@(localhost|127\.|\[::1\])/.test(url) || /host=\/|@\//.test(url);
+  const sql = postgres(url, {
+    max: poolSize ?? Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    idle_timeout: Number(process.env.DATABASE_IDLE_TIMEOUT ?? 20),
+    connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT ?? 10),
+    prepare: !pooled,
+    // Local servers and CI run without TLS; hosted Postgres (Supabase) requires it.
+    ssl: process.env.DATABASE_SSL ? process.env.DATABASE_SSL !== "false" && "require" : local ? false : "prefer",
+    onnotice: () => {},
+    connection: { application_name: "pinpoint" },
+  });
+  const db = drizzle(sql, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    location: redactUrl(url),
+    async ping() {
+      await sql`select 1`;
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
+  const memory = dir.startsWith("memory://");
+  let dirLock: DataDirLock | undefined;
+  if (!memory) {
+    // PGlite does not create parent directories (stack notes gotcha 3).
+    fs.mkdirSync(dir, { recursive: true });
+    if (lock) dirLock = acquireDataDirLock(dir);
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = memory ? new PGlite() : new PGlite(dir);
+    await client.waitReady;
+  } catch (error) {
+    dirLock?.release();
+    throw error;
+  }
+  const db = drizzle(client, { schema }) as unknown as Db;
+  let closed = false;
+  return {
+    db,
+    kind: "pglite",
+    location: memory ? "memory://" : dir,
+    async ping() {
+      await client.query("select 1");
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        dirLock?.release();
+      }
+    },
+  };
+}
+
+export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  if (handle.kind === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(handle.db as never, { migrationsFolder });
+  } else {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    await migrate(handle.db as never, { migrationsFolder });
+  }
+}
+
+/** Runs `fn` in one transaction; everything it writes commits together or not at all. */
+export async function withTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => fn(tx as unknown as DbOrTx));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The process-wide singleton.
+
+interface SingletonState {
+  promise?: Promise<DbHandle>;
+  handle?: DbHandle;
+  opened: number;
+}
+
+const globalKey = Symbol.for("pinpoint.database");
+type GlobalWithDb = typeof globalThis & { [globalKey]?: SingletonState };
+
+function state(): SingletonState {
+  const g = globalThis as GlobalWithDb;
+  g[globalKey] ??= { opened: 0 };
+  return g[globalKey];
+}
+
+/**
+ * The shared database of this process: opened, locked and migrated on first use, then reused, also across
+ * `remix dev` rebuilds. When opening fails the promise is forgotten so the next call can retry.
+ */
+export function getDatabase(): Promise<DbHandle> {
+  const s = state();
+  if (!s.promise) {
+    s.opened += 1;
+    s.promise = (async () => {
+      const handle = await openDatabase({ url: process.env.DATABASE_URL || undefined, lock: true });
+      try {
+        if (process.env.DB_AUTO_MIGRATE !== "false") await migrateDatabase(handle);
+      } catch (error) {
+        await handle.close().catch(() => {});
+        throw error;
+      }
+      s.handle = handle;
+      return handle;
+    })();
+    s.promise.catch(() => {
+      s.promise = undefined;
+    });
+  }
+  return s.promise;
+}
+
+/** How many times this process opened the singleton (tests prove reloads do not reopen it). */
+export function databaseOpenCount(): number {
+  return state().opened;
+}
+
+/** Closes the singleton if it was opened. Safe to call twice. */
+export async function closeDatabase(): Promise<void> {
+  const s = state();
+  const pending = s.promise;
+  s.promise = undefined;
+  s.handle = undefined;
+  if (pending) {
+    const handle = await pending.catch(() => undefined);
+    await handle?.close();
+  }
+}

@@ -1,0 +1,58 @@
+/** Who may do what: membership + role + permissions of a user in one organization, in one query. */
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { memberships, permissions, rolePermissions, roles } from "../schema";
+
+export interface RoleAccess {
+  roleId: string;
+  roleName: string;
+  isSystem: boolean;
+  /** Permission names granted directly to the role (not yet expanded with dependencies). */
+  permissions: string[];
+}
+
+export interface MemberAccess extends RoleAccess {
+  membershipId: string;
+}
+
+export async function loadMemberAccess(db: DbOrTx, userId: string, organizationId: string): Promise<MemberAccess | null> {
+  const rows = await db
+    .select({
+      membershipId: memberships.id,
+      roleId: roles.id,
+      roleName: roles.name,
+      isSystem: roles.isSystem,
+      permission: permissions.name,
+    })
+    .from(memberships)
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
+    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId)));
+  if (rows.length === 0) return null;
+  const first = rows[0];
+  return {
+    membershipId: first.membershipId,
+    roleId: first.roleId,
+    roleName: first.roleName,
+    isSystem: first.isSystem,
+    permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
+  };
+}
+
+/** Permissions of an organization's role by name (used for the Unauthenticated role of anonymous visitors). */
+export async function loadRoleAccessByName(db: DbOrTx, organizationId: string, roleName: string): Promise<RoleAccess | null> {
+  const rows = await db
+    .select({ roleId: roles.id, roleName: roles.name, isSystem: roles.isSystem, permission: permissions.name })
+    .from(roles)
+    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
+    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
+    .where(and(eq(roles.organizationId, organizationId), eq(roles.name, roleName)));
+  if (rows.length === 0) return null;
+  return {
+    roleId: rows[0].roleId,
+    roleName: rows[0].roleName,
+    isSystem: rows[0].isSystem,
+    permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
+  };
+}

@@ -1,0 +1,19 @@
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { organizations } from "../schema";
+
+export interface OrganizationSummary {
+  id: string;
+  name: string;
+  subdomain: string;
+  logoUrl: string | null;
+}
+
+export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string): Promise<OrganizationSummary | null> {
+  const [row] = await db
+    .select({ id: organizations.id, name: organizations.name, subdomain: organizations.subdomain, logoUrl: organizations.logoUrl })
+    .from(organizations)
+    .where(eq(organizations.subdomain, subdomain))
+    .limit(1);
+  return row ?? null;
+}

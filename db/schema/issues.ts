@@ -1,0 +1,265 @@
+/** Issues and everything hanging off them: Priority, IssueStatus, Comment, Attachment, IssueHistory, Upvote. */
+import { createId } from "@paralleldrive/cuid2";
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { machines } from "./machines";
+import { organizations } from "./organizations";
+
+const ts = (name: string) => timestamp(name, { precision: 3, mode: "date" });
+
+export const statusCategoryEnum = pgEnum("StatusCategory", ["NEW", "IN_PROGRESS", "RESOLVED"]);
+
+export const activityTypeEnum = pgEnum("ActivityType", [
+  "CREATED", // issue created
+  "STATUS_CHANGED", // status updated
+  "ASSIGNED", // assignee changed
+  "PRIORITY_CHANGED", // priority updated
+  "COMMENTED", // comment added
+  "COMMENT_DELETED", // comment deleted
+  "ATTACHMENT_ADDED", // file attached
+  "MERGED", // issue merged (planned)
+  "RESOLVED", // issue resolved
+  "REOPENED", // issue reopened
+  "SYSTEM", // system-generated / generic field change
+]);
+
+/**
+ * The full-text search document of an issue. The GIN index below is built on exactly this expression; a query must
+ * repeat it verbatim (`to_tsvector('english', title || ' ' || coalesce(description, '')) @@ websearch_to_tsquery(...)`)
+ * for the planner to use the index.
+ */
+export const ISSUE_SEARCH_DOCUMENT = `to_tsvector('english', "title" || ' ' || coalesce("description", ''))`;
+
+export const priorities = pgTable(
+  "Priority",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    name: text("name").notNull(),
+    /** Severity rank: higher = more severe. */
+    order: integer("order").notNull(),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    isDefault: boolean("isDefault").notNull().default(false),
+    /** Display order chosen by admins. */
+    sortOrder: integer("sortOrder").notNull().default(0),
+  },
+  (t) => [
+    // name uniqueness per org, seed/bootstrap upsert by name
+    uniqueIndex("Priority_name_organizationId_key").on(t.name, t.organizationId),
+    // issue create: THE default priority of an org (at most one)
+    uniqueIndex("Priority_organizationId_default_key").on(t.organizationId).where(sql`"isDefault" = true`),
+    // priority list of an organization
+    index("Priority_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export const issueStatuses = pgTable(
+  "IssueStatus",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    name: text("name").notNull(),
+    category: statusCategoryEnum("category").notNull(),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    isDefault: boolean("isDefault").notNull().default(false),
+    /** Display order chosen by admins. */
+    sortOrder: integer("sortOrder").notNull().default(0),
+  },
+  (t) => [
+    // name uniqueness per org, seed/bootstrap upsert by name
+    uniqueIndex("IssueStatus_name_organizationId_key").on(t.name, t.organizationId),
+    // issue create: THE default status of an org (at most one)
+    uniqueIndex("IssueStatus_organizationId_default_key").on(t.organizationId).where(sql`"isDefault" = true`),
+    // status picker / status list of an organization
+    index("IssueStatus_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export interface ChecklistItem {
+  text: string;
+  completed: boolean;
+}
+
+export const issues = pgTable(
+  "Issue",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    title: text("title").notNull(),
+    description: text("description"),
+    /** Free text: "Always", "Every game", "Occasionally", … */
+    consistency: text("consistency"),
+    checklist: jsonb("checklist").$type<ChecklistItem[]>(),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    /** Set when the issue enters a RESOLVED-category status, cleared when it leaves. */
+    resolvedAt: ts("resolvedAt"),
+    reporterEmail: text("reporterEmail"),
+    submitterName: text("submitterName"),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    machineId: text("machineId")
+      .notNull()
+      .references(() => machines.id, { onDelete: "restrict", onUpdate: "cascade" }),
+    statusId: text("statusId")
+      .notNull()
+      .references(() => issueStatuses.id, { onDelete: "restrict", onUpdate: "cascade" }),
+    priorityId: text("priorityId")
+      .notNull()
+      .references(() => priorities.id, { onDelete: "restrict", onUpdate: "cascade" }),
+    /** null = anonymous report. */
+    createdById: text("createdById").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    assignedToId: text("assignedToId").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    /** Secret for /follow/<token>: an anonymous reporter follows the report without learning the issue id. */
+    followToken: text("followToken").notNull().$defaultFn(createId),
+  },
+  (t) => [
+    // /follow/<token>
+    uniqueIndex("Issue_followToken_key").on(t.followToken),
+    // issue list filtered by status (open issues, counts per status), status-delete guard
+    index("Issue_organizationId_statusId_idx").on(t.organizationId, t.statusId),
+    // machine page: issues of a machine; open-issue counts per machine
+    index("Issue_organizationId_machineId_idx").on(t.organizationId, t.machineId),
+    // "my assigned issues", assignee filter
+    index("Issue_organizationId_assignedToId_idx").on(t.organizationId, t.assignedToId),
+    // default issue list: newest first within an org; dashboards "recent issues"
+    index("Issue_organizationId_createdAt_idx").on(t.organizationId, t.createdAt),
+    // issue list filtered by priority, priority-delete guard
+    index("Issue_organizationId_priorityId_idx").on(t.organizationId, t.priorityId),
+    // "issues I reported", user deletion (set null)
+    index("Issue_createdById_idx").on(t.createdById),
+    // issue search box: full-text match on title + description
+    index("Issue_search_idx").using("gin", sql.raw(ISSUE_SEARCH_DOCUMENT)),
+  ],
+);
+
+export const comments = pgTable(
+  "Comment",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    content: text("content").notNull(),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    /** Soft-delete marker. */
+    deletedAt: ts("deletedAt"),
+    /** Who soft-deleted it. */
+    deletedBy: text("deletedBy").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    issueId: text("issueId")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    authorId: text("authorId")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict", onUpdate: "cascade" }),
+  },
+  (t) => [
+    // issue page: comments of an issue in order
+    index("Comment_issueId_createdAt_idx").on(t.issueId, t.createdAt),
+    // comments by a user, user-delete guard (restrict)
+    index("Comment_authorId_idx").on(t.authorId),
+  ],
+);
+
+export const attachments = pgTable(
+  "Attachment",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    url: text("url").notNull(),
+    fileName: text("fileName").notNull(),
+    fileType: text("fileType").notNull(),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    issueId: text("issueId")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  },
+  (t) => [
+    // issue page: attachments of an issue; 3-per-issue limit count
+    index("Attachment_issueId_idx").on(t.issueId),
+    // tenant-scoped attachment lookups / cleanup
+    index("Attachment_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export const issueHistory = pgTable(
+  "IssueHistory",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    /** "status", "assignee", "title", "description", "comment", or "". */
+    field: text("field").notNull(),
+    oldValue: text("oldValue"),
+    newValue: text("newValue"),
+    changedAt: ts("changedAt").notNull().defaultNow(),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** null = system. */
+    actorId: text("actorId").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    type: activityTypeEnum("type").notNull(),
+    issueId: text("issueId")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  },
+  (t) => [
+    // issue timeline in order
+    index("IssueHistory_issueId_changedAt_idx").on(t.issueId, t.changedAt),
+    // organization-wide activity feed / cleanup
+    index("IssueHistory_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export const upvotes = pgTable(
+  "Upvote",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    issueId: text("issueId")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** The signed-in voter; null for an anonymous "me too". */
+    userId: text("userId").references(() => users.id, { onDelete: "restrict", onUpdate: "cascade" }),
+    /** Anonymous voter: random id from a cookie, so one browser counts once. */
+    voterKey: text("voterKey"),
+  },
+  (t) => [
+    // one vote per signed-in user per issue
+    uniqueIndex("Upvote_issueId_userId_key").on(t.issueId, t.userId),
+    // one vote per anonymous browser per issue
+    uniqueIndex("Upvote_issueId_voterKey_key").on(t.issueId, t.voterKey),
+    // vote count of an issue
+    index("Upvote_issueId_idx").on(t.issueId),
+    check("Upvote_voter_check", sql`num_nonnulls("userId", "voterKey") = 1`),
+  ],
+);
+
+export type Priority = typeof priorities.$inferSelect;
+export type NewPriority = typeof priorities.$inferInsert;
+export type IssueStatus = typeof issueStatuses.$inferSelect;
+export type NewIssueStatus = typeof issueStatuses.$inferInsert;
+export type Issue = typeof issues.$inferSelect;
+export type NewIssue = typeof issues.$inferInsert;
+export type Comment = typeof comments.$inferSelect;
+export type NewComment = typeof comments.$inferInsert;
+export type Attachment = typeof attachments.$inferSelect;
+export type NewAttachment = typeof attachments.$inferInsert;
+export type IssueHistoryEntry = typeof issueHistory.$inferSelect;
+export type NewIssueHistoryEntry = typeof issueHistory.$inferInsert;
+export type Upvote = typeof upvotes.$inferSelect;
+export type NewUpvote = typeof upvotes.$inferInsert;
+export type StatusCategory = (typeof statusCategoryEnum.enumValues)[number];
+export type ActivityType = (typeof activityTypeEnum.enumValues)[number];

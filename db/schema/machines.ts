@@ -1,0 +1,130 @@
+/** Locations (per org), Models (global catalogue + org-custom) and Machines (physical cabinets). */
+import { createId } from "@paralleldrive/cuid2";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { organizations } from "./organizations";
+
+const ts = (name: string) => timestamp(name, { precision: 3, mode: "date" });
+
+export const locations = pgTable(
+  "Location",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    name: text("name").notNull(),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    street: text("street"),
+    city: text("city"),
+    state: text("state"),
+    zip: text("zip"),
+    phone: text("phone"),
+    website: text("website"),
+    latitude: doublePrecision("latitude"),
+    longitude: doublePrecision("longitude"),
+    description: text("description"),
+    /** Pinball Map location id. */
+    pinballMapId: integer("pinballMapId"),
+    /** Pinball Map region slug, e.g. "austin". */
+    regionId: text("regionId"),
+    lastSyncAt: ts("lastSyncAt"),
+    syncEnabled: boolean("syncEnabled").notNull().default(false),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+  },
+  (t) => [
+    // location list of an organization (public home page)
+    index("Location_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export const models = pgTable(
+  "Model",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    name: text("name").notNull(),
+    manufacturer: text("manufacturer"),
+    year: integer("year"),
+    /** Internet Pinball Database id. */
+    ipdbId: text("ipdbId"),
+    /** Open Pinball Database id, `G<grp>[-M<mach>[-A<alias>]]`. */
+    opdbId: text("opdbId"),
+    machineType: text("machineType"),
+    machineDisplay: text("machineDisplay"),
+    isActive: boolean("isActive").notNull().default(true),
+    ipdbLink: text("ipdbLink"),
+    opdbImgUrl: text("opdbImgUrl"),
+    kineticistUrl: text("kineticistUrl"),
+    isCustom: boolean("isCustom").notNull().default(false),
+    /** null = global catalogue model (OPDB / Pinball Map); set = custom model of that organization. */
+    organizationId: text("organizationId").references(() => organizations.id, {
+      onDelete: "cascade",
+      onUpdate: "cascade",
+    }),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+  },
+  (t) => [
+    // catalogue lookup during Pinball Map sync (IPDB fallback)
+    uniqueIndex("Model_ipdbId_key").on(t.ipdbId),
+    // catalogue lookup during Pinball Map sync / OPDB import
+    uniqueIndex("Model_opdbId_key").on(t.opdbId),
+    // custom models of an organization (model picker)
+    index("Model_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export const machines = pgTable(
+  "Machine",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    /** Instance name, defaults to the model name. */
+    name: text("name").notNull(),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    locationId: text("locationId")
+      .notNull()
+      .references(() => locations.id, { onDelete: "restrict", onUpdate: "cascade" }),
+    modelId: text("modelId")
+      .notNull()
+      .references(() => models.id, { onDelete: "restrict", onUpdate: "cascade" }),
+    ownerId: text("ownerId").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    ownerNotificationsEnabled: boolean("ownerNotificationsEnabled").notNull().default(true),
+    notifyOnNewIssues: boolean("notifyOnNewIssues").notNull().default(true),
+    notifyOnStatusChanges: boolean("notifyOnStatusChanges").notNull().default(true),
+    notifyOnComments: boolean("notifyOnComments").notNull().default(false),
+    /** Stable public token printed in the QR code (separate from id). */
+    qrCodeId: text("qrCodeId").notNull().$defaultFn(createId),
+    qrCodeUrl: text("qrCodeUrl"),
+    qrCodeGeneratedAt: ts("qrCodeGeneratedAt"),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+  },
+  (t) => [
+    // QR scan: machine by its public token
+    uniqueIndex("Machine_qrCodeId_key").on(t.qrCodeId),
+    // location page: the machines of a location (tenant-scoped); also serves org-wide machine lists
+    index("Machine_organizationId_locationId_idx").on(t.organizationId, t.locationId),
+    // "machines of this model" and model-delete guard, tenant-scoped
+    index("Machine_organizationId_modelId_idx").on(t.organizationId, t.modelId),
+    // profile "my machines", issue filter by owner, owner notifications
+    index("Machine_ownerId_idx").on(t.ownerId),
+  ],
+);
+
+export type Location = typeof locations.$inferSelect;
+export type NewLocation = typeof locations.$inferInsert;
+export type Model = typeof models.$inferSelect;
+export type NewModel = typeof models.$inferInsert;
+export type Machine = typeof machines.$inferSelect;
+export type NewMachine = typeof machines.$inferInsert;

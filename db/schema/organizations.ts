@@ -1,0 +1,140 @@
+/**
+ * Tenancy and RBAC: Organization (tenant root), Membership (user ↔ org, one role), Role (per org),
+ * Permission (global catalogue), the `_RolePermissions` join table, and our AuditLog.
+ */
+import { createId } from "@paralleldrive/cuid2";
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+
+const ts = (name: string) => timestamp(name, { precision: 3, mode: "date" });
+
+export const organizations = pgTable(
+  "Organization",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    name: text("name").notNull(),
+    subdomain: text("subdomain").notNull(),
+    logoUrl: text("logoUrl"),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+  },
+  (t) => [
+    // tenant resolution on every request: organization by subdomain
+    uniqueIndex("Organization_subdomain_key").on(t.subdomain),
+  ],
+);
+
+export const roles = pgTable(
+  "Role",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    name: text("name").notNull(),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** Role given to new members, and the fallback when a role is deleted. */
+    isDefault: boolean("isDefault").notNull().default(false),
+    /** Admin and Unauthenticated: cannot be deleted or renamed. */
+    isSystem: boolean("isSystem").notNull().default(false),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+  },
+  (t) => [
+    // role upsert by name (templates, system roles) and name uniqueness per org
+    uniqueIndex("Role_name_organizationId_key").on(t.name, t.organizationId),
+    // role list of an organization
+    index("Role_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export const memberships = pgTable(
+  "Membership",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    userId: text("userId")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    roleId: text("roleId")
+      .notNull()
+      .references(() => roles.id, { onDelete: "restrict", onUpdate: "cascade" }),
+  },
+  (t) => [
+    // permission check on every request: membership of (user, org)
+    uniqueIndex("Membership_userId_organizationId_key").on(t.userId, t.organizationId),
+    // member list of an organization, admin counting
+    index("Membership_organizationId_idx").on(t.organizationId),
+  ],
+);
+
+export const permissions = pgTable(
+  "Permission",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    name: text("name").notNull(),
+    description: text("description"),
+  },
+  (t) => [
+    // permission by name (bootstrap, role editing)
+    uniqueIndex("Permission_name_key").on(t.name),
+  ],
+);
+
+/**
+ * Prisma's implicit M:N table for the relation "RolePermissions". Prisma's rule: column A references the model whose
+ * name sorts first (Permission), B the other (Role). Readable property names, physical names kept.
+ */
+export const rolePermissions = pgTable(
+  "_RolePermissions",
+  {
+    permissionId: text("A")
+      .notNull()
+      .references(() => permissions.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    roleId: text("B")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ name: "_RolePermissions_AB_pkey", columns: [t.permissionId, t.roleId] }),
+    // permission resolution: the permissions of a role (the PK covers lookups by permission)
+    index("_RolePermissions_B_index").on(t.roleId),
+  ],
+);
+
+/** Append-only log of membership, role and settings changes (who did what, when). */
+export const auditLogs = pgTable(
+  "AuditLog",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    actorId: text("actorId").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    /** e.g. "membership.role_changed", "role.created", "organization.updated". */
+    action: text("action").notNull(),
+    /** e.g. "Membership", "Role", "Organization". */
+    targetType: text("targetType").notNull(),
+    targetId: text("targetId"),
+    meta: jsonb("meta").$type<Record<string, unknown>>(),
+    ipAddress: text("ipAddress"),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+  },
+  (t) => [
+    // audit page: an organization's log, newest first
+    index("AuditLog_organizationId_createdAt_idx").on(t.organizationId, t.createdAt),
+  ],
+);
+
+export type Organization = typeof organizations.$inferSelect;
+export type NewOrganization = typeof organizations.$inferInsert;
+export type Membership = typeof memberships.$inferSelect;
+export type NewMembership = typeof memberships.$inferInsert;
+export type Role = typeof roles.$inferSelect;
+export type NewRole = typeof roles.$inferInsert;
+export type Permission = typeof permissions.$inferSelect;
+export type NewPermission = typeof permissions.$inferInsert;
+export type RolePermission = typeof rolePermissions.$inferSelect;
+export type AuditLog = typeof auditLogs.$inferSelect;
+export type NewAuditLog = typeof auditLogs.$inferInsert;

@@ -1,0 +1,16 @@
+/** Seeds an empty database once, on first start, so `npm start` on a bare machine shows a working organization. */
+import { sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { seedDatabase } from "./seed";
+
+export async function ensureSeeded(db: Db, opts: { log?: (msg: string) => void } = {}): Promise<boolean> {
+  const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from "Organization"`);
+  const count = Number((rows as unknown as { rows?: { n: number }[] }).rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n ?? 0);
+  if (count > 0) return false;
+  const demo = process.env.SEED_DEMO !== "false";
+  opts.log?.(`Empty database: seeding ${demo ? "demo data" : "the base organization"}…`);
+  const started = Date.now();
+  await seedDatabase(db, { demo, log: opts.log });
+  opts.log?.(`Seeded in ${Date.now() - started} ms`);
+  return true;
+}

@@ -77,6 +77,7 @@ function Header() {
           <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-1">
             {data.nav.issues ? <NavItem to="/issues">Issues</NavItem> : null}
             {data.nav.machines ? <NavItem to="/machines">Machines</NavItem> : null}
+            {data.nav.machines ? <NavItem to="/collections">Collections</NavItem> : null}
             {data.nav.locations ? <NavItem to="/locations">Locations</NavItem> : null}
             {data.nav.admin ? <NavItem to="/admin">Admin</NavItem> : null}
           </nav>

@@ -1,0 +1,268 @@
+/**
+ * File uploads, kept generic so every feature (public report photos, issue attachments) shares one set of rules.
+ *
+ * - `readUploadForm(request, limits)` parses a form (multipart or urlencoded) with bounded memory: the whole body is
+ *   capped (413), each text field is capped, a file over the file limit is drained and reported in `oversized`
+ *   (so the form can show a field error and keep the other values) instead of being held in memory.
+ * - `checkImageUpload(file)` validates an image by its CONTENT (magic bytes, via `file-type`), never by name or the
+ *   browser's claimed type: JPEG, PNG or WebP, at most 5 MB.
+ * - `saveImageUpload(file, { organizationId })` writes it under UPLOAD_DIR (default ./data/uploads) as
+ *   `<organizationId>/<yyyy-mm>/<random>.<ext>` and returns the storage key (`path`, relative to UPLOAD_DIR, stored
+ *   in Attachment.url), a safe display `fileName` and the detected `fileType`.
+ * - `readStoredUpload(path)` / `deleteStoredUpload(path)` for serving and cleanup (a failed transaction must delete
+ *   the file it just saved). Keys are checked so they can never point outside UPLOAD_DIR.
+ *
+ * Serving files to permitted users is the caller's job (check attachment:view and the organization first).
+ */
+import crypto from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { fileTypeFromBuffer } from "file-type";
+
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** Body cap for forms that carry one image: the image plus generous room for the text fields. */
+export const MAX_UPLOAD_BODY_BYTES = 6 * 1024 * 1024;
+export const MAX_FIELD_BYTES = 64 * 1024;
+
+export const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  "image/jpeg": "jpg",
+  "image/png": "png",
+  "image/webp": "webp",
+};
+
+/** A user-facing refusal: `status` 400 (bad file) or 413 (too large); `field` names the form field when known. */
+export class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 = 400,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "UploadError";
+  }
+}
+
+export function uploadDir(): string {
+  return path.resolve(process.env.UPLOAD_DIR ?? path.join(process.cwd(), "data", "uploads"));
+}
+
+function formatMb(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading a form with bounded memory
+
+export interface UploadFormLimits {
+  maxBodyBytes?: number;
+  maxFileBytes?: number;
+  maxFieldBytes?: number;
+}
+
+export interface UploadForm {
+  form: FormData;
+  /** Names of file fields whose file was larger than maxFileBytes (the file itself was discarded). */
+  oversized: Set<string>;
+}
+
+/** A body stream that errors once more than `max` bytes have passed. */
+function cappedStream(body: ReadableStream<Uint8Array>, max: number): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > max) controller.error(new UploadError(`The form is too large (over ${formatMb(max)}).`, 413));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+function findUploadError(error: unknown): UploadError | null {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof UploadError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/**
+ * Reads a POST body as form data. Throws UploadError: 413 when the body or a text field is over its limit, 400 when
+ * the body cannot be parsed. Files over `maxFileBytes` are not kept; their field names are listed in `oversized`.
+ */
+export async function readUploadForm(request: Request, limits: UploadFormLimits = {}): Promise<UploadForm> {
+  const maxBody = limits.maxBodyBytes ?? MAX_UPLOAD_BODY_BYTES;
+  const maxFile = limits.maxFileBytes ?? MAX_IMAGE_BYTES;
+  const maxField = limits.maxFieldBytes ?? MAX_FIELD_BYTES;
+  const tooLarge = `The form is too large. Photos can be at most ${formatMb(maxFile)}.`;
+
+  const declared = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > maxBody) throw new UploadError(tooLarge, 413);
+  if (!request.body) return { form: new FormData(), oversized: new Set() };
+
+  const capped = new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: cappedStream(request.body, maxBody),
+    // Required by undici for streamed bodies.
+    duplex: "half",
+  } as RequestInit);
+
+  const contentType = request.headers.get("content-type") ?? "";
+  const oversized = new Set<string>();
+  try {
+    if (!/^multipart\/form-data/i.test(contentType)) {
+      return { form: await capped.formData(), oversized };
+    }
+    const handler: UploadHandler = async ({ name, filename, contentType: partType, data }) => {
+      const isFile = typeof filename === "string";
+      const limit = isFile ? maxFile : maxField;
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      let over = false;
+      for await (const chunk of data) {
+        size += chunk.byteLength;
+        if (size > limit) over = true;
+        if (!over) chunks.push(chunk);
+        // Keep reading (and dropping) the rest of an oversized file so the following fields still parse.
+      }
+      if (over) {
+        if (!isFile) throw new UploadError(`The field "${name.slice(0, 40)}" is too long.`, 413, name);
+        oversized.add(name);
+        return undefined;
+      }
+      if (isFile) {
+        // An empty file input still sends a part with no name and no content: treat it as "no file".
+        if (!filename && size === 0) return undefined;
+        return new File(chunks as unknown as BlobPart[], filename ?? "upload", { type: partType || "application/octet-stream" });
+      }
+      return Buffer.concat(chunks).toString("utf8");
+    };
+    const form = await unstable_parseMultipartFormData(capped, handler);
+    return { form, oversized };
+  } catch (error) {
+    const known = findUploadError(error);
+    if (known) throw known;
+    throw new UploadError("The form could not be read. Please submit it again.", 400);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Images
+
+export interface CheckedImage {
+  bytes: Buffer;
+  fileType: string;
+  extension: string;
+  fileName: string;
+}
+
+/** A display name without directories, control characters or markup, at most 100 characters, with the real extension. */
+export function safeFileName(original: string | undefined, extension: string): string {
+  const base = (original ?? "")
+    .split(/[/\\]/)
+    .pop()!
+    .replace(/[\p{Cc}<>:"|?*]/gu, "")
+    .trim()
+    .replace(/\.[A-Za-z0-9]{1,8}$/, "");
+  const stem = (base || "photo").slice(0, 90);
+  return `${stem}.${extension}`;
+}
+
+/** Validates an uploaded image by content and size; throws UploadError (field `field`) when it is not acceptable. */
+export async function checkImageUpload(file: File, opts: { field?: string; maxBytes?: number } = {}): Promise<CheckedImage> {
+  const max = opts.maxBytes ?? MAX_IMAGE_BYTES;
+  if (file.size > max) throw new UploadError(`The photo is too large: at most ${formatMb(max)}.`, 413, opts.field);
+  if (file.size === 0) throw new UploadError("The photo is empty. Choose a JPEG, PNG or WebP image.", 400, opts.field);
+  const bytes = Buffer.from(await file.arrayBuffer());
+  const detected = await fileTypeFromBuffer(bytes);
+  const extension = detected ? IMAGE_TYPES[detected.mime] : undefined;
+  if (!detected || !extension) {
+    throw new UploadError("That file is not a photo we can accept. Use a JPEG, PNG or WebP image.", 400, opts.field);
+  }
+  return { bytes, fileType: detected.mime, extension, fileName: safeFileName(file.name, extension) };
+}
+
+export interface StoredUpload {
+  /** Storage key relative to UPLOAD_DIR, with forward slashes (store this, e.g. in Attachment.url). */
+  path: string;
+  fileName: string;
+  fileType: string;
+  size: number;
+}
+
+const KEY_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Checks and stores an image; returns its storage key. Nothing is written when the image is refused. */
+export async function saveImageUpload(
+  file: File | CheckedImage,
+  opts: { organizationId: string; field?: string },
+): Promise<StoredUpload> {
+  if (!KEY_SEGMENT.test(opts.organizationId)) throw new Error("saveImageUpload: invalid organization id");
+  const image = file instanceof File ? await checkImageUpload(file, { field: opts.field }) : file;
+  const month = new Date().toISOString().slice(0, 7);
+  const key = `${opts.organizationId}/${month}/${crypto.randomBytes(16).toString("hex")}.${image.extension}`;
+  const target = resolveKey(key);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  // Write beside the target and rename, so a crash never leaves a half-written file under the final name.
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    await fs.writeFile(temp, image.bytes, { flag: "wx", mode: 0o640 });
+    await fs.rename(temp, target);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
+  return { path: key, fileName: image.fileName, fileType: image.fileType, size: image.bytes.byteLength };
+}
+
+/** Absolute path of a storage key; throws for keys that are malformed or would leave UPLOAD_DIR. */
+function resolveKey(key: string): string {
+  const parts = key.split("/");
+  const valid =
+    parts.length >= 2 &&
+    parts.every((p, i) => (i === parts.length - 1 ? /^[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}$/.test(p) : KEY_SEGMENT.test(p)));
+  if (!valid) throw new UploadError("Unknown file.", 400);
+  const root = uploadDir();
+  const full = path.resolve(root, ...parts);
+  if (!full.startsWith(root + path.sep)) throw new UploadError("Unknown file.", 400);
+  return full;
+}
+
+/**
+ * Reads a stored file; null when missing. The type is detected again from the content (the only trusted source).
+ * Callers check permissions and that the key belongs to the requesting organization (it starts with its id).
+ */
+export async function readStoredUpload(key: string): Promise<{ data: Buffer; fileType: string; size: number } | null> {
+  let full: string;
+  try {
+    full = resolveKey(key);
+  } catch {
+    return null;
+  }
+  try {
+    const data = await fs.readFile(full);
+    const detected = await fileTypeFromBuffer(data);
+    return { data, fileType: detected?.mime ?? "application/octet-stream", size: data.byteLength };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/** Deletes a stored file; missing files are fine (cleanup must never fail the request). */
+export async function deleteStoredUpload(key: string): Promise<void> {
+  try {
+    await fs.rm(resolveKey(key), { force: true });
+  } catch {
+    // Malformed key or already gone: nothing to clean up.
+  }
+}
+
+/** True when a storage key belongs to the organization (first path segment). */
+export function uploadBelongsTo(key: string, organizationId: string): boolean {
+  return key.split("/")[0] === organizationId;
+}

@@ -1,0 +1,175 @@
+/**
+ * Organization home (public): locations with machine and open-issue counts, and every machine with its status
+ * (playable / degraded / down) and a text + status filter (GET form, works without JavaScript).
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { MachineStatusBadge } from "~/components/machine-status";
+import { Pagination } from "~/components/pagination";
+import { getAccess } from "~/lib/access.server";
+import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "~/lib/machine-status";
+import { listLocationsWithCounts } from "../../db/queries/locations";
+import { listPublicMachines } from "../../db/queries/public";
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.organizationName} · PinPoint` : "PinPoint" }];
+
+const PAGE_SIZE = 48;
+
+export async function loader(args: LoaderFunctionArgs) {
+  const access = await getAccess(args);
+  const { db, organizationId } = access;
+  const url = new URL(args.request.url);
+  const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
+  const statusParam = url.searchParams.get("status");
+  const status = isMachineStatus(statusParam) ? statusParam : undefined;
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
+  const canLocations = access.can("location:view");
+  const canMachines = access.can("machine:view");
+  const locations = canLocations ? await listLocationsWithCounts(db, organizationId) : [];
+  const machines = canMachines ? await listPublicMachines(db, organizationId, { q, status, page, pageSize: PAGE_SIZE }) : null;
+  return {
+    organizationName: access.organization.name,
+    canLocations,
+    canMachines,
+    canReport: access.can("issue:create"),
+    isMember: Boolean(access.membership),
+    q,
+    status: status ?? "",
+    locations,
+    machines: machines
+      ? {
+          total: machines.total,
+          page: machines.page,
+          pageSize: machines.pageSize,
+          rows: machines.rows.map((m) => ({
+            id: m.id,
+            name: m.name,
+            subtitle: [m.modelName !== m.name ? m.modelName : null, m.manufacturer, m.year].filter(Boolean).join(" · "),
+            locationName: m.locationName,
+            openIssueCount: m.openIssueCount,
+            status: deriveMachineStatus({
+              openIssueCount: m.openIssueCount,
+              maxOpenPriorityOrder: m.maxOpenPriorityOrder,
+              topPriorityOrder: machines.topPriorityOrder,
+            }),
+          })),
+        }
+      : null,
+  };
+}
+
+export default function Home() {
+  const d = useLoaderData<typeof loader>();
+  const multipleLocations = d.locations.length > 1;
+  return (
+    <div className="space-y-8">
+      <section className="flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
+        <div>
+          <h1 className="text-2xl font-bold sm:text-3xl">{d.organizationName}</h1>
+          <p className="mt-1 text-slate-700">Something wrong with a machine? Scan its QR sticker, or pick it below.</p>
+        </div>
+        {d.canReport ? (
+          <Link to="/report" className="btn-primary min-h-11 self-start text-base sm:self-auto">
+            Report a problem
+          </Link>
+        ) : null}
+      </section>
+
+      {d.canLocations ? (
+        <section aria-labelledby="locations-heading" className="space-y-3">
+          <h2 id="locations-heading" className="text-lg font-semibold">
+            Locations
+          </h2>
+          {d.locations.length === 0 ? (
+            <p className="card text-slate-700">No locations yet.</p>
+          ) : (
+            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+              {d.locations.map((l) => (
+                <li key={l.id} className="card">
+                  <Link to={`/locations/${l.id}`} className="text-base font-semibold">
+                    {l.name}
+                  </Link>
+                  {l.city ? (
+                    <p className="text-sm text-slate-600">
+                      {l.city}
+                      {l.state ? `, ${l.state}` : ""}
+                    </p>
+                  ) : null}
+                  <p className="mt-2 text-sm text-slate-800">
+                    {l.machineCount} {l.machineCount === 1 ? "machine" : "machines"} ·{" "}
+                    {l.openIssueCount === 0 ? "no open issues" : `${l.openIssueCount} open ${l.openIssueCount === 1 ? "issue" : "issues"}`}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      {d.machines ? (
+        <section aria-labelledby="machines-heading" className="space-y-3">
+          <h2 id="machines-heading" className="text-lg font-semibold">
+            Machines
+          </h2>
+          <Form method="get" role="search" className="flex flex-col gap-2 sm:flex-row sm:items-end">
+            <div className="flex-1">
+              <label htmlFor="home-q" className="label">
+                Filter machines
+              </label>
+              <input id="home-q" name="q" type="search" defaultValue={d.q} maxLength={100} placeholder="Name, maker or location" className="input" />
+            </div>
+            <div>
+              <label htmlFor="home-status" className="label">
+                Status
+              </label>
+              <select id="home-status" name="status" defaultValue={d.status} className="input">
+                <option value="">Any status</option>
+                <option value="playable">{MACHINE_STATUS_LABEL.playable}</option>
+                <option value="degraded">{MACHINE_STATUS_LABEL.degraded}</option>
+                <option value="down">{MACHINE_STATUS_LABEL.down}</option>
+              </select>
+            </div>
+            <button type="submit" className="btn-secondary min-h-11">
+              Filter
+            </button>
+          </Form>
+          {d.q || d.status ? (
+            <p className="text-sm text-slate-600" role="status">
+              {d.machines.total} {d.machines.total === 1 ? "machine" : "machines"} found. <Link to="/">Clear filter</Link>
+            </p>
+          ) : null}
+          {d.machines.rows.length === 0 ? (
+            <p className="card text-slate-700">{d.q || d.status ? "No machine matches this filter." : "No machines yet."}</p>
+          ) : (
+            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+              {d.machines.rows.map((m) => (
+                <li key={m.id}>
+                  <Link
+                    to={`/m/${m.id}`}
+                    className="card flex h-full flex-col gap-1 text-slate-900 no-underline hover:border-indigo-300 hover:bg-indigo-50"
+                  >
+                    <span className="flex items-start justify-between gap-2">
+                      <span className="font-semibold">{m.name}</span>
+                      <MachineStatusBadge status={m.status} />
+                    </span>
+                    {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}
+                    <span className="mt-auto pt-1 text-sm text-slate-700">
+                      {multipleLocations ? `${m.locationName} · ` : ""}
+                      {m.openIssueCount === 0 ? "No open issues" : `${m.openIssueCount} open ${m.openIssueCount === 1 ? "issue" : "issues"}`}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+          <Pagination page={d.machines.page} pageSize={d.machines.pageSize} total={d.machines.total} label="Machine pages" />
+        </section>
+      ) : null}
+      {!d.canLocations && !d.machines ? (
+        <p className="card text-slate-700">
+          <Link to="/login">Sign in</Link> to see this organization’s machines.
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * QR codes of the whole organization (organization:manage): how many machines have a label made, make the missing
+ * ones, regenerate every code (with confirmation: all printed stickers stop working), and print sheets per location.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormMessage } from "~/components/form";
+import { requirePermission } from "~/lib/access.server";
+import { formToObject, readForm } from "~/lib/forms.server";
+import { listLocationsWithCounts } from "../../db/queries/locations";
+import { generateMissingQr, qrStats, regenerateAllQr } from "../../db/queries/qr";
+
+export const meta: MetaFunction = () => [{ title: "QR codes · Admin · PinPoint" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { db, organizationId } = await requirePermission(args, "organization:manage");
+  const url = new URL(args.request.url);
+  const done = url.searchParams.get("done");
+  const count = Number.parseInt(url.searchParams.get("count") ?? "0", 10) || 0;
+  let flash: string | null = null;
+  if (done === "generated") flash = count ? `Labels made for ${count} ${count === 1 ? "machine" : "machines"}. Print them below.` : "Every machine already had a label.";
+  if (done === "regenerated") flash = `New codes made for ${count} ${count === 1 ? "machine" : "machines"}. Print and replace every sticker: the old ones no longer work.`;
+  const [stats, locations] = await Promise.all([qrStats(db, organizationId), listLocationsWithCounts(db, organizationId)]);
+  return { stats, locations: locations.map((l) => ({ id: l.id, name: l.name, machineCount: l.machineCount })), flash };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { db, organizationId } = await requirePermission(args, "organization:manage");
+  const form = formToObject(await readForm(args.request));
+  switch (form.intent) {
+    case "generate-missing": {
+      const n = await generateMissingQr(db, organizationId);
+      throw redirect(`/admin/qr-codes?done=generated&count=${n}`);
+    }
+    case "regenerate-all": {
+      if (form.confirm !== "yes") {
+        return data({ ok: false as const, errors: { regenerate: "Tick the box to confirm: every printed sticker will stop working." } }, { status: 400 });
+      }
+      const n = await regenerateAllQr(db, organizationId);
+      throw redirect(`/admin/qr-codes?done=regenerated&count=${n}`);
+    }
+    default:
+      return data({ ok: false as const, errors: { form: "Unknown action." } }, { status: 400 });
+  }
+}
+
+type ActionResult = { ok: false; errors: Record<string, string> };
+
+export default function AdminQrCodes() {
+  const { stats, locations, flash } = useLoaderData<typeof loader>();
+  const result = useActionData() as ActionResult | undefined;
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  return (
+    <div className="max-w-3xl space-y-8">
+      <p className="text-sm">
+        <Link to="/admin">← Admin</Link>
+      </p>
+      <h1 className="text-2xl font-bold">QR codes</h1>
+      {flash ? <FormMessage success={flash} /> : null}
+      <FormMessage error={errors.form} />
+
+      <section aria-labelledby="stats-heading" className="card space-y-3">
+        <h2 id="stats-heading" className="text-lg font-semibold">
+          Overview
+        </h2>
+        <dl className="grid grid-cols-3 gap-4 text-center">
+          <div>
+            <dt className="text-sm text-slate-600">Machines</dt>
+            <dd className="text-2xl font-bold tabular-nums">{stats.total}</dd>
+          </div>
+          <div>
+            <dt className="text-sm text-slate-600">With a label</dt>
+            <dd className="text-2xl font-bold tabular-nums">{stats.withQr}</dd>
+          </div>
+          <div>
+            <dt className="text-sm text-slate-600">Without a label</dt>
+            <dd className="text-2xl font-bold tabular-nums">{stats.withoutQr}</dd>
+          </div>
+        </dl>
+        <p className="text-sm text-slate-700">
+          Every machine has a working code; “with a label” counts the machines whose code was made (or remade) for printing.
+        </p>
+        {stats.withoutQr > 0 ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="generate-missing" />
+            <button type="submit" className="btn-primary">
+              Make labels for {stats.withoutQr} {stats.withoutQr === 1 ? "machine" : "machines"}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="print-heading" className="card space-y-3">
+        <h2 id="print-heading" className="text-lg font-semibold">
+          Print label sheets
+        </h2>
+        {locations.length === 0 ? (
+          <p className="text-slate-700">No locations yet.</p>
+        ) : (
+          <ul className="space-y-2">
+            {locations.map((l) => (
+              <li key={l.id} className="flex flex-wrap items-center justify-between gap-2">
+                <span>
+                  {l.name} <span className="text-sm text-slate-600">({l.machineCount} {l.machineCount === 1 ? "machine" : "machines"})</span>
+                </span>
+                {l.machineCount > 0 ? (
+                  <Link to={`/print/labels?location=${l.id}`} className="btn-secondary">
+                    Print sheet
+                  </Link>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="regen-heading" className="card space-y-3 border-red-200">
+        <h2 id="regen-heading" className="text-lg font-semibold">
+          Regenerate every code
+        </h2>
+        <p className="text-sm text-slate-700">
+          Use this when stickers were copied or misused. All {stats.total} printed stickers stop working at once and show a
+          “code not recognised” page until you replace them.
+        </p>
+        <FormMessage error={errors.regenerate} />
+        <Form method="post" className="space-y-3">
+          <input type="hidden" name="intent" value="regenerate-all" />
+          <div className="flex items-start gap-2">
+            <input id="confirm-regen" type="checkbox" name="confirm" value="yes" required className="mt-1 h-4 w-4" />
+            <label htmlFor="confirm-regen" className="text-sm">
+              I understand that every printed QR sticker stops working.
+            </label>
+          </div>
+          <button type="submit" className="btn-danger">
+            Regenerate all codes
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

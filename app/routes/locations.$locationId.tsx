@@ -1,0 +1,256 @@
+/**
+ * A location: address, its machines with status and a text filter, and (with permission) edit and delete.
+ * Delete is refused with a clear message while machines are there (Machine.location is Restrict).
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormMessage } from "~/components/form";
+import { LocationFields } from "~/components/location-fields";
+import { MachineStatusBadge } from "~/components/machine-status";
+import { getAccess, requirePermission } from "~/lib/access.server";
+import { forbidden, notFound } from "~/lib/errors.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { locationFormValues, locationSchema } from "~/lib/location-form.server";
+import { deriveMachineStatus } from "~/lib/machine-status";
+import { deleteLocation, getLocation, updateLocation } from "../../db/queries/locations";
+import { listMachines } from "../../db/queries/machines";
+import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections";
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const access = await requirePermission(args, "location:view");
+  const { db, organizationId } = access;
+  const location = (await getLocation(db, organizationId, args.params.locationId ?? "")) ?? notFound("We could not find that location.");
+  const url = new URL(args.request.url);
+  const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
+  const canMachines = access.can("machine:view");
+  // Filter by a collection (rooms of this location, or an enabled automatic group such as a manufacturer).
+  const collectionParam = url.searchParams.get("collection")?.slice(0, 64) || undefined;
+  const collectionOptions = canMachines ? await listCollectionsForFilter(db, organizationId, { locationId: location.id }) : [];
+  const collection = collectionOptions.find((c) => c.id === collectionParam);
+  const machineIds = collection ? await listCollectionMachineIds(db, organizationId, collection.id) : undefined;
+  const machines = canMachines ? await listMachines(db, organizationId, { locationId: location.id, q, machineIds, pageSize: 500 }) : null;
+  const isMember = Boolean(access.membership);
+  return {
+    location: { ...location, lastSyncAt: location.lastSyncAt ? location.lastSyncAt.toISOString() : null },
+    q,
+    collection: collection?.id ?? "",
+    collections: collectionOptions.filter((c) => c.machineCount > 0),
+    created: url.searchParams.get("created") === "1",
+    saved: url.searchParams.get("saved") === "1",
+    isMember,
+    machines: machines
+      ? {
+          total: machines.total,
+          rows: machines.rows.map((m) => ({
+            id: m.id,
+            name: m.name,
+            subtitle: [m.modelName !== m.name ? m.modelName : null, m.manufacturer, m.year].filter(Boolean).join(" · "),
+            ownerName: isMember ? m.ownerName : null,
+            openIssueCount: m.openIssueCount,
+            status: deriveMachineStatus({ openIssueCount: m.openIssueCount, maxOpenPriorityOrder: m.maxOpenPriorityOrder, topPriorityOrder: machines.topPriorityOrder }),
+          })),
+        }
+      : null,
+    can: {
+      edit: access.can("location:edit"),
+      delete: access.can("location:delete"),
+      addMachine: access.can("machine:edit") || access.can("machine:create"),
+      printLabels: access.can("machine:edit"),
+    },
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const access = await getAccess(args);
+  const { db, organizationId } = access;
+  const locationId = args.params.locationId ?? "";
+  const form = formToObject(await readForm(args.request));
+  switch (form.intent) {
+    case "update": {
+      await requirePermission(args, "location:edit");
+      const parsed = parseWith(locationSchema, form);
+      if (!parsed.ok) return validationError(parsed.errors, locationFormValues(form));
+      if (!(await updateLocation(db, organizationId, locationId, parsed.data))) notFound("We could not find that location.");
+      throw redirect(`/locations/${locationId}?saved=1`);
+    }
+    case "delete": {
+      await requirePermission(args, "location:delete");
+      if (form.confirm !== "yes") {
+        return data({ ok: false as const, errors: { delete: "Tick the box to confirm the deletion." } as Record<string, string> }, { status: 400 });
+      }
+      const result = await deleteLocation(db, organizationId, locationId);
+      if (result.ok) throw redirect("/locations");
+      if (result.reason === "not_found") notFound("We could not find that location.");
+      const n = result.machineCount;
+      return data(
+        {
+          ok: false as const,
+          errors: {
+            delete: `This location still has ${n} ${n === 1 ? "machine" : "machines"}. Move ${n === 1 ? "it" : "them"} to another location or remove ${n === 1 ? "it" : "them"} first.`,
+          } as Record<string, string>,
+        },
+        { status: 409 },
+      );
+    }
+    default:
+      if (!access.membership) forbidden();
+      return validationError({ form: "Unknown action." });
+  }
+}
+
+type ActionResult = { ok: false; errors: Record<string, string>; values?: Record<string, string> };
+
+export default function LocationPage() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData() as ActionResult | undefined;
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { location } = d;
+  const cityLine = [location.city, [location.state, location.zip].filter(Boolean).join(" ")].filter(Boolean).join(", ");
+  const editFailed = Boolean(result?.values);
+  return (
+    <div className="space-y-8">
+      <p className="text-sm">
+        <Link to="/locations">← Locations</Link>
+      </p>
+      <header className="space-y-2">
+        <h1 className="text-2xl font-bold">{location.name}</h1>
+        {d.created ? <FormMessage success="Location added." /> : null}
+        {d.saved ? <FormMessage success="Changes saved." /> : null}
+        <address className="not-italic text-slate-700">
+          {location.street ? <span className="block">{location.street}</span> : null}
+          {cityLine ? <span className="block">{cityLine}</span> : null}
+          {location.phone ? (
+            <span className="block">
+              <a href={`tel:${location.phone.replace(/[^0-9+]/g, "")}`}>{location.phone}</a>
+            </span>
+          ) : null}
+          {location.website ? (
+            <span className="block">
+              <a href={location.website} rel="noopener noreferrer nofollow">
+                {location.website.replace(/^https?:\/\//, "").replace(/\/$/, "")}
+              </a>
+            </span>
+          ) : null}
+        </address>
+        {location.description ? <p className="max-w-prose whitespace-pre-line text-slate-800">{location.description}</p> : null}
+        {location.pinballMapId ? (
+          <p className="text-sm text-slate-600">
+            On{" "}
+            <a href={`https://pinballmap.com/map?by_location_id=${location.pinballMapId}`} rel="noopener noreferrer">
+              Pinball Map
+            </a>{" "}
+            (#{location.pinballMapId})
+          </p>
+        ) : null}
+        <div className="flex flex-wrap gap-2 pt-2">
+          {d.can.addMachine ? (
+            <Link to={`/machines/new?locationId=${location.id}`} className="btn-primary">
+              Add a machine here
+            </Link>
+          ) : null}
+          {d.can.printLabels ? (
+            <Link to={`/print/labels?location=${location.id}`} className="btn-secondary">
+              Print QR labels
+            </Link>
+          ) : null}
+        </div>
+      </header>
+
+      {d.machines ? (
+        <section aria-labelledby="machines-heading" className="space-y-3">
+          <h2 id="machines-heading" className="text-lg font-semibold">
+            Machines ({d.machines.total})
+          </h2>
+          <Form method="get" role="search" className="flex gap-2">
+            <label htmlFor="loc-q" className="sr-only">
+              Filter machines
+            </label>
+            <input id="loc-q" name="q" type="search" defaultValue={d.q} maxLength={100} placeholder="Filter by name or maker" className="input" />
+            {d.collections.length ? (
+              <>
+                <label htmlFor="loc-collection" className="sr-only">
+                  Collection
+                </label>
+                <select id="loc-collection" name="collection" defaultValue={d.collection} className="input max-w-[14rem]">
+                  <option value="">All collections</option>
+                  {d.collections.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.typeLabel}: {c.name} ({c.machineCount})
+                    </option>
+                  ))}
+                </select>
+              </>
+            ) : null}
+            <button type="submit" className="btn-secondary">
+              Filter
+            </button>
+          </Form>
+          {d.machines.rows.length === 0 ? (
+            <p className="card text-slate-700">{d.q || d.collection ? "No machine here matches this filter." : "No machines at this location yet."}</p>
+          ) : (
+            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+              {d.machines.rows.map((m) => (
+                <li key={m.id} className="card flex flex-col gap-1">
+                  <span className="flex items-start justify-between gap-2">
+                    <Link to={d.isMember ? `/machines/${m.id}` : `/m/${m.id}`} className="font-semibold">
+                      {m.name}
+                    </Link>
+                    <MachineStatusBadge status={m.status} />
+                  </span>
+                  {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}
+                  <span className="text-sm text-slate-700">
+                    {m.openIssueCount === 0 ? "No open issues" : `${m.openIssueCount} open ${m.openIssueCount === 1 ? "issue" : "issues"}`}
+                    {m.ownerName ? ` · owner ${m.ownerName}` : ""}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      {d.can.edit ? (
+        <section aria-labelledby="edit-heading" className="card max-w-2xl space-y-4">
+          <h2 id="edit-heading" className="text-lg font-semibold">
+            Edit location
+          </h2>
+          <Form method="post" className="space-y-4" noValidate>
+            <input type="hidden" name="intent" value="update" />
+            {editFailed ? <FormMessage error={errors.form ?? "Please check the highlighted fields."} /> : null}
+            <LocationFields values={editFailed ? (result?.values ?? {}) : location} errors={editFailed ? errors : {}} />
+            <button type="submit" className="btn-primary">
+              Save changes
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {d.can.delete ? (
+        <section aria-labelledby="delete-heading" className="card max-w-2xl space-y-3 border-red-200">
+          <h2 id="delete-heading" className="text-lg font-semibold">
+            Delete location
+          </h2>
+          {errors.delete ? <FormMessage error={errors.delete} /> : null}
+          {d.machines && d.machines.total > 0 && !d.q ? (
+            <p className="text-sm text-slate-700">A location can only be deleted when no machines are there.</p>
+          ) : null}
+          <Form method="post" className="space-y-3">
+            <input type="hidden" name="intent" value="delete" />
+            <div className="flex items-start gap-2">
+              <input id="confirm-delete" type="checkbox" name="confirm" value="yes" required className="mt-1 h-4 w-4" />
+              <label htmlFor="confirm-delete" className="text-sm">
+                Yes, delete “{location.name}”. This cannot be undone.
+              </label>
+            </div>
+            <button type="submit" className="btn-danger">
+              Delete location
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </div>
+  );
+}

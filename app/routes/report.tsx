@@ -1,0 +1,86 @@
+/**
+ * "Report a problem": pick the machine (grouped by location, model as subtitle), then report on its page. The search
+ * is a plain GET form, so it works without JavaScript. `?machineId=` (old links) goes straight to the machine.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/lib/access.server";
+import { listMachinesForReport, machineExists } from "../../db/queries/machines";
+
+export const meta: MetaFunction = () => [{ title: "Report a problem · PinPoint" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { db, organizationId, organization } = await requirePermission(args, "machine:view");
+  const url = new URL(args.request.url);
+  const machineId = url.searchParams.get("machineId")?.slice(0, 64);
+  if (machineId && (await machineExists(db, organizationId, machineId))) throw redirect(`/m/${encodeURIComponent(machineId)}`);
+  const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
+  const rows = await listMachinesForReport(db, organizationId, { q });
+  const groups: { id: string; name: string; machines: { id: string; name: string; subtitle: string }[] }[] = [];
+  for (const r of rows) {
+    let group = groups.find((g) => g.id === r.locationId);
+    if (!group) groups.push((group = { id: r.locationId, name: r.locationName, machines: [] }));
+    const subtitle = [r.modelName !== r.name ? r.modelName : null, r.manufacturer, r.year].filter(Boolean).join(" · ");
+    group.machines.push({ id: r.id, name: r.name, subtitle });
+  }
+  return { q, groups, total: rows.length, organizationName: organization.name };
+}
+
+export default function ReportPicker() {
+  const { q, groups, total, organizationName } = useLoaderData<typeof loader>();
+  return (
+    <div className="mx-auto max-w-2xl space-y-6">
+      <header className="space-y-1">
+        <h1 className="text-2xl font-bold">Report a problem</h1>
+        <p className="text-slate-700">
+          Which machine? Tip: the QR sticker on the machine at {organizationName} takes you straight there.
+        </p>
+      </header>
+      <Form method="get" role="search" className="flex gap-2">
+        <label htmlFor="machine-search" className="sr-only">
+          Search machines
+        </label>
+        <input
+          id="machine-search"
+          name="q"
+          type="search"
+          defaultValue={q}
+          maxLength={100}
+          placeholder="Search by name or maker"
+          className="input"
+          autoComplete="off"
+        />
+        <button type="submit" className="btn-primary min-h-11">
+          Search
+        </button>
+      </Form>
+      {q ? (
+        <p className="text-sm text-slate-600" role="status">
+          {total} {total === 1 ? "machine matches" : "machines match"} “{q}”. <Link to="/report">Show all</Link>
+        </p>
+      ) : null}
+      {groups.length === 0 ? (
+        <p className="card text-slate-700">{q ? "No machine matches your search. Try another word." : "There are no machines here yet."}</p>
+      ) : (
+        groups.map((g) => (
+          <section key={g.id} aria-labelledby={`loc-${g.id}`} className="space-y-2">
+            <h2 id={`loc-${g.id}`} className="text-lg font-semibold">
+              <span aria-hidden="true">📍</span> {g.name}
+            </h2>
+            <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
+              {g.machines.map((m) => (
+                <li key={m.id}>
+                  <Link to={`/m/${m.id}`} className="flex min-h-11 flex-col px-4 py-3 text-slate-900 no-underline hover:bg-indigo-50 focus-visible:bg-indigo-50">
+                    <span className="font-medium">{m.name}</span>
+                    {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))
+      )}
+    </div>
+  );
+}

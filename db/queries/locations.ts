@@ -1,0 +1,152 @@
+/** Locations of an organization: list with counts, detail, create/update/delete (delete refused while machines are there). */
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { issueStatuses, issues, locations, machines } from "../schema";
+
+export interface LocationInput {
+  name: string;
+  street?: string | null;
+  city?: string | null;
+  state?: string | null;
+  zip?: string | null;
+  phone?: string | null;
+  website?: string | null;
+  description?: string | null;
+  pinballMapId?: number | null;
+}
+
+export interface LocationSummary {
+  id: string;
+  name: string;
+  city: string | null;
+  state: string | null;
+  machineCount: number;
+  openIssueCount: number;
+}
+
+/** Every location of the organization by name, with machine and open-issue counts (two grouped subqueries, no N+1). */
+export async function listLocationsWithCounts(db: DbOrTx, organizationId: string): Promise<LocationSummary[]> {
+  const machineCounts = db
+    .select({ locationId: machines.locationId, n: sql<number>`count(*)::int`.as("machineCount") })
+    .from(machines)
+    .where(eq(machines.organizationId, organizationId))
+    .groupBy(machines.locationId)
+    .as("mc");
+  const openCounts = db
+    .select({ locationId: machines.locationId, n: sql<number>`count(*)::int`.as("openCount") })
+    .from(issues)
+    .innerJoin(machines, and(eq(machines.id, issues.machineId), eq(machines.organizationId, organizationId)))
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .where(and(eq(issues.organizationId, organizationId), ne(issueStatuses.category, "RESOLVED")))
+    .groupBy(machines.locationId)
+    .as("oc");
+  const rows = await db
+    .select({
+      id: locations.id,
+      name: locations.name,
+      city: locations.city,
+      state: locations.state,
+      machineCount: sql<number>`coalesce(${machineCounts.n}, 0)`,
+      openIssueCount: sql<number>`coalesce(${openCounts.n}, 0)`,
+    })
+    .from(locations)
+    .leftJoin(machineCounts, eq(machineCounts.locationId, locations.id))
+    .leftJoin(openCounts, eq(openCounts.locationId, locations.id))
+    .where(eq(locations.organizationId, organizationId))
+    .orderBy(asc(locations.name));
+  return rows.map((r) => ({ ...r, machineCount: Number(r.machineCount), openIssueCount: Number(r.openIssueCount) }));
+}
+
+/** id + name of every location, for pickers. */
+export async function listLocationOptions(db: DbOrTx, organizationId: string) {
+  return db
+    .select({ id: locations.id, name: locations.name })
+    .from(locations)
+    .where(eq(locations.organizationId, organizationId))
+    .orderBy(asc(locations.name));
+}
+
+export async function getLocation(db: DbOrTx, organizationId: string, locationId: string) {
+  const [row] = await db
+    .select({
+      id: locations.id,
+      name: locations.name,
+      street: locations.street,
+      city: locations.city,
+      state: locations.state,
+      zip: locations.zip,
+      phone: locations.phone,
+      website: locations.website,
+      description: locations.description,
+      pinballMapId: locations.pinballMapId,
+      lastSyncAt: locations.lastSyncAt,
+    })
+    .from(locations)
+    .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function locationExists(db: DbOrTx, organizationId: string, locationId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
+    .limit(1);
+  return Boolean(row);
+}
+
+function columns(input: LocationInput) {
+  return {
+    name: input.name,
+    street: input.street ?? null,
+    city: input.city ?? null,
+    state: input.state ?? null,
+    zip: input.zip ?? null,
+    phone: input.phone ?? null,
+    website: input.website ?? null,
+    description: input.description ?? null,
+    pinballMapId: input.pinballMapId ?? null,
+  };
+}
+
+export async function createLocation(db: DbOrTx, organizationId: string, input: LocationInput) {
+  const [row] = await db
+    .insert(locations)
+    .values({ ...columns(input), organizationId })
+    .returning({ id: locations.id, name: locations.name });
+  return row;
+}
+
+/** Returns false when no location with that id exists in the organization. */
+export async function updateLocation(db: DbOrTx, organizationId: string, locationId: string, input: LocationInput): Promise<boolean> {
+  const rows = await db
+    .update(locations)
+    .set(columns(input))
+    .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
+    .returning({ id: locations.id });
+  return rows.length > 0;
+}
+
+export type DeleteLocationResult = { ok: true } | { ok: false; reason: "not_found" } | { ok: false; reason: "has_machines"; machineCount: number };
+
+/** Deletes an empty location. Machine.location is Restrict, so a location with machines is refused with their count. */
+export async function deleteLocation(db: DbOrTx, organizationId: string, locationId: string): Promise<DeleteLocationResult> {
+  return db.transaction(async (tx) => {
+    const [loc] = await tx
+      .select({ id: locations.id })
+      .from(locations)
+      .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
+      .for("update")
+      .limit(1);
+    if (!loc) return { ok: false, reason: "not_found" } as const;
+    const [c] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(machines)
+      .where(and(eq(machines.locationId, locationId), eq(machines.organizationId, organizationId)));
+    const machineCount = Number(c?.n ?? 0);
+    if (machineCount > 0) return { ok: false, reason: "has_machines", machineCount } as const;
+    await tx.delete(locations).where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)));
+    return { ok: true } as const;
+  });
+}

@@ -1,0 +1,421 @@
+/**
+ * Machines (physical cabinets) of an organization: filtered/paginated list with health, detail, create/update/delete,
+ * owner checks. Open-issue numbers are aggregated in SQL (one grouped subquery per list), never per row.
+ */
+import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { issueStatuses, issues, locations, machines, memberships, models, priorities, users } from "../schema";
+import { refreshAutoCollections } from "./collections";
+import { modelVisibleTo } from "./models";
+
+export type HealthFilter = "playable" | "degraded" | "down";
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Per machine of the organization: number of open issues and the highest priority order among them. */
+export function openIssueStatsSubquery(db: DbOrTx, organizationId: string) {
+  return db
+    .select({
+      machineId: issues.machineId,
+      openCount: sql<number>`count(*)::int`.as("openCount"),
+      maxOrder: sql<number | null>`max(${priorities.order})`.as("maxOrder"),
+    })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+    .where(and(eq(issues.organizationId, organizationId), ne(issueStatuses.category, "RESOLVED")))
+    .groupBy(issues.machineId)
+    .as("open_stats");
+}
+
+/** The organization's most severe priority order ("machine down"), or null without priorities. */
+export async function topPriorityOrder(db: DbOrTx, organizationId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ top: sql<number | null>`max(${priorities.order})` })
+    .from(priorities)
+    .where(eq(priorities.organizationId, organizationId));
+  return row?.top == null ? null : Number(row.top);
+}
+
+export interface MachineListFilters {
+  q?: string;
+  locationId?: string;
+  modelId?: string;
+  manufacturer?: string;
+  /** A user id, or "none" for machines without owner. */
+  ownerId?: string;
+  status?: HealthFilter;
+  /** Restrict to these machines (a collection's members); an empty list matches nothing. */
+  machineIds?: string[];
+  page?: number;
+  pageSize?: number;
+}
+
+export interface MachineListRow {
+  id: string;
+  name: string;
+  modelName: string;
+  manufacturer: string | null;
+  year: number | null;
+  locationId: string;
+  locationName: string;
+  ownerId: string | null;
+  ownerName: string | null;
+  openIssueCount: number;
+  maxOpenPriorityOrder: number | null;
+}
+
+export async function listMachines(
+  db: DbOrTx,
+  organizationId: string,
+  filters: MachineListFilters = {},
+): Promise<{ rows: MachineListRow[]; total: number; page: number; pageSize: number; topPriorityOrder: number | null }> {
+  const pageSize = Math.min(Math.max(filters.pageSize ?? 24, 1), 500);
+  const page = Math.max(filters.page ?? 1, 1);
+  const top = await topPriorityOrder(db, organizationId);
+  const stats = openIssueStatsSubquery(db, organizationId);
+
+  const conditions: SQL[] = [eq(machines.organizationId, organizationId)];
+  const q = filters.q?.trim();
+  if (q) {
+    const pattern = `%${escapeLike(q)}%`;
+    conditions.push(
+      or(ilike(machines.name, pattern), ilike(models.name, pattern), ilike(models.manufacturer, pattern), ilike(locations.name, pattern)) as SQL,
+    );
+  }
+  if (filters.locationId) conditions.push(eq(machines.locationId, filters.locationId));
+  if (filters.machineIds) conditions.push(filters.machineIds.length ? inArray(machines.id, filters.machineIds) : sql`false`);
+  if (filters.modelId) conditions.push(eq(machines.modelId, filters.modelId));
+  if (filters.manufacturer) conditions.push(eq(models.manufacturer, filters.manufacturer));
+  if (filters.ownerId === "none") conditions.push(isNull(machines.ownerId));
+  else if (filters.ownerId) conditions.push(eq(machines.ownerId, filters.ownerId));
+  if (filters.status === "playable") conditions.push(sql`coalesce(${stats.openCount}, 0) = 0`);
+  else if (filters.status === "down")
+    conditions.push(top == null ? sql`false` : sql`coalesce(${stats.openCount}, 0) > 0 and ${stats.maxOrder} >= ${top}`);
+  else if (filters.status === "degraded")
+    conditions.push(
+      top == null
+        ? sql`coalesce(${stats.openCount}, 0) > 0`
+        : sql`coalesce(${stats.openCount}, 0) > 0 and (${stats.maxOrder} is null or ${stats.maxOrder} < ${top})`,
+    );
+  const where = and(...conditions);
+
+  const base = () =>
+    db
+      .select({
+        id: machines.id,
+        name: machines.name,
+        modelName: models.name,
+        manufacturer: models.manufacturer,
+        year: models.year,
+        locationId: locations.id,
+        locationName: locations.name,
+        ownerId: machines.ownerId,
+        ownerName: users.name,
+        openIssueCount: sql<number>`coalesce(${stats.openCount}, 0)`,
+        maxOpenPriorityOrder: stats.maxOrder,
+        total: sql<number>`count(*) over ()`,
+      })
+      .from(machines)
+      .innerJoin(models, eq(models.id, machines.modelId))
+      .innerJoin(locations, and(eq(locations.id, machines.locationId), eq(locations.organizationId, organizationId)))
+      .leftJoin(users, eq(users.id, machines.ownerId))
+      .leftJoin(stats, eq(stats.machineId, machines.id))
+      .where(where);
+
+  const rows = await base()
+    .orderBy(asc(machines.name), asc(machines.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  let total = rows.length ? Number(rows[0].total) : 0;
+  if (!rows.length && page > 1) {
+    // Past the last page: still report the real total so the pager can link back.
+    const [c] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(machines)
+      .innerJoin(models, eq(models.id, machines.modelId))
+      .innerJoin(locations, eq(locations.id, machines.locationId))
+      .leftJoin(stats, eq(stats.machineId, machines.id))
+      .where(where);
+    total = Number(c?.n ?? 0);
+  }
+  return {
+    rows: rows.map(({ total: _t, ...r }) => ({
+      ...r,
+      openIssueCount: Number(r.openIssueCount),
+      maxOpenPriorityOrder: r.maxOpenPriorityOrder == null ? null : Number(r.maxOpenPriorityOrder),
+    })),
+    total,
+    page,
+    pageSize,
+    topPriorityOrder: top,
+  };
+}
+
+/** A machine of the organization with model, location and owner (member detail page). */
+export async function getMachineDetail(db: DbOrTx, organizationId: string, machineId: string) {
+  const [row] = await db
+    .select({
+      id: machines.id,
+      name: machines.name,
+      modelId: machines.modelId,
+      locationId: machines.locationId,
+      ownerId: machines.ownerId,
+      ownerNotificationsEnabled: machines.ownerNotificationsEnabled,
+      notifyOnNewIssues: machines.notifyOnNewIssues,
+      notifyOnStatusChanges: machines.notifyOnStatusChanges,
+      notifyOnComments: machines.notifyOnComments,
+      qrCodeId: machines.qrCodeId,
+      qrCodeGeneratedAt: machines.qrCodeGeneratedAt,
+      createdAt: machines.createdAt,
+      modelName: models.name,
+      manufacturer: models.manufacturer,
+      year: models.year,
+      machineType: models.machineType,
+      opdbId: models.opdbId,
+      ipdbId: models.ipdbId,
+      isCustomModel: models.isCustom,
+      locationName: locations.name,
+      ownerName: users.name,
+    })
+    .from(machines)
+    .innerJoin(models, eq(models.id, machines.modelId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .leftJoin(users, eq(users.id, machines.ownerId))
+    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Issues of one machine for the member detail page: every open issue plus the most recent closed ones. */
+export async function listMachineIssues(db: DbOrTx, organizationId: string, machineId: string, opts: { recentClosed?: number } = {}) {
+  const columns = {
+    id: issues.id,
+    title: issues.title,
+    createdAt: issues.createdAt,
+    resolvedAt: issues.resolvedAt,
+    statusName: issueStatuses.name,
+    category: issueStatuses.category,
+    priorityName: priorities.name,
+    priorityOrder: priorities.order,
+  };
+  const scope = and(eq(issues.organizationId, organizationId), eq(issues.machineId, machineId));
+  const open = await db
+    .select(columns)
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+    .where(and(scope, ne(issueStatuses.category, "RESOLVED")))
+    .orderBy(desc(priorities.order), desc(issues.createdAt))
+    .limit(200);
+  const closed = await db
+    .select(columns)
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+    .where(and(scope, eq(issueStatuses.category, "RESOLVED")))
+    .orderBy(desc(sql`coalesce(${issues.resolvedAt}, ${issues.updatedAt})`))
+    .limit(opts.recentClosed ?? 5);
+  return { open, closed };
+}
+
+export async function machineExists(db: DbOrTx, organizationId: string, machineId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: machines.id })
+    .from(machines)
+    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+    .limit(1);
+  return Boolean(row);
+}
+
+export async function isOrganizationMember(db: DbOrTx, organizationId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/** Members who can own machines (owner picker, owner filter). Names only; emails stay on member-admin pages. */
+export async function listOwnerOptions(db: DbOrTx, organizationId: string) {
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organizationId, organizationId))
+    .orderBy(asc(sql`coalesce(${users.name}, ${users.email})`));
+  // Members without a name are shown by the part of their address before the @.
+  return rows.map((r) => ({ id: r.id, name: r.name || (r.email ? r.email.split("@")[0] : "Member") }));
+}
+
+export interface MachineInput {
+  name?: string | null;
+  modelId: string;
+  locationId: string;
+  /** null / undefined = no owner. */
+  ownerId?: string | null;
+}
+
+export type MachineWriteResult =
+  | { ok: true; id: string }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "invalid"; errors: Record<string, string> };
+
+/** Checks that the model is visible to the organization, the location is its own, and the owner is a member. */
+async function checkReferences(tx: DbOrTx, organizationId: string, input: MachineInput) {
+  const errors: Record<string, string> = {};
+  const [model] = await tx
+    .select({ id: models.id, name: models.name })
+    .from(models)
+    .where(and(eq(models.id, input.modelId), modelVisibleTo(organizationId)))
+    .limit(1);
+  if (!model) errors.modelId = "Choose a model from the list.";
+  const [location] = await tx
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.id, input.locationId), eq(locations.organizationId, organizationId)))
+    .limit(1);
+  if (!location) errors.locationId = "Choose a location from the list.";
+  if (input.ownerId && !(await isOrganizationMember(tx, organizationId, input.ownerId))) {
+    errors.ownerId = "The owner must be a member of this organization.";
+  }
+  return { errors, modelName: model?.name ?? null };
+}
+
+/** Creates a machine; the name defaults to the model name. The QR code id is set by default (a printable code). */
+export async function createMachine(db: DbOrTx, organizationId: string, input: MachineInput, opts: { qrCodeUrl?: (qrCodeId: string) => string } = {}): Promise<MachineWriteResult> {
+  return db.transaction(async (tx) => {
+    const { errors, modelName } = await checkReferences(tx as unknown as DbOrTx, organizationId, input);
+    if (Object.keys(errors).length) return { ok: false, reason: "invalid", errors } as const;
+    const [row] = await tx
+      .insert(machines)
+      .values({
+        name: input.name?.trim() || (modelName as string),
+        organizationId,
+        modelId: input.modelId,
+        locationId: input.locationId,
+        ownerId: input.ownerId || null,
+        qrCodeGeneratedAt: new Date(),
+      })
+      .returning({ id: machines.id, qrCodeId: machines.qrCodeId });
+    if (opts.qrCodeUrl) {
+      await tx.update(machines).set({ qrCodeUrl: opts.qrCodeUrl(row.qrCodeId) }).where(eq(machines.id, row.id));
+    }
+    // Automatic collections (by manufacturer, by era) follow the machine list in the same transaction.
+    await refreshAutoCollections(tx as unknown as DbOrTx, organizationId);
+    return { ok: true, id: row.id } as const;
+  });
+}
+
+export async function updateMachine(db: DbOrTx, organizationId: string, machineId: string, input: MachineInput): Promise<MachineWriteResult> {
+  return db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ id: machines.id })
+      .from(machines)
+      .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+      .limit(1);
+    if (!existing) return { ok: false, reason: "not_found" } as const;
+    const { errors, modelName } = await checkReferences(tx as unknown as DbOrTx, organizationId, input);
+    if (Object.keys(errors).length) return { ok: false, reason: "invalid", errors } as const;
+    await tx
+      .update(machines)
+      .set({
+        name: input.name?.trim() || (modelName as string),
+        modelId: input.modelId,
+        locationId: input.locationId,
+        ownerId: input.ownerId || null,
+      })
+      .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)));
+    await refreshAutoCollections(tx as unknown as DbOrTx, organizationId);
+    return { ok: true, id: machineId } as const;
+  });
+}
+
+export interface OwnerNotificationSettings {
+  ownerNotificationsEnabled: boolean;
+  notifyOnNewIssues: boolean;
+  notifyOnStatusChanges: boolean;
+  notifyOnComments: boolean;
+}
+
+export async function updateOwnerNotifications(db: DbOrTx, organizationId: string, machineId: string, settings: OwnerNotificationSettings): Promise<boolean> {
+  const rows = await db
+    .update(machines)
+    .set(settings)
+    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+    .returning({ id: machines.id });
+  return rows.length > 0;
+}
+
+export type DeleteMachineResult = { ok: true } | { ok: false; reason: "not_found" } | { ok: false; reason: "has_issues"; issueCount: number };
+
+/** Hard delete. Issue.machine is Restrict: a machine with issues (open or closed) is refused with the count. */
+export async function deleteMachine(db: DbOrTx, organizationId: string, machineId: string): Promise<DeleteMachineResult> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: machines.id })
+      .from(machines)
+      .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+      .for("update")
+      .limit(1);
+    if (!row) return { ok: false, reason: "not_found" } as const;
+    const [c] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(issues)
+      .where(and(eq(issues.machineId, machineId), eq(issues.organizationId, organizationId)));
+    const issueCount = Number(c?.n ?? 0);
+    if (issueCount > 0) return { ok: false, reason: "has_issues", issueCount } as const;
+    await tx.delete(machines).where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)));
+    await refreshAutoCollections(tx as unknown as DbOrTx, organizationId);
+    return { ok: true } as const;
+  });
+}
+
+export interface ReportPickerRow {
+  id: string;
+  name: string;
+  modelName: string;
+  manufacturer: string | null;
+  year: number | null;
+  locationId: string;
+  locationName: string;
+}
+
+/** Minimal machine list for the public "pick a machine" page, by location then name; optional text filter. */
+export async function listMachinesForReport(db: DbOrTx, organizationId: string, opts: { q?: string; limit?: number } = {}): Promise<ReportPickerRow[]> {
+  const conditions: SQL[] = [eq(machines.organizationId, organizationId)];
+  const q = opts.q?.trim();
+  if (q) {
+    const pattern = `%${escapeLike(q)}%`;
+    conditions.push(or(ilike(machines.name, pattern), ilike(models.name, pattern), ilike(models.manufacturer, pattern), ilike(locations.name, pattern)) as SQL);
+  }
+  return db
+    .select({
+      id: machines.id,
+      name: machines.name,
+      modelName: models.name,
+      manufacturer: models.manufacturer,
+      year: models.year,
+      locationId: locations.id,
+      locationName: locations.name,
+    })
+    .from(machines)
+    .innerJoin(models, eq(models.id, machines.modelId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .where(and(...conditions))
+    .orderBy(asc(locations.name), asc(machines.name))
+    .limit(Math.min(opts.limit ?? 1000, 2000));
+}
+
+/** Machine ids that belong to the organization (filters a caller-supplied list). */
+export async function filterOrganizationMachineIds(db: DbOrTx, organizationId: string, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ id: machines.id })
+    .from(machines)
+    .where(and(eq(machines.organizationId, organizationId), inArray(machines.id, ids)));
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,172 @@
+/**
+ * Data for public pages (anonymous visitors, QR scans): minimal shapes, no reporter emails, no member emails, no
+ * member names beyond a first name. Every function takes the organization id of the request.
+ */
+import { and, asc, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { issueHistory, issueStatuses, issues, locations, machines, models, priorities, upvotes, users } from "../schema";
+import { listMachines, topPriorityOrder, type MachineListFilters } from "./machines";
+
+export interface PublicOpenIssue {
+  id: string;
+  title: string;
+  category: "NEW" | "IN_PROGRESS" | "RESOLVED";
+  statusName: string;
+  priorityOrder: number;
+  createdAt: Date;
+  upvoteCount: number;
+}
+
+/** Everything the public machine page needs, or null when the machine is not in the organization. */
+export async function getPublicMachinePage(db: DbOrTx, organizationId: string, machineId: string, opts: { now?: Date } = {}) {
+  const [machine] = await db
+    .select({
+      id: machines.id,
+      name: machines.name,
+      modelName: models.name,
+      manufacturer: models.manufacturer,
+      year: models.year,
+      locationId: locations.id,
+      locationName: locations.name,
+      city: locations.city,
+    })
+    .from(machines)
+    .innerJoin(models, eq(models.id, machines.modelId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+    .limit(1);
+  if (!machine) return null;
+
+  const votes = db
+    .select({ issueId: upvotes.issueId, n: sql<number>`count(*)::int`.as("voteCount") })
+    .from(upvotes)
+    .innerJoin(issues, eq(issues.id, upvotes.issueId))
+    .where(and(eq(issues.organizationId, organizationId), eq(issues.machineId, machineId)))
+    .groupBy(upvotes.issueId)
+    .as("votes");
+
+  const openIssues = await db
+    .select({
+      id: issues.id,
+      title: issues.title,
+      category: issueStatuses.category,
+      statusName: issueStatuses.name,
+      priorityOrder: priorities.order,
+      createdAt: issues.createdAt,
+      upvoteCount: sql<number>`coalesce(${votes.n}, 0)`,
+    })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+    .leftJoin(votes, eq(votes.issueId, issues.id))
+    .where(and(eq(issues.organizationId, organizationId), eq(issues.machineId, machineId), ne(issueStatuses.category, "RESOLVED")))
+    .orderBy(desc(priorities.order), desc(issues.createdAt))
+    .limit(100);
+
+  const since = new Date((opts.now ?? new Date()).getTime() - 30 * 24 * 3600 * 1000);
+  const recentlyFixed = await db
+    .select({ id: issues.id, title: issues.title, resolvedAt: issues.resolvedAt })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .where(
+      and(
+        eq(issues.organizationId, organizationId),
+        eq(issues.machineId, machineId),
+        eq(issueStatuses.category, "RESOLVED"),
+        gte(issues.resolvedAt, since),
+      ),
+    )
+    .orderBy(desc(issues.resolvedAt))
+    .limit(3);
+
+  return {
+    machine,
+    openIssues: openIssues.map((i) => ({ ...i, upvoteCount: Number(i.upvoteCount) })) as PublicOpenIssue[],
+    recentlyFixed,
+    topPriorityOrder: await topPriorityOrder(db, organizationId),
+  };
+}
+
+/** Public machine cards (home page): no owner data. */
+export async function listPublicMachines(db: DbOrTx, organizationId: string, filters: Pick<MachineListFilters, "q" | "locationId" | "status" | "page" | "pageSize">) {
+  const result = await listMachines(db, organizationId, filters);
+  return {
+    ...result,
+    rows: result.rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      modelName: r.modelName,
+      manufacturer: r.manufacturer,
+      year: r.year,
+      locationId: r.locationId,
+      locationName: r.locationName,
+      openIssueCount: r.openIssueCount,
+      maxOpenPriorityOrder: r.maxOpenPriorityOrder,
+    })),
+  };
+}
+
+export interface FollowTimelineEntry {
+  id: string;
+  type: string;
+  oldValue: string | null;
+  newValue: string | null;
+  changedAt: Date;
+  /** First name of the member who made the change, null for the reporter/system. */
+  actorFirstName: string | null;
+}
+
+/**
+ * The follow page of a report: looked up by its secret token within the organization. Only status-related history
+ * is returned (created, status changes, resolved, reopened); comments and assignments stay internal.
+ */
+export async function getFollowPage(db: DbOrTx, organizationId: string, followToken: string) {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(followToken)) return null;
+  const [issue] = await db
+    .select({
+      id: issues.id,
+      title: issues.title,
+      createdAt: issues.createdAt,
+      resolvedAt: issues.resolvedAt,
+      category: issueStatuses.category,
+      statusName: issueStatuses.name,
+      machineId: machines.id,
+      machineName: machines.name,
+      modelName: models.name,
+      locationName: locations.name,
+    })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(machines, eq(machines.id, issues.machineId))
+    .innerJoin(models, eq(models.id, machines.modelId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .where(and(eq(issues.followToken, followToken), eq(issues.organizationId, organizationId)))
+    .limit(1);
+  if (!issue) return null;
+  const rows = await db
+    .select({
+      id: issueHistory.id,
+      type: issueHistory.type,
+      oldValue: issueHistory.oldValue,
+      newValue: issueHistory.newValue,
+      changedAt: issueHistory.changedAt,
+      actorName: users.name,
+    })
+    .from(issueHistory)
+    .leftJoin(users, eq(users.id, issueHistory.actorId))
+    .where(
+      and(
+        eq(issueHistory.issueId, issue.id),
+        eq(issueHistory.organizationId, organizationId),
+        inArray(issueHistory.type, ["CREATED", "STATUS_CHANGED", "RESOLVED", "REOPENED"]),
+      ),
+    )
+    .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id))
+    .limit(100);
+  const { id: _id, ...publicIssue } = issue;
+  const timeline: FollowTimelineEntry[] = rows.map(({ actorName, ...r }) => ({
+    ...r,
+    actorFirstName: r.type === "CREATED" ? null : actorName ? actorName.trim().split(/\s+/)[0] || null : null,
+  }));
+  return { issue: publicIssue, timeline };
+}

@@ -1,0 +1,71 @@
+/**
+ * "Me too" votes on open issues. A signed-in voter counts once per issue by user id; an anonymous browser once by
+ * its random `voterKey` cookie (Upvote has exactly one of the two: a check constraint). Unique indexes make a second
+ * vote a no-op, also under concurrent clicks.
+ */
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { issueStatuses, issues, upvotes } from "../schema";
+
+export type Voter = { userId: string } | { voterKey: string };
+
+function voterCondition(voter: Voter) {
+  return "userId" in voter ? eq(upvotes.userId, voter.userId) : eq(upvotes.voterKey, voter.voterKey);
+}
+
+export type UpvoteResult = "added" | "already" | "not_found";
+
+/** Adds a vote to an open issue of the organization (optionally required to be on `machineId`). */
+export async function addUpvote(
+  db: DbOrTx,
+  organizationId: string,
+  issueId: string,
+  voter: Voter,
+  opts: { machineId?: string } = {},
+): Promise<UpvoteResult> {
+  const [issue] = await db
+    .select({ id: issues.id })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .where(
+      and(
+        eq(issues.id, issueId),
+        eq(issues.organizationId, organizationId),
+        ne(issueStatuses.category, "RESOLVED"),
+        opts.machineId ? eq(issues.machineId, opts.machineId) : undefined,
+      ),
+    )
+    .limit(1);
+  if (!issue) return "not_found";
+  const rows = await db
+    .insert(upvotes)
+    .values({
+      issueId,
+      userId: "userId" in voter ? voter.userId : null,
+      voterKey: "voterKey" in voter ? voter.voterKey : null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: upvotes.id });
+  return rows.length ? "added" : "already";
+}
+
+/** Which of these issues (of the organization) the voter has already backed. */
+export async function listVotedIssueIds(db: DbOrTx, organizationId: string, issueIds: string[], voter: Voter | null): Promise<string[]> {
+  if (!voter || !issueIds.length) return [];
+  const rows = await db
+    .select({ issueId: upvotes.issueId })
+    .from(upvotes)
+    .innerJoin(issues, eq(issues.id, upvotes.issueId))
+    .where(and(eq(issues.organizationId, organizationId), inArray(upvotes.issueId, issueIds), voterCondition(voter)));
+  return rows.map((r) => r.issueId);
+}
+
+/** Vote count of one issue of the organization. */
+export async function countUpvotes(db: DbOrTx, organizationId: string, issueId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(upvotes)
+    .innerJoin(issues, eq(issues.id, upvotes.issueId))
+    .where(and(eq(upvotes.issueId, issueId), eq(issues.organizationId, organizationId)));
+  return Number(row?.n ?? 0);
+}

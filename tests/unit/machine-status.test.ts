@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { deriveMachineStatus, isMachineStatus, statusCategoryLabel, timeAgo } from "~/lib/machine-status";
+
+describe("deriveMachineStatus", () => {
+  const top = 4; // Critical in the default priorities (Low 1, Medium 2, High 3, Critical 4)
+
+  it("is playable without open issues", () => {
+    expect(deriveMachineStatus({ openIssueCount: 0, maxOpenPriorityOrder: null, topPriorityOrder: top })).toBe("playable");
+  });
+
+  it("ignores a stale max order when nothing is open", () => {
+    expect(deriveMachineStatus({ openIssueCount: 0, maxOpenPriorityOrder: 4, topPriorityOrder: top })).toBe("playable");
+  });
+
+  it("is degraded with open issues below the most severe priority", () => {
+    for (const order of [1, 2, 3]) {
+      expect(deriveMachineStatus({ openIssueCount: 2, maxOpenPriorityOrder: order, topPriorityOrder: top })).toBe("degraded");
+    }
+  });
+
+  it("is down when an open issue has the organization's most severe priority", () => {
+    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: 4, topPriorityOrder: top })).toBe("down");
+    expect(deriveMachineStatus({ openIssueCount: 3, maxOpenPriorityOrder: 5, topPriorityOrder: top })).toBe("down");
+  });
+
+  it("follows the organization's own scale, not fixed names", () => {
+    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: 3, topPriorityOrder: 3 })).toBe("down");
+    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: 3, topPriorityOrder: 10 })).toBe("degraded");
+  });
+
+  it("is degraded (never down) when the organization has no priorities or the order is unknown", () => {
+    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: 2, topPriorityOrder: null })).toBe("degraded");
+    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: null, topPriorityOrder: 4 })).toBe("degraded");
+  });
+});
+
+describe("labels", () => {
+  it("maps status categories to public words", () => {
+    expect(statusCategoryLabel("NEW")).toBe("Open");
+    expect(statusCategoryLabel("IN_PROGRESS")).toBe("In progress");
+    expect(statusCategoryLabel("RESOLVED")).toBe("Closed");
+  });
+
+  it("recognises status filter values", () => {
+    expect(isMachineStatus("down")).toBe(true);
+    expect(isMachineStatus("broken")).toBe(false);
+    expect(isMachineStatus(undefined)).toBe(false);
+  });
+
+  it("formats ages", () => {
+    const now = new Date("2026-11-20T18:00:00Z");
+    expect(timeAgo(new Date("2026-11-20T17:59:30Z"), now)).toBe("just now");
+    expect(timeAgo(new Date("2026-11-20T17:55:00Z"), now)).toBe("5 minutes ago");
+    expect(timeAgo(new Date("2026-11-20T17:00:00Z"), now)).toBe("1 hour ago");
+    expect(timeAgo(new Date("2026-11-17T18:00:00Z"), now)).toBe("3 days ago");
+    expect(timeAgo(new Date("2026-09-01T18:00:00Z"), now)).toBe("2 months ago");
+    expect(timeAgo(new Date("2027-01-01T00:00:00Z"), now)).toBe("just now");
+  });
+});

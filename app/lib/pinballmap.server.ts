@@ -1,0 +1,300 @@
+/**
+ * Pinball Map (https://pinballmap.com) HTTP client and the preview / apply orchestration of a location sync.
+ *
+ * Client: `GET {PINBALLMAP_BASE_URL}/api/v1/locations/{id}/machine_details.json` → `{ machines: [...] }`.
+ * - PINBALLMAP_BASE_URL (default https://pinballmap.com) and PINBALLMAP_TIMEOUT_MS (default 10000) are read on every
+ *   call, so tests (and operators) can point a running server elsewhere.
+ * - Every failure becomes a `PinballMapError` with a message an admin can act on: unreachable, timed out, HTTP error,
+ *   unknown location, or an answer that is not the JSON we expect (validated with zod). Nothing is written before the
+ *   remote list is fully fetched and validated.
+ *
+ * Data from Pinball Map is licensed CC BY-SA 4.0; pages that show it credit Pinball Map (PINBALLMAP_CREDIT).
+ */
+import {
+  applyPinballMapSync,
+  loadSyncTarget,
+  previewPinballMapSync,
+  type ApplySyncResult,
+  type SyncPreview,
+} from "../../db/queries/pinballmap";
+import type { Db } from "./db.server";
+import { normalizePbmMachines, pbmMachineDetailsSchema, type IgnoredPbmMachine, type PbmMachine } from "./pinballmap-sync";
+import { checkLimits, type RateLimitRule } from "./rate-limit.server";
+
+export const DEFAULT_PINBALLMAP_BASE_URL = "https://pinballmap.com";
+export const DEFAULT_PINBALLMAP_TIMEOUT_MS = 10_000;
+/** Largest answer we read (a big location is well under 1 MB). */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+export type PinballMapErrorKind = "config" | "unreachable" | "timeout" | "http" | "not_found" | "invalid_response";
+
+export class PinballMapError extends Error {
+  constructor(
+    readonly kind: PinballMapErrorKind,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "PinballMapError";
+  }
+
+  /** HTTP status our server answers with: 504 for timeouts, 502 for other upstream failures, 503 for our config. */
+  get httpStatus(): number {
+    if (this.kind === "timeout") return 504;
+    if (this.kind === "config") return 503;
+    return 502;
+  }
+}
+
+export interface PinballMapSettings {
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+/** Current settings from the environment (read at call time). */
+export function pinballMapSettings(env: NodeJS.ProcessEnv = process.env): PinballMapSettings {
+  const rawBase = (env.PINBALLMAP_BASE_URL ?? "").trim() || DEFAULT_PINBALLMAP_BASE_URL;
+  let baseUrl: string;
+  try {
+    const u = new URL(rawBase);
+    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("protocol");
+    baseUrl = u.toString().replace(/\/+$/, "");
+  } catch {
+    throw new PinballMapError("config", "The Pinball Map address (PINBALLMAP_BASE_URL) is not a valid http(s) URL.");
+  }
+  const rawTimeout = Number(env.PINBALLMAP_TIMEOUT_MS);
+  const timeoutMs =
+    Number.isFinite(rawTimeout) && rawTimeout > 0 ? Math.min(Math.max(Math.round(rawTimeout), 50), 120_000) : DEFAULT_PINBALLMAP_TIMEOUT_MS;
+  return { baseUrl, timeoutMs };
+}
+
+export function machineDetailsUrl(baseUrl: string, pinballMapId: number): string {
+  return `${baseUrl}/api/v1/locations/${encodeURIComponent(String(pinballMapId))}/machine_details.json`;
+}
+
+/** Public page of a location on Pinball Map (for links next to the data). */
+export function pinballMapLocationPage(pinballMapId: number): string {
+  return `https://pinballmap.com/map/?by_location_id=${encodeURIComponent(String(pinballMapId))}`;
+}
+
+export interface LocationLineup {
+  machines: PbmMachine[];
+  ignored: IgnoredPbmMachine[];
+  sourceUrl: string;
+  fetchedAt: Date;
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s >= 1 ? `${Number.isInteger(s) ? s : s.toFixed(1)} second${s === 1 ? "" : "s"}` : `${ms} ms`;
+}
+
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === "TimeoutError" || (name === "AbortError" && String((error as Error).message).includes("timeout"));
+}
+
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: string }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+async function readLimited(res: Response): Promise<string> {
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+    await res.body?.cancel().catch(() => {});
+    throw new PinballMapError("invalid_response", "Pinball Map sent an unexpectedly large answer; it was not used.");
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new PinballMapError("invalid_response", "Pinball Map sent an unexpectedly large answer; it was not used.");
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/**
+ * Fetches and validates the machine lineup of a Pinball Map location. Throws PinballMapError (never anything else)
+ * on any failure.
+ */
+export async function fetchLocationMachines(
+  pinballMapId: number,
+  opts: Partial<PinballMapSettings> & { fetchImpl?: typeof fetch } = {},
+): Promise<LocationLineup> {
+  if (!Number.isInteger(pinballMapId) || pinballMapId <= 0) {
+    throw new PinballMapError("config", "The location has no valid Pinball Map id.");
+  }
+  const settings = { ...pinballMapSettings(), ...stripUndefined(opts) };
+  const sourceUrl = machineDetailsUrl(settings.baseUrl, pinballMapId);
+  const doFetch = opts.fetchImpl ?? fetch;
+  let bodyText: string;
+  let res: Response;
+  try {
+    res = await doFetch(sourceUrl, {
+      headers: { Accept: "application/json", "User-Agent": "PinPoint issue tracker (+https://pinballmap.com data, CC BY-SA 4.0)" },
+      redirect: "follow",
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      if (res.status === 404) {
+        throw new PinballMapError("not_found", `Pinball Map does not know location ${pinballMapId}. Check the Pinball Map id.`, 404);
+      }
+      if (res.status === 429) {
+        throw new PinballMapError("http", "Pinball Map is limiting requests right now (HTTP 429). Try again in a few minutes.", 429);
+      }
+      throw new PinballMapError(
+        "http",
+        `Pinball Map answered with an error (HTTP ${res.status}). Nothing was changed; try again later.`,
+        res.status,
+      );
+    }
+    bodyText = await readLimited(res);
+  } catch (error) {
+    if (error instanceof PinballMapError) throw error;
+    if (isTimeout(error)) {
+      throw new PinballMapError(
+        "timeout",
+        `Pinball Map did not answer within ${seconds(settings.timeoutMs)}. Nothing was changed; try again later.`,
+        undefined,
+        { cause: error },
+      );
+    }
+    const code = networkCode(error);
+    const detail = code === "ECONNREFUSED" ? " (connection refused)" : code === "ENOTFOUND" ? " (host not found)" : code ? ` (${code})` : "";
+    throw new PinballMapError(
+      "unreachable",
+      `Could not reach Pinball Map${detail}. Nothing was changed; check the connection and try again later.`,
+      undefined,
+      { cause: error },
+    );
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch (error) {
+    throw new PinballMapError("invalid_response", "Pinball Map sent an answer that is not valid JSON. Nothing was changed.", undefined, {
+      cause: error,
+    });
+  }
+  if (json && typeof json === "object" && !Array.isArray(json) && "errors" in json && !("machines" in json)) {
+    const errors = (json as { errors: unknown }).errors;
+    const said = typeof errors === "string" ? errors.slice(0, 200) : "an error";
+    throw new PinballMapError("not_found", `Pinball Map could not give the machines of location ${pinballMapId}: ${said}.`);
+  }
+  const envelope = pbmMachineDetailsSchema.safeParse(json);
+  if (!envelope.success) {
+    throw new PinballMapError(
+      "invalid_response",
+      "Pinball Map sent an answer without a machine list (unexpected format). Nothing was changed.",
+    );
+  }
+  const { machines, ignored } = normalizePbmMachines(envelope.data.machines);
+  if (machines.length === 0 && ignored.length > 0) {
+    throw new PinballMapError(
+      "invalid_response",
+      `None of the ${ignored.length} machines Pinball Map sent could be read (unexpected format). Nothing was changed.`,
+    );
+  }
+  return { machines, ignored, sourceUrl, fetchedAt: new Date() };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== "fetchImpl")) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Orchestration used by app/routes/admin.pinballmap.tsx (and the integration tests)
+
+/**
+ * Outbound requests to Pinball Map per organization (previews and applies together): generous for people, but a
+ * runaway script or a held-down reload key cannot hammer a free community service from our servers.
+ */
+export const PINBALLMAP_RATE_LIMIT: RateLimitRule = { limit: 30, windowMs: 10 * 60_000 };
+
+export function pinballMapRateKey(organizationId: string): string {
+  return `pinballmap:org:${organizationId}`;
+}
+
+function upstreamLimited(organizationId: string): { ok: false; status: number; message: string } | null {
+  const limit = checkLimits([[pinballMapRateKey(organizationId), PINBALLMAP_RATE_LIMIT]]);
+  if (limit.allowed) return null;
+  const minutes = Math.ceil(limit.retryAfterSeconds / 60);
+  return {
+    ok: false,
+    status: 429,
+    message: `Too many Pinball Map requests from this organization. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+  };
+}
+
+export type PreviewOutcome =
+  | { ok: true; preview: SyncPreview; ignored: IgnoredPbmMachine[]; sourceUrl: string; fetchedAt: string }
+  | { ok: false; status: number; message: string };
+
+/** Fetches the lineup and compares it with the location (read-only). Config / lookup problems come back as messages. */
+export async function previewLocationSync(db: Db, organizationId: string, locationId: string): Promise<PreviewOutcome> {
+  const target = await loadSyncTarget(db, organizationId, locationId);
+  if (!target.ok) return { ok: false, status: target.status, message: target.message };
+  const limited = upstreamLimited(organizationId);
+  if (limited) return limited;
+  let lineup: LocationLineup;
+  try {
+    lineup = await fetchLocationMachines(target.location.pinballMapId);
+  } catch (error) {
+    if (error instanceof PinballMapError) return { ok: false, status: error.httpStatus, message: error.message };
+    throw error;
+  }
+  const preview = await previewPinballMapSync(db, organizationId, locationId, lineup.machines);
+  if (!preview.ok) return { ok: false, status: preview.status, message: preview.message };
+  return { ok: true, preview: preview.preview, ignored: lineup.ignored, sourceUrl: lineup.sourceUrl, fetchedAt: lineup.fetchedAt.toISOString() };
+}
+
+export type ApplyOutcome = { ok: true; result: ApplySyncResult } | { ok: false; status: number; message: string; field?: string };
+
+/**
+ * Re-fetches the lineup, checks it still matches the previewed checksum, then applies everything in one transaction
+ * (see applyPinballMapSync). On any failure nothing is written.
+ */
+export async function applyLocationSync(
+  db: Db,
+  organizationId: string,
+  input: {
+    locationId: string;
+    checksum: string;
+    removeMachineIds: readonly string[];
+    onApplied?: (tx: Db, result: ApplySyncResult) => Promise<void>;
+  },
+): Promise<ApplyOutcome> {
+  const target = await loadSyncTarget(db, organizationId, input.locationId);
+  if (!target.ok) return { ok: false, status: target.status, message: target.message };
+  const limited = upstreamLimited(organizationId);
+  if (limited) return limited;
+  let lineup: LocationLineup;
+  try {
+    lineup = await fetchLocationMachines(target.location.pinballMapId);
+  } catch (error) {
+    if (error instanceof PinballMapError) return { ok: false, status: error.httpStatus, message: error.message };
+    throw error;
+  }
+  return applyPinballMapSync(db, organizationId, input.locationId, lineup.machines, {
+    expectedChecksum: input.checksum,
+    removeMachineIds: input.removeMachineIds,
+    onApplied: input.onApplied,
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The process-wide client: one instance across module reloads (what `remix dev` rebuilds do), pooler detection,
+ * and the single-process lock on an embedded data directory.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { acquireDataDirLock, DataDirLockedError } from "../../db/lock";
+
+type ClientModule = typeof import("../../db/client");
+
+describe("database client singleton", () => {
+  const saved = { url: process.env.DATABASE_URL, dir: process.env.PGLITE_DIR };
+  afterAll(async () => {
+    const client = (await import("../../db/client")) as ClientModule;
+    await client.closeDatabase();
+    process.env.DATABASE_URL = saved.url;
+    process.env.PGLITE_DIR = saved.dir;
+  });
+
+  it("returns the same instance after the module is re-evaluated", async () => {
+    if (!process.env.DATABASE_URL) process.env.PGLITE_DIR = "memory://";
+    const first = (await import("../../db/client")) as ClientModule;
+    const a = await first.getDatabase();
+    vi.resetModules();
+    const second = (await import("../../db/client")) as ClientModule;
+    expect(second).not.toBe(first); // really a fresh module evaluation
+    const b = await second.getDatabase();
+    expect(b).toBe(a);
+    expect(second.databaseOpenCount()).toBe(1);
+    await b.ping();
+  });
+
+  it("concurrent first calls share one opening", async () => {
+    vi.resetModules();
+    const client = (await import("../../db/client")) as ClientModule;
+    await client.closeDatabase();
+    const before = client.databaseOpenCount();
+    const [x, y, z] = await Promise.all([client.getDatabase(), client.getDatabase(), client.getDatabase()]);
+    expect(x).toBe(y);
+    expect(y).toBe(z);
+    expect(client.databaseOpenCount()).toBe(before + 1);
+  });
+});
+
+describe("transaction-pooler detection (prepare: false)", () => {
+  it("recognises Supabase's transaction pooler and PgBouncer URLs", async () => {
+    const { isTransactionPooler } = (await import("../../db/client")) as ClientModule;
+    expect(isTransactionPooler("postgres://u:p@aws-0-eu-central-1.pooler.supabase.com:6543/postgres")).toBe(true);
+    expect(isTransactionPooler("postgres://u:p@db.example.com:6543/app")).toBe(true);
+    expect(isTransactionPooler("postgres://u:p@127.0.0.1:6432/app?pgbouncer=true")).toBe(true);
+    expect(isTransactionPooler("postgres://u:p@aws-0-eu-central-1.pooler.supabase.com:5432/postgres")).toBe(false);
+    expect(isTransactionPooler("postgres://u:p@localhost:5432/app")).toBe(false);
+    expect(isTransactionPooler("not a url")).toBe(false);
+  });
+});
+
+describe("embedded data directory lock", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-lock-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("refuses a second holder while the first is alive, and takes over a stale lock", () => {
+    const data = path.join(dir, "pglite");
+    const lock = acquireDataDirLock(data);
+    // Pretend another live process holds it: pid 1 always exists.
+    fs.writeFileSync(lock.file, "1");
+    expect(() => acquireDataDirLock(data)).toThrow(DataDirLockedError);
+    // A lock whose process is gone is stale and taken over.
+    fs.writeFileSync(lock.file, "999999999");
+    const again = acquireDataDirLock(data);
+    expect(fs.readFileSync(again.file, "utf8")).toBe(String(process.pid));
+    again.release();
+    expect(fs.existsSync(again.file)).toBe(false);
+  });
+});

@@ -10,7 +10,7 @@ module.exports = {
   },
   overrides: [
     {
-      files: ["server/**", "scripts/**", "tests/**", "bench/**", "db/**", "app/lib/context.server.ts", "app/entry.server.tsx"],
+      files: ["server/**", "scripts/**", "tests/**", "bench/**", "db/**", "app/lib/**/*.server.ts", "app/entry.server.tsx"],
       rules: { "no-restricted-imports": "off" },
     },
   ],

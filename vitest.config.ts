@@ -2,6 +2,8 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 const alias = { "~": path.resolve(import.meta.dirname, "app") };
+// Tests never write a generated secret into ./data; a fixed test-only secret signs their cookies.
+const env = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
 
 export default defineConfig({
   resolve: { alias },
@@ -9,12 +11,13 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", env, include: ["tests/unit/**/*.test.ts"], environment: "node" },
       },
       {
         resolve: { alias },
         test: {
           name: "integration",
+          env,
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           hookTimeout: 120_000,
@@ -28,6 +31,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "reliability",
+          env,
           include: ["tests/reliability/**/*.test.ts"],
           environment: "node",
           hookTimeout: 180_000,

@@ -6,7 +6,7 @@
  */
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import type { Db } from "../../db/client";
+import type { Db } from "./db.server";
 import { ALL_PERMISSION_NAMES, UNAUTHENTICATED_PERMISSIONS, expandPermissions, type PermissionName } from "../../db/permissions";
 import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access";
 import type { OrganizationSummary } from "../../db/queries/organizations";
@@ -85,6 +85,17 @@ function signInRedirect(request: Request): never {
 export async function requirePermission(args: Args, permission: PermissionName): Promise<Access> {
   const access = await getAccess(args);
   if (access.can(permission)) return access;
+  if (!access.user) signInRedirect(args.request);
+  forbidden();
+}
+
+/**
+ * Allows the request when the visitor holds at least one of `permissions` (e.g. the role list, which
+ * `role:manage` or `organization:manage` may see). Denials as in requirePermission.
+ */
+export async function requireAnyPermission(args: Args, permissions: readonly PermissionName[]): Promise<Access> {
+  const access = await getAccess(args);
+  if (permissions.some((p) => access.can(p))) return access;
   if (!access.user) signInRedirect(args.request);
   forbidden();
 }

@@ -5,7 +5,7 @@
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import type { Db } from "./db.server";
 import { findUserWithPasswordByEmail, setPasswordHash } from "../../db/queries/users";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
 

@@ -33,17 +33,33 @@ export interface VerifyResult {
   needsRehash: boolean;
 }
 
+const FAILED: VerifyResult = { ok: false, needsRehash: false };
+
+/** Parameters we are willing to run: a corrupt or hostile stored string must not exhaust memory or CPU. */
+function acceptable(N: number, r: number, p: number): boolean {
+  const powerOfTwo = Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0;
+  return powerOfTwo && N <= 2 ** 20 && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
+}
+
 export async function verifyPassword(plain: string, stored: string): Promise<VerifyResult> {
   const parts = stored.split("$");
-  if (parts.length !== 6 || parts[0] !== "scrypt") return { ok: false, needsRehash: false };
+  if (parts.length !== 6 || parts[0] !== "scrypt") return FAILED;
   const [N, r, p] = parts.slice(1, 4).map(Number);
   const salt = Buffer.from(parts[4], "base64");
   const expected = Buffer.from(parts[5], "base64");
-  if (!N || !r || !p || expected.length !== KEY_LENGTH) return { ok: false, needsRehash: false };
-  const actual = await scrypt(plain, salt, { N, r, p });
+  if (!acceptable(N, r, p) || salt.length < 8 || expected.length !== KEY_LENGTH) return FAILED;
+  let actual: Buffer;
+  try {
+    actual = await scrypt(plain, salt, { N, r, p });
+  } catch {
+    return FAILED;
+  }
   const ok = timingSafeEqual(actual, expected);
   return { ok, needsRehash: ok && (N < CURRENT.N || r !== CURRENT.r || p < CURRENT.p) };
 }
+
+/** The parameters new hashes are made with (exported for tests and the decision record). */
+export const CURRENT_SCRYPT_PARAMS = Object.freeze({ ...CURRENT, keyLength: KEY_LENGTH, saltBytes: 16 });
 
 let dummyHash: Promise<string> | undefined;
 /**

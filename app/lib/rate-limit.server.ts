@@ -2,6 +2,7 @@
  * Fixed-window rate limits kept in process memory (one server instance). Behind an interface so a shared store can
  * replace it when the app runs on several instances. Keys are namespaced by purpose, e.g. "login:ip:1.2.3.4".
  */
+import type { HeadersFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 
 export interface RateLimitRule {
@@ -75,6 +76,18 @@ export function tooManyRequests(result: RateLimitResult, message?: string) {
     { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
   );
 }
+
+/**
+ * A route `headers` export that passes Retry-After from the action/loader to the document response. Remix only
+ * copies Set-Cookie from `data()` headers onto HTML responses of routes without a `headers` export, so a route
+ * that answers 429 needs: `export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";`
+ */
+export const rateLimitHeaders: HeadersFunction = ({ actionHeaders, loaderHeaders, errorHeaders }) => {
+  const headers = new Headers();
+  const retry = actionHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After") ?? loaderHeaders.get("Retry-After");
+  if (retry) headers.set("Retry-After", retry);
+  return headers;
+};
 
 export function resetRateLimits() {
   buckets.clear();

@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
-import type { Db } from "../../db/client";
+import type { Db } from "./db.server";
 import * as sessionQueries from "../../db/queries/sessions";
 import { sessionSecrets } from "./secrets.server";
 

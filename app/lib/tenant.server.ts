@@ -3,7 +3,7 @@
  * `apc.pinpoint.example`), then the `X-Organization` header (local tools, reverse proxies, tests), then
  * DEFAULT_ORG_SUBDOMAIN (default `apc`) so plain http://localhost:3000 shows the default organization.
  */
-import type { Db } from "../../db/client";
+import type { Db } from "./db.server";
 import { findOrganizationBySubdomain, type OrganizationSummary } from "../../db/queries/organizations";
 import { notFound } from "./errors.server";
 

@@ -1,15 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireUser } from "~/lib/access.server";
-import { fields, formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { passwordChangeSchema, profileSchema } from "~/lib/auth-forms.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
-import { isCommonPassword } from "~/lib/password-policy";
+import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
 import { destroyUserSession } from "~/lib/session.server";
 import { deleteUserSessions, countUserSessions } from "../../db/queries/sessions";
 import { findPasswordHash, getUserProfile, setPasswordHash, updateUserProfile } from "../../db/queries/users";
+
+export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · PinPoint" }];
 
@@ -18,20 +20,6 @@ export async function loader(args: LoaderFunctionArgs) {
   const profile = await getUserProfile(db, user.id);
   return { profile, sessions: await countUserSessions(db, user.id) };
 }
-
-const profileSchema = z.object({
-  intent: z.literal("profile"),
-  name: z.string().trim().min(1, "Tell us your name").max(100, "Keep your name under 100 characters"),
-  bio: z.string().trim().max(500, "Keep your bio under 500 characters").optional().transform((v) => v || null),
-});
-const passwordSchema = z
-  .object({
-    intent: z.literal("password"),
-    current: z.string().min(1, "Enter your current password").max(256),
-    password: fields.password.refine((p) => !isCommonPassword(p), "That password is too common; choose another"),
-    confirm: z.string().max(256),
-  })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" });
 
 export async function action(args: ActionFunctionArgs) {
   const { db, user } = await requireUser(args);
@@ -44,8 +32,11 @@ export async function action(args: ActionFunctionArgs) {
       return data({ ok: true as const, message: "Profile saved." });
     }
     case "password": {
-      const parsed = parseWith(passwordSchema, form);
+      const parsed = parseWith(passwordChangeSchema, form);
       if (!parsed.ok) return validationError(parsed.errors);
+      // Guessing the current password from a hijacked session is limited like sign-in.
+      const limit = checkLimits([[`password-change:user:${user.id}`, RULES.loginPerAccount]]);
+      if (!limit.allowed) return tooManyRequests(limit, "Too many attempts. Please wait a few minutes and try again.");
       const stored = await findPasswordHash(db, user.id);
       if (!stored || !(await verifyPassword(parsed.data.current, stored)).ok) {
         return validationError({ current: "That is not your current password." });

@@ -9,6 +9,8 @@ import { readForm } from "~/lib/forms.server";
 import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
 import { createUserSession, safeRedirect } from "~/lib/session.server";
 
+export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
+
 export const meta: MetaFunction = () => [{ title: "Sign in · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -22,9 +24,10 @@ export async function action(args: ActionFunctionArgs) {
   const access = await getAccess(args);
   const form = await readForm(request.clone());
   const email = String(form.get("email") ?? "").trim().toLowerCase().slice(0, 254);
+  // Per address and per account: guessing one account's password from many addresses is limited too.
   const limit = checkLimits([
     [`login:ip:${clientIp(context)}`, RULES.loginPerIp],
-    [`login:account:${email}`, RULES.loginPerAccount],
+    ...(email ? [[`login:account:${email}`, RULES.loginPerAccount] as [string, typeof RULES.loginPerAccount]] : []),
   ]);
   if (!limit.allowed) return tooManyRequests(limit, "Too many sign-in attempts. Please wait a few minutes and try again.");
   try {

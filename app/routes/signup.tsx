@@ -1,28 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
-import { fields, formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { signupSchema } from "~/lib/auth-forms.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { hashPassword } from "~/lib/password.server";
-import { isCommonPassword } from "~/lib/password-policy";
 import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
 import { createUserSession } from "~/lib/session.server";
 import { createOrClaimUser } from "../../db/queries/users";
 
-export const meta: MetaFunction = () => [{ title: "Create an account · PinPoint" }];
+export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
-const schema = z
-  .object({
-    name: z.string().trim().min(1, "Tell us your name").max(100, "Keep your name under 100 characters"),
-    email: fields.email,
-    password: fields.password.refine((p) => !isCommonPassword(p), "That password is too common; choose another"),
-    confirm: z.string().max(256),
-    website: z.string().max(0, "Leave this field empty").optional(),
-  })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" });
+export const meta: MetaFunction = () => [{ title: "Create an account · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const access = await getAccess(args);
@@ -35,7 +26,12 @@ export async function action(args: ActionFunctionArgs) {
   const form = formToObject(await readForm(args.request));
   const limit = checkLimits([[`signup:ip:${clientIp(args.context)}`, RULES.signupPerIp]]);
   if (!limit.allowed) return tooManyRequests(limit, "Too many accounts created from here. Please try again later.");
-  const parsed = parseWith(schema, form);
+  // Honeypot: people never see the "website" field; bots fill it. Pretend success and create nothing.
+  if (typeof form.website === "string" && form.website.trim() !== "") {
+    console.warn("signup: honeypot field filled; ignored", { ip: clientIp(args.context) });
+    return redirect("/");
+  }
+  const parsed = parseWith(signupSchema, form);
   if (!parsed.ok) return validationError(parsed.errors, { name: form.name, email: form.email });
   const { name, email, password } = parsed.data;
   const user = await createOrClaimUser(access.db, { email, name, hash: await hashPassword(password) });

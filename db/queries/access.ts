@@ -1,7 +1,8 @@
 /** Who may do what: membership + role + permissions of a user in one organization, in one query. */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { memberships, permissions, rolePermissions, roles } from "../schema";
+import { crossCheck, validationEnabled } from "../validate";
 
 export interface RoleAccess {
   roleId: string;
@@ -29,15 +30,32 @@ export async function loadMemberAccess(db: DbOrTx, userId: string, organizationI
     .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
     .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
     .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId)));
-  if (rows.length === 0) return null;
-  const first = rows[0];
-  return {
-    membershipId: first.membershipId,
-    roleId: first.roleId,
-    roleName: first.roleName,
-    isSystem: first.isSystem,
-    permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
-  };
+  const access: MemberAccess | null = rows.length
+    ? {
+        membershipId: rows[0].membershipId,
+        roleId: rows[0].roleId,
+        roleName: rows[0].roleName,
+        isSystem: rows[0].isSystem,
+        permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
+      }
+    : null;
+  if (validationEnabled()) {
+    await crossCheck(
+      db,
+      "permission check",
+      access ? { roleId: access.roleId, permissions: [...access.permissions].sort() } : null,
+      sql`select m."roleId" as "roleId", p.name as permission
+          from "Membership" m
+          left join "_RolePermissions" rp on rp."B" = m."roleId"
+          left join "Permission" p on p.id = rp."A"
+          where m."userId" = ${userId} and m."organizationId" = ${organizationId}`,
+      (ref) =>
+        ref.length
+          ? { roleId: ref[0].roleId, permissions: ref.map((r) => r.permission).filter(Boolean).map(String).sort() }
+          : null,
+    );
+  }
+  return access;
 }
 
 /** Permissions of an organization's role by name (used for the Unauthenticated role of anonymous visitors). */

@@ -1,0 +1,171 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { withTransaction } from "~/lib/db.server";
+import { ALL_PERMISSION_NAMES, ROLE_TEMPLATES } from "../../db/permissions";
+import { recordAudit } from "../../db/queries/audit";
+import { lockOrganizationForRoleChanges } from "../../db/queries/members";
+import { createRole, listOtherRoleNames, listRoles } from "../../db/queries/roles";
+import { Field, FormMessage, SelectField } from "~/components/form";
+import { requireAnyPermission, requirePermission } from "~/lib/access.server";
+import { clientIp } from "~/lib/context.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { createRoleSchema, isUniqueViolation } from "~/lib/admin-forms.server";
+import { effectivePermissions, isAdminRole, normalizePermissionSelection, validateRoleName } from "~/lib/role-rules";
+
+export const meta: MetaFunction = () => [{ title: "Roles · Admin · PinPoint" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  // Listing is open to organization:manage as in the original (role.list); changing needs role:manage.
+  const access = await requireAnyPermission(args, ["role:manage", "organization:manage"]);
+  const roles = await listRoles(access.db, access.organizationId);
+  return {
+    canManage: access.can("role:manage"),
+    yourRoleId: access.membership?.roleId ?? null,
+    roles: roles.map((r) => ({
+      id: r.id,
+      name: r.name,
+      isSystem: r.isSystem,
+      isDefault: r.isDefault,
+      isAdmin: isAdminRole(r),
+      memberCount: r.memberCount,
+      permissionCount: effectivePermissions(r, r.permissions).size,
+    })),
+    totalPermissions: ALL_PERMISSION_NAMES.length,
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { db, organizationId, user } = await requirePermission(args, "role:manage");
+  const form = formToObject(await readForm(args.request));
+  if (form.intent !== "create") return validationError({ form: "Unknown action." });
+  const parsed = parseWith(createRoleSchema, form);
+  if (!parsed.ok) return validationError(parsed.errors, { name: form.name, template: form.template, isDefault: form.isDefault });
+  const { name, template, isDefault } = parsed.data;
+  try {
+    const outcome = await withTransaction(db, async (tx) => {
+      await lockOrganizationForRoleChanges(tx, organizationId);
+      const rule = validateRoleName({ name, otherNames: await listOtherRoleNames(tx, organizationId) });
+      if (!rule.ok) return rule;
+      const permissions = template === "MEMBER" ? normalizePermissionSelection(ROLE_TEMPLATES.MEMBER.permissions) : [];
+      const role = await createRole(tx, organizationId, { name, isDefault, permissions });
+      await recordAudit(tx, {
+        organizationId,
+        actorId: user?.id ?? null,
+        action: "role.created",
+        targetType: "Role",
+        targetId: role.id,
+        meta: { name, template, isDefault, permissions },
+        ipAddress: clientIp(args.context),
+      });
+      return { ok: true as const, roleId: role.id };
+    });
+    if (!outcome.ok) {
+      return data({ ok: false as const, errors: { name: outcome.error }, values: { name, template, isDefault } }, { status: outcome.status });
+    }
+    return redirect(`/admin/roles/${outcome.roleId}?created=1`);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      return data({ ok: false as const, errors: { name: "A role with this name already exists." }, values: { name, template, isDefault } }, { status: 409 });
+    }
+    throw error;
+  }
+}
+
+export default function AdminRoles() {
+  const { roles, canManage, yourRoleId, totalPermissions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as
+    | { ok: boolean; errors?: Record<string, string>; values?: Record<string, unknown> }
+    | undefined;
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const errors = (result && !result.ok ? result.errors : {}) as Record<string, string | undefined>;
+  const values = result?.values;
+  const deleted = params.get("deleted");
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <p className="text-sm">
+          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> Roles
+        </p>
+        <h1 className="text-2xl font-bold">Roles &amp; permissions</h1>
+        <p className="text-slate-600">
+          Every member has one role. Visitors who are not signed in (and people who are not members) act with the
+          Unauthenticated role.
+        </p>
+      </div>
+
+      <FormMessage error={errors.form} success={deleted ? `The role “${deleted.slice(0, 60)}” was deleted.` : undefined} />
+
+      <section aria-labelledby="roles-heading" className="space-y-3">
+        <h2 id="roles-heading" className="text-lg font-semibold">
+          Roles
+        </h2>
+        {roles.length === 0 ? (
+          <p className="card text-slate-600">This organization has no roles yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+            {roles.map((r) => (
+              <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
+                <div>
+                  <Link to={`/admin/roles/${r.id}`} className="font-semibold">
+                    {r.name}
+                  </Link>{" "}
+                  {r.isSystem ? <span className="badge bg-slate-100 text-slate-700">Built-in</span> : null}{" "}
+                  {r.isDefault ? <span className="badge bg-indigo-100 text-indigo-900">Default for new members</span> : null}{" "}
+                  {r.id === yourRoleId ? <span className="badge bg-amber-100 text-amber-900">Your role</span> : null}
+                </div>
+                <div className="text-sm text-slate-600">
+                  {r.isAdmin ? "All permissions" : `${r.permissionCount} of ${totalPermissions} permissions`} ·{" "}
+                  {r.memberCount} {r.memberCount === 1 ? "member" : "members"}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {canManage ? (
+        <section className="card space-y-4" aria-labelledby="create-heading">
+          <h2 id="create-heading" className="text-lg font-semibold">
+            Create a role
+          </h2>
+          <Form method="post" className="space-y-4" noValidate>
+            <input type="hidden" name="intent" value="create" />
+            <Field
+              label="Name"
+              name="name"
+              required
+              maxLength={50}
+              autoComplete="off"
+              defaultValue={(values?.name as string) ?? ""}
+              error={errors.name}
+            />
+            <SelectField
+              label="Start from"
+              name="template"
+              defaultValue={(values?.template as string) ?? "MEMBER"}
+              error={errors.template}
+              hint="You can change the permissions after creating the role."
+            >
+              <option value="MEMBER">Member template (report, edit, assign and triage issues)</option>
+              <option value="blank">No permissions</option>
+            </SelectField>
+            <div className="flex items-center gap-2">
+              <input id="create-isDefault" type="checkbox" name="isDefault" defaultChecked={values?.isDefault === true} className="h-4 w-4" />
+              <label htmlFor="create-isDefault" className="text-sm">
+                Default role for new members
+              </label>
+            </div>
+            <button type="submit" className="btn-primary" disabled={navigation.state === "submitting"}>
+              Create role
+            </button>
+          </Form>
+        </section>
+      ) : (
+        <p className="text-sm text-slate-600">You can view roles; changing them needs the role management permission.</p>
+      )}
+    </div>
+  );
+}

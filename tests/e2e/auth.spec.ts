@@ -1,0 +1,89 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const PASSWORD = "dev-login-123";
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+}
+
+test.describe("sign-in and admin access", () => {
+  test("a wrong password shows one clear error tied to the form", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill("admin@dev.local");
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toContainText("do not match an account");
+    await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  });
+
+  test("an admin sees the admin pages: hub, members (with Dev Member) and roles", async ({ page }) => {
+    await signIn(page, "admin@dev.local");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Admin" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
+
+    const sections = page.getByRole("navigation", { name: "Admin sections" });
+    await sections.getByRole("link", { name: /Members/ }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
+    const table = page.getByRole("table");
+    await expect(table.getByRole("row", { name: /Dev Member/ })).toBeVisible();
+    await expect(table.getByRole("row", { name: /Dev Member/ }).getByLabel("Role of Dev Member")).toHaveValue(/.+/);
+
+    await page.goto("/admin/roles");
+    await expect(page.getByRole("heading", { level: 1, name: /Roles/ })).toBeVisible();
+    await page.getByRole("region", { name: "Roles" }).getByRole("link", { name: "Admin", exact: true }).click();
+    await expect(page.getByText("The Admin role is built in")).toBeVisible();
+    // Its permission boxes are all ticked and cannot be changed.
+    const boxes = page.getByRole("checkbox");
+    expect(await boxes.count()).toBe(21);
+    for (const box of await boxes.all()) {
+      await expect(box).toBeChecked();
+      await expect(box).toBeDisabled();
+    }
+
+    await signOut(page);
+    const res = await page.goto("/admin/members");
+    await expect(page).toHaveURL(/\/login\?redirectTo=%2Fadmin%2Fmembers/);
+    expect(res?.status()).toBe(200);
+  });
+
+  test("an admin can create a role and tick permissions (dependencies are added)", async ({ page }) => {
+    await signIn(page, "admin@dev.local");
+    await page.goto("/admin/roles");
+    await page.getByLabel("Name").fill("E2E Technician");
+    await page.getByLabel("Start from").selectOption("blank");
+    await page.getByRole("button", { name: "Create role" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "E2E Technician" })).toBeVisible();
+    await page.getByLabel("Edit machines, their owner and location, and (re)generate QR codes").check();
+    // Ticking a permission ticks what it needs.
+    await expect(page.getByLabel("View machines", { exact: true })).toBeChecked();
+    await page.getByRole("button", { name: "Save permissions" }).click();
+    await expect(page.getByRole("status")).toContainText("Permissions saved");
+    await page.reload();
+    await expect(page.getByLabel("View machines", { exact: true })).toBeChecked();
+
+    await page.getByRole("button", { name: "Delete role" }).click();
+    await expect(page).toHaveURL(/\/admin\/roles\?deleted=/);
+    await expect(page.getByRole("status")).toContainText("E2E Technician");
+    await signOut(page);
+  });
+
+  test("a member has no Admin link and gets the 403 page on /admin/members", async ({ page }) => {
+    await signIn(page, "member@dev.local");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
+    const res = await page.goto("/admin/members");
+    expect(res?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+    await expect(page.getByText("dev.local")).toHaveCount(0);
+    await signOut(page);
+  });
+});

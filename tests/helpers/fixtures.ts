@@ -1,0 +1,92 @@
+/**
+ * Small lookups for integration tests of sign-in, roles and tenancy: ids of the seeded organizations, roles,
+ * users and memberships, and row snapshots to prove "nothing changed".
+ */
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { auditLogs, memberships, organizations, rolePermissions, roles, sessions, users } from "../../db/schema";
+
+export async function orgIdOf(db: Db, subdomain: string): Promise<string> {
+  const [row] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.subdomain, subdomain));
+  if (!row) throw new Error(`no organization ${subdomain}`);
+  return row.id;
+}
+
+export async function roleIdOf(db: Db, subdomain: string, name: string): Promise<string> {
+  const orgId = await orgIdOf(db, subdomain);
+  const [row] = await db.select({ id: roles.id }).from(roles).where(and(eq(roles.organizationId, orgId), eq(roles.name, name)));
+  if (!row) throw new Error(`no role ${name} in ${subdomain}`);
+  return row.id;
+}
+
+export async function userIdOf(db: Db, email: string): Promise<string> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  if (!row) throw new Error(`no user ${email}`);
+  return row.id;
+}
+
+export async function membershipOf(db: Db, email: string, subdomain: string): Promise<{ id: string; roleId: string } | null> {
+  const [row] = await db
+    .select({ id: memberships.id, roleId: memberships.roleId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(and(eq(users.email, email), eq(organizations.subdomain, subdomain)));
+  return row ?? null;
+}
+
+export async function roleNameOfMember(db: Db, email: string, subdomain: string): Promise<string | null> {
+  const m = await membershipOf(db, email, subdomain);
+  if (!m) return null;
+  const [r] = await db.select({ name: roles.name }).from(roles).where(eq(roles.id, m.roleId));
+  return r?.name ?? null;
+}
+
+/** Gives `email` the role `roleName` in `subdomain` directly in the database (test setup, not under test). */
+export async function setRoleDirect(db: Db, email: string, subdomain: string, roleName: string): Promise<void> {
+  const m = await membershipOf(db, email, subdomain);
+  if (!m) throw new Error(`${email} is not a member of ${subdomain}`);
+  await db.update(memberships).set({ roleId: await roleIdOf(db, subdomain, roleName) }).where(eq(memberships.id, m.id));
+}
+
+export async function sessionCount(db: Db, email: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(users.email, email));
+  return Number(row.n);
+}
+
+export async function auditCount(db: Db, subdomain: string, action?: string): Promise<number> {
+  const orgId = await orgIdOf(db, subdomain);
+  const [row] = await db
+    .select({ n: count() })
+    .from(auditLogs)
+    .where(action ? and(eq(auditLogs.organizationId, orgId), eq(auditLogs.action, action)) : eq(auditLogs.organizationId, orgId));
+  return Number(row.n);
+}
+
+/** Everything role management can change in one organization, as comparable plain data. */
+export async function tenantAccessSnapshot(db: Db, subdomain: string) {
+  const orgId = await orgIdOf(db, subdomain);
+  const roleRows = await db
+    .select({ id: roles.id, name: roles.name, isDefault: roles.isDefault, isSystem: roles.isSystem })
+    .from(roles)
+    .where(eq(roles.organizationId, orgId))
+    .orderBy(asc(roles.id));
+  const memberRows = await db
+    .select({ id: memberships.id, userId: memberships.userId, roleId: memberships.roleId })
+    .from(memberships)
+    .where(eq(memberships.organizationId, orgId))
+    .orderBy(asc(memberships.id));
+  const perms = await db
+    .select({ roleId: rolePermissions.roleId, permissionId: rolePermissions.permissionId })
+    .from(rolePermissions)
+    .innerJoin(roles, eq(roles.id, rolePermissions.roleId))
+    .where(eq(roles.organizationId, orgId))
+    .orderBy(asc(rolePermissions.roleId), asc(rolePermissions.permissionId));
+  const [{ n: audit }] = await db.select({ n: count() }).from(auditLogs).where(eq(auditLogs.organizationId, orgId));
+  const [{ n: userCount }] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return { roles: roleRows, memberships: memberRows, rolePermissions: perms, audit: Number(audit), users: Number(userCount) };
+}

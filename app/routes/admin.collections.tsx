@@ -26,7 +26,8 @@ import { PROTECTED_TYPE_NAME, SOURCE_FIELD_LABELS, describeFilterCriteria, isAut
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { notFound } from "~/lib/errors.server";
-import { fields, formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { fields } from "~/lib/fields";
 
 export const meta: MetaFunction = () => [{ title: "Collections · Admin · PinPoint" }];
 

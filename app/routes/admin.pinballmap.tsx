@@ -22,7 +22,8 @@ import { requirePermission } from "~/lib/access.server";
 import { withTransaction } from "~/lib/db.server";
 import { clientIp } from "~/lib/context.server";
 import { notFound } from "~/lib/errors.server";
-import { fields, formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { fields } from "~/lib/fields";
 import { applyLocationSync, pinballMapLocationPage, previewLocationSync } from "~/lib/pinballmap.server";
 
 export const meta: MetaFunction = () => [{ title: "Pinball Map · Admin · PinPoint" }];

@@ -9,7 +9,8 @@ import { z } from "zod";
 import { Field, FormMessage, SelectField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
 import { forbidden } from "~/lib/errors.server";
-import { fields, formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { fields } from "~/lib/fields";
 import { createCustomModel } from "../../db/queries/models";
 
 export const meta: MetaFunction = () => [{ title: "New custom model · PinPoint" }];

@@ -7,6 +7,7 @@
 import { createId } from "@paralleldrive/cuid2";
 import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import { crossCheck, validationEnabled } from "../validate";
 import { locations, machines, models } from "../schema";
 
 /** Shape check for a code from a URL before it reaches the database (cuid2 / our tokens: letters, digits, - and _). */
@@ -22,7 +23,17 @@ export async function findMachineByQrCode(db: DbOrTx, organizationId: string, qr
     .from(machines)
     .where(and(eq(machines.qrCodeId, qrCodeId), eq(machines.organizationId, organizationId)))
     .limit(1);
-  return row ?? null;
+  const result = row ?? null;
+  if (validationEnabled()) {
+    await crossCheck(
+      db,
+      "machine by QR code",
+      result,
+      sql`select id, name from "Machine" where "qrCodeId" = ${qrCodeId} and "organizationId" = ${organizationId} limit 1`,
+      (ref) => (ref[0] ? { id: ref[0].id, name: ref[0].name } : null),
+    );
+  }
+  return result;
 }
 
 export async function getMachineQr(db: DbOrTx, organizationId: string, machineId: string) {

@@ -6,7 +6,8 @@
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { attachments, issueHistory, issueStatuses, issues, machines, models, notifications, priorities } from "../schema";
+import { attachments, issueHistory, issueStatuses, issues, machines, priorities } from "../schema";
+import { notifyIssueCreated } from "./notifications";
 
 export type IssueReporter =
   /** A signed-in reporter (becomes Issue.createdById and the history actor). */
@@ -45,24 +46,12 @@ export class IssueCreateError extends Error {
   }
 }
 
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 export async function createIssue(db: DbOrTx, input: CreateIssueInput): Promise<{ id: string; followToken: string }> {
   const { organizationId } = input;
   return db.transaction(async (tx) => {
     const [machine] = await tx
-      .select({
-        id: machines.id,
-        name: machines.name,
-        ownerId: machines.ownerId,
-        ownerNotificationsEnabled: machines.ownerNotificationsEnabled,
-        notifyOnNewIssues: machines.notifyOnNewIssues,
-        modelName: models.name,
-      })
+      .select({ id: machines.id })
       .from(machines)
-      .innerJoin(models, eq(models.id, machines.modelId))
       .where(and(eq(machines.id, input.machineId), eq(machines.organizationId, organizationId)))
       .limit(1);
     if (!machine) throw new IssueCreateError("machine_not_found", "That machine was not found.");
@@ -128,19 +117,20 @@ export async function createIssue(db: DbOrTx, input: CreateIssueInput): Promise<
       await tx.insert(attachments).values(
         input.attachments.map((a) => ({ organizationId, issueId: issue.id, url: a.url, fileName: a.fileName, fileType: a.fileType })),
       );
+      await tx.insert(issueHistory).values(
+        input.attachments.map((a) => ({
+          organizationId,
+          issueId: issue.id,
+          type: "ATTACHMENT_ADDED" as const,
+          field: "attachment",
+          newValue: a.fileName,
+          actorId: userId,
+        })),
+      );
     }
 
-    // §3.13: the owner hears about new issues on their machine when both toggles are on.
-    if (machine.ownerId && machine.ownerNotificationsEnabled && machine.notifyOnNewIssues) {
-      await tx.insert(notifications).values({
-        userId: machine.ownerId,
-        type: "ISSUE_CREATED",
-        message: clip(`New issue on your ${machine.name} (${machine.modelName}): ${input.title}`, 300),
-        entityType: "ISSUE",
-        entityId: issue.id,
-        actionUrl: `/issues/${issue.id}`,
-      });
-    }
+    // §3.13 owner notification, with the shared rules (never the actor, only current members, per the toggles).
+    await notifyIssueCreated(tx as unknown as DbOrTx, { organizationId, issueId: issue.id, actorId: userId });
     return { id: issue.id, followToken: issue.followToken };
   });
 }

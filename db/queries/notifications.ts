@@ -1,6 +1,28 @@
-import { and, count, eq } from "drizzle-orm";
+/**
+ * In-app notifications: the recipient's feed (only their own rows), unread count, mark read, preferences, and the
+ * writers used by the issue workflow. Writers take the transaction of the change they report, so a notification
+ * exists exactly when the change committed.
+ *
+ * Who is notified is decided by the pure `notificationRecipients` (app/lib/issue-rules.ts): never the actor, only
+ * current members of the issue's organization, machine owners per their machine's toggles.
+ * User.emailNotificationsEnabled / notificationFrequency are stored for e-mail delivery (not sent yet); in-app
+ * notifications are always written.
+ */
+import { and, count, desc, eq } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../app/lib/issue-rules";
 import type { DbOrTx } from "../client";
-import { notifications } from "../schema";
+import {
+  issues,
+  machines,
+  memberships,
+  models,
+  notifications,
+  users,
+  type NewNotification,
+  type NotificationFrequency,
+  type NotificationType,
+} from "../schema";
 
 export async function countUnreadNotifications(db: DbOrTx, userId: string): Promise<number> {
   const [row] = await db
@@ -8,4 +30,298 @@ export async function countUnreadNotifications(db: DbOrTx, userId: string): Prom
     .from(notifications)
     .where(and(eq(notifications.userId, userId), eq(notifications.read, false)));
   return Number(row?.n ?? 0);
+}
+
+export interface NotificationItem {
+  id: string;
+  message: string;
+  read: boolean;
+  createdAt: Date;
+  type: NotificationType;
+  actionUrl: string | null;
+}
+
+/** The user's notifications, newest first (ties by id), one page; `hasMore` when another page follows. */
+export async function listNotifications(
+  db: DbOrTx,
+  userId: string,
+  opts: { unreadOnly?: boolean; limit?: number; offset?: number } = {},
+): Promise<{ items: NotificationItem[]; hasMore: boolean }> {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
+  const offset = Math.max(opts.offset ?? 0, 0);
+  const rows = await db
+    .select({
+      id: notifications.id,
+      message: notifications.message,
+      read: notifications.read,
+      createdAt: notifications.createdAt,
+      type: notifications.type,
+      actionUrl: notifications.actionUrl,
+    })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), opts.unreadOnly ? eq(notifications.read, false) : undefined))
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(limit + 1)
+    .offset(offset);
+  return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/** Marks one of the user's notifications read; null when it is not theirs (or does not exist). */
+export async function markNotificationRead(
+  db: DbOrTx,
+  userId: string,
+  notificationId: string,
+): Promise<{ id: string; actionUrl: string | null } | null> {
+  const [row] = await db
+    .update(notifications)
+    .set({ read: true })
+    .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId)))
+    .returning({ id: notifications.id, actionUrl: notifications.actionUrl });
+  return row ?? null;
+}
+
+/** Marks all of the user's unread notifications read; returns how many changed. */
+export async function markAllNotificationsRead(db: DbOrTx, userId: string): Promise<number> {
+  const rows = await db
+    .update(notifications)
+    .set({ read: true })
+    .where(and(eq(notifications.userId, userId), eq(notifications.read, false)))
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// Preferences
+
+export interface NotificationPreferences {
+  emailNotificationsEnabled: boolean;
+  notificationFrequency: NotificationFrequency;
+  machines: {
+    id: string;
+    name: string;
+    ownerNotificationsEnabled: boolean;
+    notifyOnNewIssues: boolean;
+    notifyOnStatusChanges: boolean;
+    notifyOnComments: boolean;
+  }[];
+}
+
+/** The user's own settings plus the machines they own in this organization. */
+export async function getNotificationPreferences(
+  db: DbOrTx,
+  userId: string,
+  organizationId: string,
+): Promise<NotificationPreferences | null> {
+  const [user] = await db
+    .select({ emailNotificationsEnabled: users.emailNotificationsEnabled, notificationFrequency: users.notificationFrequency })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!user) return null;
+  const owned = await db
+    .select({
+      id: machines.id,
+      name: machines.name,
+      ownerNotificationsEnabled: machines.ownerNotificationsEnabled,
+      notifyOnNewIssues: machines.notifyOnNewIssues,
+      notifyOnStatusChanges: machines.notifyOnStatusChanges,
+      notifyOnComments: machines.notifyOnComments,
+    })
+    .from(machines)
+    .where(and(eq(machines.ownerId, userId), eq(machines.organizationId, organizationId)))
+    .orderBy(machines.name, machines.id);
+  return { ...user, machines: owned };
+}
+
+export async function updateUserNotificationSettings(
+  db: DbOrTx,
+  userId: string,
+  values: { emailNotificationsEnabled: boolean; notificationFrequency: NotificationFrequency },
+): Promise<void> {
+  await db.update(users).set(values).where(eq(users.id, userId));
+}
+
+/**
+ * Sets the owner toggles of machines the user owns in this organization. Rows for other machines are ignored, so a
+ * forged id changes nothing. Returns how many machines were updated.
+ */
+export async function updateOwnedMachineToggles(
+  db: DbOrTx,
+  input: {
+    userId: string;
+    organizationId: string;
+    machines: {
+      id: string;
+      ownerNotificationsEnabled: boolean;
+      notifyOnNewIssues: boolean;
+      notifyOnStatusChanges: boolean;
+      notifyOnComments: boolean;
+    }[];
+  },
+): Promise<number> {
+  if (input.machines.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    let n = 0;
+    for (const m of input.machines) {
+      const rows = await tx
+        .update(machines)
+        .set({
+          ownerNotificationsEnabled: m.ownerNotificationsEnabled,
+          notifyOnNewIssues: m.notifyOnNewIssues,
+          notifyOnStatusChanges: m.notifyOnStatusChanges,
+          notifyOnComments: m.notifyOnComments,
+        })
+        .where(
+          and(eq(machines.id, m.id), eq(machines.ownerId, input.userId), eq(machines.organizationId, input.organizationId)),
+        )
+        .returning({ id: machines.id });
+      n += rows.length;
+    }
+    return n;
+  });
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// Writers (call inside the transaction of the change)
+
+const ownerMembership = alias(memberships, "ownerMembership");
+const reporterMembership = alias(memberships, "reporterMembership");
+const assigneeMembership = alias(memberships, "assigneeMembership");
+
+/** Everything needed to decide and word the notifications of one issue, in one query. */
+async function loadIssueParties(db: DbOrTx, organizationId: string, issueId: string) {
+  const [row] = await db
+    .select({
+      id: issues.id,
+      title: issues.title,
+      machineName: machines.name,
+      modelName: models.name,
+      ownerId: machines.ownerId,
+      ownerNotificationsEnabled: machines.ownerNotificationsEnabled,
+      notifyOnNewIssues: machines.notifyOnNewIssues,
+      notifyOnStatusChanges: machines.notifyOnStatusChanges,
+      notifyOnComments: machines.notifyOnComments,
+      ownerMembershipId: ownerMembership.id,
+      reporterId: issues.createdById,
+      reporterMembershipId: reporterMembership.id,
+      assigneeId: issues.assignedToId,
+      assigneeMembershipId: assigneeMembership.id,
+    })
+    .from(issues)
+    .innerJoin(machines, eq(machines.id, issues.machineId))
+    .leftJoin(models, eq(models.id, machines.modelId))
+    .leftJoin(
+      ownerMembership,
+      and(eq(ownerMembership.userId, machines.ownerId), eq(ownerMembership.organizationId, issues.organizationId)),
+    )
+    .leftJoin(
+      reporterMembership,
+      and(eq(reporterMembership.userId, issues.createdById), eq(reporterMembership.organizationId, issues.organizationId)),
+    )
+    .leftJoin(
+      assigneeMembership,
+      and(eq(assigneeMembership.userId, issues.assignedToId), eq(assigneeMembership.organizationId, issues.organizationId)),
+    )
+    .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
+    .limit(1);
+  if (!row) return null;
+  return {
+    row,
+    parties: {
+      owner: row.ownerId
+        ? {
+            userId: row.ownerId,
+            isMember: Boolean(row.ownerMembershipId),
+            ownerNotificationsEnabled: row.ownerNotificationsEnabled,
+            notifyOnNewIssues: row.notifyOnNewIssues,
+            notifyOnStatusChanges: row.notifyOnStatusChanges,
+            notifyOnComments: row.notifyOnComments,
+          }
+        : null,
+      reporter: row.reporterId ? { userId: row.reporterId, isMember: Boolean(row.reporterMembershipId) } : null,
+      assignee: row.assigneeId ? { userId: row.assigneeId, isMember: Boolean(row.assigneeMembershipId) } : null,
+    },
+  };
+}
+
+function quote(s: string, max = 80): string {
+  const t = s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return `“${t}”`;
+}
+
+type EventDetails =
+  | { event: "created" }
+  | { event: "status"; from: string; to: string }
+  | { event: "assigned" }
+  | { event: "commented"; commentId: string };
+
+function wording(
+  d: EventDetails,
+  role: RecipientRole,
+  ctx: { title: string; machine: string; actorName: string | null },
+): { type: NotificationType; message: string } {
+  const t = quote(ctx.title);
+  const who = ctx.actorName ?? "Someone";
+  switch (d.event) {
+    case "created":
+      return { type: "ISSUE_CREATED", message: `New issue on your ${ctx.machine}: ${t}` };
+    case "status":
+      return {
+        type: "ISSUE_UPDATED",
+        message:
+          role === "owner"
+            ? `Status of ${t} on your ${ctx.machine} changed: ${d.from} → ${d.to}`
+            : `Your report ${t} (${ctx.machine}) changed status: ${d.from} → ${d.to}`,
+      };
+    case "assigned":
+      return { type: "ISSUE_ASSIGNED", message: `${who} assigned you ${t} on ${ctx.machine}` };
+    case "commented":
+      return {
+        type: "ISSUE_COMMENTED",
+        message:
+          role === "reporter"
+            ? `${who} commented on your report ${t} (${ctx.machine})`
+            : role === "owner"
+              ? `${who} commented on ${t} on your ${ctx.machine}`
+              : `${who} commented on ${t} (${ctx.machine}), assigned to you`,
+      };
+  }
+}
+
+/**
+ * Writes the notifications of one issue event. Returns the recipients' ids (for tests and logs).
+ * `actorId` null = anonymous (nobody is excluded as the actor).
+ */
+export async function notifyIssueEvent(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; actorId: string | null; actorName?: string | null } & EventDetails,
+): Promise<string[]> {
+  const loaded = await loadIssueParties(db, input.organizationId, input.issueId);
+  if (!loaded) return [];
+  const event: NotificationEvent = input.event;
+  const recipients = notificationRecipients(event, loaded.parties, input.actorId);
+  if (recipients.length === 0) return [];
+  const ctx = {
+    title: loaded.row.title,
+    machine: loaded.row.machineName || loaded.row.modelName || "machine",
+    actorName: input.actorName ?? null,
+  };
+  const rows: NewNotification[] = recipients.map((r) => {
+    const w = wording(input, r.role, ctx);
+    return {
+      userId: r.userId,
+      type: w.type,
+      message: w.message,
+      entityType: input.event === "commented" ? "COMMENT" : "ISSUE",
+      entityId: input.event === "commented" ? input.commentId : input.issueId,
+      actionUrl: `/issues/${input.issueId}`,
+    };
+  });
+  await db.insert(notifications).values(rows);
+  return recipients.map((r) => r.userId);
+}
+
+/** The machine owner hears about a new issue (for createIssue: anonymous reports pass actorId null). */
+export function notifyIssueCreated(db: DbOrTx, input: { organizationId: string; issueId: string; actorId: string | null }) {
+  return notifyIssueEvent(db, { ...input, event: "created" });
 }

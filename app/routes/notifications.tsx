@@ -1,0 +1,306 @@
+/**
+ * /notifications — the signed-in user's own notifications (newest first, 20 a page, unread filter), mark one / all
+ * read, open one (marks it read and follows its link), and notification settings: the user's e-mail preferences and,
+ * for machine owners, the per-machine owner toggles of the machines they own in this organization.
+ * Only the caller's rows are ever read or changed (every query has userId = caller).
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { FormMessage, SelectField } from "~/components/form";
+import { requireUser } from "~/lib/access.server";
+import { notFound } from "~/lib/errors.server";
+import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
+import { fields } from "~/lib/fields";
+import { timeAgo } from "~/lib/machine-status";
+import {
+  countUnreadNotifications,
+  getNotificationPreferences,
+  listNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+  updateOwnedMachineToggles,
+  updateUserNotificationSettings,
+} from "../../db/queries/notifications";
+
+export const meta: MetaFunction = () => [{ title: "Notifications · PinPoint" }];
+
+const PAGE_SIZE = 20;
+const FREQUENCIES = ["IMMEDIATE", "DAILY", "WEEKLY", "DISABLED"] as const;
+const FREQUENCY_LABELS: Record<(typeof FREQUENCIES)[number], string> = {
+  IMMEDIATE: "Right away",
+  DAILY: "Daily digest",
+  WEEKLY: "Weekly digest",
+  DISABLED: "Never",
+};
+const TOGGLES = ["ownerNotificationsEnabled", "notifyOnNewIssues", "notifyOnStatusChanges", "notifyOnComments"] as const;
+const TOGGLE_LABELS: Record<(typeof TOGGLES)[number], string> = {
+  ownerNotificationsEnabled: "Notify me about this machine",
+  notifyOnNewIssues: "New issues",
+  notifyOnStatusChanges: "Status changes",
+  notifyOnComments: "Comments",
+};
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { db, user, organizationId } = await requireUser(args);
+  const params = new URL(args.request.url).searchParams;
+  const unreadOnly = params.get("unread") === "1";
+  const pageNumber = Math.min(Math.max(Number.parseInt(params.get("page") ?? "1", 10) || 1, 1), 10_000);
+  const [page, unread, prefs] = await Promise.all([
+    listNotifications(db, user.id, { unreadOnly, limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE }),
+    countUnreadNotifications(db, user.id),
+    getNotificationPreferences(db, user.id, organizationId),
+  ]);
+  const now = new Date();
+  return {
+    unread,
+    unreadOnly,
+    page: pageNumber,
+    hasMore: page.hasMore,
+    items: page.items.map((n) => ({
+      id: n.id,
+      message: n.message,
+      read: n.read,
+      type: n.type,
+      hasLink: Boolean(safeLocalPath(n.actionUrl)),
+      iso: n.createdAt.toISOString(),
+      ago: timeAgo(n.createdAt, now),
+    })),
+    prefs,
+  };
+}
+
+/** Only same-site paths are followed (no "//host" or absolute URLs). */
+function safeLocalPath(url: string | null | undefined): string | null {
+  if (!url || !url.startsWith("/") || url.startsWith("//") || url.includes("\\")) return null;
+  return url;
+}
+
+const settingsSchema = z.object({
+  emailNotificationsEnabled: z.literal("on").optional(),
+  notificationFrequency: z.enum(FREQUENCIES, { error: "Choose how often" }),
+});
+
+export async function action(args: ActionFunctionArgs) {
+  const { db, user, organizationId } = await requireUser(args);
+  const values = formToObject(await readForm(args.request));
+  const intent = typeof values.intent === "string" ? values.intent : "";
+  switch (intent) {
+    case "read":
+    case "open": {
+      const parsed = parseWith(z.object({ notificationId: fields.id }), values);
+      if (!parsed.ok) return validationError(parsed.errors, { intent });
+      const id = parsed.data.notificationId;
+      const row = (await markNotificationRead(db, user.id, id)) ?? notFound("That notification does not exist.");
+      if (intent === "open") {
+        const target = safeLocalPath(row.actionUrl);
+        if (target) return redirect(target);
+      }
+      return data({ ok: true as const, message: "Marked as read." });
+    }
+    case "read-all": {
+      const n = await markAllNotificationsRead(db, user.id);
+      return data({ ok: true as const, message: n ? `Marked ${n} as read.` : "Nothing unread." });
+    }
+    case "settings": {
+      const parsed = parseWith(settingsSchema, values);
+      if (!parsed.ok) return validationError(parsed.errors, { intent });
+      await updateUserNotificationSettings(db, user.id, {
+        emailNotificationsEnabled: parsed.data.emailNotificationsEnabled === "on",
+        notificationFrequency: parsed.data.notificationFrequency,
+      });
+      return data({ ok: true as const, message: "Notification settings saved." });
+    }
+    case "machines": {
+      const prefs = await getNotificationPreferences(db, user.id, organizationId);
+      const owned = prefs?.machines ?? [];
+      if (owned.length === 0) return validationError({ form: "You do not own any machines here." }, { intent });
+      const n = await updateOwnedMachineToggles(db, {
+        userId: user.id,
+        organizationId,
+        machines: owned.map((m) => ({
+          id: m.id,
+          ownerNotificationsEnabled: values[`ownerNotificationsEnabled:${m.id}`] === "on",
+          notifyOnNewIssues: values[`notifyOnNewIssues:${m.id}`] === "on",
+          notifyOnStatusChanges: values[`notifyOnStatusChanges:${m.id}`] === "on",
+          notifyOnComments: values[`notifyOnComments:${m.id}`] === "on",
+        })),
+      });
+      return data({ ok: true as const, message: `Saved settings for ${n} ${n === 1 ? "machine" : "machines"}.` });
+    }
+    default:
+      return validationError({ form: "Unknown action." }, { intent });
+  }
+}
+
+type ActionData = { ok: true; message: string } | { ok: false; errors: Record<string, string>; values?: Record<string, unknown> };
+
+export default function Notifications() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionData | undefined;
+  const errors = result && !result.ok ? result.errors : {};
+  const busy = useNavigation().state === "submitting";
+  const [params] = useSearchParams();
+  const pageLink = (page: number) => {
+    const next = new URLSearchParams(params);
+    if (page <= 1) next.delete("page");
+    else next.set("page", String(page));
+    const s = next.toString();
+    return s ? `?${s}` : "?";
+  };
+
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-bold">
+          Notifications{" "}
+          {d.unread ? <span className="badge bg-red-600 align-middle text-white">{d.unread} unread</span> : null}
+        </h1>
+        {d.unread ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="read-all" />
+            <button type="submit" className="btn-secondary" disabled={busy}>
+              Mark all as read
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {result?.ok ? <FormMessage success={result.message} /> : null}
+      {errors.form ? <FormMessage error={errors.form} /> : null}
+
+      <nav aria-label="Filter notifications" className="flex gap-2 text-sm">
+        <Link to="?" aria-current={!d.unreadOnly ? "page" : undefined} className={!d.unreadOnly ? "font-semibold" : ""}>
+          All
+        </Link>
+        <Link to="?unread=1" aria-current={d.unreadOnly ? "page" : undefined} className={d.unreadOnly ? "font-semibold" : ""}>
+          Unread
+        </Link>
+      </nav>
+
+      {d.items.length === 0 ? (
+        <div className="card py-8 text-center text-slate-600">
+          {d.unreadOnly ? "You are all caught up." : "No notifications yet. You will hear here when something happens on your issues and machines."}
+        </div>
+      ) : (
+        <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
+          {d.items.map((n) => (
+            <li key={n.id} className={`flex flex-wrap items-start gap-3 p-3 ${n.read ? "" : "bg-indigo-50"}`}>
+              <span aria-hidden="true" className={`mt-2 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-indigo-600"}`} />
+              <div className="min-w-0 flex-1">
+                {n.hasLink ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="open" />
+                    <input type="hidden" name="notificationId" value={n.id} />
+                    <button type="submit" className={`text-left text-indigo-800 underline-offset-2 hover:underline ${n.read ? "" : "font-semibold"}`}>
+                      {n.message}
+                    </button>
+                  </Form>
+                ) : (
+                  <p className={n.read ? "" : "font-semibold"}>{n.message}</p>
+                )}
+                <p className="text-xs text-slate-500">
+                  <time dateTime={n.iso}>{n.ago}</time>
+                  {n.read ? null : <span className="sr-only"> · unread</span>}
+                </p>
+              </div>
+              {!n.read ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="read" />
+                  <input type="hidden" name="notificationId" value={n.id} />
+                  <button type="submit" className="text-sm text-slate-700 underline" disabled={busy}>
+                    Mark read
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {d.page > 1 || d.hasMore ? (
+        <nav aria-label="Pages" className="flex justify-between">
+          {d.page > 1 ? (
+            <Link to={pageLink(d.page - 1)} className="btn-secondary" rel="prev">
+              ← Newer
+            </Link>
+          ) : (
+            <span />
+          )}
+          {d.hasMore ? (
+            <Link to={pageLink(d.page + 1)} className="btn-secondary" rel="next">
+              Older →
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
+
+      {d.prefs ? (
+        <section className="card space-y-4" aria-labelledby="settings-heading" id="settings">
+          <h2 id="settings-heading" className="text-lg font-semibold">
+            Settings
+          </h2>
+          <Form method="post" className="space-y-3">
+            <input type="hidden" name="intent" value="settings" />
+            <div className="flex items-center gap-2">
+              <input
+                id="email-enabled"
+                type="checkbox"
+                name="emailNotificationsEnabled"
+                defaultChecked={d.prefs.emailNotificationsEnabled}
+                className="h-5 w-5"
+              />
+              <label htmlFor="email-enabled" className="text-sm font-medium">
+                Also send me notifications by e-mail
+              </label>
+            </div>
+            <SelectField
+              label="E-mail frequency"
+              name="notificationFrequency"
+              defaultValue={d.prefs.notificationFrequency}
+              error={errors.notificationFrequency}
+              hint="In-app notifications always appear here. E-mail delivery is not switched on for this site yet; your choice is kept for when it is."
+            >
+              {FREQUENCIES.map((f) => (
+                <option key={f} value={f}>
+                  {FREQUENCY_LABELS[f]}
+                </option>
+              ))}
+            </SelectField>
+            <button type="submit" className="btn-primary" disabled={busy}>
+              Save settings
+            </button>
+          </Form>
+
+          {d.prefs.machines.length ? (
+            <Form method="post" className="space-y-3">
+              <input type="hidden" name="intent" value="machines" />
+              <h3 className="font-semibold">Machines you own</h3>
+              <p className="text-sm text-slate-600">Choose what you hear about on each of your machines.</p>
+              <ul className="space-y-3">
+                {d.prefs.machines.map((m) => (
+                  <li key={m.id} className="rounded-md border border-slate-200 p-3">
+                    <fieldset>
+                      <legend className="font-medium">{m.name}</legend>
+                      <div className="mt-2 grid gap-2 sm:grid-cols-2">
+                        {TOGGLES.map((t) => (
+                          <label key={t} className="flex items-center gap-2 text-sm">
+                            <input type="checkbox" name={`${t}:${m.id}`} defaultChecked={m[t]} className="h-5 w-5" />
+                            {TOGGLE_LABELS[t]}
+                          </label>
+                        ))}
+                      </div>
+                    </fieldset>
+                  </li>
+                ))}
+              </ul>
+              <button type="submit" className="btn-primary" disabled={busy}>
+                Save machine settings
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,740 @@
+/**
+ * Issues: the filtered/searched/sorted list with keyset pagination, category counts, the detail page, the merged
+ * timeline, and the triage changes (status, priority, assignee, title/description).
+ *
+ * Rules:
+ * - Every helper takes `organizationId` and puts it in the WHERE; ids from another organization find nothing.
+ * - Every change runs in one transaction that locks the issue row, checks every foreign id (status, priority,
+ *   assignee membership) against the organization, writes the change, its IssueHistory row(s) with the actor, and
+ *   the notifications. See app/lib/issue-rules.ts for the history conventions.
+ * - Search uses PostgreSQL full-text search with the exact expression of the GIN index "Issue_search_idx"
+ *   (db/schema/issues.ts ISSUE_SEARCH_DOCUMENT) and `websearch_to_tsquery('english', q)`, so the index is usable.
+ */
+import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import {
+  ASSIGNMENT_MESSAGES,
+  type IssueSort,
+  assignmentEffects,
+  isStatusCategory,
+  nextResolvedAt,
+  validateAssignment,
+  validateStatusChange,
+  type StatusCategory,
+} from "../../app/lib/issue-rules";
+import type { DbOrTx } from "../client";
+import {
+  comments,
+  issueHistory,
+  issues,
+  issueStatuses,
+  locations,
+  machines,
+  memberships,
+  models,
+  priorities,
+  upvotes,
+  users,
+  type ActivityType,
+} from "../schema";
+import { notifyIssueEvent } from "./notifications";
+
+const assigneeUser = alias(users, "assignee");
+const reporterUser = alias(users, "reporter");
+
+/** The search document, written against the Issue columns: the same expression as the GIN index. */
+export const issueSearchDocument = sql`to_tsvector('english', ${issues.title} || ' ' || coalesce(${issues.description}, ''))`;
+
+/** `document @@ websearch_to_tsquery('english', q)`: quoted phrases, OR, -exclusions; never a syntax error. */
+export function issueSearchCondition(q: string): SQL {
+  return sql`${issueSearchDocument} @@ websearch_to_tsquery('english', ${q})`;
+}
+
+const upvoteCount = sql<number>`(select count(*)::int from ${upvotes} where ${upvotes.issueId} = ${issues.id})`;
+const commentCount = sql<number>`(select count(*)::int from ${comments} where ${comments.issueId} = ${issues.id} and ${comments.deletedAt} is null)`;
+
+// -------------------------------------------------------------------------------------------------------------------
+// List
+
+/** "active" = Open + In progress (the default view), "all" = every category. */
+export type CategoryFilter = "active" | "all" | StatusCategory;
+export { ISSUE_SORTS, type IssueSort } from "../../app/lib/issue-rules";
+export type SortDir = "asc" | "desc";
+
+export interface IssueListFilters {
+  /** One or more status ids (OR). */
+  statusIds?: string[];
+  category?: CategoryFilter;
+  priorityId?: string;
+  machineId?: string;
+  locationId?: string;
+  /** A user id, or "unassigned". */
+  assigneeId?: string;
+  /** A user id, or "anonymous" (reports without an account). */
+  reporterId?: string;
+  q?: string;
+}
+
+export interface IssueCursor {
+  kind: "after" | "before";
+  /** ISO timestamp for created/updated, integer for priority/upvotes. */
+  value: string | number;
+  id: string;
+}
+
+export interface IssueListItem {
+  id: string;
+  title: string;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  status: { id: string; name: string; category: StatusCategory };
+  priority: { id: string; name: string; order: number };
+  machine: { id: string; name: string };
+  location: { id: string; name: string };
+  assignee: { id: string; name: string | null } | null;
+  reporter: { id: string; name: string | null } | null;
+  submitterName: string | null;
+  upvotes: number;
+  comments: number;
+}
+
+function filterConditions(organizationId: string, f: IssueListFilters, withStatus: boolean): SQL[] {
+  const where: (SQL | undefined)[] = [eq(issues.organizationId, organizationId)];
+  if (withStatus) {
+    if (f.statusIds?.length) where.push(inArray(issues.statusId, f.statusIds));
+    const c = f.category ?? "active";
+    if (c === "active") where.push(ne(issueStatuses.category, "RESOLVED"));
+    else if (c !== "all") where.push(eq(issueStatuses.category, c));
+  }
+  if (f.priorityId) where.push(eq(issues.priorityId, f.priorityId));
+  if (f.machineId) where.push(eq(issues.machineId, f.machineId));
+  if (f.locationId) where.push(eq(machines.locationId, f.locationId));
+  if (f.assigneeId === "unassigned") where.push(isNull(issues.assignedToId));
+  else if (f.assigneeId) where.push(eq(issues.assignedToId, f.assigneeId));
+  if (f.reporterId === "anonymous") where.push(isNull(issues.createdById));
+  else if (f.reporterId) where.push(eq(issues.createdById, f.reporterId));
+  if (f.q?.trim()) where.push(issueSearchCondition(f.q.trim()));
+  return where.filter((w): w is SQL => Boolean(w));
+}
+
+function sortKey(sort: IssueSort): SQL | typeof issues.createdAt | typeof priorities.order {
+  switch (sort) {
+    case "updated":
+      return issues.updatedAt;
+    case "priority":
+      return priorities.order;
+    case "upvotes":
+      return upvoteCount;
+    default:
+      return issues.createdAt;
+  }
+}
+
+function cursorValue(sort: IssueSort, item: IssueListItem): string | number {
+  switch (sort) {
+    case "updated":
+      return item.updatedAt.toISOString();
+    case "priority":
+      return item.priority.order;
+    case "upvotes":
+      return item.upvotes;
+    default:
+      return item.createdAt.toISOString();
+  }
+}
+
+export function encodeCursor(value: string | number, id: string): string {
+  return Buffer.from(JSON.stringify([value, id]), "utf8").toString("base64url");
+}
+
+/** Parses a cursor token for a sort; null when malformed (the page then starts from the beginning). */
+export function decodeCursor(token: string | null | undefined, sort: IssueSort): { value: string | number; id: string } | null {
+  if (!token || token.length > 200) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
+    const [value, id] = parsed as unknown[];
+    if (typeof id !== "string" || !id || id.length > 64) return null;
+    if (sort === "created" || sort === "updated") {
+      if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value)) return null;
+      if (Number.isNaN(Date.parse(value))) return null;
+      return { value, id };
+    }
+    if (typeof value !== "number" || !Number.isSafeInteger(value)) return null;
+    return { value, id };
+  } catch {
+    return null;
+  }
+}
+
+export interface ListIssuesInput {
+  organizationId: string;
+  filters: IssueListFilters;
+  sort: IssueSort;
+  dir: SortDir;
+  cursor?: IssueCursor | null;
+  limit?: number;
+}
+
+export interface IssuePage {
+  items: IssueListItem[];
+  /** Token for `?after=` (next page), null on the last page. */
+  nextCursor: string | null;
+  /** Token for `?before=` (previous page), null on the first page. */
+  prevCursor: string | null;
+}
+
+/**
+ * One page of issues in one SQL statement (joins for status, priority, machine, location, assignee, reporter;
+ * correlated counts of upvotes and visible comments). Keyset pagination on (sort key, id): stable under inserts,
+ * no duplicates or gaps between pages.
+ */
+export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<IssuePage> {
+  const limit = Math.min(Math.max(input.limit ?? 25, 1), 100);
+  const key = sortKey(input.sort);
+  const where = filterConditions(input.organizationId, input.filters, true);
+  const cursor = input.cursor ?? null;
+  // Reading backwards ("before") flips the order; the rows are reversed again below.
+  const ascending = (input.dir === "asc") !== (cursor?.kind === "before");
+  if (cursor) {
+    const value =
+      input.sort === "created" || input.sort === "updated" ? sql`${cursor.value}::timestamp` : sql`${cursor.value}::int`;
+    where.push(sql`(${key}, ${issues.id}) ${sql.raw(ascending ? ">" : "<")} (${value}, ${cursor.id})`);
+  }
+  const rows = await db
+    .select({
+      id: issues.id,
+      title: issues.title,
+      createdAt: issues.createdAt,
+      updatedAt: issues.updatedAt,
+      resolvedAt: issues.resolvedAt,
+      status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
+      priority: { id: priorities.id, name: priorities.name, order: priorities.order },
+      machine: { id: machines.id, name: machines.name },
+      location: { id: locations.id, name: locations.name },
+      assignee: { id: assigneeUser.id, name: assigneeUser.name },
+      reporter: { id: reporterUser.id, name: reporterUser.name },
+      submitterName: issues.submitterName,
+      upvotes: upvoteCount,
+      comments: commentCount,
+    })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+    .innerJoin(machines, eq(machines.id, issues.machineId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
+    .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
+    .where(and(...where))
+    .orderBy(...(ascending ? [asc(key), asc(issues.id)] : [desc(key), desc(issues.id)]))
+    .limit(limit + 1);
+
+  const more = rows.length > limit;
+  let items = rows.slice(0, limit) as IssueListItem[];
+  if (cursor?.kind === "before") items = items.reverse();
+  const first = items[0];
+  const last = items[items.length - 1];
+  const token = (item: IssueListItem | undefined) => (item ? encodeCursor(cursorValue(input.sort, item), item.id) : null);
+  let hasNext: boolean;
+  let hasPrev: boolean;
+  if (!cursor) {
+    hasNext = more;
+    hasPrev = false;
+  } else if (cursor.kind === "after") {
+    hasNext = more;
+    hasPrev = true;
+  } else {
+    hasNext = true;
+    hasPrev = more;
+  }
+  return { items, nextCursor: hasNext ? token(last) : null, prevCursor: hasPrev ? token(first) : null };
+}
+
+/** Number of issues per status category under the same filters (ignoring the status/category filter). */
+export async function countIssuesByCategory(
+  db: DbOrTx,
+  organizationId: string,
+  filters: IssueListFilters,
+): Promise<Record<StatusCategory, number>> {
+  const rows = await db
+    .select({ category: issueStatuses.category, n: count() })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(machines, eq(machines.id, issues.machineId))
+    .where(and(...filterConditions(organizationId, filters, false)))
+    .groupBy(issueStatuses.category);
+  const out: Record<StatusCategory, number> = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0 };
+  for (const r of rows) out[r.category] = Number(r.n);
+  return out;
+}
+
+export interface MemberOption {
+  id: string;
+  name: string;
+}
+
+/** Members of the organization for assignee/reporter pickers (names only, never e-mails). */
+export async function listMemberOptions(db: DbOrTx, organizationId: string): Promise<MemberOption[]> {
+  const rows = await db
+    .select({ id: users.id, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organizationId, organizationId))
+    .orderBy(asc(users.name), asc(users.id));
+  return rows.map((r) => ({ id: r.id, name: displayName(r.name) }));
+}
+
+/** Machines (with their location) for pickers. */
+export async function listMachineOptions(db: DbOrTx, organizationId: string) {
+  return db
+    .select({ id: machines.id, name: machines.name, locationId: machines.locationId, locationName: locations.name })
+    .from(machines)
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .where(eq(machines.organizationId, organizationId))
+    .orderBy(asc(locations.name), asc(machines.name), asc(machines.id));
+}
+
+export function displayName(name: string | null | undefined): string {
+  return name?.trim() || "Unnamed member";
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// Detail & timeline
+
+export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId: string) {
+  const [row] = await db
+    .select({
+      id: issues.id,
+      title: issues.title,
+      description: issues.description,
+      consistency: issues.consistency,
+      createdAt: issues.createdAt,
+      updatedAt: issues.updatedAt,
+      resolvedAt: issues.resolvedAt,
+      reporterEmail: issues.reporterEmail,
+      submitterName: issues.submitterName,
+      status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
+      priority: { id: priorities.id, name: priorities.name, order: priorities.order },
+      machine: { id: machines.id, name: machines.name, ownerId: machines.ownerId },
+      modelName: models.name,
+      location: { id: locations.id, name: locations.name },
+      assignee: { id: assigneeUser.id, name: assigneeUser.name },
+      reporter: { id: reporterUser.id, name: reporterUser.name },
+      upvotes: upvoteCount,
+    })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+    .innerJoin(machines, eq(machines.id, issues.machineId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .leftJoin(models, eq(models.id, machines.modelId))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
+    .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
+    .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export type IssueDetail = NonNullable<Awaited<ReturnType<typeof getIssueDetail>>>;
+
+export type TimelineItem =
+  | {
+      kind: "comment";
+      id: string;
+      at: Date;
+      content: string;
+      createdAt: Date;
+      updatedAt: Date;
+      edited: boolean;
+      author: { id: string; name: string };
+      deletedAt: Date | null;
+      deletedBy: string | null;
+    }
+  | {
+      kind: "activity";
+      id: string;
+      at: Date;
+      type: ActivityType;
+      field: string;
+      oldValue: string | null;
+      newValue: string | null;
+      actor: { id: string; name: string } | null;
+    };
+
+const commentAuthor = alias(users, "commentAuthor");
+const commentDeleter = alias(users, "commentDeleter");
+const historyActor = alias(users, "historyActor");
+
+/**
+ * The issue's comments and history rows merged in time order (ties: comments after the activity of the same
+ * instant, then by id). COMMENTED rows are left out: the comment itself is the timeline entry. Soft-deleted
+ * comments are included only with `includeDeleted` (the admin view). Two queries, no per-item lookups.
+ */
+export async function getIssueTimeline(
+  db: DbOrTx,
+  organizationId: string,
+  issueId: string,
+  opts: { includeDeleted?: boolean } = {},
+): Promise<TimelineItem[]> {
+  const [commentRows, historyRows] = await Promise.all([
+    db
+      .select({
+        id: comments.id,
+        content: comments.content,
+        createdAt: comments.createdAt,
+        updatedAt: comments.updatedAt,
+        deletedAt: comments.deletedAt,
+        authorId: commentAuthor.id,
+        authorName: commentAuthor.name,
+        deletedByName: commentDeleter.name,
+      })
+      .from(comments)
+      .innerJoin(issues, eq(issues.id, comments.issueId))
+      .innerJoin(commentAuthor, eq(commentAuthor.id, comments.authorId))
+      .leftJoin(commentDeleter, eq(commentDeleter.id, comments.deletedBy))
+      .where(
+        and(
+          eq(comments.issueId, issueId),
+          eq(issues.organizationId, organizationId),
+          opts.includeDeleted ? undefined : isNull(comments.deletedAt),
+        ),
+      )
+      .orderBy(asc(comments.createdAt), asc(comments.id)),
+    db
+      .select({
+        id: issueHistory.id,
+        type: issueHistory.type,
+        field: issueHistory.field,
+        oldValue: issueHistory.oldValue,
+        newValue: issueHistory.newValue,
+        changedAt: issueHistory.changedAt,
+        actorId: historyActor.id,
+        actorName: historyActor.name,
+      })
+      .from(issueHistory)
+      .leftJoin(historyActor, eq(historyActor.id, issueHistory.actorId))
+      .where(
+        and(
+          eq(issueHistory.issueId, issueId),
+          eq(issueHistory.organizationId, organizationId),
+          ne(issueHistory.type, "COMMENTED"),
+        ),
+      )
+      .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id)),
+  ]);
+  const items: TimelineItem[] = [
+    ...historyRows.map(
+      (h): TimelineItem => ({
+        kind: "activity",
+        id: h.id,
+        at: h.changedAt,
+        type: h.type,
+        field: h.field,
+        oldValue: h.oldValue,
+        newValue: h.newValue,
+        actor: h.actorId ? { id: h.actorId, name: displayName(h.actorName) } : null,
+      }),
+    ),
+    ...commentRows.map(
+      (c): TimelineItem => ({
+        kind: "comment",
+        id: c.id,
+        at: c.createdAt,
+        content: c.content,
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+        edited: c.updatedAt.getTime() - c.createdAt.getTime() > 1000 && !c.deletedAt,
+        author: { id: c.authorId, name: displayName(c.authorName) },
+        deletedAt: c.deletedAt,
+        deletedBy: c.deletedAt ? displayName(c.deletedByName) : null,
+      }),
+    ),
+  ];
+  items.sort((a, b) => {
+    const t = a.at.getTime() - b.at.getTime();
+    if (t !== 0) return t;
+    if (a.kind !== b.kind) return a.kind === "activity" ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  return items;
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// Changes
+
+export interface Actor {
+  id: string;
+  name: string | null;
+}
+
+export type ChangeResult =
+  | { ok: true; changed: boolean; message: string }
+  | { ok: false; status: 400 | 403 | 404; field: string; message: string };
+
+const issueNotFound = { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
+
+/** Locks the issue row (only the Issue row) for the rest of the transaction; null when not in the organization. */
+export async function lockIssue(tx: DbOrTx, organizationId: string, issueId: string) {
+  const [row] = await tx
+    .select({
+      id: issues.id,
+      title: issues.title,
+      description: issues.description,
+      statusId: issues.statusId,
+      priorityId: issues.priorityId,
+      assignedToId: issues.assignedToId,
+      resolvedAt: issues.resolvedAt,
+      organizationId: issues.organizationId,
+    })
+    .from(issues)
+    .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
+    .for("update");
+  return row ?? null;
+}
+
+/** Appends one IssueHistory row (call inside the transaction of the change). */
+export async function writeIssueHistory(
+  tx: DbOrTx,
+  row: {
+    organizationId: string;
+    issueId: string;
+    actorId: string | null;
+    type: ActivityType;
+    field: string;
+    oldValue?: string | null;
+    newValue?: string | null;
+    changedAt?: Date;
+  },
+) {
+  await tx.insert(issueHistory).values({
+    organizationId: row.organizationId,
+    issueId: row.issueId,
+    actorId: row.actorId,
+    type: row.type,
+    field: row.field,
+    oldValue: row.oldValue ?? null,
+    newValue: row.newValue ?? null,
+    changedAt: row.changedAt ?? new Date(),
+  });
+}
+
+function inTx<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => fn(tx as unknown as DbOrTx));
+}
+
+/** Moves an issue to another status of the organization (resolvedAt, history, owner/reporter notifications). */
+export async function changeIssueStatus(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; statusId: string; actor: Actor; now?: Date },
+): Promise<ChangeResult> {
+  return inTx(db, async (tx) => {
+    const issue = await lockIssue(tx, input.organizationId, input.issueId);
+    if (!issue) return issueNotFound;
+    const statusRows = await tx
+      .select({ id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category, organizationId: issueStatuses.organizationId })
+      .from(issueStatuses)
+      .where(and(eq(issueStatuses.organizationId, input.organizationId), inArray(issueStatuses.id, [issue.statusId, input.statusId])));
+    const current = statusRows.find((s) => s.id === issue.statusId);
+    const target = statusRows.find((s) => s.id === input.statusId) ?? null;
+    if (!target) return { ok: false, status: 404, field: "statusId", message: "That status does not exist." } as const;
+    if (!current || !isStatusCategory(current.category)) throw new Error("issue status missing");
+    const check = validateStatusChange({
+      canEdit: true,
+      organizationId: input.organizationId,
+      issue: { organizationId: issue.organizationId, statusId: issue.statusId, category: current.category },
+      target,
+    });
+    if (!check.ok) return { ok: false, status: 400, field: "statusId", message: "That status cannot be used." } as const;
+    if (!check.changed || !check.activity) return { ok: true, changed: false, message: `Already “${target.name}”.` } as const;
+    const now = input.now ?? new Date();
+    await tx
+      .update(issues)
+      .set({ statusId: target.id, resolvedAt: nextResolvedAt(issue.resolvedAt, current.category, target.category, now), updatedAt: now })
+      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
+    await writeIssueHistory(tx, {
+      organizationId: input.organizationId,
+      issueId: issue.id,
+      actorId: input.actor.id,
+      type: check.activity,
+      field: "status",
+      oldValue: current.name,
+      newValue: target.name,
+      changedAt: now,
+    });
+    await notifyIssueEvent(tx, {
+      organizationId: input.organizationId,
+      issueId: issue.id,
+      actorId: input.actor.id,
+      actorName: input.actor.name,
+      event: "status",
+      from: current.name,
+      to: target.name,
+    });
+    return { ok: true, changed: true, message: `Status changed to “${target.name}”.` } as const;
+  });
+}
+
+export async function changeIssuePriority(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; priorityId: string; actor: Actor; now?: Date },
+): Promise<ChangeResult> {
+  return inTx(db, async (tx) => {
+    const issue = await lockIssue(tx, input.organizationId, input.issueId);
+    if (!issue) return issueNotFound;
+    const rows = await tx
+      .select({ id: priorities.id, name: priorities.name })
+      .from(priorities)
+      .where(and(eq(priorities.organizationId, input.organizationId), inArray(priorities.id, [issue.priorityId, input.priorityId])));
+    const current = rows.find((p) => p.id === issue.priorityId);
+    const target = rows.find((p) => p.id === input.priorityId);
+    if (!target) return { ok: false, status: 404, field: "priorityId", message: "That priority does not exist." } as const;
+    if (target.id === issue.priorityId) return { ok: true, changed: false, message: `Already “${target.name}”.` } as const;
+    const now = input.now ?? new Date();
+    await tx
+      .update(issues)
+      .set({ priorityId: target.id, updatedAt: now })
+      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
+    await writeIssueHistory(tx, {
+      organizationId: input.organizationId,
+      issueId: issue.id,
+      actorId: input.actor.id,
+      type: "PRIORITY_CHANGED",
+      field: "priority",
+      oldValue: current?.name ?? null,
+      newValue: target.name,
+      changedAt: now,
+    });
+    return { ok: true, changed: true, message: `Priority changed to “${target.name}”.` } as const;
+  });
+}
+
+/**
+ * Assigns the issue to a member of the organization (`assigneeId` null = unassign). Rejected when the person is not
+ * a member here, or when nothing would change. The new assignee is notified unless they assigned themselves.
+ */
+export async function changeIssueAssignee(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; assigneeId: string | null; actor: Actor; now?: Date },
+): Promise<ChangeResult> {
+  return inTx(db, async (tx) => {
+    const issue = await lockIssue(tx, input.organizationId, input.issueId);
+    if (!issue) return issueNotFound;
+    const ids = [issue.assignedToId, input.assigneeId].filter((x): x is string => Boolean(x));
+    const people = ids.length
+      ? await tx
+          .select({
+            userId: users.id,
+            name: users.name,
+            membershipUserId: memberships.userId,
+            membershipOrganizationId: memberships.organizationId,
+          })
+          .from(users)
+          .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, input.organizationId)))
+          .where(inArray(users.id, ids))
+      : [];
+    const next = input.assigneeId ? people.find((p) => p.userId === input.assigneeId) : undefined;
+    const check = validateAssignment({
+      organizationId: input.organizationId,
+      issue: { organizationId: issue.organizationId, assignedToId: issue.assignedToId },
+      assignee: input.assigneeId
+        ? {
+            userId: input.assigneeId,
+            membership:
+              next?.membershipUserId && next.membershipOrganizationId
+                ? { userId: next.membershipUserId, organizationId: next.membershipOrganizationId }
+                : null,
+          }
+        : null,
+    });
+    if (!check.ok) return { ok: false, status: 400, field: "assigneeId", message: ASSIGNMENT_MESSAGES[check.reason] } as const;
+    const previous = issue.assignedToId ? people.find((p) => p.userId === issue.assignedToId) : undefined;
+    const now = input.now ?? new Date();
+    await tx
+      .update(issues)
+      .set({ assignedToId: input.assigneeId, updatedAt: now })
+      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
+    await writeIssueHistory(tx, {
+      organizationId: input.organizationId,
+      issueId: issue.id,
+      actorId: input.actor.id,
+      type: "ASSIGNED",
+      field: "assignee",
+      oldValue: issue.assignedToId ? displayName(previous?.name) : null,
+      newValue: input.assigneeId ? displayName(next?.name) : null,
+      changedAt: now,
+    });
+    const effects = assignmentEffects(check.change, input.actor.id, input.assigneeId);
+    if (effects.notifyAssignee) {
+      await notifyIssueEvent(tx, {
+        organizationId: input.organizationId,
+        issueId: issue.id,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        event: "assigned",
+      });
+    }
+    const message =
+      check.change === "unassign"
+        ? "Issue unassigned."
+        : input.assigneeId === input.actor.id
+          ? "Assigned to you."
+          : `Assigned to ${displayName(next?.name)}.`;
+    return { ok: true, changed: true, message } as const;
+  });
+}
+
+/** Edits title and/or description; one SYSTEM history row per field that actually changed. */
+export async function editIssueDetails(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; title: string; description: string | null; actor: Actor; now?: Date },
+): Promise<ChangeResult> {
+  return inTx(db, async (tx) => {
+    const issue = await lockIssue(tx, input.organizationId, input.issueId);
+    if (!issue) return issueNotFound;
+    const description = input.description?.trim() ? input.description.trim() : null;
+    const titleChanged = issue.title !== input.title;
+    const descriptionChanged = (issue.description ?? null) !== description;
+    if (!titleChanged && !descriptionChanged) return { ok: true, changed: false, message: "Nothing changed." } as const;
+    const now = input.now ?? new Date();
+    await tx
+      .update(issues)
+      .set({ title: input.title, description, updatedAt: now })
+      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
+    if (titleChanged) {
+      await writeIssueHistory(tx, {
+        organizationId: input.organizationId,
+        issueId: issue.id,
+        actorId: input.actor.id,
+        type: "SYSTEM",
+        field: "title",
+        oldValue: issue.title,
+        newValue: input.title,
+        changedAt: now,
+      });
+    }
+    if (descriptionChanged) {
+      await writeIssueHistory(tx, {
+        organizationId: input.organizationId,
+        issueId: issue.id,
+        actorId: input.actor.id,
+        type: "SYSTEM",
+        field: "description",
+        oldValue: issue.description,
+        newValue: description,
+        changedAt: now,
+      });
+    }
+    return { ok: true, changed: true, message: "Issue updated." } as const;
+  });
+}
+
+/** Whether a user is a member of the organization (for pickers and checks). */
+export async function isMember(db: DbOrTx, organizationId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .limit(1);
+  return Boolean(row);
+}

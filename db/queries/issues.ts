@@ -38,6 +38,7 @@ import {
   type ActivityType,
 } from "../schema";
 import { notifyIssueEvent } from "./notifications";
+import { crossCheck, validationEnabled } from "../validate";
 
 const assigneeUser = alias(users, "assignee");
 const reporterUser = alias(users, "reporter");
@@ -248,7 +249,38 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
     hasNext = true;
     hasPrev = more;
   }
+  if (validationEnabled() && !cursor && (input.sort === "created" || input.sort === "updated")) {
+    await crossCheck(db, "issue list", items.map((i) => i.id), referenceIssueListSql(input, limit), (ref) => ref.map((r) => r.id));
+  }
   return { items, nextCursor: hasNext ? token(last) : null, prevCursor: hasPrev ? token(first) : null };
+}
+
+/** DB_VALIDATE: the first page of the list written by hand, without the query builder. */
+function referenceIssueListSql(input: ListIssuesInput, limit: number): SQL {
+  const f = input.filters;
+  const parts: SQL[] = [sql`i."organizationId" = ${input.organizationId}`];
+  if (f.statusIds?.length) parts.push(sql`i."statusId" in (${sql.join(f.statusIds.map((id) => sql`${id}`), sql`, `)})`);
+  const c = f.category ?? "active";
+  if (c === "active") parts.push(sql`s.category <> 'RESOLVED'`);
+  else if (c !== "all") parts.push(sql`s.category = ${c}`);
+  if (f.priorityId) parts.push(sql`i."priorityId" = ${f.priorityId}`);
+  if (f.machineId) parts.push(sql`i."machineId" = ${f.machineId}`);
+  if (f.locationId) parts.push(sql`m."locationId" = ${f.locationId}`);
+  if (f.assigneeId === "unassigned") parts.push(sql`i."assignedToId" is null`);
+  else if (f.assigneeId) parts.push(sql`i."assignedToId" = ${f.assigneeId}`);
+  if (f.reporterId === "anonymous") parts.push(sql`i."createdById" is null`);
+  else if (f.reporterId) parts.push(sql`i."createdById" = ${f.reporterId}`);
+  if (f.q?.trim()) {
+    parts.push(sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${f.q.trim()})`);
+  }
+  const column = input.sort === "updated" ? sql`i."updatedAt"` : sql`i."createdAt"`;
+  const direction = input.dir === "asc" ? sql`asc` : sql`desc`;
+  return sql`select i.id from "Issue" i
+    join "IssueStatus" s on s.id = i."statusId"
+    join "Machine" m on m.id = i."machineId"
+    where ${sql.join(parts, sql` and `)}
+    order by ${column} ${direction}, i.id ${direction}
+    limit ${limit}`;
 }
 
 /** Number of issues per status category under the same filters (ignoring the status/category filter). */

@@ -3,7 +3,7 @@
  * reference query beside the Drizzle query and log differences. On a seeded database they agree; a deliberately
  * wrong reference is reported.
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadMemberAccess } from "../../db/queries/access";
 import { listIssues } from "../../db/queries/issues";
@@ -12,7 +12,6 @@ import { machines, organizations, users } from "../../db/schema";
 import { seedDatabase } from "../../db/seed";
 import { crossCheck, setValidationLogger, validationEnabled } from "../../db/validate";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { eq } from "drizzle-orm";
 
 let t: TestDb;
 let orgId: string;

@@ -3,64 +3,25 @@ import { useId } from "react";
 
 type Common = { label: ReactNode; error?: string; hint?: ReactNode };
 
-/** A labelled input with its error tied to it by aria-describedby, so screen readers read both. */
-export function Field({ label, error, hint, id, className, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
-  const autoId = useId();
-  const fieldId = id ?? autoId;
-  const describedBy = [error ? `${fieldId}-error` : null, hint ? `${fieldId}-hint` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={className}>
-      <label htmlFor={fieldId} className="label">
-        {label}
-      </label>
-      <input id={fieldId} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-      {hint ? (
-        <p id={`${fieldId}-hint`} className="mt-1 text-xs text-slate-600">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${fieldId}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
+interface ControlProps {
+  id: string;
+  className: string;
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
 }
 
-export function TextareaField({ label, error, hint, id, className, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const autoId = useId();
-  const fieldId = id ?? autoId;
-  const describedBy = [error ? `${fieldId}-error` : null, hint ? `${fieldId}-hint` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={className}>
-      <label htmlFor={fieldId} className="label">
-        {label}
-      </label>
-      <textarea id={fieldId} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-      {hint ? (
-        <p id={`${fieldId}-hint`} className="mt-1 text-xs text-slate-600">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${fieldId}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-export function SelectField({
+/**
+ * Label, hint and error around one control, with the error and hint tied to it by aria-describedby so screen
+ * readers read them with the field.
+ */
+function FieldShell({
   label,
   error,
   hint,
   id,
   className,
-  children,
-  ...select
-}: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+  render,
+}: Common & { id?: string; className?: string; render: (control: ControlProps) => ReactNode }) {
   const autoId = useId();
   const fieldId = id ?? autoId;
   const describedBy = [error ? `${fieldId}-error` : null, hint ? `${fieldId}-hint` : null].filter(Boolean).join(" ") || undefined;
@@ -69,9 +30,7 @@ export function SelectField({
       <label htmlFor={fieldId} className="label">
         {label}
       </label>
-      <select id={fieldId} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...select}>
-        {children}
-      </select>
+      {render({ id: fieldId, className: "input", "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
       {hint ? (
         <p id={`${fieldId}-hint`} className="mt-1 text-xs text-slate-600">
           {hint}
@@ -83,6 +42,27 @@ export function SelectField({
         </p>
       ) : null}
     </div>
+  );
+}
+
+export function Field({ label, error, hint, id, className, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
+  return <FieldShell {...{ label, error, hint, id, className }} render={(control) => <input {...control} {...input} />} />;
+}
+
+export function TextareaField({ label, error, hint, id, className, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <FieldShell {...{ label, error, hint, id, className }} render={(control) => <textarea {...control} {...input} />} />;
+}
+
+export function SelectField({ label, error, hint, id, className, children, ...select }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <FieldShell
+      {...{ label, error, hint, id, className }}
+      render={(control) => (
+        <select {...control} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 

@@ -9,7 +9,6 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
-  useLoaderData,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -45,8 +44,6 @@ export async function loader(args: LoaderFunctionArgs) {
     },
   };
 }
-
-export type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");

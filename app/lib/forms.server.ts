@@ -1,6 +1,6 @@
 /** Form parsing: zod in, either typed data or field errors for a 400 that re-renders the form. */
 import { data } from "@remix-run/node";
-import { z } from "zod";
+import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 

@@ -63,11 +63,13 @@ export interface TestResponse {
  */
 export class TestClient {
   readonly cookies = new Map<string, string>();
+  readonly baseUrl: string;
+  readonly org?: string;
 
-  constructor(
-    readonly baseUrl: string,
-    readonly org?: string,
-  ) {}
+  constructor(baseUrl: string, org?: string) {
+    this.baseUrl = baseUrl;
+    this.org = org;
+  }
 
   private headers(extra?: Record<string, string>): Record<string, string> {
     const h: Record<string, string> = { ...extra };

@@ -6,9 +6,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import type * as ClientModuleType from "../../db/client";
 import { acquireDataDirLock, DataDirLockedError } from "../../db/lock";
 
-type ClientModule = typeof import("../../db/client");
+type ClientModule = typeof ClientModuleType;
 
 describe("database client singleton", () => {
   const saved = { url: process.env.DATABASE_URL, dir: process.env.PGLITE_DIR };

@@ -86,6 +86,8 @@ export const rateLimitHeaders: HeadersFunction = ({ actionHeaders, loaderHeaders
   const headers = new Headers();
   const retry = actionHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After") ?? loaderHeaders.get("Retry-After");
   if (retry) headers.set("Retry-After", retry);
+  // An action that refused a body without reading it asks for the connection to be closed.
+  if (actionHeaders.get("Connection") === "close") headers.set("Connection", "close");
   return headers;
 };
 

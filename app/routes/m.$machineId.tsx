@@ -126,7 +126,11 @@ export async function action(args: ActionFunctionArgs) {
   try {
     ({ form, oversized } = await readUploadForm(request));
   } catch (error) {
-    if (error instanceof UploadError) return reportFailed({ [error.field ?? "form"]: error.message, form: error.message }, {}, error.status);
+    if (error instanceof UploadError) {
+      // A body refused before it was read leaves unread bytes on the socket: close it rather than reuse it.
+      const headers = error.status === 413 ? { Connection: "close" } : undefined;
+      return reportFailed({ [error.field ?? "form"]: error.message, form: error.message }, {}, error.status, headers);
+    }
     throw error;
   }
 

@@ -109,8 +109,10 @@ describe("reporting without an account", () => {
     expect(issue).toMatchObject({ createdById: null, reporterEmail: "pat@example.com", submitterName: "Pat", status: "New", priority: "Medium", organizationId: apcId });
 
     const history = await t.db.select().from(issueHistory).where(eq(issueHistory.issueId, issue.id));
-    expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ type: "CREATED", actorId: null, organizationId: apcId });
+    expect(history).toHaveLength(2);
+    expect(history.find((h) => h.type === "CREATED")).toMatchObject({ actorId: null, organizationId: apcId });
+    // The photo sent with the report is on the timeline too.
+    expect(history.find((h) => h.type === "ATTACHMENT_ADDED")).toMatchObject({ actorId: null, newValue: "flipper.png", organizationId: apcId });
 
     const [att] = await t.db.select().from(attachments).where(eq(attachments.issueId, issue.id));
     expect(att).toMatchObject({ fileType: "image/png", fileName: "flipper.png", organizationId: apcId });
@@ -122,7 +124,7 @@ describe("reporting without an account", () => {
     expect(note.message).toContain("Left flipper weak");
 
     const after = await counts();
-    expect(after).toEqual({ issues: before.issues + 1, history: before.history + 1, attachments: before.attachments + 1, notifications: before.notifications + 1, files: before.files + 1 });
+    expect(after).toEqual({ issues: before.issues + 1, history: before.history + 2, attachments: before.attachments + 1, notifications: before.notifications + 1, files: before.files + 1 });
 
     // The confirmation / follow page: status in plain words, no email.
     const follow = await player().get(res.location!);

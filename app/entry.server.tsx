@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
+import { isRouteErrorResponse } from "@remix-run/react";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
@@ -57,6 +58,8 @@ export default function handleRequest(
 /** One log line per unexpected server error; responses never carry the stack (Remix sanitizes in production). */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
+  // Unknown URLs and other expected 4xx answers are not server errors.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   if (isDatabaseUnavailable(error)) {
     reportDatabaseUnavailable(request);
     console.error(`[db-unavailable] ${request.method} ${new URL(request.url).pathname}: ${(error as Error).message}`);

@@ -6,7 +6,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/lib/nonce";
-import { isDatabaseUnavailable, reportDatabaseUnavailable, requestHitDatabaseOutage } from "~/lib/errors.server";
+import { DATABASE_OUTAGE_PAGE, isDatabaseUnavailable, reportDatabaseUnavailable, requestHitDatabaseOutage } from "~/lib/errors.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -19,10 +19,13 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.nonce ?? "";
-  // A loader failed because the database is unreachable: that is a 503 (try again), not a bug (500).
+  // A loader or action failed because the database is unreachable: a 503 (try again), not a bug (500), with the same
+  // clear page as the outage guard's — the route error boundary would say "500 Server error / Something went wrong".
   if (responseStatusCode === 500 && requestHitDatabaseOutage(request)) {
-    responseStatusCode = 503;
     responseHeaders.set("Retry-After", "5");
+    responseHeaders.set("Cache-Control", "no-store");
+    responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+    return new Response(DATABASE_OUTAGE_PAGE, { status: 503, headers: responseHeaders });
   }
   const bot = isbot(request.headers.get("user-agent") || "");
   return new Promise((resolve, reject) => {

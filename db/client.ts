@@ -68,6 +68,22 @@ export function isTransactionPooler(url: string): boolean {
   }
 }
 
+/**
+ * The URL handed to postgres-js: without our `pgbouncer` marker. postgres-js sends every unknown query parameter as
+ * a startup parameter, which PgBouncer refuses ("unsupported startup parameter: pgbouncer", 08P01) and PostgreSQL
+ * too ('unrecognized configuration parameter "pgbouncer"', 42704).
+ */
+export function driverUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.searchParams.has("pgbouncer")) return url;
+    u.searchParams.delete("pgbouncer");
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 function redactUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -92,10 +108,14 @@ async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const pooled = isTransactionPooler(url);
   const local = /@(localhost|127\.|\[::1\])/.test(url) || /host=\/|@\//.test(url);
-  const sql = postgres(url, {
+  const sql = postgres(driverUrl(url), {
     max: poolSize ?? Number(process.env.DATABASE_POOL_SIZE ?? 10),
     idle_timeout: Number(process.env.DATABASE_IDLE_TIMEOUT ?? 20),
     connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT ?? 10),
+    // Seconds before reconnecting after a failed connection. postgres-js's default grows with a retry counter SHARED
+    // by the pool (3^n/100 s, up to 20 s) that only resets on a successful connect: after an outage of a few seconds
+    // requests waited up to 20 s for a connection although the database was back. Cap it at 1 s.
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     prepare: !pooled,
     // Local servers and CI run without TLS; hosted Postgres (Supabase) requires it.
     ssl: process.env.DATABASE_SSL ? process.env.DATABASE_SSL !== "false" && "require" : local ? false : "prefer",

@@ -56,6 +56,30 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
 
+  // A response sent before the request body was read (a redirect to /login, a 404 …) leaves the rest of the body
+  // unread on a keep-alive connection: Node cannot parse the next request on it, which hangs ~5 s and is reset
+  // (clients and reverse proxies reuse connections). The Remix adapter has taken the request stream, so Node's own
+  // draining does not happen: drain it here.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.once("finish", () => {
+      if (req.complete || req.destroyed) return;
+      req.removeAllListeners("data");
+      req.on("data", () => {});
+      req.resume();
+    });
+    next();
+  });
+
+  // PostgreSQL text cannot hold NUL (U+0000): a %00 in a route parameter or query would reach a query and fail with
+  // 22021 (a 500). No valid address contains one.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.originalUrl.includes("%00")) {
+      res.status(400).type("text/plain").send("Bad request: the address contains a NUL character.");
+      return;
+    }
+    next();
+  });
+
   app.get(["/healthz", "/api/health"], async (_req, res) => {
     try {
       await withTimeout(options.database.ping(), 3000);

@@ -82,15 +82,17 @@ async function main() {
       process.exit(1);
     }, 4000);
     force.unref();
-    server.close();
+    // Stop accepting connections, let requests in flight finish (at most ~2 s), then close the database.
+    server.close(() => {
+      closeDatabase()
+        .then(() => process.exit(0))
+        .catch((error) => {
+          console.error("Error while closing the database", error);
+          process.exit(1);
+        });
+    });
     server.closeIdleConnections?.();
-    setTimeout(() => server.closeAllConnections?.(), 1000).unref();
-    closeDatabase()
-      .then(() => process.exit(0))
-      .catch((error) => {
-        console.error("Error while closing the database", error);
-        process.exit(1);
-      });
+    setTimeout(() => server.closeAllConnections?.(), 2000).unref();
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));

@@ -5,14 +5,8 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import type { DbHandle } from "../db/client";
-import { databaseMarkedDown, markDatabaseUp, onDatabaseDown } from "../app/lib/errors.server";
+import { DATABASE_OUTAGE_PAGE as PAGE, databaseMarkedDown, markDatabaseUp, onDatabaseDown } from "../app/lib/errors.server";
 
-const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Temporarily unavailable · PinPoint</title></head><body><main>
-<h1>PinPoint is temporarily unavailable</h1>
-<p>We cannot reach the database right now. Nothing you sent was lost: if you were submitting a form, it was not
-saved, so please submit it again in a moment. This page does not need a refresh from us; try again in a few seconds.</p>
-</main></body></html>`;
 
 export function outageGuard(database: DbHandle, probeMs = 1000) {
   let probing: NodeJS.Timeout | undefined;

@@ -48,6 +48,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** The page every request gets while the database is unreachable (server/outage.ts and entry.server.tsx). */
+export const DATABASE_OUTAGE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Temporarily unavailable · PinPoint</title></head><body><main>
+<h1>PinPoint is temporarily unavailable</h1>
+<p>We cannot reach the database right now. Nothing you sent was lost: if you were submitting a form, it was not
+saved, so please submit it again in a moment. This page does not need a refresh from us; try again in a few seconds.</p>
+</main></body></html>`;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Database outage signal. The Remix bundle and the HTTP server are separate module graphs, so they meet on a
 // globalThis slot: the bundle reports "the database is unreachable" from handleError, the server then answers 503

@@ -35,11 +35,22 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): Parse
  * 500: bad input never reaches the database.
  */
 export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch {
     throw data({ message: "The form could not be read. Please submit it again." }, { status: 400 });
   }
+  if (hasNulValue(form)) throw data({ message: NUL_MESSAGE }, { status: 400 });
+  return form;
+}
+
+export const NUL_MESSAGE = "The form contains a character that cannot be saved (NUL). Please remove it and submit again.";
+
+/** PostgreSQL text cannot hold U+0000: a value containing it would fail in the query (22021) instead of validating. */
+export function hasNulValue(form: FormData): boolean {
+  for (const [, value] of form) if (typeof value === "string" && value.includes("\u0000")) return true;
+  return false;
 }
 
 export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<ParseResult<z.infer<S>>> {

@@ -19,6 +19,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
+import { NUL_MESSAGE, hasNulValue } from "./forms.server";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** Body cap for forms that carry one image: the image plus generous room for the text fields. */
@@ -115,7 +116,9 @@ export async function readUploadForm(request: Request, limits: UploadFormLimits 
   const oversized = new Set<string>();
   try {
     if (!/^multipart\/form-data/i.test(contentType)) {
-      return { form: await capped.formData(), oversized };
+      const form = await capped.formData();
+      if (hasNulValue(form)) throw new UploadError(NUL_MESSAGE, 400);
+      return { form, oversized };
     }
     const handler: UploadHandler = async ({ name, filename, contentType: partType, data }) => {
       const isFile = typeof filename === "string";
@@ -142,6 +145,7 @@ export async function readUploadForm(request: Request, limits: UploadFormLimits 
       return Buffer.concat(chunks).toString("utf8");
     };
     const form = await unstable_parseMultipartFormData(capped, handler);
+    if (hasNulValue(form)) throw new UploadError(NUL_MESSAGE, 400);
     return { form, oversized };
   } catch (error) {
     const known = findUploadError(error);

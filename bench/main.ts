@@ -1,0 +1,481 @@
+/**
+ * `npm run bench`: data generation, server throughput/latency against a bare baseline, SQL statements per request,
+ * EXPLAIN of the statements behind each page, cold start. Writes docs/benchmarks.md (and bench/last-run.json).
+ * Loaded by bench/run.ts after the environment is set (NODE_ENV=production before React is imported).
+ *
+ * Flags: --scale 1 (both databases) --pglite-scale <n> (PGlite only) --only postgres|pglite --concurrency 8
+ *        --warmup 2 --duration 10 (seconds) --count-requests 20 --cold-repeats 3 --skip-cold-start
+ *        --scenarios machine,qr,list,detail,report,status --out docs/benchmarks.md
+ *        --render (rewrite the report from the saved JSON and bench/ANALYSIS.md, no measuring)
+ * Environment: BENCH_DEBUG_SQL=1 prints the statements of each page's first request; BENCH_CANDIDATE_ROOT=<dir> also
+ *        measures another checkout of the app (e.g. a copy with a proposed fix and its own production build) on the
+ *        same data, reported next to ours.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { installGlobals } from "@remix-run/node";
+import type { AddressInfo } from "node:net";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../scripts/postgres-throwaway";
+import type { createHttpApp as CreateHttpApp } from "../server/app";
+import { startBaselineServer, type BaselineServer } from "./baseline";
+import { preparePrivateBuild, type PrivateBuild } from "./build";
+import { measureColdStart, type ColdStartRun } from "./cold-start";
+import { openBenchPglite, openBenchPostgres, type BenchDatabase, type RawClient } from "./db";
+import { BIG_SUBDOMAIN, generateData, plan, type GeneratedData } from "./generate";
+import { mergeLoadResults, runLoad, sendOnce, type LoadResult, type RequestSpec } from "./load";
+import { writeReport, type BenchResults, type DbResults, type ExplainRow, type ScenarioResult, type StatementCount } from "./report";
+import { SCENARIOS, type ScenarioContext } from "./scenarios";
+import { formatDuration } from "./stats";
+
+/**
+ * PGlite generates the full size in about 3 minutes on the 2-core reference machine (measured: 1.46 M rows in 2 min
+ * 48 s, 1.8 GB RSS), well under the 10-minute budget, so it runs at full size too. Lower it here (or pass
+ * --pglite-scale) on a slower machine; the report prints both scales.
+ */
+export const DEFAULT_PGLITE_SCALE = 1;
+
+interface Args {
+  scale: number;
+  pgliteScale: number;
+  only: "postgres" | "pglite" | null;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  countRequests: number;
+  coldRepeats: number;
+  skipColdStart: boolean;
+  /** Only these scenarios (comma-separated keys), for development. */
+  scenarios: string[] | null;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, fallback: number) => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
+    return n;
+  };
+  const scale = num("--scale", 1);
+  const only = get("--only");
+  if (only && only !== "postgres" && only !== "pglite") throw new Error("--only must be postgres or pglite");
+  return {
+    scale,
+    pgliteScale: num("--pglite-scale", get("--scale") ? scale : DEFAULT_PGLITE_SCALE),
+    only: (only as Args["only"]) ?? null,
+    concurrency: Math.round(num("--concurrency", 8)),
+    warmupMs: num("--warmup", 2) * 1000,
+    durationMs: num("--duration", 10) * 1000,
+    countRequests: Math.round(num("--count-requests", 20)),
+    coldRepeats: Math.round(num("--cold-repeats", 3)),
+    skipColdStart: argv.includes("--skip-cold-start"),
+    scenarios: get("--scenarios")?.split(",").map((x) => x.trim()) ?? null,
+    out: path.resolve(get("--out") ?? "docs/benchmarks.md"),
+  };
+}
+
+const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(", ");
+}
+
+interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The app under test, and optionally a candidate (another checkout, e.g. with a proposed fix) measured alongside. */
+interface AppVariant {
+  who: "app" | "candidate";
+  root: string;
+  createHttpApp: typeof CreateHttpApp;
+  build: ServerBuild;
+  privateBuild: PrivateBuild;
+}
+
+async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVariant> {
+  const { createHttpApp } = (await import(pathToFileURL(path.join(root, "server", "app.ts")).href)) as { createHttpApp: typeof CreateHttpApp };
+  const privateBuild = preparePrivateBuild(root, log);
+  const build = (await import(pathToFileURL(privateBuild.buildPath).href)) as ServerBuild;
+  return { who, root, createHttpApp, build, privateBuild };
+}
+
+async function startApp(variant: AppVariant, database: BenchDatabase["app"]): Promise<RunningServer> {
+  const app = variant.createHttpApp({ build: variant.build, database, mode: "production", publicDir: path.join(variant.root, "public") });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  server.keepAliveTimeout = 65_000;
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function login(port: number, data: GeneratedData): Promise<string> {
+  const host = `${BIG_SUBDOMAIN}.localhost:${port}`;
+  const res = await sendOnce(port, {
+    method: "POST",
+    path: "/login",
+    headers: { host, origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email: data.admin.email, password: data.admin.password, redirectTo: "/" }).toString(),
+  });
+  const setCookie = ([] as string[]).concat(res.headers["set-cookie"] ?? []);
+  const cookie = setCookie.map((c) => c.split(";")[0]).find((c) => /pinpoint_session=/.test(c));
+  if (res.status !== 302 || !cookie) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 300)}`);
+  return cookie;
+}
+
+/** pg_stat_statements total calls (PostgreSQL only; null when the extension is unavailable). */
+async function pgssCalls(raw: RawClient): Promise<number | null> {
+  try {
+    const [row] = await raw.query<{ n: string | number }>(
+      `select coalesce(sum(calls), 0)::bigint as n from pg_stat_statements where query not ilike '%pg_stat_statements%'`,
+    );
+    return Number(row.n);
+  } catch {
+    return null;
+  }
+}
+
+async function pgssReset(raw: RawClient): Promise<boolean> {
+  try {
+    await raw.query("select pg_stat_statements_reset()");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function minAvgMax(values: number[]) {
+  if (!values.length) return { min: Number.NaN, avg: Number.NaN, max: Number.NaN };
+  return { min: Math.min(...values), avg: values.reduce((a, b) => a + b, 0) / values.length, max: Math.max(...values) };
+}
+
+/** Sends requests one at a time and counts the statements each one caused. */
+async function countStatements(
+  port: number,
+  specs: RequestSpec[],
+  expect: number[],
+  counter: () => number,
+  raw: RawClient | null,
+  label: string,
+): Promise<StatementCount> {
+  const per: number[] = [];
+  const perServer: number[] = [];
+  for (const spec of specs) {
+    const pgssBefore = raw ? await pgssCalls(raw) : null;
+    const before = counter();
+    const res = await sendOnce(port, spec);
+    const after = counter();
+    const pgssAfter = raw ? await pgssCalls(raw) : null;
+    if (!expect.includes(res.status)) throw new Error(`${label}: ${spec.method} ${spec.path} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    if (process.env.BENCH_DEBUG_SQL && per.length === 0) log(`${label}: ${res.status} ${res.headers.location ?? ""} ${res.text.slice(0, 160).replace(/\s+/g, " ")}`);
+    per.push(after - before);
+    if (pgssBefore !== null && pgssAfter !== null) perServer.push(pgssAfter - pgssBefore);
+  }
+  return { ...minAvgMax(per), server: perServer.length ? minAvgMax(perServer) : null, requests: specs.length };
+}
+
+async function explainStatements(raw: RawClient, scenario: string, recorded: { query: string; params: unknown[] }[]): Promise<ExplainRow[]> {
+  const seen = new Set<string>();
+  const rows: ExplainRow[] = [];
+  for (const { query, params } of recorded) {
+    const text = query.trim();
+    if (!/^select\b/i.test(text) || /\bfor update\b/i.test(text) || seen.has(text)) continue;
+    seen.add(text);
+    try {
+      const result = await raw.query<Record<string, unknown>>(`explain (analyze, buffers, format json) ${text}`, params);
+      let plan = Object.values(result[0] ?? {})[0] as unknown;
+      if (typeof plan === "string") plan = JSON.parse(plan);
+      const top = (plan as { Plan: { "Node Type": string; "Actual Rows": number }; "Execution Time": number; "Planning Time": number }[])[0];
+      const textPlan = await raw.query<Record<string, unknown>>(`explain (analyze, buffers) ${text}`, params);
+      rows.push({
+        scenario,
+        query: text,
+        executionMs: top["Execution Time"],
+        planningMs: top["Planning Time"],
+        topNode: top.Plan["Node Type"],
+        rows: top.Plan["Actual Rows"],
+        plan: textPlan.map((r) => String(Object.values(r)[0])).join("\n"),
+      });
+    } catch (error) {
+      rows.push({ scenario, query: text, executionMs: Number.NaN, planningMs: Number.NaN, topNode: `EXPLAIN failed: ${(error as Error).message}`, rows: 0, plan: "" });
+    }
+  }
+  return rows;
+}
+
+async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: AppVariant[], secrets: string[]): Promise<DbResults> {
+  const scale = kind === "postgres" ? args.scale : args.pgliteScale;
+  const startedAt = performance.now();
+  let pg: ThrowawayPostgres | null = null;
+  let db: BenchDatabase | null = null;
+  const servers: (RunningServer | BaselineServer)[] = [];
+  try {
+    if (kind === "postgres") {
+      log("starting a throwaway PostgreSQL cluster (scripts/postgres-throwaway.ts)");
+      pg = await startThrowawayPostgres({ database: "pinpoint_bench" });
+      let pgss = false;
+      try {
+        // pg_stat_statements needs a restart to load; it gives a server-side statement count (BEGIN/COMMIT included).
+        const { default: postgres } = await import("postgres");
+        const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+        await admin.unsafe("alter system set shared_preload_libraries = 'pg_stat_statements'");
+        await admin.end({ timeout: 5 });
+        // pause()+resume() rather than restart(): restart() runs pg_ctl without -l, so the server keeps the pipe of
+        // execFileSync open and the call never returns.
+        pg.pause();
+        pg.resume();
+        const again = postgres(pg.url, { max: 1, onnotice: () => {} });
+        await again.unsafe("create extension if not exists pg_stat_statements");
+        await again.end({ timeout: 5 });
+        pgss = true;
+      } catch (error) {
+        log(`pg_stat_statements unavailable (${(error as Error).message.split("\n")[0]}); counting statements in the client only`);
+      }
+      db = await openBenchPostgres(pg.url);
+      if (pgss) await db.raw.query("select pg_stat_statements_reset()").catch(() => {});
+    } else {
+      db = await openBenchPglite();
+    }
+    log(`${kind}: ${db.version}`);
+    log(`${kind}: generating data at scale ${scale} (${JSON.stringify(plan(scale))})`);
+    const data = await generateData(db.app.db, { scale, log });
+
+    const running: { variant: AppVariant; app: RunningServer; counting: RunningServer }[] = [];
+    for (const variant of variants) {
+      const app = await startApp(variant, db.app);
+      servers.push(app);
+      const counting = await startApp(variant, db.counting);
+      servers.push(counting);
+      running.push({ variant, app, counting });
+    }
+    const baseline = await startBaselineServer({ raw: db.raw, secrets });
+    servers.push(baseline);
+    const cookie = await login(running[0].app.port, data);
+
+    // Statement counts and EXPLAIN ------------------------------------------------------------------------------
+    const statements: Record<string, { app: StatementCount; baseline: StatementCount; candidate?: StatementCount }> = {};
+    const explains: ExplainRow[] = [];
+    const hasPgss = kind === "postgres" && (await pgssReset(db.raw));
+    const selected = SCENARIOS.filter((s) => !args.scenarios || args.scenarios.includes(s.key));
+    for (const scenario of selected) {
+      // Writes: every server gets its own slice of the request list (a repeated status change would be a no-op).
+      const specsFor = (port: number, slot: number) => {
+        const all = scenario.requests({ port, data, cookie });
+        const start = scenario.writes ? Math.floor((all.length * slot) / 3) : 0;
+        return all.slice(start, start + args.countRequests);
+      };
+      const counts: Partial<Record<"app" | "candidate", StatementCount>> = {};
+      for (const [slot, r] of running.entries()) {
+        db.counter.recording = r.variant.who === "app" ? [] : null;
+        counts[r.variant.who] = await countStatements(
+          r.counting.port,
+          specsFor(r.counting.port, slot === 0 ? 0 : 2),
+          scenario.expectStatus,
+          () => db!.counter.count,
+          hasPgss ? db.raw : null,
+          `${kind} ${r.variant.who} ${scenario.key}`,
+        );
+        const recorded = db.counter.recording ?? [];
+        db.counter.recording = null;
+        if (r.variant.who !== "app") continue;
+        if (process.env.BENCH_DEBUG_SQL) {
+          const n = Math.round(counts.app!.max);
+          log(`${scenario.key}: statements of the first request:\n${recorded.slice(0, n).map((q) => `  ${q.query.replace(/\s+/g, " ").slice(0, 220)}`).join("\n")}`);
+        }
+        explains.push(...(await explainStatements(db.raw, scenario.key, recorded.slice(0, 60))));
+      }
+      const baseCount = await countStatements(
+        baseline.port,
+        specsFor(baseline.port, 1),
+        scenario.expectStatus,
+        () => baseline.statements(),
+        hasPgss ? db.raw : null,
+        `${kind} baseline ${scenario.key}`,
+      );
+      statements[scenario.key] = { app: counts.app!, baseline: baseCount, ...(counts.candidate ? { candidate: counts.candidate } : {}) };
+      log(
+        `${kind} ${scenario.key}: ${counts.app!.avg.toFixed(1)} statements/request (baseline ${baseCount.avg.toFixed(1)}${
+          counts.candidate ? `, candidate ${counts.candidate.avg.toFixed(1)}` : ""
+        })`,
+      );
+    }
+
+    // Load ------------------------------------------------------------------------------------------------------
+    const scenarios: ScenarioResult[] = [];
+    for (const scenario of selected) {
+      // With a candidate, ours and the candidate run A-B-B-A (pooled), so drift of the shared machine hits both alike.
+      const order: ["app" | "candidate" | "baseline", number][] =
+        running.length > 1
+          ? [
+              ["app", running[0].app.port],
+              ["candidate", running[1].app.port],
+              ["candidate", running[1].app.port],
+              ["app", running[0].app.port],
+              ["baseline", baseline.port],
+            ]
+          : [
+              ["app", running[0].app.port],
+              ["baseline", baseline.port],
+            ];
+      const runs: Record<string, LoadResult[]> = {};
+      for (const [who, port] of order) {
+        const ctx: ScenarioContext = { port, data, cookie };
+        log(`${kind} ${scenario.key} → ${who}: ${args.concurrency} connections, ${args.warmupMs / 1000} s warm-up + ${args.durationMs / 1000} s (load ${loadAverage()})`);
+        const result = await runLoad({
+          port,
+          requests: scenario.requests(ctx),
+          expectStatus: scenario.expectStatus,
+          concurrency: args.concurrency,
+          warmupMs: args.warmupMs,
+          durationMs: args.durationMs,
+        });
+        if (result.unexpected || result.errors) {
+          log(`  ${result.unexpected} unexpected statuses, ${result.errors} errors; samples: ${JSON.stringify(result.samples).slice(0, 800)}`);
+        }
+        log(`  ${result.rps.toFixed(1)} req/s, p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.avgBytes)} B`);
+        (runs[who] ??= []).push(result);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const results: Partial<Record<"app" | "candidate" | "baseline", LoadResult>> = {};
+      for (const [who, list] of Object.entries(runs)) {
+        const merged = list.length > 1 ? mergeLoadResults(list) : list[0];
+        delete merged.latencies;
+        results[who as "app" | "candidate" | "baseline"] = merged;
+      }
+      scenarios.push({
+        key: scenario.key,
+        title: scenario.title,
+        what: scenario.what,
+        app: results.app!,
+        baseline: results.baseline!,
+        ...(results.candidate ? { candidate: results.candidate } : {}),
+      });
+    }
+
+    return {
+      kind,
+      version: db.version,
+      scale,
+      data,
+      statements,
+      explains,
+      scenarios,
+      pgss: hasPgss,
+      totalMs: performance.now() - startedAt,
+    };
+  } finally {
+    for (const s of servers.reverse()) await s.close().catch(() => {});
+    await db?.close().catch(() => {});
+    pg?.stop();
+  }
+}
+
+function pgliteVersion(root: string): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@electric-sql", "pglite", "package.json"), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function gitCommit(root: string): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** JSON results are kept next to the report: bench/last-run.json for docs/benchmarks.md, <out>.json otherwise. */
+function jsonPathFor(out: string, root: string): string {
+  return out === path.resolve(root, "docs/benchmarks.md") ? path.join(root, "bench", "last-run.json") : out.replace(/\.md$/, "") + ".json";
+}
+
+function render(results: BenchResults, out: string, root: string): void {
+  const analysisPath = path.join(root, "bench", "ANALYSIS.md");
+  const analysis = fs.existsSync(analysisPath) ? fs.readFileSync(analysisPath, "utf8") : "";
+  fs.writeFileSync(out, writeReport(results, analysis));
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  installGlobals({ nativeFetch: true });
+  const args = parseArgs(argv);
+  const root = process.cwd();
+  // --render: rewrite the report from saved results (e.g. after editing bench/ANALYSIS.md), without measuring.
+  if (argv.includes("--render")) {
+    const json = jsonPathFor(args.out, root);
+    render(JSON.parse(fs.readFileSync(json, "utf8")) as BenchResults, args.out, root);
+    log(`rendered ${path.relative(root, args.out)} from ${path.relative(root, json)}`);
+    return;
+  }
+  const started = performance.now();
+  const startedAt = new Date();
+  const loadAtStart = loadAverage();
+  log(`npm run bench ${argv.join(" ")} (load average ${loadAtStart}, ${os.cpus().length} cores)`);
+  const variants = [await loadVariant("app", root)];
+  // BENCH_CANDIDATE_ROOT: also measure another checkout of the app (e.g. a copy with a proposed fix and its own
+  // production build) on the same data, between ours and the baseline.
+  if (process.env.BENCH_CANDIDATE_ROOT) {
+    const candidateRoot = path.resolve(process.env.BENCH_CANDIDATE_ROOT);
+    log(`candidate app from ${candidateRoot}`);
+    variants.push(await loadVariant("candidate", candidateRoot));
+  }
+  const secrets = (process.env.SESSION_SECRET ?? "").split(",").filter(Boolean);
+
+  try {
+    const databases: DbResults[] = [];
+    if (args.only !== "pglite") databases.push(await benchDatabase("postgres", args, variants, secrets));
+    if (args.only !== "postgres") databases.push(await benchDatabase("pglite", args, variants, secrets));
+
+    let coldStart: ColdStartRun[] = [];
+    if (!args.skipColdStart) {
+      log(`cold start: ${args.coldRepeats}× fresh directory, ${args.coldRepeats}× existing directory`);
+      coldStart = await measureColdStart({ repoRoot: root, serverRoot: variants[0].privateBuild.root, repeats: args.coldRepeats, log });
+    }
+
+    const results: BenchResults = {
+      startedAt: startedAt.toISOString(),
+      argv,
+      machine: {
+        cores: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "unknown",
+        memoryGiB: os.totalmem() / 1024 ** 3,
+        os: `${os.type()} ${os.release()} (${os.arch()})`,
+        node: process.version,
+        pglite: pgliteVersion(root),
+        commit: gitCommit(root),
+        loadAtStart,
+        loadAtEnd: loadAverage(),
+      },
+      settings: { concurrency: args.concurrency, warmupMs: args.warmupMs, durationMs: args.durationMs, countRequests: args.countRequests },
+      databases,
+      coldStart,
+      totalMs: performance.now() - started,
+    };
+    const json = jsonPathFor(args.out, root);
+    fs.writeFileSync(json, JSON.stringify(results, (k, v) => (k === "plan" && typeof v === "string" && v.length > 6000 ? `${v.slice(0, 6000)}…` : v), 2));
+    render(results, args.out, root);
+    log(`wrote ${path.relative(root, args.out)} and ${path.relative(root, json)}; the whole bench took ${formatDuration(results.totalMs)}`);
+  } finally {
+    for (const v of variants) v.privateBuild.remove();
+  }
+}

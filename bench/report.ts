@@ -1,0 +1,337 @@
+/** Renders docs/benchmarks.md from the results of one `npm run bench`. */
+import type { ColdStartRun } from "./cold-start";
+import type { GeneratedData } from "./generate";
+import type { LoadResult } from "./load";
+import { formatDuration, formatInt, formatMs, formatRatio, latencyRatio, percentile, throughputRatio, withinGoal } from "./stats";
+
+export interface StatementCount {
+  min: number;
+  avg: number;
+  max: number;
+  /** pg_stat_statements delta per request (PostgreSQL; BEGIN/COMMIT included). */
+  server: { min: number; avg: number; max: number } | null;
+  requests: number;
+}
+
+export interface ExplainRow {
+  scenario: string;
+  query: string;
+  executionMs: number;
+  planningMs: number;
+  topNode: string;
+  rows: number;
+  plan: string;
+}
+
+export interface ScenarioResult {
+  key: string;
+  title: string;
+  what: string;
+  app: LoadResult;
+  baseline: LoadResult;
+  /** BENCH_CANDIDATE_ROOT: another checkout measured on the same data. */
+  candidate?: LoadResult;
+}
+
+export interface DbResults {
+  kind: "postgres" | "pglite";
+  version: string;
+  scale: number;
+  data: GeneratedData;
+  statements: Record<string, { app: StatementCount; baseline: StatementCount; candidate?: StatementCount }>;
+  explains: ExplainRow[];
+  scenarios: ScenarioResult[];
+  pgss: boolean;
+  totalMs: number;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  argv: string[];
+  machine: {
+    cores: number;
+    cpuModel: string;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    pglite: string;
+    commit: string;
+    loadAtStart: string;
+    loadAtEnd: string;
+  };
+  settings: { concurrency: number; warmupMs: number; durationMs: number; countRequests: number };
+  databases: DbResults[];
+  coldStart: ColdStartRun[];
+  totalMs: number;
+}
+
+const label = (kind: DbResults["kind"]) => (kind === "postgres" ? "PostgreSQL" : "PGlite");
+
+function shortVersion(version: string): string {
+  const m = version.match(/PostgreSQL [\d.]+/);
+  return m ? m[0] : version;
+}
+
+function count(c: { min: number; avg: number; max: number } | null | undefined): string {
+  if (!c || !Number.isFinite(c.avg)) return "—";
+  return c.min === c.max ? String(c.min) : `${c.min}–${c.max} (avg ${c.avg.toFixed(1)})`;
+}
+
+function kib(bytes: number): string {
+  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${Math.round(bytes)} B`;
+}
+
+function median(values: (number | null)[]): number {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length ? percentile(v, 50) : Number.NaN;
+}
+
+function scenarioTable(db: DbResults): string {
+  const lines = [
+    "| scenario | ours req/s | baseline req/s | throughput ratio | ours p50 / p95 / p99 (ms) | baseline p50 / p95 / p99 (ms) | p50 ratio | p99 ratio | response size ours / baseline | requests measured ours / baseline | ≤ 1.5×? |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+  ];
+  for (const s of db.scenarios) {
+    const tr = throughputRatio(s.app.rps, s.baseline.rps);
+    const p50 = latencyRatio(s.app.p50, s.baseline.p50);
+    const p99 = latencyRatio(s.app.p99, s.baseline.p99);
+    lines.push(
+      `| ${s.title} | ${s.app.rps.toFixed(1)} | ${s.baseline.rps.toFixed(1)} | **${formatRatio(tr)}** | ${formatMs(s.app.p50)} / ${formatMs(s.app.p95)} / ${formatMs(
+        s.app.p99,
+      )} | ${formatMs(s.baseline.p50)} / ${formatMs(s.baseline.p95)} / ${formatMs(s.baseline.p99)} | ${formatRatio(p50)} | ${formatRatio(p99)} | ${kib(s.app.avgBytes)} / ${kib(
+        s.baseline.avgBytes,
+      )} | ${formatInt(s.app.count)} / ${formatInt(s.baseline.count)} | ${withinGoal(tr) ? "yes" : "**no**"} |`,
+    );
+  }
+  const problems = db.scenarios.filter((s) => s.app.unexpected || s.app.errors || s.baseline.unexpected || s.baseline.errors);
+  if (problems.length) {
+    lines.push("");
+    for (const s of problems) {
+      lines.push(
+        `- ${s.title}: ours ${s.app.unexpected} unexpected statuses / ${s.app.errors} errors, baseline ${s.baseline.unexpected} / ${s.baseline.errors} (samples: \`${JSON.stringify([
+          ...s.app.samples,
+          ...s.baseline.samples,
+        ])
+          .slice(0, 300)
+          .replace(/`/g, "'")}\`)`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+function candidateTable(db: DbResults): string {
+  const lines = [
+    "| scenario | ours req/s | candidate req/s | candidate ÷ ours | ours vs baseline | candidate vs baseline | ours p50 / candidate p50 (ms) | statements ours / candidate |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const s of db.scenarios) {
+    if (!s.candidate) continue;
+    const c = db.statements[s.key];
+    lines.push(
+      `| ${s.title} | ${s.app.rps.toFixed(1)} | ${s.candidate.rps.toFixed(1)} | ${(s.candidate.rps / s.app.rps).toFixed(2)} | ${formatRatio(
+        throughputRatio(s.app.rps, s.baseline.rps),
+      )} | **${formatRatio(throughputRatio(s.candidate.rps, s.baseline.rps))}** | ${formatMs(s.app.p50)} / ${formatMs(s.candidate.p50)} | ${count(c?.app)} / ${count(c?.candidate)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function statementTable(db: DbResults): string {
+  const lines = [
+    `| scenario | ours: statements/request (drizzle) | baseline: statements/request | ${db.pgss ? "ours: server-side incl. BEGIN/COMMIT (pg_stat_statements) | baseline: server-side |" : ""}`,
+    `|---|---:|---:|${db.pgss ? "---:|---:|" : ""}`,
+  ];
+  for (const s of db.scenarios) {
+    const c = db.statements[s.key];
+    if (!c) continue;
+    lines.push(`| ${s.title} | ${count(c.app)} | ${count(c.baseline)} | ${db.pgss ? `${count(c.app.server)} | ${count(c.baseline.server)} |` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+function explainSection(db: DbResults): string {
+  const rows = db.explains.filter((e) => Number.isFinite(e.executionMs));
+  if (!rows.length) return "_No EXPLAIN data._";
+  const byScenario = new Map<string, ExplainRow[]>();
+  for (const r of rows) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
+  const out = ["| scenario | statement (start) | execution ms | planning ms | top plan node | rows |", "|---|---|---:|---:|---|---:|"];
+  for (const [scenario, list] of byScenario) {
+    for (const r of [...list].sort((a, b) => b.executionMs - a.executionMs).slice(0, 3)) {
+      const q = r.query.replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 110);
+      out.push(`| ${scenario} | \`${q}…\` | ${r.executionMs.toFixed(2)} | ${r.planningMs.toFixed(2)} | ${r.topNode} | ${r.rows} |`);
+    }
+  }
+  const slowest = [...rows].sort((a, b) => b.executionMs - a.executionMs)[0];
+  out.push(
+    "",
+    `<details><summary>Plan of the slowest statement (${slowest.scenario}, ${slowest.executionMs.toFixed(2)} ms)</summary>`,
+    "",
+    "```sql",
+    slowest.query.length > 3000 ? `${slowest.query.slice(0, 3000)}…` : slowest.query,
+    "```",
+    "",
+    "```",
+    slowest.plan.length > 6000 ? `${slowest.plan.slice(0, 6000)}\n…` : slowest.plan,
+    "```",
+    "",
+    "</details>",
+  );
+  return out.join("\n");
+}
+
+function dataTable(dbs: DbResults[]): string {
+  const lines = [
+    `| | ${dbs.map((d) => label(d.kind)).join(" | ")} |`,
+    `|---|${dbs.map(() => "---:").join("|")}|`,
+    `| scale | ${dbs.map((d) => d.scale).join(" | ")} |`,
+    `| organizations | ${dbs.map((d) => d.data.organizations).join(" | ")} |`,
+    `| big organization: machines / issues / members | ${dbs.map((d) => `${formatInt(d.data.big.machines)} / ${formatInt(d.data.big.issues)} / ${d.data.big.members}`).join(" | ")} |`,
+    `| each small organization: machines / issues | ${dbs.map((d) => `${d.data.small.machines} / ${d.data.small.issues}`).join(" | ")} |`,
+  ];
+  const tables = Object.keys(dbs[0]?.data.rowCounts ?? {});
+  for (const t of tables) lines.push(`| rows in \`${t}\` | ${dbs.map((d) => formatInt(d.data.rowCounts[t] ?? 0)).join(" | ")} |`);
+  lines.push(
+    `| rows inserted by the generator | ${dbs.map((d) => formatInt(d.data.rowsInserted)).join(" | ")} |`,
+    `| **generation time** (incl. ANALYZE) | ${dbs.map((d) => `**${formatDuration(d.data.ms)}**`).join(" | ")} |`,
+    `| generation rate | ${dbs.map((d) => `${formatInt(d.data.rowsInserted / (d.data.ms / 1000))} rows/s`).join(" | ")} |`,
+  );
+  return lines.join("\n");
+}
+
+function coldStartSection(runs: ColdStartRun[]): string {
+  if (!runs.length) return "_Skipped (`--skip-cold-start`)._";
+  const lines = [
+    "| start | run | “listening” logged | first 200 of /healthz | first 200 of / | server's own “ready in” (database open, migrate, seed) | of which seeding | SIGTERM → exit |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${Math.round(v)} ms`);
+  const n: Record<string, number> = {};
+  for (const r of runs) {
+    n[r.kind] = (n[r.kind] ?? 0) + 1;
+    lines.push(
+      `| ${r.kind === "fresh" ? "fresh directory (migrate + demo seed)" : "existing directory"} | ${n[r.kind]} | ${ms(r.listeningMs)} | ${
+        r.healthzMs === null ? "did not answer" : ms(r.healthzMs)
+      } | ${r.rootMs === null ? "did not answer" : ms(r.rootMs)} | ${ms(r.serverReadyMs)} | ${ms(r.seedMs)} | ${ms(r.shutdownMs)} |`,
+    );
+  }
+  for (const kind of ["fresh", "existing"] as const) {
+    const k = runs.filter((r) => r.kind === kind);
+    if (!k.length) continue;
+    lines.push(
+      `| **median, ${kind}** | | ${formatMs(median(k.map((r) => r.listeningMs)))} ms | **${formatMs(median(k.map((r) => r.healthzMs)))} ms** | **${formatMs(
+        median(k.map((r) => r.rootMs)),
+      )} ms** | ${formatMs(median(k.map((r) => r.serverReadyMs ?? null)))} ms | ${formatMs(median(k.map((r) => r.seedMs ?? null)))} ms | ${formatMs(
+        median(k.map((r) => r.shutdownMs)),
+      )} ms |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function summary(results: BenchResults): string {
+  const out: string[] = [];
+  for (const db of results.databases) {
+    const worst = [...db.scenarios].sort((a, b) => throughputRatio(b.app.rps, b.baseline.rps) - throughputRatio(a.app.rps, a.baseline.rps))[0];
+    const met = db.scenarios.filter((s) => withinGoal(throughputRatio(s.app.rps, s.baseline.rps))).length;
+    out.push(
+      `- **${label(db.kind)}** (scale ${db.scale}): ${met} of ${db.scenarios.length} scenarios within 1.5× of the baseline's throughput; ` +
+        (worst ? `largest gap: ${worst.title} at ${formatRatio(throughputRatio(worst.app.rps, worst.baseline.rps))} (${worst.app.rps.toFixed(0)} vs ${worst.baseline.rps.toFixed(0)} req/s).` : ""),
+    );
+  }
+  return out.join("\n");
+}
+
+export function writeReport(results: BenchResults, analysis: string): string {
+  const m = results.machine;
+  const dbs = results.databases;
+  const pg = dbs.find((d) => d.kind === "postgres");
+  const lite = dbs.find((d) => d.kind === "pglite");
+  const parts: string[] = [];
+  parts.push(
+    "# Benchmarks",
+    "",
+    `Generated by \`npm run bench${results.argv.length ? ` -- ${results.argv.join(" ")}` : ""}\` on ${results.startedAt.replace("T", " ").slice(0, 16)} UTC (commit \`${m.commit}\`). ` +
+      `The whole run took **${formatDuration(results.totalMs)}**. Method: [docs/decisions/009-benchmarks.md](decisions/009-benchmarks.md). ` +
+      "Every figure below is from this one run; rerun `npm run bench` to refresh the file (`npm run bench -- --scale 0.05 --duration 3` for a quick look).",
+    "",
+    "## Summary",
+    "",
+    summary(results),
+    "",
+    "## Machine",
+    "",
+    "| | |",
+    "|---|---|",
+    `| CPU | ${m.cores} cores (${m.cpuModel}) |`,
+    `| memory | ${m.memoryGiB.toFixed(1)} GiB |`,
+    `| OS | ${m.os} |`,
+    `| Node.js | ${m.node} |`,
+    `| PostgreSQL | ${pg ? `${shortVersion(pg.version)} (throwaway cluster from scripts/postgres-throwaway.ts: fsync=off, synchronous_commit=off, default shared_buffers)` : "not run"} |`,
+    `| PGlite | @electric-sql/pglite ${m.pglite}${lite ? `, embedding ${shortVersion(lite.version)} (in-memory)` : ""} |`,
+    `| load average (1, 5, 15 min) | at start ${m.loadAtStart}; at end ${m.loadAtEnd} |`,
+    `| load settings | ${results.settings.concurrency} concurrent keep-alive connections, ${results.settings.warmupMs / 1000} s warm-up (not measured) + ${results.settings.durationMs / 1000} s measured, per scenario and server |`,
+    "",
+    "The machine is shared: other engineers' test suites may have been running at the same time (see the load average). " +
+      "Ours and the baseline run back to back per scenario, so both see the same conditions; compare ratios rather than absolute numbers across runs.",
+    "",
+    "## Data",
+    "",
+    dataTable(dbs),
+    "",
+  );
+  if (pg && lite && pg.scale !== lite.scale) {
+    parts.push(
+      `**Two scales:** PostgreSQL ran at scale ${pg.scale} (${formatInt(pg.data.big.issues)} issues in the big organization), PGlite at scale ${lite.scale} ` +
+        `(${formatInt(lite.data.big.issues)} issues), because generating the full size in PGlite takes too long (see bench/ANALYSIS.md and the generation time above).`,
+      "",
+    );
+  }
+  for (const db of dbs) {
+    parts.push(
+      `## Throughput and latency: ${label(db.kind)} (scale ${db.scale})`,
+      "",
+      "Ratio = how many times worse than the bare baseline (> 1 = slower): throughput ratio = baseline req/s ÷ ours, latency ratio = ours ÷ baseline. Goal ≤ 1.5×.",
+      "",
+      scenarioTable(db),
+      "",
+      ...db.scenarios.map((s) => `- **${s.title}**: ${s.what}.`),
+      "",
+      ...(db.scenarios.some((s) => s.candidate)
+        ? [
+            `### Candidate build (BENCH_CANDIDATE_ROOT): ${label(db.kind)}`,
+            "",
+            "Another checkout of the app measured on the same data in the same run, between ours and the baseline (see the analysis for what it changes).",
+            "",
+            candidateTable(db),
+            "",
+          ]
+        : []),
+      `### SQL statements per request: ${label(db.kind)}`,
+      "",
+      `Each scenario's first ${results.settings.countRequests} requests, one at a time. “drizzle” counts every statement the app sends through its query layer (a drizzle logger); ` +
+        "BEGIN/COMMIT are not drizzle statements." +
+        (db.pgss ? " The pg_stat_statements columns count on the server, BEGIN/COMMIT included." : ""),
+      "",
+      statementTable(db),
+      "",
+      `### Statements behind the pages: EXPLAIN ANALYZE (${label(db.kind)})`,
+      "",
+      "Every SELECT the app sent for the first requests of each scenario, re-run with `EXPLAIN (ANALYZE, BUFFERS)` on the idle database with the same parameters; the 3 slowest per scenario.",
+      "",
+      explainSection(db),
+      "",
+    );
+  }
+  parts.push(
+    "## Cold start",
+    "",
+    "`node --import tsx server/index.ts` with NODE_ENV=production, SEED_DEMO=true and a fresh temporary PGLITE_DIR (migrations + demo seed), then again on the directory the previous start left. " +
+      "Time from spawn to the first 200 answer; probes every 20 ms.",
+    "",
+    coldStartSection(results.coldStart),
+    "",
+  );
+  if (analysis.trim()) parts.push(analysis.trim(), "");
+  return `${parts.join("\n")}\n`;
+}

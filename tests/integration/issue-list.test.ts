@@ -291,7 +291,8 @@ describe("/issues over HTTP", () => {
       `?after=${encodeCursor("2026-01-01T00:00:00.000Z", "zz")}&sort=upvotes`,
     ]) {
       const res = await member.get(`/issues${qs}`);
-      expect(res.status, qs).toBe(200);
+      // A NUL byte can never be stored or matched by PostgreSQL: the server refuses such addresses with a 400.
+      expect(res.status, qs).toBe(qs.includes("%00") ? 400 : 200);
     }
   });
 });

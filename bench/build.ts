@@ -45,6 +45,11 @@ export function preparePrivateBuild(repoRoot: string, log: (m: string) => void):
     rebuilt,
     remove() {
       fs.rmSync(root, { recursive: true, force: true });
+      try {
+        fs.rmdirSync(path.dirname(root)); // .cache/pinpoint-bench, when no other run uses it
+      } catch {
+        /* not empty */
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 /** Runs the load generator (bench/load-worker.mjs) in a worker thread and summarizes what it measured. */
 import http from "node:http";
+import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { summarize, type LatencySummary } from "./stats";
 
@@ -32,6 +33,8 @@ export interface LoadResult extends LatencySummary {
   sent: number;
   /** Length of the measured window(s), ms. */
   windowMs: number;
+  /** 1-minute load average of the machine at the end of the run (mean over pooled runs). */
+  loadAvg: number;
   /** The raw latencies (ms); not kept in the JSON results. */
   latencies?: number[];
 }
@@ -53,6 +56,7 @@ export function mergeLoadResults(runs: LoadResult[]): LoadResult {
     samples: runs.flatMap((r) => r.samples).slice(0, 3),
     sent: runs.reduce((a, r) => a + r.sent, 0),
     windowMs,
+    loadAvg: runs.reduce((a, r) => a + r.loadAvg, 0) / Math.max(1, runs.length),
     latencies,
   };
 }
@@ -99,6 +103,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     samples: message.samples,
     sent: message.sent,
     windowMs: message.windowMs,
+    loadAvg: os.loadavg()[0],
     latencies: message.latencies,
   };
 }

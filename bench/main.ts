@@ -7,9 +7,9 @@
  *        --warmup 2 --duration 10 (seconds) --count-requests 20 --cold-repeats 3 --skip-cold-start
  *        --scenarios machine,qr,list,detail,report,status --out docs/benchmarks.md
  *        --render (rewrite the report from the saved JSON and bench/ANALYSIS.md, no measuring)
+ *        --candidate quick-fixes (also measure our build with the proposed fixes patched in; bench/candidate.ts)
  * Environment: BENCH_DEBUG_SQL=1 prints the statements of each page's first request; BENCH_CANDIDATE_ROOT=<dir> also
- *        measures another checkout of the app (e.g. a copy with a proposed fix and its own production build) on the
- *        same data, reported next to ours.
+ *        measures another checkout of the app (with its own production build) on the same data, next to ours.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -23,6 +23,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "../scripts/postg
 import type { createHttpApp as CreateHttpApp } from "../server/app";
 import { startBaselineServer, type BaselineServer } from "./baseline";
 import { preparePrivateBuild, type PrivateBuild } from "./build";
+import { CANDIDATES, prepareCandidate, type CandidateName } from "./candidate";
 import { measureColdStart, type ColdStartRun } from "./cold-start";
 import { openBenchPglite, openBenchPostgres, type BenchDatabase, type RawClient } from "./db";
 import { BIG_SUBDOMAIN, generateData, plan, type GeneratedData } from "./generate";
@@ -50,7 +51,14 @@ interface Args {
   skipColdStart: boolean;
   /** Only these scenarios (comma-separated keys), for development. */
   scenarios: string[] | null;
+  candidate: CandidateName | null;
   out: string;
+}
+
+function parseCandidate(value: string | undefined): CandidateName | null {
+  if (value === undefined) return null;
+  if (!(CANDIDATES as readonly string[]).includes(value)) throw new Error(`--candidate must be one of: ${CANDIDATES.join(", ")}`);
+  return value as CandidateName;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -79,8 +87,25 @@ function parseArgs(argv: string[]): Args {
     coldRepeats: Math.round(num("--cold-repeats", 3)),
     skipColdStart: argv.includes("--skip-cold-start"),
     scenarios: get("--scenarios")?.split(",").map((x) => x.trim()) ?? null,
+    candidate: parseCandidate(get("--candidate")),
     out: path.resolve(get("--out") ?? "docs/benchmarks.md"),
   };
+}
+
+/** Synchronous clean-ups for Ctrl-C / SIGTERM: the throwaway cluster and the private build copies. */
+const onInterrupt = new Set<() => void>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n[bench] ${signal}: cleaning up`);
+    for (const fn of onInterrupt) {
+      try {
+        fn();
+      } catch {
+        /* best effort */
+      }
+    }
+    process.exit(130);
+  });
 }
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -226,12 +251,16 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
   const scale = kind === "postgres" ? args.scale : args.pgliteScale;
   const startedAt = performance.now();
   let pg: ThrowawayPostgres | null = null;
+  let stopCluster: (() => void) | undefined;
   let db: BenchDatabase | null = null;
   const servers: (RunningServer | BaselineServer)[] = [];
   try {
     if (kind === "postgres") {
       log("starting a throwaway PostgreSQL cluster (scripts/postgres-throwaway.ts)");
       pg = await startThrowawayPostgres({ database: "pinpoint_bench" });
+      const cluster = pg;
+      stopCluster = () => cluster.stop();
+      onInterrupt.add(stopCluster);
       let pgss = false;
       try {
         // pg_stat_statements needs a restart to load; it gives a server-side statement count (BEGIN/COMMIT included).
@@ -277,10 +306,11 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
     const hasPgss = kind === "postgres" && (await pgssReset(db.raw));
     const selected = SCENARIOS.filter((s) => !args.scenarios || args.scenarios.includes(s.key));
     for (const scenario of selected) {
-      // Writes: every server gets its own slice of the request list (a repeated status change would be a no-op).
+      // Writes: every server gets its own slice at the end of the request list (the load runs start at the front), so
+      // no request repeats a status change another server already made (that would be a cheap no-op).
       const specsFor = (port: number, slot: number) => {
         const all = scenario.requests({ port, data, cookie });
-        const start = scenario.writes ? Math.floor((all.length * slot) / 3) : 0;
+        const start = scenario.writes ? Math.max(0, all.length - (slot + 1) * args.countRequests) : 0;
         return all.slice(start, start + args.countRequests);
       };
       const counts: Partial<Record<"app" | "candidate", StatementCount>> = {};
@@ -322,31 +352,30 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
     // Load ------------------------------------------------------------------------------------------------------
     const scenarios: ScenarioResult[] = [];
     for (const scenario of selected) {
-      // With a candidate, ours and the candidate run A-B-B-A (pooled), so drift of the shared machine hits both alike.
-      const order: ["app" | "candidate" | "baseline", number][] =
-        running.length > 1
-          ? [
-              ["app", running[0].app.port],
-              ["candidate", running[1].app.port],
-              ["candidate", running[1].app.port],
-              ["app", running[0].app.port],
-              ["baseline", baseline.port],
-            ]
-          : [
-              ["app", running[0].app.port],
-              ["baseline", baseline.port],
-            ];
+      // A-B-B-A: each server runs twice per scenario (half the measured time each, pooled), in mirrored order, so drift
+      // of the shared machine's load hits ours and the baseline (and a candidate) alike.
+      const first: ["app" | "candidate" | "baseline", number][] = [
+        ...running.map((r) => [r.variant.who, r.app.port] as ["app" | "candidate", number]),
+        ["baseline", baseline.port],
+      ];
+      const order = [...first, ...[...first].reverse()];
+      const durationMs = args.durationMs / 2;
       const runs: Record<string, LoadResult[]> = {};
-      for (const [who, port] of order) {
+      for (const [slot, [who, port]] of order.entries()) {
         const ctx: ScenarioContext = { port, data, cookie };
-        log(`${kind} ${scenario.key} → ${who}: ${args.concurrency} connections, ${args.warmupMs / 1000} s warm-up + ${args.durationMs / 1000} s (load ${loadAverage()})`);
+        log(`${kind} ${scenario.key} → ${who}: ${args.concurrency} connections, ${args.warmupMs / 1000} s warm-up + ${durationMs / 1000} s (load ${loadAverage()})`);
+        // Writes: each run starts at its own offset of the request list, so no run repeats the (issue, status) pairs of
+        // another (the status list visits every issue with a different status per round).
+        const all = scenario.requests(ctx);
+        const offset = scenario.writes ? Math.floor((slot * all.length) / order.length) : 0;
+        const requests = offset ? [...all.slice(offset), ...all.slice(0, offset)] : all;
         const result = await runLoad({
           port,
-          requests: scenario.requests(ctx),
+          requests,
           expectStatus: scenario.expectStatus,
           concurrency: args.concurrency,
           warmupMs: args.warmupMs,
-          durationMs: args.durationMs,
+          durationMs,
         });
         if (result.unexpected || result.errors) {
           log(`  ${result.unexpected} unexpected statuses, ${result.errors} errors; samples: ${JSON.stringify(result.samples).slice(0, 800)}`);
@@ -385,6 +414,7 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
   } finally {
     for (const s of servers.reverse()) await s.close().catch(() => {});
     await db?.close().catch(() => {});
+    if (stopCluster) onInterrupt.delete(stopCluster);
     pg?.stop();
   }
 }
@@ -432,9 +462,24 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const loadAtStart = loadAverage();
   log(`npm run bench ${argv.join(" ")} (load average ${loadAtStart}, ${os.cpus().length} cores)`);
   const variants = [await loadVariant("app", root)];
-  // BENCH_CANDIDATE_ROOT: also measure another checkout of the app (e.g. a copy with a proposed fix and its own
-  // production build) on the same data, between ours and the baseline.
-  if (process.env.BENCH_CANDIDATE_ROOT) {
+  onInterrupt.add(() => variants.forEach((v) => v.privateBuild.remove()));
+  // A candidate measured on the same data, next to ours: --candidate quick-fixes (our exact build with the proposed
+  // fixes patched in, see bench/candidate.ts) or BENCH_CANDIDATE_ROOT=<dir> (any checkout with its own production build).
+  if (args.candidate) {
+    const candidate = prepareCandidate(args.candidate, root, variants[0].privateBuild.buildPath);
+    onInterrupt.add(candidate.remove);
+    log(`candidate "${args.candidate}" in ${path.relative(root, candidate.root)}`);
+    const variant = await loadVariant("candidate", candidate.root);
+    const removeBuild = variant.privateBuild.remove;
+    variant.privateBuild = {
+      ...variant.privateBuild,
+      remove: () => {
+        removeBuild();
+        candidate.remove();
+      },
+    };
+    variants.push(variant);
+  } else if (process.env.BENCH_CANDIDATE_ROOT) {
     const candidateRoot = path.resolve(process.env.BENCH_CANDIDATE_ROOT);
     log(`candidate app from ${candidateRoot}`);
     variants.push(await loadVariant("candidate", candidateRoot));
@@ -470,6 +515,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       databases,
       coldStart,
       totalMs: performance.now() - started,
+      candidate: args.candidate ?? (process.env.BENCH_CANDIDATE_ROOT ? "BENCH_CANDIDATE_ROOT" : null),
     };
     const json = jsonPathFor(args.out, root);
     fs.writeFileSync(json, JSON.stringify(results, (k, v) => (k === "plan" && typeof v === "string" && v.length > 6000 ? `${v.slice(0, 6000)}…` : v), 2));

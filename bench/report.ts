@@ -63,6 +63,8 @@ export interface BenchResults {
   databases: DbResults[];
   coldStart: ColdStartRun[];
   totalMs: number;
+  /** --candidate name (or null). */
+  candidate?: string | null;
 }
 
 const label = (kind: DbResults["kind"]) => (kind === "postgres" ? "PostgreSQL" : "PGlite");
@@ -86,10 +88,14 @@ function median(values: (number | null)[]): number {
   return v.length ? percentile(v, 50) : Number.NaN;
 }
 
+function load(r: LoadResult): string {
+  return typeof r.loadAvg === "number" && Number.isFinite(r.loadAvg) ? r.loadAvg.toFixed(1) : "—";
+}
+
 function scenarioTable(db: DbResults): string {
   const lines = [
-    "| scenario | ours req/s | baseline req/s | throughput ratio | ours p50 / p95 / p99 (ms) | baseline p50 / p95 / p99 (ms) | p50 ratio | p99 ratio | response size ours / baseline | requests measured ours / baseline | ≤ 1.5×? |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+    "| scenario | ours req/s | baseline req/s | throughput ratio | ours p50 / p95 / p99 (ms) | baseline p50 / p95 / p99 (ms) | p50 ratio | p99 ratio | response size ours / baseline | requests measured ours / baseline | load avg during (ours / baseline) | ≤ 1.5×? |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
   ];
   for (const s of db.scenarios) {
     const tr = throughputRatio(s.app.rps, s.baseline.rps);
@@ -100,7 +106,7 @@ function scenarioTable(db: DbResults): string {
         s.app.p99,
       )} | ${formatMs(s.baseline.p50)} / ${formatMs(s.baseline.p95)} / ${formatMs(s.baseline.p99)} | ${formatRatio(p50)} | ${formatRatio(p99)} | ${kib(s.app.avgBytes)} / ${kib(
         s.baseline.avgBytes,
-      )} | ${formatInt(s.app.count)} / ${formatInt(s.baseline.count)} | ${withinGoal(tr) ? "yes" : "**no**"} |`,
+      )} | ${formatInt(s.app.count)} / ${formatInt(s.baseline.count)} | ${load(s.app)} / ${load(s.baseline)} | ${withinGoal(tr) ? "yes" : "**no**"} |`,
     );
   }
   const problems = db.scenarios.filter((s) => s.app.unexpected || s.app.errors || s.baseline.unexpected || s.baseline.errors);
@@ -270,10 +276,11 @@ export function writeReport(results: BenchResults, analysis: string): string {
     `| PostgreSQL | ${pg ? `${shortVersion(pg.version)} (throwaway cluster from scripts/postgres-throwaway.ts: fsync=off, synchronous_commit=off, default shared_buffers)` : "not run"} |`,
     `| PGlite | @electric-sql/pglite ${m.pglite}${lite ? `, embedding ${shortVersion(lite.version)} (in-memory)` : ""} |`,
     `| load average (1, 5, 15 min) | at start ${m.loadAtStart}; at end ${m.loadAtEnd} |`,
-    `| load settings | ${results.settings.concurrency} concurrent keep-alive connections, ${results.settings.warmupMs / 1000} s warm-up (not measured) + ${results.settings.durationMs / 1000} s measured, per scenario and server |`,
+    `| load settings | ${results.settings.concurrency} concurrent keep-alive connections; per scenario each server runs twice in mirrored order (ours, baseline, baseline, ours), each time ${results.settings.warmupMs / 1000} s warm-up (not measured) + ${results.settings.durationMs / 2000} s measured, pooled: ${results.settings.durationMs / 1000} s measured per server |`,
     "",
     "The machine is shared: other engineers' test suites may have been running at the same time (see the load average). " +
-      "Ours and the baseline run back to back per scenario, so both see the same conditions; compare ratios rather than absolute numbers across runs.",
+      "Ours and the baseline run in mirrored order per scenario (ours, baseline, baseline, ours; pooled), so drift hits both alike; compare ratios rather than absolute numbers across runs. " +
+      "The load-average column shows how busy the machine was during each scenario.",
     "",
     "## Data",
     "",
@@ -299,9 +306,11 @@ export function writeReport(results: BenchResults, analysis: string): string {
       "",
       ...(db.scenarios.some((s) => s.candidate)
         ? [
-            `### Candidate build (BENCH_CANDIDATE_ROOT): ${label(db.kind)}`,
+            `### Candidate build (${results.candidate ?? "BENCH_CANDIDATE_ROOT"}): ${label(db.kind)}`,
             "",
-            "Another checkout of the app measured on the same data in the same run, between ours and the baseline (see the analysis for what it changes).",
+            results.candidate === "quick-fixes"
+              ? "Our exact build with the proposed quick fixes patched in (bench/candidate.ts: per-request access memo keyed by the load context, no static-file lookup for page URLs), measured on the same data in the same run, in A-B-B-A order with ours."
+              : "Another checkout of the app measured on the same data in the same run (BENCH_CANDIDATE_ROOT).",
             "",
             candidateTable(db),
             "",

@@ -17,6 +17,8 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-bench-"));
 process.env.UPLOAD_DIR = path.join(scratch, "uploads");
 process.env.SESSION_SECRET_FILE = path.join(scratch, "session-secret");
 delete process.env.DATABASE_URL;
+// Also on Ctrl-C (bench/main.ts exits after its own clean-ups).
+process.once("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
 
 const { main } = await import("./main");
 try {

@@ -518,6 +518,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       candidate: args.candidate ?? (process.env.BENCH_CANDIDATE_ROOT ? "BENCH_CANDIDATE_ROOT" : null),
     };
     const json = jsonPathFor(args.out, root);
+    // Only the plan the report prints (the slowest statement per database) is kept, to keep the file small.
+    for (const d of results.databases) {
+      const slowest = d.explains.filter((e) => Number.isFinite(e.executionMs)).sort((a, b) => b.executionMs - a.executionMs)[0];
+      for (const e of d.explains) if (e !== slowest) e.plan = "";
+    }
     fs.writeFileSync(json, JSON.stringify(results, (k, v) => (k === "plan" && typeof v === "string" && v.length > 6000 ? `${v.slice(0, 6000)}…` : v), 2));
     render(results, args.out, root);
     log(`wrote ${path.relative(root, args.out)} and ${path.relative(root, json)}; the whole bench took ${formatDuration(results.totalMs)}`);

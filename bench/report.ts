@@ -83,6 +83,10 @@ function kib(bytes: number): string {
   return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${Math.round(bytes)} B`;
 }
 
+function msCell(v: number): string {
+  return Number.isFinite(v) ? `${formatMs(v)} ms` : "—";
+}
+
 function median(values: (number | null)[]): number {
   const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
   return v.length ? percentile(v, 50) : Number.NaN;
@@ -224,12 +228,11 @@ function coldStartSection(runs: ColdStartRun[]): string {
   for (const kind of ["fresh", "existing"] as const) {
     const k = runs.filter((r) => r.kind === kind);
     if (!k.length) continue;
+    const med = (pick: (r: ColdStartRun) => number | null | undefined) => msCell(median(k.map((r) => pick(r) ?? null)));
     lines.push(
-      `| **median, ${kind}** | | ${formatMs(median(k.map((r) => r.listeningMs)))} ms | **${formatMs(median(k.map((r) => r.healthzMs)))} ms** | **${formatMs(
-        median(k.map((r) => r.rootMs)),
-      )} ms** | ${formatMs(median(k.map((r) => r.serverReadyMs ?? null)))} ms | ${formatMs(median(k.map((r) => r.seedMs ?? null)))} ms | ${formatMs(
-        median(k.map((r) => r.shutdownMs)),
-      )} ms |`,
+      `| **median, ${kind}** | | ${med((r) => r.listeningMs)} | **${med((r) => r.healthzMs)}** | **${med((r) => r.rootMs)}** | ${med((r) => r.serverReadyMs)} | ${med(
+        (r) => r.seedMs,
+      )} | ${med((r) => r.shutdownMs)} |`,
     );
   }
   return lines.join("\n");

@@ -112,3 +112,28 @@ describe("bench statistics: progress rate and ETA", () => {
     expect(rateAndEta(100, 100, 1000).etaMs).toBe(0);
   });
 });
+
+describe("bench statistics: pooling mirrored runs (A-B-B-A)", () => {
+  it("throughput over the summed windows and exact percentiles of the pooled sample", async () => {
+    const { mergeLoadResults } = await import("../../bench/load");
+    const run = (latencies: number[], windowMs: number, loadAvg: number) => ({
+      ...summarize(latencies, windowMs),
+      statusCounts: { "200": latencies.length },
+      avgBytes: 100,
+      errors: 0,
+      unexpected: 0,
+      samples: [],
+      sent: latencies.length,
+      windowMs,
+      loadAvg,
+      latencies,
+    });
+    const merged = mergeLoadResults([run([1, 2, 3, 4], 1000, 1), run([5, 6, 7, 8, 9, 10], 3000, 3)]);
+    expect(merged.count).toBe(10);
+    expect(merged.rps).toBe(2.5); // 10 requests in 4 s — not the mean of 4 and 2 req/s
+    expect(merged.p50).toBe(5);
+    expect(merged.p99).toBe(10);
+    expect(merged.statusCounts).toEqual({ "200": 10 });
+    expect(merged.loadAvg).toBe(2);
+  });
+});

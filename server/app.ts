@@ -107,6 +107,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         db: options.database.db,
         nonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        requestMemo: {},
       }),
     }),
   );

@@ -33,14 +33,19 @@ interface Args {
   context: AppLoadContext;
 }
 
-const cache = new WeakMap<Request, Promise<Access>>();
+// Keyed by the request's memo object from the load context: Remix hands every loader of one request its own copy
+// of the Request, so a Request key missed and the org/session/membership lookups ran once per loader.
+const cache = new WeakMap<object, Promise<Access>>();
 
 /** Resolves organization, user, membership and the effective permissions of this request (memoised per request). */
 export function getAccess({ request, context }: Args): Promise<Access> {
-  let pending = cache.get(request);
+  // Actions keep their own key, so loaders that render after an action (no-JS form posts) read fresh access.
+  const reading = request.method === "GET" || request.method === "HEAD";
+  const key = (reading && context?.requestMemo) || request;
+  let pending = cache.get(key);
   if (!pending) {
     pending = resolveAccess(getDb(context), request);
-    cache.set(request, pending);
+    cache.set(key, pending);
   }
   return pending;
 }

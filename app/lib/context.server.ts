@@ -12,6 +12,8 @@ declare module "@remix-run/node" {
     nonce: string;
     /** The client's address as the server sees it (X-Forwarded-For only with TRUST_PROXY=true). */
     clientIp?: string;
+    /** One fresh object per HTTP request: the key for per-request memoisation shared by all its loaders. */
+    requestMemo?: object;
   }
 }
 

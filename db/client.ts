@@ -185,10 +185,8 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
   }
 }
 
-/** Runs `fn` in one transaction; everything it writes commits together or not at all. */
-export async function withTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => fn(tx as unknown as DbOrTx));
-}
+/** Runs `fn` in one transaction (defined in ./transaction.ts, which query helpers import directly). */
+export { withTransaction } from "./transaction";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The process-wide singleton.

@@ -67,13 +67,3 @@ export function roleIdParam(params: Record<string, string | undefined>): string 
   const parsed = fields.id.safeParse(params.roleId ?? "");
   return parsed.success ? parsed.data : notFound("That role does not exist in this organization.");
 }
-
-/** True for a PostgreSQL unique violation (23505), also when wrapped by the driver or Drizzle. */
-export function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let i = 0; current && i < 5; i++) {
-    if ((current as { code?: string }).code === "23505") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}

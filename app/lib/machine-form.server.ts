@@ -20,3 +20,14 @@ export const ownerNotificationSchema = z.object({
   notifyOnStatusChanges: z.literal("on").optional().transform(Boolean),
   notifyOnComments: z.literal("on").optional().transform(Boolean),
 });
+
+export type MachineFormValues = { name: string; modelId: string; locationId: string; ownerId: string };
+
+/** The submitted machine fields, bounded, to re-fill the form after a refusal (create and edit share it). */
+export function machineFormValues(form: Record<string, unknown>): MachineFormValues {
+  const text = (key: keyof MachineFormValues, max: number) => {
+    const v = form[key];
+    return typeof v === "string" ? v.slice(0, max) : "";
+  };
+  return { name: text("name", 300), modelId: text("modelId", 64), locationId: text("locationId", 64), ownerId: text("ownerId", 64) };
+}

@@ -16,11 +16,11 @@ import {
   deleteCollectionType,
   listAdminCollections,
   listCollectionTypes,
-  listLocationOptions,
   refreshAutoCollections,
   updateCollectionType,
   type RefreshResult,
 } from "../../db/queries/collections";
+import { listLocationOptions } from "../../db/queries/locations";
 import { Field, FormMessage, SelectField, TextareaField } from "~/components/form";
 import { PROTECTED_TYPE_NAME, SOURCE_FIELD_LABELS, describeFilterCriteria, isAutoSourceField } from "~/lib/collection-rules";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";

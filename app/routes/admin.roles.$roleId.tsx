@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import type { ChangeEvent } from "react";
 import { withTransaction } from "~/lib/db.server";
 import { PERMISSIONS, PERMISSION_DEPENDENCIES, PERMISSION_DESCRIPTIONS, type PermissionName } from "../../db/permissions";
+import { isUniqueViolation } from "../../db/pg-errors";
 import { recordAudit } from "../../db/queries/audit";
 import { listAdminMembers, lockOrganizationForRoleChanges } from "../../db/queries/members";
 import {
@@ -23,7 +24,7 @@ import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm } from "~/lib/forms.server";
-import { deleteRoleSchema, isUniqueViolation, roleIdParam, rolePermissionsSchema, roleSettingsSchema } from "~/lib/admin-forms.server";
+import { deleteRoleSchema, roleIdParam, rolePermissionsSchema, roleSettingsSchema } from "~/lib/admin-forms.server";
 import {
   MESSAGES,
   effectivePermissions,

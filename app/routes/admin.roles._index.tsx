@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { withTransaction } from "~/lib/db.server";
 import { ALL_PERMISSION_NAMES, ROLE_TEMPLATES } from "../../db/permissions";
+import { isUniqueViolation } from "../../db/pg-errors";
 import { recordAudit } from "../../db/queries/audit";
 import { lockOrganizationForRoleChanges } from "../../db/queries/members";
 import { createRole, listOtherRoleNames, listRoles } from "../../db/queries/roles";
@@ -10,7 +11,7 @@ import { Field, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { createRoleSchema, isUniqueViolation } from "~/lib/admin-forms.server";
+import { createRoleSchema } from "~/lib/admin-forms.server";
 import { effectivePermissions, isAdminRole, normalizePermissionSelection, validateRoleName } from "~/lib/role-rules";
 
 export const meta: MetaFunction = () => [{ title: "Roles · Admin · PinPoint" }];

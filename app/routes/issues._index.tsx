@@ -8,6 +8,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
+import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
 import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS, type IssueSort, type StatusCategory } from "~/lib/issue-rules";
 import { timeAgo } from "~/lib/machine-status";
@@ -195,8 +196,7 @@ export default function IssueList() {
 
   return (
     <div className="space-y-5">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-bold">Issues</h1>
+      <TitleBar title="Issues">
         <div className="flex flex-wrap gap-2">
           <Link to={withParams({ assignee: current.assignee === "me" ? null : "me" })} className="btn-secondary">
             {current.assignee === "me" ? "✓ Assigned to me" : "Assigned to me"}
@@ -207,7 +207,7 @@ export default function IssueList() {
             </Link>
           ) : null}
         </div>
-      </div>
+      </TitleBar>
 
       <nav aria-label="Issue status" className="-mx-1 flex gap-1 overflow-x-auto pb-1">
         {CATEGORY_TABS.map((t) => {

@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { MachineStatusBadge } from "~/components/machine-status";
+import { DeleteSection, EditSection } from "~/components/record-sections";
 import { getAccess, requirePermission } from "~/lib/access.server";
 import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
@@ -213,43 +214,18 @@ export default function LocationPage() {
       ) : null}
 
       {d.can.edit ? (
-        <section aria-labelledby="edit-heading" className="card max-w-2xl space-y-4">
-          <h2 id="edit-heading" className="text-lg font-semibold">
-            Edit location
-          </h2>
-          <Form method="post" className="space-y-4" noValidate>
-            <input type="hidden" name="intent" value="update" />
-            {editFailed ? <FormMessage error={errors.form ?? "Please check the highlighted fields."} /> : null}
-            <LocationFields values={editFailed ? (result?.values ?? {}) : location} errors={editFailed ? errors : {}} />
-            <button type="submit" className="btn-primary">
-              Save changes
-            </button>
-          </Form>
-        </section>
+        <EditSection title="Edit location" failed={editFailed} formError={errors.form}>
+          <LocationFields values={editFailed ? (result?.values ?? {}) : location} errors={editFailed ? errors : {}} />
+        </EditSection>
       ) : null}
 
       {d.can.delete ? (
-        <section aria-labelledby="delete-heading" className="card max-w-2xl space-y-3 border-red-200">
-          <h2 id="delete-heading" className="text-lg font-semibold">
-            Delete location
-          </h2>
+        <DeleteSection title="Delete location" name={location.name} className="card max-w-2xl space-y-3 border-red-200">
           {errors.delete ? <FormMessage error={errors.delete} /> : null}
           {d.machines && d.machines.total > 0 && !d.q ? (
             <p className="text-sm text-slate-700">A location can only be deleted when no machines are there.</p>
           ) : null}
-          <Form method="post" className="space-y-3">
-            <input type="hidden" name="intent" value="delete" />
-            <div className="flex items-start gap-2">
-              <input id="confirm-delete" type="checkbox" name="confirm" value="yes" required className="mt-1 h-4 w-4" />
-              <label htmlFor="confirm-delete" className="text-sm">
-                Yes, delete “{location.name}”. This cannot be undone.
-              </label>
-            </div>
-            <button type="submit" className="btn-danger">
-              Delete location
-            </button>
-          </Form>
-        </section>
+        </DeleteSection>
       ) : null}
     </div>
   );

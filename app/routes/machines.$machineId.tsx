@@ -10,10 +10,11 @@ import { FormMessage } from "~/components/form";
 import { MachineFields } from "~/components/machine-fields";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { QrCodeSvg } from "~/components/qr-code";
+import { ConfirmForm, DeleteSection, EditSection } from "~/components/record-sections";
 import { getAccess, requirePermission } from "~/lib/access.server";
 import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { machineSchema, ownerNotificationSchema } from "~/lib/machine-form.server";
+import { machineFormValues, machineSchema, ownerNotificationSchema } from "~/lib/machine-form.server";
 import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel, timeAgo } from "~/lib/machine-status";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
 import { listLocationOptions } from "../../db/queries/locations";
@@ -130,12 +131,7 @@ export async function action(args: ActionFunctionArgs) {
   switch (form.intent) {
     case "update": {
       await requirePermission(args, "machine:edit");
-      const values = {
-        name: typeof form.name === "string" ? form.name.slice(0, 300) : "",
-        modelId: typeof form.modelId === "string" ? form.modelId.slice(0, 64) : "",
-        locationId: typeof form.locationId === "string" ? form.locationId.slice(0, 64) : "",
-        ownerId: typeof form.ownerId === "string" ? form.ownerId.slice(0, 64) : "",
-      };
+      const values = machineFormValues(form);
       const parsed = parseWith(machineSchema, form);
       if (!parsed.ok) return failed("update", parsed.errors, 400, values);
       const result = await updateMachine(db, organizationId, machineId, parsed.data);
@@ -295,19 +291,16 @@ export default function MachineDetail() {
           </div>
         </div>
         {d.can.edit ? (
-          <Form method="post" className="space-y-2 border-t border-slate-200 pt-4">
-            <input type="hidden" name="intent" value="regenerate-qr" />
+          <ConfirmForm
+            intent="regenerate-qr"
+            className="space-y-2 border-t border-slate-200 pt-4"
+            confirmId="confirm-qr"
+            confirm="Make a new code. The printed sticker stops working (use this when a sticker was copied or misused)."
+            submit="Regenerate QR code"
+            submitClassName="btn-secondary"
+          >
             <FormMessage error={errorsFor("regenerate-qr").form} />
-            <div className="flex items-start gap-2">
-              <input id="confirm-qr" type="checkbox" name="confirm" value="yes" required className="mt-1 h-4 w-4" />
-              <label htmlFor="confirm-qr" className="text-sm">
-                Make a new code. The printed sticker stops working (use this when a sticker was copied or misused).
-              </label>
-            </div>
-            <button type="submit" className="btn-secondary">
-              Regenerate QR code
-            </button>
-          </Form>
+          </ConfirmForm>
         ) : null}
       </section>
 
@@ -345,47 +338,22 @@ export default function MachineDetail() {
       ) : null}
 
       {d.edit ? (
-        <section aria-labelledby="edit-heading" className="card max-w-2xl space-y-4">
-          <h2 id="edit-heading" className="text-lg font-semibold">
-            Edit machine
-          </h2>
-          <Form method="post" className="space-y-4" noValidate>
-            <input type="hidden" name="intent" value="update" />
-            {result?.intent === "update" ? <FormMessage error={result.errors.form ?? "Please check the highlighted fields."} /> : null}
-            <MachineFields
-              values={result?.intent === "update" && result.values ? result.values : machine}
-              errors={errorsFor("update")}
-              models={d.edit.models}
-              locations={d.edit.locations}
-              owners={d.edit.owners}
-            />
-            <button type="submit" className="btn-primary">
-              Save changes
-            </button>
-          </Form>
-        </section>
+        <EditSection title="Edit machine" failed={result?.intent === "update"} formError={result?.errors.form}>
+          <MachineFields
+            values={result?.intent === "update" && result.values ? result.values : machine}
+            errors={errorsFor("update")}
+            models={d.edit.models}
+            locations={d.edit.locations}
+            owners={d.edit.owners}
+          />
+        </EditSection>
       ) : null}
 
       {d.can.delete ? (
-        <section aria-labelledby="delete-heading" className="card max-w-2xl space-y-3">
-          <h2 id="delete-heading" className="text-lg font-semibold">
-            Delete machine
-          </h2>
+        <DeleteSection title="Delete machine" name={machine.name} className="card max-w-2xl space-y-3">
           <p className="text-sm text-slate-700">Only machines without any issues can be deleted; issue history is never thrown away.</p>
           <FormMessage error={errorsFor("delete").form} />
-          <Form method="post" className="space-y-3">
-            <input type="hidden" name="intent" value="delete" />
-            <div className="flex items-start gap-2">
-              <input id="confirm-delete" type="checkbox" name="confirm" value="yes" required className="mt-1 h-4 w-4" />
-              <label htmlFor="confirm-delete" className="text-sm">
-                Yes, delete “{machine.name}”. This cannot be undone.
-              </label>
-            </div>
-            <button type="submit" className="btn-danger">
-              Delete machine
-            </button>
-          </Form>
-        </section>
+        </DeleteSection>
       ) : null}
     </div>
   );

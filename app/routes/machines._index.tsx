@@ -5,6 +5,7 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { DataTable, TitleBar } from "~/components/list-page";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
@@ -90,14 +91,13 @@ export default function Machines() {
   const filtered = Object.values(d.filters).some(Boolean);
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-bold">Machines</h1>
+      <TitleBar title="Machines">
         {d.canCreate ? (
           <Link to="/machines/new" className="btn-primary">
             Add a machine
           </Link>
         ) : null}
-      </div>
+      </TitleBar>
 
       <Form method="get" role="search" aria-label="Filter machines" className="card grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <div className="sm:col-span-2 lg:col-span-4">
@@ -206,52 +206,29 @@ export default function Machines() {
           )}
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Machines</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-semibold">
-                  Machine
-                </th>
-                <th scope="col" className="px-4 py-2 font-semibold">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-2 font-semibold">
-                  Location
-                </th>
-                {d.isMember ? (
-                  <th scope="col" className="px-4 py-2 font-semibold">
-                    Owner
-                  </th>
-                ) : null}
-                <th scope="col" className="px-4 py-2 text-right font-semibold">
-                  Open issues
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {d.rows.map((m) => (
-                <tr key={m.id}>
-                  <td className="px-4 py-3">
-                    <Link to={d.isMember ? `/machines/${m.id}` : `/m/${m.id}`} className="font-medium">
-                      {m.name}
-                    </Link>
-                    <span className="block text-xs text-slate-600">
-                      {[m.modelName !== m.name ? m.modelName : null, m.maker].filter(Boolean).join(" · ")}
-                    </span>
-                  </td>
-                  <td className="px-4 py-3">
-                    <MachineStatusBadge status={m.status} />
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">{m.locationName}</td>
-                  {d.isMember ? <td className="px-4 py-3 text-slate-700">{m.ownerName ?? "—"}</td> : null}
-                  <td className="px-4 py-3 text-right tabular-nums">{m.openIssueCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Machines"
+          columns={[{ label: "Machine" }, { label: "Status" }, { label: "Location" }, d.isMember && { label: "Owner" }, { label: "Open issues", numeric: true }]}
+        >
+          {d.rows.map((m) => (
+            <tr key={m.id}>
+              <td className="px-4 py-3">
+                <Link to={d.isMember ? `/machines/${m.id}` : `/m/${m.id}`} className="font-medium">
+                  {m.name}
+                </Link>
+                <span className="block text-xs text-slate-600">
+                  {[m.modelName !== m.name ? m.modelName : null, m.maker].filter(Boolean).join(" · ")}
+                </span>
+              </td>
+              <td className="px-4 py-3">
+                <MachineStatusBadge status={m.status} />
+              </td>
+              <td className="px-4 py-3 text-slate-700">{m.locationName}</td>
+              {d.isMember ? <td className="px-4 py-3 text-slate-700">{m.ownerName ?? "—"}</td> : null}
+              <td className="px-4 py-3 text-right tabular-nums">{m.openIssueCount}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pagination page={d.page} pageSize={d.pageSize} total={d.total} label="Machine pages" />
     </div>

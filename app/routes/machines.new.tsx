@@ -12,7 +12,7 @@ import { MachineFields } from "~/components/machine-fields";
 import { requireMember } from "~/lib/access.server";
 import { forbidden } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { machineSchema } from "~/lib/machine-form.server";
+import { machineFormValues, machineSchema } from "~/lib/machine-form.server";
 import { listLocationOptions } from "../../db/queries/locations";
 import { createMachine, listOwnerOptions } from "../../db/queries/machines";
 import { listModelOptions } from "../../db/queries/models";
@@ -61,12 +61,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { db, organizationId } = await requireCreate(args);
   const form = formToObject(await readForm(args.request));
-  const values = {
-    name: typeof form.name === "string" ? form.name.slice(0, 300) : "",
-    modelId: typeof form.modelId === "string" ? form.modelId.slice(0, 64) : "",
-    locationId: typeof form.locationId === "string" ? form.locationId.slice(0, 64) : "",
-    ownerId: typeof form.ownerId === "string" ? form.ownerId.slice(0, 64) : "",
-  };
+  const values = machineFormValues(form);
   const parsed = parseWith(machineSchema, form);
   if (!parsed.ok) return validationError(parsed.errors, values);
   const result = await createMachine(db, organizationId, parsed.data);

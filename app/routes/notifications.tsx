@@ -9,6 +9,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { FormMessage, SelectField } from "~/components/form";
+import { TitleBar } from "~/components/list-page";
 import { requireUser } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
@@ -152,11 +153,14 @@ export default function Notifications() {
 
   return (
     <div className="mx-auto max-w-3xl space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-bold">
-          Notifications{" "}
-          {d.unread ? <span className="badge bg-red-600 align-middle text-white">{d.unread} unread</span> : null}
-        </h1>
+      <TitleBar
+        title={
+          <>
+            Notifications{" "}
+            {d.unread ? <span className="badge bg-red-600 align-middle text-white">{d.unread} unread</span> : null}
+          </>
+        }
+      >
         {d.unread ? (
           <Form method="post">
             <input type="hidden" name="intent" value="read-all" />
@@ -165,7 +169,7 @@ export default function Notifications() {
             </button>
           </Form>
         ) : null}
-      </div>
+      </TitleBar>
       {result?.ok ? <FormMessage success={result.message} /> : null}
       {errors.form ? <FormMessage error={errors.form} /> : null}
 

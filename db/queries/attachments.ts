@@ -6,6 +6,7 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import { ISSUE_LIMITS } from "../../app/lib/issue-rules";
 import type { DbOrTx } from "../client";
+import { withTransaction } from "../transaction";
 import { attachments, issues } from "../schema";
 import { lockIssue, writeIssueHistory, type Actor } from "./issues";
 
@@ -43,8 +44,7 @@ export async function addAttachment(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; actor: Actor | null; file: { url: string; fileName: string; fileType: string }; now?: Date },
 ): Promise<AttachmentResult> {
-  return db.transaction(async (rawTx) => {
-    const tx = rawTx as unknown as DbOrTx;
+  return withTransaction(db, async (tx) => {
     const issue = await lockIssue(tx, input.organizationId, input.issueId);
     if (!issue) return { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
     const existing = await countAttachments(tx, input.organizationId, issue.id);
@@ -87,8 +87,7 @@ export async function deleteAttachment(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; attachmentId: string; actor: Actor; now?: Date },
 ): Promise<AttachmentResult> {
-  return db.transaction(async (rawTx) => {
-    const tx = rawTx as unknown as DbOrTx;
+  return withTransaction(db, async (tx) => {
     const issue = await lockIssue(tx, input.organizationId, input.issueId);
     if (!issue) return { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
     const [row] = await tx

@@ -8,6 +8,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from "drizzle
 import { alias } from "drizzle-orm/pg-core";
 import { canDeleteComment, canEditComment, validateCommentContent } from "../../app/lib/issue-rules";
 import type { DbOrTx } from "../client";
+import { withTransaction } from "../transaction";
 import { comments, issues, users } from "../schema";
 import { displayName, lockIssue, writeIssueHistory, type Actor, type ChangeResult } from "./issues";
 import { notifyIssueEvent } from "./notifications";
@@ -17,10 +18,6 @@ export const COMMENT_RETENTION_DAYS = 90;
 
 const commentNotFound = { ok: false, status: 404, field: "form", message: "That comment does not exist." } as const;
 
-function inTx<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return db.transaction((tx) => fn(tx as unknown as DbOrTx));
-}
-
 /** Adds a comment by a member; COMMENTED history (new value = comment id); assignee/reporter/owner notifications. */
 export async function addComment(
   db: DbOrTx,
@@ -28,7 +25,7 @@ export async function addComment(
 ): Promise<ChangeResult & { commentId?: string }> {
   const valid = validateCommentContent(input.content);
   if (!valid.ok) return { ok: false, status: 400, field: "content", message: valid.error };
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const issue = await lockIssue(tx, input.organizationId, input.issueId);
     if (!issue) return { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
     const now = input.now ?? new Date();
@@ -82,7 +79,7 @@ export async function editComment(
 ): Promise<ChangeResult> {
   const valid = validateCommentContent(input.content);
   if (!valid.ok) return { ok: false, status: 400, field: "content", message: valid.error };
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const c = await lockComment(tx, input.organizationId, input.issueId, input.commentId);
     if (!c || c.deletedAt) return commentNotFound;
     if (!canEditComment({ actorId: input.actor.id, authorId: c.authorId, deleted: false, canEdit: input.canEdit })) {
@@ -110,7 +107,7 @@ export async function deleteComment(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; commentId: string; actor: Actor; canDeleteOthers: boolean; now?: Date },
 ): Promise<ChangeResult> {
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const c = await lockComment(tx, input.organizationId, input.issueId, input.commentId);
     if (!c || c.deletedAt) return commentNotFound;
     if (!canDeleteComment({ actorId: input.actor.id, authorId: c.authorId, deleted: false, canDeleteOthers: input.canDeleteOthers })) {
@@ -136,7 +133,7 @@ export async function restoreComment(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; commentId: string; actor: Actor; now?: Date },
 ): Promise<ChangeResult> {
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const c = await lockComment(tx, input.organizationId, input.issueId, input.commentId);
     if (!c || !c.deletedAt) return commentNotFound;
     const now = input.now ?? new Date();

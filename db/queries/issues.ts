@@ -23,6 +23,7 @@ import {
   type StatusCategory,
 } from "../../app/lib/issue-rules";
 import type { DbOrTx } from "../client";
+import { withTransaction } from "../transaction";
 import {
   comments,
   issueHistory,
@@ -551,16 +552,12 @@ export async function writeIssueHistory(
   });
 }
 
-function inTx<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return db.transaction((tx) => fn(tx as unknown as DbOrTx));
-}
-
 /** Moves an issue to another status of the organization (resolvedAt, history, owner/reporter notifications). */
 export async function changeIssueStatus(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; statusId: string; actor: Actor; now?: Date },
 ): Promise<ChangeResult> {
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const issue = await lockIssue(tx, input.organizationId, input.issueId);
     if (!issue) return issueNotFound;
     const statusRows = await tx
@@ -611,7 +608,7 @@ export async function changeIssuePriority(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; priorityId: string; actor: Actor; now?: Date },
 ): Promise<ChangeResult> {
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const issue = await lockIssue(tx, input.organizationId, input.issueId);
     if (!issue) return issueNotFound;
     const rows = await tx
@@ -649,7 +646,7 @@ export async function changeIssueAssignee(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; assigneeId: string | null; actor: Actor; now?: Date },
 ): Promise<ChangeResult> {
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const issue = await lockIssue(tx, input.organizationId, input.issueId);
     if (!issue) return issueNotFound;
     const ids = [issue.assignedToId, input.assigneeId].filter((x): x is string => Boolean(x));
@@ -721,7 +718,7 @@ export async function editIssueDetails(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; title: string; description: string | null; actor: Actor; now?: Date },
 ): Promise<ChangeResult> {
-  return inTx(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const issue = await lockIssue(tx, input.organizationId, input.issueId);
     if (!issue) return issueNotFound;
     const description = input.description?.trim() ? input.description.trim() : null;
@@ -759,14 +756,4 @@ export async function editIssueDetails(
     }
     return { ok: true, changed: true, message: "Issue updated." } as const;
   });
-}
-
-/** Whether a user is a member of the organization (for pickers and checks). */
-export async function isMember(db: DbOrTx, organizationId: string, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-    .limit(1);
-  return Boolean(row);
 }

@@ -63,7 +63,7 @@ export async function listLocationOptions(db: DbOrTx, organizationId: string) {
     .select({ id: locations.id, name: locations.name })
     .from(locations)
     .where(eq(locations.organizationId, organizationId))
-    .orderBy(asc(locations.name));
+    .orderBy(asc(locations.name), asc(locations.id));
 }
 
 export async function getLocation(db: DbOrTx, organizationId: string, locationId: string) {

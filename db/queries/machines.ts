@@ -6,13 +6,12 @@ import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } fro
 import type { DbOrTx } from "../client";
 import { issueStatuses, issues, locations, machines, memberships, models, priorities, users } from "../schema";
 import { refreshAutoCollections } from "./collections";
+import { machineSummaryColumns, type MachineSummary } from "./machine-summary";
+import { isOrganizationMember } from "./members";
 import { modelVisibleTo } from "./models";
+import { containsPattern } from "./search";
 
 export type HealthFilter = "playable" | "degraded" | "down";
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** Per machine of the organization: number of open issues and the highest priority order among them. */
 export function openIssueStatsSubquery(db: DbOrTx, organizationId: string) {
@@ -28,6 +27,12 @@ export function openIssueStatsSubquery(db: DbOrTx, organizationId: string) {
     .where(and(eq(issues.organizationId, organizationId), ne(issueStatuses.category, "RESOLVED")))
     .groupBy(issues.machineId)
     .as("open_stats");
+}
+
+/** Name, model, maker or location contains `q` (case-insensitive, wildcards taken literally). */
+function machineTextMatch(q: string): SQL {
+  const pattern = containsPattern(q);
+  return or(ilike(machines.name, pattern), ilike(models.name, pattern), ilike(models.manufacturer, pattern), ilike(locations.name, pattern)) as SQL;
 }
 
 /** The organization's most severe priority order ("machine down"), or null without priorities. */
@@ -53,14 +58,7 @@ export interface MachineListFilters {
   pageSize?: number;
 }
 
-export interface MachineListRow {
-  id: string;
-  name: string;
-  modelName: string;
-  manufacturer: string | null;
-  year: number | null;
-  locationId: string;
-  locationName: string;
+export interface MachineListRow extends MachineSummary {
   ownerId: string | null;
   ownerName: string | null;
   openIssueCount: number;
@@ -79,12 +77,7 @@ export async function listMachines(
 
   const conditions: SQL[] = [eq(machines.organizationId, organizationId)];
   const q = filters.q?.trim();
-  if (q) {
-    const pattern = `%${escapeLike(q)}%`;
-    conditions.push(
-      or(ilike(machines.name, pattern), ilike(models.name, pattern), ilike(models.manufacturer, pattern), ilike(locations.name, pattern)) as SQL,
-    );
-  }
+  if (q) conditions.push(machineTextMatch(q));
   if (filters.locationId) conditions.push(eq(machines.locationId, filters.locationId));
   if (filters.machineIds) conditions.push(filters.machineIds.length ? inArray(machines.id, filters.machineIds) : sql`false`);
   if (filters.modelId) conditions.push(eq(machines.modelId, filters.modelId));
@@ -105,13 +98,7 @@ export async function listMachines(
   const base = () =>
     db
       .select({
-        id: machines.id,
-        name: machines.name,
-        modelName: models.name,
-        manufacturer: models.manufacturer,
-        year: models.year,
-        locationId: locations.id,
-        locationName: locations.name,
+        ...machineSummaryColumns,
         ownerId: machines.ownerId,
         ownerName: users.name,
         openIssueCount: sql<number>`coalesce(${stats.openCount}, 0)`,
@@ -226,15 +213,6 @@ export async function machineExists(db: DbOrTx, organizationId: string, machineI
     .select({ id: machines.id })
     .from(machines)
     .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
-    .limit(1);
-  return Boolean(row);
-}
-
-export async function isOrganizationMember(db: DbOrTx, organizationId: string, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
     .limit(1);
   return Boolean(row);
 }
@@ -374,34 +352,15 @@ export async function deleteMachine(db: DbOrTx, organizationId: string, machineI
   });
 }
 
-export interface ReportPickerRow {
-  id: string;
-  name: string;
-  modelName: string;
-  manufacturer: string | null;
-  year: number | null;
-  locationId: string;
-  locationName: string;
-}
+export type ReportPickerRow = MachineSummary;
 
 /** Minimal machine list for the public "pick a machine" page, by location then name; optional text filter. */
 export async function listMachinesForReport(db: DbOrTx, organizationId: string, opts: { q?: string; limit?: number } = {}): Promise<ReportPickerRow[]> {
   const conditions: SQL[] = [eq(machines.organizationId, organizationId)];
   const q = opts.q?.trim();
-  if (q) {
-    const pattern = `%${escapeLike(q)}%`;
-    conditions.push(or(ilike(machines.name, pattern), ilike(models.name, pattern), ilike(models.manufacturer, pattern), ilike(locations.name, pattern)) as SQL);
-  }
+  if (q) conditions.push(machineTextMatch(q));
   return db
-    .select({
-      id: machines.id,
-      name: machines.name,
-      modelName: models.name,
-      manufacturer: models.manufacturer,
-      year: models.year,
-      locationId: locations.id,
-      locationName: locations.name,
-    })
+    .select(machineSummaryColumns)
     .from(machines)
     .innerJoin(models, eq(models.id, machines.modelId))
     .innerJoin(locations, eq(locations.id, machines.locationId))

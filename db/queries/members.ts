@@ -24,6 +24,16 @@ export async function lockOrganizationForRoleChanges(tx: DbOrTx, organizationId:
   await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId)).for("update");
 }
 
+/** Whether the user is a member of the organization (owner, assignee and similar reference checks). */
+export async function isOrganizationMember(db: DbOrTx, organizationId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .limit(1);
+  return Boolean(row);
+}
+
 export interface MemberListRow {
   membershipId: string;
   userId: string;

@@ -6,6 +6,7 @@
 import { and, asc, count, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { machines, models } from "../schema";
+import { containsPattern } from "./search";
 
 /** The models an organization may see and use. */
 export function modelVisibleTo(organizationId: string): SQL {
@@ -28,10 +29,6 @@ const optionColumns = {
   isCustom: models.isCustom,
 };
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Models for the machine form's picker: catalogue + this organization's custom models, optionally filtered by text. */
 export async function listModelOptions(
   db: DbOrTx,
@@ -42,7 +39,7 @@ export async function listModelOptions(
   const conditions: SQL[] = [modelVisibleTo(organizationId)];
   const q = opts.q?.trim();
   if (q) {
-    const pattern = `%${escapeLike(q)}%`;
+    const pattern = containsPattern(q);
     conditions.push(or(ilike(models.name, pattern), ilike(models.manufacturer, pattern)) as SQL);
   }
   const rows = await db

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { issueHistory, issueStatuses, issues, locations, machines, models, priorities, upvotes, users } from "../schema";
+import { machineSummaryColumns } from "./machine-summary";
 import { listMachines, topPriorityOrder, type MachineListFilters } from "./machines";
 
 export interface PublicOpenIssue {
@@ -20,16 +21,7 @@ export interface PublicOpenIssue {
 /** Everything the public machine page needs, or null when the machine is not in the organization. */
 export async function getPublicMachinePage(db: DbOrTx, organizationId: string, machineId: string, opts: { now?: Date } = {}) {
   const [machine] = await db
-    .select({
-      id: machines.id,
-      name: machines.name,
-      modelName: models.name,
-      manufacturer: models.manufacturer,
-      year: models.year,
-      locationId: locations.id,
-      locationName: locations.name,
-      city: locations.city,
-    })
+    .select({ ...machineSummaryColumns, city: locations.city })
     .from(machines)
     .innerJoin(models, eq(models.id, machines.modelId))
     .innerJoin(locations, eq(locations.id, machines.locationId))

@@ -1,10 +1,26 @@
 /**
- * Small lookups for integration tests of sign-in, roles and tenancy: ids of the seeded organizations, roles,
- * users and memberships, and row snapshots to prove "nothing changed".
+ * Small lookups and setup for integration tests: ids of the seeded organizations, roles, users, memberships,
+ * statuses, priorities and machines; row snapshots to prove "nothing changed"; signed-in clients; a throwaway upload
+ * directory; page text as people read it.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { auditLogs, memberships, organizations, rolePermissions, roles, sessions, users } from "../../db/schema";
+import {
+  auditLogs,
+  issueStatuses,
+  machines,
+  memberships,
+  organizations,
+  priorities,
+  rolePermissions,
+  roles,
+  sessions,
+  users,
+} from "../../db/schema";
+import type { TestClient, TestServer } from "./http";
 
 export async function orgIdOf(db: Db, subdomain: string): Promise<string> {
   const [row] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.subdomain, subdomain));
@@ -89,4 +105,53 @@ export async function tenantAccessSnapshot(db: Db, subdomain: string) {
   const [{ n: audit }] = await db.select({ n: count() }).from(auditLogs).where(eq(auditLogs.organizationId, orgId));
   const [{ n: userCount }] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
   return { roles: roleRows, memberships: memberRows, rolePermissions: perms, audit: Number(audit), users: Number(userCount) };
+}
+
+/** Id of the organization's status with this name (organization by id). */
+export async function statusIdOf(db: Db, organizationId: string, name: string): Promise<string> {
+  const [row] = await db
+    .select({ id: issueStatuses.id })
+    .from(issueStatuses)
+    .where(and(eq(issueStatuses.organizationId, organizationId), eq(issueStatuses.name, name)));
+  if (!row) throw new Error(`no status ${name}`);
+  return row.id;
+}
+
+/** Id of the organization's priority with this name (organization by id). */
+export async function priorityIdOf(db: Db, organizationId: string, name: string): Promise<string> {
+  const [row] = await db
+    .select({ id: priorities.id })
+    .from(priorities)
+    .where(and(eq(priorities.organizationId, organizationId), eq(priorities.name, name)));
+  if (!row) throw new Error(`no priority ${name}`);
+  return row.id;
+}
+
+/** The organization's machine with this name (the whole row). */
+export async function machineByName(db: Db, organizationId: string, name: string) {
+  const [row] = await db.select().from(machines).where(and(eq(machines.organizationId, organizationId), eq(machines.name, name)));
+  if (!row) throw new Error(`no machine ${name}`);
+  return row;
+}
+
+/** A client for the organization (X-Organization header), signed in through the real login form. */
+export async function signedIn(server: TestServer, email: string, org = "apc"): Promise<TestClient> {
+  const c = server.client({ org });
+  await c.login(email);
+  return c;
+}
+
+/**
+ * A fresh upload directory for this test file, set as UPLOAD_DIR. Call at module level, before the server starts;
+ * remove it in afterAll.
+ */
+export function makeTempUploadDir(prefix = "pinpoint-uploads-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.env.UPLOAD_DIR = dir;
+  return dir;
+}
+
+/** Page text without React's text-separator comments, so "41 machines" reads as written. */
+export function visible(html: string): string {
+  return html.replace(/<!-- -->/g, "");
 }

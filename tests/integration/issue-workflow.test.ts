@@ -7,7 +7,6 @@
  * Plus the comment purge with a fake clock.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import { PNG } from "pngjs";
@@ -21,22 +20,19 @@ import {
   comments,
   issueHistory,
   issues,
-  issueStatuses,
   machines,
   notifications,
   permissions,
-  priorities,
   rolePermissions,
   roles,
 } from "../../db/schema";
 import { addMember, createUser, seedDatabase } from "../../db/seed";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, userIdOf } from "../helpers/fixtures";
+import { makeTempUploadDir, orgIdOf, priorityIdOf, statusIdOf, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
-const uploadRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-uploads-"));
-process.env.UPLOAD_DIR = uploadRoot;
+const uploadRoot = makeTempUploadDir();
 
 let t: TestDb;
 let db: Db;
@@ -123,15 +119,8 @@ async function newIssue(opts: { reporter?: { userId: string } | { name?: string;
   return id;
 }
 
-async function statusId(name: string, org = apc) {
-  const [row] = await db.select({ id: issueStatuses.id }).from(issueStatuses).where(and(eq(issueStatuses.organizationId, org), eq(issueStatuses.name, name)));
-  return row.id;
-}
-
-async function priorityId(name: string, org = apc) {
-  const [row] = await db.select({ id: priorities.id }).from(priorities).where(and(eq(priorities.organizationId, org), eq(priorities.name, name)));
-  return row.id;
-}
+const statusId = (name: string, org = apc) => statusIdOf(db, org, name);
+const priorityId = (name: string, org = apc) => priorityIdOf(db, org, name);
 
 async function issueRow(id: string) {
   const [row] = await db.select().from(issues).where(eq(issues.id, id));

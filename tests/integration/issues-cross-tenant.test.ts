@@ -3,23 +3,20 @@
  * attachment, status, priority and notification ids gets 404 (or 400 for a foreign assignee / target) and nothing
  * changes in apc. Mixed requests (a beta issue with an apc status, priority or comment) are refused as well.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { PNG } from "pngjs";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client";
 import { attachments, comments, issueHistory, issues, issueStatuses, notifications, priorities } from "../../db/schema";
 import { seedDatabase } from "../../db/seed";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, userIdOf } from "../helpers/fixtures";
+import { makeTempUploadDir, orgIdOf, priorityIdOf, statusIdOf, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
-const uploadRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-xt-uploads-"));
-process.env.UPLOAD_DIR = uploadRoot;
+const uploadRoot = makeTempUploadDir("pinpoint-xt-uploads-");
 
 let t: TestDb;
 let db: Db;
@@ -44,14 +41,8 @@ async function snapshot() {
   return { issueRows, history, commentRows, statusRows, priorityRows, attachmentRows, notificationRows };
 }
 
-async function statusId(name: string, org: string) {
-  const [row] = await db.select({ id: issueStatuses.id }).from(issueStatuses).where(and(eq(issueStatuses.organizationId, org), eq(issueStatuses.name, name)));
-  return row.id;
-}
-async function priorityId(name: string, org: string) {
-  const [row] = await db.select({ id: priorities.id }).from(priorities).where(and(eq(priorities.organizationId, org), eq(priorities.name, name)));
-  return row.id;
-}
+const statusId = (name: string, org: string) => statusIdOf(db, org, name);
+const priorityId = (name: string, org: string) => priorityIdOf(db, org, name);
 
 beforeAll(async () => {
   t = await createTestDb();

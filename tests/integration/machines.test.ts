@@ -10,7 +10,7 @@ import { resetRateLimits } from "~/lib/rate-limit.server";
 import { issues, locations, machines, models } from "../../db/schema";
 import { seedDatabase } from "../../db/seed";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, userIdOf } from "../helpers/fixtures";
+import { machineByName, orgIdOf, signedIn, userIdOf, visible } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -26,31 +26,14 @@ let admin: TestClient;
 let member: TestClient;
 let betaAdmin: TestClient;
 
-async function signedIn(email: string, org = "apc"): Promise<TestClient> {
-  const c = server.client({ org });
-  await c.login(email);
-  return c;
-}
-
 async function machineRow(id: string) {
   const [row] = await t.db.select().from(machines).where(eq(machines.id, id));
   return row ?? null;
 }
 
-async function machineByName(orgId: string, name: string) {
-  const [row] = await t.db.select().from(machines).where(and(eq(machines.organizationId, orgId), eq(machines.name, name)));
-  if (!row) throw new Error(`no machine ${name}`);
-  return row;
-}
-
 async function machineCount(orgId: string): Promise<number> {
   const [row] = await t.db.select({ n: count() }).from(machines).where(eq(machines.organizationId, orgId));
   return Number(row.n);
-}
-
-/** Page text without React's text-separator comments, so "41 machines" reads as written. */
-function visible(html: string): string {
-  return html.replace(/<!-- -->/g, "");
 }
 
 function createdId(location: string | null): string {
@@ -67,10 +50,10 @@ beforeAll(async () => {
   betaId = await orgIdOf(t.db, "beta");
   [{ id: apcLocationId }] = await t.db.select({ id: locations.id }).from(locations).where(eq(locations.organizationId, apcId));
   [{ id: betaLocationId }] = await t.db.select({ id: locations.id }).from(locations).where(eq(locations.organizationId, betaId));
-  catalogueModelId = (await machineByName(apcId, "Black Rose")).modelId;
-  admin = await signedIn("admin@dev.local");
-  member = await signedIn("member@dev.local");
-  betaAdmin = await signedIn("admin@beta.local", "beta");
+  catalogueModelId = (await machineByName(t.db, apcId, "Black Rose")).modelId;
+  admin = await signedIn(server, "admin@dev.local");
+  member = await signedIn(server, "member@dev.local");
+  betaAdmin = await signedIn(server, "admin@beta.local", "beta");
 });
 
 afterAll(async () => {
@@ -150,7 +133,7 @@ describe("creating machines", () => {
 
 describe("editing and deleting machines", () => {
   it("an admin edits name, location and owner; a non-member owner is refused", async () => {
-    const m = await machineByName(apcId, "Sea Ray");
+    const m = await machineByName(t.db, apcId, "Sea Ray");
     const keith = await userIdOf(t.db, "keith.elwin@pinpoint.dev");
     const res = await admin.post(`/machines/${m.id}`, { intent: "update", name: "Sea Ray #1", modelId: m.modelId, locationId: apcLocationId, ownerId: keith });
     expect(res.status).toBe(302);
@@ -186,7 +169,7 @@ describe("editing and deleting machines", () => {
   });
 
   it("a machine with issues cannot be deleted (clear message); one without issues can", async () => {
-    const withIssues = await machineByName(apcId, "Cleopatra");
+    const withIssues = await machineByName(t.db, apcId, "Cleopatra");
     const [n] = await t.db.select({ n: count() }).from(issues).where(eq(issues.machineId, withIssues.id));
     expect(Number(n.n)).toBeGreaterThan(0);
     const refused = await admin.post(`/machines/${withIssues.id}`, { intent: "delete", confirm: "yes" });
@@ -206,7 +189,7 @@ describe("editing and deleting machines", () => {
   });
 
   it("anonymous visitors of a machine detail URL go to the public page", async () => {
-    const m = await machineByName(apcId, "Xenon");
+    const m = await machineByName(t.db, apcId, "Xenon");
     const res = await server.client({ org: "apc" }).get(`/machines/${m.id}`);
     expect(res.status).toBe(302);
     expect(res.location).toBe(`/m/${m.id}`);
@@ -280,8 +263,8 @@ describe("locations", () => {
 
 describe("machine lists", () => {
   it("filters by text, status, location and owner; paginates", async () => {
-    const cleo = await machineByName(apcId, "Cleopatra");
-    const xenon = await machineByName(apcId, "Xenon");
+    const cleo = await machineByName(t.db, apcId, "Cleopatra");
+    const xenon = await machineByName(t.db, apcId, "Xenon");
     const q = await admin.get("/machines?q=cleo");
     expect(q.status).toBe(200);
     expect(q.text).toContain(`href="/machines/${cleo.id}"`);
@@ -315,7 +298,7 @@ describe("machine lists", () => {
 
 describe("cross-tenant", () => {
   it("beta's admin cannot read or change apc machines and locations by id (404, nothing changed)", async () => {
-    const m = await machineByName(apcId, "Funhouse");
+    const m = await machineByName(t.db, apcId, "Funhouse");
     expect((await betaAdmin.get(`/machines/${m.id}`)).status).toBe(404);
     expect((await betaAdmin.get(`/m/${m.id}`)).status).toBe(404);
     expect((await betaAdmin.get(`/locations/${apcLocationId}`)).status).toBe(404);
@@ -329,7 +312,7 @@ describe("cross-tenant", () => {
     expect(await machineRow(m.id)).toMatchObject({ name: m.name, organizationId: apcId, locationId: m.locationId, ownerNotificationsEnabled: m.ownerNotificationsEnabled });
 
     // A beta machine cannot be moved into apc's location either.
-    const betaFunhouse = await machineByName(betaId, "Funhouse");
+    const betaFunhouse = await machineByName(t.db, betaId, "Funhouse");
     const move = await betaAdmin.post(`/machines/${betaFunhouse.id}`, { intent: "update", name: "Funhouse", modelId: betaFunhouse.modelId, locationId: apcLocationId });
     expect(move.status).toBe(400);
     expect((await machineRow(betaFunhouse.id))!.locationId).toBe(betaLocationId);

@@ -9,10 +9,10 @@ import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client";
 import { createIssue } from "../../db/queries/issue-create";
 import { notifyIssueCreated } from "../../db/queries/notifications";
-import { issueStatuses, machines, memberships, notifications, users } from "../../db/schema";
+import { machines, memberships, notifications, users } from "../../db/schema";
 import { addMember, createUser, seedDatabase } from "../../db/seed";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, roleIdOf, userIdOf } from "../helpers/fixtures";
+import { orgIdOf, roleIdOf, statusIdOf, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -75,10 +75,7 @@ async function issueOnGarysMachine(reporter: { userId: string } | { name?: strin
   return id;
 }
 
-async function statusId(name: string) {
-  const [row] = await db.select({ id: issueStatuses.id }).from(issueStatuses).where(and(eq(issueStatuses.organizationId, apc), eq(issueStatuses.name, name)));
-  return row.id;
-}
+const statusId = (name: string) => statusIdOf(db, apc, name);
 
 /** Recipients of notifications about an issue (entity = issue or one of its comments), as user keys. */
 async function recipients(issueId: string, type?: string) {

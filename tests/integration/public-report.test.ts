@@ -5,7 +5,6 @@
  * once per browser (cookie) or user; the follow page; no reporter or member emails in public HTML; cross-tenant.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { PNG } from "pngjs";
 import { and, count, eq, inArray } from "drizzle-orm";
@@ -14,12 +13,11 @@ import { RULES, hit, resetRateLimits } from "~/lib/rate-limit.server";
 import { attachments, issueHistory, issueStatuses, issues, locations, machines, notifications, organizations, priorities, upvotes } from "../../db/schema";
 import { seedDatabase } from "../../db/seed";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, userIdOf } from "../helpers/fixtures";
+import { machineByName, makeTempUploadDir, orgIdOf, userIdOf, visible } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
-const uploadRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-uploads-"));
-process.env.UPLOAD_DIR = uploadRoot;
+const uploadRoot = makeTempUploadDir();
 
 let t: TestDb;
 let server: TestServer;
@@ -28,12 +26,6 @@ let machineId: string;
 let ownerId: string;
 
 const tinyPng = PNG.sync.write(Object.assign(new PNG({ width: 4, height: 4 }), {}));
-
-async function machineByName(orgId: string, name: string) {
-  const [row] = await t.db.select().from(machines).where(and(eq(machines.organizationId, orgId), eq(machines.name, name)));
-  if (!row) throw new Error(`no machine ${name}`);
-  return row;
-}
 
 async function counts() {
   const [i] = await t.db.select({ n: count() }).from(issues);
@@ -59,11 +51,6 @@ function reportForm(fields: Record<string, string>, photo?: { bytes: Uint8Array;
 
 function player(org = "apc"): TestClient {
   return server.client({ org });
-}
-
-/** Page text without React's text-separator comments. */
-function visible(html: string): string {
-  return html.replace(/<!-- -->/g, "");
 }
 
 beforeAll(async () => {
@@ -228,7 +215,7 @@ describe("refusals write nothing", () => {
     // An organization without statuses or priorities: creating the issue fails after the photo was written.
     const [gamma] = await t.db.insert(organizations).values({ name: "Gamma Pins", subdomain: "gamma" }).returning({ id: organizations.id });
     const [loc] = await t.db.insert(locations).values({ name: "Gamma Hall", organizationId: gamma.id }).returning({ id: locations.id });
-    const template = await machineByName(apcId, "Cleopatra");
+    const template = await machineByName(t.db, apcId, "Cleopatra");
     const [m] = await t.db
       .insert(machines)
       .values({ name: "Gamma Cleo", organizationId: gamma.id, locationId: loc.id, modelId: template.modelId })
@@ -243,7 +230,7 @@ describe("refusals write nothing", () => {
   it("an unknown machine or another organization's machine is 404", async () => {
     const before = await counts();
     expect((await player().post("/m/nosuchmachine", reportForm({ title: "x" }))).status).toBe(404);
-    const apcMachine = await machineByName(apcId, "Cleopatra");
+    const apcMachine = await machineByName(t.db, apcId, "Cleopatra");
     expect((await player("beta").post(`/m/${apcMachine.id}`, reportForm({ title: "Cross-tenant" }))).status).toBe(404);
     expect((await player("beta").get(`/m/${apcMachine.id}`)).status).toBe(404);
     expect(await counts()).toEqual(before);
@@ -272,14 +259,14 @@ describe("rate limits", () => {
     expect(res.headers.get("retry-after")).toBeTruthy();
     expect(await counts()).toEqual(before);
     // Another machine still takes reports.
-    const other = await machineByName(apcId, "Cleopatra");
+    const other = await machineByName(t.db, apcId, "Cleopatra");
     expect((await player().post(`/m/${other.id}`, reportForm({ title: "Different machine" }))).status).toBe(302);
   });
 });
 
 describe("me too", () => {
   async function openIssueOf(name: string) {
-    const m = await machineByName(apcId, name);
+    const m = await machineByName(t.db, apcId, name);
     const [row] = await t.db
       .select({ id: issues.id })
       .from(issues)
@@ -327,7 +314,7 @@ describe("me too", () => {
   });
 
   it("refuses closed issues and issues of other machines or organizations (404, nothing stored)", async () => {
-    const m = await machineByName(apcId, "Cleopatra");
+    const m = await machineByName(t.db, apcId, "Cleopatra");
     const [closed] = await t.db
       .select({ id: issues.id, machineId: issues.machineId })
       .from(issues)
@@ -341,7 +328,7 @@ describe("me too", () => {
     const { issueId } = await openIssueOf("Ultraman: Kaiju Rumble (Blood Sucker Edition)");
     expect((await player().post(`/m/${m.id}`, { intent: "metoo", issueId })).status).toBe(404);
     const betaOrg = await orgIdOf(t.db, "beta");
-    const betaMachine = await machineByName(betaOrg, "Funhouse");
+    const betaMachine = await machineByName(t.db, betaOrg, "Funhouse");
     expect((await player("beta").post(`/m/${betaMachine.id}`, { intent: "metoo", issueId })).status).toBe(404);
     const [{ n: after }] = await t.db.select({ n: count() }).from(upvotes);
     expect(Number(after)).toBe(Number(before));
@@ -389,7 +376,7 @@ describe("privacy of public pages", () => {
   it("the report picker lists machines by location and searches without JavaScript", async () => {
     const res = await player().get("/report?q=cleo");
     expect(res.status).toBe(200);
-    const cleo = await machineByName(apcId, "Cleopatra");
+    const cleo = await machineByName(t.db, apcId, "Cleopatra");
     expect(res.text).toContain(`href="/m/${cleo.id}"`);
     expect(res.text).not.toContain("Xenon");
     const direct = await player().get(`/report?machineId=${cleo.id}`);

@@ -11,7 +11,7 @@ import { resetRateLimits } from "~/lib/rate-limit.server";
 import { collectionMachines, collections, collectionTypes, locations, machines } from "../../db/schema";
 import { seedDatabase } from "../../db/seed";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf } from "../helpers/fixtures";
+import { machineByName, orgIdOf, signedIn } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -21,24 +21,9 @@ let server: TestServer;
 let apcId: string;
 let betaId: string;
 
-async function machineByName(orgId: string, name: string) {
-  const [row] = await t.db
-    .select({ id: machines.id, qrCodeId: machines.qrCodeId, name: machines.name, locationId: machines.locationId })
-    .from(machines)
-    .where(and(eq(machines.organizationId, orgId), eq(machines.name, name)));
-  if (!row) throw new Error(`no machine ${name}`);
-  return row;
-}
-
 async function codesOf(orgId: string): Promise<Map<string, string>> {
   const rows = await t.db.select({ id: machines.id, qr: machines.qrCodeId }).from(machines).where(eq(machines.organizationId, orgId));
   return new Map(rows.map((r) => [r.id, r.qr]));
-}
-
-async function signedIn(email: string, org = "apc"): Promise<TestClient> {
-  const c = server.client({ org });
-  await c.login(email);
-  return c;
 }
 
 function decodePng(bytes: Buffer): string | null {
@@ -71,8 +56,8 @@ beforeEach(() => resetRateLimits());
 
 describe("QR image → scan → machine page", () => {
   it("the PNG decodes to the /qr URL, which redirects (302) to the machine's public page", async () => {
-    const admin = await signedIn("admin@dev.local");
-    const cleo = await machineByName(apcId, "Cleopatra");
+    const admin = await signedIn(server, "admin@dev.local");
+    const cleo = await machineByName(t.db, apcId, "Cleopatra");
     const png = await getBytes(admin, `/machines/${cleo.id}/qr.png`);
     expect(png.status).toBe(200);
     expect(png.type).toBe("image/png");
@@ -94,8 +79,8 @@ describe("QR image → scan → machine page", () => {
   });
 
   it("serves an SVG download too, and only to members", async () => {
-    const admin = await signedIn("admin@dev.local");
-    const cleo = await machineByName(apcId, "Cleopatra");
+    const admin = await signedIn(server, "admin@dev.local");
+    const cleo = await machineByName(t.db, apcId, "Cleopatra");
     const svg = await admin.get(`/machines/${cleo.id}/qr.svg?download=1`);
     expect(svg.status).toBe(200);
     expect(svg.headers.get("content-type")).toContain("image/svg+xml");
@@ -109,8 +94,8 @@ describe("QR image → scan → machine page", () => {
   });
 
   it("the member detail page shows the QR inline (no style attributes) with download links", async () => {
-    const admin = await signedIn("admin@dev.local");
-    const cleo = await machineByName(apcId, "Cleopatra");
+    const admin = await signedIn(server, "admin@dev.local");
+    const cleo = await machineByName(t.db, apcId, "Cleopatra");
     const res = await admin.get(`/machines/${cleo.id}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain(`QR code for Cleopatra`);
@@ -123,7 +108,7 @@ describe("QR image → scan → machine page", () => {
 describe("/api/qr", () => {
   it("GET redirects, HEAD answers 200 without a body, unknown 404, malformed 400", async () => {
     const c = server.client({ org: "apc" });
-    const m = await machineByName(apcId, "Funhouse");
+    const m = await machineByName(t.db, apcId, "Funhouse");
     const get = await c.get(`/api/qr/${m.qrCodeId}`);
     expect(get.status).toBe(302);
     expect(get.location).toBe(`/m/${m.id}`);
@@ -154,17 +139,17 @@ describe("/api/qr", () => {
 
 describe("regenerating", () => {
   it("a machine:edit user regenerates one code: the old one is 404 everywhere, the new one works", async () => {
-    const admin = await signedIn("admin@dev.local");
-    const m = await machineByName(apcId, "Monopoly");
+    const admin = await signedIn(server, "admin@dev.local");
+    const m = await machineByName(t.db, apcId, "Monopoly");
     const before = await codesOf(apcId);
 
     const refused = await admin.post(`/machines/${m.id}`, { intent: "regenerate-qr" });
     expect(refused.status).toBe(400);
-    expect((await machineByName(apcId, "Monopoly")).qrCodeId).toBe(m.qrCodeId);
+    expect((await machineByName(t.db, apcId, "Monopoly")).qrCodeId).toBe(m.qrCodeId);
 
     const res = await admin.post(`/machines/${m.id}`, { intent: "regenerate-qr", confirm: "yes" });
     expect(res.status).toBe(302);
-    const after = await machineByName(apcId, "Monopoly");
+    const after = await machineByName(t.db, apcId, "Monopoly");
     expect(after.qrCodeId).not.toBe(m.qrCodeId);
     // Only this machine changed.
     const now = await codesOf(apcId);
@@ -183,15 +168,15 @@ describe("regenerating", () => {
   });
 
   it("a member without machine:edit cannot regenerate (403, unchanged)", async () => {
-    const member = await signedIn("member@dev.local");
-    const m = await machineByName(apcId, "Paragon");
+    const member = await signedIn(server, "member@dev.local");
+    const m = await machineByName(t.db, apcId, "Paragon");
     const res = await member.post(`/machines/${m.id}`, { intent: "regenerate-qr", confirm: "yes" });
     expect(res.status).toBe(403);
-    expect((await machineByName(apcId, "Paragon")).qrCodeId).toBe(m.qrCodeId);
+    expect((await machineByName(t.db, apcId, "Paragon")).qrCodeId).toBe(m.qrCodeId);
   });
 
   it("organization:manage regenerates all codes of its own organization only, after confirmation", async () => {
-    const admin = await signedIn("admin@dev.local");
+    const admin = await signedIn(server, "admin@dev.local");
     const page = await admin.get("/admin/qr-codes");
     expect(page.status).toBe(200);
     expect(page.text).toContain("Regenerate all codes");
@@ -221,7 +206,7 @@ describe("regenerating", () => {
     const [oldCode] = [...apcBefore.values()];
     expect((await server.client({ org: "apc" }).get(`/qr/${oldCode}`)).status).toBe(404);
 
-    const member = await signedIn("member@dev.local");
+    const member = await signedIn(server, "member@dev.local");
     expect((await member.get("/admin/qr-codes")).status).toBe(403);
     expect((await member.post("/admin/qr-codes", { intent: "regenerate-all", confirm: "yes" })).status).toBe(403);
     expect(await codesOf(apcId)).toEqual(apcAfter);
@@ -230,7 +215,7 @@ describe("regenerating", () => {
 
 describe("cross-tenant", () => {
   it("an apc code on beta's host is 404 and reveals nothing", async () => {
-    const cleo = await machineByName(apcId, "Cleopatra"); // beta has no Cleopatra
+    const cleo = await machineByName(t.db, apcId, "Cleopatra"); // beta has no Cleopatra
     const beta = server.client({ org: "beta" });
     const page = await beta.get(`/qr/${cleo.qrCodeId}`);
     expect(page.status).toBe(404);
@@ -244,21 +229,21 @@ describe("cross-tenant", () => {
   });
 
   it("beta's admin cannot download, print or regenerate apc codes (404, unchanged)", async () => {
-    const betaAdmin = await signedIn("admin@beta.local", "beta");
-    const cleo = await machineByName(apcId, "Cleopatra");
+    const betaAdmin = await signedIn(server, "admin@beta.local", "beta");
+    const cleo = await machineByName(t.db, apcId, "Cleopatra");
     expect((await betaAdmin.get(`/machines/${cleo.id}/qr.png`)).status).toBe(404);
     expect((await betaAdmin.get(`/machines/${cleo.id}/qr.svg`)).status).toBe(404);
     expect((await betaAdmin.get(`/print/labels?machine=${cleo.id}`)).status).toBe(404);
     expect((await betaAdmin.get(`/print/labels?location=${cleo.locationId}`)).status).toBe(404);
     const res = await betaAdmin.post(`/machines/${cleo.id}`, { intent: "regenerate-qr", confirm: "yes" });
     expect(res.status).toBe(404);
-    expect((await machineByName(apcId, "Cleopatra")).qrCodeId).toBe(cleo.qrCodeId);
+    expect((await machineByName(t.db, apcId, "Cleopatra")).qrCodeId).toBe(cleo.qrCodeId);
   });
 });
 
 describe("label sheets", () => {
   it("prints every machine of a location with its code inline", async () => {
-    const admin = await signedIn("admin@dev.local");
+    const admin = await signedIn(server, "admin@dev.local");
     const [loc] = await t.db.select({ id: locations.id }).from(locations).where(eq(locations.organizationId, apcId));
     const res = await admin.get(`/print/labels?location=${loc.id}`);
     expect(res.status).toBe(200);
@@ -271,15 +256,15 @@ describe("label sheets", () => {
     // A collection sheet: only the collection's machines; another organization's admin gets 404.
     const [type] = await t.db.select({ id: collectionTypes.id }).from(collectionTypes).where(eq(collectionTypes.organizationId, apcId)).limit(1);
     const [col] = await t.db.insert(collections).values({ name: "Front Room", typeId: type.id, locationId: loc.id }).returning({ id: collections.id });
-    const pair = [await machineByName(apcId, "Cleopatra"), await machineByName(apcId, "Funhouse")];
+    const pair = [await machineByName(t.db, apcId, "Cleopatra"), await machineByName(t.db, apcId, "Funhouse")];
     await t.db.insert(collectionMachines).values(pair.map((m) => ({ collectionId: col.id, machineId: m.id })));
     const sheet = await admin.get(`/print/labels?collection=${col.id}`);
     expect(sheet.status).toBe(200);
     expect(sheet.text.match(/aria-label="QR code for /g)?.length).toBe(2);
     expect(sheet.text.replace(/<!-- -->/g, "")).toContain("QR labels: Front Room");
-    const betaAdmin = await signedIn("admin@beta.local", "beta");
+    const betaAdmin = await signedIn(server, "admin@beta.local", "beta");
     expect((await betaAdmin.get(`/print/labels?collection=${col.id}`)).status).toBe(404);
-    const member = await signedIn("member@dev.local");
+    const member = await signedIn(server, "member@dev.local");
     expect((await member.get(`/print/labels?location=${loc.id}`)).status).toBe(403);
   });
 });

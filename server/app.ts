@@ -94,7 +94,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     "/build",
     express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", fallthrough: true }),
   );
-  app.use(express.static(options.publicDir, { maxAge: "1h" }));
+  // The other public files (favicon.svg, robots.txt …) all have an extension: page URLs and single-fetch `.data`
+  // requests skip express.static's file-system stat(), which was a measurable share of a cheap page (bench/ANALYSIS.md).
+  const publicFiles = express.static(options.publicDir, { maxAge: "1h" });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const ext = path.extname(req.path);
+    if (ext && ext !== ".data") return publicFiles(req, res, next);
+    next();
+  });
 
   app.use(outageGuard(options.database));
 

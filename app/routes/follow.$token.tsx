@@ -8,7 +8,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
-import { statusCategoryLabel, timeAgo } from "~/lib/machine-status";
+import { statusCategoryLabel, timeAgo, formatDateTime } from "~/lib/machine-status";
 import { getFollowPage } from "../../db/queries/public";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
@@ -37,10 +37,6 @@ function describe(entry: { type: string; oldValue: string | null; newValue: stri
   }
 }
 
-function formatDate(date: Date): string {
-  return `${date.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   const { db, organizationId } = await getAccess(args);
   const page = (await getFollowPage(db, organizationId, args.params.token ?? "")) ?? notFound("We could not find that report. Check the link you were given.");
@@ -54,9 +50,9 @@ export async function loader(args: LoaderFunctionArgs) {
       statusLabel: statusCategoryLabel(issue.category),
       statusName: issue.statusName,
       reportedAgo: timeAgo(issue.createdAt, now),
-      reportedAt: formatDate(issue.createdAt),
+      reportedAt: formatDateTime(issue.createdAt),
       reportedIso: issue.createdAt.toISOString(),
-      resolvedAt: issue.resolvedAt ? formatDate(issue.resolvedAt) : null,
+      resolvedAt: issue.resolvedAt ? formatDateTime(issue.resolvedAt) : null,
       resolvedIso: issue.resolvedAt ? issue.resolvedAt.toISOString() : null,
       machineId: issue.machineId,
       machineName: issue.machineName,
@@ -67,7 +63,7 @@ export async function loader(args: LoaderFunctionArgs) {
       id: t.id,
       text: describe(t),
       by: t.actorFirstName,
-      when: formatDate(t.changedAt),
+      when: formatDateTime(t.changedAt),
       iso: t.changedAt.toISOString(),
       ago: timeAgo(t.changedAt, now),
     })),

@@ -21,7 +21,7 @@ import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
 import { CATEGORY_LABELS, ISSUE_LIMITS, type StatusCategory } from "~/lib/issue-rules";
-import { timeAgo } from "~/lib/machine-status";
+import { timeAgo, formatDateTime } from "~/lib/machine-status";
 import {
   UploadError,
   deleteStoredUpload,
@@ -56,10 +56,6 @@ const CATEGORY_BADGE: Record<StatusCategory, string> = {
   RESOLVED: "bg-green-100 text-green-900 ring-1 ring-inset ring-green-300",
 };
 
-function formatDate(date: Date): string {
-  return `${date.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
-}
-
 function issueIdFrom(params: Record<string, string | undefined>): string {
   const id = params.issueId ?? "";
   if (!ID.test(id)) notFound("We could not find that issue.");
@@ -92,7 +88,7 @@ export async function loader(args: LoaderFunctionArgs) {
     perms.assign ? listMemberOptions(db, organizationId) : Promise.resolve([]),
   ]);
   const now = new Date();
-  const when = (d: Date) => ({ iso: d.toISOString(), ago: timeAgo(d, now), full: formatDate(d) });
+  const when = (d: Date) => ({ iso: d.toISOString(), ago: timeAgo(d, now), full: formatDateTime(d) });
 
   return {
     me: user && membership ? { id: user.id } : null,

@@ -37,7 +37,7 @@ const esc = (v: unknown) =>
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 
-function subdomainOf(req: http.IncomingMessage): string {
+function subdomainOf(req: Pick<http.IncomingMessage, "headers">): string {
   const host = (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "");
   if (host.endsWith(".localhost")) {
     const label = host.slice(0, -".localhost".length);
@@ -116,7 +116,7 @@ function page(title: string, body: string): string {
   )}</title></head><body><header><nav><a href="/">PinPoint</a> <a href="/issues">Issues</a> <a href="/machines">Machines</a></nav></header><main>${body}</main></body></html>`;
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -136,7 +136,7 @@ interface Access {
   unread: number;
 }
 
-async function resolveAccess(q: RawClient, req: http.IncomingMessage, secrets: string[], withUnread: boolean): Promise<Access> {
+async function resolveAccess(q: RawClient, req: Pick<http.IncomingMessage, "headers">, secrets: string[], withUnread: boolean): Promise<Access> {
   const [org] = await q.query<{ id: string; name: string; subdomain: string }>(
     `select id, name, subdomain, "logoUrl" from "Organization" where subdomain = $1 limit 1`,
     [subdomainOf(req)],
@@ -583,6 +583,53 @@ async function changeStatus(q: RawClient, access: Access, req: http.IncomingMess
   });
 }
 
+/** A GET answer of the baseline, also used by the framework floor (bench/floor.tsx). */
+export interface BaselineAnswer {
+  status: number;
+  type: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The read scenarios (QR redirect, machine page, issue list, issue detail): null for other URLs. Only the request's
+ * headers are read, so the floor can pass the headers of a Fetch API request.
+ */
+export async function answerBaselineGet(
+  q: RawClient,
+  secrets: string[],
+  req: Pick<http.IncomingMessage, "headers">,
+  url: URL,
+): Promise<BaselineAnswer | null> {
+  const path = url.pathname;
+  const html = (body: string): BaselineAnswer => ({ status: 200, type: "text/html; charset=utf-8", body, headers: {} });
+  let m: RegExpMatchArray | null;
+  if ((m = path.match(/^\/m\/([^/]+)$/))) {
+    const access = await resolveAccess(q, req, secrets, true);
+    return html(await machinePage(q, access, decodeURIComponent(m[1])));
+  }
+  if ((m = path.match(/^\/qr\/([^/]+)$/))) {
+    const access = await resolveAccess(q, req, secrets, false);
+    const [row] = await q.query<{ id: string }>(`select id, name from "Machine" where "qrCodeId" = $1 and "organizationId" = $2 limit 1`, [
+      decodeURIComponent(m[1]),
+      access.org.id,
+    ]);
+    if (!row) throw new HttpError(404, "This QR code is not valid (anymore).");
+    return { status: 302, type: "text/plain", body: "", headers: { location: `/m/${encodeURIComponent(row.id)}`, "cache-control": "no-store" } };
+  }
+  if (path === "/issues") {
+    const access = await resolveAccess(q, req, secrets, true);
+    return html(await issueList(q, access, url));
+  }
+  if ((m = path.match(/^\/issues\/([^/.]+)$/))) {
+    const id = decodeURIComponent(m[1]);
+    if (!ID.test(id)) throw new HttpError(404, "We could not find that issue.");
+    const access = await resolveAccess(q, req, secrets, true);
+    return html(await issueDetail(q, access, id));
+  }
+  return null;
+}
+
 // Server ------------------------------------------------------------------------------------------------------------
 
 export async function startBaselineServer(opts: BaselineOptions): Promise<BaselineServer> {
@@ -598,29 +645,13 @@ export async function startBaselineServer(opts: BaselineOptions): Promise<Baseli
         res.end(body);
       };
       let m: RegExpMatchArray | null;
-      if (method === "GET" && (m = path.match(/^\/m\/([^/]+)$/))) {
-        const access = await resolveAccess(counted, req, opts.secrets, true);
-        send(200, "text/html; charset=utf-8", await machinePage(counted, access, decodeURIComponent(m[1])));
+      const answer = method === "GET" ? await answerBaselineGet(counted, opts.secrets, req, url) : null;
+      if (answer) {
+        send(answer.status, answer.type, answer.body, answer.headers);
       } else if (method === "POST" && (m = path.match(/^\/m\/([^/]+)$/))) {
         const access = await resolveAccess(counted, req, opts.secrets, false);
         const location = await report(counted, access, req, decodeURIComponent(m[1]));
         send(302, "text/plain", "", { location });
-      } else if (method === "GET" && (m = path.match(/^\/qr\/([^/]+)$/))) {
-        const access = await resolveAccess(counted, req, opts.secrets, false);
-        const [row] = await counted.query<{ id: string }>(`select id, name from "Machine" where "qrCodeId" = $1 and "organizationId" = $2 limit 1`, [
-          decodeURIComponent(m[1]),
-          access.org.id,
-        ]);
-        if (!row) throw new HttpError(404, "This QR code is not valid (anymore).");
-        send(302, "text/plain", "", { location: `/m/${encodeURIComponent(row.id)}`, "cache-control": "no-store" });
-      } else if (method === "GET" && path === "/issues") {
-        const access = await resolveAccess(counted, req, opts.secrets, true);
-        send(200, "text/html; charset=utf-8", await issueList(counted, access, url));
-      } else if (method === "GET" && (m = path.match(/^\/issues\/([^/.]+)$/))) {
-        const id = decodeURIComponent(m[1]);
-        if (!ID.test(id)) throw new HttpError(404, "We could not find that issue.");
-        const access = await resolveAccess(counted, req, opts.secrets, true);
-        send(200, "text/html; charset=utf-8", await issueDetail(counted, access, id));
       } else if (method === "POST" && (m = path.match(/^\/issues\/([^/.]+)(\.data)?$/))) {
         const id = decodeURIComponent(m[1]);
         if (!ID.test(id)) throw new HttpError(404, "We could not find that issue.");

@@ -7,7 +7,6 @@
  *        --warmup 2 --duration 10 (seconds) --count-requests 20 --cold-repeats 3 --skip-cold-start
  *        --scenarios machine,qr,list,detail,report,status --out docs/benchmarks.md
  *        --render (rewrite the report from the saved JSON and bench/ANALYSIS.md, no measuring)
- *        --candidate quick-fixes (also measure our build with the proposed fixes patched in; bench/candidate.ts)
  * Environment: BENCH_DEBUG_SQL=1 prints the statements of each page's first request; BENCH_CANDIDATE_ROOT=<dir> also
  *        measures another checkout of the app (with its own production build) on the same data, next to ours.
  */
@@ -23,7 +22,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "../scripts/postg
 import type { createHttpApp as CreateHttpApp } from "../server/app";
 import { startBaselineServer, type BaselineServer } from "./baseline";
 import { preparePrivateBuild, type PrivateBuild } from "./build";
-import { CANDIDATES, prepareCandidate, type CandidateName } from "./candidate";
+import { floorBuild } from "./floor";
 import { measureColdStart, type ColdStartRun } from "./cold-start";
 import { openBenchPglite, openBenchPostgres, type BenchDatabase, type RawClient } from "./db";
 import { BIG_SUBDOMAIN, generateData, plan, type GeneratedData } from "./generate";
@@ -51,15 +50,9 @@ interface Args {
   skipColdStart: boolean;
   /** Only these scenarios (comma-separated keys), for development. */
   scenarios: string[] | null;
-  candidate: CandidateName | null;
   out: string;
 }
 
-function parseCandidate(value: string | undefined): CandidateName | null {
-  if (value === undefined) return null;
-  if (!(CANDIDATES as readonly string[]).includes(value)) throw new Error(`--candidate must be one of: ${CANDIDATES.join(", ")}`);
-  return value as CandidateName;
-}
 
 function parseArgs(argv: string[]): Args {
   const get = (name: string) => {
@@ -87,7 +80,6 @@ function parseArgs(argv: string[]): Args {
     coldRepeats: Math.round(num("--cold-repeats", 3)),
     skipColdStart: argv.includes("--skip-cold-start"),
     scenarios: get("--scenarios")?.split(",").map((x) => x.trim()) ?? null,
-    candidate: parseCandidate(get("--candidate")),
     out: path.resolve(get("--out") ?? "docs/benchmarks.md"),
   };
 }
@@ -117,6 +109,9 @@ function loadAverage(): string {
     .join(", ");
 }
 
+/** The servers a scenario's load runs against. */
+type Who = "app" | "candidate" | "floor" | "baseline";
+
 interface RunningServer {
   port: number;
   close(): Promise<void>;
@@ -138,8 +133,8 @@ async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVar
   return { who, root, createHttpApp, build, privateBuild };
 }
 
-async function startApp(variant: AppVariant, database: BenchDatabase["app"]): Promise<RunningServer> {
-  const app = variant.createHttpApp({ build: variant.build, database, mode: "production", publicDir: path.join(variant.root, "public") });
+async function startApp(variant: AppVariant, database: BenchDatabase["app"], build: ServerBuild = variant.build): Promise<RunningServer> {
+  const app = variant.createHttpApp({ build, database, mode: "production", publicDir: path.join(variant.root, "public") });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   server.keepAliveTimeout = 65_000;
@@ -268,10 +263,7 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
         const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
         await admin.unsafe("alter system set shared_preload_libraries = 'pg_stat_statements'");
         await admin.end({ timeout: 5 });
-        // pause()+resume() rather than restart(): restart() runs pg_ctl without -l, so the server keeps the pipe of
-        // execFileSync open and the call never returns.
-        pg.pause();
-        pg.resume();
+        pg.restart();
         const again = postgres(pg.url, { max: 1, onnotice: () => {} });
         await again.unsafe("create extension if not exists pg_stat_statements");
         await again.end({ timeout: 5 });
@@ -298,6 +290,9 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
     }
     const baseline = await startBaselineServer({ raw: db.raw, secrets });
     servers.push(baseline);
+    // The framework floor (bench/floor.tsx): the baseline's work served through our Express app, Remix and React.
+    const floor = await startApp(running[0].variant, db.app, floorBuild(running[0].variant.build, db.raw, secrets));
+    servers.push(floor);
     const cookie = await login(running[0].app.port, data);
 
     // Statement counts and EXPLAIN ------------------------------------------------------------------------------
@@ -354,8 +349,9 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
     for (const scenario of selected) {
       // A-B-B-A: each server runs twice per scenario (half the measured time each, pooled), in mirrored order, so drift
       // of the shared machine's load hits ours and the baseline (and a candidate) alike.
-      const first: ["app" | "candidate" | "baseline", number][] = [
-        ...running.map((r) => [r.variant.who, r.app.port] as ["app" | "candidate", number]),
+      const first: [Who, number][] = [
+        ...running.map((r) => [r.variant.who, r.app.port] as [Who, number]),
+        ...(scenario.writes ? [] : [["floor", floor.port] as [Who, number]]),
         ["baseline", baseline.port],
       ];
       const order = [...first, ...[...first].reverse()];
@@ -384,11 +380,11 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
         (runs[who] ??= []).push(result);
         await new Promise((r) => setTimeout(r, 500));
       }
-      const results: Partial<Record<"app" | "candidate" | "baseline", LoadResult>> = {};
+      const results: Partial<Record<Who, LoadResult>> = {};
       for (const [who, list] of Object.entries(runs)) {
         const merged = list.length > 1 ? mergeLoadResults(list) : list[0];
         delete merged.latencies;
-        results[who as "app" | "candidate" | "baseline"] = merged;
+        results[who as Who] = merged;
       }
       scenarios.push({
         key: scenario.key,
@@ -397,6 +393,7 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
         app: results.app!,
         baseline: results.baseline!,
         ...(results.candidate ? { candidate: results.candidate } : {}),
+        ...(results.floor ? { floor: results.floor } : {}),
       });
     }
 
@@ -463,23 +460,9 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   log(`npm run bench ${argv.join(" ")} (load average ${loadAtStart}, ${os.cpus().length} cores)`);
   const variants = [await loadVariant("app", root)];
   onInterrupt.add(() => variants.forEach((v) => v.privateBuild.remove()));
-  // A candidate measured on the same data, next to ours: --candidate quick-fixes (our exact build with the proposed
-  // fixes patched in, see bench/candidate.ts) or BENCH_CANDIDATE_ROOT=<dir> (any checkout with its own production build).
-  if (args.candidate) {
-    const candidate = prepareCandidate(args.candidate, root, variants[0].privateBuild.buildPath);
-    onInterrupt.add(candidate.remove);
-    log(`candidate "${args.candidate}" in ${path.relative(root, candidate.root)}`);
-    const variant = await loadVariant("candidate", candidate.root);
-    const removeBuild = variant.privateBuild.remove;
-    variant.privateBuild = {
-      ...variant.privateBuild,
-      remove: () => {
-        removeBuild();
-        candidate.remove();
-      },
-    };
-    variants.push(variant);
-  } else if (process.env.BENCH_CANDIDATE_ROOT) {
+  // Another checkout of the app (e.g. the previous commit, with its own production build) measured on the same data,
+  // next to ours, for A/B comparisons of a change: BENCH_CANDIDATE_ROOT=<dir>.
+  if (process.env.BENCH_CANDIDATE_ROOT) {
     const candidateRoot = path.resolve(process.env.BENCH_CANDIDATE_ROOT);
     log(`candidate app from ${candidateRoot}`);
     variants.push(await loadVariant("candidate", candidateRoot));
@@ -515,7 +498,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       databases,
       coldStart,
       totalMs: performance.now() - started,
-      candidate: args.candidate ?? (process.env.BENCH_CANDIDATE_ROOT ? "BENCH_CANDIDATE_ROOT" : null),
+      candidate: process.env.BENCH_CANDIDATE_ROOT ? path.basename(path.resolve(process.env.BENCH_CANDIDATE_ROOT)) : null,
     };
     const json = jsonPathFor(args.out, root);
     // Only the plan the report prints (the slowest statement per database) is kept, to keep the file small.

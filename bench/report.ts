@@ -31,6 +31,8 @@ export interface ScenarioResult {
   baseline: LoadResult;
   /** BENCH_CANDIDATE_ROOT: another checkout measured on the same data. */
   candidate?: LoadResult;
+  /** The framework floor (bench/floor.tsx): the baseline's work through Express + Remix + React; read scenarios only. */
+  floor?: LoadResult;
 }
 
 export interface DbResults {
@@ -63,7 +65,7 @@ export interface BenchResults {
   databases: DbResults[];
   coldStart: ColdStartRun[];
   totalMs: number;
-  /** --candidate name (or null). */
+  /** The BENCH_CANDIDATE_ROOT directory name (or null). */
   candidate?: string | null;
 }
 
@@ -126,6 +128,24 @@ function scenarioTable(db: DbResults): string {
           .replace(/`/g, "'")}\`)`,
       );
     }
+  }
+  return lines.join("\n");
+}
+
+function floorTable(db: DbResults): string {
+  const lines = [
+    "| scenario | baseline req/s | floor req/s | floor vs baseline | ours req/s | ours vs floor | ours vs baseline | p50 baseline / floor / ours (ms) | size floor |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const s of db.scenarios) {
+    if (!s.floor) continue;
+    lines.push(
+      `| ${s.title} | ${s.baseline.rps.toFixed(1)} | ${s.floor.rps.toFixed(1)} | **${formatRatio(throughputRatio(s.floor.rps, s.baseline.rps))}** | ${s.app.rps.toFixed(
+        1,
+      )} | **${formatRatio(throughputRatio(s.app.rps, s.floor.rps))}** | ${formatRatio(throughputRatio(s.app.rps, s.baseline.rps))} | ${formatMs(s.baseline.p50)} / ${formatMs(
+        s.floor.p50,
+      )} / ${formatMs(s.app.p50)} | ${kib(s.floor.avgBytes)} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -307,13 +327,23 @@ export function writeReport(results: BenchResults, analysis: string): string {
       "",
       ...db.scenarios.map((s) => `- **${s.title}**: ${s.what}.`),
       "",
+      ...(db.scenarios.some((s) => s.floor)
+        ? [
+            `### Framework floor: ${label(db.kind)}`,
+            "",
+            "The floor (bench/floor.tsx) is the baseline's own answer — same SQL through the same client, same HTML — served through our Express app, " +
+              "the Remix handler, our entry.server and a minimal React document with the page in its loader data. It is the fastest any page can be on " +
+              "this stack; where the floor itself misses 1.5×, the goal cannot be met by changing PinPoint's code. Read scenarios only.",
+            "",
+            floorTable(db),
+            "",
+          ]
+        : []),
       ...(db.scenarios.some((s) => s.candidate)
         ? [
             `### Candidate build (${results.candidate ?? "BENCH_CANDIDATE_ROOT"}): ${label(db.kind)}`,
             "",
-            results.candidate === "quick-fixes"
-              ? "Our exact build with the proposed quick fixes patched in (bench/candidate.ts: per-request access memo keyed by the load context, no static-file lookup for page URLs), measured on the same data in the same run, in A-B-B-A order with ours."
-              : "Another checkout of the app measured on the same data in the same run (BENCH_CANDIDATE_ROOT).",
+            `Another checkout of the app (BENCH_CANDIDATE_ROOT=…/${results.candidate ?? "?"}) measured on the same data in the same run, in A-B-B-A order with ours.`,
             "",
             candidateTable(db),
             "",

@@ -90,8 +90,11 @@ export async function startThrowawayPostgres(opts: { database?: string } = {}): 
     bin,
     pause: stop,
     resume: start,
+    // Stop, then start with the same arguments: `pg_ctl restart` without -l would leave the server attached to
+    // execFileSync's pipe, and the call would never return.
     restart() {
-      run("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "restart", "-o", startArgs[startArgs.length - 1]]);
+      stop();
+      start();
     },
     stop() {
       try {

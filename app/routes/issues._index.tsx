@@ -3,7 +3,9 @@
  * without JavaScript), so a view can be bookmarked and shared: ?q=&category=&status=&priority=&machine=&location=
  * &assignee=(id|me|unassigned)&reporter=(id|me|anonymous)&sort=(created|updated|priority|upvotes)&dir=(asc|desc)
  * and a keyset cursor (?after= / ?before=). Unknown or malformed values are ignored, never a 500.
- * One SQL statement for the page, one for the per-category counts, plus the picker options.
+ * One SQL statement for the page, one for the per-category counts, plus the picker options. In large organizations
+ * the machine picker lists the machines of the chosen location only (thousands of <option>s made the page 400 KB),
+ * and a search stops counting at SEARCH_COUNT_CAP matches.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -23,10 +25,16 @@ import {
   type IssueListFilters,
   type SortDir,
 } from "../../db/queries/issues";
+import { listLocationOptions } from "../../db/queries/locations";
 import { listPriorities } from "../../db/queries/priorities";
 import { listStatuses } from "../../db/queries/statuses";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
+
+/** More machines than this (in the organization, or at the chosen location) and the picker asks for a location. */
+const MACHINE_PICKER_CAP = 300;
+/** A search stops counting matches here and the tabs say "1,000+". */
+const SEARCH_COUNT_CAP = 1000;
 
 const PAGE_SIZE = 25;
 
@@ -95,15 +103,21 @@ export async function loader(args: LoaderFunctionArgs) {
   const before = after ? null : decodeCursor(p.get("before"), sort);
   const cursor = after ? { kind: "after" as const, ...after } : before ? { kind: "before" as const, ...before } : null;
 
-  const [page, counts, statuses, priorities, machines, members] = await Promise.all([
+  const [page, { counts, capped }, statuses, priorities, machineRows, locations, members] = await Promise.all([
     listIssues(db, { organizationId, filters, sort, dir, cursor, limit: PAGE_SIZE }),
-    countIssuesByCategory(db, organizationId, filters),
+    countIssuesByCategory(db, organizationId, filters, { cap: filters.q ? SEARCH_COUNT_CAP : undefined }),
     listStatuses(db, organizationId),
     listPriorities(db, organizationId),
-    listMachineOptions(db, organizationId),
+    listMachineOptions(db, organizationId, { locationId: filters.locationId, limit: MACHINE_PICKER_CAP + 1 }),
+    listLocationOptions(db, organizationId),
     listMemberOptions(db, organizationId),
   ]);
-  const locations = [...new Map(machines.map((m) => [m.locationId, { id: m.locationId, name: m.locationName }])).values()];
+  const machinesNeedLocation = machineRows.length > MACHINE_PICKER_CAP;
+  let machines = machinesNeedLocation ? [] : machineRows;
+  // A machine chosen elsewhere (a link from the machine page) stays selectable in a shortened picker.
+  if (filters.machineId && !machines.some((m) => m.id === filters.machineId)) {
+    machines = [...(await listMachineOptions(db, organizationId, { machineId: filters.machineId })), ...machines];
+  }
   const now = new Date();
 
   return {
@@ -126,6 +140,7 @@ export async function loader(args: LoaderFunctionArgs) {
     })),
     nextCursor: page.nextCursor,
     prevCursor: page.prevCursor,
+    countsCapped: capped,
     counts: {
       active: counts.NEW + counts.IN_PROGRESS,
       open: counts.NEW,
@@ -145,7 +160,7 @@ export async function loader(args: LoaderFunctionArgs) {
       sort,
       dir,
     },
-    options: { statuses, priorities, machines, locations, members },
+    options: { statuses, priorities, machines, machinesNeedLocation, locations, members },
   };
 }
 
@@ -221,11 +236,18 @@ export default function IssueList() {
                 active ? "bg-indigo-600 text-white" : "bg-white text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-100"
               }`}
             >
-              {t.label} <span className={active ? "text-indigo-100" : "text-slate-500"}>{counts[t.param]}</span>
+              {t.label}{" "}
+              {data.countsCapped ? null : <span className={active ? "text-indigo-100" : "text-slate-500"}>{counts[t.param]}</span>}
             </Link>
           );
         })}
       </nav>
+
+      {data.countsCapped ? (
+        <p className="text-sm text-slate-600" role="status">
+          More than {SEARCH_COUNT_CAP.toLocaleString("en-US")} issues match this search; narrow it with more words or filters to see counts.
+        </p>
+      ) : null}
 
       <Form method="get" className="card space-y-3" role="search" aria-label="Filter issues">
         {current.category !== "active" ? <input type="hidden" name="category" value={current.category} /> : null}
@@ -273,7 +295,12 @@ export default function IssueList() {
                 </option>
               ))}
             </Select>
-            <Select label="Machine" name="machine" value={current.machine}>
+            <Select
+              label="Machine"
+              name="machine"
+              value={current.machine}
+              hint={options.machinesNeedLocation ? "Many machines: choose a location and apply to pick one of its machines." : undefined}
+            >
               <option value="">Any machine</option>
               {options.machines.map((m) => (
                 <option key={m.id} value={m.id}>
@@ -426,16 +453,21 @@ export default function IssueList() {
   );
 }
 
-function Select({ label, name, value, children }: { label: string; name: string; value: string; children: ReactNode }) {
+function Select({ label, name, value, hint, children }: { label: string; name: string; value: string; hint?: string; children: ReactNode }) {
   const id = `filter-${name}`;
   return (
     <div>
       <label htmlFor={id} className="label">
         {label}
       </label>
-      <select id={id} name={name} defaultValue={value} className="input" key={value}>
+      <select id={id} name={name} defaultValue={value} className="input" key={value} aria-describedby={hint ? `${id}-hint` : undefined}>
         {children}
       </select>
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
+          {hint}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -285,21 +285,31 @@ function referenceIssueListSql(input: ListIssuesInput, limit: number): SQL {
 }
 
 /** Number of issues per status category under the same filters (ignoring the status/category filter). */
+/**
+ * Issues per status category for the list's tabs. With a search, counting every match of a broad word in a large
+ * organization costs more than the page itself (tens of thousands of rows, bench/ANALYSIS.md), so `cap` stops
+ * counting after that many matches and `capped` says so. `Machine` is joined only for the location filter.
+ */
 export async function countIssuesByCategory(
   db: DbOrTx,
   organizationId: string,
   filters: IssueListFilters,
-): Promise<Record<StatusCategory, number>> {
-  const rows = await db
-    .select({ category: issueStatuses.category, n: count() })
+  opts: { cap?: number } = {},
+): Promise<{ counts: Record<StatusCategory, number>; capped: boolean }> {
+  const matching = db
+    .select({ category: issueStatuses.category })
     .from(issues)
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-    .innerJoin(machines, eq(machines.id, issues.machineId))
-    .where(and(...filterConditions(organizationId, filters, false)))
-    .groupBy(issueStatuses.category);
-  const out: Record<StatusCategory, number> = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0 };
-  for (const r of rows) out[r.category] = Number(r.n);
-  return out;
+    .$dynamic();
+  if (filters.locationId) matching.innerJoin(machines, eq(machines.id, issues.machineId));
+  matching.where(and(...filterConditions(organizationId, filters, false)));
+  if (opts.cap) matching.limit(opts.cap + 1);
+  const sample = matching.as("matching");
+  const rows = await db.select({ category: sample.category, n: count() }).from(sample).groupBy(sample.category);
+  const counts: Record<StatusCategory, number> = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0 };
+  for (const r of rows) counts[r.category] = Number(r.n);
+  const total = counts.NEW + counts.IN_PROGRESS + counts.RESOLVED;
+  return { counts, capped: Boolean(opts.cap) && total > (opts.cap ?? 0) };
 }
 
 export interface MemberOption {
@@ -318,14 +328,29 @@ export async function listMemberOptions(db: DbOrTx, organizationId: string): Pro
   return rows.map((r) => ({ id: r.id, name: displayName(r.name) }));
 }
 
-/** Machines (with their location) for pickers. */
-export async function listMachineOptions(db: DbOrTx, organizationId: string) {
-  return db
+/**
+ * Machines (with their location) for pickers, ordered by location and name. `locationId` narrows to one location,
+ * `machineId` to one machine (to keep a chosen machine in a shortened picker), `limit` caps the rows (large
+ * organizations: the issue list asks for one more than it shows to know whether the list is complete).
+ */
+export async function listMachineOptions(
+  db: DbOrTx,
+  organizationId: string,
+  opts: { locationId?: string; machineId?: string; limit?: number } = {},
+) {
+  const query = db
     .select({ id: machines.id, name: machines.name, locationId: machines.locationId, locationName: locations.name })
     .from(machines)
     .innerJoin(locations, eq(locations.id, machines.locationId))
-    .where(eq(machines.organizationId, organizationId))
+    .where(
+      and(
+        eq(machines.organizationId, organizationId),
+        opts.locationId ? eq(machines.locationId, opts.locationId) : undefined,
+        opts.machineId ? eq(machines.id, opts.machineId) : undefined,
+      ),
+    )
     .orderBy(asc(locations.name), asc(machines.name), asc(machines.id));
+  return opts.limit ? query.limit(opts.limit) : query;
 }
 
 export function displayName(name: string | null | undefined): string {

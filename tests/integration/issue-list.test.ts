@@ -102,7 +102,8 @@ describe("filters", () => {
     const active = await all({});
     expect(active.length).toBeGreaterThan(0);
     expect(active.every((i) => i.status.category !== "RESOLVED")).toBe(true);
-    const counts = await countIssuesByCategory(db, apc, {});
+    const { counts, capped } = await countIssuesByCategory(db, apc, {});
+    expect(capped).toBe(false);
     for (const c of ["NEW", "IN_PROGRESS", "RESOLVED"] as const) {
       const items = await all({ category: c });
       expect(items.every((i) => i.status.category === c)).toBe(true);
@@ -137,6 +138,18 @@ describe("filters", () => {
     const guests = await all({ category: "all", reporterId: "anonymous" });
     expect(guests.every((i) => i.reporter === null)).toBe(true);
     expect(guests.some((i) => i.title === "Backroom glass cracked")).toBe(true);
+  });
+
+  it("stops counting a broad search at the cap and says so", async () => {
+    const filters: IssueListFilters = { category: "all", q: "tie breaker" };
+    const exact = await countIssuesByCategory(db, apc, filters);
+    expect(exact.capped).toBe(false);
+    expect(exact.counts.NEW + exact.counts.IN_PROGRESS + exact.counts.RESOLVED).toBe((await all(filters)).length);
+    expect(await countIssuesByCategory(db, apc, filters, { cap: 1000 })).toEqual(exact);
+    const capped = await countIssuesByCategory(db, apc, filters, { cap: 5 });
+    expect(capped.capped).toBe(true);
+    // The location filter (the only one that needs the Machine join) still counts exactly.
+    expect((await countIssuesByCategory(db, apc, { category: "all", locationId: otherLocationId })).counts).toEqual({ NEW: 1, IN_PROGRESS: 0, RESOLVED: 0 });
   });
 
   it("never returns another organization's issues, even with its ids", async () => {
@@ -229,7 +242,8 @@ describe("/issues over HTTP", () => {
     const res = await member.get("/issues");
     expect(res.status).toBe(200);
     expect(res.text).toContain("Kaiju figures on left ramp not responding");
-    const counts = await countIssuesByCategory(db, apc, {});
+    const { counts, capped } = await countIssuesByCategory(db, apc, {});
+    expect(capped).toBe(false);
     expect(res.text).toMatch(new RegExp(`Closed(<!-- -->)?\\s*<span[^>]*>${counts.RESOLVED}</span>`));
     const anon = await server.client().get("/issues");
     expect(anon.status).toBe(302);
@@ -293,6 +307,42 @@ describe("/issues over HTTP", () => {
       const res = await member.get(`/issues${qs}`);
       // A NUL byte can never be stored or matched by PostgreSQL: the server refuses such addresses with a 400.
       expect(res.status, qs).toBe(qs.includes("%00") ? 400 : 200);
+    }
+  });
+});
+
+describe("/issues in a large organization", () => {
+  it("asks for a location before listing thousands of machines, and keeps a chosen machine", async () => {
+    const [sample] = await db
+      .select({ modelId: machines.modelId, locationId: machines.locationId })
+      .from(machines)
+      .where(eq(machines.organizationId, beta))
+      .limit(1);
+    const [warehouse] = await db.insert(locations).values({ organizationId: beta, name: "Warehouse" }).returning({ id: locations.id });
+    const added = await db
+      .insert(machines)
+      .values(Array.from({ length: 301 }, (_, i) => ({ organizationId: beta, modelId: sample.modelId, locationId: warehouse.id, name: `Stored machine ${i}` })))
+      .returning({ id: machines.id });
+    try {
+      const admin = server.client({ org: "beta" });
+      await admin.login("admin@beta.local");
+      const page = await admin.get("/issues");
+      expect(page.status).toBe(200);
+      expect(page.text).toContain("Many machines: choose a location");
+      expect(page.text).not.toContain("Stored machine");
+
+      const elsewhere = await admin.get(`/issues?location=${sample.locationId}`);
+      expect(elsewhere.text).not.toContain("Many machines: choose a location");
+      expect(elsewhere.text).not.toContain("Stored machine");
+      const [someMachine] = await db.select({ name: machines.name }).from(machines).where(eq(machines.locationId, sample.locationId)).limit(1);
+      expect(elsewhere.text).toContain(someMachine.name);
+
+      const chosen = await admin.get(`/issues?machine=${added[7].id}`);
+      expect(chosen.text).toContain("Stored machine 7");
+      expect(chosen.text).not.toContain("Stored machine 8<");
+    } finally {
+      await db.delete(machines).where(eq(machines.locationId, warehouse.id));
+      await db.delete(locations).where(eq(locations.id, warehouse.id));
     }
   });
 });

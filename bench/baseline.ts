@@ -291,7 +291,7 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   if (category === "active") listWhere.push(`s.category <> 'RESOLVED'`);
   else if (category !== "all") listWhere.push(`s.category = ${bind(category)}`);
 
-  const [rows, counts, statuses, priorities, machines, members] = await Promise.all([
+  const [rows, counts, statuses, priorities, machineRows, locations, members] = await Promise.all([
     q.query<Record<string, unknown>>(
       `select i.id, i.title, i."createdAt", i."updatedAt", i."resolvedAt", s.id as "statusId", s.name as "statusName", s.category,
               p.id as "priorityId", p.name as "priorityName", p."order" as "priorityOrder", m.id as "machineId", m.name as "machineName",
@@ -306,9 +306,11 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
         order by ${sort} ${dir}, i.id ${dir} limit 26`,
       params,
     ),
+    // As the app: a search stops counting at 1,000 matches; Machine is joined only for the location filter.
     q.query<{ category: string; n: number }>(
-      `select s.category, count(*)::int as n from "Issue" i join "IssueStatus" s on s.id = i."statusId" join "Machine" m on m.id = i."machineId"
-        where ${common.join(" and ")} group by s.category`,
+      `select category, count(*)::int as n from (
+         select s.category from "Issue" i join "IssueStatus" s on s.id = i."statusId"${location ? ` join "Machine" m on m.id = i."machineId"` : ""}
+          where ${common.join(" and ")}${search ? " limit 1001" : ""}) matching group by category`,
       countParams,
     ),
     q.query<{ id: string; name: string; category: string }>(
@@ -319,11 +321,13 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
       `select id, name, "order", "isDefault", "sortOrder" from "Priority" where "organizationId" = $1 order by "sortOrder", "order", name, id`,
       [orgId],
     ),
+    // As the app: at most 300 machines in the picker (those of the chosen location), else "choose a location first".
     q.query<{ id: string; name: string; locationId: string; locationName: string }>(
       `select m.id, m.name, m."locationId", l.name as "locationName" from "Machine" m join "Location" l on l.id = m."locationId"
-        where m."organizationId" = $1 order by l.name, m.name, m.id`,
-      [orgId],
+        where m."organizationId" = $1${location ? ` and m."locationId" = $2` : ""} order by l.name, m.name, m.id limit 301`,
+      location ? [orgId, location] : [orgId],
     ),
+    q.query<{ id: string; name: string }>(`select id, name from "Location" where "organizationId" = $1 order by name, id`, [orgId]),
     q.query<{ id: string; name: string | null }>(
       `select u.id, u.name from "Membership" ms join "User" u on u.id = ms."userId" where ms."organizationId" = $1 order by u.name, u.id`,
       [orgId],
@@ -332,7 +336,18 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   const n = (c: string) => Number(counts.find((x) => x.category === c)?.n ?? 0);
   const opt = (id: string, label: string, selected: string | null) =>
     `<option value="${esc(id)}"${id === selected ? " selected" : ""}>${esc(label)}</option>`;
-  const locations = [...new Map(machines.map((m) => [m.locationId, m.locationName])).entries()];
+  let machines = machineRows.length > 300 ? [] : machineRows;
+  if (machine && !machines.some((m) => m.id === machine)) {
+    machines = [
+      ...(await q.query<{ id: string; name: string; locationId: string; locationName: string }>(
+        `select m.id, m.name, m."locationId", l.name as "locationName" from "Machine" m join "Location" l on l.id = m."locationId"
+          where m."organizationId" = $1 and m.id = $2`,
+        [orgId, machine],
+      )),
+      ...machines,
+    ];
+  }
+  const capped = search && n("NEW") + n("IN_PROGRESS") + n("RESOLVED") > 1000;
   const items = rows
     .slice(0, 25)
     .map(
@@ -348,9 +363,13 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
     .join("");
   return page(
     "Issues · PinPoint",
-    `<h1>Issues</h1><p>${access.unread} unread notifications</p><nav>Active (${n("NEW") + n("IN_PROGRESS")}) Open (${n("NEW")}) In progress (${n(
-      "IN_PROGRESS",
-    )}) Closed (${n("RESOLVED")}) All (${n("NEW") + n("IN_PROGRESS") + n("RESOLVED")})</nav>
+    `<h1>Issues</h1><p>${access.unread} unread notifications</p>${
+      capped
+        ? "<nav>Active Open In progress Closed All</nav><p>More than 1,000 issues match this search.</p>"
+        : `<nav>Active (${n("NEW") + n("IN_PROGRESS")}) Open (${n("NEW")}) In progress (${n("IN_PROGRESS")}) Closed (${n("RESOLVED")}) All (${
+            n("NEW") + n("IN_PROGRESS") + n("RESOLVED")
+          })</nav>`
+    }
      <form method="get"><input name="q" value="${esc(search)}"><select name="status"><option value="">Any status</option>${statuses
        .map((s) => opt(s.id, s.name, statusIds[0] ?? null))
        .join("")}</select><select name="priority"><option value="">Any priority</option>${priorities
@@ -358,7 +377,7 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
        .join("")}</select><select name="machine"><option value="">Any machine</option>${machines
        .map((m) => opt(m.id, `${m.name} (${m.locationName})`, machine ?? null))
        .join("")}</select><select name="location"><option value="">Any location</option>${locations
-       .map(([id, name]) => opt(id, name, location ?? null))
+       .map((l) => opt(l.id, l.name, location ?? null))
        .join("")}</select><select name="assignee"><option value="">Anyone</option>${members
        .map((m) => opt(m.id, m.name ?? "Unnamed member", assignee))
        .join("")}</select><button>Filter</button></form><ul>${items || "<li>No issues match.</li>"}</ul>${

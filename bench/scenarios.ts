@@ -80,7 +80,7 @@ export const SCENARIOS: Scenario[] = [
   {
     key: "list",
     title: "Issue list with filters and search",
-    what: "signed-in GET /issues?q=…&<filters>: one page of 25 + category counts + filter pickers (statuses, priorities, all machines, members)",
+    what: "signed-in GET /issues?q=…&<filters>: one page of 25 + category counts + filter pickers (statuses, priorities, locations, members; machines when ≤ 300, else “choose a location first”)",
     expectStatus: [200],
     requests: (ctx) => {
       const { big } = ctx.data;

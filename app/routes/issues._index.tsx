@@ -13,13 +13,13 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
 import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS, type IssueSort, type StatusCategory } from "~/lib/issue-rules";
+import { idParam, loadMachinePicker } from "~/lib/machine-picker.server";
 import { timeAgo } from "~/lib/machine-status";
 import {
   countIssuesByCategory,
   decodeCursor,
   displayName,
   listIssues,
-  listMachineOptions,
   listMemberOptions,
   type CategoryFilter,
   type IssueListFilters,
@@ -31,8 +31,6 @@ import { listStatuses } from "../../db/queries/statuses";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
 
-/** More machines than this (in the organization, or at the chosen location) and the picker asks for a location. */
-const MACHINE_PICKER_CAP = 300;
 /** A search stops counting matches here and the tabs say "1,000+". */
 const SEARCH_COUNT_CAP = 1000;
 
@@ -60,11 +58,6 @@ const SORT_LABELS: Record<IssueSort, string> = {
   priority: "Priority",
   upvotes: "Me too votes",
 };
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-function idParam(value: string | null): string | undefined {
-  return value && ID.test(value) ? value : undefined;
-}
 
 const CATEGORY_BADGE: Record<StatusCategory, string> = {
   NEW: "bg-amber-100 text-amber-900 ring-1 ring-inset ring-amber-300",
@@ -103,21 +96,15 @@ export async function loader(args: LoaderFunctionArgs) {
   const before = after ? null : decodeCursor(p.get("before"), sort);
   const cursor = after ? { kind: "after" as const, ...after } : before ? { kind: "before" as const, ...before } : null;
 
-  const [page, { counts, capped }, statuses, priorities, machineRows, locations, members] = await Promise.all([
+  const [page, { counts, capped }, statuses, priorities, picker, locations, members] = await Promise.all([
     listIssues(db, { organizationId, filters, sort, dir, cursor, limit: PAGE_SIZE }),
     countIssuesByCategory(db, organizationId, filters, { cap: filters.q ? SEARCH_COUNT_CAP : undefined }),
     listStatuses(db, organizationId),
     listPriorities(db, organizationId),
-    listMachineOptions(db, organizationId, { locationId: filters.locationId, limit: MACHINE_PICKER_CAP + 1 }),
+    loadMachinePicker(db, organizationId, { locationId: filters.locationId, machineId: filters.machineId }),
     listLocationOptions(db, organizationId),
     listMemberOptions(db, organizationId),
   ]);
-  const machinesNeedLocation = machineRows.length > MACHINE_PICKER_CAP;
-  let machines = machinesNeedLocation ? [] : machineRows;
-  // A machine chosen elsewhere (a link from the machine page) stays selectable in a shortened picker.
-  if (filters.machineId && !machines.some((m) => m.id === filters.machineId)) {
-    machines = [...(await listMachineOptions(db, organizationId, { machineId: filters.machineId })), ...machines];
-  }
   const now = new Date();
 
   return {
@@ -160,7 +147,7 @@ export async function loader(args: LoaderFunctionArgs) {
       sort,
       dir,
     },
-    options: { statuses, priorities, machines, machinesNeedLocation, locations, members },
+    options: { statuses, priorities, machines: picker.machines, machinesNeedLocation: picker.needsLocation, locations, members },
   };
 }
 

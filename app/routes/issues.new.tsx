@@ -9,27 +9,36 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { Field, FormMessage, SelectField, TextareaField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
+import { idParam, loadMachinePicker } from "~/lib/machine-picker.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
 import { ISSUE_LIMITS } from "~/lib/issue-rules";
 import { createIssue, IssueCreateError } from "../../db/queries/issue-create";
-import { changeIssueAssignee, listMachineOptions } from "../../db/queries/issues";
+import { changeIssueAssignee } from "../../db/queries/issues";
+import { listLocationOptions } from "../../db/queries/locations";
 import { listPriorities } from "../../db/queries/priorities";
 
 export const meta: MetaFunction = () => [{ title: "New issue · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const { db, organizationId, can } = await requireMember(args, "issue:create");
-  const [machines, priorities] = await Promise.all([
-    listMachineOptions(db, organizationId),
+  const params = new URL(args.request.url).searchParams;
+  const locationId = idParam(params.get("location"));
+  const wanted = idParam(params.get("machineId"));
+  const [picker, priorities] = await Promise.all([
+    loadMachinePicker(db, organizationId, { locationId, machineId: wanted }),
     can("issue:edit") ? listPriorities(db, organizationId) : Promise.resolve([]),
   ]);
-  const wanted = new URL(args.request.url).searchParams.get("machineId");
+  // Large organizations pick a location first (app/lib/machine-picker.server.ts).
+  const locations = picker.needsLocation || locationId ? await listLocationOptions(db, organizationId) : [];
   return {
-    machines,
+    machines: picker.machines,
+    needsLocation: picker.needsLocation,
+    locations,
+    locationId: locationId ?? "",
     priorities: priorities.map((p) => ({ id: p.id, name: p.name, isDefault: p.isDefault })),
     canAssign: can("issue:assign"),
-    machineId: wanted && machines.some((m) => m.id === wanted) ? wanted : "",
+    machineId: wanted && picker.machines.some((m) => m.id === wanted) ? wanted : "",
   };
 }
 
@@ -90,7 +99,7 @@ export default function NewIssue() {
   const locations = [...new Set(d.machines.map((m) => m.locationName))];
   const defaultPriority = d.priorities.find((p) => p.isDefault)?.id ?? "";
 
-  if (d.machines.length === 0) {
+  if (d.machines.length === 0 && d.locations.length === 0) {
     return (
       <div className="mx-auto max-w-xl space-y-4">
         <h1 className="text-2xl font-bold">New issue</h1>
@@ -108,9 +117,39 @@ export default function NewIssue() {
     <div className="mx-auto max-w-xl space-y-6">
       <h1 className="text-2xl font-bold">New issue</h1>
       <FormMessage error={errors.form} />
+      {d.locations.length ? (
+        <Form method="get" className="card flex flex-wrap items-end gap-2" aria-label="Choose a location">
+          {d.machineId ? <input type="hidden" name="machineId" value={d.machineId} /> : null}
+          <div className="min-w-0 flex-1">
+            <SelectField
+              label="Location"
+              name="location"
+              defaultValue={d.locationId}
+              hint={d.needsLocation ? "This organization has many machines: choose where the machine stands to list them." : undefined}
+            >
+              <option value="">Choose a location…</option>
+              {d.locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <button type="submit" className="btn-secondary">
+            Show its machines
+          </button>
+        </Form>
+      ) : null}
       <Form method="post" className="card space-y-4" noValidate>
-        <SelectField label="Machine" name="machineId" defaultValue={values.machineId ?? d.machineId} required error={errors.machineId}>
-          <option value="">Choose a machine…</option>
+        <SelectField
+          key={d.locationId}
+          label="Machine"
+          name="machineId"
+          defaultValue={values.machineId ?? d.machineId}
+          required
+          error={errors.machineId}
+        >
+          <option value="">{d.machines.length ? "Choose a machine…" : "Choose a location first"}</option>
           {locations.map((loc) => (
             <optgroup key={loc} label={loc}>
               {d.machines

@@ -3,7 +3,7 @@
  * pages without duplicates or gaps (forwards and backwards, with ties on the sort key), counts per category, and the
  * /issues page over HTTP (filters in the URL, bad parameters never a 500, members only).
  */
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client";
@@ -340,7 +340,25 @@ describe("/issues in a large organization", () => {
       const chosen = await admin.get(`/issues?machine=${added[7].id}`);
       expect(chosen.text).toContain("Stored machine 7");
       expect(chosen.text).not.toContain("Stored machine 8<");
+      // With the location chosen, all of its machines are listed, however many.
+      const atWarehouse = await admin.get(`/issues?location=${warehouse.id}`);
+      expect(atWarehouse.text).toContain("Stored machine 300<");
+      expect(atWarehouse.text).not.toContain("Many machines: choose a location");
+
+      // The new-issue form: a location first, then its machines; a machine passed in the link stays chosen.
+      const form = await admin.get("/issues/new");
+      expect(form.status).toBe(200);
+      expect(form.text).toContain("choose where the machine stands");
+      expect(form.text).toContain("Choose a location first");
+      expect(form.text).not.toContain("Stored machine");
+      const formAtWarehouse = await admin.get(`/issues/new?location=${warehouse.id}`);
+      expect(formAtWarehouse.text).toContain("Stored machine 300<");
+      const fromMachinePage = await admin.get(`/issues/new?machineId=${added[3].id}`);
+      expect(fromMachinePage.text).toMatch(new RegExp(`<option value="${added[3].id}" selected="">Stored machine 3</option>`));
+      const created = await admin.post(`/issues/new?machineId=${added[3].id}`, { machineId: added[3].id, title: "Coin door jammed" });
+      expect(created.status).toBe(302);
     } finally {
+      await db.delete(issues).where(inArray(issues.machineId, added.map((m) => m.id)));
       await db.delete(machines).where(eq(machines.locationId, warehouse.id));
       await db.delete(locations).where(eq(locations.id, warehouse.id));
     }

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Sql } from "postgres";
 import * as schema from "./schema/index";
 import { acquireDataDirLock, type DataDirLock } from "./lock";
 
@@ -122,7 +123,7 @@ async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
     onnotice: () => {},
     connection: { application_name: "pinpoint" },
   });
-  const db = drizzle(sql, { schema }) as unknown as Db;
+  const db = drizzle(pooled ? sql : preparingClient(sql), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
@@ -134,6 +135,38 @@ async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
       await sql.end({ timeout: 5 });
     },
   };
+}
+
+type PostgresSql = Sql;
+
+/**
+ * drizzle's postgres-js driver runs every query as `sql.unsafe(text, params, { prepare: false })` unless it was built
+ * with `.prepare(name)`, whatever the client's own `prepare` option says. For a statement with parameters postgres-js
+ * then needs two round trips (Describe, then Bind/Execute) and the server parses and plans the text every time: on the
+ * issue page that was 11 statements, ~3 KB and ~11 socket writes per request instead of ~350 bytes and ~5 writes
+ * (docs/benchmarks.md). On direct connections we let postgres-js prepare every statement; it caches them per
+ * connection by text and re-prepares after a reconnect or a schema change. Poolers in transaction mode (`pooled`)
+ * cannot keep prepared statements and get the plain client.
+ */
+export function preparingClient(sql: PostgresSql): PostgresSql {
+  const wrapCallback = (args: unknown[]) => {
+    const fn = args[args.length - 1] as (tx: PostgresSql) => unknown;
+    return [...args.slice(0, -1), (tx: PostgresSql) => fn(preparingClient(tx))];
+  };
+  return new Proxy(sql, {
+    get(target, prop) {
+      if (prop === "unsafe") {
+        return (text: string, params?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(text, params as never, { ...options, prepare: true });
+      }
+      if (prop === "begin" || prop === "savepoint") {
+        const method = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop];
+        return (...args: unknown[]) => method.apply(target, wrapCallback(args));
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {

@@ -75,3 +75,37 @@ describe("embedded data directory lock", () => {
     expect(fs.existsSync(again.file)).toBe(false);
   });
 });
+
+describe("prepared statements on PostgreSQL", () => {
+  // drizzle's postgres-js driver sends unprepared statements unless told otherwise (db/client.ts preparingClient):
+  // two round trips and a fresh parse + plan per statement. Direct connections must prepare; poolers must not.
+  const url = process.env.DATABASE_URL;
+  async function preparedOrganizationStatements(databaseUrl: string): Promise<number> {
+    const { openDatabase } = (await import("../../db/client")) as ClientModule;
+    const { eq, sql } = await import("drizzle-orm");
+    const { organizations } = await import("../../db/schema");
+    const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
+    try {
+      for (let i = 0; i < 2; i++) {
+        await handle.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.subdomain, `nobody-${i}`));
+      }
+      await handle.db.transaction(async (tx) => {
+        await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.subdomain, "in-a-transaction"));
+      });
+      const rows = (await handle.db.execute(sql`select statement from pg_prepared_statements`)) as unknown as { statement: string }[];
+      return rows.filter((r) => r.statement.includes(`from "Organization"`)).length;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it.skipIf(!url)("prepares statements on a direct connection, also inside transactions, once per text", async () => {
+    // The two selects outside share one prepared statement; the one in the transaction is the second.
+    expect(await preparedOrganizationStatements(url!)).toBe(2);
+  });
+
+  it.skipIf(!url)("does not prepare through a transaction pooler", async () => {
+    const pooled = `${url}${url!.includes("?") ? "&" : "?"}pgbouncer=true`;
+    expect(await preparedOrganizationStatements(pooled)).toBe(0);
+  });
+});

@@ -3,12 +3,12 @@
  * /healthz, stops on SIGTERM within 5 s, keeps everything written before the stop, and a second server on the same
  * directory refuses to start instead of corrupting data.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/postgres-throwaway";
+import { spawnServer, waitForHealthy, type ServerProcess } from "../helpers/server-process";
 
 // This test is about the embedded database; with DATABASE_URL set the same server code is covered elsewhere.
 const embedded = !process.env.DATABASE_URL;
@@ -16,39 +16,8 @@ const embedded = !process.env.DATABASE_URL;
 let dir: string;
 let port: number;
 
-function startServer(env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      PGLITE_DIR: path.join(dir, "pglite"),
-      SESSION_SECRET_FILE: path.join(dir, "secret"),
-      DATABASE_URL: "",
-      SEED_DEMO: "false",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealthy(timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("server did not become healthy");
+function startServer(env: Record<string, string> = {}): ServerProcess {
+  return spawnServer({ port, dir, env });
 }
 
 async function signUp(email: string) {
@@ -72,7 +41,7 @@ describe.skipIf(!embedded)("server process on the embedded database", () => {
 
   it("starts on an empty directory, stops on SIGTERM in under 5 s, and keeps acknowledged writes", async () => {
     const first = startServer();
-    await waitForHealthy();
+    await waitForHealthy(first, port);
     const headers = (await fetch(`http://127.0.0.1:${port}/`)).headers;
     expect(headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic'/);
     expect(headers.get("x-content-type-options")).toBe("nosniff");
@@ -91,7 +60,7 @@ describe.skipIf(!embedded)("server process on the embedded database", () => {
 
     const second = startServer();
     try {
-      await waitForHealthy();
+      await waitForHealthy(second, port);
       expect(second.output()).not.toContain("seeding");
       const login = await signIn("lifecycle@example.com");
       expect(login.status).toBe(302);
@@ -105,7 +74,7 @@ describe.skipIf(!embedded)("server process on the embedded database", () => {
   it("refuses a second server on the same data directory with a clear message", async () => {
     const first = startServer();
     try {
-      await waitForHealthy();
+      await waitForHealthy(first, port);
       const otherPort = await freePort();
       const intruder = startServer({ PORT: String(otherPort) });
       const code = await intruder.exited;

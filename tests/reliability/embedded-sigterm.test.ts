@@ -5,12 +5,13 @@
  * acknowledged sign-up can sign in, each acknowledged report's follow page (/follow/<token>) exists.
  * Requests cut off by the shutdown may fail (connection reset, 503); they were not acknowledged.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/postgres-throwaway";
+import { spawnServer, waitForHealthy, type ServerProcess } from "../helpers/server-process";
 import { fetchTimed, histogram, runPool, sleep, type Timed } from "./support";
 
 const PASSWORD = "a long passphrase 42";
@@ -21,39 +22,10 @@ let port: number;
 let base: string;
 const running: ChildProcess[] = [];
 
-function startServer(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PGLITE_DIR: path.join(dir, "pglite"),
-      SESSION_SECRET_FILE: path.join(dir, "secret"),
-      UPLOAD_DIR: path.join(dir, "uploads"),
-      DATABASE_URL: "",
-      SEED_DEMO: "false",
-      RATE_LIMIT_MULTIPLIER: "100000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.push(child);
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealthy(server: { output: () => string; child: ChildProcess }, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
-    const res = await fetchTimed(base, "/healthz", { timeoutMs: 2000 });
-    if (res.status === 200) return;
-    await sleep(200);
-  }
-  throw new Error(`server did not become healthy:\n${server.output()}`);
+function startServer(): ServerProcess {
+  const server = spawnServer({ port, dir, env: { RATE_LIMIT_MULTIPLIER: "100000" } });
+  running.push(server.child);
+  return server;
 }
 
 const form = (fields: Record<string, string>) => ({
@@ -77,7 +49,7 @@ describe("SIGTERM during writes on the embedded database", () => {
 
   it("exits within 5 s and keeps every acknowledged sign-up and report", async () => {
     const first = startServer();
-    await waitForHealthy(first);
+    await waitForHealthy(first, port);
     const reportPage = await fetchTimed(base, "/report");
     const machineId = /href="\/m\/([A-Za-z0-9_-]+)"/.exec(reportPage.text)?.[1];
     expect(machineId, "a machine link on /report").toBeTruthy();
@@ -129,7 +101,7 @@ describe("SIGTERM during writes on the embedded database", () => {
     // Restart on the same directory: every acknowledged write is there.
     const second = startServer();
     try {
-      await waitForHealthy(second);
+      await waitForHealthy(second, port);
       const missing: string[] = [];
       const acks = [...acknowledged];
       await Promise.all(

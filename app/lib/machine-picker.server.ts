@@ -9,13 +9,6 @@ import { listMachineOptions } from "../../db/queries/issues";
 
 export const MACHINE_PICKER_CAP = 300;
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** An id from a URL parameter, or undefined when it cannot be one (never reaches a query otherwise). */
-export function idParam(value: string | null | undefined): string | undefined {
-  return value && ID.test(value) ? value : undefined;
-}
-
 export type MachineOption = Awaited<ReturnType<typeof listMachineOptions>>[number];
 
 export async function loadMachinePicker(

@@ -9,10 +9,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getAccess } from "~/lib/access.server";
+import { isPlausibleId } from "~/lib/ids";
 import { IMAGE_TYPES, readStoredUpload, uploadBelongsTo } from "~/lib/uploads.server";
 import { findAttachmentFile } from "../../db/queries/attachments";
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name. */
 function contentDisposition(fileName: string): string {
@@ -35,7 +34,7 @@ export async function loader(args: LoaderFunctionArgs) {
     return refuse(403, "You do not have permission to see this file.");
   }
   const id = args.params.attachmentId ?? "";
-  if (!ID.test(id)) return refuse(404, "We could not find that file.");
+  if (!isPlausibleId(id)) return refuse(404, "We could not find that file.");
   const attachment = await findAttachmentFile(db, organizationId, id);
   if (!attachment || !uploadBelongsTo(attachment.url, organizationId)) return refuse(404, "We could not find that file.");
   const stored = await readStoredUpload(attachment.url);

@@ -20,6 +20,7 @@ import { getAccess, requireMember, requirePermission } from "~/lib/access.server
 import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
+import { isPlausibleId } from "~/lib/ids";
 import { CATEGORY_LABELS, ISSUE_LIMITS, type StatusCategory } from "~/lib/issue-rules";
 import { timeAgo, formatDateTime } from "~/lib/machine-status";
 import {
@@ -47,7 +48,6 @@ import { listStatuses } from "../../db/queries/statuses";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.issue.title} · Issues · PinPoint` : "Issue · PinPoint" }];
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ATTACHMENTS_PER_ISSUE = ISSUE_LIMITS.attachmentsPerIssue;
 
 const CATEGORY_BADGE: Record<StatusCategory, string> = {
@@ -58,7 +58,7 @@ const CATEGORY_BADGE: Record<StatusCategory, string> = {
 
 function issueIdFrom(params: Record<string, string | undefined>): string {
   const id = params.issueId ?? "";
-  if (!ID.test(id)) notFound("We could not find that issue.");
+  if (!isPlausibleId(id)) notFound("We could not find that issue.");
   return id;
 }
 
@@ -264,7 +264,7 @@ export async function action(args: ActionFunctionArgs) {
       if (!parsed.ok) return validationError(parsed.errors, { intent });
       const raw = parsed.data.assigneeId;
       const assigneeId = raw === "" || raw === "unassign" ? null : raw === "me" ? user.id : raw;
-      if (assigneeId !== null && !ID.test(assigneeId)) return validationError({ assigneeId: "Pick a member of this organization." }, { intent });
+      if (assigneeId !== null && !isPlausibleId(assigneeId)) return validationError({ assigneeId: "Pick a member of this organization." }, { intent });
       return respond(await changeIssueAssignee(db, { organizationId, issueId, assigneeId, actor: user }), intent);
     }
     case "details": {

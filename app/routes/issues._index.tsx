@@ -13,7 +13,8 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
 import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS, type IssueSort, type StatusCategory } from "~/lib/issue-rules";
-import { idParam, loadMachinePicker } from "~/lib/machine-picker.server";
+import { idParam } from "~/lib/ids";
+import { loadMachinePicker } from "~/lib/machine-picker.server";
 import { timeAgo } from "~/lib/machine-status";
 import {
   countIssuesByCategory,

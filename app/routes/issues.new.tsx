@@ -9,7 +9,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { Field, FormMessage, SelectField, TextareaField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
-import { idParam, loadMachinePicker } from "~/lib/machine-picker.server";
+import { idParam } from "~/lib/ids";
+import { loadMachinePicker } from "~/lib/machine-picker.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
 import { ISSUE_LIMITS } from "~/lib/issue-rules";

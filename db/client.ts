@@ -137,8 +137,6 @@ async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
   };
 }
 
-type PostgresSql = Sql;
-
 /**
  * drizzle's postgres-js driver runs every query as `sql.unsafe(text, params, { prepare: false })` unless it was built
  * with `.prepare(name)`, whatever the client's own `prepare` option says. For a statement with parameters postgres-js
@@ -148,10 +146,10 @@ type PostgresSql = Sql;
  * connection by text and re-prepares after a reconnect or a schema change. Poolers in transaction mode (`pooled`)
  * cannot keep prepared statements and get the plain client.
  */
-export function preparingClient(sql: PostgresSql): PostgresSql {
+export function preparingClient(sql: Sql): Sql {
   const wrapCallback = (args: unknown[]) => {
-    const fn = args[args.length - 1] as (tx: PostgresSql) => unknown;
-    return [...args.slice(0, -1), (tx: PostgresSql) => fn(preparingClient(tx))];
+    const fn = args[args.length - 1] as (tx: Sql) => unknown;
+    return [...args.slice(0, -1), (tx: Sql) => fn(preparingClient(tx))];
   };
   return new Proxy(sql, {
     get(target, prop) {

@@ -128,9 +128,7 @@ function OptionCard<O extends AdminOption>({
           <span className="font-semibold">{option.name}</span>
           <span className="badge bg-slate-100 text-slate-800">{badge(option)}</span>
           {option.isDefault ? <span className="badge bg-indigo-100 text-indigo-900">Default for new issues</span> : null}
-          <span className="text-sm text-slate-600">
-            {option.issueCount} {option.issueCount === 1 ? "issue" : "issues"}
-          </span>
+          <span className="text-sm text-slate-600">{issues(option.issueCount)}</span>
         </div>
         <div className="flex gap-1">
           {(["up", "down"] as const).map((direction) => (

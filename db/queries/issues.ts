@@ -284,9 +284,8 @@ function referenceIssueListSql(input: ListIssuesInput, limit: number): SQL {
     limit ${limit}`;
 }
 
-/** Number of issues per status category under the same filters (ignoring the status/category filter). */
 /**
- * Issues per status category for the list's tabs. With a search, counting every match of a broad word in a large
+ * Issues per status category under the list's filters (ignoring the status/category filter), for its tabs. With a search, counting every match of a broad word in a large
  * organization costs more than the page itself (tens of thousands of rows, bench/ANALYSIS.md), so `cap` stops
  * counting after that many matches and `capped` says so. `Machine` is joined only for the location filter.
  */
@@ -309,7 +308,7 @@ export async function countIssuesByCategory(
   const counts: Record<StatusCategory, number> = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0 };
   for (const r of rows) counts[r.category] = Number(r.n);
   const total = counts.NEW + counts.IN_PROGRESS + counts.RESOLVED;
-  return { counts, capped: Boolean(opts.cap) && total > (opts.cap ?? 0) };
+  return { counts, capped: opts.cap !== undefined && total > opts.cap };
 }
 
 export interface MemberOption {

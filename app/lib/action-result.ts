@@ -1,0 +1,45 @@
+/**
+ * The one answer shape of every form action, and the hook that reads it. Browser-safe (no server imports): the page
+ * component and the action share the type, so no route declares its own result type or casts useActionData().
+ */
+import { useActionData } from "@remix-run/react";
+import type { FieldErrors } from "../../core/failure";
+
+export type { FieldErrors };
+
+/** Values echoed back so a form that failed keeps what the person typed. */
+export type FormValues = Record<string, string | string[] | undefined>;
+
+export type ActionSuccess = { ok: true; intent?: string; message?: string };
+export type ActionFailure = { ok: false; intent?: string; errors: FieldErrors; values?: FormValues };
+export type ActionResult = ActionSuccess | ActionFailure;
+
+/** The action's answer for this page, if the last submission was answered with data (not a redirect). */
+export function useActionResult(): ActionResult | undefined {
+  return useActionData() as ActionResult | undefined;
+}
+
+/** Field errors of the last answer when it failed for `intent` (pages with several forms), else none. */
+export function errorsFor(result: ActionResult | undefined, intent?: string): FieldErrors {
+  if (!result || result.ok) return {};
+  if (intent !== undefined && result.intent !== intent) return {};
+  return result.errors;
+}
+
+/** The values echoed by a failed answer for `intent`, as strings (for defaultValue). */
+export function valuesFor(result: ActionResult | undefined, intent?: string): Record<string, string> {
+  if (!result || result.ok || !result.values) return {};
+  if (intent !== undefined && result.intent !== intent) return {};
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.values)) {
+    if (typeof value === "string") out[key] = value;
+  }
+  return out;
+}
+
+/** The success message of the last answer for `intent`, if any. */
+export function messageFor(result: ActionResult | undefined, intent?: string): string | undefined {
+  if (!result?.ok) return undefined;
+  if (intent !== undefined && result.intent !== intent) return undefined;
+  return result.message;
+}

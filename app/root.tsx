@@ -15,7 +15,7 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "~/lib/nonce";
 import { getAccess } from "~/lib/access.server";
-import { countUnreadNotifications } from "../db/queries/notifications";
+import { countUnreadNotifications } from "../db/queries/notifications.server";
 import styles from "./tailwind.css";
 
 export const links: LinksFunction = () => [

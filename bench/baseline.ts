@@ -12,7 +12,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createId } from "@paralleldrive/cuid2";
-import { ALL_PERMISSION_NAMES, expandPermissions } from "../db/permissions";
+import { ALL_PERMISSION_NAMES, expandPermissions } from "../core/permissions";
 import type { RawClient } from "./db";
 
 export interface BaselineOptions {

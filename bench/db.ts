@@ -13,8 +13,8 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { Logger } from "drizzle-orm";
 import type postgres from "postgres";
-import type { Db, DbHandle } from "../db/client";
-import { migrateDatabase, openDatabase } from "../db/client";
+import type { Db, DbHandle } from "../db/client.server";
+import { migrateDatabase, openDatabase } from "../db/client.server";
 import * as schema from "../db/schema/index";
 
 /** Counts the statements drizzle sends (every query of the app goes through drizzle; BEGIN/COMMIT are not counted). */

@@ -20,8 +20,8 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { addMember, createUser, seedOrganization, type BootstrappedOrganization } from "../db/seed";
+import type { Db } from "../db/client.server";
+import { addMember, createUser, seedOrganization, type BootstrappedOrganization } from "../db/seed.server";
 import { createProgress } from "./progress";
 import { formatDuration, formatInt } from "./stats";
 
@@ -424,7 +424,7 @@ async function cli() {
   };
   const scale = Number(flag("--scale") ?? 1);
   if (!(scale > 0)) throw new Error("--scale must be a positive number");
-  const { openDatabase, migrateDatabase } = await import("../db/client");
+  const { openDatabase, migrateDatabase } = await import("../db/client.server");
   const url = flag("--url");
   const dir = flag("--pglite-dir") ?? "memory://";
   const handle = await openDatabase(url ? { url } : { pgliteDir: dir });

@@ -8,9 +8,9 @@
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
-import { defaultPgliteDir, migrateDatabase, openDatabase } from "../db/client";
-import { DataDirLockedError } from "../db/lock";
-import { seedDatabase } from "../db/seed";
+import { defaultPgliteDir, migrateDatabase, openDatabase } from "../db/client.server";
+import { DataDirLockedError } from "../db/lock.server";
+import { seedDatabase } from "../db/seed.server";
 
 const [command, ...rest] = process.argv.slice(2);
 const url = process.env.DATABASE_URL || undefined;
@@ -48,7 +48,7 @@ async function main() {
       console.log(`Seeded ${demo ? "demo data" : "base data"} in ${Date.now() - started} ms`);
     }
     if (command === "purge-comments") {
-      const { purgeDeletedComments } = await import("../db/queries/comments");
+      const { purgeDeletedComments } = await import("../db/queries/comments.server");
       const days = Number(process.env.COMMENT_RETENTION_DAYS ?? 90);
       const count = await purgeDeletedComments(handle.db, { olderThanDays: days });
       console.log(`Purged ${count} comment(s) deleted more than ${days} days ago`);

@@ -9,7 +9,7 @@ import path from "node:path";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import type { DbHandle } from "../db/client";
+import type { DbHandle } from "../db/client.server";
 import { outageGuard } from "./outage";
 import { buildSecurityHeaders, isCrossSiteRequest } from "./security";
 

@@ -7,9 +7,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { broadcastDevReady, installGlobals } from "@remix-run/node";
-import { closeDatabase, getDatabase } from "../db/client";
-import { DataDirLockedError } from "../db/lock";
-import { ensureSeeded } from "../db/seed-on-start";
+import { closeDatabase, getDatabase } from "../db/client.server";
+import { DataDirLockedError } from "../db/lock.server";
+import { ensureSeeded } from "../db/seed-on-start.server";
 import { createHttpApp } from "./app";
 
 installGlobals({ nativeFetch: true });

@@ -4,7 +4,7 @@
  * The Remix bundle reports an outage through app/lib/errors.server.ts (a globalThis slot shared with this module).
  */
 import type { NextFunction, Request, Response } from "express";
-import type { DbHandle } from "../db/client";
+import type { DbHandle } from "../db/client.server";
 import { DATABASE_OUTAGE_PAGE as PAGE, databaseMarkedDown, markDatabaseUp, onDatabaseDown } from "../app/lib/errors.server";
 
 

@@ -7,9 +7,9 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import type { Db } from "./db.server";
-import { ALL_PERMISSION_NAMES, UNAUTHENTICATED_PERMISSIONS, expandPermissions, type PermissionName } from "../../db/permissions";
-import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access";
-import type { OrganizationSummary } from "../../db/queries/organizations";
+import { ALL_PERMISSION_NAMES, UNAUTHENTICATED_PERMISSIONS, expandPermissions, type PermissionName } from "../../core/permissions";
+import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access.server";
+import type { OrganizationSummary } from "../../db/queries/organizations.server";
 import { getDb } from "./context.server";
 import { forbidden } from "./errors.server";
 import { getSessionUser, type SessionUser } from "./session.server";

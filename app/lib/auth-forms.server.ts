@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { fields } from "./forms.server";
-import { isCommonPassword } from "./password-policy";
+import { isCommonPassword } from "../../core/password-policy";
 
 const newPassword = fields.password.refine((p) => !isCommonPassword(p), "That password is too common; choose another");
 

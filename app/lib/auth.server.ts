@@ -6,7 +6,7 @@ import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import type { Db } from "./db.server";
-import { findUserWithPasswordByEmail, setPasswordHash } from "../../db/queries/users";
+import { findUserWithPasswordByEmail, setPasswordHash } from "../../db/queries/users.server";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
 
 export interface AuthUser {

@@ -3,7 +3,7 @@
  * The HTTP server puts the process database into Remix's load context; tests hand in their own.
  */
 import type { AppLoadContext } from "@remix-run/node";
-import type { Db } from "../../db/client";
+import type { Db } from "../../db/client.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {

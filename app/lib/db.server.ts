@@ -4,4 +4,4 @@
  * the client build by Remix, so routes and app/lib import from here instead.
  */
 // eslint-disable-next-line no-restricted-imports -- the one sanctioned re-export of db/client for app code
-export { withTransaction, type Db, type DbOrTx } from "../../db/client";
+export { withTransaction, type Db, type DbOrTx } from "../../db/client.server";

@@ -4,8 +4,8 @@
  * list 400 KB of <option>s. Above MACHINE_PICKER_CAP the picker lists nothing until a location is chosen, then that
  * location's machines; a machine chosen elsewhere (a link from its page) stays selectable.
  */
-import type { DbOrTx } from "../../db/client";
-import { listMachineOptions } from "../../db/queries/issues";
+import type { DbOrTx } from "../../db/client.server";
+import { listMachineOptions } from "../../db/queries/issues.server";
 
 export const MACHINE_PICKER_CAP = 300;
 

@@ -17,7 +17,7 @@ import {
   type OptionActor,
   type OptionKind,
   type OptionRow,
-} from "../../db/queries/ordered-options";
+} from "../../db/queries/ordered-options.server";
 import { requireMember } from "./access.server";
 import type { DbOrTx } from "./db.server";
 import { notFound } from "./errors.server";

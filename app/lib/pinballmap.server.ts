@@ -16,9 +16,9 @@ import {
   previewPinballMapSync,
   type ApplySyncResult,
   type SyncPreview,
-} from "../../db/queries/pinballmap";
+} from "../../db/queries/pinballmap.server";
 import type { Db } from "./db.server";
-import { normalizePbmMachines, pbmMachineDetailsSchema, type IgnoredPbmMachine, type PbmMachine } from "./pinballmap-sync";
+import { normalizePbmMachines, pbmMachineDetailsSchema, type IgnoredPbmMachine, type PbmMachine } from "../../core/pinballmap-sync";
 import { checkLimits, type RateLimitRule } from "./rate-limit.server";
 
 export const DEFAULT_PINBALLMAP_BASE_URL = "https://pinballmap.com";

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireMember } from "./access.server";
 import { notFound } from "./errors.server";
 import { qrTargetUrl } from "./qr.server";
-import { getMachineQr } from "../../db/queries/qr";
+import { getMachineQr } from "../../db/queries/qr.server";
 
 export async function loadMachineQr(args: LoaderFunctionArgs) {
   const { db, organizationId } = await requireMember(args, "machine:view");

@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import type { Db } from "./db.server";
-import * as sessionQueries from "../../db/queries/sessions";
+import * as sessionQueries from "../../db/queries/sessions.server";
 import { sessionSecrets } from "./secrets.server";
 
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * 60 * 1000;

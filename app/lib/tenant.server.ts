@@ -4,7 +4,7 @@
  * DEFAULT_ORG_SUBDOMAIN (default `apc`) so plain http://localhost:3000 shows the default organization.
  */
 import type { Db } from "./db.server";
-import { findOrganizationBySubdomain, type OrganizationSummary } from "../../db/queries/organizations";
+import { findOrganizationBySubdomain, type OrganizationSummary } from "../../db/queries/organizations.server";
 import { notFound } from "./errors.server";
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;

@@ -8,8 +8,8 @@ import { MachineStatusBadge } from "~/components/machine-status";
 import { Pagination } from "~/components/pagination";
 import { getAccess } from "~/lib/access.server";
 import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "~/lib/machine-status";
-import { listLocationsWithCounts } from "../../db/queries/locations";
-import { listPublicMachines } from "../../db/queries/public";
+import { listLocationsWithCounts } from "../../db/queries/locations.server";
+import { listPublicMachines } from "../../db/queries/public.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.organizationName} · PinPoint` : "PinPoint" }];
 

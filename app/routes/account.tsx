@@ -8,8 +8,8 @@ import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.
 import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
 import { destroyUserSession } from "~/lib/session.server";
-import { deleteUserSessions, countUserSessions } from "../../db/queries/sessions";
-import { findPasswordHash, getUserProfile, setPasswordHash, updateUserProfile } from "../../db/queries/users";
+import { deleteUserSessions, countUserSessions } from "../../db/queries/sessions.server";
+import { findPasswordHash, getUserProfile, setPasswordHash, updateUserProfile } from "../../db/queries/users.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { PermissionName } from "../../db/permissions";
+import type { PermissionName } from "../../core/permissions";
 import { requireAnyPermission } from "~/lib/access.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · PinPoint" }];

@@ -8,7 +8,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { withTransaction } from "~/lib/db.server";
-import { recordAudit } from "../../db/queries/audit";
+import { recordAudit } from "../../db/queries/audit.server";
 import {
   CollectionError,
   createCollectionType,
@@ -19,10 +19,10 @@ import {
   refreshAutoCollections,
   updateCollectionType,
   type RefreshResult,
-} from "../../db/queries/collections";
-import { listLocationOptions } from "../../db/queries/locations";
+} from "../../db/queries/collections.server";
+import { listLocationOptions } from "../../db/queries/locations.server";
 import { Field, FormMessage, SelectField, TextareaField } from "~/components/form";
-import { PROTECTED_TYPE_NAME, SOURCE_FIELD_LABELS, describeFilterCriteria, isAutoSourceField } from "~/lib/collection-rules";
+import { PROTECTED_TYPE_NAME, SOURCE_FIELD_LABELS, describeFilterCriteria, isAutoSourceField } from "../../core/collection-rules";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { notFound } from "~/lib/errors.server";

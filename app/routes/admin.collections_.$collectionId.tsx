@@ -11,7 +11,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { withTransaction } from "~/lib/db.server";
-import { recordAudit } from "../../db/queries/audit";
+import { recordAudit } from "../../db/queries/audit.server";
 import {
   CollectionError,
   MAX_MACHINE_IDS,
@@ -20,10 +20,10 @@ import {
   listMachineOptions,
   updateCollectionMembership,
   updateManualCollection,
-} from "../../db/queries/collections";
+} from "../../db/queries/collections.server";
 import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
-import { describeFilterCriteria } from "~/lib/collection-rules";
+import { describeFilterCriteria } from "../../core/collection-rules";
 import { clientIp } from "~/lib/context.server";
 import { notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";

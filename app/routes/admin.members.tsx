@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useId } from "react";
 import { withTransaction } from "~/lib/db.server";
-import { recordAudit } from "../../db/queries/audit";
+import { recordAudit } from "../../db/queries/audit.server";
 import {
   deleteMembership,
   findMemberFacts,
@@ -13,8 +13,8 @@ import {
   listMembers,
   lockOrganizationForRoleChanges,
   setMemberRole,
-} from "../../db/queries/members";
-import { findRoleFacts, listRolePermissionNames, listRoles } from "../../db/queries/roles";
+} from "../../db/queries/members.server";
+import { findRoleFacts, listRolePermissionNames, listRoles } from "../../db/queries/roles.server";
 import { Field, FormMessage, SelectField } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
@@ -27,7 +27,7 @@ import {
   validateMemberRemoval,
   validateRoleChange,
   type RuleStatus,
-} from "~/lib/role-rules";
+} from "../../core/role-rules";
 
 export const meta: MetaFunction = () => [{ title: "Members · Admin · PinPoint" }];
 

@@ -11,9 +11,9 @@ import { z } from "zod";
 import { Field } from "~/components/form";
 import { OptionAdminPage } from "~/components/option-admin";
 import { requirePermission } from "~/lib/access.server";
-import { ISSUE_LIMITS } from "~/lib/issue-rules";
+import { ISSUE_LIMITS } from "../../core/issue-rules";
 import { optionAdminAction } from "~/lib/option-admin.server";
-import { createPriority, listPrioritiesWithUsage, priorityOptions, updatePriority } from "../../db/queries/priorities";
+import { createPriority, listPrioritiesWithUsage, priorityOptions, updatePriority } from "../../db/queries/priorities.server";
 
 export const meta: MetaFunction = () => [{ title: "Priorities · Admin · PinPoint" }];
 

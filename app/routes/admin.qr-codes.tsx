@@ -8,8 +8,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
 import { formToObject, readForm } from "~/lib/forms.server";
-import { listLocationsWithCounts } from "../../db/queries/locations";
-import { generateMissingQr, qrStats, regenerateAllQr } from "../../db/queries/qr";
+import { listLocationsWithCounts } from "../../db/queries/locations.server";
+import { generateMissingQr, qrStats, regenerateAllQr } from "../../db/queries/qr.server";
 
 export const meta: MetaFunction = () => [{ title: "QR codes · Admin · PinPoint" }];
 

@@ -3,10 +3,10 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ChangeEvent } from "react";
 import { withTransaction } from "~/lib/db.server";
-import { PERMISSIONS, PERMISSION_DEPENDENCIES, PERMISSION_DESCRIPTIONS, type PermissionName } from "../../db/permissions";
-import { isUniqueViolation } from "../../db/pg-errors";
-import { recordAudit } from "../../db/queries/audit";
-import { listAdminMembers, lockOrganizationForRoleChanges } from "../../db/queries/members";
+import { PERMISSIONS, PERMISSION_DEPENDENCIES, PERMISSION_DESCRIPTIONS, type PermissionName } from "../../core/permissions";
+import { isUniqueViolation } from "../../db/pg-errors.server";
+import { recordAudit } from "../../db/queries/audit.server";
+import { listAdminMembers, lockOrganizationForRoleChanges } from "../../db/queries/members.server";
 import {
   countRoleMembers,
   deleteRoleReassigning,
@@ -18,7 +18,7 @@ import {
   setRolePermissions,
   touchRole,
   updateRoleSettings,
-} from "../../db/queries/roles";
+} from "../../db/queries/roles.server";
 import { Field, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
@@ -35,7 +35,7 @@ import {
   validateRoleName,
   validateRoleUpdate,
   type RuleStatus,
-} from "~/lib/role-rules";
+} from "../../core/role-rules";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.role.name ?? "Role"} · Roles · PinPoint` }];
 

@@ -2,17 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { withTransaction } from "~/lib/db.server";
-import { ALL_PERMISSION_NAMES, ROLE_TEMPLATES } from "../../db/permissions";
-import { isUniqueViolation } from "../../db/pg-errors";
-import { recordAudit } from "../../db/queries/audit";
-import { lockOrganizationForRoleChanges } from "../../db/queries/members";
-import { createRole, listOtherRoleNames, listRoles } from "../../db/queries/roles";
+import { ALL_PERMISSION_NAMES, ROLE_TEMPLATES } from "../../core/permissions";
+import { isUniqueViolation } from "../../db/pg-errors.server";
+import { recordAudit } from "../../db/queries/audit.server";
+import { lockOrganizationForRoleChanges } from "../../db/queries/members.server";
+import { createRole, listOtherRoleNames, listRoles } from "../../db/queries/roles.server";
 import { Field, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { createRoleSchema } from "~/lib/admin-forms.server";
-import { effectivePermissions, isAdminRole, normalizePermissionSelection, validateRoleName } from "~/lib/role-rules";
+import { effectivePermissions, isAdminRole, normalizePermissionSelection, validateRoleName } from "../../core/role-rules";
 
 export const meta: MetaFunction = () => [{ title: "Roles · Admin · PinPoint" }];
 

@@ -12,9 +12,9 @@ import { z } from "zod";
 import { SelectField } from "~/components/form";
 import { OptionAdminPage } from "~/components/option-admin";
 import { requirePermission } from "~/lib/access.server";
-import { CATEGORY_LABELS, ISSUE_LIMITS, STATUS_CATEGORIES, type StatusCategory } from "~/lib/issue-rules";
+import { CATEGORY_LABELS, ISSUE_LIMITS, STATUS_CATEGORIES, type StatusCategory } from "../../core/issue-rules";
 import { optionAdminAction } from "~/lib/option-admin.server";
-import { createStatus, listStatusesWithUsage, statusOptions, updateStatus } from "../../db/queries/statuses";
+import { createStatus, listStatusesWithUsage, statusOptions, updateStatus } from "../../db/queries/statuses.server";
 
 export const meta: MetaFunction = () => [{ title: "Statuses · Admin · PinPoint" }];
 

@@ -6,7 +6,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getAccess } from "~/lib/access.server";
-import { findMachineByQrCode, isPlausibleQrCode } from "../../db/queries/qr";
+import { findMachineByQrCode, isPlausibleQrCode } from "../../db/queries/qr.server";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 

@@ -11,7 +11,7 @@ import { redirect } from "@remix-run/node";
 import { getAccess } from "~/lib/access.server";
 import { isPlausibleId } from "~/lib/ids";
 import { IMAGE_TYPES, readStoredUpload, uploadBelongsTo } from "~/lib/uploads.server";
-import { findAttachmentFile } from "../../db/queries/attachments";
+import { findAttachmentFile } from "../../db/queries/attachments.server";
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name. */
 function contentDisposition(fileName: string): string {

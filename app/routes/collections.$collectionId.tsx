@@ -5,7 +5,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { getPublicCollection } from "../../db/queries/collections";
+import { getPublicCollection } from "../../db/queries/collections.server";
 import { requirePermission } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
 

@@ -4,7 +4,7 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listPublicCollections } from "../../db/queries/collections";
+import { listPublicCollections } from "../../db/queries/collections.server";
 import { requirePermission } from "~/lib/access.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

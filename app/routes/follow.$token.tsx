@@ -9,7 +9,7 @@ import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
 import { statusCategoryLabel, timeAgo, formatDateTime } from "~/lib/machine-status";
-import { getFollowPage } from "../../db/queries/public";
+import { getFollowPage } from "../../db/queries/public.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `Your report: ${d.issue.title}` : "Your report · PinPoint" },

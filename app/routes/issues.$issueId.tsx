@@ -21,7 +21,7 @@ import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
 import { isPlausibleId } from "~/lib/ids";
-import { CATEGORY_LABELS, ISSUE_LIMITS, type StatusCategory } from "~/lib/issue-rules";
+import { CATEGORY_LABELS, ISSUE_LIMITS, type StatusCategory } from "../../core/issue-rules";
 import { timeAgo, formatDateTime } from "~/lib/machine-status";
 import {
   UploadError,
@@ -29,8 +29,8 @@ import {
   readUploadForm,
   saveImageUpload,
 } from "~/lib/uploads.server";
-import { addAttachment, countAttachments, deleteAttachment, listAttachments } from "../../db/queries/attachments";
-import { addComment, deleteComment, editComment, restoreComment } from "../../db/queries/comments";
+import { addAttachment, countAttachments, deleteAttachment, listAttachments } from "../../db/queries/attachments.server";
+import { addComment, deleteComment, editComment, restoreComment } from "../../db/queries/comments.server";
 import {
   changeIssueAssignee,
   changeIssuePriority,
@@ -42,9 +42,9 @@ import {
   listMemberOptions,
   type ChangeResult,
   type TimelineItem,
-} from "../../db/queries/issues";
-import { listPriorities } from "../../db/queries/priorities";
-import { listStatuses } from "../../db/queries/statuses";
+} from "../../db/queries/issues.server";
+import { listPriorities } from "../../db/queries/priorities.server";
+import { listStatuses } from "../../db/queries/statuses.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.issue.title} · Issues · PinPoint` : "Issue · PinPoint" }];
 

@@ -12,7 +12,7 @@ import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remi
 import { useEffect, useRef, type ReactNode } from "react";
 import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
-import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS, type IssueSort, type StatusCategory } from "~/lib/issue-rules";
+import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS, type IssueSort, type StatusCategory } from "../../core/issue-rules";
 import { idParam } from "~/lib/ids";
 import { loadMachinePicker } from "~/lib/machine-picker.server";
 import { timeAgo } from "~/lib/machine-status";
@@ -25,10 +25,10 @@ import {
   type CategoryFilter,
   type IssueListFilters,
   type SortDir,
-} from "../../db/queries/issues";
-import { listLocationOptions } from "../../db/queries/locations";
-import { listPriorities } from "../../db/queries/priorities";
-import { listStatuses } from "../../db/queries/statuses";
+} from "../../db/queries/issues.server";
+import { listLocationOptions } from "../../db/queries/locations.server";
+import { listPriorities } from "../../db/queries/priorities.server";
+import { listStatuses } from "../../db/queries/statuses.server";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
 

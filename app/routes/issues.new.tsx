@@ -13,11 +13,11 @@ import { idParam } from "~/lib/ids";
 import { loadMachinePicker } from "~/lib/machine-picker.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
-import { ISSUE_LIMITS } from "~/lib/issue-rules";
-import { createIssue, IssueCreateError } from "../../db/queries/issue-create";
-import { changeIssueAssignee } from "../../db/queries/issues";
-import { listLocationOptions } from "../../db/queries/locations";
-import { listPriorities } from "../../db/queries/priorities";
+import { ISSUE_LIMITS } from "../../core/issue-rules";
+import { createIssue, IssueCreateError } from "../../db/queries/issue-create.server";
+import { changeIssueAssignee } from "../../db/queries/issues.server";
+import { listLocationOptions } from "../../db/queries/locations.server";
+import { listPriorities } from "../../db/queries/priorities.server";
 
 export const meta: MetaFunction = () => [{ title: "New issue · PinPoint" }];
 

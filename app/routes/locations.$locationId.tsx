@@ -14,9 +14,9 @@ import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { locationFormValues, locationSchema } from "~/lib/location-form.server";
 import { deriveMachineStatus } from "~/lib/machine-status";
-import { deleteLocation, getLocation, updateLocation } from "../../db/queries/locations";
-import { listMachines } from "../../db/queries/machines";
-import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections";
+import { deleteLocation, getLocation, updateLocation } from "../../db/queries/locations.server";
+import { listMachines } from "../../db/queries/machines.server";
+import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" }];
 

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable, TitleBar } from "~/components/list-page";
 import { requirePermission } from "~/lib/access.server";
-import { listLocationsWithCounts } from "../../db/queries/locations";
+import { listLocationsWithCounts } from "../../db/queries/locations.server";
 
 export const meta: MetaFunction = () => [{ title: "Locations · PinPoint" }];
 

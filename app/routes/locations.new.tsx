@@ -8,7 +8,7 @@ import { requireMember } from "~/lib/access.server";
 import { forbidden } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { locationFormValues, locationSchema } from "~/lib/location-form.server";
-import { createLocation } from "../../db/queries/locations";
+import { createLocation } from "../../db/queries/locations.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a location · PinPoint" }];
 

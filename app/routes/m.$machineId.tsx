@@ -22,10 +22,10 @@ import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel, t
 import { RULES, checkLimits } from "~/lib/rate-limit.server";
 import { UploadError, checkImageUpload, deleteStoredUpload, readUploadForm, saveImageUpload, type CheckedImage } from "~/lib/uploads.server";
 import { ensureVoterKey, readVoterKey } from "~/lib/voter.server";
-import { IssueCreateError, createIssue } from "../../db/queries/issue-create";
-import { machineExists } from "../../db/queries/machines";
-import { getPublicMachinePage } from "../../db/queries/public";
-import { addUpvote, listVotedIssueIds } from "../../db/queries/upvotes";
+import { IssueCreateError, createIssue } from "../../db/queries/issue-create.server";
+import { machineExists } from "../../db/queries/machines.server";
+import { getPublicMachinePage } from "../../db/queries/public.server";
+import { addUpvote, listVotedIssueIds } from "../../db/queries/upvotes.server";
 
 // Document responses only carry headers a route passes on: keep Retry-After of a rate-limited submission.
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";

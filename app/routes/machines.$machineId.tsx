@@ -17,7 +17,7 @@ import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.
 import { machineFormValues, machineSchema, ownerNotificationSchema } from "~/lib/machine-form.server";
 import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel, timeAgo } from "~/lib/machine-status";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
-import { listLocationOptions } from "../../db/queries/locations";
+import { listLocationOptions } from "../../db/queries/locations.server";
 import {
   deleteMachine,
   getMachineDetail,
@@ -27,9 +27,9 @@ import {
   topPriorityOrder,
   updateMachine,
   updateOwnerNotifications,
-} from "../../db/queries/machines";
-import { listModelOptions } from "../../db/queries/models";
-import { regenerateMachineQr } from "../../db/queries/qr";
+} from "../../db/queries/machines.server";
+import { listModelOptions } from "../../db/queries/models.server";
+import { regenerateMachineQr } from "../../db/queries/qr.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.machine.name} · Machines · PinPoint` : "Machine · PinPoint" }];
 

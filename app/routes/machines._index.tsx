@@ -10,10 +10,10 @@ import { MachineStatusBadge } from "~/components/machine-status";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
 import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "~/lib/machine-status";
-import { listLocationOptions } from "../../db/queries/locations";
-import { listMachines, listOwnerOptions } from "../../db/queries/machines";
-import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections";
-import { listManufacturersInUse, listModelsInUse } from "../../db/queries/models";
+import { listLocationOptions } from "../../db/queries/locations.server";
+import { listMachines, listOwnerOptions } from "../../db/queries/machines.server";
+import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections.server";
+import { listManufacturersInUse, listModelsInUse } from "../../db/queries/models.server";
 
 export const meta: MetaFunction = () => [{ title: "Machines · PinPoint" }];
 

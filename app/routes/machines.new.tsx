@@ -13,9 +13,9 @@ import { requireMember } from "~/lib/access.server";
 import { forbidden } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { machineFormValues, machineSchema } from "~/lib/machine-form.server";
-import { listLocationOptions } from "../../db/queries/locations";
-import { createMachine, listOwnerOptions } from "../../db/queries/machines";
-import { listModelOptions } from "../../db/queries/models";
+import { listLocationOptions } from "../../db/queries/locations.server";
+import { createMachine, listOwnerOptions } from "../../db/queries/machines.server";
+import { listModelOptions } from "../../db/queries/models.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a machine · PinPoint" }];
 

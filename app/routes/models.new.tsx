@@ -11,7 +11,7 @@ import { requireMember } from "~/lib/access.server";
 import { forbidden } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
-import { createCustomModel } from "../../db/queries/models";
+import { createCustomModel } from "../../db/queries/models.server";
 
 export const meta: MetaFunction = () => [{ title: "New custom model · PinPoint" }];
 

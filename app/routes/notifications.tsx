@@ -23,7 +23,7 @@ import {
   markNotificationRead,
   updateOwnedMachineToggles,
   updateUserNotificationSettings,
-} from "../../db/queries/notifications";
+} from "../../db/queries/notifications.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · PinPoint" }];
 

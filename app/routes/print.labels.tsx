@@ -10,9 +10,9 @@ import { QrCodeSvg } from "~/components/qr-code";
 import { requirePermission } from "~/lib/access.server";
 import { badRequest, notFound } from "~/lib/errors.server";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
-import { getCollection, listCollectionMachineIds } from "../../db/queries/collections";
-import { getLocation } from "../../db/queries/locations";
-import { listLabelMachines } from "../../db/queries/qr";
+import { getCollection, listCollectionMachineIds } from "../../db/queries/collections.server";
+import { getLocation } from "../../db/queries/locations.server";
+import { listLabelMachines } from "../../db/queries/qr.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `QR labels · ${d.title}` : "QR labels · PinPoint" }];
 

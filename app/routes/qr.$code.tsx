@@ -7,7 +7,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data, redirect } from "@remix-run/node";
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { getAccess } from "~/lib/access.server";
-import { findMachineByQrCode } from "../../db/queries/qr";
+import { findMachineByQrCode } from "../../db/queries/qr.server";
 
 export const meta: MetaFunction = () => [{ title: "QR code · PinPoint" }, { name: "robots", content: "noindex" }];
 

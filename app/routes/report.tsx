@@ -6,7 +6,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/lib/access.server";
-import { listMachinesForReport, machineExists } from "../../db/queries/machines";
+import { listMachinesForReport, machineExists } from "../../db/queries/machines.server";
 
 export const meta: MetaFunction = () => [{ title: "Report a problem · PinPoint" }];
 

@@ -9,7 +9,7 @@ import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.
 import { hashPassword } from "~/lib/password.server";
 import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
 import { createUserSession } from "~/lib/session.server";
-import { createOrClaimUser } from "../../db/queries/users";
+import { createOrClaimUser } from "../../db/queries/users.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 

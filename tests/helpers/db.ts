@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { is, sql } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
-import { migrateDatabase, openDatabase, type Db, type DbHandle } from "../../db/client";
+import { migrateDatabase, openDatabase, type Db, type DbHandle } from "../../db/client.server";
 import * as schema from "../../db/schema";
 
 export interface TestDb {

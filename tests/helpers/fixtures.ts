@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { Db } from "../../db/client.server";
 import {
   auditLogs,
   issueStatuses,

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import type { Db, DbHandle } from "../../db/client";
+import type { Db, DbHandle } from "../../db/client.server";
 import { createHttpApp } from "../../server/app";
 
 let buildPromise: Promise<ServerBuild> | undefined;

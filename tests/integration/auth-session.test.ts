@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { RULES, resetRateLimits } from "~/lib/rate-limit.server";
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "~/lib/session.server";
 import { INVALID_CREDENTIALS } from "~/lib/auth.server";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { memberships, passwords, sessions, users } from "../../db/schema";
 import { createHttpApp } from "../../server/app";
 import { createTestDb, type TestDb } from "../helpers/db";

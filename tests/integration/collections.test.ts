@@ -25,9 +25,9 @@ import {
   removeMachines,
   updateCollectionMembership,
   updateCollectionType,
-} from "../../db/queries/collections";
+} from "../../db/queries/collections.server";
 import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { membershipOf, roleIdOf, tenantAccessSnapshot } from "../helpers/fixtures";
 import { type TestClient, type TestServer, startTestServer } from "../helpers/http";

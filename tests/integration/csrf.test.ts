@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { roles, users } from "../../db/schema";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { sessionCount, tenantAccessSnapshot } from "../helpers/fixtures";

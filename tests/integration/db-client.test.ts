@@ -6,15 +6,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import type * as ClientModuleType from "../../db/client";
-import { acquireDataDirLock, DataDirLockedError } from "../../db/lock";
+import type * as ClientModuleType from "../../db/client.server";
+import { acquireDataDirLock, DataDirLockedError } from "../../db/lock.server";
 
 type ClientModule = typeof ClientModuleType;
 
 describe("database client singleton", () => {
   const saved = { url: process.env.DATABASE_URL, dir: process.env.PGLITE_DIR };
   afterAll(async () => {
-    const client = (await import("../../db/client")) as ClientModule;
+    const client = (await import("../../db/client.server")) as ClientModule;
     await client.closeDatabase();
     process.env.DATABASE_URL = saved.url;
     process.env.PGLITE_DIR = saved.dir;
@@ -22,10 +22,10 @@ describe("database client singleton", () => {
 
   it("returns the same instance after the module is re-evaluated", async () => {
     if (!process.env.DATABASE_URL) process.env.PGLITE_DIR = "memory://";
-    const first = (await import("../../db/client")) as ClientModule;
+    const first = (await import("../../db/client.server")) as ClientModule;
     const a = await first.getDatabase();
     vi.resetModules();
-    const second = (await import("../../db/client")) as ClientModule;
+    const second = (await import("../../db/client.server")) as ClientModule;
     expect(second).not.toBe(first); // really a fresh module evaluation
     const b = await second.getDatabase();
     expect(b).toBe(a);
@@ -35,7 +35,7 @@ describe("database client singleton", () => {
 
   it("concurrent first calls share one opening", async () => {
     vi.resetModules();
-    const client = (await import("../../db/client")) as ClientModule;
+    const client = (await import("../../db/client.server")) as ClientModule;
     await client.closeDatabase();
     const before = client.databaseOpenCount();
     const [x, y, z] = await Promise.all([client.getDatabase(), client.getDatabase(), client.getDatabase()]);
@@ -47,7 +47,7 @@ describe("database client singleton", () => {
 
 describe("transaction-pooler detection (prepare: false)", () => {
   it("recognises Supabase's transaction pooler and PgBouncer URLs", async () => {
-    const { isTransactionPooler } = (await import("../../db/client")) as ClientModule;
+    const { isTransactionPooler } = (await import("../../db/client.server")) as ClientModule;
     expect(isTransactionPooler("postgres://u:p@aws-0-eu-central-1.pooler.supabase.com:6543/postgres")).toBe(true);
     expect(isTransactionPooler("postgres://u:p@db.example.com:6543/app")).toBe(true);
     expect(isTransactionPooler("postgres://u:p@127.0.0.1:6432/app?pgbouncer=true")).toBe(true);
@@ -81,7 +81,7 @@ describe("prepared statements on PostgreSQL", () => {
   // two round trips and a fresh parse + plan per statement. Direct connections must prepare; poolers must not.
   const url = process.env.DATABASE_URL;
   async function preparedOrganizationStatements(databaseUrl: string): Promise<number> {
-    const { openDatabase } = (await import("../../db/client")) as ClientModule;
+    const { openDatabase } = (await import("../../db/client.server")) as ClientModule;
     const { eq, sql } = await import("drizzle-orm");
     const { organizations } = await import("../../db/schema");
     const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });

@@ -5,12 +5,12 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadMemberAccess } from "../../db/queries/access";
-import { listIssues } from "../../db/queries/issues";
-import { findMachineByQrCode } from "../../db/queries/qr";
+import { loadMemberAccess } from "../../db/queries/access.server";
+import { listIssues } from "../../db/queries/issues.server";
+import { findMachineByQrCode } from "../../db/queries/qr.server";
 import { machines, organizations, users } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
-import { crossCheck, setValidationLogger, validationEnabled } from "../../db/validate";
+import { seedDatabase } from "../../db/seed.server";
+import { crossCheck, setValidationLogger, validationEnabled } from "../../db/validate.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

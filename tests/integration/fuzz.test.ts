@@ -37,7 +37,7 @@ import {
   roles,
   users,
 } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { allTableNames, createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

@@ -6,8 +6,8 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import type { Db } from "../../db/client";
-import { createIssue } from "../../db/queries/issue-create";
+import type { Db } from "../../db/client.server";
+import { createIssue } from "../../db/queries/issue-create.server";
 import {
   countIssuesByCategory,
   decodeCursor,
@@ -18,9 +18,9 @@ import {
   type IssueListItem,
   type IssueSort,
   type SortDir,
-} from "../../db/queries/issues";
+} from "../../db/queries/issues.server";
 import { issues, issueStatuses, locations, machines, upvotes } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

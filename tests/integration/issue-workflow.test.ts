@@ -12,9 +12,9 @@ import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import type { Db } from "../../db/client";
-import { createIssue } from "../../db/queries/issue-create";
-import { COMMENT_RETENTION_DAYS, countPurgeableComments, purgeDeletedComments } from "../../db/queries/comments";
+import type { Db } from "../../db/client.server";
+import { createIssue } from "../../db/queries/issue-create.server";
+import { COMMENT_RETENTION_DAYS, countPurgeableComments, purgeDeletedComments } from "../../db/queries/comments.server";
 import {
   attachments,
   comments,
@@ -26,7 +26,7 @@ import {
   rolePermissions,
   roles,
 } from "../../db/schema";
-import { addMember, createUser, seedDatabase } from "../../db/seed";
+import { addMember, createUser, seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { makeTempUploadDir, orgIdOf, priorityIdOf, statusIdOf, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

@@ -6,11 +6,11 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import type { Db } from "../../db/client";
-import { createIssue } from "../../db/queries/issue-create";
-import { notifyIssueCreated } from "../../db/queries/notifications";
+import type { Db } from "../../db/client.server";
+import { createIssue } from "../../db/queries/issue-create.server";
+import { notifyIssueCreated } from "../../db/queries/notifications.server";
 import { machines, memberships, notifications, users } from "../../db/schema";
-import { addMember, createUser, seedDatabase } from "../../db/seed";
+import { addMember, createUser, seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf, roleIdOf, statusIdOf, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

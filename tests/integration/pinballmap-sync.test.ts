@@ -24,14 +24,14 @@ import {
   pinballMapRateKey,
   previewLocationSync,
 } from "~/lib/pinballmap.server";
-import { listAdminCollections, updateCollectionType } from "../../db/queries/collections";
+import { listAdminCollections, updateCollectionType } from "../../db/queries/collections.server";
 import {
   enablePinballMapIntegration,
   getPinballMapConfig,
   getSyncStatus,
   setLocationPinballMapId,
   upsertPinballMapConfig,
-} from "../../db/queries/pinballmap";
+} from "../../db/queries/pinballmap.server";
 import {
   collectionMachines,
   collections,
@@ -44,7 +44,7 @@ import {
   pinballMapConfigs,
   priorities,
 } from "../../db/schema";
-import { seedDatabase, seedOrganization } from "../../db/seed";
+import { seedDatabase, seedOrganization } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

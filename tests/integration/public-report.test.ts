@@ -11,7 +11,7 @@ import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RULES, hit, resetRateLimits } from "~/lib/rate-limit.server";
 import { attachments, issueHistory, issueStatuses, issues, locations, machines, notifications, organizations, priorities, upvotes } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { machineByName, makeTempUploadDir, orgIdOf, userIdOf, visible } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

@@ -6,10 +6,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import { MESSAGES } from "~/lib/role-rules";
-import { seedDatabase } from "../../db/seed";
+import { MESSAGES } from "../../core/role-rules";
+import { seedDatabase } from "../../db/seed.server";
 import { auditLogs, memberships, roles, users } from "../../db/schema";
-import { listRolePermissionNames } from "../../db/queries/roles";
+import { listRolePermissionNames } from "../../db/queries/roles.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { auditCount, membershipOf, orgIdOf, roleIdOf, roleNameOfMember, tenantAccessSnapshot } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

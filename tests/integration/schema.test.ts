@@ -12,7 +12,7 @@ import { and, eq, getTableColumns, is, sql, type SQL } from "drizzle-orm";
 import { getTableConfig, PgTable, type PgColumn } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyPassword } from "~/lib/password.server";
-import { ALL_PERMISSION_NAMES, MEMBER_PERMISSIONS, UNAUTHENTICATED_PERMISSIONS } from "../../db/permissions";
+import { ALL_PERMISSION_NAMES, MEMBER_PERMISSIONS, UNAUTHENTICATED_PERMISSIONS } from "../../core/permissions";
 import * as schema from "../../db/schema";
 import {
   accounts,
@@ -42,7 +42,7 @@ import {
   users,
   verificationTokens,
 } from "../../db/schema";
-import { DEMO_ISSUES, SEED_NOW, bootstrapOrganization, seedDatabase } from "../../db/seed";
+import { DEMO_ISSUES, SEED_NOW, bootstrapOrganization, seedDatabase } from "../../db/seed.server";
 import { allTableNames, createTestDb, type TestDb } from "../helpers/db";
 
 const root = path.resolve(import.meta.dirname, "..", "..");

@@ -7,11 +7,11 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import type { Db } from "../../db/client";
-import { createIssue } from "../../db/queries/issue-create";
-import { changeIssueStatus } from "../../db/queries/issues";
+import type { Db } from "../../db/client.server";
+import { createIssue } from "../../db/queries/issue-create.server";
+import { changeIssueStatus } from "../../db/queries/issues.server";
 import { issueHistory, issues, issueStatuses, machines, priorities } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { auditCount, orgIdOf, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";

@@ -13,9 +13,9 @@
 import { and, eq, inArray, like, ne } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTransactionPooler, migrateDatabase, openDatabase, type DbHandle } from "../../db/client";
+import { isTransactionPooler, migrateDatabase, openDatabase, type DbHandle } from "../../db/client.server";
 import { issueHistory, issueStatuses, issues, machines, users } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../scripts/postgres-throwaway";
 import { orgIdOf, userIdOf } from "../helpers/fixtures";
 import { TestClient } from "../helpers/http";

@@ -16,9 +16,9 @@
  */
 import { eq, inArray, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, withTransaction, type DbHandle } from "../../db/client";
+import { migrateDatabase, openDatabase, withTransaction, type DbHandle } from "../../db/client.server";
 import { issueHistory, issues, machines } from "../../db/schema";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../db/seed.server";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../scripts/postgres-throwaway";
 import { orgIdOf } from "../helpers/fixtures";
 import { fetchTimed, histogram, pgStart, pgStop, runPool, serveApp, sleep, type ServedApp, type Timed } from "./support";

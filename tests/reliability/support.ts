@@ -16,7 +16,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { ServerBuild } from "@remix-run/node";
-import type { DbHandle } from "../../db/client";
+import type { DbHandle } from "../../db/client.server";
 import { freePort, type ThrowawayPostgres } from "../../scripts/postgres-throwaway";
 import { createHttpApp } from "../../server/app";
 

@@ -11,7 +11,7 @@ import {
   matchesFilterCriteria,
   planAutoCollections,
   type RuleMachine,
-} from "~/lib/collection-rules";
+} from "../../core/collection-rules";
 
 const m = (id: string, manufacturer: string | null, year: number | null): RuleMachine => ({ id, manufacturer, year });
 

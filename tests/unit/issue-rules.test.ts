@@ -21,7 +21,7 @@ import {
   validateIssueCreation,
   validateStatusChange,
   type NotificationParties,
-} from "~/lib/issue-rules";
+} from "../../core/issue-rules";
 
 const ORG = "org_a";
 const OTHER = "org_b";

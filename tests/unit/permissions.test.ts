@@ -10,7 +10,7 @@ import {
   expandPermissions,
   isPermissionName,
   type PermissionName,
-} from "../../db/permissions";
+} from "../../core/permissions";
 
 describe("permission catalogue", () => {
   it("has the 21 permissions of the original, in resource:action form, each with a description", () => {

@@ -14,7 +14,7 @@ import {
   summarizePlan,
   type LocalMachine,
   type PbmMachine,
-} from "~/lib/pinballmap-sync";
+} from "../../core/pinballmap-sync";
 
 const fixture = JSON.parse(
   fs.readFileSync(path.resolve("tests/fixtures/pinballmap/location_26454_machine_details.json"), "utf8"),

@@ -15,8 +15,8 @@ import {
   validateRoleUpdate,
   type MemberFacts,
   type RoleFacts,
-} from "~/lib/role-rules";
-import { ALL_PERMISSION_NAMES } from "../../db/permissions";
+} from "../../core/role-rules";
+import { ALL_PERMISSION_NAMES } from "../../core/permissions";
 
 const ORG = "org-a";
 const OTHER = "org-b";

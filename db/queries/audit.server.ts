@@ -3,7 +3,7 @@
  * transaction as the change, so the change and its log row commit (or roll back) together.
  */
 import { and, desc, eq } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { auditLogs } from "../schema";
 
 export interface AuditEntry {

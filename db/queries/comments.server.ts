@@ -6,12 +6,12 @@
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { canDeleteComment, canEditComment, validateCommentContent } from "../../app/lib/issue-rules";
-import type { DbOrTx } from "../client";
-import { withTransaction } from "../transaction";
+import { canDeleteComment, canEditComment, validateCommentContent } from "../../core/issue-rules";
+import type { DbOrTx } from "../client.server";
+import { withTransaction } from "../transaction.server";
 import { comments, issues, users } from "../schema";
-import { displayName, lockIssue, writeIssueHistory, type Actor, type ChangeResult } from "./issues";
-import { notifyIssueEvent } from "./notifications";
+import { displayName, lockIssue, writeIssueHistory, type Actor, type ChangeResult } from "./issues.server";
+import { notifyIssueEvent } from "./notifications.server";
 
 /** How long soft-deleted comments are kept before the purge removes them for good. */
 export const COMMENT_RETENTION_DAYS = 90;

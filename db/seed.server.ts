@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { hashPassword } from "~/lib/password.server";
-import type { Db, DbOrTx } from "./client";
+import type { Db, DbOrTx } from "./client.server";
 import {
   ALL_PERMISSION_NAMES,
   MEMBER_PERMISSIONS,
@@ -24,7 +24,7 @@ import {
   UNAUTHENTICATED_PERMISSIONS,
   expandPermissions,
   type PermissionName,
-} from "./permissions";
+} from "../core/permissions";
 import {
   collectionTypes,
   comments,

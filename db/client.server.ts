@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import * as schema from "./schema/index";
-import { acquireDataDirLock, type DataDirLock } from "./lock";
+import { acquireDataDirLock, type DataDirLock } from "./lock.server";
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -217,7 +217,7 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
 }
 
 /** Runs `fn` in one transaction (defined in ./transaction.ts, which query helpers import directly). */
-export { withTransaction } from "./transaction";
+export { withTransaction } from "./transaction.server";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The process-wide singleton.

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { passwords, users } from "../schema";
 
 export async function findUserWithPasswordByEmail(db: DbOrTx, email: string) {

@@ -4,9 +4,9 @@
  * and its own custom models, never another organization's.
  */
 import { and, asc, count, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { machines, models } from "../schema";
-import { containsPattern } from "./search";
+import { containsPattern } from "./search.server";
 
 /** The models an organization may see and use. */
 export function modelVisibleTo(organizationId: string): SQL {

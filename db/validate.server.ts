@@ -5,7 +5,7 @@
  * (`if (validationEnabled()) …`), so it costs one boolean check.
  */
 import type { SQL } from "drizzle-orm";
-import type { DbOrTx } from "./client";
+import type { DbOrTx } from "./client.server";
 
 export function validationEnabled(): boolean {
   return process.env.DB_VALIDATE === "1" && process.env.NODE_ENV !== "production";

@@ -20,10 +20,10 @@ import {
   type LocalMachine,
   type PbmMachine,
   type SyncPlan,
-} from "../../app/lib/pinballmap-sync";
-import type { DbOrTx } from "../client";
+} from "../../core/pinballmap-sync";
+import type { DbOrTx } from "../client.server";
 import { issues, locations, machines, models, pinballMapConfigs } from "../schema";
-import { refreshAutoCollections, type RefreshResult } from "./collections";
+import { refreshAutoCollections, type RefreshResult } from "./collections.server";
 
 type Failure = { ok: false; status: number; message: string; field?: string };
 

@@ -21,12 +21,12 @@
  */
 import { and, count, eq, inArray, max } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
-import { moveInOrder } from "../../app/lib/issue-rules";
-import type { DbOrTx } from "../client";
-import { withTransaction } from "../transaction";
-import { isUniqueViolation } from "../pg-errors";
+import { moveInOrder } from "../../core/issue-rules";
+import type { DbOrTx } from "../client.server";
+import { withTransaction } from "../transaction.server";
+import { isUniqueViolation } from "../pg-errors.server";
 import { issueHistory, issues, type issueStatuses, type priorities } from "../schema";
-import { recordAudit } from "./audit";
+import { recordAudit } from "./audit.server";
 
 /** What every option row has; a kind's rows add their own columns (a status category, a priority rank). */
 export interface OptionRow {

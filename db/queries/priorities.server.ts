@@ -6,9 +6,9 @@
  * to priorities: the severity rank, and the rule that keeps at least one priority.
  */
 import { and, asc, eq } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { issues, priorities } from "../schema";
-import { createOption, listOptionsWithUsage, updateOption, type AdminResult, type OptionActor, type OptionKind } from "./ordered-options";
+import { createOption, listOptionsWithUsage, updateOption, type AdminResult, type OptionActor, type OptionKind } from "./ordered-options.server";
 
 export interface PriorityOption {
   id: string;

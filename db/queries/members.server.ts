@@ -4,7 +4,7 @@
  * them inside one transaction together with the AuditLog row.
  */
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { memberships, organizations, roles, users } from "../schema";
 
 /** What the role rules (app/lib/role-rules.ts) need to know about a membership. */

@@ -1,8 +1,8 @@
 /** Who may do what: membership + role + permissions of a user in one organization, in one query. */
 import { and, eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { memberships, permissions, rolePermissions, roles } from "../schema";
-import { crossCheck, validationEnabled } from "../validate";
+import { crossCheck, validationEnabled } from "../validate.server";
 
 export interface RoleAccess {
   roleId: string;

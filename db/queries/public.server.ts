@@ -3,10 +3,10 @@
  * member names beyond a first name. Every function takes the organization id of the request.
  */
 import { and, asc, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { issueHistory, issueStatuses, issues, locations, machines, models, priorities, upvotes, users } from "../schema";
-import { machineSummaryColumns } from "./machine-summary";
-import { listMachines, topPriorityOrder, type MachineListFilters } from "./machines";
+import { machineSummaryColumns } from "./machine-summary.server";
+import { listMachines, topPriorityOrder, type MachineListFilters } from "./machines.server";
 
 export interface PublicOpenIssue {
   id: string;

@@ -10,7 +10,7 @@
  * - the organization never loses its last Admin (demote, remove, delete);
  * - nobody changes their own access into a lockout (own role losing the permission that manages it).
  */
-import { ALL_PERMISSION_NAMES, SYSTEM_ROLES, expandPermissions, isPermissionName, type PermissionName } from "../../db/permissions";
+import { ALL_PERMISSION_NAMES, SYSTEM_ROLES, expandPermissions, isPermissionName, type PermissionName } from "./permissions";
 
 export interface RoleFacts {
   id: string;

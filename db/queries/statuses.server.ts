@@ -14,10 +14,10 @@ import {
   statusCategoryChangeProblem,
   statusDeletionProblem,
   type StatusCategory,
-} from "../../app/lib/issue-rules";
-import type { DbOrTx } from "../client";
+} from "../../core/issue-rules";
+import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues } from "../schema";
-import { createOption, listOptionsWithUsage, updateOption, type AdminResult, type OptionActor, type OptionKind } from "./ordered-options";
+import { createOption, listOptionsWithUsage, updateOption, type AdminResult, type OptionActor, type OptionKind } from "./ordered-options.server";
 
 export interface StatusOption {
   id: string;

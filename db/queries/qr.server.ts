@@ -6,8 +6,8 @@
  */
 import { createId } from "@paralleldrive/cuid2";
 import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "../client";
-import { crossCheck, validationEnabled } from "../validate";
+import type { DbOrTx } from "../client.server";
+import { crossCheck, validationEnabled } from "../validate.server";
 import { locations, machines, models } from "../schema";
 
 /** Shape check for a code from a URL before it reaches the database (cuid2 / our tokens: letters, digits, - and _). */

@@ -5,8 +5,8 @@
  * inside the same transaction as these writes.
  */
 import { and, asc, count, desc, eq, inArray, ne } from "drizzle-orm";
-import type { DbOrTx } from "../client";
-import { PERMISSION_DESCRIPTIONS, isPermissionName, type PermissionName } from "../permissions";
+import type { DbOrTx } from "../client.server";
+import { PERMISSION_DESCRIPTIONS, isPermissionName, type PermissionName } from "../../core/permissions";
 import { memberships, permissions, rolePermissions, roles } from "../schema";
 
 export interface RoleFactsRow {

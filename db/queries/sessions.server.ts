@@ -1,5 +1,5 @@
 import { and, eq, ne } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { sessions, users } from "../schema";
 
 export async function findSessionWithUser(db: DbOrTx, sessionToken: string) {

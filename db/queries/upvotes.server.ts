@@ -4,7 +4,7 @@
  * vote a no-op, also under concurrent clicks.
  */
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues, upvotes } from "../schema";
 
 export type Voter = { userId: string } | { voterKey: string };

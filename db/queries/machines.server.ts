@@ -3,13 +3,13 @@
  * owner checks. Open-issue numbers are aggregated in SQL (one grouped subquery per list), never per row.
  */
 import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues, locations, machines, memberships, models, priorities, users } from "../schema";
-import { refreshAutoCollections } from "./collections";
-import { machineSummaryColumns, type MachineSummary } from "./machine-summary";
-import { isOrganizationMember } from "./members";
-import { modelVisibleTo } from "./models";
-import { containsPattern } from "./search";
+import { refreshAutoCollections } from "./collections.server";
+import { machineSummaryColumns, type MachineSummary } from "./machine-summary.server";
+import { isOrganizationMember } from "./members.server";
+import { modelVisibleTo } from "./models.server";
+import { containsPattern } from "./search.server";
 
 export type HealthFilter = "playable" | "degraded" | "down";
 

@@ -4,11 +4,11 @@
  * both take the last place. Adding writes ATTACHMENT_ADDED, removing a SYSTEM row (field "attachment", old = name).
  */
 import { and, asc, count, eq } from "drizzle-orm";
-import { ISSUE_LIMITS } from "../../app/lib/issue-rules";
-import type { DbOrTx } from "../client";
-import { withTransaction } from "../transaction";
+import { ISSUE_LIMITS } from "../../core/issue-rules";
+import type { DbOrTx } from "../client.server";
+import { withTransaction } from "../transaction.server";
 import { attachments, issues } from "../schema";
-import { lockIssue, writeIssueHistory, type Actor } from "./issues";
+import { lockIssue, writeIssueHistory, type Actor } from "./issues.server";
 
 export const ATTACHMENTS_PER_ISSUE = ISSUE_LIMITS.attachmentsPerIssue;
 

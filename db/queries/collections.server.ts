@@ -15,11 +15,11 @@ import {
   isAutoSourceField,
   planAutoCollections,
   type RuleMachine,
-} from "../../app/lib/collection-rules";
-import type { DbOrTx } from "../client";
-import { isUniqueViolation } from "../pg-errors";
+} from "../../core/collection-rules";
+import type { DbOrTx } from "../client.server";
+import { isUniqueViolation } from "../pg-errors.server";
 import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../schema";
-import { machineSummaryColumns, type MachineSummary } from "./machine-summary";
+import { machineSummaryColumns, type MachineSummary } from "./machine-summary.server";
 
 export type CollectionErrorCode = "not_found" | "invalid" | "conflict";
 

@@ -5,9 +5,9 @@
  * savepoint inside it; passed the database it opens its own. Any failure writes nothing.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { attachments, issueHistory, issueStatuses, issues, machines, priorities } from "../schema";
-import { notifyIssueCreated } from "./notifications";
+import { notifyIssueCreated } from "./notifications.server";
 
 export type IssueReporter =
   /** A signed-in reporter (becomes Issue.createdById and the history actor). */

@@ -1,6 +1,6 @@
 /** Locations of an organization: list with counts, detail, create/update/delete (delete refused while machines are there). */
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues, locations, machines } from "../schema";
 
 export interface LocationInput {

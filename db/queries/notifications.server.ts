@@ -10,8 +10,8 @@
  */
 import { and, count, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../app/lib/issue-rules";
-import type { DbOrTx } from "../client";
+import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
+import type { DbOrTx } from "../client.server";
 import {
   issues,
   machines,

@@ -21,9 +21,9 @@ import {
   validateAssignment,
   validateStatusChange,
   type StatusCategory,
-} from "../../app/lib/issue-rules";
-import type { DbOrTx } from "../client";
-import { withTransaction } from "../transaction";
+} from "../../core/issue-rules";
+import type { DbOrTx } from "../client.server";
+import { withTransaction } from "../transaction.server";
 import {
   comments,
   issueHistory,
@@ -38,8 +38,8 @@ import {
   users,
   type ActivityType,
 } from "../schema";
-import { notifyIssueEvent } from "./notifications";
-import { crossCheck, validationEnabled } from "../validate";
+import { notifyIssueEvent } from "./notifications.server";
+import { crossCheck, validationEnabled } from "../validate.server";
 
 const assigneeUser = alias(users, "assignee");
 const reporterUser = alias(users, "reporter");
@@ -60,7 +60,7 @@ const commentCount = sql<number>`(select count(*)::int from ${comments} where ${
 
 /** "active" = Open + In progress (the default view), "all" = every category. */
 export type CategoryFilter = "active" | "all" | StatusCategory;
-export { ISSUE_SORTS, type IssueSort } from "../../app/lib/issue-rules";
+export { ISSUE_SORTS, type IssueSort } from "../../core/issue-rules";
 export type SortDir = "asc" | "desc";
 
 export interface IssueListFilters {

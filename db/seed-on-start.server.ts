@@ -1,7 +1,7 @@
 /** Seeds an empty database once, on first start, so `npm start` on a bare machine shows a working organization. */
 import { sql } from "drizzle-orm";
-import type { Db } from "./client";
-import { seedDatabase } from "./seed";
+import type { Db } from "./client.server";
+import { seedDatabase } from "./seed.server";
 
 export async function ensureSeeded(db: Db, opts: { log?: (msg: string) => void } = {}): Promise<boolean> {
   const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from "Organization"`);

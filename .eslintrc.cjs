@@ -1,17 +1,26 @@
+/**
+ * The arrow rule of docs/architecture.md is enforced here: core/ imports nothing of ours, db/ imports only db/ and
+ * core/, routes reach the database only through use cases, query helpers and the request's access.
+ */
+const upwardFromDb = { group: ["**/app/**", "~/*", "**/server/**"], message: "db/ must not import app/ or server/ (arrows run routes → use cases → db/queries → db/schema)." };
+const fromCore = { group: ["**/app/**", "~/*", "**/db/**", "**/server/**"], message: "core/ is pure: it imports nothing of ours." };
+const driverFromApp = { group: ["**/db/client.server", "~/../db/client.server"], message: "Only server glue opens the database: use requirePermission/getAccess and the use cases." };
+
 /** @type {import('eslint').Linter.Config} */
 module.exports = {
   root: true,
   extends: ["@remix-run/eslint-config", "@remix-run/eslint-config/node"],
   ignorePatterns: ["build/", "public/build/", "node_modules/", "data/", "test-results/", "playwright-report/", "migrations/", ".cache/"],
   rules: {
-    // Routes never import the database client directly: they get it from the request context (db/context).
-    "no-restricted-imports": ["error", { patterns: [{ group: ["**/db/client", "~/../db/client"], message: "Use getAppContext/requirePermission; only server glue opens the database." }] }],
+    "no-restricted-imports": ["error", { patterns: [driverFromApp] }],
     "react/no-danger": "error",
   },
   overrides: [
     {
-      files: ["server/**", "scripts/**", "tests/**", "bench/**", "db/**", "app/lib/**/*.server.ts", "app/entry.server.tsx"],
+      files: ["server/**", "scripts/**", "tests/**", "bench/**", "app/lib/**/*.server.ts", "app/entry.server.tsx"],
       rules: { "no-restricted-imports": "off" },
     },
+    { files: ["db/**"], rules: { "no-restricted-imports": ["error", { patterns: [upwardFromDb] }] } },
+    { files: ["core/**"], rules: { "no-restricted-imports": ["error", { patterns: [fromCore] }] } },
   ],
 };

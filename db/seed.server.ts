@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { hashPassword } from "~/lib/password.server";
+import { hashPassword } from "../core/password.server";
 import type { Db, DbOrTx } from "./client.server";
 import {
   ALL_PERMISSION_NAMES,

@@ -7,7 +7,7 @@ import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import type { Db } from "./db.server";
 import { findUserWithPasswordByEmail, setPasswordHash } from "../../db/queries/users.server";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../core/password.server";
 
 export interface AuthUser {
   id: string;

@@ -5,7 +5,7 @@ import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireUser } from "~/lib/access.server";
 import { passwordChangeSchema, profileSchema } from "~/lib/auth-forms.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { hashPassword, verifyPassword } from "~/lib/password.server";
+import { hashPassword, verifyPassword } from "../../core/password.server";
 import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
 import { destroyUserSession } from "~/lib/session.server";
 import { deleteUserSessions, countUserSessions } from "../../db/queries/sessions.server";

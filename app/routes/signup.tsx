@@ -6,7 +6,7 @@ import { getAccess } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { signupSchema } from "~/lib/auth-forms.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { hashPassword } from "~/lib/password.server";
+import { hashPassword } from "../../core/password.server";
 import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
 import { createUserSession } from "~/lib/session.server";
 import { createOrClaimUser } from "../../db/queries/users.server";

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { and, eq, getTableColumns, is, sql, type SQL } from "drizzle-orm";
 import { getTableConfig, PgTable, type PgColumn } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { verifyPassword } from "~/lib/password.server";
+import { verifyPassword } from "../../core/password.server";
 import { ALL_PERMISSION_NAMES, MEMBER_PERMISSIONS, UNAUTHENTICATED_PERMISSIONS } from "../../core/permissions";
 import * as schema from "../../db/schema";
 import {

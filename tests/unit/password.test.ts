@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CURRENT_SCRYPT_PARAMS, hashPassword, verifyPassword } from "~/lib/password.server";
+import { CURRENT_SCRYPT_PARAMS, hashPassword, verifyPassword } from "../../core/password.server";
 import { isCommonPassword } from "../../core/password-policy";
 
 // Real ASVS parameters (N=2^17) cost ~0.3 s per hash on this box; a few hashes keep the file fast enough.

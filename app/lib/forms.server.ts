@@ -1,8 +1,10 @@
 /** Form parsing: zod in, either typed data or field errors for a 400 that re-renders the form. */
 import { data } from "@remix-run/node";
 import type { z } from "zod";
+import type { FieldErrors } from "../../core/failure";
+import { invalidInput } from "./failure.server";
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 export type ParseResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
@@ -51,6 +53,23 @@ export const NUL_MESSAGE = "The form contains a character that cannot be saved (
 export function hasNulValue(form: FormData): boolean {
   for (const [, value] of form) if (typeof value === "string" && value.includes("\u0000")) return true;
   return false;
+}
+
+/** The request's form as a plain object (a repeated field becomes an array). A bad body is a 400. */
+export async function readFormObject(request: Request): Promise<Record<string, unknown>> {
+  return formToObject(await readForm(request));
+}
+
+/** The form's `intent` (which of a page's forms was sent), or "" when it names none. */
+export function intentOf(form: Record<string, unknown>): string {
+  return typeof form.intent === "string" ? form.intent.slice(0, 64) : "";
+}
+
+/** Validates input against a use case's schema: the typed data, or a Failure("invalid") with a message per field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = parseWith(schema, input);
+  if (!result.ok) throw invalidInput(result.errors);
+  return result.data;
 }
 
 export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<ParseResult<z.infer<S>>> {

@@ -7,7 +7,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { Pagination } from "~/components/pagination";
 import { getAccess } from "~/lib/access.server";
-import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "~/lib/machine-status";
+import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
 import { listLocationsWithCounts } from "../../db/queries/locations.server";
 import { listPublicMachines } from "../../db/queries/public.server";
 

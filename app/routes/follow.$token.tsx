@@ -8,7 +8,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
-import { statusCategoryLabel, timeAgo, formatDateTime } from "~/lib/machine-status";
+import { statusCategoryLabel } from "../../core/machine-status";
+import { timeAgo, formatDateTime } from "~/lib/format";
 import { getFollowPage } from "../../db/queries/public.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [

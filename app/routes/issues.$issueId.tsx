@@ -22,7 +22,7 @@ import { formToObject, parseWith, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
 import { isPlausibleId } from "~/lib/ids";
 import { CATEGORY_LABELS, ISSUE_LIMITS, type StatusCategory } from "../../core/issue-rules";
-import { timeAgo, formatDateTime } from "~/lib/machine-status";
+import { timeAgo, formatDateTime } from "~/lib/format";
 import {
   UploadError,
   deleteStoredUpload,

@@ -15,7 +15,7 @@ import { requireMember } from "~/lib/access.server";
 import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS, type IssueSort, type StatusCategory } from "../../core/issue-rules";
 import { idParam } from "~/lib/ids";
 import { loadMachinePicker } from "~/lib/machine-picker.server";
-import { timeAgo } from "~/lib/machine-status";
+import { timeAgo } from "~/lib/format";
 import {
   countIssuesByCategory,
   decodeCursor,

@@ -3,114 +3,66 @@
  * Delete is refused with a clear message while machines are there (Machine.location is Restrict).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { DeleteSection, EditSection } from "~/components/record-sections";
-import { getAccess, requirePermission } from "~/lib/access.server";
-import { forbidden, notFound } from "~/lib/errors.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { locationFormValues, locationSchema } from "~/lib/location-form.server";
-import { deriveMachineStatus } from "~/lib/machine-status";
-import { deleteLocation, getLocation, updateLocation } from "../../db/queries/locations.server";
-import { listMachines } from "../../db/queries/machines.server";
-import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections.server";
+import { requireMember, requirePermission } from "~/lib/access.server";
+import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
+import { idParam } from "~/lib/ids";
+import { deleteLocation, loadLocationPage, locationInput, updateLocation } from "~/use-cases/locations.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" }];
 
+const NOT_FOUND = "We could not find that location.";
+
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await requirePermission(args, "location:view");
-  const { db, organizationId } = access;
-  const location = (await getLocation(db, organizationId, args.params.locationId ?? "")) ?? notFound("We could not find that location.");
+  const actor = await requirePermission(args, "location:view");
+  const locationId = idParam(args.params.locationId) ?? notFound(NOT_FOUND);
   const url = new URL(args.request.url);
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
-  const canMachines = access.can("machine:view");
   // Filter by a collection (rooms of this location, or an enabled automatic group such as a manufacturer).
-  const collectionParam = url.searchParams.get("collection")?.slice(0, 64) || undefined;
-  const collectionOptions = canMachines ? await listCollectionsForFilter(db, organizationId, { locationId: location.id }) : [];
-  const collection = collectionOptions.find((c) => c.id === collectionParam);
-  const machineIds = collection ? await listCollectionMachineIds(db, organizationId, collection.id) : undefined;
-  const machines = canMachines ? await listMachines(db, organizationId, { locationId: location.id, q, machineIds, pageSize: 500 }) : null;
-  const isMember = Boolean(access.membership);
+  const collection = url.searchParams.get("collection")?.slice(0, 64) || undefined;
+  const page = await runLoader(() => loadLocationPage(actor, locationId, { q, collection }));
   return {
-    location: { ...location, lastSyncAt: location.lastSyncAt ? location.lastSyncAt.toISOString() : null },
+    ...page,
+    location: { ...page.location, lastSyncAt: page.location.lastSyncAt ? page.location.lastSyncAt.toISOString() : null },
     q,
-    collection: collection?.id ?? "",
-    collections: collectionOptions.filter((c) => c.machineCount > 0),
     created: url.searchParams.get("created") === "1",
     saved: url.searchParams.get("saved") === "1",
-    isMember,
-    machines: machines
-      ? {
-          total: machines.total,
-          rows: machines.rows.map((m) => ({
-            id: m.id,
-            name: m.name,
-            subtitle: [m.modelName !== m.name ? m.modelName : null, m.manufacturer, m.year].filter(Boolean).join(" · "),
-            ownerName: isMember ? m.ownerName : null,
-            openIssueCount: m.openIssueCount,
-            status: deriveMachineStatus({ openIssueCount: m.openIssueCount, maxOpenPriorityOrder: m.maxOpenPriorityOrder, topPriorityOrder: machines.topPriorityOrder }),
-          })),
-        }
-      : null,
-    can: {
-      edit: access.can("location:edit"),
-      delete: access.can("location:delete"),
-      addMachine: access.can("machine:edit") || access.can("machine:create"),
-      printLabels: access.can("machine:edit"),
-    },
   };
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const access = await getAccess(args);
-  const { db, organizationId } = access;
-  const locationId = args.params.locationId ?? "";
-  const form = formToObject(await readForm(args.request));
-  switch (form.intent) {
-    case "update": {
-      await requirePermission(args, "location:edit");
-      const parsed = parseWith(locationSchema, form);
-      if (!parsed.ok) return validationError(parsed.errors, locationFormValues(form));
-      if (!(await updateLocation(db, organizationId, locationId, parsed.data))) notFound("We could not find that location.");
-      throw redirect(`/locations/${locationId}?saved=1`);
+  const actor = await requireMember(args);
+  const locationId = idParam(args.params.locationId) ?? notFound(NOT_FOUND);
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    switch (intent) {
+      case "update":
+        await updateLocation(actor, locationId, parseInput(locationInput, form));
+        return redirect(`/locations/${locationId}?saved=1`);
+      case "delete":
+        await deleteLocation(actor, locationId, form.confirm === "yes");
+        return redirect("/locations");
+      default:
+        throw invalidInput({ form: "Unknown action." });
     }
-    case "delete": {
-      await requirePermission(args, "location:delete");
-      if (form.confirm !== "yes") {
-        return data({ ok: false as const, errors: { delete: "Tick the box to confirm the deletion." } as Record<string, string> }, { status: 400 });
-      }
-      const result = await deleteLocation(db, organizationId, locationId);
-      if (result.ok) throw redirect("/locations");
-      if (result.reason === "not_found") notFound("We could not find that location.");
-      const n = result.machineCount;
-      return data(
-        {
-          ok: false as const,
-          errors: {
-            delete: `This location still has ${n} ${n === 1 ? "machine" : "machines"}. Move ${n === 1 ? "it" : "them"} to another location or remove ${n === 1 ? "it" : "them"} first.`,
-          } as Record<string, string>,
-        },
-        { status: 409 },
-      );
-    }
-    default:
-      if (!access.membership) forbidden();
-      return validationError({ form: "Unknown action." });
-  }
+  });
 }
-
-type ActionResult = { ok: false; errors: Record<string, string>; values?: Record<string, string> };
 
 export default function LocationPage() {
   const d = useLoaderData<typeof loader>();
-  const result = useActionData() as ActionResult | undefined;
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const result = useActionResult();
+  const errors = errorsFor(result);
   const { location } = d;
   const cityLine = [location.city, [location.state, location.zip].filter(Boolean).join(" ")].filter(Boolean).join(", ");
-  const editFailed = Boolean(result?.values);
+  const editFailed = result?.ok === false && result.intent === "update";
   return (
     <div className="space-y-8">
       <p className="text-sm">
@@ -215,7 +167,7 @@ export default function LocationPage() {
 
       {d.can.edit ? (
         <EditSection title="Edit location" failed={editFailed} formError={errors.form}>
-          <LocationFields values={editFailed ? (result?.values ?? {}) : location} errors={editFailed ? errors : {}} />
+          <LocationFields values={editFailed ? valuesFor(result) : location} errors={editFailed ? errors : {}} />
         </EditSection>
       ) : null}
 

@@ -3,15 +3,15 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable, TitleBar } from "~/components/list-page";
 import { requirePermission } from "~/lib/access.server";
-import { listLocationsWithCounts } from "../../db/queries/locations.server";
+import { canCreateLocation, listLocations } from "~/use-cases/locations.server";
 
 export const meta: MetaFunction = () => [{ title: "Locations · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const access = await requirePermission(args, "location:view");
   return {
-    locations: await listLocationsWithCounts(access.db, access.organizationId),
-    canCreate: access.can("location:edit") || access.can("location:create"),
+    locations: await listLocations(access),
+    canCreate: canCreateLocation(access),
   };
 }
 

@@ -1,20 +1,20 @@
 /** Add a location (location:edit, or location:create where a role grants it). */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { requireMember } from "~/lib/access.server";
-import { forbidden } from "~/lib/errors.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { locationFormValues, locationSchema } from "~/lib/location-form.server";
-import { createLocation } from "../../db/queries/locations.server";
+import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { forbidden, runAction } from "~/lib/failure.server";
+import { parseInput, readFormObject } from "~/lib/forms.server";
+import { canCreateLocation, createLocation, locationInput } from "~/use-cases/locations.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a location · PinPoint" }];
 
 async function requireCreate(args: LoaderFunctionArgs) {
   const access = await requireMember(args);
-  if (!access.can("location:edit") && !access.can("location:create")) forbidden();
+  if (!canCreateLocation(access)) forbidden();
   return access;
 }
 
@@ -24,19 +24,17 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { db, organizationId } = await requireCreate(args);
-  const form = formToObject(await readForm(args.request));
-  const parsed = parseWith(locationSchema, form);
-  if (!parsed.ok) return validationError(parsed.errors, locationFormValues(form));
-  const created = await createLocation(db, organizationId, parsed.data);
-  throw redirect(`/locations/${created.id}?created=1`);
+  const actor = await requireCreate(args);
+  const form = await readFormObject(args.request);
+  return runAction({ form }, async () => {
+    const created = await createLocation(actor, parseInput(locationInput, form));
+    return redirect(`/locations/${created.id}?created=1`);
+  });
 }
 
-type ActionResult = { ok: false; errors: Record<string, string>; values?: Record<string, string> };
-
 export default function NewLocation() {
-  const result = useActionData() as ActionResult | undefined;
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const result = useActionResult();
+  const errors = errorsFor(result);
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <p className="text-sm">
@@ -44,8 +42,8 @@ export default function NewLocation() {
       </p>
       <h1 className="text-2xl font-bold">Add a location</h1>
       <Form method="post" className="card space-y-4" noValidate>
-        <FormMessage error={errors.form ?? (result ? "Please check the highlighted fields." : undefined)} />
-        <LocationFields values={result?.values ?? {}} errors={errors} />
+        <FormMessage error={errors.form} />
+        <LocationFields values={valuesFor(result)} errors={errors} />
         <button type="submit" className="btn-primary">
           Add location
         </button>

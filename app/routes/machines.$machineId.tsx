@@ -15,7 +15,8 @@ import { getAccess, requirePermission } from "~/lib/access.server";
 import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { machineFormValues, machineSchema, ownerNotificationSchema } from "~/lib/machine-form.server";
-import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel, timeAgo } from "~/lib/machine-status";
+import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel } from "../../core/machine-status";
+import { timeAgo } from "~/lib/format";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
 import {

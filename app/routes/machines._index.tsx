@@ -9,7 +9,7 @@ import { DataTable, TitleBar } from "~/components/list-page";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
-import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "~/lib/machine-status";
+import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
 import { listLocationOptions } from "../../db/queries/locations.server";
 import { listMachines, listOwnerOptions } from "../../db/queries/machines.server";
 import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections.server";

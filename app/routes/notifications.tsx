@@ -14,7 +14,7 @@ import { requireUser } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
-import { timeAgo } from "~/lib/machine-status";
+import { timeAgo } from "~/lib/format";
 import {
   countUnreadNotifications,
   getNotificationPreferences,

@@ -128,25 +128,26 @@ export async function updateLocation(db: DbOrTx, organizationId: string, locatio
   return rows.length > 0;
 }
 
-export type DeleteLocationResult = { ok: true } | { ok: false; reason: "not_found" } | { ok: false; reason: "has_machines"; machineCount: number };
+/** Locks the location row for the rest of the transaction; false when it is not in the organization. */
+export async function lockLocation(tx: DbOrTx, organizationId: string, locationId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
+    .for("update")
+    .limit(1);
+  return Boolean(row);
+}
 
-/** Deletes an empty location. Machine.location is Restrict, so a location with machines is refused with their count. */
-export async function deleteLocation(db: DbOrTx, organizationId: string, locationId: string): Promise<DeleteLocationResult> {
-  return db.transaction(async (tx) => {
-    const [loc] = await tx
-      .select({ id: locations.id })
-      .from(locations)
-      .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
-      .for("update")
-      .limit(1);
-    if (!loc) return { ok: false, reason: "not_found" } as const;
-    const [c] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(machines)
-      .where(and(eq(machines.locationId, locationId), eq(machines.organizationId, organizationId)));
-    const machineCount = Number(c?.n ?? 0);
-    if (machineCount > 0) return { ok: false, reason: "has_machines", machineCount } as const;
-    await tx.delete(locations).where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)));
-    return { ok: true } as const;
-  });
+export async function countMachinesAtLocation(db: DbOrTx, organizationId: string, locationId: string): Promise<number> {
+  const [c] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(machines)
+    .where(and(eq(machines.locationId, locationId), eq(machines.organizationId, organizationId)));
+  return Number(c?.n ?? 0);
+}
+
+/** Deletes the location row (Machine.location is Restrict: the caller checks that no machines are left). */
+export async function deleteLocationRow(db: DbOrTx, organizationId: string, locationId: string): Promise<void> {
+  await db.delete(locations).where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deriveMachineStatus, isMachineStatus, statusCategoryLabel, timeAgo } from "~/lib/machine-status";
+import { deriveMachineStatus, isMachineStatus, statusCategoryLabel } from "../../core/machine-status";
+import { timeAgo } from "~/lib/format";
 
 describe("deriveMachineStatus", () => {
   const top = 4; // Critical in the default priorities (Low 1, Medium 2, High 3, Critical 4)

@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { hashPassword } from "../core/password.server";
 import type { Db, DbOrTx } from "./client.server";
+import { withTransaction } from "./transaction.server";
 import {
   ALL_PERMISSION_NAMES,
   MEMBER_PERMISSIONS,
@@ -181,10 +182,6 @@ function byName<T extends { name: string }>(rows: readonly T[]): Map<string, T> 
 function must<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`seed: missing ${what}`);
   return value;
-}
-
-function asTx(tx: unknown): DbOrTx {
-  return tx as DbOrTx;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -377,7 +374,7 @@ export async function bootstrapOrganization(db: DbOrTx, opts: BootstrapOptions):
 
 /** `bootstrapOrganization` in its own transaction. */
 export async function seedOrganization(db: Db, opts: BootstrapOptions): Promise<BootstrappedOrganization> {
-  return db.transaction(async (tx) => bootstrapOrganization(asTx(tx), opts));
+  return withTransaction(db, (tx) => bootstrapOrganization(tx, opts));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1223,9 +1220,7 @@ export interface SeedOptions {
 
 export async function seedDatabase(db: Db, opts: SeedOptions): Promise<void> {
   const log = opts.log ?? (() => {});
-  await db.transaction(async (rawTx) => {
-    const tx = asTx(rawTx);
-
+  await withTransaction(db, async (tx) => {
     // --- apc: organization, location, catalogue models and the 41 machines -----------------------------------
     const apc = await bootstrapOrganization(tx, { id: seedId("org:apc"), name: APC.name, subdomain: APC.subdomain, logoUrl: null });
     log(`organization ${APC.subdomain}: ${apc.created ? "created" : "exists"}`);

@@ -6,5 +6,5 @@ import type { DbOrTx } from "./client.server";
 
 /** Runs `fn` in one transaction; everything it writes commits together or not at all. */
 export async function withTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => fn(tx as unknown as DbOrTx));
+  return db.transaction(async (tx) => fn(tx));
 }

@@ -14,6 +14,7 @@ import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
+import { requireCan } from "~/use-cases/actor";
 import { deleteLocation, loadLocationPage, locationInput, updateLocation } from "~/use-cases/locations.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" }];
@@ -45,6 +46,8 @@ export async function action(args: ActionFunctionArgs) {
   return runAction({ intent, form }, async () => {
     switch (intent) {
       case "update":
+        // Permission before validation: someone who may not edit learns nothing about the form's rules.
+        requireCan(actor, "location:edit");
         await updateLocation(actor, locationId, parseInput(locationInput, form));
         return redirect(`/locations/${locationId}?saved=1`);
       case "delete":

@@ -1,11 +1,12 @@
 /**
  * The page of an ordered, per-organization option list with one default (/admin/statuses, /admin/priorities): one
  * card per option (name, the kind's badge, default badge, usage; move up/down, make default, edit, delete with
- * "move its issues to …") and an add form. The action is app/lib/option-admin.server.ts; the page supplies what
- * differs (its words, its badge, its own form fields). Every form is a plain POST, so the page works without JS.
+ * "move its issues to …") and an add form. The writes are app/use-cases/issue-options.server.ts; the page supplies
+ * what differs (its words, its badge, its own form fields). Every form is a plain POST, so the page works without JS.
  */
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { Field, FormMessage, SelectField } from "./form";
 
 export interface AdminOption {
@@ -16,7 +17,6 @@ export interface AdminOption {
 }
 
 type Errors = Record<string, string | undefined>;
-type ActionData = { ok: true; message: string } | { ok: false; errors: Record<string, string>; values?: Record<string, unknown> };
 
 interface OptionAdminPageProps<O extends AdminOption> {
   title: string;
@@ -45,11 +45,14 @@ interface OptionAdminPageProps<O extends AdminOption> {
 
 export function OptionAdminPage<O extends AdminOption>(props: OptionAdminPageProps<O>) {
   const { title, noun, idField, options } = props;
-  const result = useActionData() as ActionData | undefined;
-  const errors: Errors = result && !result.ok ? result.errors : {};
-  const vals = result && !result.ok ? (result.values ?? {}) : {};
+  const result = useActionResult();
+  const errors: Errors = errorsFor(result);
+  const vals = valuesFor(result);
+  const success = messageFor(result);
   const busy = useNavigation().state === "submitting";
-  const createErrors: Errors = vals.intent === "create" ? errors : {};
+  const createErrors: Errors = errorsFor(result, "create");
+  // The card of the option the failed form named shows the error; anything else (an option that is gone) shows on top.
+  const onCard = options.some((o) => o.id === vals[idField]);
   const addId = `add-${noun}`;
 
   return (
@@ -61,8 +64,8 @@ export function OptionAdminPage<O extends AdminOption>(props: OptionAdminPagePro
         <h1 className="text-2xl font-bold">{title}</h1>
         <p className="mt-1 text-slate-600">{props.intro}</p>
       </div>
-      {result?.ok ? <FormMessage success={result.message} /> : null}
-      {errors.form && !vals[idField] ? <FormMessage error={errors.form} /> : null}
+      {success ? <FormMessage success={success} /> : null}
+      {errors.form && !onCard ? <FormMessage error={errors.form} /> : null}
 
       <ol className="space-y-3">
         {options.map((option, i) => (

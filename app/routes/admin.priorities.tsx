@@ -3,51 +3,57 @@
  * urgent; the issue list's "Priority" sort uses it), reorder the display, choose the default for new issues (switched
  * in one transaction), delete. A priority in use can only be deleted by moving its issues to another priority (same
  * transaction; one SYSTEM history row per moved issue). The default and the last priority cannot be deleted. The
- * page and action mechanics are shared with /admin/statuses (~/components/option-admin, ~/lib/option-admin.server).
+ * page and the writes are shared with /admin/statuses (~/components/option-admin, ~/use-cases/issue-options.server).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { Field } from "~/components/form";
 import { OptionAdminPage } from "~/components/option-admin";
-import { requirePermission } from "~/lib/access.server";
+import { requireMember, requirePermission } from "~/lib/access.server";
+import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
+import {
+  createPriority,
+  deleteOption,
+  loadPriorityAdmin,
+  moveOption,
+  priorityInput,
+  setDefaultOption,
+  updatePriority,
+} from "~/use-cases/issue-options.server";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
-import { optionAdminAction } from "~/lib/option-admin.server";
-import { createPriority, listPrioritiesWithUsage, priorityOptions, updatePriority } from "../../db/queries/priorities.server";
 
 export const meta: MetaFunction = () => [{ title: "Priorities · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId } = await requirePermission(args, "organization:manage");
-  return { priorities: await listPrioritiesWithUsage(db, organizationId) };
+  const actor = await requirePermission(args, "organization:manage");
+  return { priorities: await runLoader(() => loadPriorityAdmin(actor)) };
 }
 
-const name = z
-  .string()
-  .trim()
-  .min(1, "Give the priority a name")
-  .max(ISSUE_LIMITS.priorityName, `Keep the name under ${ISSUE_LIMITS.priorityName} characters`);
-const rank = z.coerce
-  .number({ error: "Enter a whole number" })
-  .int("Enter a whole number")
-  .min(0, "Use 0 to 1000")
-  .max(1000, "Use 0 to 1000");
-
 export async function action(args: ActionFunctionArgs) {
-  return optionAdminAction(args, {
-    kind: priorityOptions,
-    idField: "priorityId",
-    create: {
-      schema: z.object({
-        name,
-        order: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), rank.optional()),
-      }),
-      run: (db, actor, data) => createPriority(db, { ...actor, name: data.name, order: data.order }),
-    },
-    update: {
-      fields: { name, order: rank },
-      run: (db, actor, priorityId, data) => updatePriority(db, { ...actor, priorityId, ...data }),
-    },
+  const actor = await requireMember(args, "organization:manage");
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    const done = (message: string) => ({ ok: true as const, intent, message });
+    switch (intent) {
+      case "create":
+        return done(await createPriority(actor, parseInput(priorityInput.create, form)));
+      case "update":
+        return done(await updatePriority(actor, parseInput(priorityInput.update, form)));
+      case "default":
+        return done(await setDefaultOption(actor, "priority", parseInput(priorityInput.pick, form).priorityId));
+      case "move": {
+        const { priorityId, direction } = parseInput(priorityInput.move, form);
+        return done(await moveOption(actor, "priority", priorityId, direction));
+      }
+      case "delete": {
+        const { priorityId, targetId } = parseInput(priorityInput.delete, form);
+        return done(await deleteOption(actor, "priority", priorityId, targetId));
+      }
+      default:
+        throw invalidInput({ form: "Unknown action." });
+    }
   });
 }
 

@@ -3,54 +3,49 @@
  * ones, regenerate every code (with confirmation: all printed stickers stop working), and print sheets per location.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
-import { formToObject, readForm } from "~/lib/forms.server";
-import { listLocationsWithCounts } from "../../db/queries/locations.server";
-import { generateMissingQr, qrStats, regenerateAllQr } from "../../db/queries/qr.server";
+import { errorsFor, useActionResult } from "~/lib/action-result";
+import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, readFormObject } from "~/lib/forms.server";
+import { loadQrAdminPage, makeMissingLabels, regenerateAllQrCodes } from "~/use-cases/qr.server";
 
 export const meta: MetaFunction = () => [{ title: "QR codes · Admin · PinPoint" }];
 
+const machines = (n: number) => `${n} ${n === 1 ? "machine" : "machines"}`;
+
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId } = await requirePermission(args, "organization:manage");
+  const actor = await requirePermission(args, "organization:manage");
   const url = new URL(args.request.url);
   const done = url.searchParams.get("done");
   const count = Number.parseInt(url.searchParams.get("count") ?? "0", 10) || 0;
   let flash: string | null = null;
-  if (done === "generated") flash = count ? `Labels made for ${count} ${count === 1 ? "machine" : "machines"}. Print them below.` : "Every machine already had a label.";
-  if (done === "regenerated") flash = `New codes made for ${count} ${count === 1 ? "machine" : "machines"}. Print and replace every sticker: the old ones no longer work.`;
-  const [stats, locations] = await Promise.all([qrStats(db, organizationId), listLocationsWithCounts(db, organizationId)]);
-  return { stats, locations: locations.map((l) => ({ id: l.id, name: l.name, machineCount: l.machineCount })), flash };
+  if (done === "generated") flash = count ? `Labels made for ${machines(count)}. Print them below.` : "Every machine already had a label.";
+  if (done === "regenerated") flash = `New codes made for ${machines(count)}. Print and replace every sticker: the old ones no longer work.`;
+  return { ...(await runLoader(() => loadQrAdminPage(actor))), flash };
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { db, organizationId } = await requirePermission(args, "organization:manage");
-  const form = formToObject(await readForm(args.request));
-  switch (form.intent) {
-    case "generate-missing": {
-      const n = await generateMissingQr(db, organizationId);
-      throw redirect(`/admin/qr-codes?done=generated&count=${n}`);
+  const actor = await requirePermission(args, "organization:manage");
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    switch (intent) {
+      case "generate-missing":
+        return redirect(`/admin/qr-codes?done=generated&count=${await makeMissingLabels(actor)}`);
+      case "regenerate-all":
+        return redirect(`/admin/qr-codes?done=regenerated&count=${await regenerateAllQrCodes(actor, form.confirm === "yes")}`);
+      default:
+        throw invalidInput({ form: "Unknown action." });
     }
-    case "regenerate-all": {
-      if (form.confirm !== "yes") {
-        return data({ ok: false as const, errors: { regenerate: "Tick the box to confirm: every printed sticker will stop working." } }, { status: 400 });
-      }
-      const n = await regenerateAllQr(db, organizationId);
-      throw redirect(`/admin/qr-codes?done=regenerated&count=${n}`);
-    }
-    default:
-      return data({ ok: false as const, errors: { form: "Unknown action." } }, { status: 400 });
-  }
+  });
 }
-
-type ActionResult = { ok: false; errors: Record<string, string> };
 
 export default function AdminQrCodes() {
   const { stats, locations, flash } = useLoaderData<typeof loader>();
-  const result = useActionData() as ActionResult | undefined;
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const errors = errorsFor(useActionResult());
   return (
     <div className="max-w-3xl space-y-8">
       <p className="text-sm">

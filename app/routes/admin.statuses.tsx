@@ -3,46 +3,58 @@
  * (Open / In progress / Closed), reorder, choose the default for new issues (always an Open status; switched in one
  * transaction), delete. A status in use can only be deleted by moving its issues to another status (same
  * transaction; one SYSTEM history row per moved issue). The default and the last status of a category cannot be
- * deleted. The page and action mechanics are shared with /admin/priorities (~/components/option-admin,
- * ~/lib/option-admin.server).
+ * deleted. The page and the writes are shared with /admin/priorities (~/components/option-admin,
+ * ~/use-cases/issue-options.server).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { SelectField } from "~/components/form";
 import { OptionAdminPage } from "~/components/option-admin";
-import { requirePermission } from "~/lib/access.server";
+import { requireMember, requirePermission } from "~/lib/access.server";
+import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
+import {
+  createStatus,
+  deleteOption,
+  loadStatusAdmin,
+  moveOption,
+  setDefaultOption,
+  statusInput,
+  updateStatus,
+} from "~/use-cases/issue-options.server";
 import { CATEGORY_LABELS, ISSUE_LIMITS, STATUS_CATEGORIES, type StatusCategory } from "../../core/issue-rules";
-import { optionAdminAction } from "~/lib/option-admin.server";
-import { createStatus, listStatusesWithUsage, statusOptions, updateStatus } from "../../db/queries/statuses.server";
 
 export const meta: MetaFunction = () => [{ title: "Statuses · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId } = await requirePermission(args, "organization:manage");
-  return { statuses: await listStatusesWithUsage(db, organizationId) };
+  const actor = await requirePermission(args, "organization:manage");
+  return { statuses: await runLoader(() => loadStatusAdmin(actor)) };
 }
 
-const name = z
-  .string()
-  .trim()
-  .min(1, "Give the status a name")
-  .max(ISSUE_LIMITS.statusName, `Keep the name under ${ISSUE_LIMITS.statusName} characters`);
-const category = z.enum(STATUS_CATEGORIES, { error: "Choose Open, In progress or Closed" });
-
 export async function action(args: ActionFunctionArgs) {
-  return optionAdminAction(args, {
-    kind: statusOptions,
-    idField: "statusId",
-    create: {
-      schema: z.object({ name, category }),
-      echo: ["name", "category"],
-      run: (db, actor, data) => createStatus(db, { ...actor, ...data }),
-    },
-    update: {
-      fields: { name, category },
-      run: (db, actor, statusId, data) => updateStatus(db, { ...actor, statusId, ...data }),
-    },
+  const actor = await requireMember(args, "organization:manage");
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    const done = (message: string) => ({ ok: true as const, intent, message });
+    switch (intent) {
+      case "create":
+        return done(await createStatus(actor, parseInput(statusInput.create, form)));
+      case "update":
+        return done(await updateStatus(actor, parseInput(statusInput.update, form)));
+      case "default":
+        return done(await setDefaultOption(actor, "status", parseInput(statusInput.pick, form).statusId));
+      case "move": {
+        const { statusId, direction } = parseInput(statusInput.move, form);
+        return done(await moveOption(actor, "status", statusId, direction));
+      }
+      case "delete": {
+        const { statusId, targetId } = parseInput(statusInput.delete, form);
+        return done(await deleteOption(actor, "status", statusId, targetId));
+      }
+      default:
+        throw invalidInput({ form: "Unknown action." });
+    }
   });
 }
 

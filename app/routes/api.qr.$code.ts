@@ -6,7 +6,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getAccess } from "~/lib/access.server";
-import { findMachineByQrCode, isPlausibleQrCode } from "../../db/queries/qr.server";
+import { isPlausibleId } from "~/lib/ids";
+import { resolveQrCode } from "~/use-cases/qr.server";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -21,7 +22,8 @@ function isNotFoundResponse(error: unknown): boolean {
 
 export async function loader(args: LoaderFunctionArgs) {
   const code = args.params.code;
-  if (!isPlausibleQrCode(code)) return invalid(400);
+  // Codes have the shape of our ids (letters, digits, - and _).
+  if (!isPlausibleId(code)) return invalid(400);
   let access;
   try {
     access = await getAccess(args);
@@ -30,8 +32,8 @@ export async function loader(args: LoaderFunctionArgs) {
     if (isNotFoundResponse(error)) return invalid(404);
     throw error;
   }
-  const machine = await findMachineByQrCode(access.db, access.organizationId, code);
-  if (!machine) return invalid(404);
+  const target = await resolveQrCode(access, code);
+  if (!target) return invalid(404);
   if (args.request.method === "HEAD") return new Response(null, { status: 200, headers: NO_STORE });
-  return redirect(`/m/${encodeURIComponent(machine.id)}`, { status: 302, headers: NO_STORE });
+  return redirect(`/m/${encodeURIComponent(target.machineId)}`, { status: 302, headers: NO_STORE });
 }

@@ -5,85 +5,32 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Field, SelectField } from "~/components/form";
 import { DataTable, TitleBar } from "~/components/list-page";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
-import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
-import { listLocationOptions } from "../../db/queries/locations.server";
-import { listMachines, listOwnerOptions } from "../../db/queries/machines.server";
-import { listCollectionMachineIds, listCollectionsForFilter } from "../../db/queries/collections.server";
-import { listManufacturersInUse, listModelsInUse } from "../../db/queries/models.server";
+import { runLoader } from "~/lib/failure.server";
+import { loadMachineList } from "~/use-cases/machines.server";
+import { MACHINE_STATUS_LABEL } from "../../core/machine-status";
 
 export const meta: MetaFunction = () => [{ title: "Machines · PinPoint" }];
 
-const PAGE_SIZE = 25;
-
-function param(url: URL, key: string, max = 64): string | undefined {
-  const v = url.searchParams.get(key)?.trim();
-  return v && v.length <= max ? v : undefined;
-}
-
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await requirePermission(args, "machine:view");
-  const { db, organizationId } = access;
-  const isMember = Boolean(access.membership);
+  const actor = await requirePermission(args, "machine:view");
   const url = new URL(args.request.url);
-  const statusParam = url.searchParams.get("status");
-  const collectionId = param(url, "collection");
-  const machineIds = collectionId ? await listCollectionMachineIds(db, organizationId, collectionId) : undefined;
-  const filters = {
-    q: (url.searchParams.get("q") ?? "").trim().slice(0, 100),
-    locationId: param(url, "location"),
-    modelId: param(url, "model"),
-    manufacturer: param(url, "manufacturer", 200),
-    ownerId: isMember ? param(url, "owner") : undefined,
-    status: isMachineStatus(statusParam) ? statusParam : undefined,
-    machineIds,
-    page: Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1)),
-    pageSize: PAGE_SIZE,
-  };
-  const [result, locations, models, manufacturers, owners, collections] = await Promise.all([
-    listMachines(db, organizationId, filters),
-    listLocationOptions(db, organizationId),
-    listModelsInUse(db, organizationId),
-    listManufacturersInUse(db, organizationId),
-    isMember ? listOwnerOptions(db, organizationId) : Promise.resolve([]),
-    listCollectionsForFilter(db, organizationId),
-  ]);
-  return {
-    isMember,
-    canCreate: access.can("machine:edit") || access.can("machine:create"),
-    filters: {
-      q: filters.q,
-      location: filters.locationId ?? "",
-      model: filters.modelId ?? "",
-      manufacturer: filters.manufacturer ?? "",
-      owner: filters.ownerId ?? "",
-      status: filters.status ?? "",
-      collection: collectionId ?? "",
-    },
-    options: {
-      locations,
-      models: models.map((m) => ({ id: m.id, name: m.name, machineCount: Number(m.machineCount) })),
-      manufacturers,
-      owners,
-      collections,
-    },
-    total: result.total,
-    page: result.page,
-    pageSize: result.pageSize,
-    rows: result.rows.map((m) => ({
-      id: m.id,
-      name: m.name,
-      modelName: m.modelName,
-      maker: [m.manufacturer, m.year].filter(Boolean).join(" "),
-      locationName: m.locationName,
-      ownerName: isMember ? m.ownerName : null,
-      openIssueCount: m.openIssueCount,
-      status: deriveMachineStatus({ openIssueCount: m.openIssueCount, maxOpenPriorityOrder: m.maxOpenPriorityOrder, topPriorityOrder: result.topPriorityOrder }),
-    })),
-  };
+  return runLoader(() =>
+    loadMachineList(actor, {
+      q: url.searchParams.get("q"),
+      location: url.searchParams.get("location"),
+      model: url.searchParams.get("model"),
+      manufacturer: url.searchParams.get("manufacturer"),
+      owner: url.searchParams.get("owner"),
+      status: url.searchParams.get("status"),
+      collection: url.searchParams.get("collection"),
+      page: url.searchParams.get("page"),
+    }),
+  );
 }
 
 export default function Machines() {
@@ -100,90 +47,64 @@ export default function Machines() {
       </TitleBar>
 
       <Form method="get" role="search" aria-label="Filter machines" className="card grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <div className="sm:col-span-2 lg:col-span-4">
-          <label htmlFor="f-q" className="label">
-            Search
-          </label>
-          <input id="f-q" name="q" type="search" defaultValue={d.filters.q} maxLength={100} className="input" placeholder="Name, model, maker or location" />
-        </div>
-        <div>
-          <label htmlFor="f-location" className="label">
-            Location
-          </label>
-          <select id="f-location" name="location" defaultValue={d.filters.location} className="input">
-            <option value="">All locations</option>
-            {d.options.locations.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-model" className="label">
-            Model
-          </label>
-          <select id="f-model" name="model" defaultValue={d.filters.model} className="input">
-            <option value="">All models</option>
-            {d.options.models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name} ({m.machineCount})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-manufacturer" className="label">
-            Manufacturer
-          </label>
-          <select id="f-manufacturer" name="manufacturer" defaultValue={d.filters.manufacturer} className="input">
-            <option value="">All manufacturers</option>
-            {d.options.manufacturers.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-collection" className="label">
-            Collection
-          </label>
-          <select id="f-collection" name="collection" defaultValue={d.filters.collection} className="input">
-            <option value="">All collections</option>
-            {d.options.collections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.typeLabel}: {c.name} ({c.machineCount})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-status" className="label">
-            Status
-          </label>
-          <select id="f-status" name="status" defaultValue={d.filters.status} className="input">
-            <option value="">Any status</option>
-            <option value="playable">{MACHINE_STATUS_LABEL.playable}</option>
-            <option value="degraded">{MACHINE_STATUS_LABEL.degraded}</option>
-            <option value="down">{MACHINE_STATUS_LABEL.down}</option>
-          </select>
-        </div>
+        <Field
+          id="f-q"
+          className="sm:col-span-2 lg:col-span-4"
+          label="Search"
+          name="q"
+          type="search"
+          defaultValue={d.filters.q}
+          maxLength={100}
+          placeholder="Name, model, maker or location"
+        />
+        <SelectField id="f-location" label="Location" name="location" defaultValue={d.filters.location}>
+          <option value="">All locations</option>
+          {d.options.locations.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="f-model" label="Model" name="model" defaultValue={d.filters.model}>
+          <option value="">All models</option>
+          {d.options.models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name} ({m.machineCount})
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="f-manufacturer" label="Manufacturer" name="manufacturer" defaultValue={d.filters.manufacturer}>
+          <option value="">All manufacturers</option>
+          {d.options.manufacturers.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="f-collection" label="Collection" name="collection" defaultValue={d.filters.collection}>
+          <option value="">All collections</option>
+          {d.options.collections.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.typeLabel}: {c.name} ({c.machineCount})
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="f-status" label="Status" name="status" defaultValue={d.filters.status}>
+          <option value="">Any status</option>
+          <option value="playable">{MACHINE_STATUS_LABEL.playable}</option>
+          <option value="degraded">{MACHINE_STATUS_LABEL.degraded}</option>
+          <option value="down">{MACHINE_STATUS_LABEL.down}</option>
+        </SelectField>
         {d.isMember ? (
-          <div>
-            <label htmlFor="f-owner" className="label">
-              Owner
-            </label>
-            <select id="f-owner" name="owner" defaultValue={d.filters.owner} className="input">
-              <option value="">Anyone</option>
-              <option value="none">No owner</option>
-              {d.options.owners.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="f-owner" label="Owner" name="owner" defaultValue={d.filters.owner}>
+            <option value="">Anyone</option>
+            <option value="none">No owner</option>
+            {d.options.owners.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </SelectField>
         ) : null}
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
           <button type="submit" className="btn-primary">

@@ -5,77 +5,51 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { MachineFields } from "~/components/machine-fields";
 import { requireMember } from "~/lib/access.server";
-import { forbidden } from "~/lib/errors.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { machineFormValues, machineSchema } from "~/lib/machine-form.server";
-import { listLocationOptions } from "../../db/queries/locations.server";
-import { createMachine, listOwnerOptions } from "../../db/queries/machines.server";
-import { listModelOptions } from "../../db/queries/models.server";
+import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { forbidden, runAction, runLoader } from "~/lib/failure.server";
+import { parseInput, readFormObject } from "~/lib/forms.server";
+import { canCreateMachine, createMachine, loadNewMachinePage, machineInput } from "~/use-cases/machines.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a machine · PinPoint" }];
 
 async function requireCreate(args: LoaderFunctionArgs) {
-  const access = await requireMember(args);
-  if (!access.can("machine:edit") && !access.can("machine:create")) forbidden();
-  return access;
+  const actor = await requireMember(args);
+  if (!canCreateMachine(actor)) forbidden();
+  return actor;
 }
 
-const prefillSchema = z.object({
-  modelq: z.string().trim().max(100).catch(""),
-  name: z.string().max(255).catch(""),
-  modelId: z.string().max(64).catch(""),
-  locationId: z.string().max(64).catch(""),
-  ownerId: z.string().max(64).catch(""),
-});
-
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await requireCreate(args);
-  const { db, organizationId } = access;
+  const actor = await requireCreate(args);
   const url = new URL(args.request.url);
-  const prefill = prefillSchema.parse({
-    modelq: url.searchParams.get("modelq") ?? "",
-    name: url.searchParams.get("name") ?? "",
-    modelId: url.searchParams.get("modelId") ?? "",
-    locationId: url.searchParams.get("locationId") ?? "",
-    ownerId: url.searchParams.get("ownerId") ?? "",
-  });
-  const [models, locations, owners] = await Promise.all([
-    listModelOptions(db, organizationId, { q: prefill.modelq, includeId: prefill.modelId || undefined }),
-    listLocationOptions(db, organizationId),
-    listOwnerOptions(db, organizationId),
-  ]);
-  return {
-    prefill: { ...prefill, locationId: prefill.locationId || (locations.length === 1 ? locations[0].id : "") },
-    models,
-    locations,
-    owners,
-    canCreateModel: access.can("machine:edit") || access.can("machine:create"),
-  };
+  return runLoader(() =>
+    loadNewMachinePage(actor, {
+      modelq: url.searchParams.get("modelq"),
+      name: url.searchParams.get("name"),
+      modelId: url.searchParams.get("modelId"),
+      locationId: url.searchParams.get("locationId"),
+      ownerId: url.searchParams.get("ownerId"),
+    }),
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { db, organizationId } = await requireCreate(args);
-  const form = formToObject(await readForm(args.request));
-  const values = machineFormValues(form);
-  const parsed = parseWith(machineSchema, form);
-  if (!parsed.ok) return validationError(parsed.errors, values);
-  const result = await createMachine(db, organizationId, parsed.data);
-  if (!result.ok) return validationError(result.reason === "invalid" ? result.errors : { form: "Something changed meanwhile; try again." }, values);
-  throw redirect(`/machines/${result.id}?created=1`);
+  const actor = await requireCreate(args);
+  const form = await readFormObject(args.request);
+  return runAction({ form }, async () => {
+    const created = await createMachine(actor, parseInput(machineInput, form));
+    return redirect(`/machines/${created.id}?created=1`);
+  });
 }
-
-type ActionResult = { ok: false; errors: Record<string, string>; values?: Record<string, string> };
 
 export default function NewMachine() {
   const d = useLoaderData<typeof loader>();
-  const result = useActionData() as ActionResult | undefined;
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values = result?.values ?? d.prefill;
+  const result = useActionResult();
+  const errors = errorsFor(result);
+  const values = result?.ok === false ? valuesFor(result) : d.prefill;
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <p className="text-sm">
@@ -86,7 +60,7 @@ export default function NewMachine() {
         <FormMessage error="Add a location first: every machine stands somewhere." />
       ) : null}
       <Form method="post" className="card space-y-4" noValidate>
-        <FormMessage error={errors.form ?? (result ? "Please check the highlighted fields." : undefined)} />
+        <FormMessage error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)} />
         <div className="flex items-end gap-2">
           <Field
             className="flex-1"

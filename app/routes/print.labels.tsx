@@ -8,48 +8,40 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { QrCodeSvg } from "~/components/qr-code";
 import { requirePermission } from "~/lib/access.server";
-import { badRequest, notFound } from "~/lib/errors.server";
+import { badRequest, notFound, runLoader } from "~/lib/failure.server";
+import { isPlausibleId } from "~/lib/ids";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
-import { getCollection, listCollectionMachineIds } from "../../db/queries/collections.server";
-import { getLocation } from "../../db/queries/locations.server";
-import { listLabelMachines } from "../../db/queries/qr.server";
+import { loadLabelSheet, type LabelSheetChoice } from "~/use-cases/qr.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `QR labels · ${d.title}` : "QR labels · PinPoint" }];
 
-function idParam(url: URL, key: string): string | null {
+/** An id from the address: none, too long (400), or one that cannot exist (404 like any unknown id). */
+function idFrom(url: URL, key: "location" | "collection" | "machine"): string | null {
   const v = url.searchParams.get(key)?.trim();
   if (!v) return null;
   if (v.length > 64) badRequest("That link is not valid.");
+  if (!isPlausibleId(v)) notFound(`We could not find that ${key}.`);
   return v;
 }
 
+function sheetChoice(url: URL): LabelSheetChoice {
+  const location = idFrom(url, "location");
+  if (location) return { location };
+  const collection = idFrom(url, "collection");
+  if (collection) return { collection };
+  const machine = idFrom(url, "machine");
+  if (machine) return { machine };
+  badRequest("Choose a location, collection or machine to print labels for.");
+}
+
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await requirePermission(args, "machine:edit");
-  const { db, organizationId } = access;
+  const actor = await requirePermission(args, "machine:edit");
   const url = new URL(args.request.url);
-  const locationId = idParam(url, "location");
-  const collectionId = idParam(url, "collection");
-  const machineId = idParam(url, "machine");
-  let title: string;
-  let machines;
-  if (locationId) {
-    const location = (await getLocation(db, organizationId, locationId)) ?? notFound("We could not find that location.");
-    title = location.name;
-    machines = await listLabelMachines(db, organizationId, { locationId: location.id });
-  } else if (collectionId) {
-    const collection = (await getCollection(db, organizationId, collectionId)) ?? notFound("We could not find that collection.");
-    title = collection.name;
-    machines = await listLabelMachines(db, organizationId, { machineIds: await listCollectionMachineIds(db, organizationId, collectionId) });
-  } else if (machineId) {
-    machines = await listLabelMachines(db, organizationId, { machineIds: [machineId] });
-    if (!machines.length) notFound("We could not find that machine.");
-    title = machines[0].name;
-  } else {
-    badRequest("Choose a location, collection or machine to print labels for.");
-  }
+  const choice = sheetChoice(url);
+  const { title, machines } = await runLoader(() => loadLabelSheet(actor, choice));
   return {
     title,
-    organizationName: access.organization.name,
+    organizationName: actor.organization.name,
     labels: machines.map((m) => {
       const target = qrTargetUrl(args.request, m.qrCodeId);
       return {

@@ -7,7 +7,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data, redirect } from "@remix-run/node";
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { getAccess } from "~/lib/access.server";
-import { findMachineByQrCode } from "../../db/queries/qr.server";
+import { resolveQrCode } from "~/use-cases/qr.server";
 
 export const meta: MetaFunction = () => [{ title: "QR code · PinPoint" }, { name: "robots", content: "noindex" }];
 
@@ -15,13 +15,12 @@ export const meta: MetaFunction = () => [{ title: "QR code · PinPoint" }, { nam
 export const headers: HeadersFunction = ({ errorHeaders }) => ({ "Cache-Control": errorHeaders?.get("Cache-Control") ?? "no-store" });
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId } = await getAccess(args);
-  const machine = await findMachineByQrCode(db, organizationId, args.params.code ?? "");
-  if (!machine) {
+  const target = await resolveQrCode(await getAccess(args), args.params.code ?? "");
+  if (!target) {
     throw data({ message: "This QR code is not valid (anymore)." }, { status: 404, headers: { "Cache-Control": "no-store" } });
   }
   // no-store: a regenerated code must stop working at once, also for browsers that scanned it before.
-  throw redirect(`/m/${encodeURIComponent(machine.id)}`, { status: 302, headers: { "Cache-Control": "no-store" } });
+  throw redirect(`/m/${encodeURIComponent(target.machineId)}`, { status: 302, headers: { "Cache-Control": "no-store" } });
 }
 
 export default function QrRedirect() {

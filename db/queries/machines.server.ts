@@ -1,14 +1,12 @@
 /**
- * Machines (physical cabinets) of an organization: filtered/paginated list with health, detail, create/update/delete,
- * owner checks. Open-issue numbers are aggregated in SQL (one grouped subquery per list), never per row.
+ * Machines (physical cabinets) of an organization: filtered/paginated list with health, detail, and the single
+ * statements of create/update/delete (app/use-cases/machines.server.ts checks references and opens the transaction).
+ * Open-issue numbers are aggregated in SQL (one grouped subquery per list), never per row.
  */
 import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues, locations, machines, memberships, models, priorities, users } from "../schema";
-import { refreshAutoCollections } from "./collections.server";
 import { machineSummaryColumns, type MachineSummary } from "./machine-summary.server";
-import { isOrganizationMember } from "./members.server";
-import { modelVisibleTo } from "./models.server";
 import { containsPattern } from "./search.server";
 
 export type HealthFilter = "playable" | "degraded" | "down";
@@ -229,87 +227,51 @@ export async function listOwnerOptions(db: DbOrTx, organizationId: string) {
   return rows.map((r) => ({ id: r.id, name: r.name || (r.email ? r.email.split("@")[0] : "Member") }));
 }
 
-export interface MachineInput {
-  name?: string | null;
+/** The columns a machine is written with (create and edit); the use case has checked every reference. */
+export interface MachineRowInput {
+  name: string;
   modelId: string;
   locationId: string;
-  /** null / undefined = no owner. */
-  ownerId?: string | null;
+  ownerId: string | null;
 }
 
-export type MachineWriteResult =
-  | { ok: true; id: string }
-  | { ok: false; reason: "not_found" }
-  | { ok: false; reason: "invalid"; errors: Record<string, string> };
+/** Inserts a machine with a printable QR code (the token is set by default; the label counts as made now). */
+export async function insertMachine(db: DbOrTx, organizationId: string, input: MachineRowInput): Promise<{ id: string; qrCodeId: string }> {
+  const [row] = await db
+    .insert(machines)
+    .values({ ...input, organizationId, qrCodeGeneratedAt: new Date() })
+    .returning({ id: machines.id, qrCodeId: machines.qrCodeId });
+  return row;
+}
 
-/** Checks that the model is visible to the organization, the location is its own, and the owner is a member. */
-async function checkReferences(tx: DbOrTx, organizationId: string, input: MachineInput) {
-  const errors: Record<string, string> = {};
-  const [model] = await tx
-    .select({ id: models.id, name: models.name })
-    .from(models)
-    .where(and(eq(models.id, input.modelId), modelVisibleTo(organizationId)))
+/** Locks the machine row for the rest of the transaction; false when it is not in the organization. */
+export async function lockMachine(tx: DbOrTx, organizationId: string, machineId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: machines.id })
+    .from(machines)
+    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+    .for("update")
     .limit(1);
-  if (!model) errors.modelId = "Choose a model from the list.";
-  const [location] = await tx
-    .select({ id: locations.id })
-    .from(locations)
-    .where(and(eq(locations.id, input.locationId), eq(locations.organizationId, organizationId)))
+  return Boolean(row);
+}
+
+export async function updateMachineRow(db: DbOrTx, organizationId: string, machineId: string, input: MachineRowInput): Promise<boolean> {
+  const rows = await db
+    .update(machines)
+    .set(input)
+    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
+    .returning({ id: machines.id });
+  return rows.length > 0;
+}
+
+/** The machine's owner, or undefined when the machine is not in the organization. */
+export async function getMachineOwnerId(db: DbOrTx, organizationId: string, machineId: string): Promise<string | null | undefined> {
+  const [row] = await db
+    .select({ ownerId: machines.ownerId })
+    .from(machines)
+    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
     .limit(1);
-  if (!location) errors.locationId = "Choose a location from the list.";
-  if (input.ownerId && !(await isOrganizationMember(tx, organizationId, input.ownerId))) {
-    errors.ownerId = "The owner must be a member of this organization.";
-  }
-  return { errors, modelName: model?.name ?? null };
-}
-
-/** Creates a machine; the name defaults to the model name. The QR code id is set by default (a printable code). */
-export async function createMachine(db: DbOrTx, organizationId: string, input: MachineInput, opts: { qrCodeUrl?: (qrCodeId: string) => string } = {}): Promise<MachineWriteResult> {
-  return db.transaction(async (tx) => {
-    const { errors, modelName } = await checkReferences(tx as unknown as DbOrTx, organizationId, input);
-    if (Object.keys(errors).length) return { ok: false, reason: "invalid", errors } as const;
-    const [row] = await tx
-      .insert(machines)
-      .values({
-        name: input.name?.trim() || (modelName as string),
-        organizationId,
-        modelId: input.modelId,
-        locationId: input.locationId,
-        ownerId: input.ownerId || null,
-        qrCodeGeneratedAt: new Date(),
-      })
-      .returning({ id: machines.id, qrCodeId: machines.qrCodeId });
-    if (opts.qrCodeUrl) {
-      await tx.update(machines).set({ qrCodeUrl: opts.qrCodeUrl(row.qrCodeId) }).where(eq(machines.id, row.id));
-    }
-    // Automatic collections (by manufacturer, by era) follow the machine list in the same transaction.
-    await refreshAutoCollections(tx as unknown as DbOrTx, organizationId);
-    return { ok: true, id: row.id } as const;
-  });
-}
-
-export async function updateMachine(db: DbOrTx, organizationId: string, machineId: string, input: MachineInput): Promise<MachineWriteResult> {
-  return db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({ id: machines.id })
-      .from(machines)
-      .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
-      .limit(1);
-    if (!existing) return { ok: false, reason: "not_found" } as const;
-    const { errors, modelName } = await checkReferences(tx as unknown as DbOrTx, organizationId, input);
-    if (Object.keys(errors).length) return { ok: false, reason: "invalid", errors } as const;
-    await tx
-      .update(machines)
-      .set({
-        name: input.name?.trim() || (modelName as string),
-        modelId: input.modelId,
-        locationId: input.locationId,
-        ownerId: input.ownerId || null,
-      })
-      .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)));
-    await refreshAutoCollections(tx as unknown as DbOrTx, organizationId);
-    return { ok: true, id: machineId } as const;
-  });
+  return row ? row.ownerId : undefined;
 }
 
 export interface OwnerNotificationSettings {
@@ -328,28 +290,18 @@ export async function updateOwnerNotifications(db: DbOrTx, organizationId: strin
   return rows.length > 0;
 }
 
-export type DeleteMachineResult = { ok: true } | { ok: false; reason: "not_found" } | { ok: false; reason: "has_issues"; issueCount: number };
+/** Issues of the machine, open or closed (Issue.machine is Restrict: a machine with any cannot be deleted). */
+export async function countMachineIssues(db: DbOrTx, organizationId: string, machineId: string): Promise<number> {
+  const [c] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(issues)
+    .where(and(eq(issues.machineId, machineId), eq(issues.organizationId, organizationId)));
+  return Number(c?.n ?? 0);
+}
 
-/** Hard delete. Issue.machine is Restrict: a machine with issues (open or closed) is refused with the count. */
-export async function deleteMachine(db: DbOrTx, organizationId: string, machineId: string): Promise<DeleteMachineResult> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: machines.id })
-      .from(machines)
-      .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
-      .for("update")
-      .limit(1);
-    if (!row) return { ok: false, reason: "not_found" } as const;
-    const [c] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(issues)
-      .where(and(eq(issues.machineId, machineId), eq(issues.organizationId, organizationId)));
-    const issueCount = Number(c?.n ?? 0);
-    if (issueCount > 0) return { ok: false, reason: "has_issues", issueCount } as const;
-    await tx.delete(machines).where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)));
-    await refreshAutoCollections(tx as unknown as DbOrTx, organizationId);
-    return { ok: true } as const;
-  });
+/** Deletes the machine row (the caller has checked that no issues point at it). */
+export async function deleteMachineRow(db: DbOrTx, organizationId: string, machineId: string): Promise<void> {
+  await db.delete(machines).where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)));
 }
 
 export type ReportPickerRow = MachineSummary;

@@ -20,13 +20,12 @@ import {
   collectionTypeSettingsInput,
   collectionTypeToggleInput,
   createCollectionType,
-  createManualCollection,
   deleteCollectionType,
   loadAdminCollectionsPage,
-  manualCollectionCreateInput,
   regenerateAutoCollections,
   updateCollectionType,
-} from "~/use-cases/collections.server";
+} from "~/use-cases/collection-types.server";
+import { createManualCollection, manualCollectionCreateInput } from "~/use-cases/collections.server";
 
 export const meta: MetaFunction = () => [{ title: "Collections · Admin · PinPoint" }];
 

@@ -1,59 +1,40 @@
 /**
- * Collections: the organization's collection types (organization:manage) and its manual collections and their
- * machines (location:edit), the public browsing pages (machine:view), and regenerating the automatic collections.
- * The forms' input rules live here, so no validation code reaches the browser. Every write runs in one transaction
- * with its audit row: on any refusal nothing is written.
+ * Collections of machines: the manual ones (location:edit: create, rename, delete, pick machines) with their admin
+ * page, and the public browsing pages (machine:view, enabled types only). The types and the automatic collections are
+ * in ./collection-types.server.ts. The forms' input rules live here, so no validation code reaches the browser. Each
+ * write runs in one transaction with its audit row: on any refusal nothing is written.
  */
 import { z } from "zod";
-import {
-  MAX_MACHINE_IDS,
-  PROTECTED_TYPE_NAME,
-  SOURCE_FIELD_LABELS,
-  describeFilterCriteria,
-  isAutoSourceField,
-} from "../../core/collection-rules";
+import { MAX_MACHINE_IDS, describeFilterCriteria } from "../../core/collection-rules";
 import { fail } from "../../core/failure";
 import {
   collectionNameTaken,
-  collectionTypeNameTaken,
-  countCollectionsOfType,
   deleteCollectionMachines,
   deleteCollectionRow,
-  deleteCollectionTypeRow,
   getCollection,
   getCollectionType,
   getLocationOption,
   getPublicCollection,
   insertCollectionMachines,
-  insertCollectionType,
   insertManualCollection,
-  listAdminCollections,
-  listCollectionTypes,
   listMachineLocations,
   listMachineOptions,
   listPublicCollections,
   nextCollectionSortOrder,
-  nextCollectionTypeSortOrder,
-  refreshAutoCollections,
   updateCollectionRow,
-  updateCollectionTypeRow,
-  type CollectionTypePatch,
-  type RefreshResult,
 } from "../../db/queries/collections.server";
-import { listLocationOptions } from "../../db/queries/locations.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields";
 import { requireCan, type Actor } from "./actor";
 import { auditBy, type AuditActor } from "./audit.server";
-
-export type { AuditActor, RefreshResult };
 
 type DbOrTx = Actor["db"];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Input rules
 
-const optionalText = (max: number, label: string) =>
+/** Optional text of a collection or type form: trimmed, inner whitespace collapsed, empty → null. */
+export const optionalCollectionText = (max: number, label: string) =>
   z
     .string()
     .trim()
@@ -61,18 +42,13 @@ const optionalText = (max: number, label: string) =>
     .optional()
     .transform((v) => (v ? v.replace(/\s+/g, " ") : null));
 
-const nameField = z
+/** The name of a collection or a type. */
+export const collectionName = z
   .string({ error: "Give it a name" })
   .trim()
   .min(1, "Give it a name")
   .max(50, "Keep the name under 50 characters")
   .transform((v) => v.replace(/\s+/g, " "));
-
-const checkbox = z
-  .string()
-  .max(10)
-  .optional()
-  .transform((v) => v === "on" || v === "true");
 
 const idList = z
   .union([z.string(), z.array(z.string())])
@@ -80,43 +56,15 @@ const idList = z
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
   .pipe(z.array(z.string().trim().min(1).max(64)).max(MAX_MACHINE_IDS, `Choose at most ${MAX_MACHINE_IDS} machines at a time`));
 
-/** A type's settings form. */
-export const collectionTypeSettingsInput = z.object({
-  typeId: fields.id,
-  displayName: optionalText(50, "display name"),
-  description: optionalText(500, "description"),
-  sortOrder: z
-    .string({ error: "Enter a whole number" })
-    .trim()
-    .regex(/^[0-9]{1,6}$/, "Enter a whole number, 0 or more")
-    .transform(Number)
-    .pipe(z.number().max(1000, "Use at most 1000")),
-  isEnabled: checkbox,
-});
-
-/** The enable / disable button of a type. */
-export const collectionTypeToggleInput = z.object({
-  typeId: fields.id,
-  enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
-});
-
-export const collectionTypeCreateInput = z.object({
-  name: nameField,
-  displayName: optionalText(50, "display name"),
-  description: optionalText(500, "description"),
-});
-
-export const collectionTypeIdInput = z.object({ typeId: fields.id });
-
 export const manualCollectionCreateInput = z.object({
-  name: nameField,
+  name: collectionName,
   typeId: z.string({ error: "Choose a type" }).trim().min(1, "Choose a type").max(64),
   locationId: fields.optionalId,
-  description: optionalText(500, "description"),
+  description: optionalCollectionText(500, "description"),
 });
 
 export const manualCollectionDetailsInput = z.object({
-  name: nameField,
+  name: collectionName,
   description: z
     .string()
     .trim()
@@ -136,51 +84,16 @@ export const collectionMachinesInput = z
     return { add: [...checked], remove: shownIds.filter((id) => !checked.has(id)) };
   });
 
-export type CollectionTypeCreateInput = z.infer<typeof collectionTypeCreateInput>;
 /** The form's output, or the same from code (tests, seeds) with the optional parts left out. */
 export type ManualCollectionCreateInput = { name: string; typeId: string; locationId?: string | null; description?: string | null };
 export type ManualCollectionDetailsInput = z.infer<typeof manualCollectionDetailsInput>;
 export type CollectionMachinesChange = z.infer<typeof collectionMachinesInput>;
 
 const COLLECTION_NOT_FOUND = "That collection does not exist.";
-const TYPE_NOT_FOUND = "That collection type does not exist.";
 const NAME_TAKEN = "A collection with that name already exists here.";
-const TYPE_NAME_TAKEN = "A collection type with that name already exists.";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Page reads
-
-/** /admin/collections: the types with their collections, the locations to tie a new collection to, what the actor may do. */
-export async function loadAdminCollectionsPage(actor: Actor) {
-  requireCan(actor, "organization:manage", "location:edit");
-  const { db, organizationId } = actor;
-  const [types, collections, locations] = await Promise.all([
-    listCollectionTypes(db, organizationId),
-    listAdminCollections(db, organizationId),
-    listLocationOptions(db, organizationId),
-  ]);
-  return {
-    canManageTypes: actor.can("organization:manage"),
-    canEditCollections: actor.can("location:edit"),
-    types: types.map((t) => ({
-      ...t,
-      sourceLabel: isAutoSourceField(t.sourceField) ? SOURCE_FIELD_LABELS[t.sourceField] : null,
-      // The built-in Rooms type and automatic types are disabled, never deleted; a type with collections neither.
-      deletable: !t.isAutoGenerated && t.collectionCount === 0 && t.name !== PROTECTED_TYPE_NAME,
-    })),
-    collections: collections.map((c) => ({
-      id: c.id,
-      name: c.name,
-      typeId: c.typeId,
-      isManual: c.isManual && !c.typeIsAuto,
-      locationName: c.locationName,
-      machineCount: c.machineCount,
-      // "Manufacturer is Bally" next to "Bally" says nothing new; era ranges do.
-      criteria: c.filterCriteria && "manufacturer" in c.filterCriteria ? null : describeFilterCriteria(c.filterCriteria),
-    })),
-    locations,
-  };
-}
 
 /** /admin/collections/<id>: the collection, and its machines (a manual one: every candidate, with a checkbox). */
 export async function loadAdminCollectionPage(actor: Actor, collectionId: string) {
@@ -239,75 +152,6 @@ export async function loadPublicCollectionPage(actor: Actor, collectionId: strin
     page,
     pages: Math.max(1, Math.ceil(found.total / size)),
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Collection types (organization:manage)
-
-/** Rebuilds every enabled automatic type's collections from the current machines. */
-export async function regenerateAutoCollections(actor: AuditActor): Promise<RefreshResult> {
-  requireCan(actor, "organization:manage");
-  return withTransaction(actor.db, async (tx) => {
-    const result = await refreshAutoCollections(tx, actor.organizationId);
-    await auditBy(tx, actor, { action: "collections.regenerated", targetType: "CollectionType", targetId: null, meta: { ...result } });
-    return result;
-  });
-}
-
-/** Creates a custom manual type (e.g. "Tournament banks"). Automatic types are seeded only. */
-export async function createCollectionType(actor: AuditActor, input: CollectionTypeCreateInput) {
-  requireCan(actor, "organization:manage");
-  const { organizationId } = actor;
-  return withTransaction(actor.db, async (tx) => {
-    if (await collectionTypeNameTaken(tx, organizationId, input.name)) throw fail.invalid(TYPE_NAME_TAKEN, "name");
-    const created = await insertCollectionType(tx, organizationId, {
-      name: input.name,
-      displayName: input.displayName || null,
-      description: input.description || null,
-      sortOrder: await nextCollectionTypeSortOrder(tx, organizationId),
-    });
-    if (!created) throw fail.invalid(TYPE_NAME_TAKEN, "name");
-    await auditBy(tx, actor, { action: "collection_type.created", targetType: "CollectionType", targetId: created.id, meta: { name: input.name } });
-    return { id: created.id, name: input.name };
-  });
-}
-
-/**
- * Saves a type's settings. Enabling an automatic type regenerates its collections in the same transaction, so the
- * public pages never show a freshly enabled type with stale contents.
- */
-export async function updateCollectionType(actor: AuditActor, typeId: string, patch: CollectionTypePatch) {
-  requireCan(actor, "organization:manage");
-  const { organizationId } = actor;
-  return withTransaction(actor.db, async (tx) => {
-    const type = await getCollectionType(tx, organizationId, typeId);
-    if (!type) throw fail.notFound(TYPE_NOT_FOUND);
-    const set = await updateCollectionTypeRow(tx, organizationId, type.id, patch);
-    const enabledNow = patch.isEnabled === true && !type.isEnabled;
-    const refresh = type.isAutoGenerated && enabledNow ? await refreshAutoCollections(tx, organizationId) : null;
-    await auditBy(tx, actor, { action: "collection_type.updated", targetType: "CollectionType", targetId: type.id, meta: { name: type.name, ...patch } });
-    const saved = { ...type, ...set };
-    return { label: saved.displayName || saved.name, isEnabled: saved.isEnabled, refresh };
-  });
-}
-
-/** Deletes a custom manual type that has no collections (automatic, built-in and non-empty types are refused). */
-export async function deleteCollectionType(actor: AuditActor, typeId: string) {
-  requireCan(actor, "organization:manage");
-  const { organizationId } = actor;
-  return withTransaction(actor.db, async (tx) => {
-    const type = await getCollectionType(tx, organizationId, typeId);
-    if (!type) throw fail.notFound(TYPE_NOT_FOUND);
-    if (type.isAutoGenerated) throw fail.invalid("Automatic collection types cannot be deleted; disable them instead.");
-    if (type.name === PROTECTED_TYPE_NAME) {
-      throw fail.invalid(`The built-in ${PROTECTED_TYPE_NAME} type cannot be deleted; disable it instead.`);
-    }
-    const n = await countCollectionsOfType(tx, organizationId, type.id);
-    if (n > 0) throw fail.invalid(`Delete the ${n} collection(s) of “${type.label}” first.`);
-    await deleteCollectionTypeRow(tx, organizationId, type.id);
-    await auditBy(tx, actor, { action: "collection_type.deleted", targetType: "CollectionType", targetId: type.id, meta: { name: type.name } });
-    return { label: type.label };
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

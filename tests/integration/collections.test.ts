@@ -10,12 +10,8 @@ import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Actor } from "~/use-cases/actor";
-import {
-  createManualCollection,
-  regenerateAutoCollections,
-  updateCollectionMachines,
-  updateCollectionType,
-} from "~/use-cases/collections.server";
+import { regenerateAutoCollections, updateCollectionType } from "~/use-cases/collection-types.server";
+import { createManualCollection, updateCollectionMachines } from "~/use-cases/collections.server";
 import { isFailure, type FailureCode } from "../../core/failure";
 import {
   getCollection,
@@ -27,7 +23,7 @@ import {
   listCollectionsForFilter,
   listPublicCollections,
 } from "../../db/queries/collections.server";
-import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../../db/schema";
+import { auditLogs, collectionMachines, collections, collectionTypes, locations, machines, models } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { actorFor } from "../helpers/actors";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -317,6 +313,30 @@ describe("tenant isolation (query level)", () => {
     await expectFailure(updateCollectionType(betaAdmin, await typeId(apc, "Rooms"), { isEnabled: false }), "not_found");
     expect(await snapshot()).toEqual(before);
     expect((await listAdminCollections(t.db, beta)).map((c) => c.name)).toEqual(["Beta Room"]);
+  });
+});
+
+describe("use cases check permissions themselves (whoever calls them)", () => {
+  it("types need organization:manage, manual collections location:edit; a refusal writes nothing", async () => {
+    const editor = await actorFor(t.db, apc, ["location:edit", "machine:view"]);
+    const manager = await actorFor(t.db, apc, ["organization:manage"]);
+    const viewer = await actorFor(t.db, apc, ["machine:view"]);
+    const rooms = await typeId(apc, "Rooms");
+    const frontRoom = (await listAdminCollections(t.db, apc)).find((c) => c.name === "Front Room")!;
+    const before = await snapshot();
+    await expectFailure(regenerateAutoCollections(editor), "forbidden");
+    await expectFailure(updateCollectionType(editor, rooms, { isEnabled: false }), "forbidden");
+    await expectFailure(createManualCollection(manager, { name: "Not mine", typeId: rooms }), "forbidden");
+    await expectFailure(updateCollectionMachines(viewer, frontRoom.id, { add: [], remove: [] }), "forbidden");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("writes are audited with who acted and from where", async () => {
+    const rooms = await typeId(apc, "Rooms");
+    const created = await createManualCollection({ ...apcAdmin, ipAddress: "203.0.113.7" }, { name: "Audited", typeId: rooms });
+    const [row] = await t.db.select().from(auditLogs).where(and(eq(auditLogs.organizationId, apc), eq(auditLogs.targetId, created.id)));
+    expect(row).toMatchObject({ action: "collection.created", targetType: "Collection", ipAddress: "203.0.113.7" });
+    await t.db.delete(collections).where(eq(collections.id, created.id));
   });
 });
 

@@ -20,7 +20,7 @@ import { failureStatus } from "~/lib/failure.server";
 import { upstreamStatus } from "~/lib/pinballmap-answers.server";
 import { PinballMapError, fetchLocationMachines, isPinballMapError, type PinballMapErrorKind } from "~/lib/pinballmap.server";
 import { hit, resetRateLimits } from "~/lib/rate-limit.server";
-import { updateCollectionType } from "~/use-cases/collections.server";
+import { updateCollectionType } from "~/use-cases/collection-types.server";
 import {
   PINBALLMAP_RATE_LIMIT,
   applyLocationSync,

@@ -9,7 +9,7 @@
  * - sourceField "year": eras 1970s, 1980s, 1990s, 2000s, 2010s, 2020s (filterCriteria {yearStart, yearEnd}); eras
  *   without machines are skipped; machines without a year or outside 1970–2029 are in no era.
  *
- * Used by db/queries/collections.ts refreshAutoCollections and unit-tested in tests/unit/collection-rules.test.ts.
+ * Used by db/queries/collections.server.ts refreshAutoCollections and unit-tested in tests/unit/collection-rules.test.ts.
  */
 
 export const AUTO_SOURCE_FIELDS = ["manufacturer", "year"] as const;
@@ -21,6 +21,9 @@ export function isAutoSourceField(value: unknown): value is AutoSourceField {
 
 /** The built-in manual type (rooms of a location): it can be disabled or renamed for display, not deleted. */
 export const PROTECTED_TYPE_NAME = "Rooms";
+
+/** Most machine ids one request may name (bounded work per request). */
+export const MAX_MACHINE_IDS = 1000;
 
 export const SOURCE_FIELD_LABELS: Record<AutoSourceField, string> = {
   manufacturer: "Manufacturer of the machine's model",
@@ -139,6 +142,70 @@ export function planAutoCollections(sourceField: AutoSourceField, machines: read
     filterCriteria: { yearStart: g.yearStart, yearEnd: g.yearEnd },
     machineIds: g.machineIds,
   }));
+}
+
+/** An automatic collection as stored, with its current machines. */
+export interface ExistingAutoCollection {
+  id: string;
+  name: string;
+  sortOrder: number;
+  filterCriteria: unknown;
+  machineIds: ReadonlySet<string>;
+}
+
+/** What a refresh must write to turn the stored automatic collections of one type into the planned ones. */
+export interface AutoCollectionChanges {
+  create: PlannedAutoCollection[];
+  /** Existing collections to change: new name / order / criteria (or null when those stay), machines to add and remove. */
+  update: { id: string; meta: Omit<PlannedAutoCollection, "machineIds"> | null; add: string[]; remove: string[] }[];
+  /** Existing collections that are already right. */
+  unchanged: number;
+  /** Ids of existing collections nothing matches any more. */
+  remove: string[];
+}
+
+/**
+ * Compares the planned automatic collections of a type with the stored ones. A planned collection is the stored one
+ * with the same name (case-insensitive), so renaming a manufacturer's spelling keeps the collection and its id.
+ */
+export function diffAutoCollections(
+  planned: readonly PlannedAutoCollection[],
+  existing: readonly ExistingAutoCollection[],
+): AutoCollectionChanges {
+  const changes: AutoCollectionChanges = { create: [], update: [], unchanged: 0, remove: [] };
+  const byName = new Map(existing.map((c) => [c.name.toLocaleLowerCase("en"), c]));
+  const kept = new Set<string>();
+  for (const plan of planned) {
+    const current = byName.get(plan.name.toLocaleLowerCase("en"));
+    if (!current) {
+      changes.create.push(plan);
+      continue;
+    }
+    kept.add(current.id);
+    const want = new Set(plan.machineIds);
+    const add = plan.machineIds.filter((id) => !current.machineIds.has(id));
+    const remove = [...current.machineIds].filter((id) => !want.has(id));
+    const metaChanged =
+      current.name !== plan.name ||
+      current.sortOrder !== plan.sortOrder ||
+      stableJson(current.filterCriteria) !== stableJson(plan.filterCriteria);
+    if (metaChanged || add.length > 0 || remove.length > 0) {
+      const meta = metaChanged ? { name: plan.name, sortOrder: plan.sortOrder, filterCriteria: plan.filterCriteria } : null;
+      changes.update.push({ id: current.id, meta, add, remove });
+    } else {
+      changes.unchanged += 1;
+    }
+  }
+  changes.remove = existing.filter((c) => !kept.has(c.id)).map((c) => c.id);
+  return changes;
+}
+
+/** JSON with sorted keys (jsonb does not keep key order, so plain JSON.stringify would see changes that are none). */
+export function stableJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
 }
 
 /** Whether a machine satisfies stored filterCriteria (unknown shapes match nothing). */

@@ -6,12 +6,11 @@
  * Matching rule: a Pinball Map machine and one of our machines are the same title when our machine's model has the
  * same OPDB id, else (both without a usable OPDB match) the same IPDB id. Matching is one-to-one, so two copies of a
  * title on Pinball Map need two machines here. All OPDB matches are made before any IPDB match.
+ *
+ * Server modules only (zod, node:crypto): what pages need in the browser is in ./pinballmap.ts.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-
-/** Data from Pinball Map is CC BY-SA 4.0: show this wherever it is displayed. */
-export const PINBALLMAP_CREDIT = "Data from Pinball Map (CC BY-SA 4.0)";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Validation and normalisation of Pinball Map data
@@ -201,6 +200,53 @@ export function modelLookupOrder(m: Pick<PbmMachine, "opdbId" | "ipdbId">): ({ b
   if (m.opdbId) out.push({ by: "opdbId", value: m.opdbId });
   if (m.ipdbId) out.push({ by: "ipdbId", value: m.ipdbId });
   return out;
+}
+
+/** A catalogue model a Pinball Map machine may use (global when organizationId is null). */
+export interface CatalogueModel {
+  id: string;
+  name: string;
+  opdbId: string | null;
+  ipdbId: string | null;
+  organizationId: string | null;
+}
+
+/** Catalogue models indexed by OPDB and IPDB id. */
+export interface Catalogue {
+  byOpdb: Map<string, CatalogueModel>;
+  byIpdb: Map<string, CatalogueModel>;
+}
+
+export function indexCatalogue(rows: readonly CatalogueModel[]): Catalogue {
+  const catalogue: Catalogue = { byOpdb: new Map(), byIpdb: new Map() };
+  for (const r of rows) addToCatalogue(catalogue, r);
+  return catalogue;
+}
+
+export function addToCatalogue(catalogue: Catalogue, model: CatalogueModel): void {
+  if (model.opdbId) catalogue.byOpdb.set(model.opdbId, model);
+  if (model.ipdbId) catalogue.byIpdb.set(model.ipdbId, model);
+}
+
+export type ModelResolution = { kind: "existing"; model: CatalogueModel } | { kind: "new" } | { kind: "unavailable"; reason: string };
+
+/**
+ * Which catalogue model a Pinball Map machine gets: lookup order OPDB → IPDB; a hit that is another organization's
+ * custom model cannot be used (nor re-created); no hit is a new global model, or a skip when creating models is off.
+ */
+export function resolveCatalogueModel(
+  catalogue: Catalogue,
+  organizationId: string,
+  machine: PbmMachine,
+  createMissingModels: boolean,
+): ModelResolution {
+  for (const step of modelLookupOrder(machine)) {
+    const hit = step.by === "opdbId" ? catalogue.byOpdb.get(step.value) : catalogue.byIpdb.get(step.value);
+    if (!hit) continue;
+    if (hit.organizationId === null || hit.organizationId === organizationId) return { kind: "existing", model: hit };
+    return { kind: "unavailable", reason: "Its catalogue id is taken by a custom model" };
+  }
+  return createMissingModels ? { kind: "new" } : { kind: "unavailable", reason: "Not in the catalogue (creating models is off)" };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /**
- * Pinball Map (https://pinballmap.com) HTTP client and the preview / apply orchestration of a location sync.
+ * Pinball Map (https://pinballmap.com) HTTP client. The preview and apply of a location sync that use it are in
+ * app/use-cases/pinballmap.server.ts.
  *
  * Client: `GET {PINBALLMAP_BASE_URL}/api/v1/locations/{id}/machine_details.json` → `{ machines: [...] }`.
  * - PINBALLMAP_BASE_URL (default https://pinballmap.com) and PINBALLMAP_TIMEOUT_MS (default 10000) are read on every
@@ -8,18 +9,9 @@
  *   unknown location, or an answer that is not the JSON we expect (validated with zod). Nothing is written before the
  *   remote list is fully fetched and validated.
  *
- * Data from Pinball Map is licensed CC BY-SA 4.0; pages that show it credit Pinball Map (PINBALLMAP_CREDIT).
+ * Data from Pinball Map is licensed CC BY-SA 4.0; pages that show it credit Pinball Map (core/pinballmap.ts).
  */
-import {
-  applyPinballMapSync,
-  loadSyncTarget,
-  previewPinballMapSync,
-  type ApplySyncResult,
-  type SyncPreview,
-} from "../../db/queries/pinballmap.server";
-import type { Db } from "./db.server";
 import { normalizePbmMachines, pbmMachineDetailsSchema, type IgnoredPbmMachine, type PbmMachine } from "../../core/pinballmap-sync";
-import { checkLimits, type RateLimitRule } from "./rate-limit.server";
 
 export const DEFAULT_PINBALLMAP_BASE_URL = "https://pinballmap.com";
 export const DEFAULT_PINBALLMAP_TIMEOUT_MS = 10_000;
@@ -28,23 +20,30 @@ export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 export type PinballMapErrorKind = "config" | "unreachable" | "timeout" | "http" | "not_found" | "invalid_response";
 
+/**
+ * Pinball Map could not give a usable lineup (or our settings to reach it are broken). Not a Failure: the request was
+ * fine, another service let it down; app/lib/pinballmap-answers.server.ts says how pages answer it.
+ */
+const BRAND = Symbol.for("pinpoint.pinballMapError");
+
 export class PinballMapError extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     readonly kind: PinballMapErrorKind,
     message: string,
+    /** Pinball Map's own HTTP status, when it answered. */
     readonly status?: number,
     options?: { cause?: unknown },
   ) {
     super(message, options);
     this.name = "PinballMapError";
   }
+}
 
-  /** HTTP status our server answers with: 504 for timeouts, 502 for other upstream failures, 503 for our config. */
-  get httpStatus(): number {
-    if (this.kind === "timeout") return 504;
-    if (this.kind === "config") return 503;
-    return 502;
-  }
+/** True for a PinballMapError, also one created by another copy of this module (the server bundle and test sources). */
+export function isPinballMapError(error: unknown): error is PinballMapError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
 export interface PinballMapSettings {
@@ -71,11 +70,6 @@ export function pinballMapSettings(env: NodeJS.ProcessEnv = process.env): Pinbal
 
 export function machineDetailsUrl(baseUrl: string, pinballMapId: number): string {
   return `${baseUrl}/api/v1/locations/${encodeURIComponent(String(pinballMapId))}/machine_details.json`;
-}
-
-/** Public page of a location on Pinball Map (for links next to the data). */
-export function pinballMapLocationPage(pinballMapId: number): string {
-  return `https://pinballmap.com/map/?by_location_id=${encodeURIComponent(String(pinballMapId))}`;
 }
 
 export interface LocationLineup {
@@ -217,84 +211,4 @@ export async function fetchLocationMachines(
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== "fetchImpl")) as Partial<T>;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Orchestration used by app/routes/admin.pinballmap.tsx (and the integration tests)
-
-/**
- * Outbound requests to Pinball Map per organization (previews and applies together): generous for people, but a
- * runaway script or a held-down reload key cannot hammer a free community service from our servers.
- */
-export const PINBALLMAP_RATE_LIMIT: RateLimitRule = { limit: 30, windowMs: 10 * 60_000 };
-
-export function pinballMapRateKey(organizationId: string): string {
-  return `pinballmap:org:${organizationId}`;
-}
-
-function upstreamLimited(organizationId: string): { ok: false; status: number; message: string } | null {
-  const limit = checkLimits([[pinballMapRateKey(organizationId), PINBALLMAP_RATE_LIMIT]]);
-  if (limit.allowed) return null;
-  const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-  return {
-    ok: false,
-    status: 429,
-    message: `Too many Pinball Map requests from this organization. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-  };
-}
-
-export type PreviewOutcome =
-  | { ok: true; preview: SyncPreview; ignored: IgnoredPbmMachine[]; sourceUrl: string; fetchedAt: string }
-  | { ok: false; status: number; message: string };
-
-/** Fetches the lineup and compares it with the location (read-only). Config / lookup problems come back as messages. */
-export async function previewLocationSync(db: Db, organizationId: string, locationId: string): Promise<PreviewOutcome> {
-  const target = await loadSyncTarget(db, organizationId, locationId);
-  if (!target.ok) return { ok: false, status: target.status, message: target.message };
-  const limited = upstreamLimited(organizationId);
-  if (limited) return limited;
-  let lineup: LocationLineup;
-  try {
-    lineup = await fetchLocationMachines(target.location.pinballMapId);
-  } catch (error) {
-    if (error instanceof PinballMapError) return { ok: false, status: error.httpStatus, message: error.message };
-    throw error;
-  }
-  const preview = await previewPinballMapSync(db, organizationId, locationId, lineup.machines);
-  if (!preview.ok) return { ok: false, status: preview.status, message: preview.message };
-  return { ok: true, preview: preview.preview, ignored: lineup.ignored, sourceUrl: lineup.sourceUrl, fetchedAt: lineup.fetchedAt.toISOString() };
-}
-
-export type ApplyOutcome = { ok: true; result: ApplySyncResult } | { ok: false; status: number; message: string; field?: string };
-
-/**
- * Re-fetches the lineup, checks it still matches the previewed checksum, then applies everything in one transaction
- * (see applyPinballMapSync). On any failure nothing is written.
- */
-export async function applyLocationSync(
-  db: Db,
-  organizationId: string,
-  input: {
-    locationId: string;
-    checksum: string;
-    removeMachineIds: readonly string[];
-    onApplied?: (tx: Db, result: ApplySyncResult) => Promise<void>;
-  },
-): Promise<ApplyOutcome> {
-  const target = await loadSyncTarget(db, organizationId, input.locationId);
-  if (!target.ok) return { ok: false, status: target.status, message: target.message };
-  const limited = upstreamLimited(organizationId);
-  if (limited) return limited;
-  let lineup: LocationLineup;
-  try {
-    lineup = await fetchLocationMachines(target.location.pinballMapId);
-  } catch (error) {
-    if (error instanceof PinballMapError) return { ok: false, status: error.httpStatus, message: error.message };
-    throw error;
-  }
-  return applyPinballMapSync(db, organizationId, input.locationId, lineup.machines, {
-    expectedChecksum: input.checksum,
-    removeMachineIds: input.removeMachineIds,
-    onApplied: input.onApplied,
-  });
 }

@@ -4,8 +4,10 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listPublicCollections } from "../../db/queries/collections.server";
 import { requirePermission } from "~/lib/access.server";
+import { machineCount } from "~/lib/collection-words";
+import { runLoader } from "~/lib/failure.server";
+import { loadPublicCollections } from "~/use-cases/collections.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Collections · ${data.organizationName}` : "Collections · PinPoint" },
@@ -13,13 +15,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await requirePermission(args, "machine:view");
-  const groups = await listPublicCollections(access.db, access.organizationId);
-  return {
-    organizationName: access.organization.name,
-    canManage: access.can("organization:manage") || access.can("location:edit"),
-    groups,
-  };
+  const actor = await requirePermission(args, "machine:view");
+  return runLoader(() => loadPublicCollections(actor));
 }
 
 export default function Collections() {
@@ -54,7 +51,7 @@ export default function Collections() {
                   >
                     <span className="block font-semibold text-indigo-800">{c.name}</span>
                     <span className="mt-1 block text-sm text-slate-600">
-                      {c.machineCount} {c.machineCount === 1 ? "machine" : "machines"}
+                      {machineCount(c.machineCount)}
                       {c.locationName ? ` · ${c.locationName}` : ""}
                     </span>
                     {c.description ? <span className="mt-1 block text-sm text-slate-700">{c.description}</span> : null}

@@ -1,56 +1,27 @@
 /**
  * Collections: per-organization collection types (Rooms, Manufacturer, Era, custom manual types) and collections of
- * machines, manual (admins pick the machines) or automatic (derived from model fields, see app/lib/collection-rules).
+ * machines, manual (admins pick the machines) or automatic (derived from model fields, see core/collection-rules.ts).
  *
  * Tenancy: Collection has no organizationId column; it belongs to an organization through its CollectionType. Every
  * helper here takes `organizationId` and joins the type (and, for machines, checks Machine.organizationId), so an id
- * of another organization behaves exactly like an id that does not exist.
+ * of another organization behaves exactly like an id that does not exist. Helpers that take a bare type or
+ * collection id are for ids the caller has just looked up with `organizationId`.
  *
- * Errors the caller can show are thrown as `CollectionError` (code not_found → 404, invalid/conflict → 400 with a
- * field message). Multi-row writes run in one transaction: on any invalid id nothing is written.
+ * One statement per helper (refreshAutoCollections is the exception: it composes them); none opens a transaction.
+ * The writes of app/use-cases/collections.server.ts run them inside its transaction and decide what is refused.
  */
 import { and, asc, count, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import {
-  PROTECTED_TYPE_NAME,
+  diffAutoCollections,
   isAutoSourceField,
   planAutoCollections,
+  type ExistingAutoCollection,
   type RuleMachine,
 } from "../../core/collection-rules";
 import type { DbOrTx } from "../client.server";
 import { isUniqueViolation } from "../pg-errors.server";
 import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../schema";
 import { machineSummaryColumns, type MachineSummary } from "./machine-summary.server";
-
-export type CollectionErrorCode = "not_found" | "invalid" | "conflict";
-
-export class CollectionError extends Error {
-  constructor(
-    readonly code: CollectionErrorCode,
-    message: string,
-    /** Form field the message belongs to (for validationError), when there is one. */
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "CollectionError";
-  }
-}
-
-const notFound = (what = "collection"): never => {
-  throw new CollectionError("not_found", `That ${what} does not exist.`);
-};
-
-/** Runs an insert/update; a unique violation (a concurrent request won the race) becomes a conflict message. */
-async function uniqueOr<T>(run: () => Promise<T>, message: string, field: string): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new CollectionError("conflict", message, field);
-    throw error;
-  }
-}
-
-/** Most machine ids one request may name (bounded work per request). */
-export const MAX_MACHINE_IDS = 1000;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Collection types
@@ -101,7 +72,8 @@ export async function getCollectionType(db: DbOrTx, organizationId: string, type
   return row ? { ...row, label: row.displayName || row.name } : null;
 }
 
-async function typeNameTaken(db: DbOrTx, organizationId: string, name: string, exceptId?: string): Promise<boolean> {
+/** Whether another type of the organization has this name (case-insensitive). */
+export async function collectionTypeNameTaken(db: DbOrTx, organizationId: string, name: string, exceptId?: string): Promise<boolean> {
   const [row] = await db
     .select({ id: collectionTypes.id })
     .from(collectionTypes)
@@ -116,46 +88,30 @@ async function typeNameTaken(db: DbOrTx, organizationId: string, name: string, e
   return Boolean(row);
 }
 
-export interface NewCollectionTypeInput {
-  name: string;
-  displayName?: string | null;
-  description?: string | null;
-  sortOrder?: number;
+/** The sort order after the organization's last type. */
+export async function nextCollectionTypeSortOrder(db: DbOrTx, organizationId: string): Promise<number> {
+  const [max] = await db
+    .select({ max: sql<number | null>`max(${collectionTypes.sortOrder})` })
+    .from(collectionTypes)
+    .where(eq(collectionTypes.organizationId, organizationId));
+  return Number(max?.max ?? 0) + 1;
 }
 
-/** Creates a custom manual collection type (e.g. "Tournament banks"). Automatic types are seeded only. */
-export async function createCollectionType(db: DbOrTx, organizationId: string, input: NewCollectionTypeInput) {
-  return db.transaction(async (tx) => {
-    if (await typeNameTaken(tx, organizationId, input.name)) {
-      throw new CollectionError("conflict", "A collection type with that name already exists.", "name");
-    }
-    let sortOrder = input.sortOrder;
-    if (sortOrder === undefined) {
-      const [max] = await tx
-        .select({ max: sql<number | null>`max(${collectionTypes.sortOrder})` })
-        .from(collectionTypes)
-        .where(eq(collectionTypes.organizationId, organizationId));
-      sortOrder = Number(max?.max ?? 0) + 1;
-    }
-    const [row] = await uniqueOr(
-      () =>
-        tx
-          .insert(collectionTypes)
-          .values({
-            organizationId,
-            name: input.name,
-            displayName: input.displayName || null,
-            description: input.description || null,
-            sortOrder,
-            isAutoGenerated: false,
-            isEnabled: true,
-          })
-          .returning({ id: collectionTypes.id }),
-      "A collection type with that name already exists.",
-      "name",
-    );
-    return row;
-  });
+export interface NewCollectionTypeRow {
+  name: string;
+  displayName: string | null;
+  description: string | null;
+  sortOrder: number;
+}
+
+/** Inserts a custom manual type; null when the name is taken (a concurrent request won the race). */
+export async function insertCollectionType(db: DbOrTx, organizationId: string, row: NewCollectionTypeRow): Promise<{ id: string } | null> {
+  const [created] = await db
+    .insert(collectionTypes)
+    .values({ organizationId, ...row, isAutoGenerated: false, isEnabled: true })
+    .onConflictDoNothing()
+    .returning({ id: collectionTypes.id });
+  return created ?? null;
 }
 
 export interface CollectionTypePatch {
@@ -165,49 +121,34 @@ export interface CollectionTypePatch {
   isEnabled?: boolean;
 }
 
-/**
- * Updates a type's settings. Enabling an automatic type regenerates its collections (in the same transaction), so
- * the public pages never show a freshly enabled type with stale contents. Returns the refresh counts, if any.
- */
-export async function updateCollectionType(db: DbOrTx, organizationId: string, typeId: string, patch: CollectionTypePatch) {
-  return db.transaction(async (tx) => {
-    const type = (await getCollectionType(tx, organizationId, typeId)) ?? notFound("collection type");
-    const set: Partial<typeof collectionTypes.$inferInsert> = {};
-    if (patch.displayName !== undefined) set.displayName = patch.displayName || null;
-    if (patch.description !== undefined) set.description = patch.description || null;
-    if (patch.sortOrder !== undefined) set.sortOrder = patch.sortOrder;
-    if (patch.isEnabled !== undefined) set.isEnabled = patch.isEnabled;
-    if (Object.keys(set).length > 0) {
-      await tx
-        .update(collectionTypes)
-        .set(set)
-        .where(and(eq(collectionTypes.id, type.id), eq(collectionTypes.organizationId, organizationId)));
-    }
-    const enabledNow = patch.isEnabled === true && !type.isEnabled;
-    const refresh = type.isAutoGenerated && enabledNow ? await refreshAutoCollections(tx, organizationId) : null;
-    return { type: { ...type, ...set }, refresh };
-  });
+/** Writes a type's settings (fields left undefined stay); returns what was set. */
+export async function updateCollectionTypeRow(db: DbOrTx, organizationId: string, typeId: string, patch: CollectionTypePatch) {
+  const set: Partial<typeof collectionTypes.$inferInsert> = {};
+  if (patch.displayName !== undefined) set.displayName = patch.displayName || null;
+  if (patch.description !== undefined) set.description = patch.description || null;
+  if (patch.sortOrder !== undefined) set.sortOrder = patch.sortOrder;
+  if (patch.isEnabled !== undefined) set.isEnabled = patch.isEnabled;
+  if (Object.keys(set).length > 0) {
+    await db
+      .update(collectionTypes)
+      .set(set)
+      .where(and(eq(collectionTypes.id, typeId), eq(collectionTypes.organizationId, organizationId)));
+  }
+  return set;
 }
 
-/** Deletes a custom manual type that has no collections (automatic and non-empty types are refused). */
-export async function deleteCollectionType(db: DbOrTx, organizationId: string, typeId: string) {
-  return db.transaction(async (tx) => {
-    const type = (await getCollectionType(tx, organizationId, typeId)) ?? notFound("collection type");
-    if (type.isAutoGenerated) {
-      throw new CollectionError("invalid", "Automatic collection types cannot be deleted; disable them instead.");
-    }
-    if (type.name === PROTECTED_TYPE_NAME) {
-      throw new CollectionError("invalid", `The built-in ${PROTECTED_TYPE_NAME} type cannot be deleted; disable it instead.`);
-    }
-    const [{ n }] = await tx.select({ n: count() }).from(collections).where(eq(collections.typeId, type.id));
-    if (Number(n) > 0) {
-      throw new CollectionError("invalid", `Delete the ${Number(n)} collection(s) of “${type.label}” first.`);
-    }
-    await tx
-      .delete(collectionTypes)
-      .where(and(eq(collectionTypes.id, type.id), eq(collectionTypes.organizationId, organizationId)));
-    return type;
-  });
+/** How many collections a type of the organization has. */
+export async function countCollectionsOfType(db: DbOrTx, organizationId: string, typeId: string): Promise<number> {
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(collections)
+    .innerJoin(collectionTypes, eq(collectionTypes.id, collections.typeId))
+    .where(and(eq(collections.typeId, typeId), eq(collectionTypes.organizationId, organizationId)));
+  return Number(n);
+}
+
+export async function deleteCollectionTypeRow(db: DbOrTx, organizationId: string, typeId: string): Promise<void> {
+  await db.delete(collectionTypes).where(and(eq(collectionTypes.id, typeId), eq(collectionTypes.organizationId, organizationId)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -310,28 +251,18 @@ export async function getCollection(db: DbOrTx, organizationId: string, collecti
   return row ? toSummary(row) : null;
 }
 
-async function requireManualCollection(db: DbOrTx, organizationId: string, collectionId: string) {
-  const collection = (await getCollection(db, organizationId, collectionId)) ?? notFound();
-  if (!collection.isManual || collection.typeIsAuto) {
-    throw new CollectionError(
-      "invalid",
-      "This collection is generated automatically; change the machines' models or regenerate instead.",
-    );
-  }
-  return collection;
-}
-
-async function requireLocation(db: DbOrTx, organizationId: string, locationId: string) {
+/** One location of the organization (to tie a collection to), or null. */
+export async function getLocationOption(db: DbOrTx, organizationId: string, locationId: string) {
   const [row] = await db
     .select({ id: locations.id, name: locations.name })
     .from(locations)
     .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
     .limit(1);
-  if (!row) throw new CollectionError("invalid", "Choose one of your locations.", "locationId");
-  return row;
+  return row ?? null;
 }
 
-async function collectionNameTaken(
+/** Whether another collection of the type, at the same location (or org-wide), has this name (case-insensitive). */
+export async function collectionNameTaken(
   db: DbOrTx,
   typeId: string,
   locationId: string | null,
@@ -353,160 +284,87 @@ async function collectionNameTaken(
   return Boolean(row);
 }
 
-export interface NewManualCollectionInput {
+/** The sort order after the type's last collection. */
+export async function nextCollectionSortOrder(db: DbOrTx, typeId: string): Promise<number> {
+  const [{ max }] = await db
+    .select({ max: sql<number | null>`max(${collections.sortOrder})` })
+    .from(collections)
+    .where(eq(collections.typeId, typeId));
+  return Number(max ?? 0) + 1;
+}
+
+export interface NewManualCollectionRow {
   name: string;
   typeId: string;
-  locationId?: string | null;
-  description?: string | null;
+  locationId: string | null;
+  description: string | null;
+  sortOrder: number;
 }
 
-/** Creates an empty manual collection of a manual type, optionally tied to one of the org's locations. */
-export async function createManualCollection(db: DbOrTx, organizationId: string, input: NewManualCollectionInput) {
-  return db.transaction(async (tx) => {
-    const type = await getCollectionType(tx, organizationId, input.typeId);
-    if (!type) throw new CollectionError("invalid", "Choose one of the collection types.", "typeId");
-    if (type.isAutoGenerated) {
-      throw new CollectionError("invalid", `“${type.label}” collections are generated automatically.`, "typeId");
-    }
-    const locationId = input.locationId ? (await requireLocation(tx, organizationId, input.locationId)).id : null;
-    if (await collectionNameTaken(tx, type.id, locationId, input.name)) {
-      throw new CollectionError("conflict", "A collection with that name already exists here.", "name");
-    }
-    const [{ max }] = await tx
-      .select({ max: sql<number | null>`max(${collections.sortOrder})` })
-      .from(collections)
-      .where(eq(collections.typeId, type.id));
-    const [row] = await uniqueOr(
-      () =>
-        tx
-          .insert(collections)
-          .values({
-            name: input.name,
-            typeId: type.id,
-            locationId,
-            description: input.description || null,
-            isManual: true,
-            isSmart: false,
-            sortOrder: Number(max ?? 0) + 1,
-          })
-          .returning({ id: collections.id }),
-      "A collection with that name already exists here.",
-      "name",
-    );
-    return row;
-  });
-}
-
-/** Renames / re-describes a manual collection. */
-export async function updateManualCollection(
-  db: DbOrTx,
-  organizationId: string,
-  collectionId: string,
-  input: { name: string; description?: string | null; sortOrder?: number },
-) {
-  return db.transaction(async (tx) => {
-    const collection = await requireManualCollection(tx, organizationId, collectionId);
-    if (await collectionNameTaken(tx, collection.typeId, collection.locationId, input.name, collection.id)) {
-      throw new CollectionError("conflict", "A collection with that name already exists here.", "name");
-    }
-    await uniqueOr(
-      () =>
-        tx
-          .update(collections)
-          .set({
-            name: input.name,
-            description: input.description || null,
-            ...(input.sortOrder !== undefined ? { sortOrder: input.sortOrder } : {}),
-          })
-          .where(and(eq(collections.id, collection.id), eq(collections.typeId, collection.typeId))),
-      "A collection with that name already exists here.",
-      "name",
-    );
-    return { ...collection, name: input.name };
-  });
-}
-
-/** Deletes a manual collection (its memberships go with it; machines are untouched). */
-export async function deleteManualCollection(db: DbOrTx, organizationId: string, collectionId: string) {
-  return db.transaction(async (tx) => {
-    const collection = await requireManualCollection(tx, organizationId, collectionId);
-    await tx.delete(collections).where(and(eq(collections.id, collection.id), eq(collections.typeId, collection.typeId)));
-    return collection;
-  });
+/** Inserts an empty manual collection; null when the name is taken (a concurrent request won the race). */
+export async function insertManualCollection(db: DbOrTx, row: NewManualCollectionRow): Promise<{ id: string } | null> {
+  const [created] = await db
+    .insert(collections)
+    .values({ ...row, isManual: true, isSmart: false })
+    .onConflictDoNothing()
+    .returning({ id: collections.id });
+  return created ?? null;
 }
 
 /**
- * Checks that every id is a machine of the organization (and, for a collection tied to a location, at that
- * location). Any unknown or foreign id fails the whole request: nothing is written.
+ * Renames / re-describes a collection; false when the new name is taken (a concurrent request won the race; the
+ * statement failed, so the caller's transaction must end).
  */
-async function requireOrgMachines(
+export async function updateCollectionRow(
   db: DbOrTx,
-  organizationId: string,
-  machineIds: readonly string[],
-  locationId: string | null,
-): Promise<string[]> {
-  const ids = [...new Set(machineIds)];
-  if (ids.length === 0) return [];
-  if (ids.length > MAX_MACHINE_IDS) {
-    throw new CollectionError("invalid", `Choose at most ${MAX_MACHINE_IDS} machines at a time.`, "machineIds");
+  collection: { id: string; typeId: string },
+  set: { name: string; description: string | null; sortOrder?: number },
+): Promise<boolean> {
+  try {
+    await db
+      .update(collections)
+      .set({ name: set.name, description: set.description, ...(set.sortOrder !== undefined ? { sortOrder: set.sortOrder } : {}) })
+      .where(and(eq(collections.id, collection.id), eq(collections.typeId, collection.typeId)));
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
   }
-  const rows = await db
+}
+
+/** Deletes a collection (its memberships go with it; machines are untouched). */
+export async function deleteCollectionRow(db: DbOrTx, collection: { id: string; typeId: string }): Promise<void> {
+  await db.delete(collections).where(and(eq(collections.id, collection.id), eq(collections.typeId, collection.typeId)));
+}
+
+/** The organization's machines among `machineIds`, with their location (unknown and foreign ids are left out). */
+export async function listMachineLocations(db: DbOrTx, organizationId: string, machineIds: readonly string[]) {
+  if (machineIds.length === 0) return [];
+  return db
     .select({ id: machines.id, locationId: machines.locationId })
     .from(machines)
-    .where(and(eq(machines.organizationId, organizationId), inArray(machines.id, ids)));
-  if (rows.length !== ids.length) {
-    throw new CollectionError("not_found", "One or more of those machines do not exist.");
-  }
-  if (locationId && rows.some((r) => r.locationId !== locationId)) {
-    throw new CollectionError("invalid", "Only machines at this collection's location can be added.", "machineIds");
-  }
-  return ids;
+    .where(and(eq(machines.organizationId, organizationId), inArray(machines.id, [...machineIds])));
 }
 
-/** Adds machines to a manual collection (already present ones are ignored). Returns how many were added. */
-export async function addMachines(db: DbOrTx, organizationId: string, collectionId: string, machineIds: readonly string[]) {
-  return updateCollectionMembership(db, organizationId, collectionId, { add: machineIds, remove: [] });
+/** Adds machines to a collection (present ones are ignored); returns how many were added. */
+export async function insertCollectionMachines(db: DbOrTx, collectionId: string, machineIds: readonly string[]): Promise<number> {
+  if (machineIds.length === 0) return 0;
+  const inserted = await db
+    .insert(collectionMachines)
+    .values(machineIds.map((machineId) => ({ collectionId, machineId })))
+    .onConflictDoNothing()
+    .returning({ machineId: collectionMachines.machineId });
+  return inserted.length;
 }
 
-/** Removes machines from a manual collection. Returns how many were removed. */
-export async function removeMachines(db: DbOrTx, organizationId: string, collectionId: string, machineIds: readonly string[]) {
-  return updateCollectionMembership(db, organizationId, collectionId, { add: [], remove: machineIds });
-}
-
-/**
- * Adds and removes machines of a manual collection in one transaction (the admin checkbox form sends the checked
- * ids as `add` and the shown-but-unchecked ids as `remove`, so machines added meanwhile by someone else stay).
- */
-export async function updateCollectionMembership(
-  db: DbOrTx,
-  organizationId: string,
-  collectionId: string,
-  change: { add: readonly string[]; remove: readonly string[] },
-): Promise<{ added: number; removed: number }> {
-  return db.transaction(async (tx) => {
-    const collection = await requireManualCollection(tx, organizationId, collectionId);
-    const add = await requireOrgMachines(tx, organizationId, change.add, collection.locationId);
-    const addSet = new Set(add);
-    const remove = (await requireOrgMachines(tx, organizationId, change.remove, null)).filter((id) => !addSet.has(id));
-    let added = 0;
-    let removed = 0;
-    if (add.length > 0) {
-      const inserted = await tx
-        .insert(collectionMachines)
-        .values(add.map((machineId) => ({ collectionId: collection.id, machineId })))
-        .onConflictDoNothing()
-        .returning({ machineId: collectionMachines.machineId });
-      added = inserted.length;
-    }
-    if (remove.length > 0) {
-      const deleted = await tx
-        .delete(collectionMachines)
-        .where(and(eq(collectionMachines.collectionId, collection.id), inArray(collectionMachines.machineId, remove)))
-        .returning({ machineId: collectionMachines.machineId });
-      removed = deleted.length;
-    }
-    return { added, removed };
-  });
+/** Removes machines from a collection; returns how many were removed. */
+export async function deleteCollectionMachines(db: DbOrTx, collectionId: string, machineIds: readonly string[]): Promise<number> {
+  if (machineIds.length === 0) return 0;
+  const deleted = await db
+    .delete(collectionMachines)
+    .where(and(eq(collectionMachines.collectionId, collectionId), inArray(collectionMachines.machineId, [...machineIds])))
+    .returning({ machineId: collectionMachines.machineId });
+  return deleted.length;
 }
 
 export interface MachineOption extends MachineSummary {
@@ -537,6 +395,7 @@ export async function listMachineOptions(
   return rows.map((r) => ({ ...r, inCollection: Boolean(r.inCollection) }));
 }
 
+
 // ---------------------------------------------------------------------------------------------------------------
 // Automatic collections
 
@@ -551,136 +410,130 @@ export interface RefreshResult {
   unchanged: number;
 }
 
+/** Locks the organization's enabled automatic types (serializes concurrent refreshes of one organization). */
+export async function lockEnabledAutoTypes(db: DbOrTx, organizationId: string) {
+  return db
+    .select({ id: collectionTypes.id, sourceField: collectionTypes.sourceField })
+    .from(collectionTypes)
+    .where(
+      and(
+        eq(collectionTypes.organizationId, organizationId),
+        eq(collectionTypes.isAutoGenerated, true),
+        eq(collectionTypes.isEnabled, true),
+      ),
+    )
+    .orderBy(asc(collectionTypes.id))
+    .for("update");
+}
+
+/** The organization's machines with the model facts the collection rules need. */
+export async function listRuleMachines(db: DbOrTx, organizationId: string): Promise<RuleMachine[]> {
+  return db
+    .select({ id: machines.id, manufacturer: models.manufacturer, year: models.year })
+    .from(machines)
+    .innerJoin(models, eq(models.id, machines.modelId))
+    .where(eq(machines.organizationId, organizationId));
+}
+
+/** The stored automatic (org-wide, not manual) collections of a type, with their machines. */
+export async function listStoredAutoCollections(db: DbOrTx, typeId: string): Promise<ExistingAutoCollection[]> {
+  const rows = await db
+    .select({
+      id: collections.id,
+      name: collections.name,
+      sortOrder: collections.sortOrder,
+      filterCriteria: collections.filterCriteria,
+      machineId: collectionMachines.machineId,
+    })
+    .from(collections)
+    .leftJoin(collectionMachines, eq(collectionMachines.collectionId, collections.id))
+    .where(and(eq(collections.typeId, typeId), isNull(collections.locationId), eq(collections.isManual, false)))
+    .orderBy(asc(collections.id));
+  const byId = new Map<string, ExistingAutoCollection & { machineIds: Set<string> }>();
+  for (const { machineId, ...c } of rows) {
+    let entry = byId.get(c.id);
+    if (!entry) {
+      entry = { ...c, machineIds: new Set() };
+      byId.set(c.id, entry);
+    }
+    if (machineId) entry.machineIds.add(machineId);
+  }
+  return [...byId.values()];
+}
+
+export async function insertAutoCollection(
+  db: DbOrTx,
+  typeId: string,
+  row: { name: string; sortOrder: number; filterCriteria: object },
+): Promise<{ id: string }> {
+  const [created] = await db
+    .insert(collections)
+    .values({
+      name: row.name,
+      typeId,
+      locationId: null,
+      isManual: false,
+      isSmart: false,
+      sortOrder: row.sortOrder,
+      filterCriteria: row.filterCriteria as Record<string, unknown>,
+    })
+    .returning({ id: collections.id });
+  return created;
+}
+
+export async function updateAutoCollection(
+  db: DbOrTx,
+  collectionId: string,
+  set: { name: string; sortOrder: number; filterCriteria: object },
+): Promise<void> {
+  await db
+    .update(collections)
+    .set({ name: set.name, sortOrder: set.sortOrder, filterCriteria: set.filterCriteria as Record<string, unknown> })
+    .where(eq(collections.id, collectionId));
+}
+
+export async function deleteCollectionsOfType(db: DbOrTx, typeId: string, collectionIds: readonly string[]): Promise<void> {
+  if (collectionIds.length === 0) return;
+  await db.delete(collections).where(and(eq(collections.typeId, typeId), inArray(collections.id, [...collectionIds])));
+}
+
 /**
  * Regenerates the automatic collections of every ENABLED automatic type of the organization from its current
- * machines: creates missing collections, replaces machine sets, deletes collections nothing matches any more.
- * Idempotent. Call it after machines are created, changed (model / location) or deleted — in the same transaction:
+ * machines: creates missing collections, replaces machine sets, deletes collections nothing matches any more
+ * (core/collection-rules.ts plans and diffs). Idempotent. Several statements: call it inside the transaction of the
+ * change that made it necessary (machines created, changed or deleted; a type enabled; a sync):
  *
- *     await refreshAutoCollections(tx, organizationId);
+ *     await withTransaction(db, async (tx) => { …; await refreshAutoCollections(tx, organizationId); });
  *
  * Concurrent refreshes of one organization are serialized by locking its automatic type rows.
  */
 export async function refreshAutoCollections(db: DbOrTx, organizationId: string): Promise<RefreshResult> {
-  return db.transaction(async (tx) => {
-    const result: RefreshResult = { generated: 0, updated: 0, removed: 0, unchanged: 0 };
-    const types = await tx
-      .select({ id: collectionTypes.id, sourceField: collectionTypes.sourceField })
-      .from(collectionTypes)
-      .where(
-        and(
-          eq(collectionTypes.organizationId, organizationId),
-          eq(collectionTypes.isAutoGenerated, true),
-          eq(collectionTypes.isEnabled, true),
-        ),
-      )
-      .orderBy(asc(collectionTypes.id))
-      .for("update");
-    if (types.length === 0) return result;
-
-    const orgMachines: RuleMachine[] = await tx
-      .select({ id: machines.id, manufacturer: models.manufacturer, year: models.year })
-      .from(machines)
-      .innerJoin(models, eq(models.id, machines.modelId))
-      .where(eq(machines.organizationId, organizationId));
-
-    for (const type of types) {
-      if (!isAutoSourceField(type.sourceField)) continue;
-      const planned = planAutoCollections(type.sourceField, orgMachines);
-      const existing = await tx
-        .select({
-          id: collections.id,
-          name: collections.name,
-          sortOrder: collections.sortOrder,
-          filterCriteria: collections.filterCriteria,
-        })
-        .from(collections)
-        .where(and(eq(collections.typeId, type.id), isNull(collections.locationId), eq(collections.isManual, false)))
-        .orderBy(asc(collections.id));
-      const members = new Map<string, Set<string>>();
-      if (existing.length > 0) {
-        const rows = await tx
-          .select({ collectionId: collectionMachines.collectionId, machineId: collectionMachines.machineId })
-          .from(collectionMachines)
-          .where(inArray(collectionMachines.collectionId, existing.map((c) => c.id)));
-        for (const r of rows) {
-          const set = members.get(r.collectionId) ?? new Set<string>();
-          set.add(r.machineId);
-          members.set(r.collectionId, set);
-        }
-      }
-      const byName = new Map(existing.map((c) => [c.name.toLocaleLowerCase("en"), c]));
-      const kept = new Set<string>();
-
-      for (const plan of planned) {
-        const current = byName.get(plan.name.toLocaleLowerCase("en"));
-        if (!current) {
-          const [created] = await tx
-            .insert(collections)
-            .values({
-              name: plan.name,
-              typeId: type.id,
-              locationId: null,
-              isManual: false,
-              isSmart: false,
-              sortOrder: plan.sortOrder,
-              filterCriteria: plan.filterCriteria as Record<string, unknown>,
-            })
-            .returning({ id: collections.id });
-          if (plan.machineIds.length > 0) {
-            await tx
-              .insert(collectionMachines)
-              .values(plan.machineIds.map((machineId) => ({ collectionId: created.id, machineId })))
-              .onConflictDoNothing();
-          }
-          result.generated += 1;
-          continue;
-        }
-        kept.add(current.id);
-        const have = members.get(current.id) ?? new Set<string>();
-        const want = new Set(plan.machineIds);
-        const toAdd = plan.machineIds.filter((id) => !have.has(id));
-        const toRemove = [...have].filter((id) => !want.has(id));
-        const metaChanged =
-          current.name !== plan.name ||
-          current.sortOrder !== plan.sortOrder ||
-          stableJson(current.filterCriteria) !== stableJson(plan.filterCriteria);
-        if (metaChanged) {
-          await tx
-            .update(collections)
-            .set({ name: plan.name, sortOrder: plan.sortOrder, filterCriteria: plan.filterCriteria as Record<string, unknown> })
-            .where(eq(collections.id, current.id));
-        }
-        if (toAdd.length > 0) {
-          await tx
-            .insert(collectionMachines)
-            .values(toAdd.map((machineId) => ({ collectionId: current.id, machineId })))
-            .onConflictDoNothing();
-        }
-        if (toRemove.length > 0) {
-          await tx
-            .delete(collectionMachines)
-            .where(and(eq(collectionMachines.collectionId, current.id), inArray(collectionMachines.machineId, toRemove)));
-        }
-        if (metaChanged || toAdd.length > 0 || toRemove.length > 0) result.updated += 1;
-        else result.unchanged += 1;
-      }
-
-      const obsolete = existing.filter((c) => !kept.has(c.id)).map((c) => c.id);
-      if (obsolete.length > 0) {
-        await tx.delete(collections).where(and(eq(collections.typeId, type.id), inArray(collections.id, obsolete)));
-        result.removed += obsolete.length;
-      }
+  const result: RefreshResult = { generated: 0, updated: 0, removed: 0, unchanged: 0 };
+  const types = await lockEnabledAutoTypes(db, organizationId);
+  if (types.length === 0) return result;
+  const orgMachines = await listRuleMachines(db, organizationId);
+  for (const type of types) {
+    if (!isAutoSourceField(type.sourceField)) continue;
+    const changes = diffAutoCollections(
+      planAutoCollections(type.sourceField, orgMachines),
+      await listStoredAutoCollections(db, type.id),
+    );
+    for (const plan of changes.create) {
+      const created = await insertAutoCollection(db, type.id, plan);
+      await insertCollectionMachines(db, created.id, plan.machineIds);
     }
-    return result;
-  });
-}
-
-/** JSON with sorted keys (jsonb does not keep key order, so plain JSON.stringify would see changes that are none). */
-function stableJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+    for (const change of changes.update) {
+      if (change.meta) await updateAutoCollection(db, change.id, change.meta);
+      await insertCollectionMachines(db, change.id, change.add);
+      await deleteCollectionMachines(db, change.id, change.remove);
+    }
+    await deleteCollectionsOfType(db, type.id, changes.remove);
+    result.generated += changes.create.length;
+    result.updated += changes.update.length;
+    result.unchanged += changes.unchanged;
+    result.removed += changes.remove.length;
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

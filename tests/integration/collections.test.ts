@@ -9,10 +9,11 @@ import path from "node:path";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
+import type { Actor } from "~/use-cases/actor";
+import { regenerateAutoCollections, updateCollectionType } from "~/use-cases/collection-types.server";
+import { createManualCollection, updateCollectionMachines } from "~/use-cases/collections.server";
+import { isFailure, type FailureCode } from "../../core/failure";
 import {
-  CollectionError,
-  addMachines,
-  createManualCollection,
   getCollection,
   getCollectionsForLocation,
   getPublicCollection,
@@ -21,13 +22,10 @@ import {
   listCollectionTypes,
   listCollectionsForFilter,
   listPublicCollections,
-  refreshAutoCollections,
-  removeMachines,
-  updateCollectionMembership,
-  updateCollectionType,
 } from "../../db/queries/collections.server";
-import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../../db/schema";
+import { auditLogs, collectionMachines, collections, collectionTypes, locations, machines, models } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
+import { actorFor } from "../helpers/actors";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
@@ -42,12 +40,17 @@ let t: TestDb;
 let server: TestServer;
 let apc: string;
 let beta: string;
+/** Admins of apc and beta, for calling the use cases directly. */
+let apcAdmin: Actor;
+let betaAdmin: Actor;
 
 beforeAll(async () => {
   t = await createTestDb();
   await seedDatabase(t.db, { demo: true });
   apc = await orgIdOf(t.db, "apc");
   beta = await orgIdOf(t.db, "beta");
+  apcAdmin = await actorFor(t.db, apc);
+  betaAdmin = await actorFor(t.db, beta);
   server = await startTestServer(t.db);
 });
 
@@ -90,14 +93,19 @@ async function snapshot() {
   return { types, cols, members };
 }
 
-async function expectCollectionError(p: Promise<unknown>, code: CollectionError["code"]) {
+async function expectFailure(p: Promise<unknown>, code: FailureCode, field = "form") {
   const error = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(CollectionError);
-  expect((error as CollectionError).code).toBe(code);
+  expect(isFailure(error), String(error)).toBe(true);
+  if (!isFailure(error)) return;
+  expect(error.code).toBe(code);
+  expect(Object.keys(error.fields)).toEqual([field]);
 }
+
+const addMachines = (actor: Actor, collectionId: string, ids: string[]) => updateCollectionMachines(actor, collectionId, { add: ids, remove: [] });
+const removeMachines = (actor: Actor, collectionId: string, ids: string[]) => updateCollectionMachines(actor, collectionId, { add: [], remove: ids });
 
 function countBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, number> {
   const out = new Map<string, number>();
@@ -120,14 +128,14 @@ describe("collection types", () => {
   });
 
   it("disabled automatic types generate nothing", async () => {
-    expect(await refreshAutoCollections(t.db, apc)).toEqual({ generated: 0, updated: 0, removed: 0, unchanged: 0 });
+    expect(await regenerateAutoCollections(apcAdmin)).toEqual({ generated: 0, updated: 0, removed: 0, unchanged: 0 });
     expect(await listAdminCollections(t.db, apc)).toEqual([]);
   });
 });
 
 describe("automatic collections", () => {
   it("enabling Manufacturer creates one org-wide collection per manufacturer with its machines", async () => {
-    const { refresh } = await updateCollectionType(t.db, apc, await typeId(apc, "Manufacturer"), { isEnabled: true });
+    const { refresh } = await updateCollectionType(apcAdmin, await typeId(apc, "Manufacturer"), { isEnabled: true });
     const expected = countBy(fixture.machines, (m) => m.manufacturer);
     expect(refresh?.generated).toBe(expected.size);
     const cols = (await listAdminCollections(t.db, apc)).filter((c) => c.typeName === "Manufacturer");
@@ -142,7 +150,7 @@ describe("automatic collections", () => {
   });
 
   it("enabling Era creates the non-empty decades 1970s…2020s (the 1968 Domino is in none)", async () => {
-    const { refresh } = await updateCollectionType(t.db, apc, await typeId(apc, "Era"), { isEnabled: true });
+    const { refresh } = await updateCollectionType(apcAdmin, await typeId(apc, "Era"), { isEnabled: true });
     const eras = (await listAdminCollections(t.db, apc)).filter((c) => c.typeName === "Era");
     const expected = countBy(fixture.machines, (m) => (m.year >= 1970 && m.year <= 2029 ? `${Math.floor(m.year / 10) * 10}s` : null));
     expect(refresh?.generated).toBe(expected.size);
@@ -153,7 +161,7 @@ describe("automatic collections", () => {
   });
 
   it("refresh is idempotent", async () => {
-    const r = await refreshAutoCollections(t.db, apc);
+    const r = await regenerateAutoCollections(apcAdmin);
     expect(r.generated + r.updated + r.removed).toBe(0);
     expect(r.unchanged).toBeGreaterThan(0);
   });
@@ -171,7 +179,7 @@ describe("automatic collections", () => {
 
     const nineties = async () => (await listAdminCollections(t.db, apc)).find((c) => c.name === "1990s")!.machineCount;
     const before = await nineties();
-    const added = await refreshAutoCollections(t.db, apc);
+    const added = await regenerateAutoCollections(apcAdmin);
     expect(added.generated).toBe(1); // Data East
     expect(added.updated).toBe(1); // 1990s
     const dataEast = (await listAdminCollections(t.db, apc)).find((c) => c.name === "Data East")!;
@@ -181,7 +189,7 @@ describe("automatic collections", () => {
     // Model change: the machine moves to another manufacturer / era.
     const [bally] = await t.db.select({ id: models.id }).from(models).where(eq(models.opdbId, "G42Pk-MZe2e")); // Xenon, Bally 1979
     await t.db.update(machines).set({ modelId: bally.id }).where(eq(machines.id, machine.id));
-    const moved = await refreshAutoCollections(t.db, apc);
+    const moved = await regenerateAutoCollections(apcAdmin);
     expect(moved.removed).toBe(1); // Data East is empty now
     expect(await getCollection(t.db, apc, dataEast.id)).toBeNull();
     expect(await nineties()).toBe(before);
@@ -191,28 +199,25 @@ describe("automatic collections", () => {
     // Deletion: the membership goes with the machine, refresh keeps everything consistent.
     await t.db.delete(machines).where(eq(machines.id, machine.id));
     await t.db.delete(models).where(eq(models.id, model.id));
-    await refreshAutoCollections(t.db, apc);
+    await regenerateAutoCollections(apcAdmin);
     expect(await listCollectionMachineIds(t.db, apc, ballyCol.id)).not.toContain(machine.id);
   });
 
   it("a disabled type keeps its collections out of public pages and filters", async () => {
-    await updateCollectionType(t.db, apc, await typeId(apc, "Era"), { isEnabled: false });
+    await updateCollectionType(apcAdmin, await typeId(apc, "Era"), { isEnabled: false });
     const groups = await listPublicCollections(t.db, apc);
     expect(groups.map((g) => g.type.name)).toEqual(["Manufacturer"]);
     const era = (await listAdminCollections(t.db, apc)).find((c) => c.name === "1980s")!;
     expect(await getPublicCollection(t.db, apc, era.id)).toBeNull();
     expect((await listCollectionsForFilter(t.db, apc)).some((c) => c.id === era.id)).toBe(false);
-    await updateCollectionType(t.db, apc, await typeId(apc, "Era"), { isEnabled: true });
+    await updateCollectionType(apcAdmin, await typeId(apc, "Era"), { isEnabled: true });
   });
 
   it("automatic collections cannot be edited by hand", async () => {
     const bally = (await listAdminCollections(t.db, apc)).find((c) => c.name === "Bally")!;
     const [machine] = await machineIdsOf(apc, 1);
-    await expectCollectionError(addMachines(t.db, apc, bally.id, [machine]), "invalid");
-    await expectCollectionError(
-      createManualCollection(t.db, apc, { name: "Sneaky", typeId: await typeId(apc, "Manufacturer") }),
-      "invalid",
-    );
+    await expectFailure(addMachines(apcAdmin, bally.id, [machine]), "invalid");
+    await expectFailure(createManualCollection(apcAdmin, { name: "Sneaky", typeId: await typeId(apc, "Manufacturer") }), "invalid", "typeId");
   });
 });
 
@@ -222,30 +227,32 @@ describe("manual collections", () => {
 
   it("are created in a manual type, optionally tied to one of the org's locations", async () => {
     location = await mainLocationId(apc);
-    frontRoom = (await createManualCollection(t.db, apc, { name: "Front Room", typeId: await typeId(apc, "Rooms"), locationId: location })).id;
+    frontRoom = (await createManualCollection(apcAdmin, { name: "Front Room", typeId: await typeId(apc, "Rooms"), locationId: location })).id;
     const c = await getCollection(t.db, apc, frontRoom);
     expect(c).toMatchObject({ name: "Front Room", isManual: true, locationId: location, machineCount: 0 });
-    // Same name at the same location: refused (case-insensitive).
-    await expectCollectionError(
-      createManualCollection(t.db, apc, { name: "front room", typeId: await typeId(apc, "Rooms"), locationId: location }),
-      "conflict",
+    // Same name at the same location: refused (case-insensitive), on the name field like any input the form can fix.
+    await expectFailure(
+      createManualCollection(apcAdmin, { name: "front room", typeId: await typeId(apc, "Rooms"), locationId: location }),
+      "invalid",
+      "name",
     );
     // Another org's location or type: refused.
-    await expectCollectionError(
-      createManualCollection(t.db, apc, { name: "X", typeId: await typeId(apc, "Rooms"), locationId: await mainLocationId(beta) }),
+    await expectFailure(
+      createManualCollection(apcAdmin, { name: "X", typeId: await typeId(apc, "Rooms"), locationId: await mainLocationId(beta) }),
       "invalid",
+      "locationId",
     );
-    await expectCollectionError(createManualCollection(t.db, apc, { name: "X", typeId: await typeId(beta, "Rooms") }), "invalid");
+    await expectFailure(createManualCollection(apcAdmin, { name: "X", typeId: await typeId(beta, "Rooms") }), "invalid", "typeId");
   });
 
   it("add and remove machines of the org (duplicates ignored)", async () => {
     const ids = await machineIdsOf(apc, 3);
-    expect(await addMachines(t.db, apc, frontRoom, ids)).toEqual({ added: 3, removed: 0 });
-    expect(await addMachines(t.db, apc, frontRoom, [ids[0], ids[0]])).toEqual({ added: 0, removed: 0 });
-    expect(await removeMachines(t.db, apc, frontRoom, [ids[2]])).toEqual({ added: 0, removed: 1 });
+    expect(await addMachines(apcAdmin, frontRoom, ids)).toEqual({ added: 3, removed: 0 });
+    expect(await addMachines(apcAdmin, frontRoom, [ids[0], ids[0]])).toEqual({ added: 0, removed: 0 });
+    expect(await removeMachines(apcAdmin, frontRoom, [ids[2]])).toEqual({ added: 0, removed: 1 });
     expect(await listCollectionMachineIds(t.db, apc, frontRoom)).toEqual([ids[0], ids[1]].sort());
     // add + remove in one go (the checkbox form)
-    expect(await updateCollectionMembership(t.db, apc, frontRoom, { add: [ids[2]], remove: [ids[1]] })).toEqual({ added: 1, removed: 1 });
+    expect(await updateCollectionMachines(apcAdmin, frontRoom, { add: [ids[2]], remove: [ids[1]] })).toEqual({ added: 1, removed: 1 });
     expect(await listCollectionMachineIds(t.db, apc, frontRoom)).toEqual([ids[0], ids[2]].sort());
   });
 
@@ -253,8 +260,8 @@ describe("manual collections", () => {
     const before = await snapshot();
     const [own] = await machineIdsOf(apc, 40).then((l) => l.slice(-1));
     const [foreign] = await machineIdsOf(beta, 1);
-    await expectCollectionError(addMachines(t.db, apc, frontRoom, [own, foreign]), "not_found");
-    await expectCollectionError(addMachines(t.db, apc, frontRoom, [own, "does-not-exist"]), "not_found");
+    await expectFailure(addMachines(apcAdmin, frontRoom, [own, foreign]), "not_found");
+    await expectFailure(addMachines(apcAdmin, frontRoom, [own, "does-not-exist"]), "not_found");
     expect(await snapshot()).toEqual(before);
   });
 
@@ -265,11 +272,11 @@ describe("manual collections", () => {
       .insert(machines)
       .values({ name: "Funhouse #2", organizationId: apc, locationId: second.id, modelId: model.id })
       .returning({ id: machines.id });
-    await refreshAutoCollections(t.db, apc);
-    await expectCollectionError(addMachines(t.db, apc, frontRoom, [annexMachine.id]), "invalid");
-    const favourites = await createManualCollection(t.db, apc, { name: "Staff picks", typeId: await typeId(apc, "Rooms") });
+    await regenerateAutoCollections(apcAdmin);
+    await expectFailure(addMachines(apcAdmin, frontRoom, [annexMachine.id]), "invalid", "machineIds");
+    const favourites = await createManualCollection(apcAdmin, { name: "Staff picks", typeId: await typeId(apc, "Rooms") });
     const [mainMachine] = await machineIdsOf(apc, 1);
-    expect(await addMachines(t.db, apc, favourites.id, [annexMachine.id, mainMachine])).toEqual({ added: 2, removed: 0 });
+    expect(await addMachines(apcAdmin, favourites.id, [annexMachine.id, mainMachine])).toEqual({ added: 2, removed: 0 });
 
     // Location page: manual ones of this location, automatic org-wide ones; counts only machines here.
     const forAnnex = await getCollectionsForLocation(t.db, apc, second.id);
@@ -288,7 +295,7 @@ describe("manual collections", () => {
     await t.db.delete(collections).where(eq(collections.id, favourites.id));
     await t.db.delete(machines).where(eq(machines.id, annexMachine.id));
     await t.db.delete(locations).where(eq(locations.id, second.id));
-    await refreshAutoCollections(t.db, apc);
+    await regenerateAutoCollections(apcAdmin);
   });
 });
 
@@ -296,16 +303,40 @@ describe("tenant isolation (query level)", () => {
   it("another organization's collections, types and machines behave as missing", async () => {
     const apcCols = await listAdminCollections(t.db, apc);
     const frontRoom = apcCols.find((c) => c.name === "Front Room")!;
-    const betaRoom = await createManualCollection(t.db, beta, { name: "Beta Room", typeId: await typeId(beta, "Rooms") });
+    const betaRoom = await createManualCollection(betaAdmin, { name: "Beta Room", typeId: await typeId(beta, "Rooms") });
     const before = await snapshot();
     expect(await getCollection(t.db, beta, frontRoom.id)).toBeNull();
     expect(await listCollectionMachineIds(t.db, beta, frontRoom.id)).toEqual([]);
     expect(await getPublicCollection(t.db, beta, frontRoom.id)).toBeNull();
-    await expectCollectionError(addMachines(t.db, beta, frontRoom.id, await machineIdsOf(beta, 1)), "not_found");
-    await expectCollectionError(addMachines(t.db, beta, betaRoom.id, await machineIdsOf(apc, 1)), "not_found");
-    await expectCollectionError(updateCollectionType(t.db, beta, await typeId(apc, "Rooms"), { isEnabled: false }), "not_found");
+    await expectFailure(addMachines(betaAdmin, frontRoom.id, await machineIdsOf(beta, 1)), "not_found");
+    await expectFailure(addMachines(betaAdmin, betaRoom.id, await machineIdsOf(apc, 1)), "not_found");
+    await expectFailure(updateCollectionType(betaAdmin, await typeId(apc, "Rooms"), { isEnabled: false }), "not_found");
     expect(await snapshot()).toEqual(before);
     expect((await listAdminCollections(t.db, beta)).map((c) => c.name)).toEqual(["Beta Room"]);
+  });
+});
+
+describe("use cases check permissions themselves (whoever calls them)", () => {
+  it("types need organization:manage, manual collections location:edit; a refusal writes nothing", async () => {
+    const editor = await actorFor(t.db, apc, ["location:edit", "machine:view"]);
+    const manager = await actorFor(t.db, apc, ["organization:manage"]);
+    const viewer = await actorFor(t.db, apc, ["machine:view"]);
+    const rooms = await typeId(apc, "Rooms");
+    const frontRoom = (await listAdminCollections(t.db, apc)).find((c) => c.name === "Front Room")!;
+    const before = await snapshot();
+    await expectFailure(regenerateAutoCollections(editor), "forbidden");
+    await expectFailure(updateCollectionType(editor, rooms, { isEnabled: false }), "forbidden");
+    await expectFailure(createManualCollection(manager, { name: "Not mine", typeId: rooms }), "forbidden");
+    await expectFailure(updateCollectionMachines(viewer, frontRoom.id, { add: [], remove: [] }), "forbidden");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("writes are audited with who acted and from where", async () => {
+    const rooms = await typeId(apc, "Rooms");
+    const created = await createManualCollection({ ...apcAdmin, ipAddress: "203.0.113.7" }, { name: "Audited", typeId: rooms });
+    const [row] = await t.db.select().from(auditLogs).where(and(eq(auditLogs.organizationId, apc), eq(auditLogs.targetId, created.id)));
+    expect(row).toMatchObject({ action: "collection.created", targetType: "Collection", ipAddress: "203.0.113.7" });
+    await t.db.delete(collections).where(eq(collections.id, created.id));
   });
 });
 

@@ -3,7 +3,8 @@
  * recorded Austin Pinball Collective listing (tests/fixtures/pinballmap/location_26454_machine_details.json), or
  * fails on demand (HTTP 500, invalid JSON, wrong shape, too slow, connection refused).
  *
- * Part 1 works through the lib/query functions on a fresh organization without any catalogue models: preview of an
+ * Part 1 works through the use cases (app/use-cases/pinballmap.server.ts) and the client on a fresh organization
+ * without any catalogue models, refusals mapped to the statuses the admin page answers with: preview of an
  * empty location (41 only on Pinball Map), apply (41 models + 41 machines in one go), re-preview (all in sync),
  * checksum protection, only-here machines (never removing one with issues), createMissingModels=false, tenant
  * isolation, and every upstream failure leaving the database exactly as it was.
@@ -15,23 +16,22 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { and, asc, count, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { failureStatus } from "~/lib/failure.server";
+import { upstreamStatus } from "~/lib/pinballmap-answers.server";
+import { PinballMapError, fetchLocationMachines, isPinballMapError, type PinballMapErrorKind } from "~/lib/pinballmap.server";
 import { hit, resetRateLimits } from "~/lib/rate-limit.server";
+import { updateCollectionType } from "~/use-cases/collection-types.server";
 import {
   PINBALLMAP_RATE_LIMIT,
-  PinballMapError,
   applyLocationSync,
-  fetchLocationMachines,
+  linkLocation,
   pinballMapRateKey,
   previewLocationSync,
-} from "~/lib/pinballmap.server";
-import { listAdminCollections, updateCollectionType } from "../../db/queries/collections.server";
-import {
-  enablePinballMapIntegration,
-  getPinballMapConfig,
-  getSyncStatus,
-  setLocationPinballMapId,
-  upsertPinballMapConfig,
-} from "../../db/queries/pinballmap.server";
+  type SyncApplyInput,
+} from "~/use-cases/pinballmap.server";
+import { isFailure, type FailureCode } from "../../core/failure";
+import { listAdminCollections } from "../../db/queries/collections.server";
+import { enablePinballMapIntegration, getPinballMapConfig, getSyncStatus, upsertPinballMapConfig } from "../../db/queries/pinballmap.server";
 import {
   collectionMachines,
   collections,
@@ -45,6 +45,7 @@ import {
   priorities,
 } from "../../db/schema";
 import { seedDatabase, seedOrganization } from "../../db/seed.server";
+import { actorFor } from "../helpers/actors";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
@@ -158,6 +159,44 @@ async function state() {
   return { machines: Number(m.n), models: Number(mo.n), collections: Number(c.n), members: Number(cm.n), locs };
 }
 
+type Refusal = { ok: false; status: number; message: string; code?: FailureCode; kind?: PinballMapErrorKind };
+
+/**
+ * What a use case call ended with: its value, or the refusal with the status the admin page answers it with (the
+ * same mapping the route uses: app/lib/failure.server.ts for Failures, app/lib/pinballmap-answers.server.ts for
+ * Pinball Map letting us down).
+ */
+async function outcomeOf<T>(work: Promise<T>): Promise<{ ok: true; value: T } | Refusal> {
+  try {
+    return { ok: true, value: await work };
+  } catch (error) {
+    if (isFailure(error)) return { ok: false, status: failureStatus(error.code), message: error.message, code: error.code };
+    if (isPinballMapError(error)) return { ok: false, status: upstreamStatus(error.kind), message: error.message, kind: error.kind };
+    throw error;
+  }
+}
+
+/** The organization's admin previews / applies / links (use cases called as the admin page calls them). */
+async function previewOutcome(organizationId: string, locationId: string) {
+  const o = await outcomeOf(previewLocationSync(await actorFor(t.db, organizationId), locationId));
+  return o.ok ? { ok: true as const, preview: o.value } : o;
+}
+
+async function applyOutcome(organizationId: string, input: Omit<SyncApplyInput, "remove"> & { removeMachineIds: string[] }) {
+  const { removeMachineIds, ...rest } = input;
+  const o = await outcomeOf(applyLocationSync(await actorFor(t.db, organizationId), { ...rest, remove: removeMachineIds }));
+  return o.ok ? { ok: true as const, result: o.value } : o;
+}
+
+async function linkOutcome(organizationId: string, locationId: string, pinballMapId: number | null) {
+  const o = await outcomeOf(linkLocation(await actorFor(t.db, organizationId), { locationId, pinballMapId }));
+  return o.ok ? { ok: true as const, location: o.value } : o;
+}
+
+async function enableType(organizationId: string, typeId: string) {
+  await updateCollectionType(await actorFor(t.db, organizationId), typeId, { isEnabled: true });
+}
+
 async function machinesAt(locationId: string) {
   return t.db
     .select({ id: machines.id, name: machines.name, modelName: models.name })
@@ -183,14 +222,19 @@ describe("lib and query functions, fresh organization without a catalogue", () =
 
   it("refuses softly before it is set up, without calling Pinball Map", async () => {
     const calls = stub.requests.length;
-    expect(await previewLocationSync(t.db, org, location)).toEqual({ ok: false, status: 400, message: "The Pinball Map integration is not enabled." });
+    expect(await previewOutcome(org, location)).toEqual({
+      ok: false,
+      status: 400,
+      code: "invalid",
+      message: "The Pinball Map integration is not enabled.",
+    });
     // Setting a Pinball Map id needs the integration enabled.
-    expect(await setLocationPinballMapId(t.db, org, location, PBM_ID)).toMatchObject({ ok: false, status: 400 });
+    expect(await linkOutcome(org, location, PBM_ID)).toMatchObject({ ok: false, status: 400 });
     await enablePinballMapIntegration(t.db, org);
-    const noId = await previewLocationSync(t.db, org, location);
+    const noId = await previewOutcome(org, location);
     expect(noId).toMatchObject({ ok: false, status: 400 });
     expect(!noId.ok && noId.message).toContain("has no Pinball Map id");
-    expect(await previewLocationSync(t.db, org, "no-such-location")).toMatchObject({ ok: false, status: 404 });
+    expect(await previewOutcome(org, "no-such-location")).toMatchObject({ ok: false, status: 404 });
     expect(stub.requests.length).toBe(calls);
   });
 
@@ -204,11 +248,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
   });
 
   it("sets a location's Pinball Map id (own locations only)", async () => {
-    expect(await setLocationPinballMapId(t.db, org, location, PBM_ID)).toMatchObject({ ok: true, location: { pinballMapId: PBM_ID } });
+    expect(await linkOutcome(org, location, PBM_ID)).toMatchObject({ ok: true, location: { pinballMapId: PBM_ID } });
     const [row] = await t.db.select().from(locations).where(eq(locations.id, location));
     expect(row).toMatchObject({ pinballMapId: PBM_ID, syncEnabled: true, lastSyncAt: null });
     const [foreign] = await t.db.insert(locations).values({ name: "Other Hall", organizationId: other }).returning({ id: locations.id });
-    expect(await setLocationPinballMapId(t.db, org, foreign.id, 1)).toMatchObject({ ok: false, status: 404 });
+    expect(await linkOutcome(org, foreign.id, 1)).toMatchObject({ ok: false, status: 404 });
   });
 
   it("the client validates the recorded listing: 41 machines", async () => {
@@ -220,7 +264,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
 
   it("preview of an empty location: 41 only on Pinball Map, all new catalogue models; nothing written", async () => {
     const before = await state();
-    const outcome = await previewLocationSync(t.db, org, location);
+    const outcome = await previewOutcome(org, location);
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     const p = outcome.preview;
@@ -232,7 +276,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
 
   it("apply with a stale checksum is refused (409) and writes nothing", async () => {
     const before = await state();
-    const outcome = await applyLocationSync(t.db, org, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] });
+    const outcome = await applyOutcome(org, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] });
     expect(outcome).toMatchObject({ ok: false, status: 409 });
     expect(await state()).toEqual(before);
   });
@@ -243,11 +287,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
       .select({ id: collectionTypes.id })
       .from(collectionTypes)
       .where(and(eq(collectionTypes.organizationId, org), eq(collectionTypes.name, "Manufacturer")));
-    await updateCollectionType(t.db, org, manufacturerType.id, { isEnabled: true });
+    await enableType(org, manufacturerType.id);
 
-    const preview = await previewLocationSync(t.db, org, location);
+    const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
-    const outcome = await applyLocationSync(t.db, org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const outcome = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.result).toMatchObject({ added: 41, modelsCreated: 41, inSync: 0, removed: 0, skipped: [] });
@@ -272,11 +316,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
   });
 
   it("re-preview: all 41 in sync; applying again adds nothing", async () => {
-    const preview = await previewLocationSync(t.db, org, location);
+    const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.counts).toEqual({ inSync: 41, onlyRemote: 0, onlyLocal: 0, removable: 0 });
     const before = await state();
-    const again = await applyLocationSync(t.db, org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const again = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
     expect(again).toMatchObject({ ok: true, result: { added: 0, modelsCreated: 0, inSync: 41 } });
     const after = await state();
     expect({ ...after, locs: undefined }).toEqual({ ...before, locs: undefined });
@@ -287,22 +331,22 @@ describe("lib and query functions, fresh organization without a catalogue", () =
       .insert(locations)
       .values({ name: "Fresh Annex", organizationId: org, pinballMapId: PBM_ID })
       .returning({ id: locations.id });
-    const preview = await previewLocationSync(t.db, org, second.id);
+    const preview = await previewOutcome(org, second.id);
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.counts.onlyRemote).toBe(41);
     expect(preview.preview.onlyRemote.every((r) => r.model === "existing")).toBe(true);
     const modelsBefore = (await state()).models;
-    const outcome = await applyLocationSync(t.db, org, { locationId: second.id, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const outcome = await applyOutcome(org, { locationId: second.id, checksum: preview.preview.checksum, removeMachineIds: [] });
     expect(outcome).toMatchObject({ ok: true, result: { added: 41, modelsCreated: 0 } });
     expect((await state()).models).toBe(modelsBefore);
   });
 
   it("detects a remote list that changed between preview and apply", async () => {
-    const preview = await previewLocationSync(t.db, org, location);
+    const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
     serveAs("ok", JSON.stringify({ machines: FIXTURE.machines.slice(1) }));
     const before = await state();
-    const outcome = await applyLocationSync(t.db, org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const outcome = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
     expect(outcome).toMatchObject({ ok: false, status: 409 });
     expect(!outcome.ok && outcome.message).toContain("changed since the preview");
     expect(await state()).toEqual(before);
@@ -323,7 +367,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     const [priority] = await t.db.select({ id: priorities.id }).from(priorities).where(eq(priorities.organizationId, org)).limit(1);
     await t.db.insert(issues).values({ title: "Left flipper weak", organizationId: org, machineId: withIssue.id, statusId: status.id, priorityId: priority.id });
 
-    const preview = await previewLocationSync(t.db, org, location);
+    const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.counts).toEqual({ inSync: 39, onlyRemote: 0, onlyLocal: 2, removable: 1 });
     expect(preview.preview.onlyLocal.find((l) => l.id === withIssue.id)).toMatchObject({ issueCount: 1, removable: false });
@@ -332,19 +376,19 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     const inSyncId = preview.preview.inSync[0].machineId;
     const before = await state();
     expect(
-      await applyLocationSync(t.db, org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [withoutIssue.id, inSyncId] }),
+      await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [withoutIssue.id, inSyncId] }),
     ).toMatchObject({ ok: false, status: 400 });
     expect(await state()).toEqual(before);
 
     // Not ticked: both stay.
-    const keep = await applyLocationSync(t.db, org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const keep = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
     expect(keep).toMatchObject({ ok: true, result: { removed: 0, keptLocal: 2 } });
     expect(await machinesAt(location)).toHaveLength(41);
 
     // Ticked: the issue-less one goes, the one with an issue is kept regardless.
-    const again = await previewLocationSync(t.db, org, location);
+    const again = await previewOutcome(org, location);
     if (!again.ok) throw new Error(again.message);
-    const removed = await applyLocationSync(t.db, org, {
+    const removed = await applyOutcome(org, {
       locationId: location,
       checksum: again.preview.checksum,
       removeMachineIds: [withIssue.id, withoutIssue.id],
@@ -359,11 +403,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     await upsertPinballMapConfig(t.db, org, { createMissingModels: false });
     const unknown = { id: 99999, name: "Homebrew Special", year: 2024, manufacturer: "Garage", ipdb_id: null, opdb_id: "GZZZZ-MZZZZ" };
     serveAs("ok", JSON.stringify({ machines: [...FIXTURE.machines.slice(2), unknown] }));
-    const preview = await previewLocationSync(t.db, org, location);
+    const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.onlyRemote).toEqual([expect.objectContaining({ name: "Homebrew Special", model: "unavailable" })]);
     const before = await state();
-    const outcome = await applyLocationSync(t.db, org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const outcome = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
     expect(outcome).toMatchObject({ ok: true, result: { added: 0, modelsCreated: 0, skipped: [{ name: "Homebrew Special" }] } });
     expect((await state()).models).toBe(before.models);
     expect((await t.db.select().from(models).where(eq(models.opdbId, "GZZZZ-MZZZZ"))).length).toBe(0);
@@ -377,10 +421,10 @@ describe("lib and query functions, fresh organization without a catalogue", () =
       .insert(locations)
       .values({ name: "IPDB Hall", organizationId: org, pinballMapId: PBM_ID })
       .returning({ id: locations.id });
-    const preview = await previewLocationSync(t.db, org, hall.id);
+    const preview = await previewOutcome(org, hall.id);
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.onlyRemote).toEqual([expect.objectContaining({ name: "Xenon", model: "existing" })]);
-    const applied = await applyLocationSync(t.db, org, { locationId: hall.id, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const applied = await applyOutcome(org, { locationId: hall.id, checksum: preview.preview.checksum, removeMachineIds: [] });
     expect(applied).toMatchObject({ ok: true, result: { added: 1, modelsCreated: 0 } });
     const [machine] = await t.db
       .select({ opdbId: models.opdbId, ipdbId: models.ipdbId })
@@ -388,7 +432,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
       .innerJoin(models, eq(models.id, machines.modelId))
       .where(eq(machines.locationId, hall.id));
     expect(machine).toEqual({ opdbId: "G42Pk-MZe2e", ipdbId: "2821" });
-    const again = await previewLocationSync(t.db, org, hall.id);
+    const again = await previewOutcome(org, hall.id);
     if (!again.ok) throw new Error(again.message);
     expect(again.preview.inSync).toEqual([expect.objectContaining({ name: "Xenon", matchedBy: "ipdb" })]);
   });
@@ -396,8 +440,8 @@ describe("lib and query functions, fresh organization without a catalogue", () =
   it("another organization cannot preview or apply this organization's location", async () => {
     await enablePinballMapIntegration(t.db, other);
     const before = await state();
-    expect(await previewLocationSync(t.db, other, location)).toMatchObject({ ok: false, status: 404 });
-    expect(await applyLocationSync(t.db, other, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] })).toMatchObject({
+    expect(await previewOutcome(other, location)).toMatchObject({ ok: false, status: 404 });
+    expect(await applyOutcome(other, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] })).toMatchObject({
       ok: false,
       status: 404,
     });
@@ -412,17 +456,17 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     }
     const calls = stub.requests.length;
     const before = await state();
-    const preview = await previewLocationSync(t.db, org, location);
+    const preview = await previewOutcome(org, location);
     expect(preview).toMatchObject({ ok: false, status: 429 });
     expect(!preview.ok && preview.message).toContain("Too many Pinball Map requests");
-    expect(await applyLocationSync(t.db, org, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] })).toMatchObject({
+    expect(await applyOutcome(org, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] })).toMatchObject({
       ok: false,
       status: 429,
     });
     expect(stub.requests.length).toBe(calls);
     expect(await state()).toEqual(before);
     // Another organization is not affected.
-    expect((await previewLocationSync(t.db, other, location)).ok).toBe(false); // 404: not its location
+    expect((await previewOutcome(other, location)).ok).toBe(false); // 404: not its location
     resetRateLimits();
   });
 
@@ -456,7 +500,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
       it(c.label, async () => {
         // A valid checksum from a good preview, so only the upstream failure can stop the apply.
         serveAs("ok");
-        const good = await previewLocationSync(t.db, org, location);
+        const good = await previewOutcome(org, location);
         if (!good.ok) throw new Error(good.message);
         c.setup();
         const before = await state();
@@ -467,9 +511,9 @@ describe("lib and query functions, fresh organization without a catalogue", () =
         expect(error).toBeInstanceOf(PinballMapError);
         expect((error as PinballMapError).kind).toBe(c.kind);
         expect((error as PinballMapError).message).toMatch(c.text);
-        const preview = await previewLocationSync(t.db, org, location);
+        const preview = await previewOutcome(org, location);
         expect(preview).toMatchObject({ ok: false, status: c.status });
-        const outcome = await applyLocationSync(t.db, org, { locationId: location, checksum: good.preview.checksum, removeMachineIds: [] });
+        const outcome = await applyOutcome(org, { locationId: location, checksum: good.preview.checksum, removeMachineIds: [] });
         expect(outcome).toMatchObject({ ok: false, status: c.status });
         expect(!outcome.ok && outcome.message).toMatch(c.text);
         expect(await state()).toEqual(before);
@@ -487,7 +531,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
 
     it("a broken PINBALLMAP_BASE_URL is a configuration error", async () => {
       process.env.PINBALLMAP_BASE_URL = "ftp://example.org";
-      const preview = await previewLocationSync(t.db, org, location);
+      const preview = await previewOutcome(org, location);
       expect(preview).toMatchObject({ ok: false, status: 503 });
     });
   });
@@ -683,7 +727,7 @@ describe("admin route over real HTTP (demo seed)", () => {
       .select({ id: collectionTypes.id })
       .from(collectionTypes)
       .where(and(eq(collectionTypes.organizationId, apc), eq(collectionTypes.name, "Manufacturer")));
-    await updateCollectionType(t.db, apc, manufacturer.id, { isEnabled: true });
+    await enableType(apc, manufacturer.id);
     const total = async () => (await listAdminCollections(t.db, apc)).filter((c) => c.typeName === "Manufacturer").reduce((n, c) => n + c.machineCount, 0);
     const before = await total();
     const [third] = await t.db

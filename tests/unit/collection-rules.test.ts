@@ -3,6 +3,7 @@ import {
   ERAS,
   cleanManufacturer,
   describeFilterCriteria,
+  diffAutoCollections,
   eraForYear,
   groupByEra,
   groupByManufacturer,
@@ -10,6 +11,8 @@ import {
   manufacturerKey,
   matchesFilterCriteria,
   planAutoCollections,
+  stableJson,
+  type ExistingAutoCollection,
   type RuleMachine,
 } from "../../core/collection-rules";
 
@@ -95,6 +98,51 @@ describe("planAutoCollections", () => {
   it("no machines → no collections", () => {
     expect(planAutoCollections("manufacturer", [])).toEqual([]);
     expect(planAutoCollections("year", [])).toEqual([]);
+  });
+});
+
+describe("diffAutoCollections (what a refresh writes)", () => {
+  const stored = (id: string, name: string, sortOrder: number, filterCriteria: unknown, machineIds: string[]): ExistingAutoCollection => ({
+    id,
+    name,
+    sortOrder,
+    filterCriteria,
+    machineIds: new Set(machineIds),
+  });
+  const plan = planAutoCollections("manufacturer", [m("1", "Bally", 1979), m("2", "Williams", 1990), m("3", "Bally", 1992)]);
+
+  it("creates every planned collection when nothing is stored", () => {
+    expect(diffAutoCollections(plan, [])).toEqual({ create: plan, update: [], unchanged: 0, remove: [] });
+  });
+
+  it("counts collections that are already right as unchanged (criteria compared without key order)", () => {
+    const existing = [
+      stored("c1", "Bally", 0, { manufacturer: "Bally" }, ["1", "3"]),
+      stored("c2", "Williams", 0, { manufacturer: "Williams" }, ["2"]),
+    ];
+    expect(diffAutoCollections(plan, existing)).toEqual({ create: [], update: [], unchanged: 2, remove: [] });
+    const eras = planAutoCollections("year", [m("1", null, 1985)]);
+    expect(diffAutoCollections(eras, [stored("e", "1980s", 2, { yearEnd: 1989, yearStart: 1980 }, ["1"])]).unchanged).toBe(1);
+  });
+
+  it("adds and removes machines, renames by case-insensitive name, and removes what nothing matches", () => {
+    const existing = [
+      stored("c1", "BALLY", 0, { manufacturer: "BALLY" }, ["1", "9"]),
+      stored("c2", "Williams", 0, { manufacturer: "Williams" }, ["2"]),
+      stored("c3", "Gottlieb", 0, { manufacturer: "Gottlieb" }, ["8"]),
+    ];
+    expect(diffAutoCollections(plan, existing)).toEqual({
+      create: [],
+      update: [{ id: "c1", meta: { name: "Bally", sortOrder: 0, filterCriteria: { manufacturer: "Bally" } }, add: ["3"], remove: ["9"] }],
+      unchanged: 1,
+      remove: ["c3"],
+    });
+  });
+
+  it("stableJson ignores key order only", () => {
+    expect(stableJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(stableJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
+    expect(stableJson({ a: 1 })).not.toBe(stableJson({ a: "1" }));
+    expect(stableJson(undefined)).toBe("null");
   });
 });
 

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  indexCatalogue,
   isValidOpdbId,
   machineNameFor,
   modelLookupOrder,
@@ -10,6 +11,7 @@ import {
   pbmMachineToModel,
   planChecksum,
   planSync,
+  resolveCatalogueModel,
   safeUrl,
   summarizePlan,
   type LocalMachine,
@@ -199,6 +201,41 @@ describe("pbmMachineToModel (transformer)", () => {
     ]);
     expect(modelLookupOrder({ opdbId: null, ipdbId: "2821" })).toEqual([{ by: "ipdbId", value: "2821" }]);
     expect(modelLookupOrder({ opdbId: null, ipdbId: null })).toEqual([]);
+  });
+});
+
+describe("resolveCatalogueModel", () => {
+  const catalogue = indexCatalogue([
+    { id: "global", name: "Xenon", opdbId: "G42Pk-MZe2e", ipdbId: "2821", organizationId: null },
+    { id: "ours", name: "Homebrew", opdbId: "GAAAA-MAAAA", ipdbId: null, organizationId: "org-1" },
+    { id: "theirs", name: "Secret", opdbId: "GBBBB-MBBBB", ipdbId: "77", organizationId: "org-2" },
+  ]);
+
+  it("uses a global or the organization's own model, OPDB id first, then IPDB id", () => {
+    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 1, name: "Xenon", opdbId: "G42Pk-MZe2e" }), true)).toMatchObject({
+      kind: "existing",
+      model: { id: "global" },
+    });
+    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 1, name: "Xenon", opdbId: "GNew1-MNew1", ipdbId: "2821" }), false)).toMatchObject({
+      kind: "existing",
+      model: { id: "global" },
+    });
+    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 2, name: "Homebrew", opdbId: "GAAAA-MAAAA" }), true)).toMatchObject({
+      kind: "existing",
+      model: { id: "ours" },
+    });
+  });
+
+  it("never uses another organization's custom model, nor creates a second one with its ids", () => {
+    const r = resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 3, name: "Secret", ipdbId: "77" }), true);
+    expect(r).toEqual({ kind: "unavailable", reason: "Its catalogue id is taken by a custom model" });
+  });
+
+  it("an unknown title is new, or skipped when creating models is off", () => {
+    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 4, name: "New", opdbId: "GCCCC-MCCCC" }), true)).toEqual({ kind: "new" });
+    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 4, name: "New", opdbId: "GCCCC-MCCCC" }), false)).toMatchObject({
+      kind: "unavailable",
+    });
   });
 });
 

@@ -10,7 +10,7 @@ export type { FieldErrors };
 /** Values echoed back so a form that failed keeps what the person typed. */
 export type FormValues = Record<string, string | string[] | undefined>;
 
-export type ActionSuccess = { ok: true; intent?: string; message?: string };
+export type ActionSuccess = { ok: true; intent?: string; message?: string; details?: string[] };
 export type ActionFailure = { ok: false; intent?: string; errors: FieldErrors; values?: FormValues };
 export type ActionResult = ActionSuccess | ActionFailure;
 

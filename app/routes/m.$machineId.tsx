@@ -21,11 +21,11 @@ import { fields } from "~/lib/fields";
 import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel, timeAgo } from "~/lib/machine-status";
 import { RULES, checkLimits } from "~/lib/rate-limit.server";
 import { UploadError, checkImageUpload, deleteStoredUpload, readUploadForm, saveImageUpload, type CheckedImage } from "~/lib/uploads.server";
-import { ensureVoterKey, readVoterKey } from "~/lib/voter.server";
+import { ANONYMOUS_VOTES_PER_ADDRESS, ANONYMOUS_VOTE_WINDOW_MS, ensureVoterKey, readVoterKey, voterAddressHash } from "~/lib/voter.server";
 import { IssueCreateError, createIssue } from "../../db/queries/issue-create";
 import { machineExists } from "../../db/queries/machines";
 import { getPublicMachinePage } from "../../db/queries/public";
-import { addUpvote, listVotedIssueIds } from "../../db/queries/upvotes";
+import { addUpvote, listVotedIssueIds, type Voter } from "../../db/queries/upvotes";
 
 // Document responses only carry headers a route passes on: keep Retry-After of a rate-limited submission.
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
@@ -76,6 +76,7 @@ export async function loader(args: LoaderFunctionArgs) {
     thanks: url.searchParams.get("thanks") === "1",
     votedIssueId: votedParam && votedParam.length <= 64 ? votedParam : null,
     alreadyVoted: url.searchParams.get("already") === "1",
+    votesFull: url.searchParams.get("full") === "1",
   };
 }
 
@@ -239,18 +240,22 @@ async function meToo(args: ActionFunctionArgs, form: FormData) {
     }
   }
   let setCookie: string | null = null;
-  let voter: { userId: string } | { voterKey: string };
+  let voter: Voter;
   if (user) voter = { userId: user.id };
   else {
     const ensured = await ensureVoterKey(args.request);
-    voter = { voterKey: ensured.voterKey };
+    voter = { voterKey: ensured.voterKey, addressHash: voterAddressHash(clientIp(args.context)) };
     setCookie = ensured.setCookie;
   }
-  const result = await addUpvote(db, organizationId, issueId, voter, { machineId });
+  const result = await addUpvote(db, organizationId, issueId, voter, {
+    machineId,
+    addressCap: { max: ANONYMOUS_VOTES_PER_ADDRESS, since: new Date(Date.now() - ANONYMOUS_VOTE_WINDOW_MS) },
+  });
   if (result === "not_found") {
     return reportFailed({ form: "That problem was fixed or is no longer listed." }, {}, 404, undefined, "metoo");
   }
-  const target = `/m/${encodeURIComponent(machineId)}?voted=${encodeURIComponent(issueId)}${result === "already" ? "&already=1" : ""}#issue-${encodeURIComponent(issueId)}`;
+  const note = result === "already" ? "&already=1" : result === "address_cap" ? "&full=1" : "";
+  const target = `/m/${encodeURIComponent(machineId)}?voted=${encodeURIComponent(issueId)}${note}#issue-${encodeURIComponent(issueId)}`;
   throw redirect(target, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 
@@ -293,7 +298,15 @@ export default function PublicMachinePage() {
 
       {d.thanks ? <FormMessage success="Thanks! Your report was sent to the team." /> : null}
       {d.votedIssueId ? (
-        <FormMessage success={d.alreadyVoted ? "You already said “me too” for that problem. Thanks!" : "Thanks! We counted your “me too”."} />
+        <FormMessage
+          success={
+            d.alreadyVoted
+              ? "You already said “me too” for that problem. Thanks!"
+              : d.votesFull
+                ? "Thanks! We already have several “me too”s for that problem from your network today."
+                : "Thanks! We counted your “me too”."
+          }
+        />
       ) : null}
       {meTooError ? <FormMessage error={meTooError} /> : null}
 

@@ -719,6 +719,7 @@ describe("indexes", () => {
     "Upvote_issueId_idx",
     "Upvote_issueId_userId_key",
     "Upvote_issueId_voterKey_key",
+    "Upvote_issueId_addressHash_createdAt_idx",
     "Collection_typeId_idx",
     "Collection_locationId_typeId_idx",
     "Collection_name_typeId_locationId_key",

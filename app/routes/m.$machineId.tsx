@@ -249,7 +249,7 @@ async function meToo(args: ActionFunctionArgs, form: FormData) {
   }
   const result = await addUpvote(db, organizationId, issueId, voter, {
     machineId,
-    addressCap: { max: ANONYMOUS_VOTES_PER_ADDRESS, since: new Date(Date.now() - ANONYMOUS_VOTE_WINDOW_MS) },
+    addressCap: { max: ANONYMOUS_VOTES_PER_ADDRESS, windowMs: ANONYMOUS_VOTE_WINDOW_MS },
   });
   if (result === "not_found") {
     return reportFailed({ form: "That problem was fixed or is no longer listed." }, {}, 404, undefined, "metoo");

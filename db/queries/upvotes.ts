@@ -2,8 +2,8 @@
  * "Me too" votes on open issues. A signed-in voter counts once per issue by user id; an anonymous browser once by
  * its random `voterKey` cookie (Upvote has exactly one of the two: a check constraint). Unique indexes make a second
  * vote a no-op, also under concurrent clicks. Anonymous votes also carry a keyed hash of the client's address, and
- * at most `addressCap.max` of them per issue and address count since `addressCap.since` (a browser that drops its
- * cookie gets a new key, not a new vote).
+ * at most `addressCap.max` of them per issue and address count within `addressCap.windowMs` (a browser that drops
+ * its cookie gets a new key, not a new vote).
  */
 import { and, count, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
@@ -24,10 +24,14 @@ export async function addUpvote(
   organizationId: string,
   issueId: string,
   voter: Voter,
-  opts: { machineId?: string; addressCap?: { max: number; since: Date } } = {},
+  opts: { machineId?: string; addressCap?: { max: number; windowMs: number }; now?: Date } = {},
 ): Promise<UpvoteResult> {
+  const now = opts.now ?? new Date();
   return withTransaction(db, async (tx) => {
-    const capped = "voterKey" in voter && voter.addressHash && opts.addressCap ? { ...opts.addressCap, addressHash: voter.addressHash } : null;
+    const capped =
+      "voterKey" in voter && voter.addressHash && opts.addressCap
+        ? { max: opts.addressCap.max, since: new Date(now.getTime() - opts.addressCap.windowMs), addressHash: voter.addressHash }
+        : null;
     // The issue row is locked while an anonymous vote is counted against its address cap, so concurrent votes from
     // one address cannot all see room under the cap (NO KEY UPDATE: other votes' foreign-key checks still pass).
     const lookup = tx
@@ -62,6 +66,7 @@ export async function addUpvote(
       .insert(upvotes)
       .values({
         issueId,
+        createdAt: now,
         userId: "userId" in voter ? voter.userId : null,
         voterKey: "voterKey" in voter ? voter.voterKey : null,
         addressHash: "voterKey" in voter ? (voter.addressHash ?? null) : null,

@@ -56,6 +56,13 @@ export function hit(key: string, rule: RateLimitRule, now = Date.now()): RateLim
  * (so refusals at one key do not use up another). Pair with `refund` to count only requests that turned out badly.
  */
 export function take(entries: Array<[string, RateLimitRule]>, now = Date.now()): RateLimitResult {
+  const result = peekLimits(entries, now);
+  if (result.allowed) for (const [key, rule] of entries) hit(key, rule, now);
+  return result;
+}
+
+/** Whether one more hit at every key would still be allowed, without counting it (to refuse before costly work). */
+export function peekLimits(entries: Array<[string, RateLimitRule]>, now = Date.now()): RateLimitResult {
   sweep(now);
   let refused: RateLimitResult | null = null;
   for (const [key, rule] of entries) {
@@ -64,9 +71,7 @@ export function take(entries: Array<[string, RateLimitRule]>, now = Date.now()):
     const result = { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((bucket.resetAt - now) / 1000)) };
     if (!refused || result.retryAfterSeconds > refused.retryAfterSeconds) refused = result;
   }
-  if (refused) return refused;
-  for (const [key, rule] of entries) hit(key, rule, now);
-  return { allowed: true, retryAfterSeconds: 0 };
+  return refused ?? { allowed: true, retryAfterSeconds: 0 };
 }
 
 /** Gives back one hit counted by `take` or `hit` (the request it stood for went well). */

@@ -7,7 +7,7 @@ import { accounts, passwords, sessions, users } from "./auth";
 import { collectionMachines, collections, collectionTypes, notifications, pinballMapConfigs } from "./collections";
 import { attachments, comments, issueHistory, issues, issueStatuses, priorities, upvotes } from "./issues";
 import { locations, machines, models } from "./machines";
-import { auditLogs, memberships, organizations, permissions, rolePermissions, roles } from "./organizations";
+import { auditLogs, idempotencyKeys, memberships, organizations, permissions, rolePermissions, roles } from "./organizations";
 
 export * from "./auth";
 export * from "./organizations";
@@ -61,6 +61,7 @@ export const organizationsRelations = relations(organizations, ({ one, many }) =
   pinballMapConfig: one(pinballMapConfigs),
   customModels: many(models),
   auditLogs: many(auditLogs),
+  idempotencyKeys: many(idempotencyKeys),
 }));
 
 export const membershipsRelations = relations(memberships, ({ one }) => ({
@@ -87,6 +88,10 @@ export const rolePermissionsRelations = relations(rolePermissions, ({ one }) => 
 export const auditLogsRelations = relations(auditLogs, ({ one }) => ({
   organization: one(organizations, { fields: [auditLogs.organizationId], references: [organizations.id] }),
   actor: one(users, { fields: [auditLogs.actorId], references: [users.id] }),
+}));
+
+export const idempotencyKeysRelations = relations(idempotencyKeys, ({ one }) => ({
+  organization: one(organizations, { fields: [idempotencyKeys.organizationId], references: [organizations.id] }),
 }));
 
 // --- machines --------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
  * Tenancy and RBAC: Organization (tenant root), Membership (user ↔ org, one role), Role (per org),
- * Permission (global catalogue), the `_RolePermissions` join table, and our AuditLog.
+ * Permission (global catalogue), the `_RolePermissions` join table, our AuditLog, and IdempotencyKey.
  */
 import { createId } from "@paralleldrive/cuid2";
 import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
@@ -124,6 +124,33 @@ export const auditLogs = pgTable(
   (t) => [
     // audit page: an organization's log, newest first
     index("AuditLog_organizationId_createdAt_idx").on(t.organizationId, t.createdAt),
+  ],
+);
+
+/**
+ * Form submissions by idempotency key: the first answer of a submit, so a repeat with the same key (double tap,
+ * retry, resend) gets that answer and writes nothing new (db/queries/idempotency.ts). Kept for minutes, then purged.
+ */
+export const idempotencyKeys = pgTable(
+  "IdempotencyKey",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** What the key was used for, e.g. "report:<machineId>" or "comment:<issueId>:<userId>". */
+    scope: text("scope").notNull(),
+    /** The random key the form carried. */
+    key: text("key").notNull(),
+    /** The first answer, written in the same transaction as the rows it stands for. */
+    result: jsonb("result"),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+  },
+  (t) => [
+    // one claim per key: concurrent repeats wait for the first and then read its answer
+    uniqueIndex("IdempotencyKey_organizationId_scope_key_key").on(t.organizationId, t.scope, t.key),
+    // purge of an organization's expired keys
+    index("IdempotencyKey_organizationId_createdAt_idx").on(t.organizationId, t.createdAt),
   ],
 );
 

@@ -23,7 +23,10 @@ export interface TestServer {
   client(opts?: { org?: string }): TestClient;
 }
 
-export async function startTestServer(db: Db, opts: { ping?: () => Promise<void> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: Db,
+  opts: { ping?: () => Promise<void>; /** Trust X-Forwarded-For, so a test can speak from several addresses. */ trustProxy?: boolean } = {},
+): Promise<TestServer> {
   const database: DbHandle = {
     db,
     kind: "pglite",
@@ -31,7 +34,13 @@ export async function startTestServer(db: Db, opts: { ping?: () => Promise<void>
     ping: opts.ping ?? (async () => {}),
     close: async () => {},
   };
-  const app = createHttpApp({ build: await loadBuild(), database, mode: "test", publicDir: path.resolve("public") });
+  const app = createHttpApp({
+    build: await loadBuild(),
+    database,
+    mode: "test",
+    publicDir: path.resolve("public"),
+    trustProxy: opts.trustProxy,
+  });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const port = (server.address() as AddressInfo).port;

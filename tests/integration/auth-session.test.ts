@@ -2,7 +2,7 @@
  * Sign-up, sign-in and database-backed sessions over real HTTP (production build, real cookies):
  * one message for unknown email and wrong password, cookie attributes, a new session id per sign-in, sign-out and
  * "sign out everywhere" revoke the row (a replayed cookie is refused), a password change kills the other sessions,
- * idle and absolute expiry, sign-in rate limits per address and per account (429 + Retry-After), and a removed
+ * idle and absolute expiry, sign-in rate limits per address and per (account, address) (429 + Retry-After), and a removed
  * member losing access on the very next request.
  */
 import path from "node:path";
@@ -350,7 +350,7 @@ describe("rate limits", () => {
     expect((await c.post("/login", { email: "member@dev.local", password: PASSWORD })).status).toBe(302);
   });
 
-  it("limits attempts per account across addresses (behind a trusted proxy)", async () => {
+  it("limits failed attempts per account and address (behind a trusted proxy); other addresses are not refused", async () => {
     const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
     const app = createHttpApp({
       build,
@@ -363,18 +363,19 @@ describe("rate limits", () => {
     await new Promise<void>((r) => proxied.once("listening", () => r()));
     const url = `http://127.0.0.1:${(proxied.address() as AddressInfo).port}`;
     try {
-      const attempt = (ip: string, password: string) =>
-        new TestClient(url).post("/login", { email: "player@dev.local", password }, { "X-Forwarded-For": ip });
-      // Empty passwords are refused before hashing but still count against the account.
-      for (let i = 0; i < RULES.loginPerAccount.limit; i++) {
-        expect((await attempt(`198.51.100.${i + 1}`, "")).status).toBe(400);
+      const attempt = (ip: string, password: string, email = "player@dev.local") =>
+        new TestClient(url).post("/login", { email, password }, { "X-Forwarded-For": ip });
+      // Empty passwords are refused before hashing but still count as failures of this account at this address.
+      for (let i = 0; i < RULES.loginPerAccountAndIp.limit; i++) {
+        expect((await attempt("198.51.100.1", "")).status).toBe(400);
       }
-      const blocked = await attempt("203.0.113.77", PASSWORD);
+      const blocked = await attempt("198.51.100.1", PASSWORD);
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
-      // Another account from the same fresh address is not affected.
-      const other = await new TestClient(url).post("/login", { email: "member@dev.local", password: PASSWORD }, { "X-Forwarded-For": "203.0.113.77" });
-      expect(other.status).toBe(302);
+      // The same account from another address is not refused (tests/integration/security-abuse.test.ts has more).
+      expect((await attempt("203.0.113.77", PASSWORD)).status).toBe(302);
+      // Another account from the guessing address is not affected.
+      expect((await attempt("198.51.100.1", PASSWORD, "member@dev.local")).status).toBe(302);
     } finally {
       await new Promise<void>((r) => {
         proxied.closeAllConnections();

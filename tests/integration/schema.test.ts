@@ -22,6 +22,7 @@ import {
   collections,
   collectionTypes,
   comments,
+  idempotencyKeys,
   issueHistory,
   issues,
   issueStatuses,
@@ -237,6 +238,10 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .returning(),
   );
   put("PinballMapConfig", await db.insert(pinballMapConfigs).values({ organizationId: o.id, apiEnabled: true }).returning());
+  put(
+    "IdempotencyKey",
+    await db.insert(idempotencyKeys).values({ organizationId: o.id, scope: "report:m1", key: "k-1", result: { value: { location: "/x" } } }).returning(),
+  );
   return rows;
 }
 
@@ -357,6 +362,7 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "_CollectionToMachine.B": { parent: "Machine", onDelete: "cascade" },
   "Notification.userId": { parent: "User", onDelete: "cascade" },
   "PinballMapConfig.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "IdempotencyKey.organizationId": { parent: "Organization", onDelete: "cascade" },
 };
 
 interface FkCase {
@@ -719,6 +725,8 @@ describe("indexes", () => {
     "Upvote_issueId_idx",
     "Upvote_issueId_userId_key",
     "Upvote_issueId_voterKey_key",
+    "Upvote_issueId_addressHash_createdAt_idx",
+    "IdempotencyKey_organizationId_scope_key_key",
     "Collection_typeId_idx",
     "Collection_locationId_typeId_idx",
     "Collection_name_typeId_locationId_key",

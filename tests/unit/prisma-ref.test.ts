@@ -28,6 +28,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
         "Collection",
         "CollectionType",
         "Comment",
+        "Invitation",
         "Issue",
         "IssueHistory",
         "IssueStatus",

@@ -11,7 +11,7 @@ import { recordAudit } from "../../db/queries/audit";
 import { findInvitationByTokenHash, markInvitationAccepted, type InvitationByToken } from "../../db/queries/invitations";
 import { addMembership, isOrganizationMember, lockOrganizationForRoleChanges } from "../../db/queries/members";
 import { createUserWithPassword, userExistsWithEmail } from "../../db/queries/users";
-import { withTransaction, type Db } from "./db.server";
+import { withTransaction, type Db, type DbOrTx } from "./db.server";
 import { notFound } from "./errors.server";
 import { formatDateTime } from "./machine-status";
 import { hashToken } from "./session.server";
@@ -42,7 +42,7 @@ export type InvitationLookup =
   | { state: "pending"; invitation: InvitationByToken };
 
 /** The invitation of a link in this organization, and whether it can still be used at `now`. */
-export async function lookUpInvitation(db: Db, organizationId: string, token: string, now = new Date()): Promise<InvitationLookup> {
+async function lookUpInvitation(db: Db, organizationId: string, token: string, now = new Date()): Promise<InvitationLookup> {
   if (!TOKEN_SHAPE.test(token)) return { state: "missing" };
   const invitation = await findInvitationByTokenHash(db, organizationId, hashToken(token));
   return classify(invitation, now);
@@ -58,11 +58,11 @@ function classify(invitation: InvitationByToken | null, now: Date): InvitationLo
 
 export type AcceptOutcome =
   | { ok: true; userId: string; roleName: string; organizationName: string }
-  | { ok: false; status: 404 | 409 | 410; error: string; field?: string };
+  | { ok: false; status: 404 | 409 | 410; error: string };
 
 type AcceptRefusal = Extract<AcceptOutcome, { ok: false }>;
 
-const refusal = (status: AcceptRefusal["status"], error: string, field?: string): AcceptRefusal => ({ ok: false, status, error, field });
+const refusal = (status: AcceptRefusal["status"], error: string): AcceptRefusal => ({ ok: false, status, error });
 
 /** Thrown inside the transaction to roll it back with this answer. */
 class RollBack extends Error {
@@ -92,7 +92,7 @@ interface AcceptContext {
  */
 async function acceptWith(
   ctx: AcceptContext,
-  join: (tx: Db, invitation: InvitationByToken) => Promise<{ userId: string; newAccount: boolean } | AcceptRefusal>,
+  join: (tx: DbOrTx, invitation: InvitationByToken) => Promise<{ userId: string; newAccount: boolean } | AcceptRefusal>,
 ): Promise<AcceptOutcome> {
   if (!TOKEN_SHAPE.test(ctx.token)) return refusal(404, INVITATION_MESSAGES.missing);
   const now = new Date();
@@ -103,7 +103,7 @@ async function acceptWith(
       if (found.state === "missing") return refusal(404, INVITATION_MESSAGES.missing);
       if (found.state === "gone") return refusal(410, INVITATION_MESSAGES.gone);
       const invitation = found.invitation;
-      const joined = await join(tx as Db, invitation);
+      const joined = await join(tx, invitation);
       if ("ok" in joined) return joined;
       // From here on a refusal must undo what `join` and the steps before wrote: throw to roll back.
       if (!(await markInvitationAccepted(tx, ctx.organizationId, invitation.id, joined.userId, now))) {

@@ -29,6 +29,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
         "CollectionType",
         "Comment",
         "IdempotencyKey",
+        "Invitation",
         "Issue",
         "IssueHistory",
         "IssueStatus",

@@ -92,7 +92,7 @@ function refuse(req: Request, res: Response, limit: number): void {
       .status(413)
       .set({ Connection: "close", "Cache-Control": "no-store" })
       .type("text/plain")
-      .send(`Payload too large: the form is too large. At most ${describe(limit)} can be sent here.`);
+      .send(`The form is too large: at most ${describe(limit)} can be sent here.`);
   } else if (res.writableFinished) {
     req.socket.destroySoon();
   } else {

@@ -220,7 +220,14 @@ function scanRoutes(): RouteInfo[] {
           ...all(/\.(?:get|getAll)\("([A-Za-z_]\w*)"\)/g),
           ...all(/^\s+([a-z]\w*):\s*(?:z\.|fields\.)/gm),
         ]).filter((f) => f !== "intent"),
-        query: uniq(all(/searchParams\.(?:get|getAll|has)\("([A-Za-z_]\w*)"\)/g)),
+        query: uniq([
+          // url.searchParams.get("x"), and the same through an alias (`const p = url.searchParams; p.get("x")`)…
+          ...["searchParams", ...all(/const (\w+) = (?:new URL\([^)]*\)|url)\.searchParams\b/g)].flatMap((alias) =>
+            all(new RegExp(`\\b${alias}\\.(?:get|getAll|has)\\("([A-Za-z_]\\w*)"\\)`, "g")),
+          ),
+          // …and through small helpers such as `param(url, "collection")`.
+          ...all(/\b\w+\(url,\s*"([A-Za-z_]\w*)"/g),
+        ]),
         multipart: /multipart\/form-data|readUploadForm/.test(src),
       };
     });
@@ -485,6 +492,9 @@ describe("fuzzing every route and form", () => {
     expect(routes.find((r) => r.file === "machines.$machineId.qr[.]png.ts")?.pattern).toBe("/machines/:machineId/qr.png");
     expect(routes.find((r) => r.file === "admin.collections_.$collectionId.tsx")?.pattern).toBe("/admin/collections/:collectionId");
     expect(routes.find((r) => r.file === "_index.tsx")?.pattern).toBe("/");
+    expect(routes.find((r) => r.file === "issues._index.tsx")?.query).toEqual(expect.arrayContaining(["category", "sort", "dir", "assignee", "after"]));
+    expect(routes.find((r) => r.file === "machines._index.tsx")?.query).toEqual(expect.arrayContaining(["collection", "location", "status"]));
+    expect(routes.find((r) => r.file === "login.tsx")?.query).toContain("redirectTo");
   });
 
   for (const route of routes) {
@@ -517,11 +527,14 @@ describe("fuzzing every route and form", () => {
           if (allowed(actor)) await run(actor, "GET", `${base}?${qs}`, { label: "query" });
         }
         await run(actors[0], "GET", `${base}?page=%E0%A4%A&q=%zz&${names[0]}=%00`, { label: "malformed query" });
-        // Prototype keys and header-breaking text in every query parameter the loader reads.
-        for (const [i, value] of [...PROTO_KEYS, ...HEADER_BREAKERS].entries()) {
-          const qs = new URLSearchParams(names.map((n) => [n, value]));
-          const actor = actors[i % actors.length];
-          if (allowed(actor)) await run(actor, "GET", `${base}?${qs}`, { label: `query = ${JSON.stringify(value)}` });
+        // Prototype keys and header-breaking text in each query parameter the loader reads, one parameter at a time
+        // (together, one parameter can mask another: a status filter overrides the category tab).
+        let k = 0;
+        for (const n of names) {
+          for (const value of [...PROTO_KEYS, ...HEADER_BREAKERS]) {
+            const actor = actors[k++ % actors.length];
+            if (allowed(actor)) await run(actor, "GET", `${base}?${new URLSearchParams([[n, value]])}`, { label: `${n} = ${JSON.stringify(value)}` });
+          }
         }
       }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { formToObject, parseWith } from "~/lib/forms.server";
 import { ownValue, setOwn } from "~/lib/own";
-import { z } from "zod";
 
 const KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf"];
 
@@ -49,8 +49,7 @@ describe("formToObject with fields named like prototype keys", () => {
 
   it("parseWith reports errors under such keys too", () => {
     const schema = z.record(z.string(), z.string().max(1, "Too long"));
-    const result = parseWith(schema, formToObject(Object.assign(new FormData(), {})));
-    expect(result.ok).toBe(true);
+    expect(parseWith(schema, formToObject(new FormData())).ok).toBe(true);
     const fd = new FormData();
     fd.append("constructor", "long");
     fd.append("toString", "long");

@@ -1,15 +1,15 @@
 /**
- * The HTTP layer: Express with the Remix adapter. We use our own server instead of remix-serve because
- * (1) security headers must be on every response, static files and redirects included, (2) every non-GET request
- * gets an Origin check, (3) the database must be closed on SIGTERM (PGlite loses writes otherwise).
+ * The HTTP layer: Express in front of Remix (server/remix-handler.ts). We use our own server instead of remix-serve
+ * because (1) security headers must be on every response, static files and redirects included, (2) bodies over the
+ * limit, foreign hosts and cross-site non-GET requests must be refused before any route runs, (3) the database must
+ * be closed on SIGTERM (PGlite loses writes otherwise).
  * `createHttpApp` is also what the integration tests start, with a database of their own.
  */
 import crypto from "node:crypto";
-import os from "node:os";
 import path from "node:path";
 import express, { type Request, type Response, type NextFunction } from "express";
 import type { ServerBuild } from "@remix-run/node";
-import { BAD_HOST_MESSAGE, hostPolicy, isAllowedHost } from "../app/lib/allowed-hosts";
+import { BAD_HOST_MESSAGE, hostPolicy, isAllowedHost, machineNames } from "../app/lib/allowed-hosts.server";
 import { bodyLimitFor } from "../app/lib/body-limits";
 import type { DbHandle } from "../db/client";
 import { bodyLimit } from "./body-limit";
@@ -26,7 +26,8 @@ export interface HttpAppOptions {
   publicDir: string;
   /** Trust X-Forwarded-* headers (set when running behind a reverse proxy). */
   trustProxy?: boolean;
-  /** The address the server listens on (HOST): its names count as our own hosts in production without configuration. */
+  /** The address the server listens on (HOST): its names count as our own hosts in production without configuration
+   * (app/lib/allowed-hosts.server.ts machineNames). */
   listenHost?: string;
 }
 
@@ -61,7 +62,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     }
   });
 
-  // Only hosts of this deployment (app/lib/allowed-hosts.ts): the host ends up in QR codes and absolute links.
+  // Only hosts of this deployment (app/lib/allowed-hosts.server.ts): the host ends up in QR codes and absolute links.
   // Read per request, so PUBLIC_URL/BASE_DOMAIN changes in tests apply at once; the machine's names are fixed.
   const ownNames = machineNames(options.listenHost);
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -139,20 +140,6 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   );
 
   return app;
-}
-
-/**
- * Names this machine answers to without configuration in production: the listen address, or, when the server listens
- * on every interface, the machine's host name and the addresses of its interfaces (a phone on the same network).
- */
-function machineNames(listenHost: string | undefined): string[] {
-  const bracket = (address: string) => (address.includes(":") ? `[${address}]` : address);
-  if (listenHost && !["0.0.0.0", "::", "[::]"].includes(listenHost)) return [bracket(listenHost.replace(/^\[|\]$/g, ""))];
-  const addresses = Object.values(os.networkInterfaces())
-    .flat()
-    .map((i) => i?.address.replace(/%.*$/, ""))
-    .filter((a): a is string => Boolean(a));
-  return [os.hostname(), ...addresses.map(bracket)].map((n) => n.toLowerCase());
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

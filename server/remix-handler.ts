@@ -2,7 +2,7 @@
  * Express → Remix, in place of @remix-run/express's createRequestHandler, for three reasons:
  * - the app reads the request body from server/body-limit.ts's counting stream (a chunked body over the limit is cut
  *   off there), and when that refused the body with a 413 while the app was running, the app's answer is dropped;
- * - the request URL is built from the host server/app.ts accepted (app/lib/allowed-hosts.ts), never a raw header;
+ * - the request URL is built from the host server/app.ts accepted (app/lib/allowed-hosts.server.ts), never a raw header;
  * - every answer says `Vary: X-Organization`: the organization may come from that header (app/lib/tenant.server.ts),
  *   so no cache may serve one organization's page for another's.
  */

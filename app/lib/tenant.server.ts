@@ -5,7 +5,7 @@
  */
 import type { Db } from "./db.server";
 import { findOrganizationBySubdomain, type OrganizationSummary } from "../../db/queries/organizations";
-import { BAD_HOST_MESSAGE, hostPolicyFromEnv, isAllowedHost } from "./allowed-hosts";
+import { BAD_HOST_MESSAGE, hostPolicyFromEnv, isAllowedHost } from "./allowed-hosts.server";
 import { badRequest, notFound } from "./errors.server";
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
@@ -55,7 +55,7 @@ export function requireOrganization(db: Db, request: Request): Promise<Organizat
 /**
  * Absolute URL of a path on the current organization's host, for QR codes and shareable links. Admins generate
  * these from the organization's own address, so the request's origin is right; PUBLIC_URL overrides it when a
- * proxy hides the public host. The host is one the server accepted (server/app.ts, app/lib/allowed-hosts.ts); it is
+ * proxy hides the public host. The host is one the server accepted (server/app.ts, app/lib/allowed-hosts.server.ts); it is
  * checked again here so a forged Host can never end up printed on a sticker.
  */
 export function absoluteUrl(request: Request, pathname: string): string {

@@ -1,5 +1,6 @@
+import os from "node:os";
 import { describe, expect, it } from "vitest";
-import { hostPolicy, hostPolicyFromEnv, hostnameOf, isAllowedHost } from "~/lib/allowed-hosts";
+import { hostPolicy, hostPolicyFromEnv, hostnameOf, isAllowedHost, machineNames } from "~/lib/allowed-hosts.server";
 
 describe("hostnameOf", () => {
   it.each([
@@ -55,6 +56,23 @@ describe("isAllowedHost", () => {
     expect(hostPolicyFromEnv({ NODE_ENV: "production" }).kind).toBe("listed");
     expect(hostPolicyFromEnv({ NODE_ENV: "test" }).kind).toBe("any");
     expect(hostPolicyFromEnv({ NODE_ENV: "development", BASE_DOMAIN: "pinpoint.example" })).toMatchObject({ kind: "listed", domains: ["pinpoint.example"] });
-    expect(hostPolicyFromEnv({ NODE_ENV: "production", PUBLIC_URL: "not a url" })).toMatchObject({ kind: "listed", names: [], domains: ["localhost"] });
+    expect(hostPolicyFromEnv({ NODE_ENV: "production", PUBLIC_URL: "not a url", HOST: "192.168.1.20" })).toEqual({
+      kind: "listed",
+      names: ["192.168.1.20"],
+      domains: ["localhost"],
+      loopback: true,
+    });
+  });
+});
+
+describe("machineNames", () => {
+  it("a specific listen address is the only name; listening everywhere adds the host name and interface addresses", () => {
+    expect(machineNames("127.0.0.1")).toEqual(["127.0.0.1"]);
+    expect(machineNames("::1")).toEqual(["[::1]"]);
+    expect(machineNames("Pinball-Pi.local")).toEqual(["pinball-pi.local"]);
+    const all = machineNames("0.0.0.0");
+    expect(all[0]).toBe(os.hostname().toLowerCase());
+    expect(all).toContain("127.0.0.1");
+    expect(machineNames(undefined)).toEqual(all);
   });
 });

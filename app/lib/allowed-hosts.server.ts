@@ -7,8 +7,9 @@
  * - Neither set, in production: localhost, *.localhost, loopback addresses (127.0.0.0/8, ::1) and the names of the
  *   machine the server listens on (its listen address, or its host name and interface addresses when it listens on
  *   all of them), so a bare `npm start` works on the machine and on the local network.
- * Ports are not part of the rule (a proxy or a development port may add one). Pure; unit-tested.
+ * Ports are not part of the rule (a proxy or a development port may add one). Unit-tested.
  */
+import os from "node:os";
 
 export type HostPolicy =
   | { kind: "any" }
@@ -35,10 +36,24 @@ export function hostPolicy(input: HostPolicyInput): HostPolicy {
   return { kind: "listed", names: (input.ownNames ?? []).map((n) => n.toLowerCase()), domains: ["localhost"], loopback: true };
 }
 
-/** The policy from process.env (PUBLIC_URL, BASE_DOMAIN, NODE_ENV). */
-export function hostPolicyFromEnv(env: NodeJS.ProcessEnv = process.env, ownNames?: readonly string[]): HostPolicy {
+/** The policy from process.env (PUBLIC_URL, BASE_DOMAIN, NODE_ENV, HOST: see machineNames). */
+export function hostPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): HostPolicy {
   const mode = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
-  return hostPolicy({ publicUrl: env.PUBLIC_URL || undefined, baseDomain: env.BASE_DOMAIN || undefined, mode, ownNames });
+  return hostPolicy({ publicUrl: env.PUBLIC_URL || undefined, baseDomain: env.BASE_DOMAIN || undefined, mode, ownNames: machineNames(env.HOST) });
+}
+
+/**
+ * Names this machine answers to without configuration in production: the listen address (HOST), or, when the server
+ * listens on every interface (the default), the machine's host name and the addresses of its interfaces.
+ */
+export function machineNames(listenHost: string | undefined): string[] {
+  const bracket = (address: string) => (address.includes(":") ? `[${address}]` : address);
+  if (listenHost && !["0.0.0.0", "::", "[::]"].includes(listenHost)) return [bracket(listenHost.replace(/^\[|\]$/g, "")).toLowerCase()];
+  const addresses = Object.values(os.networkInterfaces())
+    .flat()
+    .map((i) => i?.address.replace(/%.*$/, ""))
+    .filter((a): a is string => Boolean(a));
+  return [os.hostname(), ...addresses.map(bracket)].map((n) => n.toLowerCase());
 }
 
 /** `name[:port]`: a DNS name or IPv4 address, or a bracketed IPv6 address. Anything else is not a host. */

@@ -480,6 +480,24 @@ describe("6. Request bodies over the limit are refused with 413", () => {
     expect(Number((await t.db.select({ n: count() }).from(attachments))[0].n)).toBe(before.attachments);
   });
 
+  it("a chunked upload under the limit is read as before", async () => {
+    const before = await issueRows();
+    const boundary = "----pinpoint-test-boundary";
+    const { prefix, suffix } = multipartReport({ intent: "report", title: "Chunked photo report", website: "" }, tinyPng, boundary);
+    const res = await streamBody(server.port, {
+      path: `/m/${machineId}`,
+      headers: { "X-Organization": "apc", "Content-Type": `multipart/form-data; boundary=${boundary}` },
+      total: prefix.length + 200 * 1024 + suffix.length,
+      chunked: true,
+      prefix,
+      suffix,
+      fill: "\u0000",
+      chunkSize: 16 * 1024,
+    });
+    expect(res.status, res.body.slice(0, 300)).toBe(302);
+    expect(await issueRows()).toBe(before + 1);
+  });
+
   it("the next request on a fresh connection is served normally", async () => {
     const res = await raw(server.port, { path: "/login", headers: { "X-Organization": "apc" } });
     expect(res.status).toBe(200);

@@ -23,10 +23,15 @@ export interface TestServer {
   client(opts?: { org?: string }): TestClient;
 }
 
-export async function startTestServer(
-  db: Db,
-  opts: { ping?: () => Promise<void>; /** Trust X-Forwarded-For, so a test can speak from several addresses. */ trustProxy?: boolean } = {},
-): Promise<TestServer> {
+export interface TestServerOptions {
+  ping?: () => Promise<void>;
+  /** "test" (default) accepts any Host; "production" applies the zero-config host rules of a real `npm start`. */
+  mode?: "production" | "development" | "test";
+  /** Trust X-Forwarded-* (as TRUST_PROXY=true does). */
+  trustProxy?: boolean;
+}
+
+export async function startTestServer(db: Db, opts: TestServerOptions = {}): Promise<TestServer> {
   const database: DbHandle = {
     db,
     kind: "pglite",
@@ -37,7 +42,7 @@ export async function startTestServer(
   const app = createHttpApp({
     build: await loadBuild(),
     database,
-    mode: "test",
+    mode: opts.mode ?? "test",
     publicDir: path.resolve("public"),
     trustProxy: opts.trustProxy,
   });

@@ -7,6 +7,11 @@
 export const BODY_LIMITS = {
   /** Any request that is not a photo form (sign-in, comments, admin forms …). */
   formBytes: 64 * 1024,
+  /**
+   * Forms whose text may legitimately pass 64 kB once URL-encoded: a 10,000-character description in CJK or emoji
+   * (/issues/new: up to 12 encoded bytes a character), and a manual collection with up to 1,000 ticked machines.
+   */
+  longFormBytes: 192 * 1024,
   /** The forms that take a photo: one image (at most 5 MB) plus room for the text fields. */
   uploadBytes: 6 * 1024 * 1024,
 } as const;
@@ -19,7 +24,11 @@ export const BODY_LIMITS = {
  */
 const UPLOAD_PATHS: readonly RegExp[] = [/^\/m\/[^/]+?(?:\.data)?\/?$/, /^\/issues\/(?!new(?:\.data)?\/?$)[^/]+?(?:\.data)?\/?$/];
 
+const LONG_FORM_PATHS: readonly RegExp[] = [/^\/issues\/new(?:\.data)?\/?$/, /^\/admin\/collections\/[^/]+?(?:\.data)?\/?$/];
+
 /** The body limit of a request path (without the query string). */
 export function bodyLimitFor(pathname: string): number {
-  return UPLOAD_PATHS.some((re) => re.test(pathname)) ? BODY_LIMITS.uploadBytes : BODY_LIMITS.formBytes;
+  if (UPLOAD_PATHS.some((re) => re.test(pathname))) return BODY_LIMITS.uploadBytes;
+  if (LONG_FORM_PATHS.some((re) => re.test(pathname))) return BODY_LIMITS.longFormBytes;
+  return BODY_LIMITS.formBytes;
 }

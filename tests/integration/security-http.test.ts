@@ -417,7 +417,7 @@ describe("6. Request bodies over the limit are refused with 413", () => {
       ["POST", "/signup", "application/x-www-form-urlencoded"],
       ["POST", "/admin/roles", "application/x-www-form-urlencoded"],
       ["POST", "/admin/roles.data", "application/x-www-form-urlencoded"],
-      ["POST", "/issues/new", "multipart/form-data; boundary=x"],
+      ["POST", "/account", "multipart/form-data; boundary=x"],
       ["PUT", "/account", "application/json"],
       ["POST", "/no-such-page", "text/plain"],
       ["GET", "/", "application/x-www-form-urlencoded"],
@@ -513,8 +513,11 @@ describe("6. Request bodies over the limit are refused with 413", () => {
     for (const p of [`/m/${machineId}`, `/m/${machineId}.data`, `/issues/${issueId}`, `/issues/${issueId}.data`]) {
       expect(bodyLimitFor(p), p).toBe(BODY_LIMITS.uploadBytes);
     }
-    for (const p of ["/login", "/signup", "/issues/new", "/issues/new.data", "/issues", "/m", `/m/${machineId}/x`, "/admin/roles", "/report"]) {
+    for (const p of ["/login", "/signup", "/issues", "/m", `/m/${machineId}/x`, "/admin/roles", "/admin/collections", "/report"]) {
       expect(bodyLimitFor(p), p).toBe(BODY_LIMITS.formBytes);
+    }
+    for (const p of ["/issues/new", "/issues/new.data", "/admin/collections/abc", "/admin/collections/abc.data"]) {
+      expect(bodyLimitFor(p), p).toBe(BODY_LIMITS.longFormBytes);
     }
   });
 });

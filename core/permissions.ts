@@ -78,8 +78,13 @@ export function expandPermissions(names: readonly string[]): string[] {
   return out;
 }
 
-/** What a visitor without a session may do (the "Unauthenticated" system role's initial set, and the fallback). */
-export const UNAUTHENTICATED_PERMISSIONS: readonly PermissionName[] = [
+/**
+ * The only permissions a visitor who is not a member (anonymous, or signed in elsewhere) may ever hold: viewing and
+ * reporting. The role editor offers only these for the Unauthenticated role, its action refuses others, and the
+ * access resolver (app/lib/access.server.ts) intersects a visitor's permissions with this list, so a row already in
+ * the database cannot give visitors more.
+ */
+export const PUBLIC_PERMISSIONS: readonly PermissionName[] = [
   "issue:view",
   "issue:create",
   "machine:view",
@@ -87,6 +92,16 @@ export const UNAUTHENTICATED_PERMISSIONS: readonly PermissionName[] = [
   "attachment:view",
   "attachment:create",
 ];
+
+export function isPublicPermission(name: string): boolean {
+  return (PUBLIC_PERMISSIONS as readonly string[]).includes(name);
+}
+
+/** What a visitor without a session may do (the "Unauthenticated" system role's initial set, and the fallback). */
+export const UNAUTHENTICATED_PERMISSIONS: readonly PermissionName[] = PUBLIC_PERMISSIONS;
+
+/** Permissions that manage access itself: only Admins give, edit or take away roles that hold them. */
+export const ACCESS_MANAGEMENT_PERMISSIONS: readonly PermissionName[] = ["role:manage", "user:manage"];
 
 export interface RoleTemplate {
   name: string;

@@ -389,7 +389,7 @@ export interface CreateUserOptions {
   /** Already hashed password (saves the ~0.3 s scrypt cost when many users share one). */
   passwordHash?: string;
   id?: string;
-  /** Defaults to now: a seeded user is not a pending invitation. */
+  /** Defaults to now: a seeded user's address counts as confirmed. */
   emailVerified?: Date | null;
 }
 

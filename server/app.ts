@@ -1,16 +1,20 @@
 /**
- * The HTTP layer: Express with the Remix adapter. We use our own server instead of remix-serve because
- * (1) security headers must be on every response, static files and redirects included, (2) every non-GET request
- * gets an Origin check, (3) the database must be closed on SIGTERM (PGlite loses writes otherwise).
+ * The HTTP layer: Express in front of Remix (server/remix-handler.ts). We use our own server instead of remix-serve
+ * because (1) security headers must be on every response, static files and redirects included, (2) bodies over the
+ * limit, foreign hosts and cross-site non-GET requests must be refused before any route runs, (3) the database must
+ * be closed on SIGTERM (PGlite loses writes otherwise).
  * `createHttpApp` is also what the integration tests start, with a database of their own.
  */
 import crypto from "node:crypto";
 import path from "node:path";
 import express, { type Request, type Response, type NextFunction } from "express";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import { BAD_HOST_MESSAGE, hostPolicy, isAllowedHost, machineNames } from "../app/lib/allowed-hosts.server";
+import { bodyLimitFor } from "../app/lib/body-limits";
 import type { DbHandle } from "../db/client.server";
+import { bodyLimit } from "./body-limit";
 import { outageGuard } from "./outage";
+import { remixHandler } from "./remix-handler";
 import { buildSecurityHeaders, isCrossSiteRequest } from "./security";
 
 export interface HttpAppOptions {
@@ -22,6 +26,9 @@ export interface HttpAppOptions {
   publicDir: string;
   /** Trust X-Forwarded-* headers (set when running behind a reverse proxy). */
   trustProxy?: boolean;
+  /** The address the server listens on (HOST): its names count as our own hosts in production without configuration
+   * (app/lib/allowed-hosts.server.ts machineNames). */
+  listenHost?: string;
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -42,31 +49,52 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
 
-  // Cross-site request forgery: a state-changing request must come from our own origin, for document, single-fetch
-  // (`.data`) and resource-route requests alike (Remix's own check covers documents only and answers 500).
-  // See docs/decisions/002-sessions-and-csrf.md.
+  // Bodies over the route's limit are refused with 413 before anything reads them (server/body-limit.ts).
+  app.use(bodyLimit(bodyLimitFor));
+
+  // The health check names no host, database or version: load balancers probe it by address.
+  app.get(["/healthz", "/api/health"], async (_req, res) => {
+    try {
+      await withTimeout(options.database.ping(), 3000);
+      res.set("Cache-Control", "no-store").json({ status: "healthy" });
+    } catch {
+      res.status(503).set("Cache-Control", "no-store").json({ status: "unhealthy" });
+    }
+  });
+
+  // Only hosts of this deployment (app/lib/allowed-hosts.server.ts): the host ends up in QR codes and absolute links.
+  // Read per request, so PUBLIC_URL/BASE_DOMAIN changes in tests apply at once; the machine's names are fixed.
+  const ownNames = machineNames(options.listenHost);
   app.use((req: Request, res: Response, next: NextFunction) => {
     // Behind a trusted proxy the address the browser used is in X-Forwarded-Host (first value).
     const forwardedHost = options.trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
-    const host = forwardedHost || req.get("host") || "";
-    if (isCrossSiteRequest({ method: req.method, headers: req.headers, host })) {
-      res.status(403).type("text/plain").send("Forbidden: this request came from another site and was refused.");
+    const host = (forwardedHost || req.get("host") || "").toLowerCase();
+    const policy = hostPolicy({ publicUrl: process.env.PUBLIC_URL, baseDomain: process.env.BASE_DOMAIN, mode: options.mode, ownNames });
+    // An absolute request target ("GET http://other/ HTTP/1.1") names a host of its own: refused as well.
+    if (!isAllowedHost(host, policy) || !req.originalUrl.startsWith("/")) {
+      res.status(400).type("text/plain").send(BAD_HOST_MESSAGE);
       return;
     }
+    res.locals.host = host;
     next();
   });
 
-  // A response sent before the request body was read (a redirect to /login, a 404 …) leaves the rest of the body
-  // unread on a keep-alive connection: Node cannot parse the next request on it, which hangs ~5 s and is reset
-  // (clients and reverse proxies reuse connections). The Remix adapter has taken the request stream, so Node's own
-  // draining does not happen: drain it here.
+  // Cross-site request forgery: a state-changing request must come from our own origin (scheme, host and port), for
+  // document, single-fetch (`.data`) and resource-route requests alike (Remix's own check covers documents only and
+  // answers 500). See docs/decisions/002-sessions-and-csrf.md.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    res.once("finish", () => {
-      if (req.complete || req.destroyed) return;
-      req.removeAllListeners("data");
-      req.on("data", () => {});
-      req.resume();
+    const crossSite = isCrossSiteRequest({
+      method: req.method,
+      headers: req.headers,
+      host: res.locals.host as string,
+      // "https" over TLS, or behind a trusted proxy that says so (X-Forwarded-Proto).
+      scheme: req.protocol,
+      allowedOrigins: process.env.PUBLIC_URL ? [process.env.PUBLIC_URL] : [],
     });
+    if (crossSite) {
+      res.status(403).type("text/plain").send("Forbidden: this request came from another site and was refused.");
+      return;
+    }
     next();
   });
 
@@ -78,15 +106,6 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       return;
     }
     next();
-  });
-
-  app.get(["/healthz", "/api/health"], async (_req, res) => {
-    try {
-      await withTimeout(options.database.ping(), 3000);
-      res.set("Cache-Control", "no-store").json({ status: "healthy", database: options.database.kind });
-    } catch {
-      res.status(503).set("Cache-Control", "no-store").json({ status: "unhealthy", database: options.database.kind });
-    }
   });
 
   // Fingerprinted client assets can be cached forever; everything else in public/ briefly.
@@ -107,9 +126,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   app.all(
     "*",
-    createRequestHandler({
-      build: options.build as never,
+    remixHandler({
+      build: options.build,
       mode: options.mode === "test" ? "production" : options.mode,
+      hostOf: (_req, res) => res.locals.host as string,
       getLoadContext: (req, res) => ({
         db: options.database.db,
         nonce: res.locals.cspNonce as string,

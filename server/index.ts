@@ -52,6 +52,7 @@ async function main() {
     mode,
     publicDir: path.resolve(root, "public"),
     trustProxy: process.env.TRUST_PROXY === "true",
+    listenHost: host,
   });
 
   const server = app.listen(port, host, () => {

@@ -30,6 +30,16 @@ export function buildSecurityHeaders(opts: { nonce: string; dev: boolean; https:
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** `scheme://host[:port]` of a URL (default ports dropped, lower case), or null when it is not an http(s) URL. */
+function originOf(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 function hostOf(value: string): string | null {
   try {
     return new URL(value).host.toLowerCase();
@@ -44,33 +54,42 @@ function hostOf(value: string): string | null {
  * Without Origin we fall back to Referer, then to Sec-Fetch-Site. Requests with none of them come from non-browser
  * clients, which cannot carry a victim's cookies, so they pass.
  *
- * `host` is the host the client addressed (the Host header, or X-Forwarded-Host behind a trusted proxy);
- * `allowedOrigins` are extra origins that count as ours (PUBLIC_URL when a proxy rewrites the host).
+ * `host` is the host the client addressed (the Host header, or X-Forwarded-Host behind a trusted proxy) and
+ * `scheme` the protocol it used ("https" behind a TLS proxy that says so): an origin is ours only when scheme, host
+ * and port all match (an http page may not post to the https site, nor the reverse). Without `scheme` only host
+ * and port are compared. `allowedOrigins` are extra origins that count as ours (PUBLIC_URL when a proxy rewrites the
+ * host), compared in full.
  */
 export function isCrossSiteRequest(req: {
   method: string;
   headers: IncomingHttpHeaders;
   host: string;
+  scheme?: string;
   allowedOrigins?: readonly string[];
 }): boolean {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return false;
-  const ours = new Set<string>();
-  if (req.host) ours.add(req.host.toLowerCase());
+  const ourOrigins = new Set<string>();
   for (const o of req.allowedOrigins ?? []) {
-    const h = hostOf(o);
-    if (h) ours.add(h);
+    const origin = originOf(o);
+    if (origin) ourOrigins.add(origin);
   }
+  const scheme = req.scheme?.replace(/:$/, "").toLowerCase();
+  const ownOrigin = scheme && req.host ? originOf(`${scheme}://${req.host}`) : null;
+  if (ownOrigin) ourOrigins.add(ownOrigin);
+  const ourHost = !scheme && req.host ? hostOf(`http://${req.host}`) : null;
+  const isOurs = (value: string) => {
+    const origin = originOf(value);
+    if (origin === null) return false;
+    if (ourOrigins.has(origin)) return true;
+    return ourHost !== null && hostOf(value) === ourHost;
+  };
   const origin = req.headers.origin;
   if (typeof origin === "string") {
     if (origin.trim() === "" || origin === "null") return true;
-    const h = hostOf(origin);
-    return h === null || !ours.has(h);
+    return !isOurs(origin);
   }
   const referer = req.headers.referer;
-  if (typeof referer === "string") {
-    const h = hostOf(referer);
-    return h === null || !ours.has(h);
-  }
+  if (typeof referer === "string") return !isOurs(referer);
   const site = req.headers["sec-fetch-site"];
   if (typeof site === "string") return site !== "same-origin" && site !== "none";
   return false;

@@ -82,3 +82,11 @@ export function FormMessage({ error, success }: { error?: string; success?: stri
     );
   return null;
 }
+
+/**
+ * The hidden idempotency key of a form that creates something (app/lib/idempotency.server.ts): a double submit or
+ * a retry with the same key gets the first answer instead of a second row.
+ */
+export function IdempotencyKeyField({ value }: { value: string }) {
+  return <input type="hidden" name="idempotencyKey" value={value} />;
+}

@@ -7,11 +7,12 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import type { Db } from "./db.server";
-import { ALL_PERMISSION_NAMES, UNAUTHENTICATED_PERMISSIONS, expandPermissions, type PermissionName } from "../../core/permissions";
+import { ALL_PERMISSION_NAMES, UNAUTHENTICATED_PERMISSIONS, expandPermissions, isPublicPermission, type PermissionName } from "../../core/permissions";
 import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access.server";
 import type { OrganizationSummary } from "../../db/queries/organizations.server";
 import { getDb } from "./context.server";
 import { forbidden } from "./errors.server";
+import type { ActorFacts } from "../../core/role-rules";
 import { getSessionUser, type SessionUser } from "./session.server";
 import { requireOrganization } from "./tenant.server";
 
@@ -61,9 +62,10 @@ async function resolveAccess(db: Db, request: Request): Promise<Access> {
     isAdmin = member.isSystem && member.roleName === "Admin";
     granted = isAdmin ? [...ALL_PERMISSION_NAMES] : expandPermissions(member.permissions);
   } else {
-    // Anonymous visitors, and signed-in people who are not members here, act with the Unauthenticated role.
+    // Anonymous visitors, and signed-in people who are not members here, act with the Unauthenticated role, cut
+    // down to the public permissions: a management permission stored on that role must not reach strangers.
     const role = await loadRoleAccessByName(db, organization.id, "Unauthenticated");
-    granted = expandPermissions(role ? role.permissions : [...UNAUTHENTICATED_PERMISSIONS]);
+    granted = expandPermissions(role ? role.permissions : [...UNAUTHENTICATED_PERMISSIONS]).filter(isPublicPermission);
   }
   const permissions = new Set(granted);
   return {
@@ -76,6 +78,11 @@ async function resolveAccess(db: Db, request: Request): Promise<Access> {
     isAdmin,
     can: (p) => permissions.has(p),
   };
+}
+
+/** The acting person as the delegation rules (app/lib/role-rules.ts) see them. */
+export function actorFacts(access: Access): ActorFacts {
+  return { userId: access.user?.id ?? "", isAdmin: access.isAdmin, permissions: access.permissions };
 }
 
 function signInRedirect(request: Request): never {

@@ -25,17 +25,10 @@ const roleIdField = z.string({ error: "Choose a role" }).trim().min(1, "Choose a
 
 // --- members ------------------------------------------------------------------------------------------------------
 
-export const inviteSchema = z.object({
-  intent: z.literal("invite"),
-  email: fields.email,
-  name: z
-    .string()
-    .trim()
-    .max(100, "Keep the name under 100 characters")
-    .optional()
-    .transform((v) => v || undefined),
-  roleId: roleIdField,
-});
+export const inviteSchema = z.object({ intent: z.literal("invite"), email: fields.email, roleId: roleIdField });
+
+/** "Create a new link" and "Withdraw" on a pending invitation. */
+export const invitationActionSchema = z.object({ intent: z.enum(["renew-link", "revoke"]), invitationId: fields.id });
 
 export const changeRoleSchema = z.object({ intent: z.literal("change-role"), membershipId: fields.id, roleId: roleIdField });
 

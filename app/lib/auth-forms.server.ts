@@ -18,6 +18,16 @@ export const signupSchema = z
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" });
 
+/** Creating an account on an invitation page: the e-mail is the invited one, not a field. */
+export const invitationAccountSchema = z
+  .object({
+    intent: z.literal("create-account"),
+    name: z.string().trim().min(1, "Tell us your name").max(100, "Keep your name under 100 characters"),
+    password: newPassword,
+    confirm: z.string().max(256),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" });
+
 export const profileSchema = z.object({
   intent: z.literal("profile"),
   name: z.string().trim().min(1, "Tell us your name").max(100, "Keep your name under 100 characters"),

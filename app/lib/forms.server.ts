@@ -1,6 +1,7 @@
 /** Form parsing: zod in, either typed data or field errors for a 400 that re-renders the form. */
 import { data } from "@remix-run/node";
 import type { z } from "zod";
+import { setOwn } from "./own";
 import type { FieldErrors } from "../../core/failure";
 import { invalidInput } from "./failure.server";
 
@@ -8,14 +9,18 @@ export type { FieldErrors };
 
 export type ParseResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
+/**
+ * The form as a plain object; a repeated field becomes an array. Field names are input: "__proto__", "constructor"
+ * or "toString" are stored as ordinary fields and never merged with (or replace) the object's prototype.
+ */
 export function formToObject(formData: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of formData.entries()) {
-    if (key in out) {
+    if (Object.hasOwn(out, key)) {
       const prev = out[key];
-      out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+      setOwn(out, key, Array.isArray(prev) ? [...prev, value] : [prev, value]);
     } else {
-      out[key] = value;
+      setOwn(out, key, value);
     }
   }
   return out;
@@ -27,7 +32,7 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): Parse
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "form";
-    errors[key] ??= issue.message;
+    if (!Object.hasOwn(errors, key)) setOwn(errors, key, issue.message);
   }
   return { ok: false, errors };
 }

@@ -47,8 +47,53 @@ export function hit(key: string, rule: RateLimitRule, now = Date.now()): RateLim
     buckets.set(key, bucket);
   }
   bucket.count += 1;
-  const allowed = bucket.count <= rule.limit * multiplier();
+  const allowed = bucket.count <= scaledLimit(rule);
   return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((bucket.resetAt - now) / 1000)) };
+}
+
+/**
+ * Counts one hit against every key, but only when all of them still allow it: a refused request counts nowhere
+ * (so refusals at one key do not use up another). Pair with `refund` to count only requests that turned out badly.
+ */
+export function take(entries: Array<[string, RateLimitRule]>, now = Date.now()): RateLimitResult {
+  const result = peekLimits(entries, now);
+  if (result.allowed) for (const [key, rule] of entries) hit(key, rule, now);
+  return result;
+}
+
+/** Whether one more hit at every key would still be allowed, without counting it (to refuse before costly work). */
+export function peekLimits(entries: Array<[string, RateLimitRule]>, now = Date.now()): RateLimitResult {
+  sweep(now);
+  let refused: RateLimitResult | null = null;
+  for (const [key, rule] of entries) {
+    const bucket = buckets.get(key);
+    if (!bucket || bucket.resetAt <= now || bucket.count < scaledLimit(rule)) continue;
+    const result = { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((bucket.resetAt - now) / 1000)) };
+    if (!refused || result.retryAfterSeconds > refused.retryAfterSeconds) refused = result;
+  }
+  return refused ?? { allowed: true, retryAfterSeconds: 0 };
+}
+
+/** Gives back one hit counted by `take` or `hit` (the request it stood for went well). */
+export function refund(key: string, now = Date.now()): void {
+  const bucket = buckets.get(key);
+  if (bucket && bucket.resetAt > now && bucket.count > 0) bucket.count -= 1;
+}
+
+/** Forgets everything counted against `key`. */
+export function clearKey(key: string): void {
+  buckets.delete(key);
+}
+
+/** How many hits `key` has in its current window (0 when none). */
+export function countOf(key: string, now = Date.now()): number {
+  const bucket = buckets.get(key);
+  return bucket && bucket.resetAt > now ? bucket.count : 0;
+}
+
+/** The rule's limit after RATE_LIMIT_MULTIPLIER. */
+export function scaledLimit(rule: RateLimitRule): number {
+  return rule.limit * multiplier();
 }
 
 /** Checks several keys (e.g. per IP and per account); all are counted, the first refusal wins. */
@@ -96,8 +141,14 @@ export function resetRateLimits() {
 }
 
 export const RULES = {
+  /** Failed sign-ins from one address, whatever the accounts (successes are refunded: app/lib/login-throttle.server.ts). */
   loginPerIp: { limit: 20, windowMs: 15 * 60_000 },
-  loginPerAccount: { limit: 8, windowMs: 15 * 60_000 },
+  /** Failed sign-ins for one account from one address. */
+  loginPerAccountAndIp: { limit: 8, windowMs: 15 * 60_000 },
+  /** Failed sign-ins for one account from anywhere: beyond this, its sign-ins are slowed down, never refused. */
+  loginAccountSlowdown: { limit: 10, windowMs: 15 * 60_000 },
+  /** Wrong current passwords on the password-change form, per user (successes are refunded). */
+  passwordChangePerUser: { limit: 8, windowMs: 15 * 60_000 },
   signupPerIp: { limit: 5, windowMs: 60 * 60_000 },
   reportPerIp: { limit: 5, windowMs: 15 * 60_000 },
   reportPerMachine: { limit: 20, windowMs: 60 * 60_000 },

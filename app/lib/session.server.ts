@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import type { Db } from "./db.server";
 import * as sessionQueries from "../../db/queries/sessions.server";
+import { safeRedirect } from "./safe-redirect";
 import { sessionSecrets } from "./secrets.server";
 
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -103,9 +104,5 @@ export async function destroyUserSession(db: Db, request: Request, redirectTo = 
   return redirect(redirectTo, { headers: { "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0 }) } });
 }
 
-/** Only same-site relative paths: an open redirect after sign-in would be a phishing aid. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (!to || typeof to !== "string") return fallback;
-  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
+// Where sign-in may send the browser: same-site paths only (app/lib/safe-redirect.ts).
+export { safeRedirect };

@@ -5,7 +5,8 @@
  */
 import type { Db } from "./db.server";
 import { findOrganizationBySubdomain, type OrganizationSummary } from "../../db/queries/organizations.server";
-import { notFound } from "./errors.server";
+import { BAD_HOST_MESSAGE, hostPolicyFromEnv, isAllowedHost } from "./allowed-hosts.server";
+import { badRequest, notFound } from "./errors.server";
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 
@@ -54,10 +55,12 @@ export function requireOrganization(db: Db, request: Request): Promise<Organizat
 /**
  * Absolute URL of a path on the current organization's host, for QR codes and shareable links. Admins generate
  * these from the organization's own address, so the request's origin is right; PUBLIC_URL overrides it when a
- * proxy hides the public host.
+ * proxy hides the public host. The host is one the server accepted (server/app.ts, app/lib/allowed-hosts.server.ts); it is
+ * checked again here so a forged Host can never end up printed on a sticker.
  */
 export function absoluteUrl(request: Request, pathname: string): string {
+  if (process.env.PUBLIC_URL) return new URL(pathname, process.env.PUBLIC_URL).toString();
   const current = new URL(request.url);
-  const origin = process.env.PUBLIC_URL ?? `${current.protocol}//${request.headers.get("host") ?? current.host}`;
-  return new URL(pathname, origin).toString();
+  if (!isAllowedHost(current.host, hostPolicyFromEnv())) badRequest(BAD_HOST_MESSAGE);
+  return new URL(pathname, current.origin).toString();
 }

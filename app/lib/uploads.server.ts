@@ -20,6 +20,7 @@ import path from "node:path";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import { NUL_MESSAGE, hasNulValue } from "./forms.server";
+import { ownValue } from "./own";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** Body cap for forms that carry one image: the image plus generous room for the text fields. */
@@ -183,7 +184,7 @@ export async function checkImageUpload(file: File, opts: { field?: string; maxBy
   if (file.size === 0) throw new UploadError("The photo is empty. Choose a JPEG, PNG or WebP image.", 400, opts.field);
   const bytes = Buffer.from(await file.arrayBuffer());
   const detected = await fileTypeFromBuffer(bytes);
-  const extension = detected ? IMAGE_TYPES[detected.mime] : undefined;
+  const extension = detected ? ownValue(IMAGE_TYPES, detected.mime) : undefined;
   if (!detected || !extension) {
     throw new UploadError("That file is not a photo we can accept. Use a JPEG, PNG or WebP image.", 400, opts.field);
   }

@@ -6,7 +6,7 @@ import { requireUser } from "~/lib/access.server";
 import { passwordChangeSchema, profileSchema } from "~/lib/auth-forms.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { hashPassword, verifyPassword } from "../../core/password.server";
-import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
+import { RULES, refund, take, tooManyRequests } from "~/lib/rate-limit.server";
 import { destroyUserSession } from "~/lib/session.server";
 import { deleteUserSessions, countUserSessions } from "../../db/queries/sessions.server";
 import { findPasswordHash, getUserProfile, setPasswordHash, updateUserProfile } from "../../db/queries/users.server";
@@ -35,12 +35,15 @@ export async function action(args: ActionFunctionArgs) {
       const parsed = parseWith(passwordChangeSchema, form);
       if (!parsed.ok) return validationError(parsed.errors);
       // Guessing the current password from a hijacked session is limited like sign-in.
-      const limit = checkLimits([[`password-change:user:${user.id}`, RULES.loginPerAccount]]);
+      // Only wrong current passwords count: the slot taken here is given back when the password was right.
+      const limitKey = `password-change:user:${user.id}`;
+      const limit = take([[limitKey, RULES.passwordChangePerUser]]);
       if (!limit.allowed) return tooManyRequests(limit, "Too many attempts. Please wait a few minutes and try again.");
       const stored = await findPasswordHash(db, user.id);
       if (!stored || !(await verifyPassword(parsed.data.current, stored)).ok) {
         return validationError({ current: "That is not your current password." });
       }
+      refund(limitKey);
       await setPasswordHash(db, user.id, await hashPassword(parsed.data.password));
       // Every other browser signed in as this user is signed out.
       await deleteUserSessions(db, user.id, user.sessionId);

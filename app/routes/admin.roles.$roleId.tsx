@@ -1,39 +1,29 @@
+/**
+ * One role: its name and default flag, its permissions, and deletion with the members moved to another role. The
+ * editor offers only the permission boxes the visitor may grant (app/lib/role-rules.ts permissionChoices); the
+ * actions in app/lib/role-admin.server.ts check the same rules again.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ChangeEvent } from "react";
-import { withTransaction } from "~/lib/db.server";
-import { PERMISSIONS, PERMISSION_DEPENDENCIES, PERMISSION_DESCRIPTIONS, type PermissionName } from "../../core/permissions";
-import { isUniqueViolation } from "../../db/pg-errors.server";
-import { recordAudit } from "../../db/queries/audit.server";
-import { listAdminMembers, lockOrganizationForRoleChanges } from "../../db/queries/members.server";
-import {
-  countRoleMembers,
-  deleteRoleReassigning,
-  findRoleDetail,
-  findRoleFacts,
-  listOtherRoleNames,
-  listRolePermissionNames,
-  listRoles,
-  setRolePermissions,
-  touchRole,
-  updateRoleSettings,
-} from "../../db/queries/roles.server";
+import { PERMISSIONS, PERMISSION_DEPENDENCIES, PERMISSION_DESCRIPTIONS, isPublicPermission, type PermissionName } from "../../core/permissions";
+import { findRoleDetail, listRoles } from "../../db/queries/roles.server";
 import { Field, FormMessage, SelectField } from "~/components/form";
-import { requireAnyPermission, requirePermission } from "~/lib/access.server";
+import { actorFacts, requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm } from "~/lib/forms.server";
 import { deleteRoleSchema, roleIdParam, rolePermissionsSchema, roleSettingsSchema } from "~/lib/admin-forms.server";
+import { deleteRoleAs, saveRolePermissions, saveRoleSettings } from "~/lib/role-admin.server";
 import {
   MESSAGES,
+  checkControl,
+  checkGrant,
   effectivePermissions,
   isAdminRole,
   isUnauthenticatedRole,
-  normalizePermissionSelection,
-  validateRoleDeletion,
-  validateRoleName,
-  validateRoleUpdate,
+  permissionChoices,
   type RuleStatus,
 } from "../../core/role-rules";
 
@@ -44,8 +34,13 @@ export async function loader(args: LoaderFunctionArgs) {
   const roleId = roleIdParam(args.params);
   const role = await findRoleDetail(access.db, access.organizationId, roleId);
   if (!role) notFound("That role does not exist in this organization.");
-  const others = (await listRoles(access.db, access.organizationId)).filter((r) => r.id !== role.id && !isUnauthenticatedRole(r));
+  const actor = actorFacts(access);
+  const canManage = access.can("role:manage");
   const effective = effectivePermissions(role, role.permissions);
+  const control = checkControl(actor, role, effective);
+  const others = (await listRoles(access.db, access.organizationId)).filter(
+    (r) => r.id !== role.id && !isUnauthenticatedRole(r) && checkGrant(actor, r, effectivePermissions(r, r.permissions)).ok,
+  );
   return {
     role: {
       id: role.id,
@@ -56,8 +51,14 @@ export async function loader(args: LoaderFunctionArgs) {
       isUnauthenticated: isUnauthenticatedRole(role),
       memberCount: role.memberCount,
       permissions: [...effective],
+      /** Unauthenticated only: stored permissions that the access check never gives visitors (saving drops them). */
+      ignored: isUnauthenticatedRole(role) ? [...effective].filter((p) => !isPublicPermission(p)) : [],
     },
-    canManage: access.can("role:manage"),
+    canManage,
+    /** May this visitor change this role at all (delegation rule)? */
+    canEdit: canManage && !isAdminRole(role) && control.ok,
+    lockedReason: canManage && !isAdminRole(role) && !control.ok ? control.error : null,
+    choices: permissionChoices(actor, role),
     isYourRole: access.membership?.roleId === role.id,
     reassignOptions: others.map((r) => ({ id: r.id, name: r.name, isDefault: r.isDefault })),
   };
@@ -71,121 +72,41 @@ function refusal(intent: string, status: RuleStatus, error: string, field = "for
 
 export async function action(args: ActionFunctionArgs) {
   const access = await requirePermission(args, "role:manage");
-  const { db, organizationId } = access;
   const roleId = roleIdParam(args.params);
-  const actorId = access.user?.id ?? null;
-  const actorRoleId = access.membership?.roleId ?? null;
-  const ip = clientIp(args.context);
+  const ctx = { access, ipAddress: clientIp(args.context) ?? null };
   const form = formToObject(await readForm(args.request));
 
   switch (form.intent) {
     case "settings": {
       const parsed = parseWith(roleSettingsSchema, form);
       if (!parsed.ok) return data<ActionResult>({ ok: false, intent: "settings", errors: parsed.errors }, { status: 400 });
-      const { name, isDefault } = parsed.data;
-      try {
-        return await withTransaction(db, async (tx) => {
-          await lockOrganizationForRoleChanges(tx, organizationId);
-          const role = await findRoleFacts(tx, organizationId, roleId);
-          const rule = validateRoleUpdate({ organizationId, actorRoleId, role, changes: { name, isDefault } });
-          if (!rule.ok) return rule.status === 404 ? notFound(rule.error) : refusal("settings", rule.status, rule.error);
-          if (name !== role!.name) {
-            const nameRule = validateRoleName({ name, otherNames: await listOtherRoleNames(tx, organizationId, roleId) });
-            if (!nameRule.ok) return refusal("settings", nameRule.status, nameRule.error, "name");
-          }
-          if (name === role!.name && isDefault === role!.isDefault) {
-            return data<ActionResult>({ ok: true, intent: "settings", message: "Nothing to change." });
-          }
-          await updateRoleSettings(tx, organizationId, roleId, { name, isDefault });
-          await recordAudit(tx, {
-            organizationId,
-            actorId,
-            action: "role.updated",
-            targetType: "Role",
-            targetId: roleId,
-            meta: { from: { name: role!.name, isDefault: role!.isDefault }, to: { name, isDefault } },
-            ipAddress: ip,
-          });
-          return data<ActionResult>({ ok: true, intent: "settings", message: "Role saved." });
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) return refusal("settings", 409, "A role with this name already exists.", "name");
-        throw error;
-      }
+      const outcome = await saveRoleSettings(ctx, roleId, parsed.data);
+      if (!outcome.ok) return outcome.status === 404 ? notFound(outcome.error) : refusal("settings", outcome.status, outcome.error, outcome.field);
+      return data<ActionResult>({ ok: true, intent: "settings", message: outcome.message });
     }
 
     case "permissions": {
       const parsed = parseWith(rolePermissionsSchema, form);
       if (!parsed.ok) return refusal("permissions", 400, "The permission list could not be read.");
-      const selection = normalizePermissionSelection(parsed.data.permission);
-      return withTransaction(db, async (tx) => {
-        await lockOrganizationForRoleChanges(tx, organizationId);
-        const role = await findRoleFacts(tx, organizationId, roleId);
-        const rule = validateRoleUpdate({ organizationId, actorRoleId, role, changes: { permissions: selection } });
-        if (!rule.ok) return rule.status === 404 ? notFound(rule.error) : refusal("permissions", rule.status, rule.error);
-        const before = await listRolePermissionNames(tx, organizationId, roleId);
-        await setRolePermissions(tx, organizationId, roleId, selection);
-        await touchRole(tx, organizationId, roleId);
-        const beforeSet = new Set(before);
-        const afterSet = new Set<string>(selection);
-        await recordAudit(tx, {
-          organizationId,
-          actorId,
-          action: "role.permissions_changed",
-          targetType: "Role",
-          targetId: roleId,
-          meta: {
-            name: role!.name,
-            added: selection.filter((p) => !beforeSet.has(p)),
-            removed: before.filter((p) => !afterSet.has(p)),
-          },
-          ipAddress: ip,
-        });
-        const added = selection.filter((p) => !parsed.data.permission.includes(p));
-        return data<ActionResult>({
-          ok: true,
-          intent: "permissions",
-          message:
-            added.length > 0
-              ? `Permissions saved. Also granted because other permissions need them: ${added.map((p) => PERMISSION_DESCRIPTIONS[p]).join("; ")}.`
-              : "Permissions saved.",
-        });
+      const outcome = await saveRolePermissions(ctx, roleId, parsed.data.permission);
+      if (!outcome.ok) return outcome.status === 404 ? notFound(outcome.error) : refusal("permissions", outcome.status, outcome.error);
+      return data<ActionResult>({
+        ok: true,
+        intent: "permissions",
+        message:
+          outcome.added.length > 0
+            ? `Permissions saved. Also granted because other permissions need them: ${outcome.added.map((p) => PERMISSION_DESCRIPTIONS[p as PermissionName]).join("; ")}.`
+            : "Permissions saved.",
       });
     }
 
     case "delete": {
       const parsed = parseWith(deleteRoleSchema, form);
       if (!parsed.ok) return refusal("delete", 400, "Choose the role the members should move to.", "reassignRoleId");
-      const { reassignRoleId } = parsed.data;
-      const outcome = await withTransaction(db, async (tx) => {
-        await lockOrganizationForRoleChanges(tx, organizationId);
-        const role = await findRoleFacts(tx, organizationId, roleId);
-        const reassignRole = reassignRoleId ? await findRoleFacts(tx, organizationId, reassignRoleId) : null;
-        const memberCount = role ? await countRoleMembers(tx, organizationId, roleId) : 0;
-        const rule = validateRoleDeletion({
-          organizationId,
-          role,
-          reassignRole,
-          reassignRequested: Boolean(reassignRoleId),
-          memberCount,
-          members: await listAdminMembers(tx, organizationId),
-        });
-        if (!rule.ok) return rule;
-        const result = await deleteRoleReassigning(tx, organizationId, roleId, memberCount > 0 ? reassignRole!.id : null);
-        await recordAudit(tx, {
-          organizationId,
-          actorId,
-          action: "role.deleted",
-          targetType: "Role",
-          targetId: roleId,
-          meta: { name: role!.name, moved: result.moved, reassignedTo: memberCount > 0 ? reassignRole!.name : null },
-          ipAddress: ip,
-        });
-        return { ok: true as const, name: role!.name };
-      });
+      const outcome = await deleteRoleAs(ctx, roleId, parsed.data.reassignRoleId);
       if (!outcome.ok) {
         if (outcome.error === MESSAGES.roleNotFound) notFound(outcome.error);
-        return refusal("delete", outcome.status, outcome.error, "reassignRoleId");
+        return refusal("delete", outcome.status, outcome.error, outcome.field);
       }
       return redirect(`/admin/roles?deleted=${encodeURIComponent(outcome.name)}`);
     }
@@ -225,7 +146,7 @@ function tickDependencies(event: ChangeEvent<HTMLInputElement>) {
 }
 
 export default function AdminRole() {
-  const { role, canManage, isYourRole, reassignOptions } = useLoaderData<typeof loader>();
+  const { role, canEdit, lockedReason, choices, isYourRole, reassignOptions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -235,8 +156,13 @@ export default function AdminRole() {
   const permissionErrors = errorsFor("permissions");
   const deleteErrors = errorsFor("delete");
   const granted = new Set(role.permissions);
-  const permissionsEditable = canManage && !role.isAdmin;
-  const settingsEditable = canManage && !role.isSystem;
+  const permissionsEditable = canEdit;
+  const settingsEditable = canEdit && !role.isSystem;
+  const choiceOf = new Map(choices.map((c) => [c.name, c]));
+  // The Unauthenticated role shows only the public permissions: nothing else can ever apply to visitors.
+  const groups = role.isUnauthenticated
+    ? GROUPS.map(([resource, perms]) => [resource, perms.filter((p) => isPublicPermission(p.name))] as const).filter(([, perms]) => perms.length > 0)
+    : GROUPS;
   const defaultReassign = reassignOptions.find((r) => r.isDefault)?.id ?? reassignOptions[0]?.id ?? "";
 
   return (
@@ -267,7 +193,10 @@ export default function AdminRole() {
       ) : role.isUnauthenticated ? (
         <p className="card text-sm text-slate-700">
           The Unauthenticated role applies to visitors who are not signed in and to signed-in people who are not members.
-          Only its permissions can be changed.
+          Only its permissions can be changed, and only to viewing and reporting.
+          {role.ignored.length > 0
+            ? ` It also has ${role.ignored.join(", ")}, which visitors never get; saving the permissions removes them.`
+            : ""}
         </p>
       ) : null}
 
@@ -300,15 +229,19 @@ export default function AdminRole() {
           <p className="text-sm text-slate-600">
             Some permissions need others (for example, editing issues needs viewing them); those are added when you save.
           </p>
+        ) : lockedReason ? (
+          <p className="text-sm text-slate-700">{lockedReason}</p>
         ) : null}
         <Form method="post" className="space-y-6">
           <input type="hidden" name="intent" value="permissions" />
-          {GROUPS.map(([resource, perms]) => (
+          {groups.map(([resource, perms]) => (
             <fieldset key={resource} className="space-y-2">
               <legend className="font-semibold text-slate-800">{RESOURCE_LABELS[resource] ?? resource}</legend>
               {perms.map((p) => {
                 const deps = PERMISSION_DEPENDENCIES[p.name];
                 const id = `perm-${p.name.replace(":", "-")}`;
+                const choice = choiceOf.get(p.name);
+                const locked = permissionsEditable && !choice?.editable;
                 return (
                   <div key={p.name} className="flex items-start gap-2">
                     <input
@@ -317,7 +250,7 @@ export default function AdminRole() {
                       name="permission"
                       value={p.name}
                       defaultChecked={granted.has(p.name)}
-                      disabled={!permissionsEditable}
+                      disabled={!permissionsEditable || locked}
                       onChange={tickDependencies}
                       aria-describedby={`${id}-desc`}
                       className="mt-1 h-4 w-4"
@@ -329,6 +262,7 @@ export default function AdminRole() {
                       <p id={`${id}-desc`} className="text-xs text-slate-600">
                         <code>{p.name}</code>
                         {deps ? ` · also grants: ${deps.map((d) => PERMISSION_DESCRIPTIONS[d]).join("; ")}` : ""}
+                        {locked && choice?.reason ? ` · ${choice.reason}` : ""}
                       </p>
                     </div>
                   </div>
@@ -349,7 +283,7 @@ export default function AdminRole() {
         </Form>
       </section>
 
-      {canManage && !role.isSystem ? (
+      {canEdit && !role.isSystem ? (
         <section className="card space-y-4 border-red-200" aria-labelledby="delete-heading">
           <h2 id="delete-heading" className="text-lg font-semibold text-red-900">
             Delete this role
@@ -373,6 +307,7 @@ export default function AdminRole() {
             ) : (
               <p className="text-sm text-slate-600">No member has this role.</p>
             )}
+            <p className="text-sm text-slate-600">Pending invitations with this role are withdrawn.</p>
             <button type="submit" className="btn-danger" disabled={busy}>
               Delete role
             </button>

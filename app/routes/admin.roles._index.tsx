@@ -1,18 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { withTransaction } from "~/lib/db.server";
-import { ALL_PERMISSION_NAMES, ROLE_TEMPLATES } from "../../core/permissions";
-import { isUniqueViolation } from "../../db/pg-errors.server";
-import { recordAudit } from "../../db/queries/audit.server";
-import { lockOrganizationForRoleChanges } from "../../db/queries/members.server";
-import { createRole, listOtherRoleNames, listRoles } from "../../db/queries/roles.server";
+import { ALL_PERMISSION_NAMES } from "../../core/permissions";
+import { listRoles } from "../../db/queries/roles.server";
 import { Field, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { createRoleSchema } from "~/lib/admin-forms.server";
-import { effectivePermissions, isAdminRole, normalizePermissionSelection, validateRoleName } from "../../core/role-rules";
+import { createRoleAs } from "~/lib/role-admin.server";
+import { effectivePermissions, isAdminRole } from "../../core/role-rules";
 
 export const meta: MetaFunction = () => [{ title: "Roles · Admin · PinPoint" }];
 
@@ -37,40 +34,17 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { db, organizationId, user } = await requirePermission(args, "role:manage");
+  const access = await requirePermission(args, "role:manage");
   const form = formToObject(await readForm(args.request));
   if (form.intent !== "create") return validationError({ form: "Unknown action." });
   const parsed = parseWith(createRoleSchema, form);
   if (!parsed.ok) return validationError(parsed.errors, { name: form.name, template: form.template, isDefault: form.isDefault });
   const { name, template, isDefault } = parsed.data;
-  try {
-    const outcome = await withTransaction(db, async (tx) => {
-      await lockOrganizationForRoleChanges(tx, organizationId);
-      const rule = validateRoleName({ name, otherNames: await listOtherRoleNames(tx, organizationId) });
-      if (!rule.ok) return rule;
-      const permissions = template === "MEMBER" ? normalizePermissionSelection(ROLE_TEMPLATES.MEMBER.permissions) : [];
-      const role = await createRole(tx, organizationId, { name, isDefault, permissions });
-      await recordAudit(tx, {
-        organizationId,
-        actorId: user?.id ?? null,
-        action: "role.created",
-        targetType: "Role",
-        targetId: role.id,
-        meta: { name, template, isDefault, permissions },
-        ipAddress: clientIp(args.context),
-      });
-      return { ok: true as const, roleId: role.id };
-    });
-    if (!outcome.ok) {
-      return data({ ok: false as const, errors: { name: outcome.error }, values: { name, template, isDefault } }, { status: outcome.status });
-    }
-    return redirect(`/admin/roles/${outcome.roleId}?created=1`);
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      return data({ ok: false as const, errors: { name: "A role with this name already exists." }, values: { name, template, isDefault } }, { status: 409 });
-    }
-    throw error;
+  const outcome = await createRoleAs({ access, ipAddress: clientIp(args.context) ?? null }, { name, template, isDefault });
+  if (!outcome.ok) {
+    return data({ ok: false as const, errors: { [outcome.field]: outcome.error }, values: { name, template, isDefault } }, { status: outcome.status });
   }
+  return redirect(`/admin/roles/${outcome.roleId}?created=1`);
 }
 
 export default function AdminRoles() {

@@ -10,6 +10,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getAccess } from "~/lib/access.server";
 import { isPlausibleId } from "~/lib/ids";
+import { ownValue } from "~/lib/own";
 import { IMAGE_TYPES, readStoredUpload, uploadBelongsTo } from "~/lib/uploads.server";
 import { findAttachmentFile } from "../../db/queries/attachments.server";
 
@@ -39,7 +40,7 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!attachment || !uploadBelongsTo(attachment.url, organizationId)) return refuse(404, "We could not find that file.");
   const stored = await readStoredUpload(attachment.url);
   if (!stored) return refuse(404, "The file is no longer available.");
-  const image = Boolean(IMAGE_TYPES[stored.fileType]);
+  const image = ownValue(IMAGE_TYPES, stored.fileType) !== undefined;
   return new Response(new Uint8Array(stored.data), {
     status: 200,
     headers: {

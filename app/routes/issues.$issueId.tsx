@@ -15,11 +15,12 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { z } from "zod";
-import { FormMessage, TextareaField, Field } from "~/components/form";
+import { FormMessage, IdempotencyKeyField, TextareaField, Field } from "~/components/form";
 import { getAccess, requireMember, requirePermission } from "~/lib/access.server";
 import { forbidden, notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
+import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "~/lib/idempotency.server";
 import { isPlausibleId } from "~/lib/ids";
 import { CATEGORY_LABELS, ISSUE_LIMITS, type StatusCategory } from "../../core/issue-rules";
 import { timeAgo, formatDateTime } from "~/lib/format";
@@ -31,6 +32,7 @@ import {
 } from "~/lib/uploads.server";
 import { addAttachment, countAttachments, deleteAttachment, listAttachments } from "../../db/queries/attachments.server";
 import { addComment, deleteComment, editComment, restoreComment } from "../../db/queries/comments.server";
+import { runOnce } from "../../db/queries/idempotency.server";
 import {
   changeIssueAssignee,
   changeIssuePriority,
@@ -93,6 +95,8 @@ export async function loader(args: LoaderFunctionArgs) {
   return {
     me: user && membership ? { id: user.id } : null,
     perms,
+    // A fresh key per render of the comment form: a double submit adds one comment (app/lib/idempotency.server.ts).
+    commentKey: perms.comment ? newIdempotencyKey() : null,
     showDeleted,
     issue: {
       id: issue.id,
@@ -221,8 +225,11 @@ function clip(value: unknown, max: number): string | undefined {
   return typeof value === "string" ? value.slice(0, max) : undefined;
 }
 
-function respond(result: ChangeResult | { ok: true; message: string } | { ok: false; status: 400 | 403 | 404; field: string; message: string }, intent: string) {
-  if (result.ok) return data({ ok: true as const, intent, message: result.message });
+function respond(
+  result: (ChangeResult & { commentId?: string }) | { ok: true; message: string } | { ok: false; status: 400 | 403 | 404; field: string; message: string },
+  intent: string,
+) {
+  if (result.ok) return data({ ok: true as const, intent, message: result.message, ...("commentId" in result && result.commentId ? { commentId: result.commentId } : {}) });
   if (result.status === 404) notFound(result.message);
   if (result.status === 403) forbidden(result.message);
   return validationError({ [result.field]: result.message }, { intent });
@@ -280,7 +287,12 @@ export async function action(args: ActionFunctionArgs) {
       const { db, user } = await requireMember(args, "issue:create");
       const parsed = parseWith(schemas.comment, values);
       if (!parsed.ok) return validationError(parsed.errors, { intent, content: clip(values.content, 2000) });
-      return respond(await addComment(db, { organizationId, issueId, content: parsed.data.content, actor: user }), intent);
+      const claimKey = readIdempotencyKey(values.idempotencyKey);
+      if (!claimKey.ok) return validationError({ content: STALE_FORM_MESSAGE }, { intent, content: clip(values.content, 2000) });
+      // A repeat of this submit (same key) gets the first answer and adds nothing.
+      const claim = claimKey.key ? { organizationId, scope: `comment:${issueId}:${user.id}`, key: claimKey.key } : null;
+      const { result } = await runOnce(db, claim, (tx) => addComment(tx, { organizationId, issueId, content: parsed.data.content, actor: user }));
+      return respond(result, intent);
     }
     case "comment-edit": {
       const { db, user, can } = await requireMember(args, "issue:edit");
@@ -802,6 +814,7 @@ function Timeline({
       {perms.comment ? (
         <Form method="post" ref={formRef} preventScrollReset className="card space-y-3">
           <input type="hidden" name="intent" value="comment" />
+          {d.commentKey ? <IdempotencyKeyField value={d.commentKey} /> : null}
           <TextareaField
             label="Add a comment"
             name="content"

@@ -37,14 +37,14 @@ const SEARCH_COUNT_CAP = 1000;
 
 const PAGE_SIZE = 25;
 
-/** URL words for the category filter. */
-const CATEGORY_PARAM: Record<string, CategoryFilter> = {
-  active: "active",
-  open: "NEW",
-  "in-progress": "IN_PROGRESS",
-  closed: "RESOLVED",
-  all: "all",
-};
+/** URL words for the category filter (a Map: `?category=constructor` must not find Object.prototype's). */
+const CATEGORY_PARAM = new Map<string, CategoryFilter>([
+  ["active", "active"],
+  ["open", "NEW"],
+  ["in-progress", "IN_PROGRESS"],
+  ["closed", "RESOLVED"],
+  ["all", "all"],
+]);
 const CATEGORY_TABS: { param: string; label: string; filter: CategoryFilter }[] = [
   { param: "active", label: "Active", filter: "active" },
   { param: "open", label: CATEGORY_LABELS.NEW, filter: "NEW" },
@@ -71,8 +71,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const p = url.searchParams;
 
-  const categoryParam = p.get("category") ?? "active";
-  const category = CATEGORY_PARAM[categoryParam] ?? "active";
+  const category = CATEGORY_PARAM.get(p.get("category") ?? "active") ?? "active";
   const statusIds = p.getAll("status").map(idParam).filter((s): s is string => Boolean(s)).slice(0, 20);
   const assigneeParam = p.get("assignee");
   const reporterParam = p.get("reporter");

@@ -7,13 +7,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { Field, FormMessage, SelectField, TextareaField } from "~/components/form";
+import { Field, FormMessage, IdempotencyKeyField, SelectField, TextareaField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
+import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "~/lib/idempotency.server";
 import { idParam } from "~/lib/ids";
 import { loadMachinePicker } from "~/lib/machine-picker.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
+import { runOnce } from "../../db/queries/idempotency.server";
 import { createIssue, IssueCreateError } from "../../db/queries/issue-create.server";
 import { changeIssueAssignee } from "../../db/queries/issues.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
@@ -40,6 +42,7 @@ export async function loader(args: LoaderFunctionArgs) {
     priorities: priorities.map((p) => ({ id: p.id, name: p.name, isDefault: p.isDefault })),
     canAssign: can("issue:assign"),
     machineId: wanted && picker.machines.some((m) => m.id === wanted) ? wanted : "",
+    idempotencyKey: newIdempotencyKey(),
   };
 }
 
@@ -63,10 +66,14 @@ export async function action(args: ActionFunctionArgs) {
   };
   const parsed = parseWith(newIssueSchema(), raw);
   if (!parsed.ok) return validationError(parsed.errors, keep);
+  const claimKey = readIdempotencyKey(raw.idempotencyKey);
+  if (!claimKey.ok) return validationError({ form: STALE_FORM_MESSAGE }, keep);
   const input = parsed.data;
+  const claim = claimKey.key ? { organizationId, scope: `issue-new:${user.id}`, key: claimKey.key } : null;
   try {
-    const id = await db.transaction(async (tx) => {
-      const created = await createIssue(tx as never, {
+    // A repeat of this submit (same key) gets the first issue's page and creates nothing.
+    const { result } = await runOnce(db, claim, async (tx) => {
+      const created = await createIssue(tx, {
         organizationId,
         machineId: input.machineId,
         title: input.title,
@@ -76,12 +83,12 @@ export async function action(args: ActionFunctionArgs) {
         priorityId: can("issue:edit") ? (input.priorityId ?? null) : null,
       });
       if (input.assignToMe && can("issue:assign")) {
-        const result = await changeIssueAssignee(tx as never, { organizationId, issueId: created.id, assigneeId: user.id, actor: user });
-        if (!result.ok) throw new Error(`assign on create failed: ${result.message}`);
+        const assigned = await changeIssueAssignee(tx, { organizationId, issueId: created.id, assigneeId: user.id, actor: user });
+        if (!assigned.ok) throw new Error(`assign on create failed: ${assigned.message}`);
       }
-      return created.id;
+      return { location: `/issues/${created.id}` };
     });
-    return redirect(`/issues/${id}`);
+    return redirect(result.location);
   } catch (error) {
     if (error instanceof IssueCreateError) {
       const field = error.code === "machine_not_found" ? "machineId" : error.code === "priority_not_found" ? "priorityId" : "form";
@@ -142,6 +149,7 @@ export default function NewIssue() {
         </Form>
       ) : null}
       <Form method="post" className="card space-y-4" noValidate>
+        <IdempotencyKeyField value={d.idempotencyKey} />
         <SelectField
           key={d.locationId}
           label="Machine"

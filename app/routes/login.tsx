@@ -6,7 +6,8 @@ import { getAccess } from "~/lib/access.server";
 import { SignInError, createAuthenticator } from "~/lib/auth.server";
 import { clientIp } from "~/lib/context.server";
 import { readForm } from "~/lib/forms.server";
-import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
+import { beginSignInAttempt } from "~/lib/login-throttle.server";
+import { tooManyRequests } from "~/lib/rate-limit.server";
 import { createUserSession, safeRedirect } from "~/lib/session.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
@@ -24,17 +25,16 @@ export async function action(args: ActionFunctionArgs) {
   const access = await getAccess(args);
   const form = await readForm(request.clone());
   const email = String(form.get("email") ?? "").trim().toLowerCase().slice(0, 254);
-  // Per address and per account: guessing one account's password from many addresses is limited too.
-  const limit = checkLimits([
-    [`login:ip:${clientIp(context)}`, RULES.loginPerIp],
-    ...(email ? [[`login:account:${email}`, RULES.loginPerAccount] as [string, typeof RULES.loginPerAccount]] : []),
-  ]);
-  if (!limit.allowed) return tooManyRequests(limit, "Too many sign-in attempts. Please wait a few minutes and try again.");
+  // Failures only, per address and per (account, address); an account under attack is slowed down, not locked.
+  const start = await beginSignInAttempt(email, clientIp(context));
+  if (!start.allowed) return tooManyRequests(start.limit, "Too many sign-in attempts. Please wait a few minutes and try again.");
   try {
     const user = await createAuthenticator(access.db).authenticate("form", request);
+    start.attempt.succeeded();
     return createUserSession(access.db, request, user.id, safeRedirect(form.get("redirectTo")), clientIp(context));
   } catch (error) {
     if (error instanceof SignInError) {
+      start.attempt.failed();
       return data({ ok: false as const, errors: { [error.field]: error.message } as Record<string, string>, email }, { status: 400 });
     }
     throw error;

@@ -4,14 +4,15 @@
  *
  * Abuse controls on the report: honeypot field (filled → pretend success, store nothing), per-IP and per-machine
  * rate limits for non-members (429 + Retry-After), body/field/photo size caps (413/400), photo type checked by
- * content. The issue, its history, the photo's Attachment row and the owner notification are written in one
- * transaction; the photo file is removed again when that transaction fails.
+ * content, an idempotency key against double submits. The issue, its history, the photo's Attachment row and the
+ * owner notification are written in one transaction; the photo file is removed again when that transaction fails
+ * (app/lib/report-submit.server.ts). Anonymous "me too" votes are capped per address (app/lib/voter.server.ts).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { Field, FormMessage, TextareaField } from "~/components/form";
+import { Field, FormMessage, IdempotencyKeyField, TextareaField } from "~/components/form";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { getAccess, requirePermission } from "~/lib/access.server";
 import { clientIp } from "~/lib/context.server";
@@ -19,14 +20,15 @@ import { notFound } from "~/lib/errors.server";
 import { parseWith } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
 import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel } from "../../core/machine-status";
-import { timeAgo } from "~/lib/format";
+import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "~/lib/idempotency.server";
 import { RULES, checkLimits } from "~/lib/rate-limit.server";
-import { UploadError, checkImageUpload, deleteStoredUpload, readUploadForm, saveImageUpload, type CheckedImage } from "~/lib/uploads.server";
-import { ensureVoterKey, readVoterKey } from "~/lib/voter.server";
-import { IssueCreateError, createIssue } from "../../db/queries/issue-create.server";
+import { submitReport } from "~/lib/report-submit.server";
+import { UploadError, checkImageUpload, readUploadForm, type CheckedImage } from "~/lib/uploads.server";
+import { ANONYMOUS_VOTES_PER_ADDRESS, ANONYMOUS_VOTE_WINDOW_MS, ensureVoterKey, readVoterKey, voterAddressHash } from "~/lib/voter.server";
 import { machineExists } from "../../db/queries/machines.server";
 import { getPublicMachinePage } from "../../db/queries/public.server";
-import { addUpvote, listVotedIssueIds } from "../../db/queries/upvotes.server";
+import { addUpvote, listVotedIssueIds, type Voter } from "../../db/queries/upvotes.server";
+import { timeAgo } from "~/lib/format";
 
 // Document responses only carry headers a route passes on: keep Retry-After of a rate-limited submission.
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
@@ -77,6 +79,8 @@ export async function loader(args: LoaderFunctionArgs) {
     thanks: url.searchParams.get("thanks") === "1",
     votedIssueId: votedParam && votedParam.length <= 64 ? votedParam : null,
     alreadyVoted: url.searchParams.get("already") === "1",
+    votesFull: url.searchParams.get("full") === "1",
+    reportKey: newIdempotencyKey(),
   };
 }
 
@@ -178,47 +182,36 @@ export async function action(args: ActionFunctionArgs) {
   if (!parsed.ok || Object.keys(errors).length) {
     return reportFailed({ ...errors, form: "Please check the highlighted fields." }, values);
   }
-
-  // Members are accountable; the limits guard the anonymous front door.
-  if (!access.membership) {
-    const limit = checkLimits([
-      [`report:ip:${clientIp(context)}`, RULES.reportPerIp],
-      [`report:machine:${machineId}`, RULES.reportPerMachine],
-    ]);
-    if (!limit.allowed) {
-      const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-      return reportFailed(
-        {
-          form: `We have received many reports from here recently. Please wait ${minutes <= 1 ? "a minute" : `${minutes} minutes`} and try again, or tap "Me too" on a listed problem.`,
-        },
-        values,
-        429,
-        { "Retry-After": String(limit.retryAfterSeconds) },
-      );
-    }
-  }
+  const claimKey = readIdempotencyKey(form.get("idempotencyKey"));
+  if (!claimKey.ok) return reportFailed({ form: STALE_FORM_MESSAGE }, values);
 
   const input = parsed.data;
-  const stored = photo ? await saveImageUpload(photo, { organizationId, field: "photo" }) : null;
-  let created: { id: string; followToken: string };
-  try {
-    created = await createIssue(db, {
-      organizationId,
-      machineId,
-      title: input.title,
-      description: input.description,
-      reporter: user ? { userId: user.id } : { name: input.name, email: input.email },
-      attachments: stored ? [{ url: stored.path, fileName: stored.fileName, fileType: stored.fileType }] : undefined,
-    });
-  } catch (error) {
-    if (stored) await deleteStoredUpload(stored.path);
-    if (error instanceof IssueCreateError) {
-      if (error.code === "machine_not_found") notFound("We could not find that machine.");
-      return reportFailed({ form: "Reports cannot be taken for this organization right now. Please tell the staff." }, values, 409);
-    }
-    throw error;
+  // Members are accountable; the limits guard the anonymous front door.
+  const outcome = await submitReport(db, {
+    organizationId,
+    machineId,
+    title: input.title,
+    description: input.description,
+    reporter: user ? { userId: user.id } : { name: input.name, email: input.email },
+    photo,
+    limitedAddress: access.membership ? null : clientIp(context),
+    idempotencyKey: claimKey.key,
+    userId: user?.id,
+  });
+  if (outcome.ok) throw redirect(outcome.location);
+  if (outcome.reason === "machine_not_found") notFound("We could not find that machine.");
+  if (outcome.reason === "rate_limited") {
+    const minutes = Math.ceil(outcome.retryAfterSeconds / 60);
+    return reportFailed(
+      {
+        form: `We have received many reports from here recently. Please wait ${minutes <= 1 ? "a minute" : `${minutes} minutes`} and try again, or tap "Me too" on a listed problem.`,
+      },
+      values,
+      429,
+      { "Retry-After": String(outcome.retryAfterSeconds) },
+    );
   }
-  throw redirect(`/follow/${encodeURIComponent(created.followToken)}?new=1`);
+  return reportFailed({ form: "Reports cannot be taken for this organization right now. Please tell the staff." }, values, 409);
 }
 
 async function meToo(args: ActionFunctionArgs, form: FormData) {
@@ -240,18 +233,22 @@ async function meToo(args: ActionFunctionArgs, form: FormData) {
     }
   }
   let setCookie: string | null = null;
-  let voter: { userId: string } | { voterKey: string };
+  let voter: Voter;
   if (user) voter = { userId: user.id };
   else {
     const ensured = await ensureVoterKey(args.request);
-    voter = { voterKey: ensured.voterKey };
+    voter = { voterKey: ensured.voterKey, addressHash: voterAddressHash(clientIp(args.context)) };
     setCookie = ensured.setCookie;
   }
-  const result = await addUpvote(db, organizationId, issueId, voter, { machineId });
+  const result = await addUpvote(db, organizationId, issueId, voter, {
+    machineId,
+    addressCap: { max: ANONYMOUS_VOTES_PER_ADDRESS, windowMs: ANONYMOUS_VOTE_WINDOW_MS },
+  });
   if (result === "not_found") {
     return reportFailed({ form: "That problem was fixed or is no longer listed." }, {}, 404, undefined, "metoo");
   }
-  const target = `/m/${encodeURIComponent(machineId)}?voted=${encodeURIComponent(issueId)}${result === "already" ? "&already=1" : ""}#issue-${encodeURIComponent(issueId)}`;
+  const note = result === "already" ? "&already=1" : result === "address_cap" ? "&full=1" : "";
+  const target = `/m/${encodeURIComponent(machineId)}?voted=${encodeURIComponent(issueId)}${note}#issue-${encodeURIComponent(issueId)}`;
   throw redirect(target, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 
@@ -294,7 +291,15 @@ export default function PublicMachinePage() {
 
       {d.thanks ? <FormMessage success="Thanks! Your report was sent to the team." /> : null}
       {d.votedIssueId ? (
-        <FormMessage success={d.alreadyVoted ? "You already said “me too” for that problem. Thanks!" : "Thanks! We counted your “me too”."} />
+        <FormMessage
+          success={
+            d.alreadyVoted
+              ? "You already said “me too” for that problem. Thanks!"
+              : d.votesFull
+                ? "Thanks! We already have several “me too”s for that problem from your network today."
+                : "Thanks! We counted your “me too”."
+          }
+        />
       ) : null}
       {meTooError ? <FormMessage error={meTooError} /> : null}
 
@@ -374,6 +379,7 @@ export default function PublicMachinePage() {
           {reportError ? <FormMessage error={reportError} /> : null}
           <Form method="post" encType="multipart/form-data" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="report" />
+            <IdempotencyKeyField value={d.reportKey} />
             <Field
               label="What’s wrong?"
               name="title"

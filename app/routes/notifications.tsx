@@ -14,6 +14,7 @@ import { requireUser } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
 import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
+import { sameSitePath } from "~/lib/safe-redirect";
 import { timeAgo } from "~/lib/format";
 import {
   countUnreadNotifications,
@@ -64,7 +65,7 @@ export async function loader(args: LoaderFunctionArgs) {
       message: n.message,
       read: n.read,
       type: n.type,
-      hasLink: Boolean(safeLocalPath(n.actionUrl)),
+      hasLink: Boolean(sameSitePath(n.actionUrl)),
       iso: n.createdAt.toISOString(),
       ago: timeAgo(n.createdAt, now),
     })),
@@ -72,11 +73,6 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-/** Only same-site paths are followed (no "//host" or absolute URLs). */
-function safeLocalPath(url: string | null | undefined): string | null {
-  if (!url || !url.startsWith("/") || url.startsWith("//") || url.includes("\\")) return null;
-  return url;
-}
 
 const settingsSchema = z.object({
   emailNotificationsEnabled: z.literal("on").optional(),
@@ -95,7 +91,7 @@ export async function action(args: ActionFunctionArgs) {
       const id = parsed.data.notificationId;
       const row = (await markNotificationRead(db, user.id, id)) ?? notFound("That notification does not exist.");
       if (intent === "open") {
-        const target = safeLocalPath(row.actionUrl);
+        const target = sameSitePath(row.actionUrl);
         if (target) return redirect(target);
       }
       return data({ ok: true as const, message: "Marked as read." });

@@ -9,7 +9,7 @@ import { auditLogs } from "../schema";
 export interface AuditEntry {
   organizationId: string;
   actorId: string | null;
-  /** e.g. "membership.invited", "membership.role_changed", "role.created". */
+  /** e.g. "invitation.created", "membership.role_changed", "role.created". */
   action: string;
   targetType: string;
   targetId: string | null;

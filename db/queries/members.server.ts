@@ -5,7 +5,7 @@
  */
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
-import { memberships, organizations, roles, users } from "../schema";
+import { memberships, organizations, passwords, roles, users } from "../schema";
 
 /** What the role rules (app/lib/role-rules.ts) need to know about a membership. */
 export interface MemberFactsRow {
@@ -39,8 +39,11 @@ export interface MemberListRow {
   userId: string;
   name: string | null;
   email: string | null;
-  /** null = invited, has not signed up yet. */
-  emailVerified: Date | null;
+  /**
+   * false for people added by the old invitation flow (a User row without password, made before invitations had
+   * their own table) who never signed up: they cannot sign in.
+   */
+  hasPassword: boolean;
   joinedAt: Date;
   roleId: string;
   roleName: string;
@@ -61,7 +64,7 @@ export async function listMembers(
       userId: users.id,
       name: users.name,
       email: users.email,
-      emailVerified: users.emailVerified,
+      hasPassword: sql<boolean>`${passwords.userId} is not null`,
       joinedAt: users.createdAt,
       roleId: roles.id,
       roleName: roles.name,
@@ -69,6 +72,7 @@ export async function listMembers(
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(passwords, eq(passwords.userId, users.id))
     .innerJoin(roles, and(eq(roles.id, memberships.roleId), eq(roles.organizationId, organizationId)))
     .where(eq(memberships.organizationId, organizationId))
     .orderBy(asc(roles.name), sql`lower(coalesce(${users.name}, ${users.email}))`, asc(memberships.id))
@@ -126,49 +130,28 @@ export async function countMembers(db: DbOrTx, organizationId: string): Promise<
   return Number(n);
 }
 
-export type InviteResult =
-  | { status: "conflict" }
-  | { status: "created"; membershipId: string; userId: string; email: string; name: string | null; isInvitation: boolean };
+/** Whether a user with this e-mail (any case) is a member of the organization. */
+export async function isMemberByEmail(db: DbOrTx, organizationId: string, email: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organizationId, organizationId), sql`lower(${users.email}) = ${email.toLowerCase()}`))
+    .limit(1);
+  return Boolean(row);
+}
 
 /**
- * Adds a person by e-mail (admin.inviteUser): finds the user or creates one with emailVerified null (a pending
- * invitation; name = given name or the e-mail's local part), then creates the membership with `roleId`.
- * The role must already have been checked to belong to `organizationId`. Conflict when already a member.
+ * Adds a membership with `roleId` (accepting an invitation). The role must already have been checked to belong to
+ * `organizationId`. Null when the user is already a member.
  */
-export async function inviteMember(
-  db: DbOrTx,
-  organizationId: string,
-  input: { email: string; name?: string | null; roleId: string },
-): Promise<InviteResult> {
-  const email = input.email.trim().toLowerCase();
-  let [user] = await db
-    .select({ id: users.id, name: users.name, emailVerified: users.emailVerified })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`)
-    .limit(1);
-  if (!user) {
-    const name = input.name?.trim() || email.split("@")[0] || null;
-    [user] = await db
-      .insert(users)
-      .values({ email, name, emailVerified: null })
-      .onConflictDoNothing({ target: users.email })
-      .returning({ id: users.id, name: users.name, emailVerified: users.emailVerified });
-    // Lost a race with a concurrent sign-up or invitation: read the row that won.
-    user ??= (
-      await db
-        .select({ id: users.id, name: users.name, emailVerified: users.emailVerified })
-        .from(users)
-        .where(eq(users.email, email))
-        .limit(1)
-    )[0];
-  }
-  const [membership] = await db
+export async function addMembership(db: DbOrTx, organizationId: string, userId: string, roleId: string): Promise<string | null> {
+  const [row] = await db
     .insert(memberships)
-    .values({ userId: user.id, organizationId, roleId: input.roleId })
+    .values({ userId, organizationId, roleId })
     .onConflictDoNothing({ target: [memberships.userId, memberships.organizationId] })
     .returning({ id: memberships.id });
-  if (!membership) return { status: "conflict" };
-  return { status: "created", membershipId: membership.id, userId: user.id, email, name: user.name, isInvitation: user.emailVerified === null };
+  return row?.id ?? null;
 }
 
 /** Changes a member's role. Both ids must belong to `organizationId` (checked by the caller's rules, enforced here). */
@@ -198,7 +181,7 @@ export async function deleteMembership(db: DbOrTx, organizationId: string, membe
 /** Display name and e-mail of a member (for audit details and messages). */
 export async function findMemberIdentity(db: DbOrTx, organizationId: string, membershipId: string) {
   const [row] = await db
-    .select({ name: users.name, email: users.email, emailVerified: users.emailVerified })
+    .select({ name: users.name, email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.id, membershipId), eq(memberships.organizationId, organizationId)))

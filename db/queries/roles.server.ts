@@ -4,10 +4,10 @@
  * The safety rules (Admin immutable, last admin, reassignment) live in app/lib/role-rules.ts; callers run them
  * inside the same transaction as these writes.
  */
-import { and, asc, count, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { PERMISSION_DESCRIPTIONS, isPermissionName, type PermissionName } from "../../core/permissions";
-import { memberships, permissions, rolePermissions, roles } from "../schema";
+import { invitations, memberships, permissions, rolePermissions, roles } from "../schema";
 
 export interface RoleFactsRow {
   id: string;
@@ -183,18 +183,20 @@ export async function touchRole(db: DbOrTx, organizationId: string, roleId: stri
 
 /**
  * Moves the role's members to `reassignRoleId` (when given) and deletes the role. Both ids are scoped by
- * `organizationId`; the caller has validated them with validateRoleDeletion. Returns the number of moved members.
+ * `organizationId`; the caller has validated them with validateRoleDeletion. The role's invitations go with it
+ * (foreign key cascade), so its pending links stop working. Returns the number of moved members and of pending
+ * invitations withdrawn that way.
  */
 export async function deleteRoleReassigning(
   db: DbOrTx,
   organizationId: string,
   roleId: string,
   reassignRoleId: string | null,
-): Promise<{ deleted: boolean; moved: number }> {
+): Promise<{ deleted: boolean; moved: number; invitations: number }> {
   let moved = 0;
   if (reassignRoleId) {
     const target = await findRoleFacts(db, organizationId, reassignRoleId);
-    if (!target) return { deleted: false, moved: 0 };
+    if (!target) return { deleted: false, moved: 0, invitations: 0 };
     const rows = await db
       .update(memberships)
       .set({ roleId: target.id })
@@ -202,9 +204,13 @@ export async function deleteRoleReassigning(
       .returning({ id: memberships.id });
     moved = rows.length;
   }
+  const [{ n: invitationCount }] = await db
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.organizationId, organizationId), eq(invitations.roleId, roleId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
   const deleted = await db
     .delete(roles)
     .where(and(eq(roles.id, roleId), eq(roles.organizationId, organizationId), eq(roles.isSystem, false)))
     .returning({ id: roles.id });
-  return { deleted: deleted.length === 1, moved };
+  return { deleted: deleted.length === 1, moved, invitations: deleted.length === 1 ? Number(invitationCount) : 0 };
 }

@@ -25,25 +25,32 @@ export async function setPasswordHash(db: DbOrTx, userId: string, hash: string) 
 }
 
 /**
- * Creates the account, or claims an invited one: an invitation creates a User with emailVerified null and no
- * password; signing up with that email sets the password and marks the email as confirmed by the sign-up.
- * Returns null when an account with a password already exists for the email.
+ * Creates an account with a password, or returns null when any user already has this e-mail (with or without a
+ * password: an existing row is never taken over by signing up). `emailVerified` is set when the caller knows the
+ * address (an invitation link sent to it); a plain sign-up leaves it null.
  */
-export async function createOrClaimUser(db: DbOrTx, input: { email: string; name: string; hash: string }) {
+export async function createUserWithPassword(
+  db: DbOrTx,
+  input: { email: string; name: string; hash: string; emailVerified?: Date | null },
+): Promise<{ id: string } | null> {
   return db.transaction(async (tx) => {
-    const existing = await findUserWithPasswordByEmail(tx as unknown as DbOrTx, input.email);
-    if (existing?.hash) return null;
-    let userId: string;
-    if (existing) {
-      userId = existing.id;
-      await tx.update(users).set({ name: existing.name ?? input.name, emailVerified: new Date() }).where(eq(users.id, userId));
-    } else {
-      const [created] = await tx.insert(users).values({ email: input.email.toLowerCase(), name: input.name }).returning({ id: users.id });
-      userId = created.id;
-    }
-    await tx.insert(passwords).values({ userId, hash: input.hash });
-    return { id: userId };
+    // The unique index is case-sensitive; stored e-mails are lower-cased, but an older row might not be.
+    if (await userExistsWithEmail(tx as unknown as DbOrTx, input.email)) return null;
+    const [created] = await tx
+      .insert(users)
+      .values({ email: input.email.toLowerCase(), name: input.name, emailVerified: input.emailVerified ?? null })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id });
+    if (!created) return null;
+    await tx.insert(passwords).values({ userId: created.id, hash: input.hash });
+    return { id: created.id };
   });
+}
+
+/** Whether any user has this e-mail (any case). */
+export async function userExistsWithEmail(db: DbOrTx, email: string): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+  return Boolean(row);
 }
 
 export async function getUserProfile(db: DbOrTx, userId: string) {

@@ -7,7 +7,7 @@ import { accounts, passwords, sessions, users } from "./auth";
 import { collectionMachines, collections, collectionTypes, notifications, pinballMapConfigs } from "./collections";
 import { attachments, comments, issueHistory, issues, issueStatuses, priorities, upvotes } from "./issues";
 import { locations, machines, models } from "./machines";
-import { auditLogs, memberships, organizations, permissions, rolePermissions, roles } from "./organizations";
+import { auditLogs, idempotencyKeys, invitations, memberships, organizations, permissions, rolePermissions, roles } from "./organizations";
 
 export * from "./auth";
 export * from "./organizations";
@@ -31,6 +31,8 @@ export const usersRelations = relations(users, ({ one, many }) => ({
   activityHistory: many(issueHistory),
   notifications: many(notifications),
   auditLogs: many(auditLogs),
+  invitationsSent: many(invitations, { relationName: "InvitationInvitedBy" }),
+  invitationsAccepted: many(invitations, { relationName: "InvitationAcceptedBy" }),
 }));
 
 export const accountsRelations = relations(accounts, ({ one }) => ({
@@ -61,6 +63,8 @@ export const organizationsRelations = relations(organizations, ({ one, many }) =
   pinballMapConfig: one(pinballMapConfigs),
   customModels: many(models),
   auditLogs: many(auditLogs),
+  idempotencyKeys: many(idempotencyKeys),
+  invitations: many(invitations),
 }));
 
 export const membershipsRelations = relations(memberships, ({ one }) => ({
@@ -73,6 +77,7 @@ export const rolesRelations = relations(roles, ({ one, many }) => ({
   organization: one(organizations, { fields: [roles.organizationId], references: [organizations.id] }),
   memberships: many(memberships),
   rolePermissions: many(rolePermissions),
+  invitations: many(invitations),
 }));
 
 export const permissionsRelations = relations(permissions, ({ many }) => ({
@@ -84,9 +89,20 @@ export const rolePermissionsRelations = relations(rolePermissions, ({ one }) => 
   role: one(roles, { fields: [rolePermissions.roleId], references: [roles.id] }),
 }));
 
+export const invitationsRelations = relations(invitations, ({ one }) => ({
+  organization: one(organizations, { fields: [invitations.organizationId], references: [organizations.id] }),
+  role: one(roles, { fields: [invitations.roleId], references: [roles.id] }),
+  invitedBy: one(users, { fields: [invitations.invitedById], references: [users.id], relationName: "InvitationInvitedBy" }),
+  acceptedBy: one(users, { fields: [invitations.acceptedById], references: [users.id], relationName: "InvitationAcceptedBy" }),
+}));
+
 export const auditLogsRelations = relations(auditLogs, ({ one }) => ({
   organization: one(organizations, { fields: [auditLogs.organizationId], references: [organizations.id] }),
   actor: one(users, { fields: [auditLogs.actorId], references: [users.id] }),
+}));
+
+export const idempotencyKeysRelations = relations(idempotencyKeys, ({ one }) => ({
+  organization: one(organizations, { fields: [idempotencyKeys.organizationId], references: [organizations.id] }),
 }));
 
 // --- machines --------------------------------------------------------------------------------------------------

@@ -233,8 +233,10 @@ export const upvotes = pgTable(
       .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
     /** The signed-in voter; null for an anonymous "me too". */
     userId: text("userId").references(() => users.id, { onDelete: "restrict", onUpdate: "cascade" }),
-    /** Anonymous voter: random id from a cookie, so one browser counts once. */
+    /** Anonymous voter: random id from a signed cookie, so one browser counts once. */
     voterKey: text("voterKey"),
+    /** Anonymous voter: keyed SHA-256 of the client's address (never the address), to cap votes per address per day. */
+    addressHash: text("addressHash"),
   },
   (t) => [
     // one vote per signed-in user per issue
@@ -243,6 +245,8 @@ export const upvotes = pgTable(
     uniqueIndex("Upvote_issueId_voterKey_key").on(t.issueId, t.voterKey),
     // vote count of an issue
     index("Upvote_issueId_idx").on(t.issueId),
+    // anonymous votes for an issue from one address in the last day (db/queries/upvotes.ts addUpvote)
+    index("Upvote_issueId_addressHash_createdAt_idx").on(t.issueId, t.addressHash, t.createdAt),
     check("Upvote_voter_check", sql`num_nonnulls("userId", "voterKey") = 1`),
   ],
 );

@@ -1,8 +1,9 @@
 /**
  * Tenancy and RBAC: Organization (tenant root), Membership (user ↔ org, one role), Role (per org),
- * Permission (global catalogue), the `_RolePermissions` join table, and our AuditLog.
+ * Permission (global catalogue), the `_RolePermissions` join table, and our Invitation, AuditLog and IdempotencyKey.
  */
 import { createId } from "@paralleldrive/cuid2";
+import { sql } from "drizzle-orm";
 import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 
@@ -103,6 +104,43 @@ export const rolePermissions = pgTable(
   ],
 );
 
+/**
+ * An invitation to join an organization with a role, accepted only through its own link `/invite/<token>`
+ * (app/lib/invitations.server.ts). Only the SHA-256 of the token is stored; the admin sees the link once.
+ * Pending = not accepted and not revoked; it also stops working at `expiresAt`.
+ */
+export const invitations = pgTable(
+  "Invitation",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** Lower-cased. */
+    email: text("email").notNull(),
+    /** Deleting the role withdraws its invitations. */
+    roleId: text("roleId")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** SHA-256 (hex) of the random token in the link. */
+    tokenHash: text("tokenHash").notNull(),
+    invitedById: text("invitedById").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    expiresAt: ts("expiresAt").notNull(),
+    acceptedAt: ts("acceptedAt"),
+    acceptedById: text("acceptedById").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    revokedAt: ts("revokedAt"),
+  },
+  (t) => [
+    // opening a link: the invitation of a token
+    uniqueIndex("Invitation_tokenHash_key").on(t.tokenHash),
+    // one pending invitation per address and organization (also the members page list of pending ones)
+    uniqueIndex("Invitation_organizationId_email_pending_key")
+      .on(t.organizationId, t.email)
+      .where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+  ],
+);
+
 /** Append-only log of membership, role and settings changes (who did what, when). */
 export const auditLogs = pgTable(
   "AuditLog",
@@ -127,6 +165,33 @@ export const auditLogs = pgTable(
   ],
 );
 
+/**
+ * Form submissions by idempotency key: the first answer of a submit, so a repeat with the same key (double tap,
+ * retry, resend) gets that answer and writes nothing new (db/queries/idempotency.ts). Kept for minutes, then purged.
+ */
+export const idempotencyKeys = pgTable(
+  "IdempotencyKey",
+  {
+    id: text("id").primaryKey().$defaultFn(createId),
+    organizationId: text("organizationId")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** What the key was used for, e.g. "report:<machineId>" or "comment:<issueId>:<userId>". */
+    scope: text("scope").notNull(),
+    /** The random key the form carried. */
+    key: text("key").notNull(),
+    /** The first answer, written in the same transaction as the rows it stands for. */
+    result: jsonb("result"),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+  },
+  (t) => [
+    // one claim per key: concurrent repeats wait for the first and then read its answer
+    uniqueIndex("IdempotencyKey_organizationId_scope_key_key").on(t.organizationId, t.scope, t.key),
+    // purge of an organization's expired keys
+    index("IdempotencyKey_organizationId_createdAt_idx").on(t.organizationId, t.createdAt),
+  ],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type NewOrganization = typeof organizations.$inferInsert;
 export type Membership = typeof memberships.$inferSelect;
@@ -136,5 +201,7 @@ export type NewRole = typeof roles.$inferInsert;
 export type Permission = typeof permissions.$inferSelect;
 export type NewPermission = typeof permissions.$inferInsert;
 export type RolePermission = typeof rolePermissions.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type NewInvitation = typeof invitations.$inferInsert;
 export type AuditLog = typeof auditLogs.$inferSelect;
 export type NewAuditLog = typeof auditLogs.$inferInsert;

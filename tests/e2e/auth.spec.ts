@@ -34,7 +34,7 @@ test.describe("sign-in and admin access", () => {
     const sections = page.getByRole("navigation", { name: "Admin sections" });
     await sections.getByRole("link", { name: /Members/ }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
-    const table = page.getByRole("table");
+    const table = page.getByRole("region", { name: "All members" }).getByRole("table");
     await expect(table.getByRole("row", { name: /Dev Member/ })).toBeVisible();
     await expect(table.getByRole("row", { name: /Dev Member/ }).getByLabel("Role of Dev Member")).toHaveValue(/.+/);
 
@@ -74,6 +74,49 @@ test.describe("sign-in and admin access", () => {
     await page.getByRole("button", { name: "Delete role" }).click();
     await expect(page).toHaveURL(/\/admin\/roles\?deleted=/);
     await expect(page.getByRole("status")).toContainText("E2E Technician");
+    await signOut(page);
+  });
+
+  test("an admin invites by link; the invited person creates their account on that page and joins; the link then is dead", async ({ page, browser }) => {
+    await signIn(page, "admin@dev.local");
+    await page.goto("/admin/members");
+    const invite = page.getByRole("region", { name: "Invite a member" });
+    await invite.getByLabel("Email").fill("e2e.invitee@example.test");
+    await invite.getByLabel("Role").selectOption({ label: "Member" });
+    await invite.getByRole("button", { name: "Invite" }).click();
+    const linkBox = page.getByLabel("Copy this link now and send it to e2e.invitee@example.test");
+    await expect(linkBox).toBeVisible();
+    const link = await linkBox.inputValue();
+    expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+    await expect(page.getByRole("region", { name: "Pending invitations" }).getByRole("row", { name: /e2e\.invitee@example\.test/ })).toBeVisible();
+    await signOut(page);
+
+    // The invited person, in their own browser, without an account.
+    const context = await browser.newContext();
+    const invitee = await context.newPage();
+    await invitee.goto(new URL(link).pathname);
+    await expect(invitee.getByRole("heading", { level: 1, name: /Join Austin Pinball Collective/ })).toBeVisible();
+    await expect(invitee.getByText("as Member")).toBeVisible();
+    await invitee.getByLabel("Name").fill("E2E Invitee");
+    await invitee.getByLabel("Password", { exact: true }).fill("an e2e passphrase 42");
+    await invitee.getByLabel("Repeat password").fill("an e2e passphrase 42");
+    await invitee.getByRole("button", { name: "Create account and join" }).click();
+    await expect(invitee.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await invitee.goto("/issues");
+    await expect(invitee.getByRole("heading", { level: 1 })).toBeVisible();
+    const again = await invitee.goto(new URL(link).pathname);
+    expect(again?.status()).toBe(410);
+    await expect(invitee.getByText("no longer works")).toBeVisible();
+    await context.close();
+  });
+
+  test("the Unauthenticated role offers only the public permissions", async ({ page }) => {
+    await signIn(page, "admin@dev.local");
+    await page.goto("/admin/roles");
+    await page.getByRole("region", { name: "Roles" }).getByRole("link", { name: "Unauthenticated", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Unauthenticated" })).toBeVisible();
+    await expect(page.getByRole("checkbox")).toHaveCount(6);
+    await expect(page.getByLabel("Invite and remove members and change their roles")).toHaveCount(0);
     await signOut(page);
   });
 

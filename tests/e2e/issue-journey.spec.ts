@@ -58,6 +58,12 @@ test("report → triage → resolve → the reporter sees it closed", async ({ b
   await page.getByRole("button", { name: "Comment", exact: true }).click();
   await expect(page.getByRole("paragraph").filter({ hasText: note })).toBeVisible();
   await expect(page.getByLabel("Add a comment")).toHaveValue("");
+  // A second comment right away is not taken for a repeat of the first: the form got a fresh idempotency key.
+  const followUp = "Played ten games: the spinner counts again.";
+  await page.getByLabel("Add a comment").fill(followUp);
+  await page.getByRole("button", { name: "Comment", exact: true }).click();
+  await expect(page.getByRole("paragraph").filter({ hasText: followUp })).toBeVisible();
+  await expect(page.getByRole("paragraph").filter({ hasText: note })).toBeVisible();
 
   // 5. Resolve: a Closed-category status.
   await page.getByLabel("Status").selectOption({ label: "Fixed" });

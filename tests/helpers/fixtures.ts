@@ -10,6 +10,7 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import {
   auditLogs,
+  invitations,
   issueStatuses,
   machines,
   memberships,
@@ -83,7 +84,7 @@ export async function auditCount(db: Db, subdomain: string, action?: string): Pr
   return Number(row.n);
 }
 
-/** Everything role management can change in one organization, as comparable plain data. */
+/** Everything role and member management can change in one organization, as comparable plain data. */
 export async function tenantAccessSnapshot(db: Db, subdomain: string) {
   const orgId = await orgIdOf(db, subdomain);
   const roleRows = await db
@@ -104,7 +105,8 @@ export async function tenantAccessSnapshot(db: Db, subdomain: string) {
     .orderBy(asc(rolePermissions.roleId), asc(rolePermissions.permissionId));
   const [{ n: audit }] = await db.select({ n: count() }).from(auditLogs).where(eq(auditLogs.organizationId, orgId));
   const [{ n: userCount }] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-  return { roles: roleRows, memberships: memberRows, rolePermissions: perms, audit: Number(audit), users: Number(userCount) };
+  const invitationRows = await db.select().from(invitations).where(eq(invitations.organizationId, orgId)).orderBy(asc(invitations.id));
+  return { roles: roleRows, memberships: memberRows, rolePermissions: perms, invitations: invitationRows, audit: Number(audit), users: Number(userCount) };
 }
 
 /** Id of the organization's status with this name (organization by id). */

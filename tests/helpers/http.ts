@@ -23,7 +23,15 @@ export interface TestServer {
   client(opts?: { org?: string }): TestClient;
 }
 
-export async function startTestServer(db: Db, opts: { ping?: () => Promise<void> } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  ping?: () => Promise<void>;
+  /** "test" (default) accepts any Host; "production" applies the zero-config host rules of a real `npm start`. */
+  mode?: "production" | "development" | "test";
+  /** Trust X-Forwarded-* (as TRUST_PROXY=true does). */
+  trustProxy?: boolean;
+}
+
+export async function startTestServer(db: Db, opts: TestServerOptions = {}): Promise<TestServer> {
   const database: DbHandle = {
     db,
     kind: "pglite",
@@ -31,7 +39,13 @@ export async function startTestServer(db: Db, opts: { ping?: () => Promise<void>
     ping: opts.ping ?? (async () => {}),
     close: async () => {},
   };
-  const app = createHttpApp({ build: await loadBuild(), database, mode: "test", publicDir: path.resolve("public") });
+  const app = createHttpApp({
+    build: await loadBuild(),
+    database,
+    mode: opts.mode ?? "test",
+    publicDir: path.resolve("public"),
+    trustProxy: opts.trustProxy,
+  });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const port = (server.address() as AddressInfo).port;

@@ -9,9 +9,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
-import { seedDatabase } from "../../db/seed.server";
+import { addMember, createUser, seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { membershipOf, roleIdOf, tenantAccessSnapshot } from "../helpers/fixtures";
+import { membershipOf, orgIdOf, roleIdOf, tenantAccessSnapshot } from "../helpers/fixtures";
 import { type TestClient, type TestServer, startTestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -94,7 +94,9 @@ describe("beta's admin, on beta's host, using apc's ids", () => {
     const created = await betaHost.post("/admin/roles", { intent: "create", name: "Beta temp", template: "blank" });
     expect(created.status).toBe(302);
     const betaTemp = created.location!.split("/").pop()!.split("?")[0];
-    await betaHost.post("/admin/members", { intent: "invite", email: "beta-temp@example.test", roleId: betaTemp });
+    // A member with that role (set up directly: invitations only become members through their link).
+    const member = await createUser(t.db, { email: "beta-temp@example.test", name: "Beta Temp" });
+    await addMember(t.db, { userId: member.id, organizationId: await orgIdOf(t.db, "beta"), roleId: betaTemp });
     await unchanged(async () => {
       const res = await betaHost.post(`/admin/roles/${betaTemp}`, { intent: "delete", reassignRoleId: apcIds.adminRole });
       expect(res.status).toBe(404);

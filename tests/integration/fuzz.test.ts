@@ -6,10 +6,12 @@
  * anonymous visitor, a Member and an Admin of `apc`:
  * - every route parameter gets random strings, a 12 kB value, unicode, NUL bytes, SQL-ish text, malformed
  *   percent-escapes, and ids of the OTHER organization (beta), also as single-fetch `.data` requests;
- * - every query parameter the loader reads gets the same treatment;
+ * - every query parameter the loader reads gets the same treatment, and each Object.prototype key (`__proto__`,
+ *   `constructor`, `toString` …) and each text that cannot stand in a header as it is (CR/LF, non-Latin-1);
  * - every action gets unknown/duplicated intents, each known intent with random, huge (100 kB), wrong-type
- *   (repeated, numeric, `__proto__`) and missing fields, other-organization ids in id fields, a 1 MB body, a JSON
- *   and a broken multipart body, and PUT/DELETE;
+ *   (repeated, numeric) and missing fields, prototype keys as intents, field names and values, CR/LF and
+ *   non-Latin-1 values, other-organization ids in id fields, a 1 MB body (over the 64 kB limit: 413), a JSON and a
+ *   broken multipart body, and PUT/DELETE;
  * - a few organization headers and session cookies are garbage.
  * Row counts of every table are compared before/after each request that answered >= 400 (successful requests may
  * write). Deterministic (seeded PRNG) and bounded (about two thousand requests).
@@ -112,7 +114,16 @@ const WEIRD = [
   "{}",
   "[object Object]",
   "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
   "../../etc/passwd",
+  "a\r\nb",
+  "\r\n",
+  "/é☃",
+  "☃",
+  "//evil.example",
+  "/\t/evil.example",
   "a\u0000b",
   "\u0000",
   "日本語のテキスト",
@@ -127,6 +138,14 @@ const WEIRD = [
   "on",
   "off",
 ];
+/**
+ * Keys of Object.prototype (a lookup in a plain object keyed by one of them finds a function, not undefined) and text
+ * that cannot go into a header as it is (CR/LF, characters above U+00FF): every query parameter and form field of
+ * every route gets each of them, as a value and as a field name.
+ */
+const PROTO_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+const HEADER_BREAKERS = ["/x\r\nSet-Cookie: fuzz=1", "/é☃", "日本🎰", "\u2028"];
+
 /** Over 10 kB, yet under Node's 16 kB header limit once in a URL (so it reaches the app rather than a 431). */
 const LONG = () => "x".repeat(10_000) + randomString(10, 30);
 const HUGE = () => "Z".repeat(100_000);
@@ -201,7 +220,14 @@ function scanRoutes(): RouteInfo[] {
           ...all(/\.(?:get|getAll)\("([A-Za-z_]\w*)"\)/g),
           ...all(/^\s+([a-z]\w*):\s*(?:z\.|fields\.)/gm),
         ]).filter((f) => f !== "intent"),
-        query: uniq(all(/searchParams\.(?:get|getAll|has)\("([A-Za-z_]\w*)"\)/g)),
+        query: uniq([
+          // url.searchParams.get("x"), and the same through an alias (`const p = url.searchParams; p.get("x")`)…
+          ...["searchParams", ...all(/const (\w+) = (?:new URL\([^)]*\)|url)\.searchParams\b/g)].flatMap((alias) =>
+            all(new RegExp(`\\b${alias}\\.(?:get|getAll|has)\\("([A-Za-z_]\\w*)"\\)`, "g")),
+          ),
+          // …and through small helpers such as `param(url, "collection")`.
+          ...all(/\b\w+\(url,\s*"([A-Za-z_]\w*)"/g),
+        ]),
         multipart: /multipart\/form-data|readUploadForm/.test(src),
       };
     });
@@ -466,6 +492,9 @@ describe("fuzzing every route and form", () => {
     expect(routes.find((r) => r.file === "machines.$machineId.qr[.]png.ts")?.pattern).toBe("/machines/:machineId/qr.png");
     expect(routes.find((r) => r.file === "admin.collections_.$collectionId.tsx")?.pattern).toBe("/admin/collections/:collectionId");
     expect(routes.find((r) => r.file === "_index.tsx")?.pattern).toBe("/");
+    expect(routes.find((r) => r.file === "issues._index.tsx")?.query).toEqual(expect.arrayContaining(["category", "sort", "dir", "assignee", "after"]));
+    expect(routes.find((r) => r.file === "machines._index.tsx")?.query).toEqual(expect.arrayContaining(["collection", "location", "status"]));
+    expect(routes.find((r) => r.file === "login.tsx")?.query).toContain("redirectTo");
   });
 
   for (const route of routes) {
@@ -498,6 +527,15 @@ describe("fuzzing every route and form", () => {
           if (allowed(actor)) await run(actor, "GET", `${base}?${qs}`, { label: "query" });
         }
         await run(actors[0], "GET", `${base}?page=%E0%A4%A&q=%zz&${names[0]}=%00`, { label: "malformed query" });
+        // Prototype keys and header-breaking text in each query parameter the loader reads, one parameter at a time
+        // (together, one parameter can mask another: a status filter overrides the category tab).
+        let k = 0;
+        for (const n of names) {
+          for (const value of [...PROTO_KEYS, ...HEADER_BREAKERS]) {
+            const actor = actors[k++ % actors.length];
+            if (allowed(actor)) await run(actor, "GET", `${base}?${new URLSearchParams([[n, value]])}`, { label: `${n} = ${JSON.stringify(value)}` });
+          }
+        }
       }
 
       if (route.hasAction) {
@@ -517,6 +555,17 @@ describe("fuzzing every route and form", () => {
         }
         const someone = () => pick(actors.filter((a) => allowed(a)));
         await post(someone(), form([["intent", "__proto__"], ["intent", first]]), "duplicated intent");
+        // Prototype keys as intents, as field names and as the value of every field; header-breaking text everywhere.
+        for (const key of PROTO_KEYS) await post(someone(), form([["intent", key]]), `intent ${key}`);
+        for (const [ii, intent] of intents.entries()) {
+          const fields: Array<[string, string]> = intent ? [["intent", intent]] : [];
+          for (const key of PROTO_KEYS) fields.push([key, key]);
+          for (const f of route.fields) fields.push([f, PROTO_KEYS[ii % PROTO_KEYS.length]]);
+          if (allowed(signedIn[ii % 2], intent)) await post(signedIn[ii % 2], form(fields), `${intent ?? "(no intent)"} prototype keys`);
+          const odd: Array<[string, string]> = intent ? [["intent", intent]] : [];
+          for (const f of route.fields) odd.push([f, HEADER_BREAKERS[ii % HEADER_BREAKERS.length]]);
+          if (allowed(signedIn[(ii + 1) % 2], intent)) await post(signedIn[(ii + 1) % 2], form(odd), `${intent ?? "(no intent)"} CR/LF and non-Latin-1`);
+        }
         await post(someone(), undefined, "no body");
         await post(someone(), JSON.stringify({ intent: first, title: "x" }), "JSON body", { "Content-Type": "application/json" });
         await post(someone(), '--xyz\r\nContent-Disposition: form-data; name="intent"\r\n\r\n', "broken multipart", {
@@ -538,7 +587,7 @@ describe("fuzzing every route and form", () => {
               fields.push([f, mode === "weird" && fi === (ii + ai) % route.fields.length ? "a\u0000b" : fieldValue(f, mode)]);
               if (random() < 0.15) fields.push([f, fieldValue(f, "random")]); // repeated → array
             }
-            if (random() < 0.3) fields.push(["__proto__", "x"], ["constructor", "y"], [`${pick(route.fields) ?? "x"}[]`, "z"]);
+            if (random() < 0.3) fields.push(["__proto__", "x"], ["constructor", "y"], ["toString", "t"], ["hasOwnProperty", "h"], [`${pick(route.fields) ?? "x"}[]`, "z"]);
             await post(actor, form(fields), `${intent ?? "(no intent)"} ${mode}`);
           }
           // Every field with a NUL byte, as a signed-in actor (anonymous visitors mostly stop at the permission check).
@@ -580,7 +629,7 @@ describe("fuzzing every route and form", () => {
         req.end(body);
       });
     try {
-      for (const size of [300_000, 2_000_000]) {
+      for (const size of [60_000, 300_000, 2_000_000]) {
         const early = await call("POST", "/account", `intent=profile&bio=${"B".repeat(size)}`);
         expect(early.status).toBeLessThan(500);
         const next = await call("GET", "/login");

@@ -191,6 +191,12 @@ const MATRIX: Record<string, Probe> = {
   },
   "attachments.$attachmentId.tsx": { url: () => `/attachments/${NOPE}`, get: [404, 404, 404, 404, 403] },
   "follow.$token.tsx": { url: () => `/follow/${NOPE}`, get: [404, 404, 404, 404, 404] },
+  "invite.$token.tsx": {
+    // A well-formed token of no invitation. Accepting needs a session (anonymous: 400 before the lookup).
+    url: () => `/invite/${"A".repeat(43)}`,
+    get: [404, 404, 404, 404, 404],
+    post: { body: () => ({ intent: "accept" }), expect: [400, 404, 404, 404, 404] },
+  },
 
   // --- locations, collections --------------------------------------------------------------------------------------
   "locations._index.tsx": { url: () => "/locations", get: [200, 200, 200, 200, 403] },

@@ -1,7 +1,8 @@
 /**
- * Member and role administration over HTTP: invitations (pending users, conflicts), role changes, the last-admin
- * protection, self-lockout, built-in role protections, role creation/renaming/permission editing with dependency
- * expansion, deletion with reassignment, and one AuditLog row per change written in the same transaction.
+ * Member and role administration over HTTP: invitations (links, conflicts), role changes, the last-admin
+ * protection, own-role changes, built-in role protections, role creation/renaming/permission editing with dependency
+ * expansion, deletion with reassignment, and one AuditLog row per change written in the same transaction. The
+ * delegation rule and the invitation links in depth: tests/integration/security-roles.test.ts.
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -49,33 +50,28 @@ describe("members page", () => {
     expect(res.text).toContain("Active");
   });
 
-  it("invites a new person as a pending member (name from the email) and audits it", async () => {
-    const audits = await auditCount(t.db, "apc", "membership.invited");
+  it("invites a new person: a pending invitation with a link, no user and no membership yet; audited", async () => {
+    const audits = await auditCount(t.db, "apc", "invitation.created");
     const res = await admin.post("/admin/members", { intent: "invite", email: "New.Tech@Example.test", roleId: await roleIdOf(t.db, "apc", "Member") });
     expect(res.status).toBe(200);
-    expect(res.text).toContain("Invited new.tech@example.test");
-    const [user] = await t.db.select().from(users).where(eq(users.email, "new.tech@example.test"));
-    expect(user.emailVerified).toBeNull();
-    expect(user.name).toBe("new.tech");
-    expect(await roleNameOfMember(t.db, "new.tech@example.test", "apc")).toBe("Member");
-    expect(await auditCount(t.db, "apc", "membership.invited")).toBe(audits + 1);
+    expect(res.text).toContain("Invitation for new.tech@example.test as Member created.");
+    expect(res.text).toMatch(/\/invite\/[A-Za-z0-9_-]{43}/);
+    expect(await t.db.select().from(users).where(eq(users.email, "new.tech@example.test"))).toHaveLength(0);
+    expect(await auditCount(t.db, "apc", "invitation.created")).toBe(audits + 1);
     const list = await admin.get("/admin/members");
-    expect(list.text).toContain("Pending invitation");
+    expect(list.text).toContain("Pending invitations");
+    expect(list.text).toContain("new.tech@example.test");
   });
 
-  it("uses the given name, and adds an existing account as an active member", async () => {
-    const res = await admin.post("/admin/members", {
-      intent: "invite",
-      email: "admin@beta.local",
-      name: "Ignored For Existing",
-      roleId: await roleIdOf(t.db, "apc", "Member"),
-    });
+  it("inviting someone who already has an account makes a link too: they join only by accepting it", async () => {
+    const res = await admin.post("/admin/members", { intent: "invite", email: "admin@beta.local", roleId: await roleIdOf(t.db, "apc", "Member") });
     expect(res.status).toBe(200);
-    expect(res.text).toContain("Added admin@beta.local");
-    const named = await admin.post("/admin/members", { intent: "invite", email: "named@example.test", name: "Nina Named", roleId: await roleIdOf(t.db, "apc", "Member") });
-    expect(named.status).toBe(200);
-    const [user] = await t.db.select().from(users).where(eq(users.email, "named@example.test"));
-    expect(user.name).toBe("Nina Named");
+    expect(await membershipOf(t.db, "admin@beta.local", "apc")).toBeNull();
+    const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(res.text)![1];
+    const beta = server.client();
+    await beta.login("admin@beta.local");
+    expect((await beta.post(`/invite/${token}`, { intent: "accept" })).status).toBe(302);
+    expect(await roleNameOfMember(t.db, "admin@beta.local", "apc")).toBe("Member");
     // Clean up: beta's admin is not an apc member in the other tests.
     const m = await membershipOf(t.db, "admin@beta.local", "apc");
     await t.db.delete(memberships).where(eq(memberships.id, m!.id));
@@ -102,14 +98,14 @@ describe("members page", () => {
     expect(await t.db.select().from(users).where(eq(users.email, "guest@example.test"))).toHaveLength(0);
   });
 
-  it("an invited person who signs up with that email becomes an active member", async () => {
+  it("an invited person who signs up with that email gets an account but no membership (the link is the way in)", async () => {
     await admin.post("/admin/members", { intent: "invite", email: "joiner@example.test", roleId: await roleIdOf(t.db, "apc", "Member") });
     const joiner = server.client();
     const res = await joiner.post("/signup", { name: "Jo Iner", email: "joiner@example.test", password: "a long passphrase 42", confirm: "a long passphrase 42" });
     expect(res.status).toBe(302);
     const [user] = await t.db.select().from(users).where(eq(users.email, "joiner@example.test"));
-    expect(user.emailVerified).not.toBeNull();
-    expect(await roleNameOfMember(t.db, "joiner@example.test", "apc")).toBe("Member");
+    expect(user.emailVerified).toBeNull();
+    expect(await roleNameOfMember(t.db, "joiner@example.test", "apc")).toBeNull();
   });
 
   it("changes a role (audited) and rejects a no-op change with a message", async () => {
@@ -175,10 +171,10 @@ describe("last-admin protection and self-lockout", () => {
     const roger = await membershipOf(t.db, "roger.sharpe@pinpoint.dev", "apc");
     const me = await membershipOf(t.db, "admin@dev.local", "apc");
     const memberRole = await roleIdOf(t.db, "apc", "Member");
-    // Demoting yourself while another admin exists would still lock you out of this page.
+    // Nobody changes their own role, even while another admin exists.
     const self = await admin.post("/admin/members", { intent: "change-role", membershipId: me!.id, roleId: memberRole });
-    expect(self.status).toBe(409);
-    says(self.text, MESSAGES.selfLockoutMembers);
+    expect(self.status).toBe(403);
+    says(self.text, MESSAGES.ownRole);
 
     const demote = await admin.post("/admin/members", { intent: "change-role", membershipId: roger!.id, roleId: memberRole });
     expect(demote.status).toBe(200);
@@ -294,7 +290,7 @@ describe("roles", () => {
     expect((await listRolePermissionNames(t.db, apc, unauthRole)).sort()).toEqual([...original].sort());
   });
 
-  it("a non-admin role manager cannot remove role management from their own role", async () => {
+  it("a non-admin role manager cannot edit their own role (it manages roles), nor change their own role", async () => {
     const created = await admin.post("/admin/roles", { intent: "create", name: "Role keepers", template: "blank" });
     const roleId = created.location!.split("/").pop()!.split("?")[0];
     expect((await admin.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["role:manage", "user:manage"] })).status).toBe(200);
@@ -303,12 +299,13 @@ describe("roles", () => {
     const c = server.client();
     await c.login("gary.stern@pinpoint.dev");
     const res = await c.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["user:manage"] });
-    expect(res.status).toBe(409);
-    says(res.text, MESSAGES.selfLockoutRoles);
+    expect(res.status).toBe(403);
+    says(res.text, MESSAGES.controlManagement);
     expect((await listRolePermissionNames(t.db, apc, roleId)).sort()).toEqual(["role:manage", "user:manage"]);
-    // Nor can he move himself to a role without member management.
+    // Nor can he move himself to another role.
     const self = await c.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId: await roleIdOf(t.db, "apc", "Member") });
-    expect(self.status).toBe(409);
+    expect(self.status).toBe(403);
+    says(self.text, MESSAGES.ownRole);
     // An admin can move him back.
     expect((await admin.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId: await roleIdOf(t.db, "apc", "Member") })).status).toBe(200);
   });

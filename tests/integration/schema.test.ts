@@ -22,6 +22,8 @@ import {
   collections,
   collectionTypes,
   comments,
+  idempotencyKeys,
+  invitations,
   issueHistory,
   issues,
   issueStatuses,
@@ -152,6 +154,21 @@ async function insertFixture(): Promise<Map<string, Row>> {
   put("_RolePermissions", await db.insert(rolePermissions).values({ permissionId: p.id, roleId: r.id }).returning());
   put("Membership", await db.insert(memberships).values({ userId: u.id, organizationId: o.id, roleId: r.id }).returning());
   put(
+    "Invitation",
+    await db
+      .insert(invitations)
+      .values({
+        organizationId: o.id,
+        email: "invitee@example.com",
+        roleId: r.id,
+        tokenHash: "sha256-invitation",
+        invitedById: u.id,
+        acceptedById: u.id,
+        expiresAt: new Date("2030-01-01T00:00:00.456Z"),
+      })
+      .returning(),
+  );
+  put(
     "AuditLog",
     await db
       .insert(auditLogs)
@@ -237,6 +254,10 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .returning(),
   );
   put("PinballMapConfig", await db.insert(pinballMapConfigs).values({ organizationId: o.id, apiEnabled: true }).returning());
+  put(
+    "IdempotencyKey",
+    await db.insert(idempotencyKeys).values({ organizationId: o.id, scope: "report:m1", key: "k-1", result: { value: { location: "/x" } } }).returning(),
+  );
   return rows;
 }
 
@@ -320,6 +341,10 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "Password.userId": { parent: "User", onDelete: "cascade" },
   "AuditLog.organizationId": { parent: "Organization", onDelete: "cascade" },
   "AuditLog.actorId": { parent: "User", onDelete: "set null" },
+  "Invitation.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "Invitation.roleId": { parent: "Role", onDelete: "cascade" },
+  "Invitation.invitedById": { parent: "User", onDelete: "set null" },
+  "Invitation.acceptedById": { parent: "User", onDelete: "set null" },
   "Membership.userId": { parent: "User", onDelete: "cascade" },
   "Membership.organizationId": { parent: "Organization", onDelete: "cascade" },
   "Membership.roleId": { parent: "Role", onDelete: "restrict" },
@@ -357,6 +382,7 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "_CollectionToMachine.B": { parent: "Machine", onDelete: "cascade" },
   "Notification.userId": { parent: "User", onDelete: "cascade" },
   "PinballMapConfig.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "IdempotencyKey.organizationId": { parent: "Organization", onDelete: "cascade" },
 };
 
 interface FkCase {
@@ -572,6 +598,24 @@ describe("unique constraints", () => {
     expect(await t.db.select().from(memberships).where(eq(memberships.userId, u))).toHaveLength(2);
   });
 
+  it("one pending invitation per address and organization; accepted or revoked ones do not count; token hashes unique", async () => {
+    const f = await insertFixture();
+    const o = f.get("Organization")!.id as string;
+    const r = f.get("Role")!.id as string;
+    const invite = (email: string, tokenHash: string) =>
+      t.db.insert(invitations).values({ organizationId: o, email, roleId: r, tokenHash, expiresAt: new Date("2030-01-01T00:00:00Z") });
+    await invite("pending@example.com", "h1");
+    expect(await pgError(invite("pending@example.com", "h2"))).toBe(UNIQUE_VIOLATION);
+    expect(await pgError(invite("other@example.com", "h1"))).toBe(UNIQUE_VIOLATION);
+    await t.db.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.tokenHash, "h1"));
+    await invite("pending@example.com", "h3");
+    await t.db.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.tokenHash, "h3"));
+    await invite("pending@example.com", "h4");
+    const other = await bootstrapOrganization(t.db, { name: "Other", subdomain: "other" });
+    await t.db.insert(invitations).values({ organizationId: other.organization.id, email: "pending@example.com", roleId: other.roles.admin.id, tokenHash: "h5", expiresAt: new Date() });
+    expect(await t.db.select().from(invitations).where(eq(invitations.email, "pending@example.com"))).toHaveLength(4);
+  });
+
   it("role, status, priority and collection-type names are unique per organization only", async () => {
     const a = await bootstrapOrganization(t.db, { name: "A", subdomain: "a" });
     const b = await bootstrapOrganization(t.db, { name: "B", subdomain: "b" });
@@ -719,6 +763,8 @@ describe("indexes", () => {
     "Upvote_issueId_idx",
     "Upvote_issueId_userId_key",
     "Upvote_issueId_voterKey_key",
+    "Upvote_issueId_addressHash_createdAt_idx",
+    "IdempotencyKey_organizationId_scope_key_key",
     "Collection_typeId_idx",
     "Collection_locationId_typeId_idx",
     "Collection_name_typeId_locationId_key",
@@ -731,6 +777,8 @@ describe("indexes", () => {
     "Session_userId_idx",
     "Session_sessionToken_key",
     "AuditLog_organizationId_createdAt_idx",
+    "Invitation_tokenHash_key",
+    "Invitation_organizationId_email_pending_key",
     "Role_name_organizationId_key",
     "Priority_name_organizationId_key",
     "IssueStatus_name_organizationId_key",
@@ -750,6 +798,7 @@ describe("indexes", () => {
     const def = (n: string) => rows.find((r) => r.indexname === n)!.indexdef;
     expect(def("Issue_search_idx")).toMatch(/USING gin \(to_tsvector\('english'::regconfig, \(\(title \|\| ' '::text\) \|\| COALESCE\(description, ''::text\)\)\)\)/);
     expect(def("IssueStatus_organizationId_default_key")).toMatch(/^CREATE UNIQUE INDEX .* WHERE \("isDefault" = true\)$/);
+    expect(def("Invitation_organizationId_email_pending_key")).toMatch(/^CREATE UNIQUE INDEX .* WHERE \(\("acceptedAt" IS NULL\) AND \("revokedAt" IS NULL\)\)$/);
     expect(def("Priority_organizationId_default_key")).toMatch(/^CREATE UNIQUE INDEX .* WHERE \("isDefault" = true\)$/);
     expect(def("Membership_userId_organizationId_key")).toMatch(/^CREATE UNIQUE INDEX/);
     expect(def("Issue_organizationId_statusId_idx")).toMatch(/\("organizationId", "statusId"\)/);

@@ -28,6 +28,8 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
         "Collection",
         "CollectionType",
         "Comment",
+        "IdempotencyKey",
+        "Invitation",
         "Issue",
         "IssueHistory",
         "IssueStatus",

@@ -1,22 +1,27 @@
 import { describe, expect, it } from "vitest";
 import {
   MESSAGES,
+  checkControl,
+  checkGrant,
   countAdmins,
   effectivePermissions,
   isAdminRole,
   isUnauthenticatedRole,
   normalizePermissionSelection,
+  permissionChoices,
   roleNameKey,
   validateInviteRole,
   validateMemberRemoval,
   validateRoleChange,
+  validateRoleCreation,
   validateRoleDeletion,
   validateRoleName,
   validateRoleUpdate,
+  type ActorFacts,
   type MemberFacts,
   type RoleFacts,
 } from "../../core/role-rules";
-import { ALL_PERMISSION_NAMES } from "../../core/permissions";
+import { ALL_PERMISSION_NAMES, PUBLIC_PERMISSIONS } from "../../core/permissions";
 
 const ORG = "org-a";
 const OTHER = "org-b";
@@ -52,6 +57,15 @@ const dave = member("m-dave", "u-dave", manager);
 const MEMBER_PERMS = effectivePermissions(memberRole, ["issue:view", "issue:create"]);
 const MANAGE_PERMS = effectivePermissions(manager, ["user:manage", "role:manage"]);
 const ALL = effectivePermissions(admin, []);
+const NONE = new Set<string>();
+
+/** Alice, an Admin. */
+const asAlice: ActorFacts = { userId: "u-alice", isAdmin: true, permissions: ALL };
+/** Erin holds a custom role with user:manage, role:manage and viewing/reporting issues, but not Admin. */
+const asErin: ActorFacts = { userId: "u-erin", isAdmin: false, permissions: new Set(["user:manage", "role:manage", "issue:view", "issue:create", "machine:view"]) };
+const viewer = role("r-viewer", "Viewer");
+const VIEWER_PERMS = new Set(["issue:view"]);
+const frank = member("m-frank", "u-frank", viewer);
 
 describe("role identification and counting", () => {
   it("recognises the system Admin and Unauthenticated roles only", () => {
@@ -85,19 +99,72 @@ describe("role identification and counting", () => {
   });
 });
 
+describe("checkGrant and checkControl: the delegation rule", () => {
+  it("admins may give and touch any role", () => {
+    for (const [r, p] of [[admin, ALL], [manager, MANAGE_PERMS], [memberRole, MEMBER_PERMS]] as const) {
+      expect(checkGrant(asAlice, r, p)).toEqual({ ok: true });
+      expect(checkControl(asAlice, r, p)).toEqual({ ok: true });
+    }
+  });
+
+  it("non-admins may give and touch roles within their own permissions", () => {
+    expect(checkGrant(asErin, viewer, VIEWER_PERMS)).toEqual({ ok: true });
+    expect(checkControl(asErin, viewer, VIEWER_PERMS)).toEqual({ ok: true });
+    expect(checkGrant(asErin, memberRole, NONE)).toEqual({ ok: true });
+  });
+
+  it("non-admins never give or touch the Admin role, even holding every other permission", () => {
+    const almostAll: ActorFacts = { userId: "u-x", isAdmin: false, permissions: ALL };
+    expect(checkGrant(almostAll, admin, ALL)).toEqual({ ok: false, status: 403, error: MESSAGES.grantAdmin });
+    expect(checkControl(almostAll, admin, ALL)).toEqual({ ok: false, status: 403, error: MESSAGES.controlAdmin });
+  });
+
+  it("non-admins never give or touch a role that manages roles or members, even when they hold that permission", () => {
+    expect(checkGrant(asErin, manager, new Set(["user:manage"]))).toEqual({ ok: false, status: 403, error: MESSAGES.grantManagement });
+    expect(checkControl(asErin, manager, new Set(["role:manage"]))).toEqual({ ok: false, status: 403, error: MESSAGES.controlManagement });
+  });
+
+  it("non-admins never give or touch a role holding a permission they lack", () => {
+    const withDelete = new Set(["issue:view", "issue:delete"]);
+    expect(checkGrant(asErin, viewer, withDelete)).toEqual({ ok: false, status: 403, error: MESSAGES.grantBeyond });
+    expect(checkControl(asErin, viewer, withDelete)).toEqual({ ok: false, status: 403, error: MESSAGES.controlBeyond });
+  });
+
+  it("a custom role merely named Admin is judged by its permissions, not its name", () => {
+    expect(checkGrant(asErin, fakeAdmin, VIEWER_PERMS)).toEqual({ ok: true });
+  });
+});
+
+describe("permissionChoices: what the role editor offers", () => {
+  it("admins may tick everything on custom roles, nothing on Admin, only public permissions on Unauthenticated", () => {
+    expect(permissionChoices(asAlice, viewer).every((c) => c.editable)).toBe(true);
+    expect(permissionChoices(asAlice, admin).some((c) => c.editable)).toBe(false);
+    const unauthChoices = permissionChoices(asAlice, unauth);
+    expect(unauthChoices.filter((c) => c.editable).map((c) => c.name).sort()).toEqual([...PUBLIC_PERMISSIONS].sort());
+    expect(unauthChoices.find((c) => c.name === "user:manage")).toMatchObject({ editable: false, reason: expect.any(String) });
+  });
+
+  it("non-admins may tick only what they hold, never role or member management", () => {
+    const choices = Object.fromEntries(permissionChoices(asErin, viewer).map((c) => [c.name, c]));
+    expect(choices["issue:view"].editable).toBe(true);
+    expect(choices["issue:delete"]).toMatchObject({ editable: false, reason: "You do not have this permission." });
+    expect(choices["user:manage"]).toMatchObject({ editable: false, reason: "Only admins can give this." });
+    expect(choices["role:manage"].editable).toBe(false);
+  });
+});
+
 describe("validateRoleChange", () => {
-  const base = { organizationId: ORG, actorUserId: "u-alice", members: [alice, bob, carol, dave] };
+  const base = {
+    organizationId: ORG,
+    actor: asAlice,
+    members: [alice, bob],
+    targetPermissions: MEMBER_PERMS,
+  };
 
-  it("allows a normal change", () => {
+  it("allows a normal change, and an admin promoting to Admin or demoting another admin", () => {
     expect(validateRoleChange({ ...base, target: carol, newRole: manager, newRolePermissions: MANAGE_PERMS })).toEqual({ ok: true });
-  });
-
-  it("allows promoting to Admin", () => {
     expect(validateRoleChange({ ...base, target: carol, newRole: admin, newRolePermissions: ALL }).ok).toBe(true);
-  });
-
-  it("allows demoting an admin when another admin remains", () => {
-    expect(validateRoleChange({ ...base, target: bob, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok).toBe(true);
+    expect(validateRoleChange({ ...base, target: bob, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok).toBe(true);
   });
 
   it("rejects a member or role of another organization as not found", () => {
@@ -113,7 +180,7 @@ describe("validateRoleChange", () => {
       error: MESSAGES.roleNotFound,
     });
     expect(validateRoleChange({ ...base, target: null, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok).toBe(false);
-    expect(validateRoleChange({ ...base, target: carol, newRole: null, newRolePermissions: new Set() }).ok).toBe(false);
+    expect(validateRoleChange({ ...base, target: carol, newRole: null, newRolePermissions: NONE }).ok).toBe(false);
   });
 
   it("rejects a no-op change with a message", () => {
@@ -122,53 +189,68 @@ describe("validateRoleChange", () => {
   });
 
   it("never gives members the Unauthenticated role", () => {
-    const r = validateRoleChange({ ...base, target: carol, newRole: unauth, newRolePermissions: new Set() });
+    const r = validateRoleChange({ ...base, target: carol, newRole: unauth, newRolePermissions: NONE });
     expect(r).toMatchObject({ ok: false, error: MESSAGES.unauthenticatedNotAssignable });
   });
 
+  it("nobody changes their own role, admins included", () => {
+    expect(validateRoleChange({ ...base, target: alice, targetPermissions: ALL, newRole: manager, newRolePermissions: MANAGE_PERMS })).toEqual({
+      ok: false,
+      status: 403,
+      error: MESSAGES.ownRole,
+    });
+    const asDave: ActorFacts = { userId: "u-dave", isAdmin: false, permissions: MANAGE_PERMS };
+    expect(validateRoleChange({ ...base, actor: asDave, target: dave, targetPermissions: MANAGE_PERMS, newRole: admin, newRolePermissions: ALL })).toMatchObject({
+      error: MESSAGES.ownRole,
+    });
+  });
+
   it("refuses to demote the last admin, also when the last admin demotes themselves", () => {
-    const members = [alice, carol];
-    expect(validateRoleChange({ ...base, members, target: alice, newRole: memberRole, newRolePermissions: MEMBER_PERMS })).toEqual({
-      ok: false,
-      status: 409,
-      error: MESSAGES.lastAdminDemote,
-    });
     expect(
-      validateRoleChange({ ...base, members, actorUserId: "u-carol", target: alice, newRole: memberRole, newRolePermissions: MEMBER_PERMS }),
-    ).toMatchObject({ ok: false, error: MESSAGES.lastAdminDemote });
-  });
-
-  it("a custom role named Admin does not count as an admin", () => {
-    const members = [alice, member("m-x", "u-x", fakeAdmin)];
-    expect(validateRoleChange({ ...base, members, target: alice, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok).toBe(false);
-  });
-
-  it("stops people changing their own role into a lockout", () => {
-    // Alice is one of two admins: demoting herself to Member would drop user:manage.
-    expect(validateRoleChange({ ...base, target: alice, newRole: memberRole, newRolePermissions: MEMBER_PERMS })).toEqual({
-      ok: false,
-      status: 409,
-      error: MESSAGES.selfLockoutMembers,
-    });
-    // …but moving to a role that keeps member management is fine.
-    expect(validateRoleChange({ ...base, target: alice, newRole: manager, newRolePermissions: MANAGE_PERMS }).ok).toBe(true);
-    // Dave (Manager) moving himself to Member is also a lockout.
+      validateRoleChange({ ...base, members: [alice], target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }),
+    ).toEqual({ ok: false, status: 409, error: MESSAGES.lastAdminDemote });
     expect(
-      validateRoleChange({ ...base, actorUserId: "u-dave", target: dave, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok,
+      validateRoleChange({ ...base, members: [alice], actor: { ...asAlice, userId: "u-other" }, target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }),
+    ).toMatchObject({ error: MESSAGES.lastAdminDemote });
+    // A custom role named Admin does not count as an admin.
+    expect(
+      validateRoleChange({ ...base, members: [alice, member("m-x", "u-x", fakeAdmin)], actor: { ...asAlice, userId: "u-other" }, target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok,
     ).toBe(false);
+  });
+
+  it("non-admins: not the Admin role, not management roles, not beyond their own permissions, not members beyond them", () => {
+    const erin = { ...base, actor: asErin };
+    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: admin, newRolePermissions: ALL })).toMatchObject({
+      status: 403,
+      error: MESSAGES.grantAdmin,
+    });
+    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: manager, newRolePermissions: MANAGE_PERMS })).toMatchObject({
+      error: MESSAGES.grantManagement,
+    });
+    const beyond = new Set(["issue:view", "issue:delete"]);
+    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: memberRole, newRolePermissions: beyond })).toMatchObject({
+      error: MESSAGES.grantBeyond,
+    });
+    expect(validateRoleChange({ ...erin, target: bob, targetPermissions: ALL, newRole: viewer, newRolePermissions: VIEWER_PERMS })).toMatchObject({
+      error: MESSAGES.controlAdmin,
+    });
+    expect(validateRoleChange({ ...erin, target: carol, targetPermissions: beyond, newRole: viewer, newRolePermissions: VIEWER_PERMS })).toMatchObject({
+      error: MESSAGES.controlBeyond,
+    });
+    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: memberRole, newRolePermissions: MEMBER_PERMS })).toEqual({ ok: true });
   });
 });
 
 describe("validateMemberRemoval", () => {
-  const base = { organizationId: ORG, actorUserId: "u-alice", members: [alice, bob, carol] };
+  const base = { organizationId: ORG, actor: asAlice, members: [alice, bob, carol], targetPermissions: MEMBER_PERMS };
 
   it("allows removing an ordinary member or one of several admins", () => {
     expect(validateMemberRemoval({ ...base, target: carol })).toEqual({ ok: true });
-    expect(validateMemberRemoval({ ...base, target: bob }).ok).toBe(true);
+    expect(validateMemberRemoval({ ...base, target: bob, targetPermissions: ALL }).ok).toBe(true);
   });
 
   it("refuses to remove the last admin", () => {
-    expect(validateMemberRemoval({ ...base, actorUserId: "u-carol", members: [alice, carol], target: alice })).toEqual({
+    expect(validateMemberRemoval({ ...base, actor: { ...asAlice, userId: "u-carol" }, members: [alice, carol], target: alice, targetPermissions: ALL })).toEqual({
       ok: false,
       status: 409,
       error: MESSAGES.lastAdminRemove,
@@ -180,21 +262,33 @@ describe("validateMemberRemoval", () => {
     expect(validateMemberRemoval({ ...base, target: member("m-f", "u-f", foreignRole, OTHER) })).toMatchObject({ ok: false, status: 404 });
     expect(validateMemberRemoval({ ...base, target: null })).toMatchObject({ ok: false, status: 404 });
   });
+
+  it("non-admins cannot remove admins or members whose role is beyond them", () => {
+    expect(validateMemberRemoval({ ...base, actor: asErin, target: bob, targetPermissions: ALL })).toMatchObject({ status: 403, error: MESSAGES.controlAdmin });
+    expect(validateMemberRemoval({ ...base, actor: asErin, target: dave, targetPermissions: MANAGE_PERMS })).toMatchObject({ error: MESSAGES.controlManagement });
+    expect(validateMemberRemoval({ ...base, actor: asErin, target: frank, targetPermissions: VIEWER_PERMS })).toEqual({ ok: true });
+  });
 });
 
 describe("validateInviteRole", () => {
-  it("accepts member roles and Admin of this organization", () => {
-    expect(validateInviteRole({ organizationId: ORG, role: memberRole }).ok).toBe(true);
-    expect(validateInviteRole({ organizationId: ORG, role: admin }).ok).toBe(true);
+  const base = { organizationId: ORG, actor: asAlice };
+  it("accepts member roles and Admin of this organization for an admin", () => {
+    expect(validateInviteRole({ ...base, role: memberRole, permissions: MEMBER_PERMS }).ok).toBe(true);
+    expect(validateInviteRole({ ...base, role: admin, permissions: ALL }).ok).toBe(true);
   });
   it("rejects Unauthenticated, foreign and missing roles", () => {
-    expect(validateInviteRole({ organizationId: ORG, role: unauth })).toMatchObject({ ok: false, status: 400 });
-    expect(validateInviteRole({ organizationId: ORG, role: foreignRole })).toMatchObject({ ok: false, status: 404 });
-    expect(validateInviteRole({ organizationId: ORG, role: null })).toMatchObject({ ok: false, status: 404 });
+    expect(validateInviteRole({ ...base, role: unauth, permissions: NONE })).toMatchObject({ ok: false, status: 400 });
+    expect(validateInviteRole({ ...base, role: foreignRole, permissions: NONE })).toMatchObject({ ok: false, status: 404 });
+    expect(validateInviteRole({ ...base, role: null, permissions: NONE })).toMatchObject({ ok: false, status: 404 });
+  });
+  it("obeys the delegation rule: only admins invite as Admin, nobody invites beyond their own permissions", () => {
+    expect(validateInviteRole({ ...base, actor: asErin, role: admin, permissions: ALL })).toMatchObject({ status: 403, error: MESSAGES.grantAdmin });
+    expect(validateInviteRole({ ...base, actor: asErin, role: manager, permissions: MANAGE_PERMS })).toMatchObject({ error: MESSAGES.grantManagement });
+    expect(validateInviteRole({ ...base, actor: asErin, role: viewer, permissions: VIEWER_PERMS }).ok).toBe(true);
   });
 });
 
-describe("validateRoleName", () => {
+describe("roleNameKey and validateRoleName", () => {
   it("accepts a fresh name and compares case- and space-insensitively", () => {
     expect(validateRoleName({ name: "Technician", otherNames: ["Admin", "Member"] }).ok).toBe(true);
     expect(validateRoleName({ name: "  member ", otherNames: ["Admin", "Member"] })).toEqual({ ok: false, status: 409, error: MESSAGES.nameTaken });
@@ -204,10 +298,39 @@ describe("validateRoleName", () => {
     expect(validateRoleName({ name: "admin", otherNames: [] })).toMatchObject({ ok: false, error: MESSAGES.nameReserved });
     expect(validateRoleName({ name: "UNAUTHENTICATED", otherNames: [] })).toMatchObject({ ok: false, error: MESSAGES.nameReserved });
   });
+  it("folds Cyrillic and Greek look-alikes, fullwidth and mathematical letters, and invisible characters", () => {
+    expect(roleNameKey("\u0410dmin")).toBe("admin"); // Cyrillic А
+    expect(roleNameKey("\u0391\u0394MIN")).not.toBe("admin"); // Greek Δ is no d
+    expect(roleNameKey("\u0391dmin")).toBe("admin"); // Greek Α
+    expect(roleNameKey("\uFF21\uFF44\uFF4D\uFF49\uFF4E")).toBe("admin"); // fullwidth
+    expect(roleNameKey("\u{1D400}dmin")).toBe("admin"); // mathematical bold A
+    expect(roleNameKey("Ad\u200Bmin\u200D")).toBe("admin"); // zero-width space and joiner
+    expect(roleNameKey("Ad\u00ADmin")).toBe("admin"); // soft hyphen
+    expect(roleNameKey("\u202EAdmin")).toBe("admin"); // right-to-left override
+    expect(roleNameKey("\u0422\u0435\u0441h")).toBe("tech"); // Cyrillic Т е с
+    expect(roleNameKey("\u039C\u0395\u039C\u0392\u0395R")).toBe("member"); // Greek ΜΕΜΒΕ + Latin R
+    expect(roleNameKey("Front\u00A0Desk")).toBe("front desk"); // no-break space
+    expect(validateRoleName({ name: "\u0410dmin", otherNames: [] })).toMatchObject({ ok: false, error: MESSAGES.nameReserved });
+    expect(validateRoleName({ name: "M\u0435mber", otherNames: ["Member"] })).toMatchObject({ ok: false, error: MESSAGES.nameTaken });
+  });
+  it("keeps accented letters and other scripts distinct", () => {
+    expect(roleNameKey("Ádmin")).not.toBe("admin");
+    expect(roleNameKey("Δ")).toBe("δ");
+    expect(roleNameKey("Мастер")).not.toBe(roleNameKey("Master")); // a Cyrillic word is not its Latin translation
+  });
+});
+
+describe("validateRoleCreation", () => {
+  it("a new role starts only with permissions the actor could give", () => {
+    expect(validateRoleCreation({ actor: asAlice, permissions: MANAGE_PERMS }).ok).toBe(true);
+    expect(validateRoleCreation({ actor: asErin, permissions: VIEWER_PERMS }).ok).toBe(true);
+    expect(validateRoleCreation({ actor: asErin, permissions: new Set(["issue:delete"]) })).toMatchObject({ status: 403, error: MESSAGES.grantBeyond });
+    expect(validateRoleCreation({ actor: asErin, permissions: new Set(["user:manage"]) })).toMatchObject({ error: MESSAGES.grantManagement });
+  });
 });
 
 describe("validateRoleUpdate", () => {
-  const base = { organizationId: ORG, actorRoleId: "r-admin" };
+  const base = { organizationId: ORG, actor: asAlice, currentPermissions: MEMBER_PERMS };
 
   it("Admin is immutable: no rename, no permission change", () => {
     expect(validateRoleUpdate({ ...base, role: admin, changes: { permissions: [] } })).toEqual({
@@ -218,8 +341,15 @@ describe("validateRoleUpdate", () => {
     expect(validateRoleUpdate({ ...base, role: admin, changes: { name: "Boss" } }).ok).toBe(false);
   });
 
-  it("Unauthenticated: permissions only", () => {
+  it("Unauthenticated: permissions only, and public ones only (400 otherwise)", () => {
     expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:view"] } }).ok).toBe(true);
+    expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: [...PUBLIC_PERMISSIONS] } }).ok).toBe(true);
+    expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:view", "user:manage"] } })).toEqual({
+      ok: false,
+      status: 400,
+      error: MESSAGES.unauthenticatedPublicOnly,
+    });
+    expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:edit"] } })).toMatchObject({ status: 400 });
     expect(validateRoleUpdate({ ...base, role: unauth, changes: { name: "Guests" } })).toMatchObject({
       ok: false,
       status: 403,
@@ -230,8 +360,9 @@ describe("validateRoleUpdate", () => {
     expect(validateRoleUpdate({ ...base, role: unauth, changes: { name: "Unauthenticated", isDefault: false } }).ok).toBe(true);
   });
 
-  it("custom roles are fully editable", () => {
+  it("custom roles are fully editable by admins", () => {
     expect(validateRoleUpdate({ ...base, role: memberRole, changes: { name: "Volunteer", isDefault: false, permissions: [] } }).ok).toBe(true);
+    expect(validateRoleUpdate({ ...base, role: memberRole, changes: { permissions: ["user:manage", "role:manage"] } }).ok).toBe(true);
   });
 
   it("rejects roles of other organizations", () => {
@@ -239,21 +370,36 @@ describe("validateRoleUpdate", () => {
     expect(validateRoleUpdate({ ...base, role: null, changes: {} })).toMatchObject({ ok: false, status: 404 });
   });
 
-  it("you cannot remove role management from your own role", () => {
-    const own = { ...base, actorRoleId: manager.id, role: manager };
-    expect(validateRoleUpdate({ ...own, changes: { permissions: ["user:manage"] } })).toEqual({
-      ok: false,
-      status: 409,
-      error: MESSAGES.selfLockoutRoles,
+  it("non-admins: only roles within their permissions and without management, only to sets they hold", () => {
+    const erin = { ...base, actor: asErin };
+    // Erin's own kind of role manages roles: hands off, including renaming it.
+    expect(validateRoleUpdate({ ...erin, role: manager, currentPermissions: MANAGE_PERMS, changes: { name: "Managers" } })).toMatchObject({
+      status: 403,
+      error: MESSAGES.controlManagement,
     });
-    expect(validateRoleUpdate({ ...own, changes: { permissions: ["role:manage"] } }).ok).toBe(true);
-    // Renaming your own role is fine.
-    expect(validateRoleUpdate({ ...own, changes: { name: "Managers" } }).ok).toBe(true);
+    expect(validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ["issue:view", "issue:create"] } }).ok).toBe(true);
+    expect(validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ALL_PERMISSION_NAMES } })).toMatchObject({
+      status: 403,
+      error: MESSAGES.grantManagement,
+    });
+    expect(validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ["issue:delete"] } })).toMatchObject({
+      error: MESSAGES.grantBeyond,
+    });
+    expect(validateRoleUpdate({ ...erin, role: memberRole, currentPermissions: new Set(["issue:edit"]), changes: { permissions: [] } })).toMatchObject({
+      error: MESSAGES.controlBeyond,
+    });
   });
 });
 
 describe("validateRoleDeletion", () => {
-  const base = { organizationId: ORG, members: [alice, carol, dave], reassignRequested: true };
+  const base = {
+    organizationId: ORG,
+    actor: asAlice,
+    members: [alice, carol, dave],
+    reassignRequested: true,
+    rolePermissions: MEMBER_PERMS,
+    reassignPermissions: MANAGE_PERMS,
+  };
 
   it("deletes an empty role without reassignment", () => {
     expect(validateRoleDeletion({ ...base, role: manager, reassignRole: null, reassignRequested: false, memberCount: 0 })).toEqual({ ok: true });
@@ -303,6 +449,21 @@ describe("validateRoleDeletion", () => {
       error: MESSAGES.noAdminLeft,
     });
     // Moving members into Admin counts them.
-    expect(validateRoleDeletion({ ...base, members: [carol], role: memberRole, reassignRole: admin, memberCount: 1 }).ok).toBe(true);
+    expect(validateRoleDeletion({ ...base, members: [carol], role: memberRole, reassignRole: admin, reassignPermissions: ALL, memberCount: 1 }).ok).toBe(true);
+  });
+
+  it("non-admins: not their management roles, not roles beyond them, and never moving members into Admin or beyond", () => {
+    const erin = { ...base, actor: asErin };
+    expect(validateRoleDeletion({ ...erin, role: manager, rolePermissions: MANAGE_PERMS, reassignRole: null, reassignRequested: false, memberCount: 0 })).toMatchObject({
+      status: 403,
+      error: MESSAGES.controlManagement,
+    });
+    expect(validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: admin, reassignPermissions: ALL, memberCount: 1 })).toMatchObject({
+      error: MESSAGES.grantAdmin,
+    });
+    expect(
+      validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: memberRole, reassignPermissions: new Set(["issue:delete"]), memberCount: 1 }),
+    ).toMatchObject({ error: MESSAGES.grantBeyond });
+    expect(validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: memberRole, reassignPermissions: VIEWER_PERMS, memberCount: 1 }).ok).toBe(true);
   });
 });

@@ -89,4 +89,39 @@ describe("isCrossSiteRequest", () => {
       isCrossSiteRequest({ method: "POST", headers: { origin: "https://pinpoint.example" }, host: "internal:3000", allowedOrigins: ["https://pinpoint.example"] }),
     ).toBe(false);
   });
+
+  describe("with the request's scheme: scheme, host and port must all match", () => {
+    const withScheme = (scheme: string, headers: Record<string, string>, h = "apc.localhost:3000") =>
+      isCrossSiteRequest({ method: "POST", headers, host: h, scheme });
+
+    it("an https Origin on a plain-http request is foreign, and the reverse", () => {
+      expect(withScheme("http", { origin: "https://apc.localhost:3000" })).toBe(true);
+      expect(withScheme("http", { origin: "http://apc.localhost:3000" })).toBe(false);
+      expect(withScheme("https", { origin: "http://apc.pinpoint.example" }, "apc.pinpoint.example")).toBe(true);
+      expect(withScheme("https", { origin: "https://apc.pinpoint.example" }, "apc.pinpoint.example")).toBe(false);
+    });
+
+    it("default ports are the same origin with or without the port", () => {
+      expect(withScheme("https", { origin: "https://apc.pinpoint.example" }, "apc.pinpoint.example:443")).toBe(false);
+      expect(withScheme("http", { origin: "http://apc.localhost:80" }, "apc.localhost")).toBe(false);
+      expect(withScheme("https", { origin: "https://apc.pinpoint.example:8443" }, "apc.pinpoint.example")).toBe(true);
+    });
+
+    it("the Referer fallback compares the scheme too", () => {
+      expect(withScheme("https", { referer: "http://apc.localhost:3000/login" })).toBe(true);
+      expect(withScheme("https", { referer: "https://apc.localhost:3000/login" })).toBe(false);
+    });
+
+    it("non-http(s) origins are foreign", () => {
+      expect(withScheme("http", { origin: "ftp://apc.localhost:3000" })).toBe(true);
+      expect(withScheme("http", { origin: "file://" })).toBe(true);
+    });
+
+    it("extra configured origins are compared in full (scheme included)", () => {
+      const check = (origin: string) =>
+        isCrossSiteRequest({ method: "POST", headers: { origin }, host: "internal:3000", scheme: "http", allowedOrigins: ["https://pinpoint.example"] });
+      expect(check("https://pinpoint.example")).toBe(false);
+      expect(check("http://pinpoint.example")).toBe(true);
+    });
+  });
 });

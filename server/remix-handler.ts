@@ -1,0 +1,76 @@
+/**
+ * Express → Remix, in place of @remix-run/express's createRequestHandler, for three reasons:
+ * - the app reads the request body from server/body-limit.ts's counting stream (a chunked body over the limit is cut
+ *   off there), and when that refused the body with a 413 while the app was running, the app's answer is dropped;
+ * - the request URL is built from the host server/app.ts accepted (app/lib/allowed-hosts.server.ts), never a raw header;
+ * - every answer says `Vary: X-Organization`: the organization may come from that header (app/lib/tenant.server.ts),
+ *   so no cache may serve one organization's page for another's.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import type { NextFunction, Request, Response } from "express";
+import {
+  createReadableStreamFromReadable,
+  createRequestHandler,
+  writeReadableStreamToWritable,
+  type AppLoadContext,
+  type ServerBuild,
+} from "@remix-run/node";
+import { bodyRefused, requestBody } from "./body-limit";
+
+export interface RemixHandlerOptions {
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  mode: "production" | "development";
+  getLoadContext: (req: Request, res: Response) => AppLoadContext;
+  /** The accepted `host[:port]` of this request. */
+  hostOf: (req: Request, res: Response) => string;
+}
+
+export function remixHandler(options: RemixHandlerOptions) {
+  const handle = createRequestHandler(options.build as ServerBuild, options.mode);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const response = await handle(toFetchRequest(req, res, options.hostOf(req, res)), options.getLoadContext(req, res));
+      if (res.headersSent) {
+        // The body was refused (413) while the app ran; its answer can only be about the failed read. Read it to the
+        // end (cancelling a page mid-render makes React log an error) and drop it.
+        await response.body?.pipeTo(new WritableStream()).catch(() => {});
+        return;
+      }
+      res.status(response.status);
+      for (const [name, value] of response.headers) res.append(name, value);
+      res.vary("X-Organization");
+      if (response.body) await writeReadableStreamToWritable(response.body, res);
+      else res.end();
+    } catch (error) {
+      if (bodyRefused(res)) return;
+      next(error);
+    }
+  };
+}
+
+function toFetchRequest(req: Request, res: Response, host: string): globalThis.Request {
+  // Abort the loaders/actions when the client goes away before the answer is complete.
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method,
+    headers: fetchHeaders(req.headers),
+    signal: controller.signal,
+  };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = createReadableStreamFromReadable(requestBody(req));
+    init.duplex = "half";
+  }
+  return new globalThis.Request(`${req.protocol}://${host}${req.originalUrl}`, init);
+}
+
+function fetchHeaders(incoming: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
+}

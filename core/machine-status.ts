@@ -42,12 +42,3 @@ export const MACHINE_STATUS_DESCRIPTION: Record<MachineStatus, string> = {
   degraded: "Playable, with known problems.",
   down: "Out of order: a critical problem was reported.",
 };
-
-export type StatusCategoryName = "NEW" | "IN_PROGRESS" | "RESOLVED";
-
-/** The public words for an issue's status category (as in the original UI). */
-export function statusCategoryLabel(category: StatusCategoryName): string {
-  if (category === "IN_PROGRESS") return "In progress";
-  if (category === "RESOLVED") return "Closed";
-  return "Open";
-}

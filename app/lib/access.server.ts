@@ -25,6 +25,8 @@ export interface Access {
   permissions: ReadonlySet<string>;
   isAdmin: boolean;
   can(permission: PermissionName): boolean;
+  /** The client's address (for the audit log), as the server sees it; null when unknown. */
+  ipAddress: string | null;
 }
 
 export type MemberAccess = Access & { user: SessionUser; membership: NonNullable<Access["membership"]> };
@@ -45,13 +47,13 @@ export function getAccess({ request, context }: Args): Promise<Access> {
   const key = (reading && context?.requestMemo) || request;
   let pending = cache.get(key);
   if (!pending) {
-    pending = resolveAccess(getDb(context), request);
+    pending = resolveAccess(getDb(context), request, context?.clientIp ?? null);
     cache.set(key, pending);
   }
   return pending;
 }
 
-async function resolveAccess(db: Db, request: Request): Promise<Access> {
+async function resolveAccess(db: Db, request: Request, ipAddress: string | null): Promise<Access> {
   const organization = await requireOrganization(db, request);
   const user = await getSessionUser(db, request);
   const member = user ? await loadMemberAccess(db, user.id, organization.id) : null;
@@ -77,6 +79,7 @@ async function resolveAccess(db: Db, request: Request): Promise<Access> {
     permissions,
     isAdmin,
     can: (p) => permissions.has(p),
+    ipAddress,
   };
 }
 

@@ -11,7 +11,6 @@ import { FormMessage } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { refreshMessage, typeSavedMessage } from "~/lib/collection-words";
-import { clientIp } from "~/lib/context.server";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import {
@@ -46,7 +45,7 @@ function requireFor(args: ActionFunctionArgs, intent: string) {
 export async function action(args: ActionFunctionArgs) {
   const form = await readFormObject(args.request);
   const intent = intentOf(form);
-  const actor = { ...(await requireFor(args, intent)), ipAddress: clientIp(args.context) };
+  const actor = await requireFor(args, intent);
   return runAction({ intent, form }, async () => {
     switch (intent) {
       case "regenerate":

@@ -14,7 +14,6 @@ import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { machineCount, machinesSavedMessage } from "~/lib/collection-words";
-import { clientIp } from "~/lib/context.server";
 import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
@@ -40,7 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const actor = { ...(await requirePermission(args, "location:edit")), ipAddress: clientIp(args.context) };
+  const actor = await requirePermission(args, "location:edit");
   const collectionId = idParam(args.params.collectionId) ?? notFound(NOT_FOUND);
   const form = await readFormObject(args.request);
   const intent = intentOf(form);

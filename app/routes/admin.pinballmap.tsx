@@ -18,7 +18,6 @@ import { PreviewProblem, SyncPreview } from "~/components/admin-pinballmap/sync-
 import { FormMessage } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
 import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
-import { clientIp } from "~/lib/context.server";
 import { invalidInput, notFound, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
@@ -54,7 +53,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
   actionResult?.intent === "apply" ? true : defaultShouldRevalidate;
 
 export async function action(args: ActionFunctionArgs) {
-  const actor = { ...(await requirePermission(args, "organization:manage")), ipAddress: clientIp(args.context) };
+  const actor = await requirePermission(args, "organization:manage");
   const form = await readFormObject(args.request);
   const intent = intentOf(form);
   return runSyncAction({ intent, form }, async () => {

@@ -3,12 +3,12 @@
  * where it stands (Open / In progress / Closed) and the public timeline of status changes. No emails, no member
  * names beyond a first name, no comments. The token is the capability; the page is not indexed.
  */
+import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { notFound } from "~/lib/errors.server";
-import { statusCategoryLabel } from "../../core/machine-status";
 import { timeAgo, formatDateTime } from "~/lib/format";
 import { getFollowPage } from "../../db/queries/public.server";
 
@@ -48,7 +48,7 @@ export async function loader(args: LoaderFunctionArgs) {
     issue: {
       title: issue.title,
       category: issue.category,
-      statusLabel: statusCategoryLabel(issue.category),
+      statusLabel: CATEGORY_LABELS[issue.category],
       statusName: issue.statusName,
       reportedAgo: timeAgo(issue.createdAt, now),
       reportedAt: formatDateTime(issue.createdAt),

@@ -8,6 +8,7 @@
  * owner notification are written in one transaction; the photo file is removed again when that transaction fails
  * (app/lib/report-submit.server.ts). Anonymous "me too" votes are capped per address (app/lib/voter.server.ts).
  */
+import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -19,7 +20,7 @@ import { clientIp } from "~/lib/context.server";
 import { notFound } from "~/lib/errors.server";
 import { parseWith } from "~/lib/forms.server";
 import { fields } from "~/lib/fields";
-import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus, statusCategoryLabel } from "../../core/machine-status";
+import { MACHINE_STATUS_DESCRIPTION, deriveMachineStatus } from "../../core/machine-status";
 import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "~/lib/idempotency.server";
 import { RULES, checkLimits } from "~/lib/rate-limit.server";
 import { submitReport } from "~/lib/report-submit.server";
@@ -63,7 +64,7 @@ export async function loader(args: LoaderFunctionArgs) {
     openIssues: openIssues.map((i) => ({
       id: i.id,
       title: i.title,
-      statusLabel: statusCategoryLabel(i.category),
+      statusLabel: CATEGORY_LABELS[i.category],
       statusName: i.statusName,
       age: timeAgo(i.createdAt, now),
       reportedOn: i.createdAt.toISOString().slice(0, 10),

@@ -4,9 +4,10 @@
  * organization (the catalogue or its own custom models), its location its own, its owner one of its members.
  * Automatic collections follow every machine change in the same transaction. QR codes are in ./qr.server.ts.
  */
+import { CATEGORY_LABELS } from "../../core/issue-rules";
 import { z } from "zod";
 import { MACHINE_TYPE_VALUES, modelYearRange } from "../../core/machines";
-import { deriveMachineStatus, isMachineStatus, statusCategoryLabel } from "../../core/machine-status";
+import { deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
 import { Failure, fail } from "../../core/failure";
 import type { DbOrTx } from "../lib/db.server";
 import { listCollectionMachineIds, listCollectionsForFilter, refreshAutoCollections } from "../../db/queries/collections.server";
@@ -244,7 +245,7 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
         id: i.id,
         title: i.title,
         statusName: i.statusName,
-        statusLabel: statusCategoryLabel(i.category),
+        statusLabel: CATEGORY_LABELS[i.category],
         priorityName: i.priorityName,
         age: timeAgo(i.createdAt, now),
       })),

@@ -25,5 +25,6 @@ export async function actorFor(db: Db, organizationId: string, permissions: read
     permissions: granted,
     isAdmin: false,
     can: (p) => granted.has(p),
+    ipAddress: null,
   };
 }

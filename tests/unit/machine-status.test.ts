@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deriveMachineStatus, isMachineStatus, statusCategoryLabel } from "../../core/machine-status";
+import { CATEGORY_LABELS } from "../../core/issue-rules";
+import { deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
 import { timeAgo } from "~/lib/format";
 
 describe("deriveMachineStatus", () => {
@@ -36,10 +37,8 @@ describe("deriveMachineStatus", () => {
 });
 
 describe("labels", () => {
-  it("maps status categories to public words", () => {
-    expect(statusCategoryLabel("NEW")).toBe("Open");
-    expect(statusCategoryLabel("IN_PROGRESS")).toBe("In progress");
-    expect(statusCategoryLabel("RESOLVED")).toBe("Closed");
+  it("maps status categories to public words (one set, core/issue-rules.ts)", () => {
+    expect(CATEGORY_LABELS).toEqual({ NEW: "Open", IN_PROGRESS: "In progress", RESOLVED: "Closed" });
   });
 
   it("recognises status filter values", () => {

@@ -1,11 +1,11 @@
 /**
  * Database handles for the benchmark.
  *
- * - PostgreSQL: the app gets `openDatabase({ url })` from db/client.ts, exactly as in production (postgres-js pool of
+ * - PostgreSQL: the app gets `openDatabase({ url })` from db/client.server.ts, exactly as in production (postgres-js pool of
  *   10, prepared statements). A second, separate pool with a counting drizzle logger serves the statement-count pass.
  *   The baseline has its own postgres-js pool of the same size.
  * - PGlite: one in-memory PGlite instance holds the data; the app's drizzle handle is built on it the way
- *   db/client.ts builds it (`drizzle(client, { schema })`), the counting handle adds a logger, and the baseline talks
+ *   db/client.server.ts builds it (`drizzle(client, { schema })`), the counting handle adds a logger, and the baseline talks
  *   to the same instance with hand-written SQL. (PGlite is single-connection: every query of every handler queues on
  *   it, which is the real situation of the embedded default.)
  */

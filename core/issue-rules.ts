@@ -1,8 +1,8 @@
 /**
  * Pure rules of the issue workflow (no database, no Remix): status transitions and their effect on resolvedAt and on
  * the activity log, assignment validation and classification, issue-creation validation, comment rules.
- * The query helpers (db/queries/issues.ts, comments.ts) and the routes apply these; tests/unit/issue-rules.test.ts
- * pins them down (domain spec §7: statusValidation, assignmentValidation, creationValidation).
+ * The query helpers (db/queries/issues.server.ts, comments.server.ts) and the routes apply these; tests/unit/issue-rules.test.ts
+ * pins them down (the original's statusValidation, assignmentValidation, creationValidation).
  *
  * History decisions (documented here because the original left them open):
  * - A status change always writes one IssueHistory row with field "status", oldValue/newValue = status NAMES.
@@ -52,7 +52,7 @@ export const ISSUE_LIMITS = {
 export type TransitionKind = "progress" | "regress" | "reopen" | "same-category";
 
 /**
- * The original classification (domain §3.8): NEW→IN_PROGRESS and IN_PROGRESS→RESOLVED are "progress",
+ * The original classification: NEW→IN_PROGRESS and IN_PROGRESS→RESOLVED are "progress",
  * RESOLVED→NEW is "reopen", RESOLVED→IN_PROGRESS and IN_PROGRESS→NEW are "regress", anything else (including the
  * same category and NEW→RESOLVED) is "same-category". Every transition is allowed for holders of issue:edit.
  */
@@ -355,7 +355,7 @@ export function moveInOrder(ids: readonly string[], id: string, direction: "up" 
 }
 
 // -------------------------------------------------------------------------------------------------------------------
-// Notifications (who hears about what; db/queries/notifications.ts writes the rows)
+// Notifications (who hears about what; db/queries/notifications.server.ts writes the rows)
 
 export type NotificationEvent = "created" | "status" | "assigned" | "commented";
 export type RecipientRole = "owner" | "reporter" | "assignee";

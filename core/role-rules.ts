@@ -1,5 +1,5 @@
 /**
- * Role-management safety rules (domain.md §2.3/§2.4 and docs/decisions/012-permission-delegation.md), as pure
+ * Role-management safety rules (docs/decisions/012-permission-delegation.md, docs/decisions/015-role-changes-locked.md), as pure
  * functions: no database, no request. The admin code (app/lib/member-admin.server.ts, app/lib/role-admin.server.ts)
  * loads the rows inside a transaction, asks these functions, and only then writes. Unit-tested in
  * tests/unit/role-rules.test.ts.

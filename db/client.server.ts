@@ -171,7 +171,7 @@ async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
   const memory = dir.startsWith("memory://");
   let dirLock: DataDirLock | undefined;
   if (!memory) {
-    // PGlite does not create parent directories (stack notes gotcha 3).
+    // PGlite does not create parent directories.
     fs.mkdirSync(dir, { recursive: true });
     if (lock) dirLock = acquireDataDirLock(dir);
   }

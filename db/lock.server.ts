@@ -1,6 +1,6 @@
 /**
  * A PGlite data directory may be opened by one process only: a second PGlite on the same files loses writes
- * silently (stack notes gotcha 5). We take an exclusive pid lock file beside the data and refuse to start when a
+ * silently. We take an exclusive pid lock file beside the data and refuse to start when a
  * live process holds it. A lock left by a dead process (kill -9, power loss) is taken over.
  */
 import fs from "node:fs";

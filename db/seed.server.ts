@@ -123,7 +123,7 @@ export interface DemoUser {
   bio: string;
 }
 
-/** Demo users of `apc` (§5). */
+/** Demo users of `apc`. */
 export const DEMO_USERS: readonly DemoUser[] = [
   { key: "admin", name: "Dev Admin", email: "admin@dev.local", role: "Admin", bio: "Development admin test account." },
   { key: "member", name: "Dev Member", email: "member@dev.local", role: "Member", bio: "Development member test account." },

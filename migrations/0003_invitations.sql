@@ -1,4 +1,4 @@
--- Invitations get their own table (docs/decisions/012-permission-delegation.md). Memberships made by the old flow
+-- Invitations get their own table (docs/decisions/023-invitation-links.md). Memberships made by the old flow
 -- (a User without password, emailVerified null) are deliberately not converted: they stay, and cannot be claimed.
 CREATE TABLE "Invitation" (
 	"id" text PRIMARY KEY NOT NULL,

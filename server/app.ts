@@ -81,7 +81,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   // Cross-site request forgery: a state-changing request must come from our own origin (scheme, host and port), for
   // document, single-fetch (`.data`) and resource-route requests alike (Remix's own check covers documents only and
-  // answers 500). See docs/decisions/002-sessions-and-csrf.md.
+  // answers 500). See docs/decisions/006-csrf-origin-check.md.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const crossSite = isCrossSiteRequest({
       method: req.method,

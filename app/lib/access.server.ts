@@ -83,7 +83,7 @@ async function resolveAccess(db: Db, request: Request, ipAddress: string | null)
   };
 }
 
-/** The acting person as the delegation rules (app/lib/role-rules.ts) see them. */
+/** The acting person as the delegation rules (core/role-rules.ts) see them. */
 export function actorFacts(access: Access): ActorFacts {
   return { userId: access.user?.id ?? "", isAdmin: access.isAdmin, permissions: access.permissions };
 }

@@ -1,5 +1,5 @@
 /**
- * Idempotency keys of forms (see db/queries/idempotency.ts): the loader renders a fresh random key into a hidden
+ * Idempotency keys of forms (see db/queries/idempotency.server.ts): the loader renders a fresh random key into a hidden
  * field (IdempotencyKeyField in app/components/form.tsx, named "idempotencyKey"), and the action passes it on as a
  * claim. A form without the field (a page loaded before keys existed) still works, without de-duplication.
  */

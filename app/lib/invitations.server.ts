@@ -1,7 +1,7 @@
 /**
  * Invitation links: making tokens, the one function that builds the link, and accepting an invitation (by a
  * signed-in user, or by a visitor who creates their account on the invitation page). The token is 32 random bytes;
- * only its SHA-256 is stored (db/queries/invitations.ts), so the admin sees the link once and can only replace it.
+ * only its SHA-256 is stored (db/queries/invitations.server.ts), so the admin sees the link once and can only replace it.
  * Accepting is single-use: the membership is created in the transaction that marks the invitation accepted, and
  * only while it is still pending and unexpired.
  */

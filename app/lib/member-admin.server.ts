@@ -1,7 +1,7 @@
 /**
  * What the members page (app/routes/admin.members.tsx) does: invite by link, replace or revoke a link, change a
  * member's role, remove a member. Each runs in one transaction that locks the organization's role changes, asks the
- * rules of app/lib/role-rules.ts (delegation included) with the rows it just read, writes, and records one AuditLog
+ * rules of core/role-rules.ts (delegation included) with the rows it just read, writes, and records one AuditLog
  * row. A refusal writes nothing.
  */
 import { recordAudit } from "../../db/queries/audit.server";

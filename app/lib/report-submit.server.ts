@@ -1,6 +1,6 @@
 /**
  * Storing a report from the public machine page (/m/<machineId>): the photo file, then, under the form's
- * idempotency key, the anonymous-reporter rate limits and the issue itself (db/queries/issue-create.ts) in one
+ * idempotency key, the anonymous-reporter rate limits and the issue itself (db/queries/issue-create.server.ts) in one
  * transaction. A repeat of the submit with the same key gets the first answer: it is neither counted against the
  * limits nor stored again (a concurrent repeat's copy of the photo is removed again).
  */

@@ -1,7 +1,7 @@
 /**
  * What the role pages (app/routes/admin.roles._index.tsx, admin.roles.$roleId.tsx) do: create a role, rename it or
  * make it the default, replace its permissions, delete it moving its members. Each runs in one transaction that
- * locks the organization's role changes, asks the rules of app/lib/role-rules.ts (delegation included) with the rows
+ * locks the organization's role changes, asks the rules of core/role-rules.ts (delegation included) with the rows
  * it just read, writes, and records one AuditLog row. A refusal writes nothing.
  */
 import { ROLE_TEMPLATES } from "../../core/permissions";

@@ -1,7 +1,7 @@
 /**
  * Members of the organization and pending invitations. Inviting makes a link (shown once: only its hash is stored)
  * that the admin sends to the person; they join by opening it (app/routes/invite.$token.tsx). What each button may
- * do is decided by app/lib/member-admin.server.ts with the delegation rules of app/lib/role-rules.ts.
+ * do is decided by app/lib/member-admin.server.ts with the delegation rules of core/role-rules.ts.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";

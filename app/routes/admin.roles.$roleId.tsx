@@ -1,6 +1,6 @@
 /**
  * One role: its name and default flag, its permissions, and deletion with the members moved to another role. The
- * editor offers only the permission boxes the visitor may grant (app/lib/role-rules.ts permissionChoices); the
+ * editor offers only the permission boxes the visitor may grant (core/role-rules.ts permissionChoices); the
  * actions in app/lib/role-admin.server.ts check the same rules again.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";

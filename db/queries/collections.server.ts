@@ -693,7 +693,7 @@ export async function listCollectionsForFilter(
 }
 
 /**
- * Spec §3.14 getForLocation: collections for a public location page, split into manual and automatic; only enabled
+ * The original's getForLocation: collections for a public location page, split into manual and automatic; only enabled
  * types; machineCount = machines of that collection at this location. Unknown / foreign location → null.
  */
 export async function getCollectionsForLocation(db: DbOrTx, organizationId: string, locationId: string) {

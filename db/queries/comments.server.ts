@@ -1,7 +1,7 @@
 /**
  * Comments on issues: add, edit own, soft delete, restore (admins), the admin list of deleted comments, and the
  * purge of comments soft-deleted long ago. Comment has no organizationId: every helper joins the Issue and checks
- * its organization. Each change writes its IssueHistory row in the same transaction (see app/lib/issue-rules.ts).
+ * its organization. Each change writes its IssueHistory row in the same transaction (see core/issue-rules.ts).
  * Soft-deleted comments are hidden everywhere except `listDeletedComments` and the issue page's admin view.
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";

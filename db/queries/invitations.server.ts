@@ -107,7 +107,7 @@ export async function listPendingInvitations(db: DbOrTx, organizationId: string,
 /**
  * Creates a pending invitation. An earlier pending invitation of the same address that has expired is revoked first
  * (so the address can be invited again); an unexpired one makes this a conflict. Call inside a transaction that
- * holds lockOrganizationForRoleChanges (db/queries/members.ts), so two invitations of one address cannot race past
+ * holds lockOrganizationForRoleChanges (db/queries/members.server.ts), so two invitations of one address cannot race past
  * the check (the partial unique index would then refuse the second). The role must already have been checked to
  * belong to `organizationId`.
  */

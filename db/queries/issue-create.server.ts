@@ -1,7 +1,7 @@
 /**
  * Creating an issue, for every path (anonymous QR report, member report, future ingestion): the issue in the
  * organization's default status and default (or given) priority, its CREATED history row, optional attachments, and
- * the machine owner's ISSUE_CREATED notification (§3.13), all in one transaction. Passed a transaction it runs as a
+ * the machine owner's ISSUE_CREATED notification, all in one transaction. Passed a transaction it runs as a
  * savepoint inside it; passed the database it opens its own. Any failure writes nothing.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
@@ -129,7 +129,7 @@ export async function createIssue(db: DbOrTx, input: CreateIssueInput): Promise<
       );
     }
 
-    // §3.13 owner notification, with the shared rules (never the actor, only current members, per the toggles).
+    // The owner notification, with the shared rules (never the actor, only current members, per the toggles).
     await notifyIssueCreated(tx as unknown as DbOrTx, { organizationId, issueId: issue.id, actorId: userId });
     return { id: issue.id, followToken: issue.followToken };
   });

@@ -6,7 +6,7 @@
  * - Every helper takes `organizationId` and puts it in the WHERE; ids from another organization find nothing.
  * - Every change runs in one transaction that locks the issue row, checks every foreign id (status, priority,
  *   assignee membership) against the organization, writes the change, its IssueHistory row(s) with the actor, and
- *   the notifications. See app/lib/issue-rules.ts for the history conventions.
+ *   the notifications. See core/issue-rules.ts for the history conventions.
  * - Search uses PostgreSQL full-text search with the exact expression of the GIN index "Issue_search_idx"
  *   (db/schema/issues.ts ISSUE_SEARCH_DOCUMENT) and `websearch_to_tsquery('english', q)`, so the index is usable.
  */

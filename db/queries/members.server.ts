@@ -7,7 +7,7 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { memberships, organizations, passwords, roles, users } from "../schema";
 
-/** What the role rules (app/lib/role-rules.ts) need to know about a membership. */
+/** What the role rules (core/role-rules.ts) need to know about a membership. */
 export interface MemberFactsRow {
   membershipId: string;
   userId: string;

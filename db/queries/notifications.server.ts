@@ -3,7 +3,7 @@
  * writers used by the issue workflow. Writers take the transaction of the change they report, so a notification
  * exists exactly when the change committed.
  *
- * Who is notified is decided by the pure `notificationRecipients` (app/lib/issue-rules.ts): never the actor, only
+ * Who is notified is decided by the pure `notificationRecipients` (core/issue-rules.ts): never the actor, only
  * current members of the issue's organization, machine owners per their machine's toggles.
  * User.emailNotificationsEnabled / notificationFrequency are stored for e-mail delivery (not sent yet); in-app
  * notifications are always written.

@@ -103,7 +103,7 @@ export const passwords = pgTable("Password", {
   userId: text("userId")
     .primaryKey()
     .references(() => users.id, { onDelete: "cascade", onUpdate: "cascade" }),
-  /** `scrypt$N$r$p$salt$hash` (app/lib/password.server.ts). */
+  /** `scrypt$N$r$p$salt$hash` (core/password.server.ts). */
   hash: text("hash").notNull(),
   updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
 });

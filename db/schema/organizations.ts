@@ -167,7 +167,7 @@ export const auditLogs = pgTable(
 
 /**
  * Form submissions by idempotency key: the first answer of a submit, so a repeat with the same key (double tap,
- * retry, resend) gets that answer and writes nothing new (db/queries/idempotency.ts). Kept for minutes, then purged.
+ * retry, resend) gets that answer and writes nothing new (db/queries/idempotency.server.ts). Kept for minutes, then purged.
  */
 export const idempotencyKeys = pgTable(
   "IdempotencyKey",

@@ -77,7 +77,7 @@ describe("embedded data directory lock", () => {
 });
 
 describe("prepared statements on PostgreSQL", () => {
-  // drizzle's postgres-js driver sends unprepared statements unless told otherwise (db/client.ts preparingClient):
+  // drizzle's postgres-js driver sends unprepared statements unless told otherwise (db/client.server.ts preparingClient):
   // two round trips and a fresh parse + plan per statement. Direct connections must prepare; poolers must not.
   const url = process.env.DATABASE_URL;
   async function preparedOrganizationStatements(databaseUrl: string): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * The role × route matrix, through real HTTP with real session cookies (conventions B.3 "authz matrix").
+ * The role × route matrix, through real HTTP with real session cookies.
  *
  * Every file in app/routes must have a row in MATRIX below: the test fails naming any route file without one (and
  * any row whose file is gone). A row says which URL to probe and, per role, the expected status of a GET and, when

@@ -334,7 +334,7 @@ describe("round trips", () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Delete rule of every foreign key: `Child.column` → rule (spec §1.4 plus our additions). */
+/** Delete rule of every foreign key: `Child.column` → rule (Prisma's rules plus our additions). */
 const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "restrict" | "set null" }> = {
   "Account.userId": { parent: "User", onDelete: "cascade" },
   "Session.userId": { parent: "User", onDelete: "cascade" },

@@ -232,7 +232,7 @@ describe("PgBouncer in transaction mode", () => {
       }
     }
     expect(await scenario(true)).toMatch(/^26000: prepared statement ".+" does not exist/);
-    // What db/client.ts does for this URL: prepare = !isTransactionPooler(url).
+    // What db/client.server.ts does for this URL: prepare = !isTransactionPooler(url).
     expect(await scenario(!isTransactionPooler(`${bouncer.url("prepared")}?pgbouncer=true`))).toBe("ok");
   });
 });

@@ -15,7 +15,8 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "~/lib/nonce";
 import { getAccess } from "~/lib/access.server";
-import { countUnreadNotifications } from "../db/queries/notifications.server";
+import { runLoader } from "~/lib/failure.server";
+import { loadShell } from "~/use-cases/shell.server";
 import styles from "./tailwind.css";
 
 export const links: LinksFunction = () => [
@@ -29,20 +30,8 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await getAccess(args);
-  const unread = access.user ? await countUnreadNotifications(access.db, access.user.id) : 0;
-  return {
-    organization: { name: access.organization.name, subdomain: access.organization.subdomain },
-    user: access.user ? { name: access.user.name, email: access.user.email } : null,
-    roleName: access.membership?.roleName ?? null,
-    unread,
-    nav: {
-      issues: access.can("issue:view"),
-      machines: access.can("machine:view"),
-      locations: access.can("location:view"),
-      admin: access.can("organization:manage") || access.can("user:manage") || access.can("role:manage"),
-    },
-  };
+  const actor = await getAccess(args);
+  return runLoader(() => loadShell(actor));
 }
 
 export function useRootData() {

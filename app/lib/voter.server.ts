@@ -4,7 +4,8 @@
  * ignored, and the browser gets a fresh id. The id identifies nothing but the browser and is never shown.
  *
  * Dropping the cookie gives a fresh id, so anonymous votes are also capped per issue per client address per day
- * (ANONYMOUS_VOTES_PER_ADDRESS, counted in db/queries/upvotes.server.ts). The address is stored only as a keyed hash.
+ * (ANONYMOUS_VOTES_PER_ADDRESS, counted by addMeToo in app/use-cases/reports.server.ts). The address is stored only
+ * as a keyed hash.
  */
 import crypto from "node:crypto";
 import { createCookie } from "@remix-run/node";

@@ -7,55 +7,21 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { Pagination } from "~/components/pagination";
 import { getAccess } from "~/lib/access.server";
-import { MACHINE_STATUS_LABEL, deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
-import { listLocationsWithCounts } from "../../db/queries/locations.server";
-import { listPublicMachines } from "../../db/queries/public.server";
+import { runLoader } from "~/lib/failure.server";
+import { loadHomePage } from "~/use-cases/public.server";
+import { MACHINE_STATUS_LABEL, isMachineStatus } from "../../core/machine-status";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.organizationName} · PinPoint` : "PinPoint" }];
 
-const PAGE_SIZE = 48;
-
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await getAccess(args);
-  const { db, organizationId } = access;
+  const actor = await getAccess(args);
   const url = new URL(args.request.url);
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
   const statusParam = url.searchParams.get("status");
   const status = isMachineStatus(statusParam) ? statusParam : undefined;
   const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
-  const canLocations = access.can("location:view");
-  const canMachines = access.can("machine:view");
-  const locations = canLocations ? await listLocationsWithCounts(db, organizationId) : [];
-  const machines = canMachines ? await listPublicMachines(db, organizationId, { q, status, page, pageSize: PAGE_SIZE }) : null;
-  return {
-    organizationName: access.organization.name,
-    canLocations,
-    canMachines,
-    canReport: access.can("issue:create"),
-    isMember: Boolean(access.membership),
-    q,
-    status: status ?? "",
-    locations,
-    machines: machines
-      ? {
-          total: machines.total,
-          page: machines.page,
-          pageSize: machines.pageSize,
-          rows: machines.rows.map((m) => ({
-            id: m.id,
-            name: m.name,
-            subtitle: [m.modelName !== m.name ? m.modelName : null, m.manufacturer, m.year].filter(Boolean).join(" · "),
-            locationName: m.locationName,
-            openIssueCount: m.openIssueCount,
-            status: deriveMachineStatus({
-              openIssueCount: m.openIssueCount,
-              maxOpenPriorityOrder: m.maxOpenPriorityOrder,
-              topPriorityOrder: machines.topPriorityOrder,
-            }),
-          })),
-        }
-      : null,
-  };
+  const home = await runLoader(() => loadHomePage(actor, { q, status, page }));
+  return { ...home, q, status: status ?? "" };
 }
 
 export default function Home() {

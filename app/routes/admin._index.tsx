@@ -1,52 +1,15 @@
+/** The admin hub: the admin sections the visitor may open (app/use-cases/shell.server.ts lists them). */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { PermissionName } from "../../core/permissions";
 import { requireAnyPermission } from "~/lib/access.server";
+import { runLoader } from "~/lib/failure.server";
+import { ADMIN_HUB_PERMISSIONS, loadAdminHub } from "~/use-cases/shell.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · PinPoint" }];
 
-/** Who may open the hub at all: the same permissions that show the "Admin" link in the header. */
-const ADMIN_HUB_PERMISSIONS: readonly PermissionName[] = ["organization:manage", "user:manage", "role:manage"];
-
-interface Section {
-  to: string;
-  title: string;
-  description: string;
-  /** Shown when the visitor holds any of these. */
-  anyOf: readonly PermissionName[];
-}
-
-const SECTIONS: readonly Section[] = [
-  { to: "/admin/members", title: "Members", description: "Invite people, change their roles, remove members.", anyOf: ["user:manage"] },
-  {
-    to: "/admin/roles",
-    title: "Roles & permissions",
-    description: "Create roles and choose what each role may do.",
-    anyOf: ["role:manage", "organization:manage"],
-  },
-  { to: "/admin/statuses", title: "Statuses", description: "The workflow states an issue moves through.", anyOf: ["organization:manage"] },
-  { to: "/admin/priorities", title: "Priorities", description: "How urgent an issue is, and the default.", anyOf: ["organization:manage"] },
-  {
-    to: "/admin/collections",
-    title: "Collections",
-    description: "Group machines by room, manufacturer or era.",
-    anyOf: ["organization:manage", "location:edit"],
-  },
-  { to: "/admin/pinballmap", title: "Pinball Map", description: "Sync machines with pinballmap.com.", anyOf: ["organization:manage"] },
-  {
-    to: "/admin/qr-codes",
-    title: "QR codes",
-    description: "Print the codes that take players to the report form.",
-    anyOf: ["organization:manage"],
-  },
-];
-
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await requireAnyPermission(args, ADMIN_HUB_PERMISSIONS);
-  return {
-    organizationName: access.organization.name,
-    sections: SECTIONS.filter((s) => s.anyOf.some((p) => access.can(p))).map(({ to, title, description }) => ({ to, title, description })),
-  };
+  const actor = await requireAnyPermission(args, ADMIN_HUB_PERMISSIONS);
+  return runLoader(() => loadAdminHub(actor));
 }
 
 export default function AdminHub() {

@@ -3,72 +3,23 @@
  * where it stands (Open / In progress / Closed) and the public timeline of status changes. No emails, no member
  * names beyond a first name, no comments. The token is the capability; the page is not indexed.
  */
-import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
+import { StatusCategoryBadge } from "~/components/status-category";
 import { getAccess } from "~/lib/access.server";
-import { notFound } from "~/lib/errors.server";
-import { timeAgo, formatDateTime } from "~/lib/format";
-import { getFollowPage } from "../../db/queries/public.server";
+import { runLoader } from "~/lib/failure.server";
+import { loadFollowPage } from "~/use-cases/public.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `Your report: ${d.issue.title}` : "Your report · PinPoint" },
   { name: "robots", content: "noindex, nofollow" },
 ];
 
-const CATEGORY_BADGE = {
-  NEW: "bg-amber-100 text-amber-900 ring-1 ring-inset ring-amber-300",
-  IN_PROGRESS: "bg-indigo-100 text-indigo-900 ring-1 ring-inset ring-indigo-300",
-  RESOLVED: "bg-green-100 text-green-900 ring-1 ring-inset ring-green-300",
-} as const;
-
-function describe(entry: { type: string; oldValue: string | null; newValue: string | null }): string {
-  switch (entry.type) {
-    case "CREATED":
-      return "Problem reported";
-    case "STATUS_CHANGED":
-      return entry.newValue ? `Status changed to “${entry.newValue}”` : "Status changed";
-    case "RESOLVED":
-      return "Closed";
-    case "REOPENED":
-      return "Reopened";
-    default:
-      return "Updated";
-  }
-}
-
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId } = await getAccess(args);
-  const page = (await getFollowPage(db, organizationId, args.params.token ?? "")) ?? notFound("We could not find that report. Check the link you were given.");
-  const now = new Date();
-  const { issue } = page;
-  return {
-    isNew: new URL(args.request.url).searchParams.get("new") === "1",
-    issue: {
-      title: issue.title,
-      category: issue.category,
-      statusLabel: CATEGORY_LABELS[issue.category],
-      statusName: issue.statusName,
-      reportedAgo: timeAgo(issue.createdAt, now),
-      reportedAt: formatDateTime(issue.createdAt),
-      reportedIso: issue.createdAt.toISOString(),
-      resolvedAt: issue.resolvedAt ? formatDateTime(issue.resolvedAt) : null,
-      resolvedIso: issue.resolvedAt ? issue.resolvedAt.toISOString() : null,
-      machineId: issue.machineId,
-      machineName: issue.machineName,
-      modelName: issue.modelName,
-      locationName: issue.locationName,
-    },
-    timeline: page.timeline.map((t) => ({
-      id: t.id,
-      text: describe(t),
-      by: t.actorFirstName,
-      when: formatDateTime(t.changedAt),
-      iso: t.changedAt.toISOString(),
-      ago: timeAgo(t.changedAt, now),
-    })),
-  };
+  const actor = await getAccess(args);
+  const page = await runLoader(() => loadFollowPage(actor, args.params.token ?? ""));
+  return { ...page, isNew: new URL(args.request.url).searchParams.get("new") === "1" };
 }
 
 export default function FollowReport() {
@@ -98,7 +49,7 @@ export default function FollowReport() {
           Status
         </h2>
         <p className="flex flex-wrap items-center gap-2">
-          <span className={`badge px-3 py-1 text-sm font-semibold ${CATEGORY_BADGE[issue.category]}`}>{issue.statusLabel}</span>
+          <StatusCategoryBadge category={issue.category} large />
           {issue.statusName.toLowerCase() !== issue.statusLabel.toLowerCase() ? <span className="text-slate-700">{issue.statusName}</span> : null}
         </p>
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">

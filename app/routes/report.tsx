@@ -6,25 +6,20 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/lib/access.server";
-import { listMachinesForReport, machineExists } from "../../db/queries/machines.server";
+import { runLoader } from "~/lib/failure.server";
+import { idParam } from "~/lib/ids";
+import { loadReportPicker } from "~/use-cases/public.server";
 
 export const meta: MetaFunction = () => [{ title: "Report a problem · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId, organization } = await requirePermission(args, "machine:view");
+  const actor = await requirePermission(args, "machine:view");
   const url = new URL(args.request.url);
-  const machineId = url.searchParams.get("machineId")?.slice(0, 64);
-  if (machineId && (await machineExists(db, organizationId, machineId))) throw redirect(`/m/${encodeURIComponent(machineId)}`);
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
-  const rows = await listMachinesForReport(db, organizationId, { q });
-  const groups: { id: string; name: string; machines: { id: string; name: string; subtitle: string }[] }[] = [];
-  for (const r of rows) {
-    let group = groups.find((g) => g.id === r.locationId);
-    if (!group) groups.push((group = { id: r.locationId, name: r.locationName, machines: [] }));
-    const subtitle = [r.modelName !== r.name ? r.modelName : null, r.manufacturer, r.year].filter(Boolean).join(" · ");
-    group.machines.push({ id: r.id, name: r.name, subtitle });
-  }
-  return { q, groups, total: rows.length, organizationName: organization.name };
+  const machineId = idParam(url.searchParams.get("machineId"));
+  const page = await runLoader(() => loadReportPicker(actor, { q, machineId }));
+  if (page.goTo !== null) throw redirect(`/m/${encodeURIComponent(page.goTo)}`);
+  return { q, groups: page.groups, total: page.total, organizationName: page.organizationName };
 }
 
 export default function ReportPicker() {

@@ -245,7 +245,7 @@ export const upvotes = pgTable(
     uniqueIndex("Upvote_issueId_voterKey_key").on(t.issueId, t.voterKey),
     // vote count of an issue
     index("Upvote_issueId_idx").on(t.issueId),
-    // anonymous votes for an issue from one address in the last day (db/queries/upvotes.server.ts addUpvote)
+    // anonymous votes for an issue from one address in the last day (addMeToo, app/use-cases/reports.server.ts)
     index("Upvote_issueId_addressHash_createdAt_idx").on(t.issueId, t.addressHash, t.createdAt),
     check("Upvote_voter_check", sql`num_nonnulls("userId", "voterKey") = 1`),
   ],

@@ -90,3 +90,29 @@ test("an unknown QR code shows a friendly page with a way forward", async ({ pag
   await page.getByRole("link", { name: "Pick a machine" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Report a problem" })).toBeVisible();
 });
+
+test.describe("with JavaScript", () => {
+  test.use({ javaScriptEnabled: true });
+
+  test("a field error, then the report and its follow page, then “me too” on it, without full page loads", async ({ page, browser }) => {
+    const qrPath = await qrPathOf(browser, "Xenon");
+    const title = `Drop target sticks ${Date.now()}`;
+    await page.goto(qrPath);
+    const report = page.getByRole("region", { name: "Report a problem" });
+    await report.getByLabel("What’s wrong?").fill(title);
+    await report.getByLabel("Your email (optional)").fill("not-an-email");
+    await report.getByRole("button", { name: "Send report" }).click();
+    await expect(report.getByText("Enter a valid email address")).toBeVisible();
+    await expect(report.getByText("Please check the highlighted fields.")).toBeVisible();
+    await report.getByLabel("Your email (optional)").fill("");
+    await report.getByRole("button", { name: "Send report" }).click();
+    await expect(page).toHaveURL(/\/follow\/[^/?]+\?new=1$/);
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+
+    await page.getByRole("link", { name: "Back to Xenon" }).click();
+    const item = page.getByRole("listitem").filter({ hasText: title });
+    await item.getByRole("button", { name: `Me too: ${title}` }).click();
+    await expect(page.getByText("Thanks! We counted your “me too”.")).toBeVisible();
+    await expect(page.getByRole("listitem").filter({ hasText: title })).toContainText("You said me too");
+  });
+});

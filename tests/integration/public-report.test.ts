@@ -184,6 +184,32 @@ describe("refusals write nothing", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("fields of the wrong shape (a file for the title, repeated fields) are refused with a message", async () => {
+    const before = await counts();
+    const fileTitle = new FormData();
+    fileTitle.append("intent", "report");
+    fileTitle.append("title", new Blob(["Left flipper"], { type: "text/plain" }), "title.txt");
+    const asFile = await player().post(`/m/${machineId}`, fileTitle);
+    expect(asFile.status).toBe(400);
+    expect(asFile.text).toContain("Give the problem a short title");
+    const twoKeys = await player().post(`/m/${machineId}`, { intent: "report", title: "Two keys", idempotencyKey: ["a".repeat(20), "b".repeat(20)] });
+    expect(twoKeys.status).toBe(400);
+    expect(twoKeys.text).toContain("This form is out of date");
+    const [{ issueId }] = await t.db
+      .select({ issueId: issues.id })
+      .from(issues)
+      .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+      .where(and(eq(issues.machineId, machineId), inArray(issueStatuses.category, ["NEW", "IN_PROGRESS"])))
+      .limit(1);
+    const [{ n: votesBefore }] = await t.db.select({ n: count() }).from(upvotes);
+    const twoIssues = await player().post(`/m/${machineId}`, { intent: "metoo", issueId: [issueId, issueId] });
+    expect(twoIssues.status).toBe(400);
+    expect(twoIssues.text).toContain("Choose a problem from the list.");
+    const [{ n: votesAfter }] = await t.db.select({ n: count() }).from(upvotes);
+    expect(Number(votesAfter)).toBe(Number(votesBefore));
+    expect(await counts()).toEqual(before);
+  });
+
   it("keeps the typed values when the form comes back", async () => {
     const res = await player().post(`/m/${machineId}`, reportForm({ title: "Keep me", email: "nope" }));
     expect(res.status).toBe(400);

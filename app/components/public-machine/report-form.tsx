@@ -1,0 +1,101 @@
+/**
+ * The 30-second report form of the public machine page: a plain multipart form (works without JavaScript), with a
+ * hidden honeypot field for bots and the idempotency key against double submits.
+ */
+import { Form, Link, useNavigation } from "@remix-run/react";
+import { Field, FormMessage, IdempotencyKeyField, TextareaField } from "~/components/form";
+import type { FieldErrors } from "~/lib/action-result";
+
+export function ReportSection({
+  signedInAs,
+  canAttach,
+  reportKey,
+  errors,
+  values,
+}: {
+  signedInAs: string | null;
+  canAttach: boolean;
+  reportKey: string;
+  errors: FieldErrors;
+  values: Record<string, string>;
+}) {
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "report";
+  return (
+    <section aria-labelledby="report-heading" id="report" className="card space-y-4">
+      <div>
+        <h2 id="report-heading" className="text-lg font-semibold">
+          Report a problem
+        </h2>
+        <p className="text-sm text-slate-600">{signedInAs ? `Reporting as ${signedInAs}.` : "No account needed. Takes about 30 seconds."}</p>
+      </div>
+      {errors.form ? <FormMessage error={errors.form} /> : null}
+      <Form method="post" encType="multipart/form-data" className="space-y-4" noValidate>
+        <input type="hidden" name="intent" value="report" />
+        <IdempotencyKeyField value={reportKey} />
+        <Field
+          label="What’s wrong?"
+          name="title"
+          required
+          maxLength={255}
+          autoComplete="off"
+          placeholder="e.g. Left flipper is weak"
+          defaultValue={values.title ?? ""}
+          error={errors.title}
+        />
+        <TextareaField
+          label="Details (optional)"
+          name="description"
+          rows={3}
+          maxLength={2000}
+          hint="When does it happen? Every game, sometimes?"
+          defaultValue={values.description ?? ""}
+          error={errors.description}
+        />
+        {canAttach ? (
+          <Field
+            label="Photo (optional)"
+            name="photo"
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            hint="JPEG, PNG or WebP, up to 5 MB."
+            error={errors.photo}
+          />
+        ) : null}
+        {signedInAs ? null : (
+          <>
+            <Field label="Your name (optional)" name="name" maxLength={100} autoComplete="name" defaultValue={values.name ?? ""} error={errors.name} />
+            <Field
+              label="Your email (optional)"
+              name="email"
+              type="email"
+              inputMode="email"
+              maxLength={254}
+              autoComplete="email"
+              hint="Only the team sees it, never the public. You can also follow your report with the link you get next."
+              defaultValue={values.email ?? ""}
+              error={errors.email}
+            />
+          </>
+        )}
+        {/* Honeypot: hidden from people and screen readers; bots fill every field. */}
+        <div aria-hidden="true" className="absolute -left-[10000px] h-px w-px overflow-hidden">
+          <label htmlFor="website">Leave this field empty</label>
+          <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
+        </div>
+        <button type="submit" className="btn-primary min-h-11 w-full text-base" disabled={submitting}>
+          {submitting ? "Sending…" : "Send report"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+/** Shown instead of the form when visitors may not report here. */
+export function SignInToReport() {
+  return (
+    <p className="card text-slate-700">
+      To report a problem, please <Link to="/login">sign in</Link>.
+    </p>
+  );
+}

@@ -1,0 +1,271 @@
+/**
+ * The QR landing page (/m/<machineId>): what a player sees (the machine, its status, known problems), the public
+ * report and the "me too" vote. No account needed, so the abuse controls live here too: a honeypot field, per-address
+ * and per-machine report limits for visitors who are not members (counted only for the submit that creates the issue,
+ * never for its repeats), the idempotency key against double submits, the photo checked by content and removed again
+ * when nothing was stored, and anonymous votes capped per address (app/lib/voter.server.ts).
+ */
+import { z } from "zod";
+import { Failure, fail } from "../../core/failure";
+import { deriveMachineStatus } from "../../core/machine-status";
+import { IssueCreateError, createIssue } from "../../db/queries/issue-create.server";
+import { machineExists } from "../../db/queries/machines.server";
+import { getPublicMachinePage } from "../../db/queries/public.server";
+import { countVotesFromAddress, findOpenIssueForVote, hasVoted, insertUpvote, listVotedIssueIds, type Voter } from "../../db/queries/upvotes.server";
+import { withTransaction } from "../../db/transaction.server";
+import { fields } from "../lib/fields";
+import { timeAgo } from "../lib/format";
+import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
+import { RULES, checkLimits, peekLimits, type RateLimitRule } from "../lib/rate-limit.server";
+import { UploadError, checkImageUpload, deleteStoredUpload, saveImageUpload, type CheckedImage } from "../lib/uploads.server";
+import { ANONYMOUS_VOTES_PER_ADDRESS, ANONYMOUS_VOTE_WINDOW_MS, voterAddressHash } from "../lib/voter.server";
+import { requireCan, type Actor } from "./actor";
+import { earlierAnswer, runOnce } from "./run-once.server";
+
+const NOT_FOUND = "We could not find that machine.";
+
+/** The client's address as the limits count it (the same fallback as app/lib/context.server.ts clientIp). */
+function addressOf(actor: Actor): string {
+  return actor.ipAddress ?? "unknown";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The page
+
+/** The public machine page; `browserVoterKey` is the anonymous voter cookie's key (app/lib/voter.server.ts), if any. */
+export async function loadPublicMachinePage(actor: Actor, machineId: string, browserVoterKey: string | null, now = new Date()) {
+  requireCan(actor, "machine:view");
+  const { db, organizationId, user } = actor;
+  const page = await getPublicMachinePage(db, organizationId, machineId, { now });
+  if (!page) throw fail.notFound(NOT_FOUND);
+  const canViewIssues = actor.can("issue:view");
+  const openIssues = canViewIssues ? page.openIssues : [];
+  const voter: Voter | null = user ? { userId: user.id } : browserVoterKey ? { voterKey: browserVoterKey } : null;
+  const voted = new Set(await listVotedIssueIds(db, organizationId, openIssues.map((i) => i.id), voter));
+  const status = deriveMachineStatus({
+    openIssueCount: page.openIssues.length,
+    maxOpenPriorityOrder: page.openIssues.reduce<number | null>((max, i) => (max == null || i.priorityOrder > max ? i.priorityOrder : max), null),
+    topPriorityOrder: page.topPriorityOrder,
+  });
+  return {
+    machine: page.machine,
+    status,
+    canViewIssues,
+    openIssues: openIssues.map((i) => ({
+      id: i.id,
+      title: i.title,
+      category: i.category,
+      statusName: i.statusName,
+      age: timeAgo(i.createdAt, now),
+      reportedOn: i.createdAt.toISOString().slice(0, 10),
+      upvoteCount: i.upvoteCount,
+      voted: voted.has(i.id),
+      critical: page.topPriorityOrder != null && i.priorityOrder >= page.topPriorityOrder,
+    })),
+    recentlyFixed: canViewIssues ? page.recentlyFixed.map((i) => ({ id: i.id, title: i.title, age: i.resolvedAt ? timeAgo(i.resolvedAt, now) : "" })) : [],
+    canReport: actor.can("issue:create"),
+    canAttach: actor.can("attachment:create"),
+    signedInAs: user ? (user.name ?? "you") : null,
+    isMember: Boolean(actor.membership),
+  };
+}
+
+/** Throws Failure("not_found") unless the machine takes reports from the actor (checked before the body is read). */
+export async function requireReportableMachine(actor: Actor, machineId: string): Promise<void> {
+  requireCan(actor, "issue:create");
+  if (!(await machineExists(actor.db, actor.organizationId, machineId))) throw fail.notFound(NOT_FOUND);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reporting a problem
+
+/** A form value as text: a file or a repeated field where text belongs counts as empty. */
+const text = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (typeof v === "string" ? v : ""), schema);
+
+const optionalText = (max: number, message: string) =>
+  text(
+    z
+      .string()
+      .trim()
+      .max(max, message)
+      .transform((v) => v || undefined),
+  );
+
+const reportText = z.object({
+  title: text(fields.title),
+  description: optionalText(2000, "Keep the details under 2,000 characters"),
+  name: optionalText(100, "Keep your name under 100 characters"),
+  email: text(fields.optionalEmail),
+});
+
+export interface PublicReport {
+  title: string;
+  description?: string;
+  /** Only for visitors without an account (never shown publicly). */
+  name?: string;
+  email?: string;
+  photo: CheckedImage | null;
+  /** The form's idempotency key; null for a form without one (still works, without de-duplication). */
+  idempotencyKey: string | null;
+}
+
+/**
+ * People never see the form's `website` field; bots fill every field. A filled one is answered like a success and
+ * stores nothing (logged, so a flood shows up).
+ */
+export function honeypotTripped(actor: Actor, machineId: string, form: Record<string, unknown>): boolean {
+  const tripped = typeof form.website === "string" && form.website.trim() !== "";
+  if (tripped) console.warn(`[report] honeypot tripped on machine ${machineId} from ${addressOf(actor)}`);
+  return tripped;
+}
+
+/**
+ * Validates the report form: the text fields (a signed-in reporter's name and email are not asked for and are
+ * ignored), the photo by its content, then the idempotency key. Every field problem is reported at once.
+ * `oversized` names file fields whose file was over the limit (app/lib/uploads.server.ts readUploadForm).
+ */
+export async function parsePublicReport(actor: Actor, form: Record<string, unknown>, oversized: ReadonlySet<string>): Promise<PublicReport> {
+  const signedIn = Boolean(actor.user);
+  const parsed = reportText.safeParse(signedIn ? { ...form, name: undefined, email: undefined } : form);
+  const errors: Record<string, string> = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "form");
+      if (!Object.hasOwn(errors, key)) errors[key] = issue.message;
+    }
+  }
+  let photo: CheckedImage | null = null;
+  const file = form.photo;
+  if (oversized.has("photo")) {
+    errors.photo = "The photo is too large: at most 5 MB.";
+  } else if (file instanceof File && file.size > 0) {
+    if (!actor.can("attachment:create")) errors.photo = "Photos cannot be added here.";
+    else {
+      try {
+        photo = await checkImageUpload(file, { field: "photo" });
+      } catch (error) {
+        if (!(error instanceof UploadError)) throw error;
+        errors.photo = error.message;
+      }
+    }
+  }
+  if (!parsed.success || Object.keys(errors).length) {
+    const summary = "Please check the highlighted fields.";
+    throw new Failure("invalid", summary, { fields: { ...errors, form: summary } });
+  }
+  const key = readIdempotencyKey(form.idempotencyKey);
+  if (!key.ok) throw fail.invalid(STALE_FORM_MESSAGE);
+  const { title, description, name, email } = parsed.data;
+  return { title, description, name: signedIn ? undefined : name, email: signedIn ? undefined : email, photo, idempotencyKey: key.key };
+}
+
+function reportsRateLimited(retryAfterSeconds: number): Failure {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return new Failure(
+    "rate_limited",
+    `We have received many reports from here recently. Please wait ${minutes <= 1 ? "a minute" : `${minutes} minutes`} and try again, or tap "Me too" on a listed problem.`,
+    { retryAfterSeconds },
+  );
+}
+
+function issueCreateFailure(error: IssueCreateError): Failure {
+  if (error.code === "machine_not_found") return fail.notFound(NOT_FOUND);
+  // No statuses or priorities yet: nothing the reporter can fix.
+  return fail.conflict("Reports cannot be taken for this organization right now. Please tell the staff.");
+}
+
+/**
+ * Stores a report from the machine page and returns the path of its follow page. The photo file is written first
+ * and removed again when no issue was stored (refused, failed, or a repeat of an earlier submit); the issue, its
+ * history, the photo's row and the owner's notification are written in one transaction with the key's claim.
+ */
+export async function reportProblem(actor: Actor, machineId: string, report: PublicReport): Promise<string> {
+  requireCan(actor, "issue:create");
+  const { db, organizationId, user } = actor;
+  // Members are accountable; the limits guard the anonymous front door.
+  const limits: Array<[string, RateLimitRule]> | null = actor.membership
+    ? null
+    : [
+        [`report:ip:${addressOf(actor)}`, RULES.reportPerIp],
+        [`report:machine:${machineId}`, RULES.reportPerMachine],
+      ];
+  // The key's scope includes the signed-in reporter, so keys never cross accounts.
+  const claim = report.idempotencyKey
+    ? { organizationId, scope: `report:${machineId}${user ? `:${user.id}` : ""}`, key: report.idempotencyKey }
+    : null;
+  // Before the photo is written: a repeat of an answered submit gets its answer, and used-up limits refuse.
+  const earlier = await earlierAnswer<{ location: string }>(db, claim);
+  if (earlier) return earlier.location;
+  const early = limits ? peekLimits(limits) : null;
+  if (early && !early.allowed) throw reportsRateLimited(early.retryAfterSeconds);
+
+  const stored = report.photo ? await saveImageUpload(report.photo, { organizationId, field: "photo" }) : null;
+  try {
+    const { result, replayed } = await runOnce(db, claim, async (tx) => {
+      // Counted only for the submit that creates the issue, not for its repeats.
+      if (limits) {
+        const limit = checkLimits(limits);
+        if (!limit.allowed) throw reportsRateLimited(limit.retryAfterSeconds);
+      }
+      const created = await createIssue(tx, {
+        organizationId,
+        machineId,
+        title: report.title,
+        description: report.description,
+        reporter: user ? { userId: user.id } : { name: report.name, email: report.email },
+        attachments: stored ? [{ url: stored.path, fileName: stored.fileName, fileType: stored.fileType }] : undefined,
+      });
+      return { location: `/follow/${encodeURIComponent(created.followToken)}?new=1` };
+    });
+    if (replayed && stored) await deleteStoredUpload(stored.path);
+    return result.location;
+  } catch (error) {
+    if (stored) await deleteStoredUpload(stored.path);
+    if (error instanceof IssueCreateError) throw issueCreateFailure(error);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// "Me too"
+
+const CHOOSE_PROBLEM = "Choose a problem from the list.";
+
+export const meTooInput = z.object({
+  issueId: z.string({ error: CHOOSE_PROBLEM }).trim().min(1, CHOOSE_PROBLEM).max(64, CHOOSE_PROBLEM),
+});
+
+/** added; already (this voter backs it); address_cap (enough anonymous votes from this address today). */
+export type MeTooOutcome = "added" | "already" | "address_cap";
+
+/**
+ * Backs an open issue of this machine: once per signed-in user, once per anonymous browser (its voter key, which the
+ * caller has made sure of), and at most ANONYMOUS_VOTES_PER_ADDRESS anonymous votes per issue and address per day.
+ */
+export async function addMeToo(actor: Actor, machineId: string, issueId: string, browserVoterKey: string | null, now = new Date()): Promise<MeTooOutcome> {
+  requireCan(actor, "issue:create");
+  const { db, organizationId, user } = actor;
+  if (!actor.membership) {
+    const limit = checkLimits([[`upvote:ip:${addressOf(actor)}`, RULES.upvotePerIp]]);
+    if (!limit.allowed) {
+      throw new Failure("rate_limited", "Too many taps in a short time. Please wait a few minutes and try again.", {
+        retryAfterSeconds: limit.retryAfterSeconds,
+      });
+    }
+  }
+  if (!user && !browserVoterKey) throw new Error("addMeToo: an anonymous vote needs the browser's voter key");
+  const voter: Voter = user ? { userId: user.id } : { voterKey: browserVoterKey!, addressHash: voterAddressHash(addressOf(actor)) };
+  const addressHash = "voterKey" in voter ? voter.addressHash : undefined;
+  return withTransaction(db, async (tx) => {
+    // An anonymous vote locks the issue row while it is counted against its address's cap, so concurrent votes
+    // from one address cannot all see room under the cap.
+    const open = await findOpenIssueForVote(tx, organizationId, issueId, { machineId, lock: Boolean(addressHash) });
+    if (!open) throw fail.notFound("That problem was fixed or is no longer listed.");
+    if (addressHash) {
+      if (await hasVoted(tx, organizationId, issueId, voter)) return "already";
+      const since = new Date(now.getTime() - ANONYMOUS_VOTE_WINDOW_MS);
+      if ((await countVotesFromAddress(tx, organizationId, issueId, addressHash, since)) >= ANONYMOUS_VOTES_PER_ADDRESS) return "address_cap";
+    }
+    return (await insertUpvote(tx, issueId, voter, now)) ? "added" : "already";
+  });
+}

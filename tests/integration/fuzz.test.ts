@@ -194,13 +194,32 @@ function routePattern(file: string): string {
   return "/" + parts.join("/");
 }
 
+/**
+ * A route's source plus the components and use cases it imports (two levels): forms and their field names moved
+ * into app/components/<page>/ and input schemas into app/use-cases/, and the fuzzer must still find them.
+ */
+function routeSource(file: string): string {
+  const appDir = path.resolve("app");
+  const seen = new Set<string>();
+  const read = (full: string, depth: number): string => {
+    if (seen.has(full) || !fs.existsSync(full)) return "";
+    seen.add(full);
+    const src = fs.readFileSync(full, "utf8");
+    if (depth === 0) return src;
+    const imported = [...src.matchAll(/from "~\/((?:components|use-cases)\/[^"]+)"/g)].map((m) => m[1]);
+    return [src, ...imported.flatMap((rel) => [".tsx", ".ts"].map((ext) => read(path.join(appDir, rel + ext), depth - 1)))].join("\n");
+  };
+  return read(path.join(ROUTES_DIR, file), 2);
+}
+
 function scanRoutes(): RouteInfo[] {
   return fs
     .readdirSync(ROUTES_DIR)
     .filter((f) => /\.(tsx|ts)$/.test(f))
     .sort()
     .map((file) => {
-      const src = fs.readFileSync(path.join(ROUTES_DIR, file), "utf8");
+      const own = fs.readFileSync(path.join(ROUTES_DIR, file), "utf8");
+      const src = routeSource(file);
       const pattern = routePattern(file);
       const uniq = (xs: string[]) => [...new Set(xs)].sort();
       const all = (re: RegExp) => [...src.matchAll(re)].map((m) => m[1]);
@@ -208,8 +227,8 @@ function scanRoutes(): RouteInfo[] {
         file,
         pattern,
         params: [...pattern.matchAll(/:(\w+)/g)].map((m) => m[1]),
-        hasLoader: /export\s+(async\s+function|const|function)\s+loader\b|export\s*\{[^}]*\bloader\b/.test(src),
-        hasAction: /export\s+(async\s+function|const|function)\s+action\b|export\s*\{[^}]*\baction\b/.test(src),
+        hasLoader: /export\s+(async\s+function|const|function)\s+loader\b|export\s*\{[^}]*\bloader\b/.test(own),
+        hasAction: /export\s+(async\s+function|const|function)\s+action\b|export\s*\{[^}]*\baction\b/.test(own),
         intents: uniq([
           ...all(/name="intent"\s+value="([\w-]+)"/g),
           ...all(/case\s+"([\w-]+)"\s*:/g),

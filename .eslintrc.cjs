@@ -10,7 +10,7 @@ const driverFromApp = { group: ["**/db/client.server", "~/../db/client.server"],
 /** @type {import('eslint').Linter.Config} */
 module.exports = {
   root: true,
-  extends: ["@remix-run/eslint-config", "@remix-run/eslint-config/node"],
+  extends: ["@remix-run/eslint-config", "@remix-run/eslint-config/node", "prettier"],
   ignorePatterns: ["build/", "public/build/", "node_modules/", "data/", "test-results/", "playwright-report/", "migrations/", ".cache/"],
   rules: {
     "no-restricted-imports": ["error", { patterns: [driverFromApp] }],

@@ -1,13 +1,14 @@
 /**
  * Storing a report from the public machine page (/m/<machineId>): the photo file, then, under the form's
- * idempotency key, the anonymous-reporter rate limits and the issue itself (db/queries/issue-create.ts) in one
+ * idempotency key, the anonymous-reporter rate limits and the issue itself (app/use-cases/issues.server.ts) in one
  * transaction. A repeat of the submit with the same key gets the first answer: it is neither counted against the
  * limits nor stored again (a concurrent repeat's copy of the photo is removed again).
  */
-import type { DbOrTx } from "./db.server";
+import { isFailure } from "../../core/failure";
+import type { Actor } from "../use-cases/actor";
+import { reportIssue, type IssueReporter } from "../use-cases/issues.server";
 import { RULES, checkLimits, peekLimits, type RateLimitRule } from "./rate-limit.server";
 import { deleteStoredUpload, saveImageUpload, type CheckedImage } from "./uploads.server";
-import { IssueCreateError, createIssue, type IssueReporter } from "../../db/queries/issue-create.server";
 import { findAnswer, runOnce } from "../../db/queries/idempotency.server";
 
 export type ReportOutcome =
@@ -22,7 +23,7 @@ class Limited extends Error {
 }
 
 export async function submitReport(
-  db: DbOrTx,
+  actor: Actor,
   input: {
     organizationId: string;
     machineId: string;
@@ -37,6 +38,7 @@ export async function submitReport(
     userId?: string;
   },
 ): Promise<ReportOutcome> {
+  const { db } = actor;
   const { organizationId, machineId } = input;
   const limits: Array<[string, RateLimitRule]> | null = input.limitedAddress
     ? [
@@ -60,8 +62,7 @@ export async function submitReport(
         const limit = checkLimits(limits);
         if (!limit.allowed) throw new Limited(limit.retryAfterSeconds);
       }
-      const created = await createIssue(tx, {
-        organizationId,
+      const created = await reportIssue({ ...actor, db: tx }, {
         machineId,
         title: input.title,
         description: input.description,
@@ -75,8 +76,8 @@ export async function submitReport(
   } catch (error) {
     if (stored) await deleteStoredUpload(stored.path);
     if (error instanceof Limited) return { ok: false, reason: "rate_limited", retryAfterSeconds: error.retryAfterSeconds };
-    if (error instanceof IssueCreateError) {
-      return { ok: false, reason: error.code === "machine_not_found" ? "machine_not_found" : "not_accepting" };
+    if (isFailure(error) && (error.code === "not_found" || error.code === "conflict")) {
+      return { ok: false, reason: error.code === "not_found" ? "machine_not_found" : "not_accepting" };
     }
     throw error;
   }

@@ -16,7 +16,8 @@ import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.
 import { fields } from "~/lib/fields";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
 import { runOnce } from "../../db/queries/idempotency.server";
-import { createIssue, IssueCreateError } from "../../db/queries/issue-create.server";
+import { isFailure } from "../../core/failure";
+import { reportIssue } from "~/use-cases/issues.server";
 import { changeIssueAssignee } from "../../db/queries/issues.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
 import { listPriorities } from "../../db/queries/priorities.server";
@@ -57,7 +58,8 @@ const newIssueSchema = () =>
   });
 
 export async function action(args: ActionFunctionArgs) {
-  const { db, organizationId, user, can } = await requireMember(args, "issue:create");
+  const access = await requireMember(args, "issue:create");
+  const { db, organizationId, user, can } = access;
   const raw = formToObject(await readForm(args.request));
   const keep = {
     machineId: typeof raw.machineId === "string" ? raw.machineId.slice(0, 64) : "",
@@ -73,8 +75,7 @@ export async function action(args: ActionFunctionArgs) {
   try {
     // A repeat of this submit (same key) gets the first issue's page and creates nothing.
     const { result } = await runOnce(db, claim, async (tx) => {
-      const created = await createIssue(tx, {
-        organizationId,
+      const created = await reportIssue({ ...access, db: tx }, {
         machineId: input.machineId,
         title: input.title,
         description: input.description ?? null,
@@ -90,10 +91,7 @@ export async function action(args: ActionFunctionArgs) {
     });
     return redirect(result.location);
   } catch (error) {
-    if (error instanceof IssueCreateError) {
-      const field = error.code === "machine_not_found" ? "machineId" : error.code === "priority_not_found" ? "priorityId" : "form";
-      return validationError({ [field]: error.message }, keep);
-    }
+    if (isFailure(error)) return validationError(error.fields, keep);
     throw error;
   }
 }

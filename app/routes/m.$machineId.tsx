@@ -188,7 +188,7 @@ export async function action(args: ActionFunctionArgs) {
 
   const input = parsed.data;
   // Members are accountable; the limits guard the anonymous front door.
-  const outcome = await submitReport(db, {
+  const outcome = await submitReport(access, {
     organizationId,
     machineId,
     title: input.title,

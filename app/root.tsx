@@ -15,7 +15,7 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "~/lib/nonce";
 import { getAccess } from "~/lib/access.server";
-import { countUnreadNotifications } from "../db/queries/notifications.server";
+import { countUnread } from "~/use-cases/notifications.server";
 import styles from "./tailwind.css";
 
 export const links: LinksFunction = () => [
@@ -30,7 +30,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const access = await getAccess(args);
-  const unread = access.user ? await countUnreadNotifications(access.db, access.user.id) : 0;
+  const unread = await countUnread(access);
   return {
     organization: { name: access.organization.name, subdomain: access.organization.subdomain },
     user: access.user ? { name: access.user.name, email: access.user.email } : null,

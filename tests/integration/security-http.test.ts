@@ -507,7 +507,7 @@ describe("6. Request bodies over the limit are refused with 413", () => {
     const routesDir = path.resolve("app/routes");
     const uploadFiles = fs
       .readdirSync(routesDir)
-      .filter((f) => /readUploadForm\(/.test(fs.readFileSync(path.join(routesDir, f), "utf8")))
+      .filter((f) => /readUploadForm(Object)?\(/.test(fs.readFileSync(path.join(routesDir, f), "utf8")))
       .sort();
     expect(uploadFiles).toEqual(["issues.$issueId.tsx", "m.$machineId.tsx"]);
     for (const p of [`/m/${machineId}`, `/m/${machineId}.data`, `/issues/${issueId}`, `/issues/${issueId}.data`]) {

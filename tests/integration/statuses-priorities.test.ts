@@ -8,8 +8,8 @@ import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client.server";
-import { reportIssueAs } from "../helpers/issue-actors";
-import { changeIssueStatus } from "../../db/queries/issues.server";
+import { memberActor, reportIssueAs } from "../helpers/issue-actors";
+import { changeIssueStatus } from "~/use-cases/issues.server";
 import { issueHistory, issues, issueStatuses, machines, priorities } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -153,7 +153,7 @@ describe("statuses", () => {
     const made: string[] = [];
     for (const title of ["Move me 1", "Move me 2"]) {
       const { id } = await reportIssueAs(db, { organizationId: apc, machineId, title, reporter: { name: "x" } });
-      await changeIssueStatus(db, { organizationId: apc, issueId: id, statusId: parts.id, actor: { id: adminId, name: "Dev Admin" } });
+      await changeIssueStatus(await memberActor(db, apc, adminId), id, parts.id);
       made.push(id);
     }
     const using = await db.select({ n: count() }).from(issues).where(eq(issues.statusId, parts.id));
@@ -187,7 +187,7 @@ describe("statuses", () => {
     // Moving closed issues to an open status clears resolvedAt.
     const { id: closedId } = await reportIssueAs(db, { organizationId: apc, machineId, title: "Closed then moved", reporter: { name: "x" } });
     const noRepro = await statusByName("Not Reproducible");
-    await changeIssueStatus(db, { organizationId: apc, issueId: closedId, statusId: noRepro.id, actor: { id: adminId, name: "Dev Admin" } });
+    await changeIssueStatus(await memberActor(db, apc, adminId), closedId, noRepro.id);
     expect((await admin.post("/admin/statuses", { intent: "delete", statusId: noRepro.id, targetId: (await statusByName("New")).id })).status).toBe(200);
     expect((await db.select().from(issues).where(eq(issues.id, closedId)))[0]).toMatchObject({ resolvedAt: null, statusId: (await statusByName("New")).id });
   });

@@ -13,12 +13,14 @@
  *   the file it just saved). Keys are checked so they can never point outside UPLOAD_DIR.
  *
  * Serving files to permitted users is the caller's job (check attachment:view and the organization first).
+ * Member pages and use cases see refusals as Failure (`readUploadFormObject`, `storeImageUpload`, `uploadFailure`).
  */
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
+import { Failure } from "../../core/failure";
 import { NUL_MESSAGE, hasNulValue } from "./forms.server";
 import { ownValue } from "./own";
 
@@ -155,6 +157,11 @@ export async function readUploadForm(request: Request, limits: UploadFormLimits 
   }
 }
 
+/** A refusal as the application's Failure: too_large (413) or invalid (400), on its field (default `photo`). */
+export function uploadFailure(error: UploadError, field = "photo"): Failure {
+  return new Failure(error.status === 413 ? "too_large" : "invalid", error.message, { field: error.field ?? field });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Images
 
@@ -222,6 +229,16 @@ export async function saveImageUpload(
     throw error;
   }
   return { path: key, fileName: image.fileName, fileType: image.fileType, size: image.bytes.byteLength };
+}
+
+/** `saveImageUpload` with refusals thrown as Failure (on `opts.field`). */
+export async function storeImageUpload(file: File | CheckedImage, opts: { organizationId: string; field?: string }): Promise<StoredUpload> {
+  try {
+    return await saveImageUpload(file, opts);
+  } catch (error) {
+    if (error instanceof UploadError) throw uploadFailure(error, opts.field);
+    throw error;
+  }
 }
 
 /** Absolute path of a storage key; throws for keys that are malformed or would leave UPLOAD_DIR. */

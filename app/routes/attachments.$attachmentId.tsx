@@ -9,10 +9,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getAccess } from "~/lib/access.server";
-import { isPlausibleId } from "~/lib/ids";
-import { ownValue } from "~/lib/own";
-import { IMAGE_TYPES, readStoredUpload, uploadBelongsTo } from "~/lib/uploads.server";
-import { findAttachmentFile } from "../../db/queries/attachments.server";
+import { failureStatus } from "~/lib/failure.server";
+import { openAttachment } from "~/use-cases/attachments.server";
+import { isFailure } from "../../core/failure";
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name. */
 function contentDisposition(fileName: string): string {
@@ -21,32 +20,29 @@ function contentDisposition(fileName: string): string {
 }
 
 /** Plain-text refusals: a resource route answers with a Response (an image tag cannot show an error page anyway). */
-function refuse(status: 403 | 404, message: string): Response {
+function refuse(status: number, message: string): Response {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId, user, can } = await getAccess(args);
-  if (!can("attachment:view")) {
-    if (!user) {
-      const url = new URL(args.request.url);
-      return redirect(`/login?redirectTo=${encodeURIComponent(url.pathname)}`);
-    }
-    return refuse(403, "You do not have permission to see this file.");
+  const actor = await getAccess(args);
+  if (!actor.can("attachment:view") && !actor.user) {
+    const url = new URL(args.request.url);
+    return redirect(`/login?redirectTo=${encodeURIComponent(url.pathname)}`);
   }
-  const id = args.params.attachmentId ?? "";
-  if (!isPlausibleId(id)) return refuse(404, "We could not find that file.");
-  const attachment = await findAttachmentFile(db, organizationId, id);
-  if (!attachment || !uploadBelongsTo(attachment.url, organizationId)) return refuse(404, "We could not find that file.");
-  const stored = await readStoredUpload(attachment.url);
-  if (!stored) return refuse(404, "The file is no longer available.");
-  const image = ownValue(IMAGE_TYPES, stored.fileType) !== undefined;
-  return new Response(new Uint8Array(stored.data), {
+  let file;
+  try {
+    file = await openAttachment(actor, args.params.attachmentId ?? "");
+  } catch (error) {
+    if (isFailure(error)) return refuse(failureStatus(error.code), error.message);
+    throw error;
+  }
+  return new Response(new Uint8Array(file.data), {
     status: 200,
     headers: {
-      "Content-Type": image ? stored.fileType : "application/octet-stream",
-      "Content-Length": String(stored.size),
-      "Content-Disposition": image ? contentDisposition(attachment.fileName) : contentDisposition(attachment.fileName).replace(/^inline/, "attachment"),
+      "Content-Type": file.image ? file.fileType : "application/octet-stream",
+      "Content-Length": String(file.size),
+      "Content-Disposition": file.image ? contentDisposition(file.fileName) : contentDisposition(file.fileName).replace(/^inline/, "attachment"),
       "Cache-Control": "private, max-age=3600",
       "Cross-Origin-Resource-Policy": "same-origin",
     },

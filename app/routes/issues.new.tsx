@@ -5,104 +5,36 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormMessage, IdempotencyKeyField, SelectField, TextareaField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
-import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "~/lib/idempotency.server";
+import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { runAction, runLoader } from "~/lib/failure.server";
+import { parseInput, readFormObject } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
-import { loadMachinePicker } from "~/lib/machine-picker.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { fields } from "~/lib/fields";
+import { createMemberIssue, loadNewIssuePage, newIssueInput } from "~/use-cases/issues.server";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
-import { runOnce } from "../../db/queries/idempotency.server";
-import { createIssue, IssueCreateError } from "../../db/queries/issue-create.server";
-import { changeIssueAssignee } from "../../db/queries/issues.server";
-import { listLocationOptions } from "../../db/queries/locations.server";
-import { listPriorities } from "../../db/queries/priorities.server";
 
 export const meta: MetaFunction = () => [{ title: "New issue · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, organizationId, can } = await requireMember(args, "issue:create");
+  const actor = await requireMember(args, "issue:create");
   const params = new URL(args.request.url).searchParams;
-  const locationId = idParam(params.get("location"));
-  const wanted = idParam(params.get("machineId"));
-  const [picker, priorities] = await Promise.all([
-    loadMachinePicker(db, organizationId, { locationId, machineId: wanted }),
-    can("issue:edit") ? listPriorities(db, organizationId) : Promise.resolve([]),
-  ]);
   // Large organizations pick a location first (app/lib/machine-picker.server.ts).
-  const locations = picker.needsLocation || locationId ? await listLocationOptions(db, organizationId) : [];
-  return {
-    machines: picker.machines,
-    needsLocation: picker.needsLocation,
-    locations,
-    locationId: locationId ?? "",
-    priorities: priorities.map((p) => ({ id: p.id, name: p.name, isDefault: p.isDefault })),
-    canAssign: can("issue:assign"),
-    machineId: wanted && picker.machines.some((m) => m.id === wanted) ? wanted : "",
-    idempotencyKey: newIdempotencyKey(),
-  };
+  return runLoader(() => loadNewIssuePage(actor, { locationId: idParam(params.get("location")), machineId: idParam(params.get("machineId")) }));
 }
 
-/** Built on demand: `fields` lives in a .server module, which is empty in the browser bundle. */
-const newIssueSchema = () =>
-  z.object({
-  machineId: z.string({ error: "Pick a machine" }).trim().min(1, "Pick a machine").max(64, "Pick a machine"),
-  title: fields.title,
-  description: fields.description,
-  priorityId: fields.optionalId,
-  assignToMe: z.literal("on").optional(),
-  });
-
 export async function action(args: ActionFunctionArgs) {
-  const { db, organizationId, user, can } = await requireMember(args, "issue:create");
-  const raw = formToObject(await readForm(args.request));
-  const keep = {
-    machineId: typeof raw.machineId === "string" ? raw.machineId.slice(0, 64) : "",
-    title: typeof raw.title === "string" ? raw.title.slice(0, 300) : "",
-    description: typeof raw.description === "string" ? raw.description.slice(0, 10_000) : "",
-  };
-  const parsed = parseWith(newIssueSchema(), raw);
-  if (!parsed.ok) return validationError(parsed.errors, keep);
-  const claimKey = readIdempotencyKey(raw.idempotencyKey);
-  if (!claimKey.ok) return validationError({ form: STALE_FORM_MESSAGE }, keep);
-  const input = parsed.data;
-  const claim = claimKey.key ? { organizationId, scope: `issue-new:${user.id}`, key: claimKey.key } : null;
-  try {
-    // A repeat of this submit (same key) gets the first issue's page and creates nothing.
-    const { result } = await runOnce(db, claim, async (tx) => {
-      const created = await createIssue(tx, {
-        organizationId,
-        machineId: input.machineId,
-        title: input.title,
-        description: input.description ?? null,
-        reporter: { userId: user.id },
-        // Only triagers choose a priority; everyone else gets the organization's default.
-        priorityId: can("issue:edit") ? (input.priorityId ?? null) : null,
-      });
-      if (input.assignToMe && can("issue:assign")) {
-        const assigned = await changeIssueAssignee(tx, { organizationId, issueId: created.id, assigneeId: user.id, actor: user });
-        if (!assigned.ok) throw new Error(`assign on create failed: ${assigned.message}`);
-      }
-      return { location: `/issues/${created.id}` };
-    });
-    return redirect(result.location);
-  } catch (error) {
-    if (error instanceof IssueCreateError) {
-      const field = error.code === "machine_not_found" ? "machineId" : error.code === "priority_not_found" ? "priorityId" : "form";
-      return validationError({ [field]: error.message }, keep);
-    }
-    throw error;
-  }
+  const actor = await requireMember(args, "issue:create");
+  const form = await readFormObject(args.request);
+  return runAction({ form }, async () => redirect(await createMemberIssue(actor, parseInput(newIssueInput, form))));
 }
 
 export default function NewIssue() {
   const d = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors = (result && "errors" in result ? result.errors : {}) as Record<string, string | undefined>;
-  const values = (result && "values" in result ? result.values : {}) as Record<string, string | undefined>;
+  const result = useActionResult();
+  const errors = errorsFor(result);
+  const values = valuesFor(result);
   const submitting = useNavigation().state === "submitting";
   const locations = [...new Set(d.machines.map((m) => m.locationName))];
   const defaultPriority = d.priorities.find((p) => p.isDefault)?.id ?? "";

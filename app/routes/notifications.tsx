@@ -5,138 +5,62 @@
  * Only the caller's rows are ever read or changed (every query has userId = caller).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormMessage, SelectField } from "~/components/form";
 import { TitleBar } from "~/components/list-page";
 import { requireUser } from "~/lib/access.server";
-import { notFound } from "~/lib/errors.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { fields } from "~/lib/fields";
-import { sameSitePath } from "~/lib/safe-redirect";
-import { timeAgo } from "~/lib/format";
+import { errorsFor, useActionResult } from "~/lib/action-result";
+import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
+import { FREQUENCY_LABELS, NOTIFICATION_FREQUENCIES, OWNER_TOGGLES, OWNER_TOGGLE_LABELS } from "~/lib/notification-words";
 import {
-  countUnreadNotifications,
-  getNotificationPreferences,
-  listNotifications,
-  markAllNotificationsRead,
-  markNotificationRead,
-  updateOwnedMachineToggles,
-  updateUserNotificationSettings,
-} from "../../db/queries/notifications.server";
+  loadNotificationsPage,
+  markAllRead,
+  markRead,
+  notificationRefInput,
+  notificationSettingsInput,
+  saveNotificationSettings,
+  saveOwnedMachineToggles,
+} from "~/use-cases/notifications.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · PinPoint" }];
 
-const PAGE_SIZE = 20;
-const FREQUENCIES = ["IMMEDIATE", "DAILY", "WEEKLY", "DISABLED"] as const;
-const FREQUENCY_LABELS: Record<(typeof FREQUENCIES)[number], string> = {
-  IMMEDIATE: "Right away",
-  DAILY: "Daily digest",
-  WEEKLY: "Weekly digest",
-  DISABLED: "Never",
-};
-const TOGGLES = ["ownerNotificationsEnabled", "notifyOnNewIssues", "notifyOnStatusChanges", "notifyOnComments"] as const;
-const TOGGLE_LABELS: Record<(typeof TOGGLES)[number], string> = {
-  ownerNotificationsEnabled: "Notify me about this machine",
-  notifyOnNewIssues: "New issues",
-  notifyOnStatusChanges: "Status changes",
-  notifyOnComments: "Comments",
-};
-
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, user, organizationId } = await requireUser(args);
+  const actor = await requireUser(args);
   const params = new URL(args.request.url).searchParams;
-  const unreadOnly = params.get("unread") === "1";
-  const pageNumber = Math.min(Math.max(Number.parseInt(params.get("page") ?? "1", 10) || 1, 1), 10_000);
-  const [page, unread, prefs] = await Promise.all([
-    listNotifications(db, user.id, { unreadOnly, limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE }),
-    countUnreadNotifications(db, user.id),
-    getNotificationPreferences(db, user.id, organizationId),
-  ]);
-  const now = new Date();
-  return {
-    unread,
-    unreadOnly,
-    page: pageNumber,
-    hasMore: page.hasMore,
-    items: page.items.map((n) => ({
-      id: n.id,
-      message: n.message,
-      read: n.read,
-      type: n.type,
-      hasLink: Boolean(sameSitePath(n.actionUrl)),
-      iso: n.createdAt.toISOString(),
-      ago: timeAgo(n.createdAt, now),
-    })),
-    prefs,
-  };
+  const page = Number.parseInt(params.get("page") ?? "1", 10);
+  return runLoader(() => loadNotificationsPage(actor, { unreadOnly: params.get("unread") === "1", page }));
 }
-
-
-const settingsSchema = z.object({
-  emailNotificationsEnabled: z.literal("on").optional(),
-  notificationFrequency: z.enum(FREQUENCIES, { error: "Choose how often" }),
-});
 
 export async function action(args: ActionFunctionArgs) {
-  const { db, user, organizationId } = await requireUser(args);
-  const values = formToObject(await readForm(args.request));
-  const intent = typeof values.intent === "string" ? values.intent : "";
-  switch (intent) {
-    case "read":
-    case "open": {
-      const parsed = parseWith(z.object({ notificationId: fields.id }), values);
-      if (!parsed.ok) return validationError(parsed.errors, { intent });
-      const id = parsed.data.notificationId;
-      const row = (await markNotificationRead(db, user.id, id)) ?? notFound("That notification does not exist.");
-      if (intent === "open") {
-        const target = sameSitePath(row.actionUrl);
-        if (target) return redirect(target);
+  const actor = await requireUser(args);
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    switch (intent) {
+      case "read":
+      case "open": {
+        const target = await markRead(actor, parseInput(notificationRefInput, form).notificationId);
+        if (intent === "open" && target) return redirect(target);
+        return { ok: true as const, intent, message: "Marked as read." };
       }
-      return data({ ok: true as const, message: "Marked as read." });
+      case "read-all":
+        return { ok: true as const, intent, message: await markAllRead(actor) };
+      case "settings":
+        return { ok: true as const, intent, message: await saveNotificationSettings(actor, parseInput(notificationSettingsInput, form)) };
+      case "machines":
+        return { ok: true as const, intent, message: await saveOwnedMachineToggles(actor, form) };
+      default:
+        throw invalidInput({ form: "Unknown action." });
     }
-    case "read-all": {
-      const n = await markAllNotificationsRead(db, user.id);
-      return data({ ok: true as const, message: n ? `Marked ${n} as read.` : "Nothing unread." });
-    }
-    case "settings": {
-      const parsed = parseWith(settingsSchema, values);
-      if (!parsed.ok) return validationError(parsed.errors, { intent });
-      await updateUserNotificationSettings(db, user.id, {
-        emailNotificationsEnabled: parsed.data.emailNotificationsEnabled === "on",
-        notificationFrequency: parsed.data.notificationFrequency,
-      });
-      return data({ ok: true as const, message: "Notification settings saved." });
-    }
-    case "machines": {
-      const prefs = await getNotificationPreferences(db, user.id, organizationId);
-      const owned = prefs?.machines ?? [];
-      if (owned.length === 0) return validationError({ form: "You do not own any machines here." }, { intent });
-      const n = await updateOwnedMachineToggles(db, {
-        userId: user.id,
-        organizationId,
-        machines: owned.map((m) => ({
-          id: m.id,
-          ownerNotificationsEnabled: values[`ownerNotificationsEnabled:${m.id}`] === "on",
-          notifyOnNewIssues: values[`notifyOnNewIssues:${m.id}`] === "on",
-          notifyOnStatusChanges: values[`notifyOnStatusChanges:${m.id}`] === "on",
-          notifyOnComments: values[`notifyOnComments:${m.id}`] === "on",
-        })),
-      });
-      return data({ ok: true as const, message: `Saved settings for ${n} ${n === 1 ? "machine" : "machines"}.` });
-    }
-    default:
-      return validationError({ form: "Unknown action." }, { intent });
-  }
+  });
 }
-
-type ActionData = { ok: true; message: string } | { ok: false; errors: Record<string, string>; values?: Record<string, unknown> };
 
 export default function Notifications() {
   const d = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionData | undefined;
-  const errors = result && !result.ok ? result.errors : {};
+  const result = useActionResult();
+  const errors = errorsFor(result);
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
   const pageLink = (page: number) => {
@@ -261,7 +185,7 @@ export default function Notifications() {
               error={errors.notificationFrequency}
               hint="In-app notifications always appear here. E-mail delivery is not switched on for this site yet; your choice is kept for when it is."
             >
-              {FREQUENCIES.map((f) => (
+              {NOTIFICATION_FREQUENCIES.map((f) => (
                 <option key={f} value={f}>
                   {FREQUENCY_LABELS[f]}
                 </option>
@@ -283,10 +207,10 @@ export default function Notifications() {
                     <fieldset>
                       <legend className="font-medium">{m.name}</legend>
                       <div className="mt-2 grid gap-2 sm:grid-cols-2">
-                        {TOGGLES.map((t) => (
+                        {OWNER_TOGGLES.map((t) => (
                           <label key={t} className="flex items-center gap-2 text-sm">
                             <input type="checkbox" name={`${t}:${m.id}`} defaultChecked={m[t]} className="h-5 w-5" />
-                            {TOGGLE_LABELS[t]}
+                            {OWNER_TOGGLE_LABELS[t]}
                           </label>
                         ))}
                       </div>

@@ -6,9 +6,8 @@
  * when nothing was stored, and anonymous votes capped per address (app/lib/voter.server.ts).
  */
 import { z } from "zod";
-import { Failure, fail } from "../../core/failure";
+import { Failure, fail, isFailure } from "../../core/failure";
 import { deriveMachineStatus } from "../../core/machine-status";
-import { IssueCreateError, createIssue } from "../../db/queries/issue-create.server";
 import { machineExists } from "../../db/queries/machines.server";
 import { getPublicMachinePage } from "../../db/queries/public.server";
 import { countVotesFromAddress, findOpenIssueForVote, hasVoted, insertUpvote, listVotedIssueIds, type Voter } from "../../db/queries/upvotes.server";
@@ -20,6 +19,7 @@ import { RULES, checkLimits, peekLimits, type RateLimitRule } from "../lib/rate-
 import { UploadError, checkImageUpload, deleteStoredUpload, saveImageUpload, type CheckedImage } from "../lib/uploads.server";
 import { ANONYMOUS_VOTES_PER_ADDRESS, ANONYMOUS_VOTE_WINDOW_MS, voterAddressHash } from "../lib/voter.server";
 import { requireCan, type Actor } from "./actor";
+import { reportIssue } from "./issues.server";
 import { earlierAnswer, runOnce } from "./run-once.server";
 
 const NOT_FOUND = "We could not find that machine.";
@@ -168,10 +168,12 @@ function reportsRateLimited(retryAfterSeconds: number): Failure {
   );
 }
 
-function issueCreateFailure(error: IssueCreateError): Failure {
-  if (error.code === "machine_not_found") return fail.notFound(NOT_FOUND);
+/** reportIssue's refusals in words for a player at the machine. */
+function publicFailure(error: Failure): Failure {
+  if (error.code === "not_found") return fail.notFound(NOT_FOUND);
   // No statuses or priorities yet: nothing the reporter can fix.
-  return fail.conflict("Reports cannot be taken for this organization right now. Please tell the staff.");
+  if (error.code === "conflict") return fail.conflict("Reports cannot be taken for this organization right now. Please tell the staff.");
+  return error;
 }
 
 /**
@@ -207,8 +209,7 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
         const limit = checkLimits(limits);
         if (!limit.allowed) throw reportsRateLimited(limit.retryAfterSeconds);
       }
-      const created = await createIssue(tx, {
-        organizationId,
+      const created = await reportIssue({ ...actor, db: tx }, {
         machineId,
         title: report.title,
         description: report.description,
@@ -221,7 +222,7 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
     return result.location;
   } catch (error) {
     if (stored) await deleteStoredUpload(stored.path);
-    if (error instanceof IssueCreateError) throw issueCreateFailure(error);
+    if (isFailure(error)) throw publicFailure(error);
     throw error;
   }
 }

@@ -1,14 +1,12 @@
 /**
  * Issue attachments (photos). Files live in upload storage (app/lib/uploads.server.ts); Attachment.url holds the
- * storage key. At most ATTACHMENTS_PER_ISSUE per issue, checked under the issue's row lock so two uploads cannot
- * both take the last place. Adding writes ATTACHMENT_ADDED, removing a SYSTEM row (field "attachment", old = name).
+ * storage key. The statements only: app/use-cases/attachments.server.ts checks ATTACHMENTS_PER_ISSUE under the issue's
+ * row lock and writes the history rows in the same transaction.
  */
 import { and, asc, count, eq } from "drizzle-orm";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
-import { withTransaction } from "../transaction.server";
 import { attachments, issues } from "../schema";
-import { lockIssue, writeIssueHistory, type Actor } from "./issues.server";
 
 export const ATTACHMENTS_PER_ISSUE = ISSUE_LIMITS.attachmentsPerIssue;
 
@@ -35,85 +33,32 @@ export async function countAttachments(db: DbOrTx, organizationId: string, issue
   return Number(row?.n ?? 0);
 }
 
-export type AttachmentResult =
-  | { ok: true; message: string; attachmentId?: string; removedKey?: string }
-  | { ok: false; status: 400 | 404; field: string; message: string };
-
-/** Records an already stored file on an issue (the caller deletes the file when this returns ok: false). */
-export async function addAttachment(
+/** Records an already stored file on an issue of the organization; returns the attachment id. */
+export async function insertAttachmentRow(
   db: DbOrTx,
-  input: { organizationId: string; issueId: string; actor: Actor | null; file: { url: string; fileName: string; fileType: string }; now?: Date },
-): Promise<AttachmentResult> {
-  return withTransaction(db, async (tx) => {
-    const issue = await lockIssue(tx, input.organizationId, input.issueId);
-    if (!issue) return { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
-    const existing = await countAttachments(tx, input.organizationId, issue.id);
-    if (existing >= ATTACHMENTS_PER_ISSUE) {
-      return {
-        ok: false,
-        status: 400,
-        field: "photo",
-        message: `An issue can have at most ${ATTACHMENTS_PER_ISSUE} photos. Delete one first.`,
-      } as const;
-    }
-    const now = input.now ?? new Date();
-    const [row] = await tx
-      .insert(attachments)
-      .values({
-        organizationId: input.organizationId,
-        issueId: issue.id,
-        url: input.file.url,
-        fileName: input.file.fileName,
-        fileType: input.file.fileType,
-        createdAt: now,
-      })
-      .returning({ id: attachments.id });
-    await tx.update(issues).set({ updatedAt: now }).where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
-    await writeIssueHistory(tx, {
+  input: { organizationId: string; issueId: string; file: { url: string; fileName: string; fileType: string }; now: Date },
+): Promise<string> {
+  const [row] = await db
+    .insert(attachments)
+    .values({
       organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor?.id ?? null,
-      type: "ATTACHMENT_ADDED",
-      field: "attachment",
-      newValue: input.file.fileName,
-      changedAt: now,
-    });
-    return { ok: true, message: "Photo added.", attachmentId: row.id } as const;
-  });
+      issueId: input.issueId,
+      url: input.file.url,
+      fileName: input.file.fileName,
+      fileType: input.file.fileType,
+      createdAt: input.now,
+    })
+    .returning({ id: attachments.id });
+  return row.id;
 }
 
-/** Deletes the record; returns the storage key so the caller removes the file after the commit. */
-export async function deleteAttachment(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; attachmentId: string; actor: Actor; now?: Date },
-): Promise<AttachmentResult> {
-  return withTransaction(db, async (tx) => {
-    const issue = await lockIssue(tx, input.organizationId, input.issueId);
-    if (!issue) return { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
-    const [row] = await tx
-      .delete(attachments)
-      .where(
-        and(
-          eq(attachments.id, input.attachmentId),
-          eq(attachments.issueId, issue.id),
-          eq(attachments.organizationId, input.organizationId),
-        ),
-      )
-      .returning({ url: attachments.url, fileName: attachments.fileName });
-    if (!row) return { ok: false, status: 404, field: "form", message: "That photo does not exist." } as const;
-    const now = input.now ?? new Date();
-    await tx.update(issues).set({ updatedAt: now }).where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor.id,
-      type: "SYSTEM",
-      field: "attachment",
-      oldValue: row.fileName,
-      changedAt: now,
-    });
-    return { ok: true, message: "Photo deleted.", removedKey: row.url } as const;
-  });
+/** Deletes one attachment of the issue; returns its storage key and name (null when there is none). */
+export async function deleteAttachmentRow(db: DbOrTx, organizationId: string, issueId: string, attachmentId: string) {
+  const [row] = await db
+    .delete(attachments)
+    .where(and(eq(attachments.id, attachmentId), eq(attachments.issueId, issueId), eq(attachments.organizationId, organizationId)))
+    .returning({ url: attachments.url, fileName: attachments.fileName });
+  return row ?? null;
 }
 
 /** The stored file of an attachment in the organization (for the download route). */

@@ -1,62 +1,32 @@
 /**
- * Comments on issues: add, edit own, soft delete, restore (admins), the admin list of deleted comments, and the
- * purge of comments soft-deleted long ago. Comment has no organizationId: every helper joins the Issue and checks
- * its organization. Each change writes its IssueHistory row in the same transaction (see core/issue-rules.ts).
+ * Comments on issues: the statements of adding, editing, soft-deleting and restoring (app/use-cases/comments.server.ts
+ * runs each change in one transaction with its history row), the admin list of deleted comments, and the purge of
+ * comments soft-deleted long ago. Comment has no organizationId: helpers join the Issue and check its organization.
  * Soft-deleted comments are hidden everywhere except `listDeletedComments` and the issue page's admin view.
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { canDeleteComment, canEditComment, validateCommentContent } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
-import { withTransaction } from "../transaction.server";
 import { comments, issues, users } from "../schema";
-import { displayName, lockIssue, writeIssueHistory, type Actor, type ChangeResult } from "./issues.server";
-import { notifyIssueEvent } from "./notifications.server";
+import { displayName } from "./issues.server";
 
 /** How long soft-deleted comments are kept before the purge removes them for good. */
 export const COMMENT_RETENTION_DAYS = 90;
 
-const commentNotFound = { ok: false, status: 404, field: "form", message: "That comment does not exist." } as const;
-
-/** Adds a comment by a member; COMMENTED history (new value = comment id); assignee/reporter/owner notifications. */
-export async function addComment(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; content: string; actor: Actor; now?: Date },
-): Promise<ChangeResult & { commentId?: string }> {
-  const valid = validateCommentContent(input.content);
-  if (!valid.ok) return { ok: false, status: 400, field: "content", message: valid.error };
-  return withTransaction(db, async (tx) => {
-    const issue = await lockIssue(tx, input.organizationId, input.issueId);
-    if (!issue) return { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
-    const now = input.now ?? new Date();
-    const [row] = await tx
-      .insert(comments)
-      .values({ issueId: issue.id, authorId: input.actor.id, content: valid.content, createdAt: now, updatedAt: now })
-      .returning({ id: comments.id });
-    await tx.update(issues).set({ updatedAt: now }).where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor.id,
-      type: "COMMENTED",
-      field: "comment",
-      newValue: row.id,
-      changedAt: now,
-    });
-    await notifyIssueEvent(tx, {
-      organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor.id,
-      actorName: input.actor.name,
-      event: "commented",
-      commentId: row.id,
-    });
-    return { ok: true, changed: true, message: "Comment added.", commentId: row.id } as const;
-  });
+/** A new comment by `authorId`; returns its id. */
+export async function insertComment(db: DbOrTx, input: { issueId: string; authorId: string; content: string; now: Date }): Promise<string> {
+  const [row] = await db
+    .insert(comments)
+    .values({ issueId: input.issueId, authorId: input.authorId, content: input.content, createdAt: input.now, updatedAt: input.now })
+    .returning({ id: comments.id });
+  return row.id;
 }
 
-/** The comment (locked) if it belongs to `issueId` in the organization. */
-async function lockComment(tx: DbOrTx, organizationId: string, issueId: string, commentId: string) {
+/**
+ * The comment (locked) if it belongs to `issueId` in the organization. The writes below take a comment id found
+ * here (Comment has no organizationId of its own).
+ */
+export async function lockComment(tx: DbOrTx, organizationId: string, issueId: string, commentId: string) {
   const [row] = await tx
     .select({
       id: comments.id,
@@ -72,84 +42,16 @@ async function lockComment(tx: DbOrTx, organizationId: string, issueId: string, 
   return row ?? null;
 }
 
-/** The author edits their own, not deleted comment (the route checks issue:edit and passes `canEdit`). */
-export async function editComment(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; commentId: string; content: string; actor: Actor; canEdit: boolean; now?: Date },
-): Promise<ChangeResult> {
-  const valid = validateCommentContent(input.content);
-  if (!valid.ok) return { ok: false, status: 400, field: "content", message: valid.error };
-  return withTransaction(db, async (tx) => {
-    const c = await lockComment(tx, input.organizationId, input.issueId, input.commentId);
-    if (!c || c.deletedAt) return commentNotFound;
-    if (!canEditComment({ actorId: input.actor.id, authorId: c.authorId, deleted: false, canEdit: input.canEdit })) {
-      return { ok: false, status: 403, field: "form", message: "You can only edit your own comments." } as const;
-    }
-    if (c.content === valid.content) return { ok: true, changed: false, message: "Nothing changed." } as const;
-    const now = input.now ?? new Date();
-    await tx.update(comments).set({ content: valid.content, updatedAt: now }).where(eq(comments.id, c.id));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: c.issueId,
-      actorId: input.actor.id,
-      type: "SYSTEM",
-      field: "comment",
-      oldValue: c.id,
-      newValue: "edited",
-      changedAt: now,
-    });
-    return { ok: true, changed: true, message: "Comment updated." } as const;
-  });
+export async function setCommentContent(db: DbOrTx, commentId: string, content: string, now: Date) {
+  await db.update(comments).set({ content, updatedAt: now }).where(eq(comments.id, commentId));
 }
 
-/** Soft delete by the author, or by anyone holding issue:delete (`canDeleteOthers`); COMMENT_DELETED history. */
-export async function deleteComment(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; commentId: string; actor: Actor; canDeleteOthers: boolean; now?: Date },
-): Promise<ChangeResult> {
-  return withTransaction(db, async (tx) => {
-    const c = await lockComment(tx, input.organizationId, input.issueId, input.commentId);
-    if (!c || c.deletedAt) return commentNotFound;
-    if (!canDeleteComment({ actorId: input.actor.id, authorId: c.authorId, deleted: false, canDeleteOthers: input.canDeleteOthers })) {
-      return { ok: false, status: 403, field: "form", message: "You can only delete your own comments." } as const;
-    }
-    const now = input.now ?? new Date();
-    await tx.update(comments).set({ deletedAt: now, deletedBy: input.actor.id }).where(eq(comments.id, c.id));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: c.issueId,
-      actorId: input.actor.id,
-      type: "COMMENT_DELETED",
-      field: "comment",
-      oldValue: c.id,
-      changedAt: now,
-    });
-    return { ok: true, changed: true, message: "Comment deleted." } as const;
-  });
-}
-
-/** Restores a soft-deleted comment (organization:manage, checked by the route); SYSTEM history "restored". */
-export async function restoreComment(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; commentId: string; actor: Actor; now?: Date },
-): Promise<ChangeResult> {
-  return withTransaction(db, async (tx) => {
-    const c = await lockComment(tx, input.organizationId, input.issueId, input.commentId);
-    if (!c || !c.deletedAt) return commentNotFound;
-    const now = input.now ?? new Date();
-    await tx.update(comments).set({ deletedAt: null, deletedBy: null }).where(eq(comments.id, c.id));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: c.issueId,
-      actorId: input.actor.id,
-      type: "SYSTEM",
-      field: "comment",
-      oldValue: c.id,
-      newValue: "restored",
-      changedAt: now,
-    });
-    return { ok: true, changed: true, message: "Comment restored." } as const;
-  });
+/** Soft-deletes (`deleted` given) or restores (`null`) a comment found by lockComment. */
+export async function setCommentDeleted(db: DbOrTx, commentId: string, deleted: { at: Date; by: string } | null) {
+  await db
+    .update(comments)
+    .set(deleted ? { deletedAt: deleted.at, deletedBy: deleted.by } : { deletedAt: null, deletedBy: null })
+    .where(eq(comments.id, commentId));
 }
 
 const author = alias(users, "deletedCommentAuthor");

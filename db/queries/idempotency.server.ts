@@ -9,7 +9,6 @@
  */
 import { and, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
-import { withTransaction } from "../transaction.server";
 import { idempotencyKeys } from "../schema";
 
 /** How long a key's first answer is kept and replayed. */
@@ -79,44 +78,4 @@ export async function storeAnswer(tx: DbOrTx, organizationId: string, claimId: s
     .update(idempotencyKeys)
     .set({ result: { value: result } })
     .where(and(eq(idempotencyKeys.id, claimId), eq(idempotencyKeys.organizationId, organizationId)));
-}
-
-/**
- * Runs `write` in a transaction, once per claim: a repeat within the window returns the stored answer with
- * `replayed: true`. Without a claim (a form from before keys) it simply runs. `write`'s answer must be JSON.
- *
- * Kept for the routes that still write from db/queries (issues.new, issues.$issueId); converted use cases call
- * app/use-cases/run-once.server.ts, which opens the transaction itself and uses the statements above.
- */
-export async function runOnce<T extends JsonValue>(
-  db: DbOrTx,
-  claim: IdempotencyClaim | null,
-  write: (tx: DbOrTx) => Promise<T>,
-  opts: { now?: Date } = {},
-): Promise<{ result: T; replayed: boolean }> {
-  if (!claim) return { result: await withTransaction(db, write), replayed: false };
-  const now = opts.now ?? new Date();
-  const cutoff = idempotencyCutoff(now);
-  // Expired keys of this organization go opportunistically, outside the claim's transaction so that concurrent
-  // claims do not queue behind one another's purge.
-  await purgeExpiredKeys(db, claim.organizationId, cutoff);
-  // A row can vanish between the conflict and the read only when another purge removed it as expired: try again.
-  for (let attempt = 0; ; attempt++) {
-    const outcome = await withTransaction(db, async (tx) => {
-      const claimId = await claimKey(tx, claim, now);
-      if (!claimId) {
-        const first = await readClaim<T>(tx, claim);
-        if (!first) return null;
-        if (first.createdAt >= cutoff) return { result: first.result, replayed: true };
-        // Expired but not purged yet (it aged during this request): start over with a fresh claim.
-        await deleteExpiredClaim(tx, claim, cutoff);
-        return null;
-      }
-      const result = await write(tx);
-      await storeAnswer(tx, claim.organizationId, claimId, result);
-      return { result, replayed: false };
-    });
-    if (outcome) return outcome;
-    if (attempt >= 2) throw new Error("could not claim the idempotency key");
-  }
 }

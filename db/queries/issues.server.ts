@@ -4,26 +4,15 @@
  *
  * Rules:
  * - Every helper takes `organizationId` and puts it in the WHERE; ids from another organization find nothing.
- * - Every change runs in one transaction that locks the issue row, checks every foreign id (status, priority,
- *   assignee membership) against the organization, writes the change, its IssueHistory row(s) with the actor, and
- *   the notifications. See core/issue-rules.ts for the history conventions.
+ * - The triage changes are statement-level pieces (lock the row, look up the organization's options, update, append
+ *   history); app/use-cases/issues.server.ts runs each change in one transaction and applies core/issue-rules.ts.
  * - Search uses PostgreSQL full-text search with the exact expression of the GIN index "Issue_search_idx"
  *   (db/schema/issues.ts ISSUE_SEARCH_DOCUMENT) and `websearch_to_tsquery('english', q)`, so the index is usable.
  */
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import {
-  ASSIGNMENT_MESSAGES,
-  type IssueSort,
-  assignmentEffects,
-  isStatusCategory,
-  nextResolvedAt,
-  validateAssignment,
-  validateStatusChange,
-  type StatusCategory,
-} from "../../core/issue-rules";
+import { type IssueSort, type StatusCategory } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
-import { withTransaction } from "../transaction.server";
 import {
   comments,
   issueHistory,
@@ -38,7 +27,6 @@ import {
   users,
   type ActivityType,
 } from "../schema";
-import { notifyIssueEvent } from "./notifications.server";
 import { crossCheck, validationEnabled } from "../validate.server";
 
 const assigneeUser = alias(users, "assignee");
@@ -518,18 +506,7 @@ export async function getIssueTimeline(
 }
 
 // -------------------------------------------------------------------------------------------------------------------
-// Changes
-
-export interface Actor {
-  id: string;
-  name: string | null;
-}
-
-export type ChangeResult =
-  | { ok: true; changed: boolean; message: string }
-  | { ok: false; status: 400 | 403 | 404; field: string; message: string };
-
-const issueNotFound = { ok: false, status: 404, field: "form", message: "That issue does not exist." } as const;
+// Changes: one statement each; app/use-cases/issues.server.ts runs them in one transaction per change.
 
 /** Locks the issue row (only the Issue row) for the rest of the transaction; null when not in the organization. */
 export async function lockIssue(tx: DbOrTx, organizationId: string, issueId: string) {
@@ -548,6 +525,52 @@ export async function lockIssue(tx: DbOrTx, organizationId: string, issueId: str
     .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
     .for("update");
   return row ?? null;
+}
+
+/** Statuses of the organization among `ids` (others are simply missing). */
+export async function findStatusesByIds(db: DbOrTx, organizationId: string, ids: string[]) {
+  return db
+    .select({ id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category, organizationId: issueStatuses.organizationId })
+    .from(issueStatuses)
+    .where(and(eq(issueStatuses.organizationId, organizationId), inArray(issueStatuses.id, ids)));
+}
+
+/** Priorities of the organization among `ids` (others are simply missing). */
+export async function findPrioritiesByIds(db: DbOrTx, organizationId: string, ids: string[]) {
+  return db
+    .select({ id: priorities.id, name: priorities.name })
+    .from(priorities)
+    .where(and(eq(priorities.organizationId, organizationId), inArray(priorities.id, ids)));
+}
+
+/** People by id with their membership of this organization (null when they are not a member here). */
+export async function findPeopleWithMembership(db: DbOrTx, organizationId: string, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  return db
+    .select({
+      userId: users.id,
+      name: users.name,
+      membershipUserId: memberships.userId,
+      membershipOrganizationId: memberships.organizationId,
+    })
+    .from(users)
+    .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, organizationId)))
+    .where(inArray(users.id, userIds));
+}
+
+/** Sets fields of one issue of the organization. */
+export async function updateIssueRow(
+  db: DbOrTx,
+  organizationId: string,
+  issueId: string,
+  set: Partial<Pick<typeof issues.$inferInsert, "statusId" | "resolvedAt" | "priorityId" | "assignedToId" | "title" | "description">> & {
+    updatedAt: Date;
+  },
+) {
+  await db
+    .update(issues)
+    .set(set)
+    .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)));
 }
 
 /** Appends one IssueHistory row (call inside the transaction of the change). */
@@ -573,211 +596,5 @@ export async function writeIssueHistory(
     oldValue: row.oldValue ?? null,
     newValue: row.newValue ?? null,
     changedAt: row.changedAt ?? new Date(),
-  });
-}
-
-/** Moves an issue to another status of the organization (resolvedAt, history, owner/reporter notifications). */
-export async function changeIssueStatus(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; statusId: string; actor: Actor; now?: Date },
-): Promise<ChangeResult> {
-  return withTransaction(db, async (tx) => {
-    const issue = await lockIssue(tx, input.organizationId, input.issueId);
-    if (!issue) return issueNotFound;
-    const statusRows = await tx
-      .select({ id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category, organizationId: issueStatuses.organizationId })
-      .from(issueStatuses)
-      .where(and(eq(issueStatuses.organizationId, input.organizationId), inArray(issueStatuses.id, [issue.statusId, input.statusId])));
-    const current = statusRows.find((s) => s.id === issue.statusId);
-    const target = statusRows.find((s) => s.id === input.statusId) ?? null;
-    if (!target) return { ok: false, status: 404, field: "statusId", message: "That status does not exist." } as const;
-    if (!current || !isStatusCategory(current.category)) throw new Error("issue status missing");
-    const check = validateStatusChange({
-      canEdit: true,
-      organizationId: input.organizationId,
-      issue: { organizationId: issue.organizationId, statusId: issue.statusId, category: current.category },
-      target,
-    });
-    if (!check.ok) return { ok: false, status: 400, field: "statusId", message: "That status cannot be used." } as const;
-    if (!check.changed || !check.activity) return { ok: true, changed: false, message: `Already “${target.name}”.` } as const;
-    const now = input.now ?? new Date();
-    await tx
-      .update(issues)
-      .set({ statusId: target.id, resolvedAt: nextResolvedAt(issue.resolvedAt, current.category, target.category, now), updatedAt: now })
-      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor.id,
-      type: check.activity,
-      field: "status",
-      oldValue: current.name,
-      newValue: target.name,
-      changedAt: now,
-    });
-    await notifyIssueEvent(tx, {
-      organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor.id,
-      actorName: input.actor.name,
-      event: "status",
-      from: current.name,
-      to: target.name,
-    });
-    return { ok: true, changed: true, message: `Status changed to “${target.name}”.` } as const;
-  });
-}
-
-export async function changeIssuePriority(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; priorityId: string; actor: Actor; now?: Date },
-): Promise<ChangeResult> {
-  return withTransaction(db, async (tx) => {
-    const issue = await lockIssue(tx, input.organizationId, input.issueId);
-    if (!issue) return issueNotFound;
-    const rows = await tx
-      .select({ id: priorities.id, name: priorities.name })
-      .from(priorities)
-      .where(and(eq(priorities.organizationId, input.organizationId), inArray(priorities.id, [issue.priorityId, input.priorityId])));
-    const current = rows.find((p) => p.id === issue.priorityId);
-    const target = rows.find((p) => p.id === input.priorityId);
-    if (!target) return { ok: false, status: 404, field: "priorityId", message: "That priority does not exist." } as const;
-    if (target.id === issue.priorityId) return { ok: true, changed: false, message: `Already “${target.name}”.` } as const;
-    const now = input.now ?? new Date();
-    await tx
-      .update(issues)
-      .set({ priorityId: target.id, updatedAt: now })
-      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor.id,
-      type: "PRIORITY_CHANGED",
-      field: "priority",
-      oldValue: current?.name ?? null,
-      newValue: target.name,
-      changedAt: now,
-    });
-    return { ok: true, changed: true, message: `Priority changed to “${target.name}”.` } as const;
-  });
-}
-
-/**
- * Assigns the issue to a member of the organization (`assigneeId` null = unassign). Rejected when the person is not
- * a member here, or when nothing would change. The new assignee is notified unless they assigned themselves.
- */
-export async function changeIssueAssignee(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; assigneeId: string | null; actor: Actor; now?: Date },
-): Promise<ChangeResult> {
-  return withTransaction(db, async (tx) => {
-    const issue = await lockIssue(tx, input.organizationId, input.issueId);
-    if (!issue) return issueNotFound;
-    const ids = [issue.assignedToId, input.assigneeId].filter((x): x is string => Boolean(x));
-    const people = ids.length
-      ? await tx
-          .select({
-            userId: users.id,
-            name: users.name,
-            membershipUserId: memberships.userId,
-            membershipOrganizationId: memberships.organizationId,
-          })
-          .from(users)
-          .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, input.organizationId)))
-          .where(inArray(users.id, ids))
-      : [];
-    const next = input.assigneeId ? people.find((p) => p.userId === input.assigneeId) : undefined;
-    const check = validateAssignment({
-      organizationId: input.organizationId,
-      issue: { organizationId: issue.organizationId, assignedToId: issue.assignedToId },
-      assignee: input.assigneeId
-        ? {
-            userId: input.assigneeId,
-            membership:
-              next?.membershipUserId && next.membershipOrganizationId
-                ? { userId: next.membershipUserId, organizationId: next.membershipOrganizationId }
-                : null,
-          }
-        : null,
-    });
-    if (!check.ok) return { ok: false, status: 400, field: "assigneeId", message: ASSIGNMENT_MESSAGES[check.reason] } as const;
-    const previous = issue.assignedToId ? people.find((p) => p.userId === issue.assignedToId) : undefined;
-    const now = input.now ?? new Date();
-    await tx
-      .update(issues)
-      .set({ assignedToId: input.assigneeId, updatedAt: now })
-      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
-    await writeIssueHistory(tx, {
-      organizationId: input.organizationId,
-      issueId: issue.id,
-      actorId: input.actor.id,
-      type: "ASSIGNED",
-      field: "assignee",
-      oldValue: issue.assignedToId ? displayName(previous?.name) : null,
-      newValue: input.assigneeId ? displayName(next?.name) : null,
-      changedAt: now,
-    });
-    const effects = assignmentEffects(check.change, input.actor.id, input.assigneeId);
-    if (effects.notifyAssignee) {
-      await notifyIssueEvent(tx, {
-        organizationId: input.organizationId,
-        issueId: issue.id,
-        actorId: input.actor.id,
-        actorName: input.actor.name,
-        event: "assigned",
-      });
-    }
-    const message =
-      check.change === "unassign"
-        ? "Issue unassigned."
-        : input.assigneeId === input.actor.id
-          ? "Assigned to you."
-          : `Assigned to ${displayName(next?.name)}.`;
-    return { ok: true, changed: true, message } as const;
-  });
-}
-
-/** Edits title and/or description; one SYSTEM history row per field that actually changed. */
-export async function editIssueDetails(
-  db: DbOrTx,
-  input: { organizationId: string; issueId: string; title: string; description: string | null; actor: Actor; now?: Date },
-): Promise<ChangeResult> {
-  return withTransaction(db, async (tx) => {
-    const issue = await lockIssue(tx, input.organizationId, input.issueId);
-    if (!issue) return issueNotFound;
-    const description = input.description?.trim() ? input.description.trim() : null;
-    const titleChanged = issue.title !== input.title;
-    const descriptionChanged = (issue.description ?? null) !== description;
-    if (!titleChanged && !descriptionChanged) return { ok: true, changed: false, message: "Nothing changed." } as const;
-    const now = input.now ?? new Date();
-    await tx
-      .update(issues)
-      .set({ title: input.title, description, updatedAt: now })
-      .where(and(eq(issues.id, issue.id), eq(issues.organizationId, input.organizationId)));
-    if (titleChanged) {
-      await writeIssueHistory(tx, {
-        organizationId: input.organizationId,
-        issueId: issue.id,
-        actorId: input.actor.id,
-        type: "SYSTEM",
-        field: "title",
-        oldValue: issue.title,
-        newValue: input.title,
-        changedAt: now,
-      });
-    }
-    if (descriptionChanged) {
-      await writeIssueHistory(tx, {
-        organizationId: input.organizationId,
-        issueId: issue.id,
-        actorId: input.actor.id,
-        type: "SYSTEM",
-        field: "description",
-        oldValue: issue.description,
-        newValue: description,
-        changedAt: now,
-      });
-    }
-    return { ok: true, changed: true, message: "Issue updated." } as const;
   });
 }

@@ -142,43 +142,35 @@ export async function updateUserNotificationSettings(
 }
 
 /**
- * Sets the owner toggles of machines the user owns in this organization. Rows for other machines are ignored, so a
- * forged id changes nothing. Returns how many machines were updated.
+ * Sets the owner toggles of one machine the user owns in this organization: false for any other machine, so a
+ * forged id changes nothing.
  */
-export async function updateOwnedMachineToggles(
+export async function setOwnedMachineToggles(
   db: DbOrTx,
   input: {
     userId: string;
     organizationId: string;
-    machines: {
+    machine: {
       id: string;
       ownerNotificationsEnabled: boolean;
       notifyOnNewIssues: boolean;
       notifyOnStatusChanges: boolean;
       notifyOnComments: boolean;
-    }[];
+    };
   },
-): Promise<number> {
-  if (input.machines.length === 0) return 0;
-  return db.transaction(async (tx) => {
-    let n = 0;
-    for (const m of input.machines) {
-      const rows = await tx
-        .update(machines)
-        .set({
-          ownerNotificationsEnabled: m.ownerNotificationsEnabled,
-          notifyOnNewIssues: m.notifyOnNewIssues,
-          notifyOnStatusChanges: m.notifyOnStatusChanges,
-          notifyOnComments: m.notifyOnComments,
-        })
-        .where(
-          and(eq(machines.id, m.id), eq(machines.ownerId, input.userId), eq(machines.organizationId, input.organizationId)),
-        )
-        .returning({ id: machines.id });
-      n += rows.length;
-    }
-    return n;
-  });
+): Promise<boolean> {
+  const m = input.machine;
+  const rows = await db
+    .update(machines)
+    .set({
+      ownerNotificationsEnabled: m.ownerNotificationsEnabled,
+      notifyOnNewIssues: m.notifyOnNewIssues,
+      notifyOnStatusChanges: m.notifyOnStatusChanges,
+      notifyOnComments: m.notifyOnComments,
+    })
+    .where(and(eq(machines.id, m.id), eq(machines.ownerId, input.userId), eq(machines.organizationId, input.organizationId)))
+    .returning({ id: machines.id });
+  return rows.length > 0;
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -321,7 +313,7 @@ export async function notifyIssueEvent(
   return recipients.map((r) => r.userId);
 }
 
-/** The machine owner hears about a new issue (for createIssue: anonymous reports pass actorId null). */
+/** The machine owner hears about a new issue (for reportIssue: anonymous reports pass actorId null). */
 export function notifyIssueCreated(db: DbOrTx, input: { organizationId: string; issueId: string; actorId: string | null }) {
   return notifyIssueEvent(db, { ...input, event: "created" });
 }

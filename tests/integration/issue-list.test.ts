@@ -7,7 +7,7 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client.server";
-import { createIssue } from "../../db/queries/issue-create.server";
+import { reportIssueAs } from "../helpers/issue-actors";
 import {
   countIssuesByCategory,
   decodeCursor,
@@ -54,7 +54,7 @@ beforeAll(async () => {
   const [machine] = await db.select({ id: machines.id, modelId: machines.modelId }).from(machines).where(eq(machines.organizationId, apc)).limit(1);
   const tie = new Date("2026-01-15T10:00:00.000Z");
   for (let i = 0; i < 12; i++) {
-    const { id } = await createIssue(db, {
+    const { id } = await reportIssueAs(db, {
       organizationId: apc,
       machineId: machine.id,
       title: `Tie breaker issue ${i}`,
@@ -70,7 +70,7 @@ beforeAll(async () => {
   otherLocationId = loc.id;
   const [m2] = await db.insert(machines).values({ name: "Backroom Xenon", organizationId: apc, locationId: loc.id, modelId: machine.modelId }).returning({ id: machines.id });
   otherMachineId = m2.id;
-  await createIssue(db, { organizationId: apc, machineId: m2.id, title: "Backroom glass cracked", reporter: { name: "Guest" } });
+  await reportIssueAs(db, { organizationId: apc, machineId: m2.id, title: "Backroom glass cracked", reporter: { name: "Guest" } });
 
   server = await startTestServer(db);
   member = server.client();

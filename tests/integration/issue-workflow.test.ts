@@ -13,7 +13,7 @@ import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client.server";
-import { createIssue } from "../../db/queries/issue-create.server";
+import { reportIssueAs } from "../helpers/issue-actors";
 import { COMMENT_RETENTION_DAYS, countPurgeableComments, purgeDeletedComments } from "../../db/queries/comments.server";
 import {
   attachments,
@@ -109,7 +109,7 @@ beforeEach(() => resetRateLimits());
 let counter = 0;
 async function newIssue(opts: { reporter?: { userId: string } | { name?: string; email?: string }; description?: string } = {}) {
   counter += 1;
-  const { id } = await createIssue(db, {
+  const { id } = await reportIssueAs(db, {
     organizationId: apc,
     machineId,
     title: `Workflow test issue ${counter}`,

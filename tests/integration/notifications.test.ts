@@ -7,7 +7,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client.server";
-import { createIssue } from "../../db/queries/issue-create.server";
+import { reportIssueAs } from "../helpers/issue-actors";
 import { notifyIssueCreated } from "../../db/queries/notifications.server";
 import { machines, memberships, notifications, users } from "../../db/schema";
 import { addMember, createUser, seedDatabase } from "../../db/seed.server";
@@ -70,7 +70,7 @@ beforeEach(async () => {
 let n = 0;
 async function issueOnGarysMachine(reporter: { userId: string } | { name?: string } = { userId: ids.member }) {
   n += 1;
-  const { id } = await createIssue(db, { organizationId: apc, machineId: garyMachine, title: `Notify test ${n}`, reporter });
+  const { id } = await reportIssueAs(db, { organizationId: apc, machineId: garyMachine, title: `Notify test ${n}`, reporter });
   await db.delete(notifications).where(eq(notifications.entityId, id));
   return id;
 }

@@ -8,8 +8,8 @@ import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client.server";
-import { createIssue } from "../../db/queries/issue-create.server";
-import { changeIssueStatus } from "../../db/queries/issues.server";
+import { memberActor, reportIssueAs } from "../helpers/issue-actors";
+import { changeIssueStatus } from "~/use-cases/issues.server";
 import { issueHistory, issues, issueStatuses, machines, priorities } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -115,7 +115,7 @@ describe("statuses", () => {
     let defaults = (await statusesOf()).filter((s) => s.isDefault);
     expect(defaults.map((s) => s.name)).toEqual(["Waiting on owner"]);
     // New issues start there.
-    const { id } = await createIssue(db, { organizationId: apc, machineId, title: "Starts waiting", reporter: { name: "x" } });
+    const { id } = await reportIssueAs(db, { organizationId: apc, machineId, title: "Starts waiting", reporter: { name: "x" } });
     expect((await db.select().from(issues).where(eq(issues.id, id)))[0].statusId).toBe(waiting.id);
 
     const fixed = await statusByName("Fixed");
@@ -152,8 +152,8 @@ describe("statuses", () => {
     const parts = await statusByName("Needs Parts");
     const made: string[] = [];
     for (const title of ["Move me 1", "Move me 2"]) {
-      const { id } = await createIssue(db, { organizationId: apc, machineId, title, reporter: { name: "x" } });
-      await changeIssueStatus(db, { organizationId: apc, issueId: id, statusId: parts.id, actor: { id: adminId, name: "Dev Admin" } });
+      const { id } = await reportIssueAs(db, { organizationId: apc, machineId, title, reporter: { name: "x" } });
+      await changeIssueStatus(await memberActor(db, apc, adminId), id, parts.id);
       made.push(id);
     }
     const using = await db.select({ n: count() }).from(issues).where(eq(issues.statusId, parts.id));
@@ -185,9 +185,9 @@ describe("statuses", () => {
     expect(await auditCount(db, "apc", "status.deleted")).toBe(audits + 1);
 
     // Moving closed issues to an open status clears resolvedAt.
-    const { id: closedId } = await createIssue(db, { organizationId: apc, machineId, title: "Closed then moved", reporter: { name: "x" } });
+    const { id: closedId } = await reportIssueAs(db, { organizationId: apc, machineId, title: "Closed then moved", reporter: { name: "x" } });
     const noRepro = await statusByName("Not Reproducible");
-    await changeIssueStatus(db, { organizationId: apc, issueId: closedId, statusId: noRepro.id, actor: { id: adminId, name: "Dev Admin" } });
+    await changeIssueStatus(await memberActor(db, apc, adminId), closedId, noRepro.id);
     expect((await admin.post("/admin/statuses", { intent: "delete", statusId: noRepro.id, targetId: (await statusByName("New")).id })).status).toBe(200);
     expect((await db.select().from(issues).where(eq(issues.id, closedId)))[0]).toMatchObject({ resolvedAt: null, statusId: (await statusByName("New")).id });
   });
@@ -238,7 +238,7 @@ describe("priorities", () => {
     const high = await priorityByName("High");
     expect((await admin.post("/admin/priorities", { intent: "default", priorityId: high.id })).status).toBe(200);
     expect((await prioritiesOf()).filter((p) => p.isDefault).map((p) => p.name)).toEqual(["High"]);
-    const { id } = await createIssue(db, { organizationId: apc, machineId, title: "Gets High", reporter: { name: "x" } });
+    const { id } = await reportIssueAs(db, { organizationId: apc, machineId, title: "Gets High", reporter: { name: "x" } });
     expect((await db.select().from(issues).where(eq(issues.id, id)))[0].priorityId).toBe(high.id);
     expect((await admin.post("/admin/priorities", { intent: "default", priorityId: (await priorityByName("Medium")).id })).status).toBe(200);
     expect((await prioritiesOf()).filter((p) => p.isDefault).map((p) => p.name)).toEqual(["Medium"]);

@@ -148,7 +148,7 @@ describe("PgBouncer in transaction mode", () => {
     expect(after.statusId).toBe(otherStatus.id);
     expect(await historyCount(reported.id)).toBeGreaterThan(historyBefore);
 
-    // A new issue with "assign to me": createIssue nested in the route's transaction (a savepoint) + the assignment.
+    // A new issue with "assign to me": reportIssue nested in the route's transaction (a savepoint) + the assignment.
     const newTitle = `pgbouncer new issue ${Date.now()}`;
     const createdIssue = await admin.post("/issues/new", { machineId, title: newTitle, description: "nested transaction", assignToMe: "on" });
     expect(createdIssue.status, createdIssue.text.slice(0, 300)).toBe(302);

@@ -1,0 +1,151 @@
+/** The issue list's search box and filters: a GET form, so every view is a URL that works without JavaScript. */
+import { Form, Link } from "@remix-run/react";
+import { useEffect, useRef, type ReactNode } from "react";
+import { SelectField } from "~/components/form";
+import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS } from "../../../core/issue-rules";
+import { SORT_LABELS } from "~/lib/issue-list-words";
+import { hasFilters, type IssueListFilterValues, type IssueListOptions } from "./types";
+
+function Filter({ label, name, value, hint, children }: { label: string; name: string; value: string; hint?: string; children: ReactNode }) {
+  // Keyed by the value so a new URL resets the control.
+  return (
+    <SelectField key={value} id={`filter-${name}`} label={label} name={name} defaultValue={value} hint={hint}>
+      {children}
+    </SelectField>
+  );
+}
+
+export function IssueFilters({ current, options }: { current: IssueListFilterValues; options: IssueListOptions }) {
+  const searchRef = useRef<HTMLInputElement>(null);
+  // "/" focuses the search box (as on GitHub and most trackers), unless the user is typing somewhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== "/" || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      searchRef.current?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  const statusGroups = (["NEW", "IN_PROGRESS", "RESOLVED"] as const).map((c) => ({
+    category: c,
+    statuses: options.statuses.filter((s) => s.category === c),
+  }));
+  const byPriority = current.sort === "priority";
+  const byVotes = current.sort === "upvotes";
+
+  return (
+    <Form method="get" className="card space-y-3" role="search" aria-label="Filter issues">
+      {current.category !== "active" ? <input type="hidden" name="category" value={current.category} /> : null}
+      <div className="flex gap-2">
+        <label htmlFor="issue-search" className="sr-only">
+          Search issues
+        </label>
+        <input
+          ref={searchRef}
+          id="issue-search"
+          type="search"
+          name="q"
+          defaultValue={current.q}
+          maxLength={ISSUE_LIMITS.search}
+          placeholder="Search title and description (press /)"
+          className="input"
+          enterKeyHint="search"
+        />
+        <button type="submit" className="btn-primary">
+          Search
+        </button>
+      </div>
+      <details open={hasFilters(current) && !current.q ? true : undefined} className="group">
+        <summary className="cursor-pointer text-sm font-medium text-slate-700">Filters and sorting</summary>
+        <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+          <Filter label="Status" name="status" value={current.status}>
+            <option value="">Any status</option>
+            {statusGroups.map((g) =>
+              g.statuses.length ? (
+                <optgroup key={g.category} label={CATEGORY_LABELS[g.category]}>
+                  {g.statuses.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null,
+            )}
+          </Filter>
+          <Filter label="Priority" name="priority" value={current.priority}>
+            <option value="">Any priority</option>
+            {options.priorities.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </Filter>
+          <Filter
+            label="Machine"
+            name="machine"
+            value={current.machine}
+            hint={options.machinesNeedLocation ? "Many machines: choose a location and apply to pick one of its machines." : undefined}
+          >
+            <option value="">Any machine</option>
+            {options.machines.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+                {options.locations.length > 1 ? ` — ${m.locationName}` : ""}
+              </option>
+            ))}
+          </Filter>
+          <Filter label="Location" name="location" value={current.location}>
+            <option value="">Any location</option>
+            {options.locations.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </Filter>
+          <Filter label="Assignee" name="assignee" value={current.assignee}>
+            <option value="">Anyone</option>
+            <option value="me">Me</option>
+            <option value="unassigned">Unassigned</option>
+            {options.members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </Filter>
+          <Filter label="Reported by" name="reporter" value={current.reporter}>
+            <option value="">Anyone</option>
+            <option value="me">Me</option>
+            <option value="anonymous">Guests (no account)</option>
+            {options.members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </Filter>
+          <Filter label="Sort by" name="sort" value={current.sort}>
+            {ISSUE_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </Filter>
+          <Filter label="Order" name="dir" value={current.dir}>
+            <option value="desc">{byPriority ? "Most urgent first" : byVotes ? "Most votes first" : "Newest first"}</option>
+            <option value="asc">{byPriority ? "Least urgent first" : byVotes ? "Fewest votes first" : "Oldest first"}</option>
+          </Filter>
+        </div>
+        <div className="mt-3 flex flex-wrap gap-2">
+          <button type="submit" className="btn-primary">
+            Apply filters
+          </button>
+          <Link to="/issues" className="btn-secondary">
+            Clear all
+          </Link>
+        </div>
+      </details>
+    </Form>
+  );
+}

@@ -1,0 +1,135 @@
+/** The issue list's rows, its empty states and its pages (keyset cursors). */
+import { Link } from "@remix-run/react";
+import { StatusCategoryBadge } from "~/components/status-category";
+import { useIssueListLink } from "./links";
+import { hasFilters, type IssueListFilterValues, type IssueListRow } from "./types";
+
+function EmptyState({ current, anyIssues, canCreate }: { current: IssueListFilterValues; anyIssues: boolean; canCreate: boolean }) {
+  const link = useIssueListLink();
+  if (hasFilters(current)) {
+    return (
+      <>
+        <p className="font-medium">No issues match these filters.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          Try other words, another status tab, or <Link to="/issues">clear all filters</Link>.
+        </p>
+      </>
+    );
+  }
+  if (current.category === "active" && anyIssues) {
+    return (
+      <>
+        <p className="font-medium">Nothing open. Every machine is playing. 🎉</p>
+        <p className="mt-2 text-sm text-slate-600">
+          <Link to={link({ category: "closed" })}>See closed issues</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <p className="font-medium">No issues here yet.</p>
+      <p className="mt-2 text-sm text-slate-600">
+        When players or members report problems, they show up here.
+        {canCreate ? (
+          <>
+            {" "}
+            <Link to="/issues/new">Report one now</Link>.
+          </>
+        ) : null}
+      </p>
+    </>
+  );
+}
+
+export function IssueResults({
+  items,
+  current,
+  anyIssues,
+  canCreate,
+  busy,
+}: {
+  items: readonly IssueListRow[];
+  current: IssueListFilterValues;
+  /** The organization has issues in some category (the empty state then points at the closed ones). */
+  anyIssues: boolean;
+  canCreate: boolean;
+  busy: boolean;
+}) {
+  return (
+    <section aria-labelledby="results-heading" aria-busy={busy || undefined}>
+      <h2 id="results-heading" className="sr-only">
+        Results
+      </h2>
+      {items.length === 0 ? (
+        <div className="card py-10 text-center">
+          <EmptyState current={current} anyIssues={anyIssues} canCreate={canCreate} />
+        </div>
+      ) : (
+        <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
+          {items.map((i) => (
+            <li key={i.id} className="p-3 hover:bg-slate-50 sm:p-4">
+              <div className="flex flex-wrap items-start justify-between gap-2">
+                <Link to={`/issues/${i.id}`} className="min-w-0 flex-1 text-base font-semibold text-slate-900">
+                  {i.title}
+                </Link>
+                <StatusCategoryBadge category={i.status.category}>{i.status.name}</StatusCategoryBadge>
+              </div>
+              <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-600">
+                <span>
+                  <span className="sr-only">Machine: </span>
+                  {i.machine.name}
+                </span>
+                <span>
+                  Priority: <strong className={i.priority.order >= 3 ? "text-red-700" : "font-medium"}>{i.priority.name}</strong>
+                </span>
+                <span>{i.assignee ? `Assigned to ${i.assignee.isMe ? "you" : i.assignee.name}` : "Unassigned"}</span>
+                <span>
+                  <time dateTime={i.createdIso}>Reported {i.createdAgo}</time> by {i.reporter}
+                </span>
+                {i.comments ? (
+                  <span>
+                    💬 {i.comments}
+                    <span className="sr-only"> comments</span>
+                  </span>
+                ) : null}
+                {i.upvotes ? (
+                  <span>
+                    👍 {i.upvotes}
+                    <span className="sr-only"> me too votes</span>
+                  </span>
+                ) : null}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function IssuePager({ prevCursor, nextCursor, laterPage }: { prevCursor: string | null; nextCursor: string | null; laterPage: boolean }) {
+  const link = useIssueListLink();
+  if (!prevCursor && !nextCursor && !laterPage) return null;
+  return (
+    <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-2">
+      <div className="flex gap-2">
+        {prevCursor ? (
+          <Link to={link({ before: prevCursor })} className="btn-secondary" rel="prev">
+            ← Previous
+          </Link>
+        ) : null}
+        {laterPage ? (
+          <Link to={link({})} className="btn-secondary">
+            First page
+          </Link>
+        ) : null}
+      </div>
+      {nextCursor ? (
+        <Link to={link({ after: nextCursor })} className="btn-secondary" rel="next">
+          Next →
+        </Link>
+      ) : null}
+    </nav>
+  );
+}

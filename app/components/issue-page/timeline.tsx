@@ -1,0 +1,152 @@
+/**
+ * An issue's ONE timeline: history rows as short sentences, comments as cards with their actions, and the comment
+ * form (members with issue:create; guests are invited to sign in).
+ */
+import { Form, Link } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { IdempotencyKeyField, TextareaField } from "~/components/form";
+import { errorsFor, valuesFor, type ActionResult } from "~/lib/action-result";
+import { ISSUE_LIMITS } from "../../../core/issue-rules";
+import { SubmitButton } from "./submit-button";
+import type { IssuePageData } from "./types";
+
+function CommentActions({
+  comment,
+  canEdit,
+  canDelete,
+  canRestore,
+  editError,
+}: {
+  comment: { id: string; content: string };
+  canEdit: boolean;
+  canDelete: boolean;
+  canRestore: boolean;
+  editError?: string;
+}) {
+  if (!canEdit && !canDelete && !canRestore) return null;
+  return (
+    <div className="flex flex-wrap items-start gap-3 text-sm">
+      {canEdit ? (
+        <details className="w-full sm:w-auto" open={editError ? true : undefined}>
+          <summary className="cursor-pointer text-indigo-700">Edit</summary>
+          <Form method="post" preventScrollReset className="mt-2 space-y-2">
+            <input type="hidden" name="intent" value="comment-edit" />
+            <input type="hidden" name="commentId" value={comment.id} />
+            <TextareaField label="Edit comment" name="content" defaultValue={comment.content} rows={3} required maxLength={ISSUE_LIMITS.comment} error={editError} />
+            <SubmitButton>Save comment</SubmitButton>
+          </Form>
+        </details>
+      ) : null}
+      {canDelete ? (
+        <Form method="post" preventScrollReset>
+          <input type="hidden" name="intent" value="comment-delete" />
+          <input type="hidden" name="commentId" value={comment.id} />
+          <button type="submit" className="text-red-700 underline">
+            Delete
+          </button>
+        </Form>
+      ) : null}
+      {canRestore ? (
+        <Form method="post" preventScrollReset>
+          <input type="hidden" name="intent" value="comment-restore" />
+          <input type="hidden" name="commentId" value={comment.id} />
+          <button type="submit" className="text-indigo-700 underline">
+            Restore
+          </button>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
+
+export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult | undefined }) {
+  const { timeline, perms, me } = d;
+  const formRef = useRef<HTMLFormElement>(null);
+  const commented = Boolean(result?.ok && result.intent === "comment");
+  // A refused comment keeps its text (also without JavaScript); an accepted one clears the form.
+  const draft = valuesFor(result, "comment").content;
+  const editingId = valuesFor(result, "comment-edit").commentId ?? "";
+  const editError = errorsFor(result, "comment-edit").content;
+  useEffect(() => {
+    if (commented) formRef.current?.reset();
+  }, [commented, timeline.length]);
+  return (
+    <section className="space-y-3" aria-labelledby="timeline-heading">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="timeline-heading" className="text-lg font-semibold">
+          Activity
+        </h2>
+        {perms.manage ? (
+          d.showDeleted ? (
+            <Link to="?" className="text-sm" preventScrollReset>
+              Hide deleted comments
+            </Link>
+          ) : (
+            <Link to="?deleted=1" className="text-sm" preventScrollReset>
+              Show deleted comments
+            </Link>
+          )
+        ) : null}
+      </div>
+      <ol className="space-y-3">
+        {timeline.map((t) =>
+          t.kind === "activity" ? (
+            <li key={t.id} className="flex gap-2 px-1 text-sm text-slate-700">
+              <span aria-hidden="true">•</span>
+              <p>
+                <strong className="font-medium">{t.actor}</strong> {t.text}{" "}
+                <time dateTime={t.at.iso} title={t.at.full} className="text-slate-500">
+                  {t.at.ago}
+                </time>
+              </p>
+            </li>
+          ) : (
+            <li key={t.id} className={`card space-y-2 ${t.deleted ? "border-dashed bg-slate-50" : ""}`} id={`comment-${t.id}`}>
+              <p className="text-sm text-slate-600">
+                <strong className="font-semibold text-slate-900">{t.author.name}</strong> commented{" "}
+                <time dateTime={t.at.iso} title={t.at.full}>
+                  {t.at.ago}
+                </time>
+                {t.edited ? " (edited)" : ""}
+              </p>
+              {t.deleted ? (
+                <p className="text-sm text-red-800">
+                  Deleted by {t.deleted.by} {t.deleted.at.ago}
+                </p>
+              ) : null}
+              <p className="whitespace-pre-wrap break-words">{t.content}</p>
+              <CommentActions
+                comment={t}
+                canEdit={Boolean(me && perms.edit && me.id === t.author.id && !t.deleted)}
+                canDelete={Boolean(me && !t.deleted && (me.id === t.author.id || perms.deleteOthers))}
+                canRestore={Boolean(perms.manage && t.deleted)}
+                editError={editingId === t.id ? editError : undefined}
+              />
+            </li>
+          ),
+        )}
+      </ol>
+      {perms.comment ? (
+        <Form method="post" ref={formRef} preventScrollReset className="card space-y-3">
+          <input type="hidden" name="intent" value="comment" />
+          {d.commentKey ? <IdempotencyKeyField value={d.commentKey} /> : null}
+          <TextareaField
+            label="Add a comment"
+            name="content"
+            defaultValue={draft}
+            rows={3}
+            required
+            maxLength={ISSUE_LIMITS.comment}
+            error={errorsFor(result, "comment").content}
+            hint="What did you find or do? Up to 1,000 characters."
+          />
+          <SubmitButton className="btn-primary">Comment</SubmitButton>
+        </Form>
+      ) : !d.me ? (
+        <p className="text-sm text-slate-600">
+          <Link to={`/login?redirectTo=${encodeURIComponent(`/issues/${d.issue.id}`)}`}>Sign in</Link> to comment.
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,222 @@
+/**
+ * The member side's issue reads: the triage list (/issues) and one issue's page (/issues/<id>), each shaped for its
+ * page (dates already worded, reporter e-mails only for triagers). The writes are in ./issues.server.ts,
+ * ./comments.server.ts and ./attachments.server.ts.
+ */
+import { fail } from "../../core/failure";
+import { ISSUE_LIMITS, ISSUE_SORTS, type IssueSort } from "../../core/issue-rules";
+import { listAttachments } from "../../db/queries/attachments.server";
+import {
+  countIssuesByCategory,
+  decodeCursor,
+  displayName,
+  getIssueDetail,
+  getIssueTimeline,
+  listIssues,
+  listMemberOptions,
+  type IssueListFilters,
+  type SortDir,
+  type TimelineItem,
+} from "../../db/queries/issues.server";
+import { listLocationOptions } from "../../db/queries/locations.server";
+import { listPriorities } from "../../db/queries/priorities.server";
+import { listStatuses } from "../../db/queries/statuses.server";
+import { formatDateTime, timeAgo } from "../lib/format";
+import { newIdempotencyKey } from "../lib/idempotency.server";
+import { idParam } from "../lib/ids";
+import { CATEGORY_PARAM, CATEGORY_TABS, SEARCH_COUNT_CAP } from "../lib/issue-list-words";
+import { loadMachinePicker } from "../lib/machine-picker.server";
+import { activityActor, describeActivity } from "../lib/timeline-words";
+import { requireCan, requireMemberActor, type Actor } from "./actor";
+import { ISSUE_NOT_FOUND } from "./issues.server";
+
+// ---------------------------------------------------------------------------------------------------------------
+// The list
+
+const PAGE_SIZE = 25;
+
+/** The list's query parameters as they came in the URL; unknown or malformed values are ignored. */
+export interface IssueListQuery {
+  category: string | null;
+  status: string[];
+  priority: string | null;
+  machine: string | null;
+  location: string | null;
+  /** A member id, "me" or "unassigned". */
+  assignee: string | null;
+  /** A member id, "me" or "anonymous". */
+  reporter: string | null;
+  q: string | null;
+  sort: string | null;
+  dir: string | null;
+  after: string | null;
+  before: string | null;
+}
+
+/**
+ * One page of the triage list (keyset pagination), the per-category counts (a search stops counting at
+ * SEARCH_COUNT_CAP), the filter options, and the filters as the form shows them.
+ */
+export async function loadIssueList(actor: Actor, query: IssueListQuery) {
+  requireMemberActor(actor, "issue:view");
+  const { db, organizationId } = actor;
+  const me = actor.user.id;
+  const category = CATEGORY_PARAM.get(query.category ?? "active") ?? "active";
+  const statusIds = query.status.map(idParam).filter((s): s is string => Boolean(s)).slice(0, 20);
+  const q = (query.q ?? "").trim().slice(0, ISSUE_LIMITS.search);
+  const sort: IssueSort = (ISSUE_SORTS as readonly string[]).includes(query.sort ?? "") ? (query.sort as IssueSort) : "created";
+  const dir: SortDir = query.dir === "asc" ? "asc" : "desc";
+  const filters: IssueListFilters = {
+    // A chosen status is more specific than the category tab.
+    category: statusIds.length ? "all" : category,
+    statusIds,
+    priorityId: idParam(query.priority),
+    machineId: idParam(query.machine),
+    locationId: idParam(query.location),
+    assigneeId: query.assignee === "me" ? me : query.assignee === "unassigned" ? "unassigned" : idParam(query.assignee),
+    reporterId: query.reporter === "me" ? me : query.reporter === "anonymous" ? "anonymous" : idParam(query.reporter),
+    q: q || undefined,
+  };
+  const after = decodeCursor(query.after, sort);
+  const before = after ? null : decodeCursor(query.before, sort);
+  const cursor = after ? { kind: "after" as const, ...after } : before ? { kind: "before" as const, ...before } : null;
+
+  const [page, { counts, capped }, statuses, priorities, picker, locations, members] = await Promise.all([
+    listIssues(db, { organizationId, filters, sort, dir, cursor, limit: PAGE_SIZE }),
+    countIssuesByCategory(db, organizationId, filters, { cap: filters.q ? SEARCH_COUNT_CAP : undefined }),
+    listStatuses(db, organizationId),
+    listPriorities(db, organizationId),
+    loadMachinePicker(db, organizationId, { locationId: filters.locationId, machineId: filters.machineId }),
+    listLocationOptions(db, organizationId),
+    listMemberOptions(db, organizationId),
+  ]);
+  const now = new Date();
+  return {
+    canCreate: actor.can("issue:create"),
+    laterPage: Boolean(cursor),
+    items: page.items.map((i) => ({
+      id: i.id,
+      title: i.title,
+      status: i.status,
+      priority: { name: i.priority.name, order: i.priority.order },
+      machine: i.machine,
+      location: i.location,
+      assignee: i.assignee ? { id: i.assignee.id, name: displayName(i.assignee.name), isMe: i.assignee.id === me } : null,
+      reporter: i.reporter ? displayName(i.reporter.name) : i.submitterName ? `${i.submitterName} (guest)` : "Anonymous",
+      createdIso: i.createdAt.toISOString(),
+      createdAgo: timeAgo(i.createdAt, now),
+      updatedAgo: timeAgo(i.updatedAt, now),
+      upvotes: i.upvotes,
+      comments: i.comments,
+    })),
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
+    countsCapped: capped,
+    counts: {
+      active: counts.NEW + counts.IN_PROGRESS,
+      open: counts.NEW,
+      "in-progress": counts.IN_PROGRESS,
+      closed: counts.RESOLVED,
+      all: counts.NEW + counts.IN_PROGRESS + counts.RESOLVED,
+    } as Record<string, number>,
+    current: {
+      q,
+      category: CATEGORY_TABS.find((t) => t.filter === category)?.param ?? "active",
+      status: statusIds[0] ?? "",
+      priority: filters.priorityId ?? "",
+      machine: filters.machineId ?? "",
+      location: filters.locationId ?? "",
+      assignee: query.assignee === "me" || query.assignee === "unassigned" ? query.assignee : (filters.assigneeId ?? ""),
+      reporter: query.reporter === "me" || query.reporter === "anonymous" ? query.reporter : (filters.reporterId ?? ""),
+      sort,
+      dir,
+    },
+    options: { statuses, priorities, machines: picker.machines, machinesNeedLocation: picker.needsLocation, locations, members },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One issue
+
+type When = { iso: string; ago: string; full: string };
+
+/**
+ * One issue's page: what, where, who, where it stands, photos, and ONE timeline merging comments and history.
+ * Viewing needs issue:view (guests may hold it and then see the public parts); what a visitor may change is in
+ * `perms` (changes are made by members only). Deleted comments are shown to organization managers who ask.
+ */
+export async function loadIssuePage(actor: Actor, issueId: string, opts: { showDeleted: boolean }) {
+  requireCan(actor, "issue:view");
+  const { db, organizationId } = actor;
+  const issue = await getIssueDetail(db, organizationId, issueId);
+  if (!issue) throw fail.notFound(ISSUE_NOT_FOUND);
+  const isMember = Boolean(actor.user && actor.membership);
+  const canManage = isMember && actor.can("organization:manage");
+  const showDeleted = canManage && opts.showDeleted;
+  const perms = {
+    edit: isMember && actor.can("issue:edit"),
+    assign: isMember && actor.can("issue:assign"),
+    comment: isMember && actor.can("issue:create"),
+    deleteOthers: isMember && actor.can("issue:delete"),
+    manage: canManage,
+    attach: isMember && actor.can("attachment:create"),
+    viewAttachments: actor.can("attachment:view"),
+    deleteAttachments: isMember && actor.can("attachment:delete"),
+  };
+  const [timeline, attachments, statuses, priorities, members] = await Promise.all([
+    getIssueTimeline(db, organizationId, issueId, { includeDeleted: showDeleted }),
+    perms.viewAttachments ? listAttachments(db, organizationId, issueId) : Promise.resolve([]),
+    perms.edit ? listStatuses(db, organizationId) : Promise.resolve([]),
+    perms.edit ? listPriorities(db, organizationId) : Promise.resolve([]),
+    perms.assign ? listMemberOptions(db, organizationId) : Promise.resolve([]),
+  ]);
+  const now = new Date();
+  const when = (d: Date): When => ({ iso: d.toISOString(), ago: timeAgo(d, now), full: formatDateTime(d) });
+  return {
+    me: actor.user && actor.membership ? { id: actor.user.id } : null,
+    perms,
+    // A fresh key per render of the comment form: a double submit adds one comment (app/lib/idempotency.server.ts).
+    commentKey: perms.comment ? newIdempotencyKey() : null,
+    showDeleted,
+    issue: {
+      id: issue.id,
+      title: issue.title,
+      description: issue.description,
+      consistency: issue.consistency,
+      created: when(issue.createdAt),
+      updated: when(issue.updatedAt),
+      resolved: issue.resolvedAt ? when(issue.resolvedAt) : null,
+      status: issue.status,
+      priority: issue.priority,
+      machine: { id: issue.machine.id, name: issue.machine.name, model: issue.modelName },
+      location: issue.location,
+      assignee: issue.assignee ? { id: issue.assignee.id, name: displayName(issue.assignee.name) } : null,
+      reporter: issue.reporter
+        ? { kind: "member" as const, name: displayName(issue.reporter.name) }
+        : { kind: "guest" as const, name: issue.submitterName || null },
+      // E-mail addresses of anonymous reporters only for members who triage (issue:edit).
+      reporterEmail: perms.edit ? issue.reporterEmail : null,
+      upvotes: issue.upvotes,
+    },
+    attachments: attachments.map((a) => ({ id: a.id, fileName: a.fileName, created: when(a.createdAt) })),
+    timeline: timeline.map((t) => timelineEntry(t, when, issue.submitterName)),
+    statuses,
+    priorities: priorities.map((p) => ({ id: p.id, name: p.name })),
+    members,
+  };
+}
+
+function timelineEntry(t: TimelineItem, when: (d: Date) => When, guestName: string | null) {
+  if (t.kind === "comment") {
+    return {
+      kind: "comment" as const,
+      id: t.id,
+      at: when(t.at),
+      content: t.content,
+      edited: t.edited,
+      author: t.author,
+      deleted: t.deletedAt ? { at: when(t.deletedAt), by: t.deletedBy } : null,
+    };
+  }
+  return { kind: "activity" as const, id: t.id, at: when(t.at), actor: activityActor(t, guestName), text: describeActivity(t) };
+}

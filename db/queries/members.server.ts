@@ -1,13 +1,13 @@
 /**
  * Members of an organization (Membership ↔ User ↔ Role). Every helper takes `organizationId` and puts it in the
- * WHERE, so an id from another organization simply finds nothing. Helpers take `DbOrTx`: the admin routes run
+ * WHERE, so an id from another organization simply finds nothing. Helpers take `DbOrTx`: the use cases run
  * them inside one transaction together with the AuditLog row.
  */
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { memberships, organizations, passwords, roles, users } from "../schema";
 
-/** What the role rules (app/lib/role-rules.ts) need to know about a membership. */
+/** What the role rules (core/role-rules.ts) need to know about a membership. */
 export interface MemberFactsRow {
   membershipId: string;
   userId: string;

@@ -1,7 +1,7 @@
 /**
  * Roles of an organization and their permissions. Every helper takes `organizationId` and scopes by it; the
  * permission rows themselves are the global catalogue (db/permissions.ts), joined through `_RolePermissions`.
- * The safety rules (Admin immutable, last admin, reassignment) live in app/lib/role-rules.ts; callers run them
+ * The safety rules (Admin immutable, last admin, reassignment) live in core/role-rules.ts; callers run them
  * inside the same transaction as these writes.
  */
 import { and, asc, count, desc, eq, inArray, isNull, ne } from "drizzle-orm";

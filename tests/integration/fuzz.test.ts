@@ -2,8 +2,8 @@
  * Fuzzing every route and form over real HTTP: never a 500, and a refused request (status >= 400) writes nothing.
  *
  * The routes are enumerated from app/routes (flat-route file names → URL patterns); for each one we read from its
- * source which query parameters it reads, which form fields it names and which `intent`s it knows. Then, as an
- * anonymous visitor, a Member and an Admin of `apc`:
+ * source (and the page parts it imports from app/components) which query parameters it reads, which form fields it
+ * names and which `intent`s it knows. Then, as an anonymous visitor, a Member and an Admin of `apc`:
  * - every route parameter gets random strings, a 12 kB value, unicode, NUL bytes, SQL-ish text, malformed
  *   percent-escapes, and ids of the OTHER organization (beta), also as single-fetch `.data` requests;
  * - every query parameter the loader reads gets the same treatment, and each Object.prototype key (`__proto__`,
@@ -201,6 +201,12 @@ function scanRoutes(): RouteInfo[] {
     .sort()
     .map((file) => {
       const src = fs.readFileSync(path.join(ROUTES_DIR, file), "utf8");
+      // Page parts moved into app/components keep their forms' field names there.
+      const parts = [...src.matchAll(/from "~\/components\/([\w/-]+)"/g)]
+        .map((m) => path.resolve("app/components", `${m[1]}.tsx`))
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f, "utf8"))
+        .join("\n");
       const pattern = routePattern(file);
       const uniq = (xs: string[]) => [...new Set(xs)].sort();
       const all = (re: RegExp) => [...src.matchAll(re)].map((m) => m[1]);
@@ -212,11 +218,13 @@ function scanRoutes(): RouteInfo[] {
         hasAction: /export\s+(async\s+function|const|function)\s+action\b|export\s*\{[^}]*\baction\b/.test(src),
         intents: uniq([
           ...all(/name="intent"\s+value="([\w-]+)"/g),
+          ...[...parts.matchAll(/name="intent"\s+value="([\w-]+)"/g)].map((m) => m[1]),
           ...all(/case\s+"([\w-]+)"\s*:/g),
           ...all(/intent\s*===\s*"([\w-]+)"/g),
         ]).filter((i) => /^[a-z][a-z-]*$/.test(i) && i !== "string"),
         fields: uniq([
           ...all(/\bname="([A-Za-z_][\w-]*)"/g),
+          ...[...parts.matchAll(/\bname="([A-Za-z_][\w-]*)"/g)].map((m) => m[1]),
           ...all(/\.(?:get|getAll)\("([A-Za-z_]\w*)"\)/g),
           ...all(/^\s+([a-z]\w*):\s*(?:z\.|fields\.)/gm),
         ]).filter((f) => f !== "intent"),

@@ -1,7 +1,8 @@
 /**
- * Role-management safety rules (docs/decisions/012-permission-delegation.md, docs/decisions/015-role-changes-locked.md), as pure
- * functions: no database, no request. The admin code (app/lib/member-admin.server.ts, app/lib/role-admin.server.ts)
- * loads the rows inside a transaction, asks these functions, and only then writes. Unit-tested in
+ * Role-management safety rules (domain.md §2.3/§2.4 and docs/decisions/012-permission-delegation.md), as pure
+ * functions: no database, no request. The use cases (app/use-cases/members.server.ts, roles.server.ts,
+ * invitations.server.ts) load the rows inside a transaction, ask these functions, and only then write. A rule that
+ * refuses throws a Failure (core/failure.ts) with a code: not_found, forbidden, invalid or conflict. Unit-tested in
  * tests/unit/role-rules.test.ts.
  *
  * Invariants kept here:
@@ -14,6 +15,7 @@
  *   role or touch roles that manage roles or members; non-admins cannot change or remove a member whose role is
  *   beyond them; nobody changes their own role.
  */
+import { Failure, fail } from "./failure";
 import {
   ACCESS_MANAGEMENT_PERMISSIONS,
   ALL_PERMISSION_NAMES,
@@ -46,13 +48,11 @@ export interface ActorFacts {
   permissions: ReadonlySet<string>;
 }
 
-/** HTTP-ish status the route answers with when a rule refuses. */
-export type RuleStatus = 400 | 403 | 404 | 409;
-
-export type RuleResult = { ok: true } | { ok: false; status: RuleStatus; error: string };
-
-const OK: RuleResult = { ok: true };
-const refuse = (status: RuleStatus, error: string): RuleResult => ({ ok: false, status, error });
+// The form fields a refusal belongs to, where it concerns one input (else the form as a whole).
+const ROLE_FIELD = "roleId";
+const NAME_FIELD = "name";
+const TEMPLATE_FIELD = "template";
+const REASSIGN_FIELD = "reassignRoleId";
 
 export const MESSAGES = {
   roleNotFound: "That role does not exist in this organization.",
@@ -127,29 +127,45 @@ function delegationBlocker(actor: ActorFacts, role: Pick<RoleFacts, "name" | "is
   return null;
 }
 
+const GRANT_MESSAGES = { admin: MESSAGES.grantAdmin, management: MESSAGES.grantManagement, beyond: MESSAGES.grantBeyond } as const;
+const CONTROL_MESSAGES = { admin: MESSAGES.controlAdmin, management: MESSAGES.controlManagement, beyond: MESSAGES.controlBeyond } as const;
+
 /**
- * May the actor give this role (invite with it, assign it, move members into it, create it, or save it with this
- * permission set)? The role's effective set must be within the actor's own; the Admin role and roles holding
- * role:manage or user:manage are for Admins to give.
+ * Why the actor may not give this role (invite with it, assign it, move members into it, create it, or save it with
+ * this permission set), or null when they may. The role's effective set must be within the actor's own; the Admin
+ * role and roles holding role:manage or user:manage are for Admins to give. Pages use it to decide which choices to
+ * offer; writes call checkGrant.
  */
-export function checkGrant(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>): RuleResult {
+export function grantRefusal(
+  actor: ActorFacts,
+  role: Pick<RoleFacts, "name" | "isSystem">,
+  permissions: Iterable<string>,
+  field?: string,
+): Failure | null {
   const blocker = delegationBlocker(actor, role, permissions);
-  if (blocker === "admin") return refuse(403, MESSAGES.grantAdmin);
-  if (blocker === "management") return refuse(403, MESSAGES.grantManagement);
-  if (blocker === "beyond") return refuse(403, MESSAGES.grantBeyond);
-  return OK;
+  return blocker ? new Failure("forbidden", GRANT_MESSAGES[blocker], { field }) : null;
 }
 
 /**
- * May the actor change or take away this role as it is now (edit or delete the role; change or remove a member who
- * holds it)? Same test as checkGrant on the role's current set: what you could not give, you cannot take away either.
+ * Why the actor may not change or take away this role as it is now (edit or delete the role; change or remove a
+ * member who holds it), or null. Same test as grantRefusal on the role's current set: what you could not give, you
+ * cannot take away either.
  */
-export function checkControl(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>): RuleResult {
+export function controlRefusal(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>): Failure | null {
   const blocker = delegationBlocker(actor, role, permissions);
-  if (blocker === "admin") return refuse(403, MESSAGES.controlAdmin);
-  if (blocker === "management") return refuse(403, MESSAGES.controlManagement);
-  if (blocker === "beyond") return refuse(403, MESSAGES.controlBeyond);
-  return OK;
+  return blocker ? new Failure("forbidden", CONTROL_MESSAGES[blocker]) : null;
+}
+
+/** Throws Failure("forbidden") unless the actor may give this role (grantRefusal). */
+export function checkGrant(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>, field?: string): void {
+  const refusal = grantRefusal(actor, role, permissions, field);
+  if (refusal) throw refusal;
+}
+
+/** Throws Failure("forbidden") unless the actor may change or take away this role (controlRefusal). */
+export function checkControl(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>): void {
+  const refusal = controlRefusal(actor, role, permissions);
+  if (refusal) throw refusal;
 }
 
 export interface PermissionChoice {
@@ -196,19 +212,19 @@ export interface RoleChangeInput {
   members: readonly MemberFacts[];
 }
 
-export function validateRoleChange(input: RoleChangeInput): RuleResult {
+/** Throws unless the target member may be given the new role by the actor. */
+export function validateRoleChange(input: RoleChangeInput): asserts input is RoleChangeInput & { target: MemberFacts; newRole: RoleFacts } {
   const { target, newRole, organizationId, actor } = input;
-  if (!target || target.organizationId !== organizationId) return refuse(404, MESSAGES.memberNotFound);
-  if (!newRole || newRole.organizationId !== organizationId) return refuse(404, MESSAGES.roleNotFound);
-  if (target.role.id === newRole.id) return refuse(400, MESSAGES.alreadyHasRole);
-  if (isUnauthenticatedRole(newRole)) return refuse(400, MESSAGES.unauthenticatedNotAssignable);
+  if (!target || target.organizationId !== organizationId) throw fail.notFound(MESSAGES.memberNotFound);
+  if (!newRole || newRole.organizationId !== organizationId) throw fail.notFound(MESSAGES.roleNotFound);
+  if (target.role.id === newRole.id) throw fail.invalid(MESSAGES.alreadyHasRole);
+  if (isUnauthenticatedRole(newRole)) throw fail.invalid(MESSAGES.unauthenticatedNotAssignable);
   if (isAdminRole(target.role) && !isAdminRole(newRole) && countAdmins(input.members) <= 1) {
-    return refuse(409, MESSAGES.lastAdminDemote);
+    throw fail.conflict(MESSAGES.lastAdminDemote);
   }
-  if (target.userId === actor.userId) return refuse(403, MESSAGES.ownRole);
-  const control = checkControl(actor, target.role, input.targetPermissions);
-  if (!control.ok) return control;
-  return checkGrant(actor, newRole, input.newRolePermissions);
+  if (target.userId === actor.userId) throw fail.forbidden(MESSAGES.ownRole);
+  checkControl(actor, target.role, input.targetPermissions);
+  checkGrant(actor, newRole, input.newRolePermissions);
 }
 
 export interface MemberRemovalInput {
@@ -220,12 +236,13 @@ export interface MemberRemovalInput {
   members: readonly MemberFacts[];
 }
 
-export function validateMemberRemoval(input: MemberRemovalInput): RuleResult {
+/** Throws unless the actor may remove the target member. */
+export function validateMemberRemoval(input: MemberRemovalInput): asserts input is MemberRemovalInput & { target: MemberFacts } {
   const { target } = input;
-  if (!target || target.organizationId !== input.organizationId) return refuse(404, MESSAGES.memberNotFound);
-  if (isAdminRole(target.role) && countAdmins(input.members) <= 1) return refuse(409, MESSAGES.lastAdminRemove);
-  if (target.userId === input.actor.userId) return refuse(409, MESSAGES.selfRemove);
-  return checkControl(input.actor, target.role, input.targetPermissions);
+  if (!target || target.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.memberNotFound);
+  if (isAdminRole(target.role) && countAdmins(input.members) <= 1) throw fail.conflict(MESSAGES.lastAdminRemove);
+  if (target.userId === input.actor.userId) throw fail.conflict(MESSAGES.selfRemove);
+  checkControl(input.actor, target.role, input.targetPermissions);
 }
 
 export interface InviteRoleInput {
@@ -237,10 +254,10 @@ export interface InviteRoleInput {
 }
 
 /** The role chosen for an invitation must exist here, be a member role, and be one the actor may give. */
-export function validateInviteRole(input: InviteRoleInput): RuleResult {
-  if (!input.role || input.role.organizationId !== input.organizationId) return refuse(404, MESSAGES.roleNotFound);
-  if (isUnauthenticatedRole(input.role)) return refuse(400, MESSAGES.unauthenticatedNotAssignable);
-  return checkGrant(input.actor, input.role, input.permissions);
+export function validateInviteRole(input: InviteRoleInput): asserts input is InviteRoleInput & { role: RoleFacts } {
+  if (!input.role || input.role.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.roleNotFound, ROLE_FIELD);
+  if (isUnauthenticatedRole(input.role)) throw fail.invalid(MESSAGES.unauthenticatedNotAssignable, ROLE_FIELD);
+  checkGrant(input.actor, input.role, input.permissions, ROLE_FIELD);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -284,13 +301,18 @@ export interface RoleNameInput {
   otherNames: readonly string[];
 }
 
-export function validateRoleName(input: RoleNameInput): RuleResult {
+/** Throws Failure("conflict") on the name field for a built-in name or one like another role's. */
+export function validateRoleName(input: RoleNameInput): void {
   const key = roleNameKey(input.name);
   if (key === roleNameKey(SYSTEM_ROLES.ADMIN) || key === roleNameKey(SYSTEM_ROLES.UNAUTHENTICATED)) {
-    return refuse(409, MESSAGES.nameReserved);
+    throw fail.conflict(MESSAGES.nameReserved, NAME_FIELD);
   }
-  if (input.otherNames.some((n) => roleNameKey(n) === key)) return refuse(409, MESSAGES.nameTaken);
-  return OK;
+  if (input.otherNames.some((n) => roleNameKey(n) === key)) throw fail.conflict(MESSAGES.nameTaken, NAME_FIELD);
+}
+
+/** The refusal of a name that a concurrent change took first (the database's unique index caught it). */
+export function nameTakenFailure(): Failure {
+  return fail.conflict(MESSAGES.nameTaken, NAME_FIELD);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -303,8 +325,8 @@ export interface RoleCreationInput {
 }
 
 /** A new role may only start with permissions the actor could give. */
-export function validateRoleCreation(input: RoleCreationInput): RuleResult {
-  return checkGrant(input.actor, { name: "", isSystem: false }, input.permissions);
+export function validateRoleCreation(input: RoleCreationInput): void {
+  checkGrant(input.actor, { name: "", isSystem: false }, input.permissions, TEMPLATE_FIELD);
 }
 
 export interface RoleUpdateInput {
@@ -317,25 +339,21 @@ export interface RoleUpdateInput {
   changes: { name?: string; isDefault?: boolean; permissions?: readonly string[] };
 }
 
-export function validateRoleUpdate(input: RoleUpdateInput): RuleResult {
+/** Throws unless the actor may make these changes to the role. */
+export function validateRoleUpdate(input: RoleUpdateInput): asserts input is RoleUpdateInput & { role: RoleFacts } {
   const { role, changes, actor } = input;
-  if (!role || role.organizationId !== input.organizationId) return refuse(404, MESSAGES.roleNotFound);
-  if (isAdminRole(role)) return refuse(403, MESSAGES.adminImmutable);
+  if (!role || role.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.roleNotFound);
+  if (isAdminRole(role)) throw fail.forbidden(MESSAGES.adminImmutable);
   if (role.isSystem) {
     const renames = changes.name !== undefined && changes.name !== role.name;
     const redefaults = changes.isDefault !== undefined && changes.isDefault !== Boolean(role.isDefault);
-    if (renames || redefaults) return refuse(403, MESSAGES.unauthenticatedPermissionsOnly);
+    if (renames || redefaults) throw fail.forbidden(MESSAGES.unauthenticatedPermissionsOnly);
   }
   if (changes.permissions && isUnauthenticatedRole(role) && !changes.permissions.every(isPublicPermission)) {
-    return refuse(400, MESSAGES.unauthenticatedPublicOnly);
+    throw fail.invalid(MESSAGES.unauthenticatedPublicOnly);
   }
-  const control = checkControl(actor, role, input.currentPermissions);
-  if (!control.ok) return control;
-  if (changes.permissions) {
-    const grant = checkGrant(actor, role, changes.permissions);
-    if (!grant.ok) return grant;
-  }
-  return OK;
+  checkControl(actor, role, input.currentPermissions);
+  if (changes.permissions) checkGrant(actor, role, changes.permissions);
 }
 
 export interface RoleDeletionInput {
@@ -355,22 +373,23 @@ export interface RoleDeletionInput {
   members: readonly MemberFacts[];
 }
 
-export function validateRoleDeletion(input: RoleDeletionInput): RuleResult {
+/**
+ * Throws unless the actor may delete the role, moving its members (if any) to the reassignment role. Refusals about
+ * the reassignment belong to its field; the others to the form.
+ */
+export function validateRoleDeletion(input: RoleDeletionInput): asserts input is RoleDeletionInput & { role: RoleFacts } {
   const { role, reassignRole, actor } = input;
-  if (!role || role.organizationId !== input.organizationId) return refuse(404, MESSAGES.roleNotFound);
-  if (role.isSystem) return refuse(403, MESSAGES.systemNotDeletable);
-  const control = checkControl(actor, role, input.rolePermissions);
-  if (!control.ok) return control;
+  if (!role || role.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.roleNotFound);
+  if (role.isSystem) throw fail.forbidden(MESSAGES.systemNotDeletable);
+  checkControl(actor, role, input.rolePermissions);
   if (input.memberCount > 0) {
-    if (!input.reassignRequested) return refuse(400, MESSAGES.reassignRequired);
-    if (!reassignRole || reassignRole.organizationId !== input.organizationId) return refuse(404, MESSAGES.reassignNotFound);
-    if (reassignRole.id === role.id) return refuse(400, MESSAGES.reassignSame);
-    if (isUnauthenticatedRole(reassignRole)) return refuse(400, MESSAGES.reassignUnauthenticated);
-    const grant = checkGrant(actor, reassignRole, input.reassignPermissions);
-    if (!grant.ok) return grant;
+    if (!input.reassignRequested) throw fail.invalid(MESSAGES.reassignRequired, REASSIGN_FIELD);
+    if (!reassignRole || reassignRole.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.reassignNotFound, REASSIGN_FIELD);
+    if (reassignRole.id === role.id) throw fail.invalid(MESSAGES.reassignSame, REASSIGN_FIELD);
+    if (isUnauthenticatedRole(reassignRole)) throw fail.invalid(MESSAGES.reassignUnauthenticated, REASSIGN_FIELD);
+    checkGrant(actor, reassignRole, input.reassignPermissions, REASSIGN_FIELD);
   }
   // After the move, admins are those already admin plus (if the target is Admin) the moved members.
   const after = countAdmins(input.members.filter((m) => m.role.id !== role.id)) + (reassignRole && isAdminRole(reassignRole) ? input.memberCount : 0);
-  if (after < 1) return refuse(409, MESSAGES.noAdminLeft);
-  return OK;
+  if (after < 1) throw fail.conflict(MESSAGES.noAdminLeft);
 }

@@ -12,7 +12,6 @@ import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access.
 import type { OrganizationSummary } from "../../db/queries/organizations.server";
 import { getDb } from "./context.server";
 import { forbidden } from "./errors.server";
-import type { ActorFacts } from "../../core/role-rules";
 import { getSessionUser, type SessionUser } from "./session.server";
 import { requireOrganization } from "./tenant.server";
 
@@ -81,11 +80,6 @@ async function resolveAccess(db: Db, request: Request, ipAddress: string | null)
     can: (p) => permissions.has(p),
     ipAddress,
   };
-}
-
-/** The acting person as the delegation rules (core/role-rules.ts) see them. */
-export function actorFacts(access: Access): ActorFacts {
-  return { userId: access.user?.id ?? "", isAdmin: access.isAdmin, permissions: access.permissions };
 }
 
 function signInRedirect(request: Request): never {

@@ -1,25 +1,19 @@
 /**
- * Sign-in with remix-auth's form strategy (email + password). One message for unknown email and wrong password,
- * and a dummy hash for unknown emails, so neither the text nor the timing tells which accounts exist.
+ * Sign-in with remix-auth's form strategy (email + password), under the sign-in limits of ./login-throttle.server.ts.
+ * One message for unknown email and wrong password, and a dummy hash for unknown emails, so neither the text nor the
+ * timing tells which accounts exist. Refusals are Failures (core/failure.ts): invalid credentials or too many attempts.
  */
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import type { Db } from "./db.server";
+import { Failure, isFailure } from "../../core/failure";
 import { findUserWithPasswordByEmail, setPasswordHash } from "../../db/queries/users.server";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../core/password.server";
+import { beginSignInAttempt } from "./login-throttle.server";
 
 export interface AuthUser {
   id: string;
-}
-
-export class SignInError extends Error {
-  constructor(
-    message: string,
-    readonly field: "email" | "password" | "form" = "form",
-  ) {
-    super(message);
-  }
 }
 
 export const INVALID_CREDENTIALS = "That email and password do not match an account.";
@@ -36,20 +30,41 @@ export function createAuthenticator(db: Db) {
       const parsed = credentials.safeParse({ email: form.get("email") ?? "", password: form.get("password") ?? "" });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new SignInError(issue.message, issue.path[0] === "password" ? "password" : "email");
+        throw new Failure("invalid", issue.message, { field: issue.path[0] === "password" ? "password" : "email" });
       }
       const { email, password } = parsed.data;
       const user = await findUserWithPasswordByEmail(db, email);
       if (!user?.hash) {
         await verifyAgainstDummy(password);
-        throw new SignInError(INVALID_CREDENTIALS);
+        throw new Failure("invalid", INVALID_CREDENTIALS);
       }
       const result = await verifyPassword(password, user.hash);
-      if (!result.ok) throw new SignInError(INVALID_CREDENTIALS);
+      if (!result.ok) throw new Failure("invalid", INVALID_CREDENTIALS);
       if (result.needsRehash) await setPasswordHash(db, user.id, await hashPassword(password));
       return { id: user.id };
     }),
     "form",
   );
   return authenticator;
+}
+
+/**
+ * Checks the request's email and password (the body must still be unread) for `email` (normalised, may be empty)
+ * from `ip`. Failures only count towards the limits; a success gives its slot back.
+ */
+export async function signIn(db: Db, request: Request, email: string, ip: string): Promise<AuthUser> {
+  const start = await beginSignInAttempt(email, ip);
+  if (!start.allowed) {
+    throw new Failure("rate_limited", "Too many sign-in attempts. Please wait a few minutes and try again.", {
+      retryAfterSeconds: start.limit.retryAfterSeconds,
+    });
+  }
+  try {
+    const user = await createAuthenticator(db).authenticate("form", request);
+    start.attempt.succeeded();
+    return user;
+  } catch (error) {
+    if (isFailure(error)) start.attempt.failed();
+    throw error;
+  }
 }

@@ -3,7 +3,6 @@
  * replace it when the app runs on several instances. Keys are namespaced by purpose, e.g. "login:ip:1.2.3.4".
  */
 import type { HeadersFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
 
 export interface RateLimitRule {
   /** Requests allowed per window. */
@@ -104,22 +103,6 @@ export function checkLimits(entries: Array<[string, RateLimitRule]>, now = Date.
     if (!result.allowed && (!refused || result.retryAfterSeconds > refused.retryAfterSeconds)) refused = result;
   }
   return refused ?? { allowed: true, retryAfterSeconds: 0 };
-}
-
-/** A 429 with Retry-After and a message the form shows. */
-export function tooManyRequests(result: RateLimitResult, message?: string) {
-  const minutes = Math.ceil(result.retryAfterSeconds / 60);
-  return data(
-    {
-      ok: false as const,
-      errors: {
-        form:
-          message ??
-          `Too many attempts. Please wait ${minutes <= 1 ? "a minute" : `${minutes} minutes`} and try again.`,
-      },
-    },
-    { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
-  );
 }
 
 /**

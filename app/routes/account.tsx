@@ -1,71 +1,51 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireUser } from "~/lib/access.server";
-import { passwordChangeSchema, profileSchema } from "~/lib/auth-forms.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { hashPassword, verifyPassword } from "../../core/password.server";
-import { RULES, refund, take, tooManyRequests } from "~/lib/rate-limit.server";
+import { errorsFor, messageFor, useActionResult } from "~/lib/action-result";
+import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { destroyUserSession } from "~/lib/session.server";
-import { deleteUserSessions, countUserSessions } from "../../db/queries/sessions.server";
-import { findPasswordHash, getUserProfile, setPasswordHash, updateUserProfile } from "../../db/queries/users.server";
+import { changePassword, loadAccountPage, passwordChangeInput, profileInput, signOutEverywhere, updateProfile } from "~/use-cases/accounts.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, user } = await requireUser(args);
-  const profile = await getUserProfile(db, user.id);
-  return { profile, sessions: await countUserSessions(db, user.id) };
+  const actor = await requireUser(args);
+  return runLoader(() => loadAccountPage(actor));
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { db, user } = await requireUser(args);
-  const form = formToObject(await readForm(args.request));
-  switch (form.intent) {
-    case "profile": {
-      const parsed = parseWith(profileSchema, form);
-      if (!parsed.ok) return validationError(parsed.errors);
-      await updateUserProfile(db, user.id, { name: parsed.data.name, bio: parsed.data.bio });
-      return data({ ok: true as const, message: "Profile saved." });
+  const actor = await requireUser(args);
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    switch (intent) {
+      case "profile":
+        await updateProfile(actor, parseInput(profileInput, form));
+        return { ok: true, intent, message: "Profile saved." };
+      case "password":
+        await changePassword(actor, parseInput(passwordChangeInput, form));
+        return { ok: true, intent, message: "Password changed. Other sessions were signed out." };
+      case "signout-everywhere":
+        await signOutEverywhere(actor);
+        return destroyUserSession(actor.db, args.request, "/login");
+      default:
+        throw invalidInput({ form: "Unknown action." });
     }
-    case "password": {
-      const parsed = parseWith(passwordChangeSchema, form);
-      if (!parsed.ok) return validationError(parsed.errors);
-      // Guessing the current password from a hijacked session is limited like sign-in.
-      // Only wrong current passwords count: the slot taken here is given back when the password was right.
-      const limitKey = `password-change:user:${user.id}`;
-      const limit = take([[limitKey, RULES.passwordChangePerUser]]);
-      if (!limit.allowed) return tooManyRequests(limit, "Too many attempts. Please wait a few minutes and try again.");
-      const stored = await findPasswordHash(db, user.id);
-      if (!stored || !(await verifyPassword(parsed.data.current, stored)).ok) {
-        return validationError({ current: "That is not your current password." });
-      }
-      refund(limitKey);
-      await setPasswordHash(db, user.id, await hashPassword(parsed.data.password));
-      // Every other browser signed in as this user is signed out.
-      await deleteUserSessions(db, user.id, user.sessionId);
-      return data({ ok: true as const, message: "Password changed. Other sessions were signed out." });
-    }
-    case "signout-everywhere": {
-      await deleteUserSessions(db, user.id);
-      return destroyUserSession(db, args.request, "/login");
-    }
-    default:
-      return validationError({ form: "Unknown action." });
-  }
+  });
 }
 
 export default function Account() {
   const { profile, sessions } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors = (result && "errors" in result ? result.errors : {}) as Record<string, string | undefined>;
+  const result = useActionResult();
+  const errors = errorsFor(result);
   return (
     <div className="mx-auto max-w-xl space-y-8">
       <h1 className="text-2xl font-bold">Your account</h1>
-      <FormMessage error={errors.form} success={result && "message" in result ? result.message : undefined} />
+      <FormMessage error={errors.form} success={messageFor(result)} />
       <section className="card space-y-4" aria-labelledby="profile-heading">
         <h2 id="profile-heading" className="text-lg font-semibold">
           Profile

@@ -1,61 +1,40 @@
+/** The organization's roles with their member counts, and creating a role (from the Member template or blank). */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { ALL_PERMISSION_NAMES } from "../../core/permissions";
-import { listRoles } from "../../db/queries/roles.server";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
-import { clientIp } from "~/lib/context.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { createRoleSchema } from "~/lib/admin-forms.server";
-import { createRoleAs } from "~/lib/role-admin.server";
-import { effectivePermissions, isAdminRole } from "../../core/role-rules";
+import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
+import { createRole, createRoleInput, loadRolesPage } from "~/use-cases/roles.server";
 
 export const meta: MetaFunction = () => [{ title: "Roles · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   // Listing is open to organization:manage as in the original (role.list); changing needs role:manage.
-  const access = await requireAnyPermission(args, ["role:manage", "organization:manage"]);
-  const roles = await listRoles(access.db, access.organizationId);
-  return {
-    canManage: access.can("role:manage"),
-    yourRoleId: access.membership?.roleId ?? null,
-    roles: roles.map((r) => ({
-      id: r.id,
-      name: r.name,
-      isSystem: r.isSystem,
-      isDefault: r.isDefault,
-      isAdmin: isAdminRole(r),
-      memberCount: r.memberCount,
-      permissionCount: effectivePermissions(r, r.permissions).size,
-    })),
-    totalPermissions: ALL_PERMISSION_NAMES.length,
-  };
+  const actor = await requireAnyPermission(args, ["role:manage", "organization:manage"]);
+  return runLoader(() => loadRolesPage(actor));
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const access = await requirePermission(args, "role:manage");
-  const form = formToObject(await readForm(args.request));
-  if (form.intent !== "create") return validationError({ form: "Unknown action." });
-  const parsed = parseWith(createRoleSchema, form);
-  if (!parsed.ok) return validationError(parsed.errors, { name: form.name, template: form.template, isDefault: form.isDefault });
-  const { name, template, isDefault } = parsed.data;
-  const outcome = await createRoleAs({ access, ipAddress: clientIp(args.context) ?? null }, { name, template, isDefault });
-  if (!outcome.ok) {
-    return data({ ok: false as const, errors: { [outcome.field]: outcome.error }, values: { name, template, isDefault } }, { status: outcome.status });
-  }
-  return redirect(`/admin/roles/${outcome.roleId}?created=1`);
+  const actor = await requirePermission(args, "role:manage");
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    if (intent !== "create") throw invalidInput({ form: "Unknown action." });
+    const { roleId } = await createRole(actor, parseInput(createRoleInput, form));
+    return redirect(`/admin/roles/${roleId}?created=1`);
+  });
 }
 
 export default function AdminRoles() {
   const { roles, canManage, yourRoleId, totalPermissions } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as
-    | { ok: boolean; errors?: Record<string, string>; values?: Record<string, unknown> }
-    | undefined;
+  const result = useActionResult();
+  const errors = errorsFor(result);
+  const values = valuesFor(result);
   const [params] = useSearchParams();
   const navigation = useNavigation();
-  const errors = (result && !result.ok ? result.errors : {}) as Record<string, string | undefined>;
-  const values = result?.values;
   const deleted = params.get("deleted");
 
   return (
@@ -114,13 +93,13 @@ export default function AdminRoles() {
               required
               maxLength={50}
               autoComplete="off"
-              defaultValue={(values?.name as string) ?? ""}
+              defaultValue={values.name ?? ""}
               error={errors.name}
             />
             <SelectField
               label="Start from"
               name="template"
-              defaultValue={(values?.template as string) ?? "MEMBER"}
+              defaultValue={values.template ?? "MEMBER"}
               error={errors.template}
               hint="You can change the permissions after creating the role."
             >
@@ -128,7 +107,7 @@ export default function AdminRoles() {
               <option value="blank">No permissions</option>
             </SelectField>
             <div className="flex items-center gap-2">
-              <input id="create-isDefault" type="checkbox" name="isDefault" defaultChecked={values?.isDefault === true} className="h-4 w-4" />
+              <input id="create-isDefault" type="checkbox" name="isDefault" defaultChecked={values.isDefault === "on"} className="h-4 w-4" />
               <label htmlFor="create-isDefault" className="text-sm">
                 Default role for new members
               </label>

@@ -2,20 +2,25 @@
  * An invitation link: /invite/<token>. Shows the organization and the role; a signed-in visitor accepts with one
  * button, a visitor without an account creates one here (the invited address, their name and password), anyone else
  * signs in and comes back. Used, withdrawn and expired links answer 410; unknown ones 404. The token is the
- * capability (app/lib/invitations.server.ts); the page is not indexed.
+ * capability (app/use-cases/invitations.server.ts); the page is not indexed.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
-import { invitationAccountSchema } from "~/lib/auth-forms.server";
+import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { clientIp } from "~/lib/context.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { acceptInvitationAsUser, acceptInvitationWithNewAccount, invitationPage } from "~/lib/invitations.server";
-import { hashPassword } from "../../core/password.server";
-import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
+import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { createUserSession } from "~/lib/session.server";
+import {
+  acceptInvitation,
+  acceptInvitationWithNewAccount,
+  admitNewAccount,
+  invitationAccountInput,
+  loadInvitationPage,
+} from "~/use-cases/invitations.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -25,48 +30,39 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const access = await getAccess(args);
-  return invitationPage(access.db, access.organizationId, args.params.token ?? "", {
-    userId: access.user?.id ?? null,
-    email: access.user?.email ?? null,
-    isMember: access.membership !== null,
-  });
+  const actor = await getAccess(args);
+  return runLoader(() => loadInvitationPage(actor, args.params.token ?? ""));
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const access = await getAccess(args);
-  const form = formToObject(await readForm(args.request));
-  const ip = clientIp(args.context) ?? null;
-  const ctx = { db: access.db, organizationId: access.organizationId, token: args.params.token ?? "", ipAddress: ip };
-
-  if (form.intent === "accept") {
-    if (!access.user) return data({ ok: false as const, errors: { form: "Sign in first to accept the invitation." } }, { status: 400 });
-    const outcome = await acceptInvitationAsUser(ctx, access.user.id);
-    if (!outcome.ok) return data({ ok: false as const, errors: { form: outcome.error } }, { status: outcome.status });
-    return redirect("/");
-  }
-
-  if (form.intent === "create-account") {
-    if (access.user) return data({ ok: false as const, errors: { form: "You are signed in: accept with your account instead." } }, { status: 400 });
-    const limit = checkLimits([[`signup:ip:${clientIp(args.context)}`, RULES.signupPerIp]]);
-    if (!limit.allowed) return tooManyRequests(limit, "Too many accounts created from here. Please try again later.");
-    const parsed = parseWith(invitationAccountSchema, form);
-    if (!parsed.ok) return validationError(parsed.errors, { name: form.name });
-    const outcome = await acceptInvitationWithNewAccount(ctx, { name: parsed.data.name, passwordHash: await hashPassword(parsed.data.password) });
-    if (!outcome.ok) return data({ ok: false as const, errors: { form: outcome.error } }, { status: outcome.status });
-    return createUserSession(access.db, args.request, outcome.userId, "/", ip);
-  }
-
-  return data({ ok: false as const, errors: { form: "Unknown action." } }, { status: 400 });
+  const actor = await getAccess(args);
+  const token = args.params.token ?? "";
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  return runAction({ intent, form }, async () => {
+    switch (intent) {
+      case "accept":
+        await acceptInvitation(actor, token);
+        return redirect("/");
+      case "create-account": {
+        // Before the form is read: signed-in visitors accept instead, and every attempt counts against the allowance.
+        admitNewAccount(actor);
+        const { userId } = await acceptInvitationWithNewAccount(actor, token, parseInput(invitationAccountInput, form));
+        return createUserSession(actor.db, args.request, userId, "/", clientIp(args.context));
+      }
+      default:
+        throw invalidInput({ form: "Unknown action." });
+    }
+  });
 }
 
 export default function Invitation() {
   const invitation = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const result = useActionResult();
+  const errors = errorsFor(result);
+  const values = valuesFor(result);
   const navigation = useNavigation();
   const { token } = useParams();
-  const errors = (actionData?.errors ?? {}) as Record<string, string | undefined>;
-  const values = (actionData && "values" in actionData ? actionData.values : undefined) as Record<string, string> | undefined;
   const busy = navigation.state === "submitting";
   const signInLink = `/login?redirectTo=${encodeURIComponent(`/invite/${token ?? ""}`)}`;
 
@@ -114,7 +110,7 @@ export default function Invitation() {
             <p className="text-sm text-slate-700">
               Your account’s e-mail address will be <strong>{invitation.email}</strong>.
             </p>
-            <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={values?.name} error={errors.name} />
+            <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={values.name} error={errors.name} />
             <Field
               label="Password"
               name="password"

@@ -1,15 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
-import { clientIp } from "~/lib/context.server";
-import { signupSchema } from "~/lib/auth-forms.server";
-import { formToObject, parseWith, readForm, validationError } from "~/lib/forms.server";
-import { hashPassword } from "../../core/password.server";
-import { RULES, checkLimits, tooManyRequests } from "~/lib/rate-limit.server";
-import { notifyExistingAccountOwner } from "~/lib/signup.server";
-import { createUserWithPassword } from "../../db/queries/users.server";
+import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { runAction } from "~/lib/failure.server";
+import { parseInput, readFormObject } from "~/lib/forms.server";
+import { admitSignUp, signUp, signupInput } from "~/use-cases/accounts.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -28,30 +25,22 @@ export async function loader(args: LoaderFunctionArgs) {
 const NEUTRAL_ANSWER = "/signup?done=1";
 
 export async function action(args: ActionFunctionArgs) {
-  const access = await getAccess(args);
-  const form = formToObject(await readForm(args.request));
-  const limit = checkLimits([[`signup:ip:${clientIp(args.context)}`, RULES.signupPerIp]]);
-  if (!limit.allowed) return tooManyRequests(limit, "Too many accounts created from here. Please try again later.");
-  // Honeypot: people never see the "website" field; bots fill it. Pretend success and create nothing.
-  if (typeof form.website === "string" && form.website.trim() !== "") {
-    console.warn("signup: honeypot field filled; ignored", { ip: clientIp(args.context) });
+  const actor = await getAccess(args);
+  const form = await readFormObject(args.request);
+  return runAction({ form }, async () => {
+    // Counted and screened before validation (accounts.server.ts): a bot that filled the honeypot gets the answer.
+    if (admitSignUp(actor, form) === "trap") return redirect(NEUTRAL_ANSWER);
+    await signUp(actor, parseInput(signupInput, form));
     return redirect(NEUTRAL_ANSWER);
-  }
-  const parsed = parseWith(signupSchema, form);
-  if (!parsed.ok) return validationError(parsed.errors, { name: form.name, email: form.email });
-  const { name, email, password } = parsed.data;
-  // Hashed before looking the address up, so both cases take the same time.
-  const user = await createUserWithPassword(access.db, { email, name, hash: await hashPassword(password) });
-  if (!user) await notifyExistingAccountOwner(email);
-  return redirect(NEUTRAL_ANSWER);
+  });
 }
 
 export default function Signup() {
   const { done } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const result = useActionResult();
+  const errors = errorsFor(result);
+  const values = valuesFor(result);
   const navigation = useNavigation();
-  const errors = (actionData?.errors ?? {}) as Record<string, string | undefined>;
-  const values = (actionData && "values" in actionData ? actionData.values : undefined) as Record<string, string> | undefined;
   if (done) {
     return (
       <div className="mx-auto max-w-sm space-y-4" role="status">
@@ -79,8 +68,8 @@ export default function Signup() {
       </p>
       <Form method="post" className="space-y-4" noValidate>
         <FormMessage error={errors.form} />
-        <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={values?.name} error={errors.name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values?.email} error={errors.email} />
+        <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={values.name} error={errors.name} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
         <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={8} hint="At least 8 characters. Long passphrases are welcome." error={errors.password} />
         <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
         <div className="hidden" aria-hidden="true">

@@ -1,7 +1,7 @@
 /**
  * Invitations to join an organization (the Invitation table). Every helper takes `organizationId` and puts it in the
  * WHERE. Only token hashes are stored and looked up; the tokens themselves are made and shown by
- * app/lib/invitations.server.ts. "Pending" = neither accepted nor revoked; whether it has expired is decided by the
+ * app/use-cases/invitations.server.ts. "Pending" = neither accepted nor revoked; whether it has expired is decided by the
  * caller's clock (`now`).
  */
 import { and, asc, eq, gt, isNull, lte } from "drizzle-orm";

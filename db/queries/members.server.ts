@@ -1,6 +1,6 @@
 /**
  * Members of an organization (Membership ↔ User ↔ Role). Every helper takes `organizationId` and puts it in the
- * WHERE, so an id from another organization simply finds nothing. Helpers take `DbOrTx`: the admin routes run
+ * WHERE, so an id from another organization simply finds nothing. Helpers take `DbOrTx`: the use cases run
  * them inside one transaction together with the AuditLog row.
  */
 import { and, asc, count, eq, sql } from "drizzle-orm";

@@ -1,6 +1,6 @@
 /**
  * Roles of an organization and their permissions. Every helper takes `organizationId` and scopes by it; the
- * permission rows themselves are the global catalogue (core/permissions.ts), joined through `_RolePermissions`.
+ * permission rows themselves are the global catalogue (db/permissions.ts), joined through `_RolePermissions`.
  * The safety rules (Admin immutable, last admin, reassignment) live in core/role-rules.ts; callers run them
  * inside the same transaction as these writes.
  */

@@ -25,26 +25,17 @@ export async function setPasswordHash(db: DbOrTx, userId: string, hash: string) 
 }
 
 /**
- * Creates an account with a password, or returns null when any user already has this e-mail (with or without a
- * password: an existing row is never taken over by signing up). `emailVerified` is set when the caller knows the
- * address (an invitation link sent to it); a plain sign-up leaves it null.
+ * Inserts a user, or returns null when the e-mail is taken (the unique index). Stored e-mails are lower-cased; the
+ * index is case-sensitive, so callers check userExistsWithEmail first, in the same transaction. `emailVerified` is
+ * set when the caller knows the address (an invitation link sent to it); a plain sign-up leaves it null.
  */
-export async function createUserWithPassword(
-  db: DbOrTx,
-  input: { email: string; name: string; hash: string; emailVerified?: Date | null },
-): Promise<{ id: string } | null> {
-  return db.transaction(async (tx) => {
-    // The unique index is case-sensitive; stored e-mails are lower-cased, but an older row might not be.
-    if (await userExistsWithEmail(tx as unknown as DbOrTx, input.email)) return null;
-    const [created] = await tx
-      .insert(users)
-      .values({ email: input.email.toLowerCase(), name: input.name, emailVerified: input.emailVerified ?? null })
-      .onConflictDoNothing({ target: users.email })
-      .returning({ id: users.id });
-    if (!created) return null;
-    await tx.insert(passwords).values({ userId: created.id, hash: input.hash });
-    return { id: created.id };
-  });
+export async function insertUser(db: DbOrTx, input: { email: string; name: string; emailVerified?: Date | null }): Promise<{ id: string } | null> {
+  const [created] = await db
+    .insert(users)
+    .values({ email: input.email.toLowerCase(), name: input.name, emailVerified: input.emailVerified ?? null })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id });
+  return created ?? null;
 }
 
 /** Whether any user has this e-mail (any case). */

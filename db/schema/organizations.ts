@@ -106,7 +106,7 @@ export const rolePermissions = pgTable(
 
 /**
  * An invitation to join an organization with a role, accepted only through its own link `/invite/<token>`
- * (app/lib/invitations.server.ts). Only the SHA-256 of the token is stored; the admin sees the link once.
+ * (app/use-cases/invitations.server.ts). Only the SHA-256 of the token is stored; the admin sees the link once.
  * Pending = not accepted and not revoked; it also stops working at `expiresAt`.
  */
 export const invitations = pgTable(

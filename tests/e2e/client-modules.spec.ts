@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
  * Every route module of the client build must evaluate in the browser. A zod schema (or any call) at the top level
  * of a route that uses a `.server` import crashes there, because `.server` modules are empty in the browser; the
  * page then still works by full reload, but client-side navigation to it breaks ("Error loading route module").
- * Fix: move such schemas into a `.server` module (see app/lib/admin-forms.server.ts).
+ * Fix: move such schemas into a `.server` module (the use cases hold them: see app/use-cases/roles.server.ts).
  */
 test("every client route module loads in the browser", async ({ page }) => {
   const dir = path.resolve("public/build/routes");

@@ -2,8 +2,8 @@
  * Fuzzing every route and form over real HTTP: never a 500, and a refused request (status >= 400) writes nothing.
  *
  * The routes are enumerated from app/routes (flat-route file names → URL patterns); for each one we read from its
- * source which query parameters it reads, which form fields it names and which `intent`s it knows. Then, as an
- * anonymous visitor, a Member and an Admin of `apc`:
+ * source (and the page parts it imports from app/components) which query parameters it reads, which form fields it
+ * names and which `intent`s it knows. Then, as an anonymous visitor, a Member and an Admin of `apc`:
  * - every route parameter gets random strings, a 12 kB value, unicode, NUL bytes, SQL-ish text, malformed
  *   percent-escapes, and ids of the OTHER organization (beta), also as single-fetch `.data` requests;
  * - every query parameter the loader reads gets the same treatment, and each Object.prototype key (`__proto__`,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import { MESSAGES } from "../../core/role-rules";
 import { seedDatabase } from "../../db/seed.server";
-import { auditLogs, memberships, roles, users } from "../../db/schema";
+import { auditLogs, invitations, memberships, roles, users } from "../../db/schema";
 import { listRolePermissionNames } from "../../db/queries/roles.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { auditCount, membershipOf, orgIdOf, roleIdOf, roleNameOfMember, tenantAccessSnapshot } from "../helpers/fixtures";
@@ -40,6 +40,9 @@ beforeEach(() => resetRateLimits());
 
 /** Decoded HTML text is enough for messages; the escaping of quotes differs, so compare a safe prefix. */
 const says = (text: string, message: string) => expect(text).toContain(message.slice(0, 40).replace(/'/g, "&#x27;"));
+/** Shown to people in an alert, not only present in the page's data for the browser. */
+const alerts = (text: string, message: string) =>
+  expect(text).toMatch(new RegExp(`role="alert"[^>]*>${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}<`));
 
 describe("members page", () => {
   it("lists members with their role and invitation state", async () => {
@@ -130,6 +133,15 @@ describe("members page", () => {
       .limit(1);
     expect(row.meta).toMatchObject({ from: "Member", to: "Admin" });
     expect(row.actorId).not.toBeNull();
+  });
+
+  it("a refusal for a row that is no longer listed is shown at the top of the page (withdrawing twice)", async () => {
+    await admin.post("/admin/members", { intent: "invite", email: "twice@example.test", roleId: await roleIdOf(t.db, "apc", "Member") });
+    const [row] = await t.db.select({ id: invitations.id }).from(invitations).where(eq(invitations.email, "twice@example.test"));
+    expect((await admin.post("/admin/members", { intent: "revoke", invitationId: row.id })).status).toBe(200);
+    const again = await admin.post("/admin/members", { intent: "revoke", invitationId: row.id });
+    expect(again.status).toBe(404);
+    alerts(again.text, "That invitation does not exist or is no longer pending.");
   });
 
   it("never gives a member the Unauthenticated role", async () => {
@@ -288,6 +300,13 @@ describe("roles", () => {
     expect(await listRolePermissionNames(t.db, apc, unauthRole)).not.toContain("issue:view");
     expect((await admin.post(`/admin/roles/${unauthRole}`, { intent: "permissions", permission: original })).status).toBe(200);
     expect((await listRolePermissionNames(t.db, apc, unauthRole)).sort()).toEqual([...original].sort());
+  });
+
+  it("refusing to delete a role with no reassignment choice on the page shows why (a built-in role)", async () => {
+    const unauthRole = await roleIdOf(t.db, "apc", "Unauthenticated");
+    const res = await admin.post(`/admin/roles/${unauthRole}`, { intent: "delete" });
+    expect(res.status).toBe(403);
+    alerts(res.text, MESSAGES.systemNotDeletable);
   });
 
   it("a non-admin role manager cannot edit their own role (it manages roles), nor change their own role", async () => {

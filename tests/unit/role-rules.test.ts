@@ -3,8 +3,10 @@ import {
   MESSAGES,
   checkControl,
   checkGrant,
+  controlRefusal,
   countAdmins,
   effectivePermissions,
+  grantRefusal,
   isAdminRole,
   isUnauthenticatedRole,
   normalizePermissionSelection,
@@ -22,6 +24,18 @@ import {
   type RoleFacts,
 } from "../../core/role-rules";
 import { ALL_PERMISSION_NAMES, PUBLIC_PERMISSIONS } from "../../core/permissions";
+import { isFailure, type FailureCode } from "../../core/failure";
+
+/** What a rule decides: "ok", or the code and message of the Failure it throws (anything else is a bug). */
+function outcome(rule: () => void): "ok" | { code: FailureCode; message: string } {
+  try {
+    rule();
+    return "ok";
+  } catch (error) {
+    if (isFailure(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+}
 
 const ORG = "org-a";
 const OTHER = "org-b";
@@ -102,36 +116,44 @@ describe("role identification and counting", () => {
 describe("checkGrant and checkControl: the delegation rule", () => {
   it("admins may give and touch any role", () => {
     for (const [r, p] of [[admin, ALL], [manager, MANAGE_PERMS], [memberRole, MEMBER_PERMS]] as const) {
-      expect(checkGrant(asAlice, r, p)).toEqual({ ok: true });
-      expect(checkControl(asAlice, r, p)).toEqual({ ok: true });
+      expect(outcome(() => checkGrant(asAlice, r, p))).toBe("ok");
+      expect(outcome(() => checkControl(asAlice, r, p))).toBe("ok");
     }
   });
 
   it("non-admins may give and touch roles within their own permissions", () => {
-    expect(checkGrant(asErin, viewer, VIEWER_PERMS)).toEqual({ ok: true });
-    expect(checkControl(asErin, viewer, VIEWER_PERMS)).toEqual({ ok: true });
-    expect(checkGrant(asErin, memberRole, NONE)).toEqual({ ok: true });
+    expect(outcome(() => checkGrant(asErin, viewer, VIEWER_PERMS))).toBe("ok");
+    expect(outcome(() => checkControl(asErin, viewer, VIEWER_PERMS))).toBe("ok");
+    expect(outcome(() => checkGrant(asErin, memberRole, NONE))).toBe("ok");
   });
 
   it("non-admins never give or touch the Admin role, even holding every other permission", () => {
     const almostAll: ActorFacts = { userId: "u-x", isAdmin: false, permissions: ALL };
-    expect(checkGrant(almostAll, admin, ALL)).toEqual({ ok: false, status: 403, error: MESSAGES.grantAdmin });
-    expect(checkControl(almostAll, admin, ALL)).toEqual({ ok: false, status: 403, error: MESSAGES.controlAdmin });
+    expect(outcome(() => checkGrant(almostAll, admin, ALL))).toEqual({ code: "forbidden", message: MESSAGES.grantAdmin });
+    expect(outcome(() => checkControl(almostAll, admin, ALL))).toEqual({ code: "forbidden", message: MESSAGES.controlAdmin });
   });
 
   it("non-admins never give or touch a role that manages roles or members, even when they hold that permission", () => {
-    expect(checkGrant(asErin, manager, new Set(["user:manage"]))).toEqual({ ok: false, status: 403, error: MESSAGES.grantManagement });
-    expect(checkControl(asErin, manager, new Set(["role:manage"]))).toEqual({ ok: false, status: 403, error: MESSAGES.controlManagement });
+    expect(outcome(() => checkGrant(asErin, manager, new Set(["user:manage"])))).toEqual({ code: "forbidden", message: MESSAGES.grantManagement });
+    expect(outcome(() => checkControl(asErin, manager, new Set(["role:manage"])))).toEqual({ code: "forbidden", message: MESSAGES.controlManagement });
   });
 
   it("non-admins never give or touch a role holding a permission they lack", () => {
     const withDelete = new Set(["issue:view", "issue:delete"]);
-    expect(checkGrant(asErin, viewer, withDelete)).toEqual({ ok: false, status: 403, error: MESSAGES.grantBeyond });
-    expect(checkControl(asErin, viewer, withDelete)).toEqual({ ok: false, status: 403, error: MESSAGES.controlBeyond });
+    expect(outcome(() => checkGrant(asErin, viewer, withDelete))).toEqual({ code: "forbidden", message: MESSAGES.grantBeyond });
+    expect(outcome(() => checkControl(asErin, viewer, withDelete))).toEqual({ code: "forbidden", message: MESSAGES.controlBeyond });
+  });
+
+  it("the refusals that pages show are the ones the writes throw (one rule), and null when nothing stands in the way", () => {
+    expect(grantRefusal(asAlice, admin, ALL)).toBeNull();
+    expect(controlRefusal(asErin, viewer, VIEWER_PERMS)).toBeNull();
+    expect(grantRefusal(asErin, manager, MANAGE_PERMS)).toMatchObject({ code: "forbidden", message: MESSAGES.grantManagement });
+    expect(controlRefusal(asErin, admin, ALL)).toMatchObject({ code: "forbidden", message: MESSAGES.controlAdmin });
+    expect(outcome(() => checkControl(asErin, admin, ALL))).toEqual({ code: "forbidden", message: controlRefusal(asErin, admin, ALL)!.message });
   });
 
   it("a custom role merely named Admin is judged by its permissions, not its name", () => {
-    expect(checkGrant(asErin, fakeAdmin, VIEWER_PERMS)).toEqual({ ok: true });
+    expect(outcome(() => checkGrant(asErin, fakeAdmin, VIEWER_PERMS))).toBe("ok");
   });
 });
 
@@ -162,82 +184,79 @@ describe("validateRoleChange", () => {
   };
 
   it("allows a normal change, and an admin promoting to Admin or demoting another admin", () => {
-    expect(validateRoleChange({ ...base, target: carol, newRole: manager, newRolePermissions: MANAGE_PERMS })).toEqual({ ok: true });
-    expect(validateRoleChange({ ...base, target: carol, newRole: admin, newRolePermissions: ALL }).ok).toBe(true);
-    expect(validateRoleChange({ ...base, target: bob, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok).toBe(true);
+    expect(outcome(() => validateRoleChange({ ...base, target: carol, newRole: manager, newRolePermissions: MANAGE_PERMS }))).toBe("ok");
+    expect(outcome(() => validateRoleChange({ ...base, target: carol, newRole: admin, newRolePermissions: ALL }))).toBe("ok");
+    expect(outcome(() => validateRoleChange({ ...base, target: bob, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }))).toBe("ok");
   });
 
   it("rejects a member or role of another organization as not found", () => {
     const foreignMember = member("m-f", "u-f", foreignRole, OTHER);
-    expect(validateRoleChange({ ...base, target: foreignMember, newRole: memberRole, newRolePermissions: MEMBER_PERMS })).toEqual({
-      ok: false,
-      status: 404,
-      error: MESSAGES.memberNotFound,
+    expect(outcome(() => validateRoleChange({ ...base, target: foreignMember, newRole: memberRole, newRolePermissions: MEMBER_PERMS }))).toEqual({
+      code: "not_found",
+      message: MESSAGES.memberNotFound,
     });
-    expect(validateRoleChange({ ...base, target: carol, newRole: foreignRole, newRolePermissions: MEMBER_PERMS })).toEqual({
-      ok: false,
-      status: 404,
-      error: MESSAGES.roleNotFound,
+    expect(outcome(() => validateRoleChange({ ...base, target: carol, newRole: foreignRole, newRolePermissions: MEMBER_PERMS }))).toEqual({
+      code: "not_found",
+      message: MESSAGES.roleNotFound,
     });
-    expect(validateRoleChange({ ...base, target: null, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok).toBe(false);
-    expect(validateRoleChange({ ...base, target: carol, newRole: null, newRolePermissions: NONE }).ok).toBe(false);
+    expect(outcome(() => validateRoleChange({ ...base, target: null, newRole: memberRole, newRolePermissions: MEMBER_PERMS }))).not.toBe("ok");
+    expect(outcome(() => validateRoleChange({ ...base, target: carol, newRole: null, newRolePermissions: NONE }))).not.toBe("ok");
   });
 
   it("rejects a no-op change with a message", () => {
-    const r = validateRoleChange({ ...base, target: carol, newRole: memberRole, newRolePermissions: MEMBER_PERMS });
-    expect(r).toEqual({ ok: false, status: 400, error: MESSAGES.alreadyHasRole });
+    const r = outcome(() => validateRoleChange({ ...base, target: carol, newRole: memberRole, newRolePermissions: MEMBER_PERMS }));
+    expect(r).toEqual({ code: "invalid", message: MESSAGES.alreadyHasRole });
   });
 
   it("never gives members the Unauthenticated role", () => {
-    const r = validateRoleChange({ ...base, target: carol, newRole: unauth, newRolePermissions: NONE });
-    expect(r).toMatchObject({ ok: false, error: MESSAGES.unauthenticatedNotAssignable });
+    const r = outcome(() => validateRoleChange({ ...base, target: carol, newRole: unauth, newRolePermissions: NONE }));
+    expect(r).toMatchObject({ code: "invalid", message: MESSAGES.unauthenticatedNotAssignable });
   });
 
   it("nobody changes their own role, admins included", () => {
-    expect(validateRoleChange({ ...base, target: alice, targetPermissions: ALL, newRole: manager, newRolePermissions: MANAGE_PERMS })).toEqual({
-      ok: false,
-      status: 403,
-      error: MESSAGES.ownRole,
+    expect(outcome(() => validateRoleChange({ ...base, target: alice, targetPermissions: ALL, newRole: manager, newRolePermissions: MANAGE_PERMS }))).toEqual({
+      code: "forbidden",
+      message: MESSAGES.ownRole,
     });
     const asDave: ActorFacts = { userId: "u-dave", isAdmin: false, permissions: MANAGE_PERMS };
-    expect(validateRoleChange({ ...base, actor: asDave, target: dave, targetPermissions: MANAGE_PERMS, newRole: admin, newRolePermissions: ALL })).toMatchObject({
-      error: MESSAGES.ownRole,
+    expect(outcome(() => validateRoleChange({ ...base, actor: asDave, target: dave, targetPermissions: MANAGE_PERMS, newRole: admin, newRolePermissions: ALL }))).toMatchObject({
+      message: MESSAGES.ownRole,
     });
   });
 
   it("refuses to demote the last admin, also when the last admin demotes themselves", () => {
     expect(
-      validateRoleChange({ ...base, members: [alice], target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }),
-    ).toEqual({ ok: false, status: 409, error: MESSAGES.lastAdminDemote });
+      outcome(() => validateRoleChange({ ...base, members: [alice], target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS })),
+    ).toEqual({ code: "conflict", message: MESSAGES.lastAdminDemote });
     expect(
-      validateRoleChange({ ...base, members: [alice], actor: { ...asAlice, userId: "u-other" }, target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }),
-    ).toMatchObject({ error: MESSAGES.lastAdminDemote });
+      outcome(() => validateRoleChange({ ...base, members: [alice], actor: { ...asAlice, userId: "u-other" }, target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS })),
+    ).toMatchObject({ message: MESSAGES.lastAdminDemote });
     // A custom role named Admin does not count as an admin.
     expect(
-      validateRoleChange({ ...base, members: [alice, member("m-x", "u-x", fakeAdmin)], actor: { ...asAlice, userId: "u-other" }, target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS }).ok,
-    ).toBe(false);
+      outcome(() => validateRoleChange({ ...base, members: [alice, member("m-x", "u-x", fakeAdmin)], actor: { ...asAlice, userId: "u-other" }, target: alice, targetPermissions: ALL, newRole: memberRole, newRolePermissions: MEMBER_PERMS })),
+    ).toMatchObject({ code: "conflict", message: MESSAGES.lastAdminDemote });
   });
 
   it("non-admins: not the Admin role, not management roles, not beyond their own permissions, not members beyond them", () => {
     const erin = { ...base, actor: asErin };
-    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: admin, newRolePermissions: ALL })).toMatchObject({
-      status: 403,
-      error: MESSAGES.grantAdmin,
+    expect(outcome(() => validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: admin, newRolePermissions: ALL }))).toMatchObject({
+      code: "forbidden",
+      message: MESSAGES.grantAdmin,
     });
-    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: manager, newRolePermissions: MANAGE_PERMS })).toMatchObject({
-      error: MESSAGES.grantManagement,
+    expect(outcome(() => validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: manager, newRolePermissions: MANAGE_PERMS }))).toMatchObject({
+      message: MESSAGES.grantManagement,
     });
     const beyond = new Set(["issue:view", "issue:delete"]);
-    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: memberRole, newRolePermissions: beyond })).toMatchObject({
-      error: MESSAGES.grantBeyond,
+    expect(outcome(() => validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: memberRole, newRolePermissions: beyond }))).toMatchObject({
+      message: MESSAGES.grantBeyond,
     });
-    expect(validateRoleChange({ ...erin, target: bob, targetPermissions: ALL, newRole: viewer, newRolePermissions: VIEWER_PERMS })).toMatchObject({
-      error: MESSAGES.controlAdmin,
+    expect(outcome(() => validateRoleChange({ ...erin, target: bob, targetPermissions: ALL, newRole: viewer, newRolePermissions: VIEWER_PERMS }))).toMatchObject({
+      message: MESSAGES.controlAdmin,
     });
-    expect(validateRoleChange({ ...erin, target: carol, targetPermissions: beyond, newRole: viewer, newRolePermissions: VIEWER_PERMS })).toMatchObject({
-      error: MESSAGES.controlBeyond,
+    expect(outcome(() => validateRoleChange({ ...erin, target: carol, targetPermissions: beyond, newRole: viewer, newRolePermissions: VIEWER_PERMS }))).toMatchObject({
+      message: MESSAGES.controlBeyond,
     });
-    expect(validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: memberRole, newRolePermissions: MEMBER_PERMS })).toEqual({ ok: true });
+    expect(outcome(() => validateRoleChange({ ...erin, target: frank, targetPermissions: VIEWER_PERMS, newRole: memberRole, newRolePermissions: MEMBER_PERMS }))).toBe("ok");
   });
 });
 
@@ -245,58 +264,57 @@ describe("validateMemberRemoval", () => {
   const base = { organizationId: ORG, actor: asAlice, members: [alice, bob, carol], targetPermissions: MEMBER_PERMS };
 
   it("allows removing an ordinary member or one of several admins", () => {
-    expect(validateMemberRemoval({ ...base, target: carol })).toEqual({ ok: true });
-    expect(validateMemberRemoval({ ...base, target: bob, targetPermissions: ALL }).ok).toBe(true);
+    expect(outcome(() => validateMemberRemoval({ ...base, target: carol }))).toBe("ok");
+    expect(outcome(() => validateMemberRemoval({ ...base, target: bob, targetPermissions: ALL }))).toBe("ok");
   });
 
   it("refuses to remove the last admin", () => {
-    expect(validateMemberRemoval({ ...base, actor: { ...asAlice, userId: "u-carol" }, members: [alice, carol], target: alice, targetPermissions: ALL })).toEqual({
-      ok: false,
-      status: 409,
-      error: MESSAGES.lastAdminRemove,
+    expect(outcome(() => validateMemberRemoval({ ...base, actor: { ...asAlice, userId: "u-carol" }, members: [alice, carol], target: alice, targetPermissions: ALL }))).toEqual({
+      code: "conflict",
+      message: MESSAGES.lastAdminRemove,
     });
   });
 
   it("refuses self-removal and other organizations' members", () => {
-    expect(validateMemberRemoval({ ...base, target: alice })).toMatchObject({ ok: false, error: MESSAGES.selfRemove });
-    expect(validateMemberRemoval({ ...base, target: member("m-f", "u-f", foreignRole, OTHER) })).toMatchObject({ ok: false, status: 404 });
-    expect(validateMemberRemoval({ ...base, target: null })).toMatchObject({ ok: false, status: 404 });
+    expect(outcome(() => validateMemberRemoval({ ...base, target: alice }))).toMatchObject({ message: MESSAGES.selfRemove });
+    expect(outcome(() => validateMemberRemoval({ ...base, target: member("m-f", "u-f", foreignRole, OTHER) }))).toMatchObject({ code: "not_found" });
+    expect(outcome(() => validateMemberRemoval({ ...base, target: null }))).toMatchObject({ code: "not_found" });
   });
 
   it("non-admins cannot remove admins or members whose role is beyond them", () => {
-    expect(validateMemberRemoval({ ...base, actor: asErin, target: bob, targetPermissions: ALL })).toMatchObject({ status: 403, error: MESSAGES.controlAdmin });
-    expect(validateMemberRemoval({ ...base, actor: asErin, target: dave, targetPermissions: MANAGE_PERMS })).toMatchObject({ error: MESSAGES.controlManagement });
-    expect(validateMemberRemoval({ ...base, actor: asErin, target: frank, targetPermissions: VIEWER_PERMS })).toEqual({ ok: true });
+    expect(outcome(() => validateMemberRemoval({ ...base, actor: asErin, target: bob, targetPermissions: ALL }))).toMatchObject({ code: "forbidden", message: MESSAGES.controlAdmin });
+    expect(outcome(() => validateMemberRemoval({ ...base, actor: asErin, target: dave, targetPermissions: MANAGE_PERMS }))).toMatchObject({ message: MESSAGES.controlManagement });
+    expect(outcome(() => validateMemberRemoval({ ...base, actor: asErin, target: frank, targetPermissions: VIEWER_PERMS }))).toBe("ok");
   });
 });
 
 describe("validateInviteRole", () => {
   const base = { organizationId: ORG, actor: asAlice };
   it("accepts member roles and Admin of this organization for an admin", () => {
-    expect(validateInviteRole({ ...base, role: memberRole, permissions: MEMBER_PERMS }).ok).toBe(true);
-    expect(validateInviteRole({ ...base, role: admin, permissions: ALL }).ok).toBe(true);
+    expect(outcome(() => validateInviteRole({ ...base, role: memberRole, permissions: MEMBER_PERMS }))).toBe("ok");
+    expect(outcome(() => validateInviteRole({ ...base, role: admin, permissions: ALL }))).toBe("ok");
   });
   it("rejects Unauthenticated, foreign and missing roles", () => {
-    expect(validateInviteRole({ ...base, role: unauth, permissions: NONE })).toMatchObject({ ok: false, status: 400 });
-    expect(validateInviteRole({ ...base, role: foreignRole, permissions: NONE })).toMatchObject({ ok: false, status: 404 });
-    expect(validateInviteRole({ ...base, role: null, permissions: NONE })).toMatchObject({ ok: false, status: 404 });
+    expect(outcome(() => validateInviteRole({ ...base, role: unauth, permissions: NONE }))).toMatchObject({ code: "invalid" });
+    expect(outcome(() => validateInviteRole({ ...base, role: foreignRole, permissions: NONE }))).toMatchObject({ code: "not_found" });
+    expect(outcome(() => validateInviteRole({ ...base, role: null, permissions: NONE }))).toMatchObject({ code: "not_found" });
   });
   it("obeys the delegation rule: only admins invite as Admin, nobody invites beyond their own permissions", () => {
-    expect(validateInviteRole({ ...base, actor: asErin, role: admin, permissions: ALL })).toMatchObject({ status: 403, error: MESSAGES.grantAdmin });
-    expect(validateInviteRole({ ...base, actor: asErin, role: manager, permissions: MANAGE_PERMS })).toMatchObject({ error: MESSAGES.grantManagement });
-    expect(validateInviteRole({ ...base, actor: asErin, role: viewer, permissions: VIEWER_PERMS }).ok).toBe(true);
+    expect(outcome(() => validateInviteRole({ ...base, actor: asErin, role: admin, permissions: ALL }))).toMatchObject({ code: "forbidden", message: MESSAGES.grantAdmin });
+    expect(outcome(() => validateInviteRole({ ...base, actor: asErin, role: manager, permissions: MANAGE_PERMS }))).toMatchObject({ message: MESSAGES.grantManagement });
+    expect(outcome(() => validateInviteRole({ ...base, actor: asErin, role: viewer, permissions: VIEWER_PERMS }))).toBe("ok");
   });
 });
 
 describe("roleNameKey and validateRoleName", () => {
   it("accepts a fresh name and compares case- and space-insensitively", () => {
-    expect(validateRoleName({ name: "Technician", otherNames: ["Admin", "Member"] }).ok).toBe(true);
-    expect(validateRoleName({ name: "  member ", otherNames: ["Admin", "Member"] })).toEqual({ ok: false, status: 409, error: MESSAGES.nameTaken });
+    expect(outcome(() => validateRoleName({ name: "Technician", otherNames: ["Admin", "Member"] }))).toBe("ok");
+    expect(outcome(() => validateRoleName({ name: "  member ", otherNames: ["Admin", "Member"] }))).toEqual({ code: "conflict", message: MESSAGES.nameTaken });
     expect(roleNameKey("  Front   Desk ")).toBe("front desk");
   });
   it("reserves the built-in names", () => {
-    expect(validateRoleName({ name: "admin", otherNames: [] })).toMatchObject({ ok: false, error: MESSAGES.nameReserved });
-    expect(validateRoleName({ name: "UNAUTHENTICATED", otherNames: [] })).toMatchObject({ ok: false, error: MESSAGES.nameReserved });
+    expect(outcome(() => validateRoleName({ name: "admin", otherNames: [] }))).toMatchObject({ message: MESSAGES.nameReserved });
+    expect(outcome(() => validateRoleName({ name: "UNAUTHENTICATED", otherNames: [] }))).toMatchObject({ message: MESSAGES.nameReserved });
   });
   it("folds Cyrillic and Greek look-alikes, fullwidth and mathematical letters, and invisible characters", () => {
     expect(roleNameKey("\u0410dmin")).toBe("admin"); // Cyrillic А
@@ -310,8 +328,8 @@ describe("roleNameKey and validateRoleName", () => {
     expect(roleNameKey("\u0422\u0435\u0441h")).toBe("tech"); // Cyrillic Т е с
     expect(roleNameKey("\u039C\u0395\u039C\u0392\u0395R")).toBe("member"); // Greek ΜΕΜΒΕ + Latin R
     expect(roleNameKey("Front\u00A0Desk")).toBe("front desk"); // no-break space
-    expect(validateRoleName({ name: "\u0410dmin", otherNames: [] })).toMatchObject({ ok: false, error: MESSAGES.nameReserved });
-    expect(validateRoleName({ name: "M\u0435mber", otherNames: ["Member"] })).toMatchObject({ ok: false, error: MESSAGES.nameTaken });
+    expect(outcome(() => validateRoleName({ name: "\u0410dmin", otherNames: [] }))).toMatchObject({ message: MESSAGES.nameReserved });
+    expect(outcome(() => validateRoleName({ name: "M\u0435mber", otherNames: ["Member"] }))).toMatchObject({ message: MESSAGES.nameTaken });
   });
   it("keeps accented letters and other scripts distinct", () => {
     expect(roleNameKey("Ádmin")).not.toBe("admin");
@@ -322,10 +340,10 @@ describe("roleNameKey and validateRoleName", () => {
 
 describe("validateRoleCreation", () => {
   it("a new role starts only with permissions the actor could give", () => {
-    expect(validateRoleCreation({ actor: asAlice, permissions: MANAGE_PERMS }).ok).toBe(true);
-    expect(validateRoleCreation({ actor: asErin, permissions: VIEWER_PERMS }).ok).toBe(true);
-    expect(validateRoleCreation({ actor: asErin, permissions: new Set(["issue:delete"]) })).toMatchObject({ status: 403, error: MESSAGES.grantBeyond });
-    expect(validateRoleCreation({ actor: asErin, permissions: new Set(["user:manage"]) })).toMatchObject({ error: MESSAGES.grantManagement });
+    expect(outcome(() => validateRoleCreation({ actor: asAlice, permissions: MANAGE_PERMS }))).toBe("ok");
+    expect(outcome(() => validateRoleCreation({ actor: asErin, permissions: VIEWER_PERMS }))).toBe("ok");
+    expect(outcome(() => validateRoleCreation({ actor: asErin, permissions: new Set(["issue:delete"]) }))).toMatchObject({ code: "forbidden", message: MESSAGES.grantBeyond });
+    expect(outcome(() => validateRoleCreation({ actor: asErin, permissions: new Set(["user:manage"]) }))).toMatchObject({ message: MESSAGES.grantManagement });
   });
 });
 
@@ -333,60 +351,57 @@ describe("validateRoleUpdate", () => {
   const base = { organizationId: ORG, actor: asAlice, currentPermissions: MEMBER_PERMS };
 
   it("Admin is immutable: no rename, no permission change", () => {
-    expect(validateRoleUpdate({ ...base, role: admin, changes: { permissions: [] } })).toEqual({
-      ok: false,
-      status: 403,
-      error: MESSAGES.adminImmutable,
+    expect(outcome(() => validateRoleUpdate({ ...base, role: admin, changes: { permissions: [] } }))).toEqual({
+      code: "forbidden",
+      message: MESSAGES.adminImmutable,
     });
-    expect(validateRoleUpdate({ ...base, role: admin, changes: { name: "Boss" } }).ok).toBe(false);
+    expect(outcome(() => validateRoleUpdate({ ...base, role: admin, changes: { name: "Boss" } }))).not.toBe("ok");
   });
 
   it("Unauthenticated: permissions only, and public ones only (400 otherwise)", () => {
-    expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:view"] } }).ok).toBe(true);
-    expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: [...PUBLIC_PERMISSIONS] } }).ok).toBe(true);
-    expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:view", "user:manage"] } })).toEqual({
-      ok: false,
-      status: 400,
-      error: MESSAGES.unauthenticatedPublicOnly,
+    expect(outcome(() => validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:view"] } }))).toBe("ok");
+    expect(outcome(() => validateRoleUpdate({ ...base, role: unauth, changes: { permissions: [...PUBLIC_PERMISSIONS] } }))).toBe("ok");
+    expect(outcome(() => validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:view", "user:manage"] } }))).toEqual({
+      code: "invalid",
+      message: MESSAGES.unauthenticatedPublicOnly,
     });
-    expect(validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:edit"] } })).toMatchObject({ status: 400 });
-    expect(validateRoleUpdate({ ...base, role: unauth, changes: { name: "Guests" } })).toMatchObject({
-      ok: false,
-      status: 403,
-      error: MESSAGES.unauthenticatedPermissionsOnly,
+    expect(outcome(() => validateRoleUpdate({ ...base, role: unauth, changes: { permissions: ["issue:edit"] } }))).toMatchObject({ code: "invalid" });
+    expect(outcome(() => validateRoleUpdate({ ...base, role: unauth, changes: { name: "Guests" } }))).toMatchObject({
+      code: "forbidden",
+      message: MESSAGES.unauthenticatedPermissionsOnly,
     });
-    expect(validateRoleUpdate({ ...base, role: unauth, changes: { isDefault: true } }).ok).toBe(false);
+    expect(outcome(() => validateRoleUpdate({ ...base, role: unauth, changes: { isDefault: true } }))).not.toBe("ok");
     // Re-submitting the same name and default is not a change.
-    expect(validateRoleUpdate({ ...base, role: unauth, changes: { name: "Unauthenticated", isDefault: false } }).ok).toBe(true);
+    expect(outcome(() => validateRoleUpdate({ ...base, role: unauth, changes: { name: "Unauthenticated", isDefault: false } }))).toBe("ok");
   });
 
   it("custom roles are fully editable by admins", () => {
-    expect(validateRoleUpdate({ ...base, role: memberRole, changes: { name: "Volunteer", isDefault: false, permissions: [] } }).ok).toBe(true);
-    expect(validateRoleUpdate({ ...base, role: memberRole, changes: { permissions: ["user:manage", "role:manage"] } }).ok).toBe(true);
+    expect(outcome(() => validateRoleUpdate({ ...base, role: memberRole, changes: { name: "Volunteer", isDefault: false, permissions: [] } }))).toBe("ok");
+    expect(outcome(() => validateRoleUpdate({ ...base, role: memberRole, changes: { permissions: ["user:manage", "role:manage"] } }))).toBe("ok");
   });
 
   it("rejects roles of other organizations", () => {
-    expect(validateRoleUpdate({ ...base, role: foreignRole, changes: { name: "x" } })).toMatchObject({ ok: false, status: 404 });
-    expect(validateRoleUpdate({ ...base, role: null, changes: {} })).toMatchObject({ ok: false, status: 404 });
+    expect(outcome(() => validateRoleUpdate({ ...base, role: foreignRole, changes: { name: "x" } }))).toMatchObject({ code: "not_found" });
+    expect(outcome(() => validateRoleUpdate({ ...base, role: null, changes: {} }))).toMatchObject({ code: "not_found" });
   });
 
   it("non-admins: only roles within their permissions and without management, only to sets they hold", () => {
     const erin = { ...base, actor: asErin };
     // Erin's own kind of role manages roles: hands off, including renaming it.
-    expect(validateRoleUpdate({ ...erin, role: manager, currentPermissions: MANAGE_PERMS, changes: { name: "Managers" } })).toMatchObject({
-      status: 403,
-      error: MESSAGES.controlManagement,
+    expect(outcome(() => validateRoleUpdate({ ...erin, role: manager, currentPermissions: MANAGE_PERMS, changes: { name: "Managers" } }))).toMatchObject({
+      code: "forbidden",
+      message: MESSAGES.controlManagement,
     });
-    expect(validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ["issue:view", "issue:create"] } }).ok).toBe(true);
-    expect(validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ALL_PERMISSION_NAMES } })).toMatchObject({
-      status: 403,
-      error: MESSAGES.grantManagement,
+    expect(outcome(() => validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ["issue:view", "issue:create"] } }))).toBe("ok");
+    expect(outcome(() => validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ALL_PERMISSION_NAMES } }))).toMatchObject({
+      code: "forbidden",
+      message: MESSAGES.grantManagement,
     });
-    expect(validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ["issue:delete"] } })).toMatchObject({
-      error: MESSAGES.grantBeyond,
+    expect(outcome(() => validateRoleUpdate({ ...erin, role: viewer, currentPermissions: VIEWER_PERMS, changes: { permissions: ["issue:delete"] } }))).toMatchObject({
+      message: MESSAGES.grantBeyond,
     });
-    expect(validateRoleUpdate({ ...erin, role: memberRole, currentPermissions: new Set(["issue:edit"]), changes: { permissions: [] } })).toMatchObject({
-      error: MESSAGES.controlBeyond,
+    expect(outcome(() => validateRoleUpdate({ ...erin, role: memberRole, currentPermissions: new Set(["issue:edit"]), changes: { permissions: [] } }))).toMatchObject({
+      message: MESSAGES.controlBeyond,
     });
   });
 });
@@ -402,68 +417,88 @@ describe("validateRoleDeletion", () => {
   };
 
   it("deletes an empty role without reassignment", () => {
-    expect(validateRoleDeletion({ ...base, role: manager, reassignRole: null, reassignRequested: false, memberCount: 0 })).toEqual({ ok: true });
+    expect(outcome(() => validateRoleDeletion({ ...base, role: manager, reassignRole: null, reassignRequested: false, memberCount: 0 }))).toBe("ok");
   });
 
   it("requires a reassignment role when the role has members", () => {
-    expect(validateRoleDeletion({ ...base, role: memberRole, reassignRole: null, reassignRequested: false, memberCount: 1 })).toEqual({
-      ok: false,
-      status: 400,
-      error: MESSAGES.reassignRequired,
+    expect(outcome(() => validateRoleDeletion({ ...base, role: memberRole, reassignRole: null, reassignRequested: false, memberCount: 1 }))).toEqual({
+      code: "invalid",
+      message: MESSAGES.reassignRequired,
     });
-    expect(validateRoleDeletion({ ...base, role: memberRole, reassignRole: manager, memberCount: 1 }).ok).toBe(true);
+    expect(outcome(() => validateRoleDeletion({ ...base, role: memberRole, reassignRole: manager, memberCount: 1 }))).toBe("ok");
   });
 
   it("the reassignment role must be in the organization, differ from the deleted role, and not be Unauthenticated", () => {
-    expect(validateRoleDeletion({ ...base, role: memberRole, reassignRole: foreignRole, memberCount: 1 })).toMatchObject({
-      ok: false,
-      status: 404,
-      error: MESSAGES.reassignNotFound,
+    expect(outcome(() => validateRoleDeletion({ ...base, role: memberRole, reassignRole: foreignRole, memberCount: 1 }))).toMatchObject({
+      code: "not_found",
+      message: MESSAGES.reassignNotFound,
     });
-    expect(validateRoleDeletion({ ...base, role: memberRole, reassignRole: null, memberCount: 1 })).toMatchObject({ status: 404 });
-    expect(validateRoleDeletion({ ...base, role: memberRole, reassignRole: memberRole, memberCount: 1 })).toMatchObject({
-      error: MESSAGES.reassignSame,
+    expect(outcome(() => validateRoleDeletion({ ...base, role: memberRole, reassignRole: null, memberCount: 1 }))).toMatchObject({ code: "not_found" });
+    expect(outcome(() => validateRoleDeletion({ ...base, role: memberRole, reassignRole: memberRole, memberCount: 1 }))).toMatchObject({
+      message: MESSAGES.reassignSame,
     });
-    expect(validateRoleDeletion({ ...base, role: memberRole, reassignRole: unauth, memberCount: 1 })).toMatchObject({
-      error: MESSAGES.reassignUnauthenticated,
+    expect(outcome(() => validateRoleDeletion({ ...base, role: memberRole, reassignRole: unauth, memberCount: 1 }))).toMatchObject({
+      message: MESSAGES.reassignUnauthenticated,
     });
   });
 
   it("system roles cannot be deleted", () => {
-    expect(validateRoleDeletion({ ...base, role: admin, reassignRole: memberRole, memberCount: 1 })).toEqual({
-      ok: false,
-      status: 403,
-      error: MESSAGES.systemNotDeletable,
+    expect(outcome(() => validateRoleDeletion({ ...base, role: admin, reassignRole: memberRole, memberCount: 1 }))).toEqual({
+      code: "forbidden",
+      message: MESSAGES.systemNotDeletable,
     });
-    expect(validateRoleDeletion({ ...base, role: unauth, reassignRole: null, memberCount: 0 })).toMatchObject({ status: 403 });
+    expect(outcome(() => validateRoleDeletion({ ...base, role: unauth, reassignRole: null, memberCount: 0 }))).toMatchObject({ code: "forbidden" });
   });
 
   it("roles of other organizations are not found", () => {
-    expect(validateRoleDeletion({ ...base, role: foreignRole, reassignRole: memberRole, memberCount: 0 })).toMatchObject({ status: 404 });
+    expect(outcome(() => validateRoleDeletion({ ...base, role: foreignRole, reassignRole: memberRole, memberCount: 0 }))).toMatchObject({ code: "not_found" });
   });
 
   it("keeps at least one admin", () => {
-    expect(validateRoleDeletion({ ...base, members: [carol], role: manager, reassignRole: null, reassignRequested: false, memberCount: 0 })).toEqual({
-      ok: false,
-      status: 409,
-      error: MESSAGES.noAdminLeft,
+    expect(outcome(() => validateRoleDeletion({ ...base, members: [carol], role: manager, reassignRole: null, reassignRequested: false, memberCount: 0 }))).toEqual({
+      code: "conflict",
+      message: MESSAGES.noAdminLeft,
     });
     // Moving members into Admin counts them.
-    expect(validateRoleDeletion({ ...base, members: [carol], role: memberRole, reassignRole: admin, reassignPermissions: ALL, memberCount: 1 }).ok).toBe(true);
+    expect(outcome(() => validateRoleDeletion({ ...base, members: [carol], role: memberRole, reassignRole: admin, reassignPermissions: ALL, memberCount: 1 }))).toBe("ok");
   });
 
   it("non-admins: not their management roles, not roles beyond them, and never moving members into Admin or beyond", () => {
     const erin = { ...base, actor: asErin };
-    expect(validateRoleDeletion({ ...erin, role: manager, rolePermissions: MANAGE_PERMS, reassignRole: null, reassignRequested: false, memberCount: 0 })).toMatchObject({
-      status: 403,
-      error: MESSAGES.controlManagement,
+    expect(outcome(() => validateRoleDeletion({ ...erin, role: manager, rolePermissions: MANAGE_PERMS, reassignRole: null, reassignRequested: false, memberCount: 0 }))).toMatchObject({
+      code: "forbidden",
+      message: MESSAGES.controlManagement,
     });
-    expect(validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: admin, reassignPermissions: ALL, memberCount: 1 })).toMatchObject({
-      error: MESSAGES.grantAdmin,
+    expect(outcome(() => validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: admin, reassignPermissions: ALL, memberCount: 1 }))).toMatchObject({
+      message: MESSAGES.grantAdmin,
     });
     expect(
-      validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: memberRole, reassignPermissions: new Set(["issue:delete"]), memberCount: 1 }),
-    ).toMatchObject({ error: MESSAGES.grantBeyond });
-    expect(validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: memberRole, reassignPermissions: VIEWER_PERMS, memberCount: 1 }).ok).toBe(true);
+      outcome(() => validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: memberRole, reassignPermissions: new Set(["issue:delete"]), memberCount: 1 })),
+    ).toMatchObject({ message: MESSAGES.grantBeyond });
+    expect(outcome(() => validateRoleDeletion({ ...erin, role: viewer, rolePermissions: VIEWER_PERMS, reassignRole: memberRole, reassignPermissions: VIEWER_PERMS, memberCount: 1 }))).toBe("ok");
+  });
+});
+
+describe("refusals name the form field they concern", () => {
+  const fieldOf = (rule: () => void): string[] => {
+    try {
+      rule();
+    } catch (error) {
+      if (isFailure(error)) return Object.keys(error.fields);
+      throw error;
+    }
+    return [];
+  };
+
+  it("the invitation's role, the role name, the starting template and the reassignment role; the form otherwise", () => {
+    expect(fieldOf(() => validateInviteRole({ organizationId: ORG, actor: asErin, role: admin, permissions: ALL }))).toEqual(["roleId"]);
+    expect(fieldOf(() => validateInviteRole({ organizationId: ORG, actor: asAlice, role: null, permissions: NONE }))).toEqual(["roleId"]);
+    expect(fieldOf(() => validateRoleName({ name: "admin", otherNames: [] }))).toEqual(["name"]);
+    expect(fieldOf(() => validateRoleCreation({ actor: asErin, permissions: new Set(["issue:delete"]) }))).toEqual(["template"]);
+    const deletion = { organizationId: ORG, actor: asErin, members: [alice], rolePermissions: VIEWER_PERMS, reassignPermissions: ALL, memberCount: 1 };
+    expect(fieldOf(() => validateRoleDeletion({ ...deletion, role: viewer, reassignRole: admin, reassignRequested: true }))).toEqual(["reassignRoleId"]);
+    expect(fieldOf(() => validateRoleDeletion({ ...deletion, role: viewer, reassignRole: null, reassignRequested: false }))).toEqual(["reassignRoleId"]);
+    expect(fieldOf(() => validateRoleDeletion({ ...deletion, role: admin, reassignRole: null, reassignRequested: false }))).toEqual(["form"]);
+    expect(fieldOf(() => checkGrant(asErin, admin, ALL))).toEqual(["form"]);
   });
 });

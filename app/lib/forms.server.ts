@@ -1,9 +1,8 @@
-/** Form parsing: zod in, either typed data or field errors for a 400 that re-renders the form. */
-import { data } from "@remix-run/node";
+/** Reading forms: the body as a plain object (bad body → 400), which form it is, and validation with zod. */
 import type { z } from "zod";
 import { setOwn } from "./own";
 import type { FieldErrors } from "../../core/failure";
-import { invalidInput } from "./failure.server";
+import { badRequest, invalidInput } from "./failure.server";
 
 export type { FieldErrors };
 
@@ -46,9 +45,9 @@ export async function readForm(request: Request): Promise<FormData> {
   try {
     form = await request.formData();
   } catch {
-    throw data({ message: "The form could not be read. Please submit it again." }, { status: 400 });
+    badRequest("The form could not be read. Please submit it again.");
   }
-  if (hasNulValue(form)) throw data({ message: NUL_MESSAGE }, { status: 400 });
+  if (hasNulValue(form)) badRequest(NUL_MESSAGE);
   return form;
 }
 
@@ -76,16 +75,3 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (!result.ok) throw invalidInput(result.errors);
   return result.data;
 }
-
-export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<ParseResult<z.infer<S>>> {
-  return parseWith(schema, formToObject(await readForm(request)));
-}
-
-/** The shape actions return on invalid input: `{ errors }` with status 400, for the form to show beside fields. */
-export function validationError(errors: FieldErrors, values?: Record<string, unknown>) {
-  return data({ ok: false as const, errors, values }, { status: 400 });
-}
-
-// The shared field rules live in a module without ".server" so route modules can build schemas at top level
-// (the browser bundle empties ".server" modules).
-export { fields } from "./fields";

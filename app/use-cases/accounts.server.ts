@@ -11,7 +11,7 @@ import { countUserSessions, deleteUserSessions } from "../../db/queries/sessions
 import { findPasswordHash, getUserProfile, insertUser, setPasswordHash, updateUserProfile, userExistsWithEmail } from "../../db/queries/users.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { RULES, checkLimits, refund, take } from "../lib/rate-limit.server";
 import type { Actor } from "./actor";
 

@@ -10,7 +10,7 @@ import { ISSUE_LIMITS } from "../../core/issue-rules";
 import { countAttachments, deleteAttachmentRow, findAttachmentFile, insertAttachmentRow } from "../../db/queries/attachments.server";
 import { getIssueDetail, updateIssueRow, writeIssueHistory } from "../../db/queries/issues.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { isPlausibleId } from "../lib/ids";
 import { ownValue } from "../lib/own";
 import { IMAGE_TYPES, deleteStoredUpload, readStoredUpload, storeImageUpload, uploadBelongsTo } from "../lib/uploads.server";

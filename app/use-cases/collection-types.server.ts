@@ -23,7 +23,7 @@ import {
 } from "../../db/queries/collections.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { requireCan, type Actor } from "./actor";
 import { auditBy, type AuditActor } from "./audit.server";
 import { collectionName, optionalCollectionText } from "./collections.server";

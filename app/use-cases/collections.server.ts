@@ -24,7 +24,7 @@ import {
   updateCollectionRow,
 } from "../../db/queries/collections.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { requireCan, type Actor } from "./actor";
 import { auditBy, type AuditActor } from "./audit.server";
 

@@ -12,7 +12,7 @@ import { updateIssueRow, writeIssueHistory } from "../../db/queries/issues.serve
 import { notifyIssueEvent } from "../../db/queries/notifications.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
 import { requireMemberActor, type Actor, type MemberActor } from "./actor";
 import { lockedIssue } from "./issues.server";

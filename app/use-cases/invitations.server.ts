@@ -26,7 +26,7 @@ import { findRoleFacts } from "../../db/queries/roles.server";
 import { userExistsWithEmail } from "../../db/queries/users.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { formatDateTime } from "../lib/format";
 import { hashToken } from "../lib/session.server";
 import { absoluteUrl } from "../lib/tenant.server";

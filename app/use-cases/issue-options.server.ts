@@ -48,7 +48,7 @@ import {
 import { priorityTable, type PriorityOption } from "../../db/queries/priorities.server";
 import { statusTable, type StatusOption } from "../../db/queries/statuses.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { requireMemberActor, type Actor, type MemberActor } from "./actor";
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ import { notifyIssueCreated, notifyIssueEvent } from "../../db/queries/notificat
 import { listPriorities } from "../../db/queries/priorities.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "../lib/idempotency.server";
 import { isPlausibleId } from "../lib/ids";
 import { loadMachinePicker } from "../lib/machine-picker.server";

@@ -17,7 +17,7 @@ import {
   updateLocation as saveLocation,
 } from "../../db/queries/locations.server";
 import { listMachines } from "../../db/queries/machines.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { requireCan, type Actor } from "./actor";
 
 const optionalText = (max: number, label: string) =>

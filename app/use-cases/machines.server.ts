@@ -30,7 +30,7 @@ import {
 import { isOrganizationMember } from "../../db/queries/members.server";
 import { createCustomModel as insertCustomModel, findVisibleModel, listManufacturersInUse, listModelOptions, listModelsInUse } from "../../db/queries/models.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { timeAgo } from "../lib/format";
 import { requireCan, requireMemberActor, type Actor } from "./actor";
 

@@ -18,7 +18,7 @@ import {
 } from "../../db/queries/members.server";
 import { findRoleFacts, listRoles } from "../../db/queries/roles.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { formatDateTime } from "../lib/format";
 import { requireCan, type Actor } from "./actor";
 import { auditBy } from "./audit.server";

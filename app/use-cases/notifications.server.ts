@@ -15,7 +15,7 @@ import {
   updateUserNotificationSettings,
 } from "../../db/queries/notifications.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { timeAgo } from "../lib/format";
 import { NOTIFICATION_FREQUENCIES, OWNER_TOGGLES } from "../lib/notification-words";
 import { sameSitePath } from "../lib/safe-redirect";

@@ -42,7 +42,7 @@ import {
   type PinballMapConfigView,
 } from "../../db/queries/pinballmap.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { fetchLocationMachines } from "../lib/pinballmap.server";
 import { checkLimits, type RateLimitRule } from "../lib/rate-limit.server";
 import { requireCan } from "./actor";

@@ -12,7 +12,7 @@ import { machineExists } from "../../db/queries/machines.server";
 import { getPublicMachinePage } from "../../db/queries/public.server";
 import { countVotesFromAddress, findOpenIssueForVote, hasVoted, insertUpvote, listVotedIssueIds, type Voter } from "../../db/queries/upvotes.server";
 import { withTransaction } from "../../db/transaction.server";
-import { fields } from "../lib/fields";
+import { fields } from "../lib/fields.server";
 import { timeAgo } from "../lib/format";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
 import { RULES, checkLimits, peekLimits, type RateLimitRule } from "../lib/rate-limit.server";

@@ -1,4 +1,4 @@
-/** Shared zod field rules (every string bounded). Safe in the browser bundle: no server imports. */
+/** Shared zod field rules (every string bounded). Server-only: validation never ships to browsers. */
 import { z } from "zod";
 
 /** Shared field rules: every string is bounded. */

@@ -4,7 +4,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // A fresh embedded database per run, seeded with the demo data on first start.
-const dataDir = process.env.E2E_PGLITE_DIR ?? path.join(os.tmpdir(), `pinpoint-e2e-${process.pid}-${Date.now()}`, "pglite");
+const dataDir =
+  process.env.E2E_PGLITE_DIR ?? path.join(os.tmpdir(), `pinpoint-e2e-${process.pid}-${Date.now()}`, "pglite");
 
 export default defineConfig({
   testDir: "tests/e2e",

@@ -5,7 +5,12 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/lib/nonce";
-import { DATABASE_OUTAGE_PAGE, isDatabaseUnavailable, reportDatabaseUnavailable, requestHitDatabaseOutage } from "~/lib/errors.server";
+import {
+  DATABASE_OUTAGE_PAGE,
+  isDatabaseUnavailable,
+  reportDatabaseUnavailable,
+  requestHitDatabaseOutage,
+} from "~/lib/errors.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -40,7 +45,10 @@ export default function handleRequest(
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(
-            new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
           );
           pipe(body);
         },

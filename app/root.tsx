@@ -149,7 +149,13 @@ export function GeneralErrorBoundary() {
     else if (status === 503) message = given ?? "The service is temporarily unavailable. Please try again shortly.";
     else if (status < 500 && given) message = given;
   }
-  const titles: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 410: "Link no longer valid", 503: "Temporarily unavailable" };
+  const titles: Record<number, string> = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    410: "Link no longer valid",
+    503: "Temporarily unavailable",
+  };
   return (
     <div className="mx-auto max-w-lg py-12 text-center" role="alert">
       <p className="text-5xl font-bold text-slate-300">{status}</p>

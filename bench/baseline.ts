@@ -32,7 +32,10 @@ export interface BaselineServer {
 // Helpers ----------------------------------------------------------------------------------------------------------
 
 const esc = (v: unknown) =>
-  String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  String(v ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
@@ -43,7 +46,9 @@ function subdomainOf(req: Pick<http.IncomingMessage, "headers">): string {
     const label = host.slice(0, -".localhost".length);
     if (SUBDOMAIN.test(label)) return label;
   }
-  const header = String(req.headers["x-organization"] ?? "").trim().toLowerCase();
+  const header = String(req.headers["x-organization"] ?? "")
+    .trim()
+    .toLowerCase();
   if (header && SUBDOMAIN.test(header)) return header;
   return process.env.DEFAULT_ORG_SUBDOMAIN ?? "apc";
 }
@@ -61,7 +66,9 @@ function readSessionToken(cookieHeader: string | undefined, secrets: string[]): 
     const value = signed.slice(0, dot);
     const mac = Buffer.from(signed.slice(dot + 1));
     for (const secret of secrets) {
-      const expected = Buffer.from(crypto.createHmac("sha256", secret).update(value).digest("base64").replace(/=+$/, ""));
+      const expected = Buffer.from(
+        crypto.createHmac("sha256", secret).update(value).digest("base64").replace(/=+$/, ""),
+      );
       if (expected.length === mac.length && crypto.timingSafeEqual(expected, mac)) {
         try {
           const token = JSON.parse(decodeURIComponent(escape(atob(value))));
@@ -89,7 +96,9 @@ async function readBody(req: http.IncomingMessage, max = 6 * 1024 * 1024): Promi
 
 async function readForm(req: http.IncomingMessage): Promise<FormData> {
   const body = await readBody(req);
-  return new Response(new Uint8Array(body), { headers: { "content-type": req.headers["content-type"] ?? "application/x-www-form-urlencoded" } }).formData();
+  return new Response(new Uint8Array(body), {
+    headers: { "content-type": req.headers["content-type"] ?? "application/x-www-form-urlencoded" },
+  }).formData();
 }
 
 function str(form: FormData, key: string, max = 20_000): string {
@@ -136,7 +145,12 @@ interface Access {
   unread: number;
 }
 
-async function resolveAccess(q: RawClient, req: Pick<http.IncomingMessage, "headers">, secrets: string[], withUnread: boolean): Promise<Access> {
+async function resolveAccess(
+  q: RawClient,
+  req: Pick<http.IncomingMessage, "headers">,
+  secrets: string[],
+  withUnread: boolean,
+): Promise<Access> {
   const [org] = await q.query<{ id: string; name: string; subdomain: string }>(
     `select id, name, subdomain, "logoUrl" from "Organization" where subdomain = $1 limit 1`,
     [subdomainOf(req)],
@@ -145,7 +159,13 @@ async function resolveAccess(q: RawClient, req: Pick<http.IncomingMessage, "head
   let user: Access["user"] = null;
   const token = readSessionToken(req.headers.cookie, secrets);
   if (token) {
-    const [row] = await q.query<{ sessionId: string; expires: Date; lastSeenAt: Date; userId: string; name: string | null }>(
+    const [row] = await q.query<{
+      sessionId: string;
+      expires: Date;
+      lastSeenAt: Date;
+      userId: string;
+      name: string | null;
+    }>(
       `select s.id as "sessionId", s.expires, s."lastSeenAt", u.id as "userId", u.name, u.email
          from "Session" s join "User" u on u.id = s."userId" where s."sessionToken" = $1 limit 1`,
       [crypto.createHash("sha256").update(token).digest("hex")],
@@ -165,7 +185,9 @@ async function resolveAccess(q: RawClient, req: Pick<http.IncomingMessage, "head
     member = rows.length > 0;
     if (member) {
       const admin = rows[0].isSystem && rows[0].roleName === "Admin";
-      perms = admin ? [...ALL_PERMISSION_NAMES] : expandPermissions(rows.map((r) => r.permission).filter(Boolean) as string[]);
+      perms = admin
+        ? [...ALL_PERMISSION_NAMES]
+        : expandPermissions(rows.map((r) => r.permission).filter(Boolean) as string[]);
     } else perms = [];
   } else perms = [];
   if (!member) {
@@ -179,7 +201,10 @@ async function resolveAccess(q: RawClient, req: Pick<http.IncomingMessage, "head
   }
   let unread = 0;
   if (withUnread && user) {
-    const [row] = await q.query<{ n: number }>(`select count(*)::int as n from "Notification" where "userId" = $1 and read = false`, [user.id]);
+    const [row] = await q.query<{ n: number }>(
+      `select count(*)::int as n from "Notification" where "userId" = $1 and read = false`,
+      [user.id],
+    );
     unread = Number(row?.n ?? 0);
   }
   return { org, user, member, perms: new Set(perms), unread };
@@ -196,14 +221,29 @@ function require(access: Access, permission: string, memberOnly = false): void {
 async function machinePage(q: RawClient, access: Access, machineId: string): Promise<string> {
   require(access, "machine:view");
   const orgId = access.org.id;
-  const [machine] = await q.query<{ id: string; name: string; modelName: string; manufacturer: string | null; year: number | null; locationName: string }>(
+  const [machine] = await q.query<{
+    id: string;
+    name: string;
+    modelName: string;
+    manufacturer: string | null;
+    year: number | null;
+    locationName: string;
+  }>(
     `select m.id, m.name, mo.name as "modelName", mo.manufacturer, mo.year, l.id as "locationId", l.name as "locationName", l.city
        from "Machine" m join "Model" mo on mo.id = m."modelId" join "Location" l on l.id = m."locationId"
       where m.id = $1 and m."organizationId" = $2 limit 1`,
     [machineId, orgId],
   );
   if (!machine) throw new HttpError(404, "We could not find that machine.");
-  const open = await q.query<{ id: string; title: string; category: string; statusName: string; priorityOrder: number; createdAt: Date; upvoteCount: number }>(
+  const open = await q.query<{
+    id: string;
+    title: string;
+    category: string;
+    statusName: string;
+    priorityOrder: number;
+    createdAt: Date;
+    upvoteCount: number;
+  }>(
     `select i.id, i.title, s.category, s.name as "statusName", p."order" as "priorityOrder", i."createdAt", coalesce(v.n, 0) as "upvoteCount"
        from "Issue" i join "IssueStatus" s on s.id = i."statusId" join "Priority" p on p.id = i."priorityId"
        left join (select u."issueId", count(*)::int as n from "Upvote" u join "Issue" i2 on i2.id = u."issueId"
@@ -218,7 +258,10 @@ async function machinePage(q: RawClient, access: Access, machineId: string): Pro
       order by i."resolvedAt" desc limit 3`,
     [orgId, machineId, new Date(Date.now() - 30 * 86_400_000)],
   );
-  const [top] = await q.query<{ top: number | null }>(`select max("order") as top from "Priority" where "organizationId" = $1`, [orgId]);
+  const [top] = await q.query<{ top: number | null }>(
+    `select max("order") as top from "Priority" where "organizationId" = $1`,
+    [orgId],
+  );
   const topOrder = top?.top ?? null;
   const down = open.some((i) => topOrder !== null && i.priorityOrder >= topOrder);
   const status = down ? "Out of order" : open.length ? "Has known problems" : "Working";
@@ -237,7 +280,9 @@ async function machinePage(q: RawClient, access: Access, machineId: string): Pro
         )
         .join("")
     : "";
-  const fixedList = canView ? fixed.map((i) => `<li>${esc(i.title)} · fixed ${new Date(i.resolvedAt).toISOString().slice(0, 10)}</li>`).join("") : "";
+  const fixedList = canView
+    ? fixed.map((i) => `<li>${esc(i.title)} · fixed ${new Date(i.resolvedAt).toISOString().slice(0, 10)}</li>`).join("")
+    : "";
   return page(
     `${machine.name} · Report a problem`,
     `<p>${esc(machine.locationName)}</p><h1>${esc(machine.name)}</h1><p>${esc([machine.modelName, machine.manufacturer, machine.year].filter(Boolean).join(" · "))}</p>
@@ -250,7 +295,13 @@ async function machinePage(q: RawClient, access: Access, machineId: string): Pro
   );
 }
 
-const CATEGORY: Record<string, string> = { active: "active", open: "NEW", "in-progress": "IN_PROGRESS", closed: "RESOLVED", all: "all" };
+const CATEGORY: Record<string, string> = {
+  active: "active",
+  open: "NEW",
+  "in-progress": "IN_PROGRESS",
+  closed: "RESOLVED",
+  all: "all",
+};
 
 async function issueList(q: RawClient, access: Access, url: URL): Promise<string> {
   require(access, "issue:view", true);
@@ -258,7 +309,11 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   const orgId = access.org.id;
   const p = url.searchParams;
   const idp = (v: string | null) => (v && ID.test(v) ? v : undefined);
-  const statusIds = p.getAll("status").map(idp).filter((s): s is string => Boolean(s)).slice(0, 20);
+  const statusIds = p
+    .getAll("status")
+    .map(idp)
+    .filter((s): s is string => Boolean(s))
+    .slice(0, 20);
   const category = statusIds.length ? "all" : (CATEGORY[p.get("category") ?? "active"] ?? "active");
   const assignee = p.get("assignee");
   const reporter = p.get("reporter");
@@ -284,7 +339,10 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   if (reporter === "anonymous") common.push(`i."createdById" is null`);
   else if (reporter === "me") common.push(`i."createdById" = ${bind(user.id)}`);
   else if (idp(reporter)) common.push(`i."createdById" = ${bind(reporter)}`);
-  if (search) common.push(`to_tsvector('english', i."title" || ' ' || coalesce(i."description", '')) @@ websearch_to_tsquery('english', ${bind(search)})`);
+  if (search)
+    common.push(
+      `to_tsvector('english', i."title" || ' ' || coalesce(i."description", '')) @@ websearch_to_tsquery('english', ${bind(search)})`,
+    );
   const countParams = [...params];
   const listWhere = [...common];
   if (statusIds.length) listWhere.push(`i."statusId" = any(${bind(statusIds)})`);
@@ -327,7 +385,10 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
         where m."organizationId" = $1${location ? ` and m."locationId" = $2` : ""} order by l.name, m.name, m.id limit 301`,
       location ? [orgId, location] : [orgId],
     ),
-    q.query<{ id: string; name: string }>(`select id, name from "Location" where "organizationId" = $1 order by name, id`, [orgId]),
+    q.query<{ id: string; name: string }>(
+      `select id, name from "Location" where "organizationId" = $1 order by name, id`,
+      [orgId],
+    ),
     q.query<{ id: string; name: string | null }>(
       `select u.id, u.name from "Membership" ms join "User" u on u.id = ms."userId" where ms."organizationId" = $1 order by u.name, u.id`,
       [orgId],
@@ -381,8 +442,8 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
        .join("")}</select><select name="assignee"><option value="">Anyone</option>${members
        .map((m) => opt(m.id, m.name ?? "Unnamed member", assignee))
        .join("")}</select><button>Filter</button></form><ul>${items || "<li>No issues match.</li>"}</ul>${
-      rows.length > 25 ? `<a href="?after=next">Next page</a>` : ""
-    }`,
+       rows.length > 25 ? `<a href="?after=next">Next page</a>` : ""
+     }`,
   );
 }
 
@@ -423,10 +484,16 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
         )
       : Promise.resolve([]),
     can("issue:edit")
-      ? q.query<{ id: string; name: string }>(`select id, name, category from "IssueStatus" where "organizationId" = $1 order by "sortOrder", name, id`, [orgId])
+      ? q.query<{ id: string; name: string }>(
+          `select id, name, category from "IssueStatus" where "organizationId" = $1 order by "sortOrder", name, id`,
+          [orgId],
+        )
       : Promise.resolve([]),
     can("issue:edit")
-      ? q.query<{ id: string; name: string }>(`select id, name from "Priority" where "organizationId" = $1 order by "sortOrder", "order", name, id`, [orgId])
+      ? q.query<{ id: string; name: string }>(
+          `select id, name from "Priority" where "organizationId" = $1 order by "sortOrder", "order", name, id`,
+          [orgId],
+        )
       : Promise.resolve([]),
     can("issue:assign")
       ? q.query<{ id: string; name: string | null }>(
@@ -436,8 +503,14 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
       : Promise.resolve([]),
   ]);
   const timeline = [
-    ...history.map((h) => ({ at: new Date(h.changedAt as Date), html: `<li><b>${esc(h.actorName ?? "Someone")}</b> ${esc(String(h.type).toLowerCase())} ${esc(h.oldValue ?? "")} → ${esc(h.newValue ?? "")}</li>` })),
-    ...comments.map((c) => ({ at: new Date(c.createdAt as Date), html: `<li class="comment"><b>${esc(c.authorName)}</b><p>${esc(c.content)}</p></li>` })),
+    ...history.map((h) => ({
+      at: new Date(h.changedAt as Date),
+      html: `<li><b>${esc(h.actorName ?? "Someone")}</b> ${esc(String(h.type).toLowerCase())} ${esc(h.oldValue ?? "")} → ${esc(h.newValue ?? "")}</li>`,
+    })),
+    ...comments.map((c) => ({
+      at: new Date(c.createdAt as Date),
+      html: `<li class="comment"><b>${esc(c.authorName)}</b><p>${esc(c.content)}</p></li>`,
+    })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   return page(
     `${issue.title} · Issues · PinPoint`,
@@ -465,7 +538,10 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
 async function report(q: RawClient, access: Access, req: http.IncomingMessage, machineId: string): Promise<string> {
   require(access, "issue:create");
   const orgId = access.org.id;
-  const [exists] = await q.query(`select id from "Machine" where id = $1 and "organizationId" = $2 limit 1`, [machineId, orgId]);
+  const [exists] = await q.query(`select id from "Machine" where id = $1 and "organizationId" = $2 limit 1`, [
+    machineId,
+    orgId,
+  ]);
   if (!exists) throw new HttpError(404, "We could not find that machine.");
   const form = await readForm(req);
   if (form.get("intent") !== "report") throw new HttpError(400, "Unknown action.");
@@ -474,7 +550,13 @@ async function report(q: RawClient, access: Access, req: http.IncomingMessage, m
   const description = str(form, "description").trim();
   const name = str(form, "name").trim();
   const email = str(form, "email").trim().toLowerCase();
-  if (!title || title.length > 255 || description.length > 2000 || name.length > 100 || (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+  if (
+    !title ||
+    title.length > 255 ||
+    description.length > 2000 ||
+    name.length > 100 ||
+    (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+  ) {
     throw new HttpError(400, "Please check the highlighted fields.");
   }
   if (!access.member) {
@@ -484,7 +566,14 @@ async function report(q: RawClient, access: Access, req: http.IncomingMessage, m
   }
   const userId = access.member && access.user ? access.user.id : null;
   return q.transaction(async (tx) => {
-    const [machine] = await tx.query<{ id: string; name: string; ownerId: string | null; ownerNotificationsEnabled: boolean; notifyOnNewIssues: boolean; modelName: string }>(
+    const [machine] = await tx.query<{
+      id: string;
+      name: string;
+      ownerId: string | null;
+      ownerNotificationsEnabled: boolean;
+      notifyOnNewIssues: boolean;
+      modelName: string;
+    }>(
       `select m.id, m.name, m."ownerId", m."ownerNotificationsEnabled", m."notifyOnNewIssues", mo.name as "modelName"
          from "Machine" m join "Model" mo on mo.id = m."modelId" where m.id = $1 and m."organizationId" = $2 limit 1`,
       [machineId, orgId],
@@ -502,7 +591,19 @@ async function report(q: RawClient, access: Access, req: http.IncomingMessage, m
     const [issue] = await tx.query<{ id: string; followToken: string }>(
       `insert into "Issue" (id, title, description, "organizationId", "machineId", "statusId", "priorityId", "createdById", "submitterName", "reporterEmail", "followToken")
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id, "followToken"`,
-      [createId(), title, description || null, orgId, machineId, status.id, priority.id, userId, userId ? null : name || null, userId ? null : email || null, createId()],
+      [
+        createId(),
+        title,
+        description || null,
+        orgId,
+        machineId,
+        status.id,
+        priority.id,
+        userId,
+        userId ? null : name || null,
+        userId ? null : email || null,
+        createId(),
+      ],
     );
     await tx.query(
       `insert into "IssueHistory" (id, "organizationId", "issueId", type, field, "oldValue", "newValue", "actorId") values ($1, $2, $3, 'CREATED', 'status', null, 'created', $4)`,
@@ -511,14 +612,25 @@ async function report(q: RawClient, access: Access, req: http.IncomingMessage, m
     if (machine.ownerId && machine.ownerNotificationsEnabled && machine.notifyOnNewIssues) {
       await tx.query(
         `insert into "Notification" (id, "userId", type, message, "entityType", "entityId", "actionUrl") values ($1, $2, 'ISSUE_CREATED', $3, 'ISSUE', $4, $5)`,
-        [createId(), machine.ownerId, `New issue on your ${machine.name} (${machine.modelName}): ${title}`.slice(0, 300), issue.id, `/issues/${issue.id}`],
+        [
+          createId(),
+          machine.ownerId,
+          `New issue on your ${machine.name} (${machine.modelName}): ${title}`.slice(0, 300),
+          issue.id,
+          `/issues/${issue.id}`,
+        ],
       );
     }
     return `/follow/${encodeURIComponent(issue.followToken)}?new=1`;
   });
 }
 
-async function changeStatus(q: RawClient, access: Access, req: http.IncomingMessage, issueId: string): Promise<{ ok: boolean; message: string }> {
+async function changeStatus(
+  q: RawClient,
+  access: Access,
+  req: http.IncomingMessage,
+  issueId: string,
+): Promise<{ ok: boolean; message: string }> {
   const form = await readForm(req);
   if (form.get("intent") !== "status") throw new HttpError(400, "Unknown action.");
   require(access, "issue:edit", true);
@@ -550,13 +662,10 @@ async function changeStatus(q: RawClient, access: Access, req: http.IncomingMess
         : current.category === "RESOLVED" && target.category !== "RESOLVED"
           ? "REOPENED"
           : "STATUS_CHANGED";
-    await tx.query(`update "Issue" set "statusId" = $1, "resolvedAt" = $2, "updatedAt" = $3 where id = $4 and "organizationId" = $5`, [
-      target.id,
-      resolvedAt,
-      now,
-      issue.id,
-      orgId,
-    ]);
+    await tx.query(
+      `update "Issue" set "statusId" = $1, "resolvedAt" = $2, "updatedAt" = $3 where id = $4 and "organizationId" = $5`,
+      [target.id, resolvedAt, now, issue.id, orgId],
+    );
     await tx.query(
       `insert into "IssueHistory" (id, "organizationId", "issueId", "actorId", type, field, "oldValue", "newValue", "changedAt")
        values ($1, $2, $3, $4, $5, 'status', $6, $7, $8)`,
@@ -583,11 +692,28 @@ async function changeStatus(q: RawClient, access: Access, req: http.IncomingMess
     );
     const recipients: { userId: string; message: string }[] = [];
     const t = `“${parties.title.length > 80 ? `${parties.title.slice(0, 79)}…` : parties.title}”`;
-    if (parties.ownerId && parties.ownerMembershipId && parties.ownerNotificationsEnabled && parties.notifyOnStatusChanges && parties.ownerId !== actor.id) {
-      recipients.push({ userId: parties.ownerId, message: `Status of ${t} on your ${parties.machineName} changed: ${current.name} → ${target.name}` });
+    if (
+      parties.ownerId &&
+      parties.ownerMembershipId &&
+      parties.ownerNotificationsEnabled &&
+      parties.notifyOnStatusChanges &&
+      parties.ownerId !== actor.id
+    ) {
+      recipients.push({
+        userId: parties.ownerId,
+        message: `Status of ${t} on your ${parties.machineName} changed: ${current.name} → ${target.name}`,
+      });
     }
-    if (parties.reporterId && parties.reporterMembershipId && parties.reporterId !== actor.id && !recipients.some((r) => r.userId === parties.reporterId)) {
-      recipients.push({ userId: parties.reporterId, message: `Your report ${t} (${parties.machineName}) changed status: ${current.name} → ${target.name}` });
+    if (
+      parties.reporterId &&
+      parties.reporterMembershipId &&
+      parties.reporterId !== actor.id &&
+      !recipients.some((r) => r.userId === parties.reporterId)
+    ) {
+      recipients.push({
+        userId: parties.reporterId,
+        message: `Your report ${t} (${parties.machineName}) changed status: ${current.name} → ${target.name}`,
+      });
     }
     if (recipients.length) {
       const values: unknown[] = [];
@@ -596,7 +722,10 @@ async function changeStatus(q: RawClient, access: Access, req: http.IncomingMess
         const b = i * 5;
         return `($${b + 1}, $${b + 2}, 'ISSUE_UPDATED', $${b + 3}, 'ISSUE', $${b + 4}, $${b + 5})`;
       });
-      await tx.query(`insert into "Notification" (id, "userId", type, message, "entityType", "entityId", "actionUrl") values ${tuples.join(", ")}`, values);
+      await tx.query(
+        `insert into "Notification" (id, "userId", type, message, "entityType", "entityId", "actionUrl") values ${tuples.join(", ")}`,
+        values,
+      );
     }
     return { ok: true, message: `Status changed to “${target.name}”.` };
   });
@@ -629,12 +758,17 @@ export async function answerBaselineGet(
   }
   if ((m = path.match(/^\/qr\/([^/]+)$/))) {
     const access = await resolveAccess(q, req, secrets, false);
-    const [row] = await q.query<{ id: string }>(`select id, name from "Machine" where "qrCodeId" = $1 and "organizationId" = $2 limit 1`, [
-      decodeURIComponent(m[1]),
-      access.org.id,
-    ]);
+    const [row] = await q.query<{ id: string }>(
+      `select id, name from "Machine" where "qrCodeId" = $1 and "organizationId" = $2 limit 1`,
+      [decodeURIComponent(m[1]), access.org.id],
+    );
     if (!row) throw new HttpError(404, "This QR code is not valid (anymore).");
-    return { status: 302, type: "text/plain", body: "", headers: { location: `/m/${encodeURIComponent(row.id)}`, "cache-control": "no-store" } };
+    return {
+      status: 302,
+      type: "text/plain",
+      body: "",
+      headers: { location: `/m/${encodeURIComponent(row.id)}`, "cache-control": "no-store" },
+    };
   }
   if (path === "/issues") {
     const access = await resolveAccess(q, req, secrets, true);
@@ -684,7 +818,10 @@ export async function startBaselineServer(opts: BaselineOptions): Promise<Baseli
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        res.writeHead(error.status, { "content-type": "text/plain", ...(error.location ? { location: error.location } : {}) });
+        res.writeHead(error.status, {
+          "content-type": "text/plain",
+          ...(error.location ? { location: error.location } : {}),
+        });
         res.end(error.message);
         return;
       }

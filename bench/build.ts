@@ -28,8 +28,14 @@ export function preparePrivateBuild(repoRoot: string, log: (m: string) => void):
   const shared = path.join(repoRoot, "build", "index.js");
   let rebuilt = false;
   if (!isProductionBuild(shared)) {
-    log(`build/index.js is ${fs.existsSync(shared) ? "a development build" : "missing"}: running \`npx remix build\` (NODE_ENV=production)`);
-    execFileSync("npx", ["remix", "build"], { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+    log(
+      `build/index.js is ${fs.existsSync(shared) ? "a development build" : "missing"}: running \`npx remix build\` (NODE_ENV=production)`,
+    );
+    execFileSync("npx", ["remix", "build"], {
+      cwd: repoRoot,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     rebuilt = true;
   }
   const root = path.join(repoRoot, ".cache", "pinpoint-bench", String(process.pid));
@@ -37,7 +43,10 @@ export function preparePrivateBuild(repoRoot: string, log: (m: string) => void):
   fs.mkdirSync(path.join(root, "build"), { recursive: true });
   const buildPath = path.join(root, "build", "index.js");
   fs.copyFileSync(shared, buildPath);
-  if (!isProductionBuild(buildPath)) throw new Error("could not get a production build (build/ changed while copying?); run `npx remix build` and retry");
+  if (!isProductionBuild(buildPath))
+    throw new Error(
+      "could not get a production build (build/ changed while copying?); run `npx remix build` and retry",
+    );
   fs.symlinkSync(path.join(repoRoot, "public"), path.join(root, "public"), "dir");
   return {
     root,

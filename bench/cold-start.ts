@@ -36,7 +36,12 @@ function probe(port: number, pathname: string): Promise<number> {
   });
 }
 
-async function startOnce(kind: ColdStartRun["kind"], dir: string, roots: Roots, timeoutMs: number): Promise<ColdStartRun> {
+async function startOnce(
+  kind: ColdStartRun["kind"],
+  dir: string,
+  roots: Roots,
+  timeoutMs: number,
+): Promise<ColdStartRun> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
@@ -52,7 +57,11 @@ async function startOnce(kind: ColdStartRun["kind"], dir: string, roots: Roots, 
     TSX_TSCONFIG_PATH: path.join(roots.repoRoot, "tsconfig.json"),
   });
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(roots.repoRoot, "server", "index.ts")], { cwd: roots.serverRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(roots.repoRoot, "server", "index.ts")], {
+    cwd: roots.serverRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let listeningMs: number | null = null;
   let output = "";
   const onData = (chunk: Buffer) => {
@@ -70,7 +79,11 @@ async function startOnce(kind: ColdStartRun["kind"], dir: string, roots: Roots, 
     const status = await probe(port, pathname);
     if (status === 200 && firstOk[key] === null) firstOk[key] = performance.now() - started;
   };
-  while ((firstOk.healthz === null || firstOk.root === null) && exited === undefined && performance.now() - started < timeoutMs) {
+  while (
+    (firstOk.healthz === null || firstOk.root === null) &&
+    exited === undefined &&
+    performance.now() - started < timeoutMs
+  ) {
     await Promise.all([check("healthz", "/healthz"), check("root", "/")]);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -110,7 +123,9 @@ interface Roots {
   serverRoot: string;
 }
 
-export async function measureColdStart(opts: Roots & { repeats: number; timeoutMs?: number; log?: (m: string) => void }): Promise<ColdStartRun[]> {
+export async function measureColdStart(
+  opts: Roots & { repeats: number; timeoutMs?: number; log?: (m: string) => void },
+): Promise<ColdStartRun[]> {
   const runs: ColdStartRun[] = [];
   const log = opts.log ?? (() => {});
   const timeoutMs = opts.timeoutMs ?? 180_000;
@@ -122,12 +137,16 @@ export async function measureColdStart(opts: Roots & { repeats: number; timeoutM
       parents.push(parent);
       lastDir = path.join(parent, "pglite");
       const run = await startOnce("fresh", lastDir, opts, timeoutMs);
-      log(`cold start (fresh directory) #${i + 1}: /healthz ${run.healthzMs?.toFixed(0)} ms, / ${run.rootMs?.toFixed(0)} ms`);
+      log(
+        `cold start (fresh directory) #${i + 1}: /healthz ${run.healthzMs?.toFixed(0)} ms, / ${run.rootMs?.toFixed(0)} ms`,
+      );
       runs.push(run);
     }
     for (let i = 0; i < opts.repeats; i++) {
       const run = await startOnce("existing", lastDir, opts, timeoutMs);
-      log(`cold start (existing directory) #${i + 1}: /healthz ${run.healthzMs?.toFixed(0)} ms, / ${run.rootMs?.toFixed(0)} ms`);
+      log(
+        `cold start (existing directory) #${i + 1}: /healthz ${run.healthzMs?.toFixed(0)} ms, / ${run.rootMs?.toFixed(0)} ms`,
+      );
       runs.push(run);
     }
   } finally {

@@ -60,7 +60,12 @@ export async function openBenchPostgres(url: string, poolSize = 10): Promise<Ben
   const counter = new StatementCounter();
   const countingSql = postgres(url, { max: 4, prepare: true, onnotice: () => {} });
   const countingDb = drizzlePostgres(countingSql, { schema, logger: counter }) as unknown as Db;
-  const baselineSql = postgres(url, { max: poolSize, prepare: true, onnotice: () => {}, connection: { application_name: "baseline" } });
+  const baselineSql = postgres(url, {
+    max: poolSize,
+    prepare: true,
+    onnotice: () => {},
+    connection: { application_name: "baseline" },
+  });
   const raw = postgresRaw(baselineSql);
   const [{ version }] = await raw.query<{ version: string }>("select version()");
   return {

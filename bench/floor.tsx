@@ -46,7 +46,13 @@ function FloorPage() {
   return <main dangerouslySetInnerHTML={{ __html: body }} />;
 }
 
-const ROUTE_FLAGS = { hasAction: false, hasClientAction: false, hasClientLoader: false, hasErrorBoundary: false, imports: [] };
+const ROUTE_FLAGS = {
+  hasAction: false,
+  hasClientAction: false,
+  hasClientLoader: false,
+  hasErrorBoundary: false,
+  imports: [],
+};
 
 /**
  * A server build with the app's entry (entry.server: buffering, nonce, error handling), assets and future flags, and
@@ -63,21 +69,33 @@ export function floorBuild(appBuild: ServerBuild, raw: RawClient, secrets: strin
       throw error;
     }
     if (!answer) throw new Response("Not found", { status: 404 });
-    if (answer.headers.location) throw redirect(answer.headers.location, { status: answer.status, headers: answer.headers });
+    if (answer.headers.location)
+      throw redirect(answer.headers.location, { status: answer.status, headers: answer.headers });
     return bodyOf(answer.body);
   };
   const rootAsset = appBuild.assets.routes.root;
   return {
     ...appBuild,
     routes: {
-      root: { id: "root", parentId: undefined, path: "", index: undefined, caseSensitive: undefined, module: { default: FloorDocument } },
+      root: {
+        id: "root",
+        parentId: undefined,
+        path: "",
+        index: undefined,
+        caseSensitive: undefined,
+        module: { default: FloorDocument },
+      },
       "routes/$": {
         id: "routes/$",
         parentId: "root",
         path: "*",
         index: undefined,
         caseSensitive: undefined,
-        module: { default: FloorPage, loader, meta: ({ data }: { data?: { title: string } }) => [{ title: data?.title ?? "PinPoint" }] },
+        module: {
+          default: FloorPage,
+          loader,
+          meta: ({ data }: { data?: { title: string } }) => [{ title: data?.title ?? "PinPoint" }],
+        },
       },
     } as unknown as ServerBuild["routes"],
     assets: {

@@ -96,15 +96,57 @@ export function plan(scale: number, organizations = 50) {
 // Vocabulary (titles are searched with full-text search, so they use real words) --------------------------------
 
 const PARTS = [
-  "Left flipper", "Right flipper", "Upper flipper", "Left ramp", "Right ramp", "Pop bumper", "Slingshot", "Spinner",
-  "Drop target", "Stand-up target", "Ball trough", "Shooter lane", "Kickback", "Magnet", "Display", "Sound",
-  "Coin door", "Start button", "Tilt bob", "GI lamps", "Insert lamp", "Diverter", "Ball lock", "Auto-launch",
+  "Left flipper",
+  "Right flipper",
+  "Upper flipper",
+  "Left ramp",
+  "Right ramp",
+  "Pop bumper",
+  "Slingshot",
+  "Spinner",
+  "Drop target",
+  "Stand-up target",
+  "Ball trough",
+  "Shooter lane",
+  "Kickback",
+  "Magnet",
+  "Display",
+  "Sound",
+  "Coin door",
+  "Start button",
+  "Tilt bob",
+  "GI lamps",
+  "Insert lamp",
+  "Diverter",
+  "Ball lock",
+  "Auto-launch",
 ];
 const SYMPTOMS = [
-  "weak", "stuck", "dead", "intermittent", "buzzing", "loose", "broken", "flickers", "not registering", "too strong",
-  "sticks on", "rattles", "misaligned", "burnt coil", "sparks", "resets the game",
+  "weak",
+  "stuck",
+  "dead",
+  "intermittent",
+  "buzzing",
+  "loose",
+  "broken",
+  "flickers",
+  "not registering",
+  "too strong",
+  "sticks on",
+  "rattles",
+  "misaligned",
+  "burnt coil",
+  "sparks",
+  "resets the game",
 ];
-const WHEN = ["every game", "during multiball", "after a few games", "when the machine is warm", "on ball one", "sometimes"];
+const WHEN = [
+  "every game",
+  "during multiball",
+  "after a few games",
+  "when the machine is warm",
+  "on ball one",
+  "sometimes",
+];
 const EXTRA = [
   "Players noticed it tonight.",
   "Ball gets stuck and needs a ball search.",
@@ -125,7 +167,20 @@ const COMMENTS = [
   "Replaced the rubber ring and leveled the playfield.",
   "Reflowed the connector on the driver board.",
 ];
-const FIRST = ["Alex", "Sam", "Jordan", "Taylor", "Casey", "Riley", "Jamie", "Morgan", "Drew", "Robin", "Quinn", "Avery"];
+const FIRST = [
+  "Alex",
+  "Sam",
+  "Jordan",
+  "Taylor",
+  "Casey",
+  "Riley",
+  "Jamie",
+  "Morgan",
+  "Drew",
+  "Robin",
+  "Quinn",
+  "Avery",
+];
 const LAST = ["Nguyen", "Garcia", "Smith", "Müller", "Rossi", "Kim", "Okafor", "Silva", "Novak", "Larsen", "Haddad"];
 
 function lit(value: string): string {
@@ -146,7 +201,10 @@ async function run(db: Db, statement: string): Promise<number> {
 }
 
 async function scalar(db: Db, statement: string): Promise<number> {
-  const result = (await db.execute(sql.raw(statement))) as unknown as { rows?: Record<string, unknown>[] } & Record<string, unknown>[];
+  const result = (await db.execute(sql.raw(statement))) as unknown as { rows?: Record<string, unknown>[] } & Record<
+    string,
+    unknown
+  >[];
   const row = (result.rows ?? result)[0] ?? {};
   return Number(Object.values(row)[0] ?? 0);
 }
@@ -198,14 +256,23 @@ export async function generateData(db: Db, opts: GenerateOptions): Promise<Gener
     ),
     "users",
   );
-  const admin = await createUser(db, { email: BENCH_ADMIN_EMAIL, name: "Bench Admin", password: BENCH_PASSWORD, id: "bench_admin" });
+  const admin = await createUser(db, {
+    email: BENCH_ADMIN_EMAIL,
+    name: "Bench Admin",
+    password: BENCH_PASSWORD,
+    id: "bench_admin",
+  });
 
   // Organizations ----------------------------------------------------------------------------------------------
   const orgs: OrgSpec[] = [];
   for (let n = 0; n < p.organizations; n++) {
     const big = n === 0;
     const subdomain = big ? BIG_SUBDOMAIN : `bench${String(n).padStart(2, "0")}`;
-    const boot = await seedOrganization(db, { id: orgId(n), name: big ? "Big Pinball Hall" : `Bench Arcade ${n}`, subdomain });
+    const boot = await seedOrganization(db, {
+      id: orgId(n),
+      name: big ? "Big Pinball Hall" : `Bench Arcade ${n}`,
+      subdomain,
+    });
     const members = big
       ? Array.from({ length: p.bigMembers }, (_, k) => userId(k + 1))
       : [0, 1, 2].map((j) => userId(((n * 3 + j) % p.users) + 1));
@@ -221,7 +288,8 @@ export async function generateData(db: Db, opts: GenerateOptions): Promise<Gener
          SELECT 'bms_' || ${n} || '_' || u, u, ${lit(boot.organization.id)}, ${lit(memberRole.id)}
          FROM unnest(${arr(members)}) AS u ON CONFLICT DO NOTHING`,
       );
-      if (big) await addMember(t, { userId: admin.id, organizationId: boot.organization.id, roleId: boot.roles.admin.id });
+      if (big)
+        await addMember(t, { userId: admin.id, organizationId: boot.organization.id, roleId: boot.roles.admin.id });
       await run(
         t,
         `INSERT INTO "Location" (id, name, "organizationId", city, state)
@@ -382,7 +450,17 @@ export async function generateData(db: Db, opts: GenerateOptions): Promise<Gener
   const ms = finished?.ms ?? performance.now() - started;
 
   const rowCounts: Record<string, number> = {};
-  for (const table of ["Organization", "User", "Membership", "Machine", "Issue", "Comment", "IssueHistory", "Upvote", "Notification"]) {
+  for (const table of [
+    "Organization",
+    "User",
+    "Membership",
+    "Machine",
+    "Issue",
+    "Comment",
+    "IssueHistory",
+    "Upvote",
+    "Notification",
+  ]) {
     rowCounts[table] = await scalar(db, `SELECT count(*)::int FROM "${table}"`);
   }
   const big = orgs[0];
@@ -435,7 +513,19 @@ async function cli() {
       organizations: flag("--orgs") ? Number(flag("--orgs")) : undefined,
       log: (m) => console.error(m),
     });
-    console.log(JSON.stringify({ kind: handle.kind, scale, ms: Math.round(result.ms), rowsInserted: result.rowsInserted, rowCounts: result.rowCounts }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          kind: handle.kind,
+          scale,
+          ms: Math.round(result.ms),
+          rowsInserted: result.rowsInserted,
+          rowCounts: result.rowCounts,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await handle.close();
   }

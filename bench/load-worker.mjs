@@ -40,7 +40,13 @@ function send(i) {
           size += c.length;
           if (keep) chunks.push(c);
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, size, text: keep ? Buffer.concat(chunks).toString("utf8").slice(0, 400) : "" }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            size,
+            text: keep ? Buffer.concat(chunks).toString("utf8").slice(0, 400) : "",
+          }),
+        );
         res.on("error", reject);
       },
     );
@@ -73,7 +79,8 @@ async function loop() {
       }
     } catch (error) {
       errors += 1;
-      if (samples.length < 3) samples.push({ status: 0, path: requests[i].path, body: String(error?.message ?? error) });
+      if (samples.length < 3)
+        samples.push({ status: 0, path: requests[i].path, body: String(error?.message ?? error) });
     }
   }
 }

@@ -45,7 +45,8 @@ export function mergeLoadResults(runs: LoadResult[]): LoadResult {
   const windowMs = runs.reduce((a, r) => a + r.windowMs, 0);
   const summary = summarize(latencies, windowMs);
   const statusCounts: Record<string, number> = {};
-  for (const r of runs) for (const [k, v] of Object.entries(r.statusCounts)) statusCounts[k] = (statusCounts[k] ?? 0) + v;
+  for (const r of runs)
+    for (const [k, v] of Object.entries(r.statusCounts)) statusCounts[k] = (statusCounts[k] ?? 0) + v;
   const bytes = runs.reduce((a, r) => a + r.avgBytes * r.count, 0);
   return {
     ...summary,
@@ -109,17 +110,25 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
 }
 
 /** One request at a time (statement counts, login, smoke checks). node:http, so a Host header can be set. */
-export function sendOnce(port: number, spec: RequestSpec): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+export function sendOnce(
+  port: number,
+  spec: RequestSpec,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const body = spec.body == null ? null : Buffer.from(spec.body, "utf8");
     const headers: Record<string, string> = { ...spec.headers };
     if (body) headers["content-length"] = String(body.length);
-    const req = http.request({ host: "127.0.0.1", port, method: spec.method, path: spec.path, headers, timeout: 60_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method: spec.method, path: spec.path, headers, timeout: 60_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", reject);
     req.end(body ?? undefined);

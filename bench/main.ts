@@ -27,7 +27,14 @@ import { measureColdStart, type ColdStartRun } from "./cold-start";
 import { openBenchPglite, openBenchPostgres, type BenchDatabase, type RawClient } from "./db";
 import { BIG_SUBDOMAIN, generateData, plan, type GeneratedData } from "./generate";
 import { mergeLoadResults, runLoad, sendOnce, type LoadResult, type RequestSpec } from "./load";
-import { writeReport, type BenchResults, type DbResults, type ExplainRow, type ScenarioResult, type StatementCount } from "./report";
+import {
+  writeReport,
+  type BenchResults,
+  type DbResults,
+  type ExplainRow,
+  type ScenarioResult,
+  type StatementCount,
+} from "./report";
 import { SCENARIOS, type ScenarioContext } from "./scenarios";
 import { formatDuration } from "./stats";
 
@@ -52,7 +59,6 @@ interface Args {
   scenarios: string[] | null;
   out: string;
 }
-
 
 function parseArgs(argv: string[]): Args {
   const get = (name: string) => {
@@ -79,7 +85,10 @@ function parseArgs(argv: string[]): Args {
     countRequests: Math.round(num("--count-requests", 20)),
     coldRepeats: Math.round(num("--cold-repeats", 3)),
     skipColdStart: argv.includes("--skip-cold-start"),
-    scenarios: get("--scenarios")?.split(",").map((x) => x.trim()) ?? null,
+    scenarios:
+      get("--scenarios")
+        ?.split(",")
+        .map((x) => x.trim()) ?? null,
     out: path.resolve(get("--out") ?? "docs/benchmarks.md"),
   };
 }
@@ -127,14 +136,25 @@ interface AppVariant {
 }
 
 async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVariant> {
-  const { createHttpApp } = (await import(pathToFileURL(path.join(root, "server", "app.ts")).href)) as { createHttpApp: typeof CreateHttpApp };
+  const { createHttpApp } = (await import(pathToFileURL(path.join(root, "server", "app.ts")).href)) as {
+    createHttpApp: typeof CreateHttpApp;
+  };
   const privateBuild = preparePrivateBuild(root, log);
   const build = (await import(pathToFileURL(privateBuild.buildPath).href)) as ServerBuild;
   return { who, root, createHttpApp, build, privateBuild };
 }
 
-async function startApp(variant: AppVariant, database: BenchDatabase["app"], build: ServerBuild = variant.build): Promise<RunningServer> {
-  const app = variant.createHttpApp({ build, database, mode: "production", publicDir: path.join(variant.root, "public") });
+async function startApp(
+  variant: AppVariant,
+  database: BenchDatabase["app"],
+  build: ServerBuild = variant.build,
+): Promise<RunningServer> {
+  const app = variant.createHttpApp({
+    build,
+    database,
+    mode: "production",
+    publicDir: path.join(variant.root, "public"),
+  });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   server.keepAliveTimeout = 65_000;
@@ -205,15 +225,21 @@ async function countStatements(
     const res = await sendOnce(port, spec);
     const after = counter();
     const pgssAfter = raw ? await pgssCalls(raw) : null;
-    if (!expect.includes(res.status)) throw new Error(`${label}: ${spec.method} ${spec.path} answered ${res.status}: ${res.text.slice(0, 300)}`);
-    if (process.env.BENCH_DEBUG_SQL && per.length === 0) log(`${label}: ${res.status} ${res.headers.location ?? ""} ${res.text.slice(0, 160).replace(/\s+/g, " ")}`);
+    if (!expect.includes(res.status))
+      throw new Error(`${label}: ${spec.method} ${spec.path} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    if (process.env.BENCH_DEBUG_SQL && per.length === 0)
+      log(`${label}: ${res.status} ${res.headers.location ?? ""} ${res.text.slice(0, 160).replace(/\s+/g, " ")}`);
     per.push(after - before);
     if (pgssBefore !== null && pgssAfter !== null) perServer.push(pgssAfter - pgssBefore);
   }
   return { ...minAvgMax(per), server: perServer.length ? minAvgMax(perServer) : null, requests: specs.length };
 }
 
-async function explainStatements(raw: RawClient, scenario: string, recorded: { query: string; params: unknown[] }[]): Promise<ExplainRow[]> {
+async function explainStatements(
+  raw: RawClient,
+  scenario: string,
+  recorded: { query: string; params: unknown[] }[],
+): Promise<ExplainRow[]> {
   const seen = new Set<string>();
   const rows: ExplainRow[] = [];
   for (const { query, params } of recorded) {
@@ -221,10 +247,19 @@ async function explainStatements(raw: RawClient, scenario: string, recorded: { q
     if (!/^select\b/i.test(text) || /\bfor update\b/i.test(text) || seen.has(text)) continue;
     seen.add(text);
     try {
-      const result = await raw.query<Record<string, unknown>>(`explain (analyze, buffers, format json) ${text}`, params);
+      const result = await raw.query<Record<string, unknown>>(
+        `explain (analyze, buffers, format json) ${text}`,
+        params,
+      );
       let plan = Object.values(result[0] ?? {})[0] as unknown;
       if (typeof plan === "string") plan = JSON.parse(plan);
-      const top = (plan as { Plan: { "Node Type": string; "Actual Rows": number }; "Execution Time": number; "Planning Time": number }[])[0];
+      const top = (
+        plan as {
+          Plan: { "Node Type": string; "Actual Rows": number };
+          "Execution Time": number;
+          "Planning Time": number;
+        }[]
+      )[0];
       const textPlan = await raw.query<Record<string, unknown>>(`explain (analyze, buffers) ${text}`, params);
       rows.push({
         scenario,
@@ -236,13 +271,26 @@ async function explainStatements(raw: RawClient, scenario: string, recorded: { q
         plan: textPlan.map((r) => String(Object.values(r)[0])).join("\n"),
       });
     } catch (error) {
-      rows.push({ scenario, query: text, executionMs: Number.NaN, planningMs: Number.NaN, topNode: `EXPLAIN failed: ${(error as Error).message}`, rows: 0, plan: "" });
+      rows.push({
+        scenario,
+        query: text,
+        executionMs: Number.NaN,
+        planningMs: Number.NaN,
+        topNode: `EXPLAIN failed: ${(error as Error).message}`,
+        rows: 0,
+        plan: "",
+      });
     }
   }
   return rows;
 }
 
-async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: AppVariant[], secrets: string[]): Promise<DbResults> {
+async function benchDatabase(
+  kind: "postgres" | "pglite",
+  args: Args,
+  variants: AppVariant[],
+  secrets: string[],
+): Promise<DbResults> {
   const scale = kind === "postgres" ? args.scale : args.pgliteScale;
   const startedAt = performance.now();
   let pg: ThrowawayPostgres | null = null;
@@ -269,7 +317,9 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
         await again.end({ timeout: 5 });
         pgss = true;
       } catch (error) {
-        log(`pg_stat_statements unavailable (${(error as Error).message.split("\n")[0]}); counting statements in the client only`);
+        log(
+          `pg_stat_statements unavailable (${(error as Error).message.split("\n")[0]}); counting statements in the client only`,
+        );
       }
       db = await openBenchPostgres(pg.url);
       if (pgss) await db.raw.query("select pg_stat_statements_reset()").catch(() => {});
@@ -296,7 +346,8 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
     const cookie = await login(running[0].app.port, data);
 
     // Statement counts and EXPLAIN ------------------------------------------------------------------------------
-    const statements: Record<string, { app: StatementCount; baseline: StatementCount; candidate?: StatementCount }> = {};
+    const statements: Record<string, { app: StatementCount; baseline: StatementCount; candidate?: StatementCount }> =
+      {};
     const explains: ExplainRow[] = [];
     const hasPgss = kind === "postgres" && (await pgssReset(db.raw));
     const selected = SCENARIOS.filter((s) => !args.scenarios || args.scenarios.includes(s.key));
@@ -324,7 +375,12 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
         if (r.variant.who !== "app") continue;
         if (process.env.BENCH_DEBUG_SQL) {
           const n = Math.round(counts.app!.max);
-          log(`${scenario.key}: statements of the first request:\n${recorded.slice(0, n).map((q) => `  ${q.query.replace(/\s+/g, " ").slice(0, 220)}`).join("\n")}`);
+          log(
+            `${scenario.key}: statements of the first request:\n${recorded
+              .slice(0, n)
+              .map((q) => `  ${q.query.replace(/\s+/g, " ").slice(0, 220)}`)
+              .join("\n")}`,
+          );
         }
         explains.push(...(await explainStatements(db.raw, scenario.key, recorded.slice(0, 60))));
       }
@@ -336,7 +392,11 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
         hasPgss ? db.raw : null,
         `${kind} baseline ${scenario.key}`,
       );
-      statements[scenario.key] = { app: counts.app!, baseline: baseCount, ...(counts.candidate ? { candidate: counts.candidate } : {}) };
+      statements[scenario.key] = {
+        app: counts.app!,
+        baseline: baseCount,
+        ...(counts.candidate ? { candidate: counts.candidate } : {}),
+      };
       log(
         `${kind} ${scenario.key}: ${counts.app!.avg.toFixed(1)} statements/request (baseline ${baseCount.avg.toFixed(1)}${
           counts.candidate ? `, candidate ${counts.candidate.avg.toFixed(1)}` : ""
@@ -359,7 +419,9 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
       const runs: Record<string, LoadResult[]> = {};
       for (const [slot, [who, port]] of order.entries()) {
         const ctx: ScenarioContext = { port, data, cookie };
-        log(`${kind} ${scenario.key} → ${who}: ${args.concurrency} connections, ${args.warmupMs / 1000} s warm-up + ${durationMs / 1000} s (load ${loadAverage()})`);
+        log(
+          `${kind} ${scenario.key} → ${who}: ${args.concurrency} connections, ${args.warmupMs / 1000} s warm-up + ${durationMs / 1000} s (load ${loadAverage()})`,
+        );
         // Writes: each run starts at its own offset of the request list, so no run repeats the (issue, status) pairs of
         // another (the status list visits every issue with a different status per round).
         const all = scenario.requests(ctx);
@@ -374,9 +436,13 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
           durationMs,
         });
         if (result.unexpected || result.errors) {
-          log(`  ${result.unexpected} unexpected statuses, ${result.errors} errors; samples: ${JSON.stringify(result.samples).slice(0, 800)}`);
+          log(
+            `  ${result.unexpected} unexpected statuses, ${result.errors} errors; samples: ${JSON.stringify(result.samples).slice(0, 800)}`,
+          );
         }
-        log(`  ${result.rps.toFixed(1)} req/s, p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.avgBytes)} B`);
+        log(
+          `  ${result.rps.toFixed(1)} req/s, p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.avgBytes)} B`,
+        );
         (runs[who] ??= []).push(result);
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -418,7 +484,9 @@ async function benchDatabase(kind: "postgres" | "pglite", args: Args, variants: 
 
 function pgliteVersion(root: string): string {
   try {
-    return JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@electric-sql", "pglite", "package.json"), "utf8")).version;
+    return JSON.parse(
+      fs.readFileSync(path.join(root, "node_modules", "@electric-sql", "pglite", "package.json"), "utf8"),
+    ).version;
   } catch {
     return "unknown";
   }
@@ -426,7 +494,9 @@ function pgliteVersion(root: string): string {
 
 function gitCommit(root: string): string {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return "unknown";
   }
@@ -434,7 +504,9 @@ function gitCommit(root: string): string {
 
 /** JSON results are kept next to the report: bench/last-run.json for docs/benchmarks.md, <out>.json otherwise. */
 function jsonPathFor(out: string, root: string): string {
-  return out === path.resolve(root, "docs/benchmarks.md") ? path.join(root, "bench", "last-run.json") : out.replace(/\.md$/, "") + ".json";
+  return out === path.resolve(root, "docs/benchmarks.md")
+    ? path.join(root, "bench", "last-run.json")
+    : out.replace(/\.md$/, "") + ".json";
 }
 
 function render(results: BenchResults, out: string, root: string): void {
@@ -477,7 +549,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     let coldStart: ColdStartRun[] = [];
     if (!args.skipColdStart) {
       log(`cold start: ${args.coldRepeats}× fresh directory, ${args.coldRepeats}× existing directory`);
-      coldStart = await measureColdStart({ repoRoot: root, serverRoot: variants[0].privateBuild.root, repeats: args.coldRepeats, log });
+      coldStart = await measureColdStart({
+        repoRoot: root,
+        serverRoot: variants[0].privateBuild.root,
+        repeats: args.coldRepeats,
+        log,
+      });
     }
 
     const results: BenchResults = {
@@ -494,21 +571,39 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         loadAtStart,
         loadAtEnd: loadAverage(),
       },
-      settings: { concurrency: args.concurrency, warmupMs: args.warmupMs, durationMs: args.durationMs, countRequests: args.countRequests },
+      settings: {
+        concurrency: args.concurrency,
+        warmupMs: args.warmupMs,
+        durationMs: args.durationMs,
+        countRequests: args.countRequests,
+      },
       databases,
       coldStart,
       totalMs: performance.now() - started,
-      candidate: process.env.BENCH_CANDIDATE_ROOT ? path.basename(path.resolve(process.env.BENCH_CANDIDATE_ROOT)) : null,
+      candidate: process.env.BENCH_CANDIDATE_ROOT
+        ? path.basename(path.resolve(process.env.BENCH_CANDIDATE_ROOT))
+        : null,
     };
     const json = jsonPathFor(args.out, root);
     // Only the plan the report prints (the slowest statement per database) is kept, to keep the file small.
     for (const d of results.databases) {
-      const slowest = d.explains.filter((e) => Number.isFinite(e.executionMs)).sort((a, b) => b.executionMs - a.executionMs)[0];
+      const slowest = d.explains
+        .filter((e) => Number.isFinite(e.executionMs))
+        .sort((a, b) => b.executionMs - a.executionMs)[0];
       for (const e of d.explains) if (e !== slowest) e.plan = "";
     }
-    fs.writeFileSync(json, JSON.stringify(results, (k, v) => (k === "plan" && typeof v === "string" && v.length > 6000 ? `${v.slice(0, 6000)}…` : v), 2));
+    fs.writeFileSync(
+      json,
+      JSON.stringify(
+        results,
+        (k, v) => (k === "plan" && typeof v === "string" && v.length > 6000 ? `${v.slice(0, 6000)}…` : v),
+        2,
+      ),
+    );
     render(results, args.out, root);
-    log(`wrote ${path.relative(root, args.out)} and ${path.relative(root, json)}; the whole bench took ${formatDuration(results.totalMs)}`);
+    log(
+      `wrote ${path.relative(root, args.out)} and ${path.relative(root, json)}; the whole bench took ${formatDuration(results.totalMs)}`,
+    );
   } finally {
     for (const v of variants) v.privateBuild.remove();
   }

@@ -2,7 +2,16 @@
 import type { ColdStartRun } from "./cold-start";
 import type { GeneratedData } from "./generate";
 import type { LoadResult } from "./load";
-import { formatDuration, formatInt, formatMs, formatRatio, latencyRatio, percentile, throughputRatio, withinGoal } from "./stats";
+import {
+  formatDuration,
+  formatInt,
+  formatMs,
+  formatRatio,
+  latencyRatio,
+  percentile,
+  throughputRatio,
+  withinGoal,
+} from "./stats";
 
 export interface StatementCount {
   min: number;
@@ -115,15 +124,16 @@ function scenarioTable(db: DbResults): string {
       )} | ${formatInt(s.app.count)} / ${formatInt(s.baseline.count)} | ${load(s.app)} / ${load(s.baseline)} | ${withinGoal(tr) ? "yes" : "**no**"} |`,
     );
   }
-  const problems = db.scenarios.filter((s) => s.app.unexpected || s.app.errors || s.baseline.unexpected || s.baseline.errors);
+  const problems = db.scenarios.filter(
+    (s) => s.app.unexpected || s.app.errors || s.baseline.unexpected || s.baseline.errors,
+  );
   if (problems.length) {
     lines.push("");
     for (const s of problems) {
       lines.push(
-        `- ${s.title}: ours ${s.app.unexpected} unexpected statuses / ${s.app.errors} errors, baseline ${s.baseline.unexpected} / ${s.baseline.errors} (samples: \`${JSON.stringify([
-          ...s.app.samples,
-          ...s.baseline.samples,
-        ])
+        `- ${s.title}: ours ${s.app.unexpected} unexpected statuses / ${s.app.errors} errors, baseline ${s.baseline.unexpected} / ${s.baseline.errors} (samples: \`${JSON.stringify(
+          [...s.app.samples, ...s.baseline.samples],
+        )
           .slice(0, 300)
           .replace(/`/g, "'")}\`)`,
       );
@@ -175,7 +185,9 @@ function statementTable(db: DbResults): string {
   for (const s of db.scenarios) {
     const c = db.statements[s.key];
     if (!c) continue;
-    lines.push(`| ${s.title} | ${count(c.app)} | ${count(c.baseline)} | ${db.pgss ? `${count(c.app.server)} | ${count(c.baseline.server)} |` : ""}`);
+    lines.push(
+      `| ${s.title} | ${count(c.app)} | ${count(c.baseline)} | ${db.pgss ? `${count(c.app.server)} | ${count(c.baseline.server)} |` : ""}`,
+    );
   }
   return lines.join("\n");
 }
@@ -185,11 +197,16 @@ function explainSection(db: DbResults): string {
   if (!rows.length) return "_No EXPLAIN data._";
   const byScenario = new Map<string, ExplainRow[]>();
   for (const r of rows) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
-  const out = ["| scenario | statement (start) | execution ms | planning ms | top plan node | rows |", "|---|---|---:|---:|---|---:|"];
+  const out = [
+    "| scenario | statement (start) | execution ms | planning ms | top plan node | rows |",
+    "|---|---|---:|---:|---|---:|",
+  ];
   for (const [scenario, list] of byScenario) {
     for (const r of [...list].sort((a, b) => b.executionMs - a.executionMs).slice(0, 3)) {
       const q = r.query.replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 110);
-      out.push(`| ${scenario} | \`${q}…\` | ${r.executionMs.toFixed(2)} | ${r.planningMs.toFixed(2)} | ${r.topNode} | ${r.rows} |`);
+      out.push(
+        `| ${scenario} | \`${q}…\` | ${r.executionMs.toFixed(2)} | ${r.planningMs.toFixed(2)} | ${r.topNode} | ${r.rows} |`,
+      );
     }
   }
   const slowest = [...rows].sort((a, b) => b.executionMs - a.executionMs)[0];
@@ -220,7 +237,8 @@ function dataTable(dbs: DbResults[]): string {
     `| each small organization: machines / issues | ${dbs.map((d) => `${d.data.small.machines} / ${d.data.small.issues}`).join(" | ")} |`,
   ];
   const tables = Object.keys(dbs[0]?.data.rowCounts ?? {});
-  for (const t of tables) lines.push(`| rows in \`${t}\` | ${dbs.map((d) => formatInt(d.data.rowCounts[t] ?? 0)).join(" | ")} |`);
+  for (const t of tables)
+    lines.push(`| rows in \`${t}\` | ${dbs.map((d) => formatInt(d.data.rowCounts[t] ?? 0)).join(" | ")} |`);
   lines.push(
     `| rows inserted by the generator | ${dbs.map((d) => formatInt(d.data.rowsInserted)).join(" | ")} |`,
     `| **generation time** (incl. ANALYZE) | ${dbs.map((d) => `**${formatDuration(d.data.ms)}**`).join(" | ")} |`,
@@ -261,11 +279,15 @@ function coldStartSection(runs: ColdStartRun[]): string {
 function summary(results: BenchResults): string {
   const out: string[] = [];
   for (const db of results.databases) {
-    const worst = [...db.scenarios].sort((a, b) => throughputRatio(b.app.rps, b.baseline.rps) - throughputRatio(a.app.rps, a.baseline.rps))[0];
+    const worst = [...db.scenarios].sort(
+      (a, b) => throughputRatio(b.app.rps, b.baseline.rps) - throughputRatio(a.app.rps, a.baseline.rps),
+    )[0];
     const met = db.scenarios.filter((s) => withinGoal(throughputRatio(s.app.rps, s.baseline.rps))).length;
     out.push(
       `- **${label(db.kind)}** (scale ${db.scale}): ${met} of ${db.scenarios.length} scenarios within 1.5× of the baseline's throughput; ` +
-        (worst ? `largest gap: ${worst.title} at ${formatRatio(throughputRatio(worst.app.rps, worst.baseline.rps))} (${worst.app.rps.toFixed(0)} vs ${worst.baseline.rps.toFixed(0)} req/s).` : ""),
+        (worst
+          ? `largest gap: ${worst.title} at ${formatRatio(throughputRatio(worst.app.rps, worst.baseline.rps))} (${worst.app.rps.toFixed(0)} vs ${worst.baseline.rps.toFixed(0)} req/s).`
+          : ""),
     );
   }
   return out.join("\n");

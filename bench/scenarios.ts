@@ -48,7 +48,9 @@ function multipart(fields: Record<string, string>): string {
     ([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
   );
   // An empty file input, as a browser sends it when no photo is chosen.
-  parts.push(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n`);
+  parts.push(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n`,
+  );
   return `${parts.join("")}--${BOUNDARY}--\r\n`;
 }
 
@@ -99,7 +101,11 @@ export const SCENARIOS: Scenario[] = [
           `q=weak&status=${status("Needs Parts")}&reporter=anonymous`,
           `q=${encodeURIComponent("magnet OR diverter")}&machine=${machine}&category=all`,
         ];
-        out.push({ method: "GET", path: `/issues?${variants[j % variants.length]}`, headers: hostHeaders(ctx, { cookie: ctx.cookie }) });
+        out.push({
+          method: "GET",
+          path: `/issues?${variants[j % variants.length]}`,
+          headers: hostHeaders(ctx, { cookie: ctx.cookie }),
+        });
       }
       return out;
     },
@@ -114,7 +120,11 @@ export const SCENARIOS: Scenario[] = [
       spread(Math.floor(ctx.data.big.issues / 4), Math.min(1000, Math.floor(ctx.data.big.issues / 4)), 1543)
         .map((j) => j * 4 - 1)
         .filter((n) => n >= 1 && n <= ctx.data.big.issues)
-        .map((n) => ({ method: "GET", path: `/issues/${issueId(0, n)}`, headers: hostHeaders(ctx, { cookie: ctx.cookie }) })),
+        .map((n) => ({
+          method: "GET",
+          path: `/issues/${issueId(0, n)}`,
+          headers: hostHeaders(ctx, { cookie: ctx.cookie }),
+        })),
   },
   {
     key: "report",
@@ -154,8 +164,15 @@ export const SCENARIOS: Scenario[] = [
           out.push({
             method: "POST",
             path: `/issues/${issueId(0, n)}.data`,
-            headers: hostHeaders(ctx, { cookie: ctx.cookie, origin: origin(ctx), "content-type": "application/x-www-form-urlencoded;charset=UTF-8" }),
-            body: new URLSearchParams({ intent: "status", statusId: statuses[(round + j) % statuses.length] }).toString(),
+            headers: hostHeaders(ctx, {
+              cookie: ctx.cookie,
+              origin: origin(ctx),
+              "content-type": "application/x-www-form-urlencoded;charset=UTF-8",
+            }),
+            body: new URLSearchParams({
+              intent: "status",
+              statusId: statuses[(round + j) % statuses.length],
+            }).toString(),
           });
         }
       }

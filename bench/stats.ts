@@ -75,7 +75,11 @@ export function withinGoal(ratio: number, goal = 1.5): boolean {
 }
 
 /** Rows per second and the remaining time of a progress bar; ETA is null until something was done. */
-export function rateAndEta(done: number, total: number, elapsedMs: number): { rowsPerSecond: number; etaMs: number | null } {
+export function rateAndEta(
+  done: number,
+  total: number,
+  elapsedMs: number,
+): { rowsPerSecond: number; etaMs: number | null } {
   const rowsPerSecond = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
   if (done <= 0 || rowsPerSecond <= 0) return { rowsPerSecond, etaMs: null };
   const remaining = Math.max(0, total - done);

@@ -126,7 +126,10 @@ export function groupByEra(machines: readonly RuleMachine[]): EraGroup[] {
 }
 
 /** The automatic collections a type with this source field should have, given the org's machines. */
-export function planAutoCollections(sourceField: AutoSourceField, machines: readonly RuleMachine[]): PlannedAutoCollection[] {
+export function planAutoCollections(
+  sourceField: AutoSourceField,
+  machines: readonly RuleMachine[],
+): PlannedAutoCollection[] {
   if (sourceField === "manufacturer") {
     // sortOrder 0: manufacturers list by name, and a new manufacturer does not renumber all the others.
     return groupByManufacturer(machines).map((g) => ({
@@ -190,7 +193,9 @@ export function diffAutoCollections(
       current.sortOrder !== plan.sortOrder ||
       stableJson(current.filterCriteria) !== stableJson(plan.filterCriteria);
     if (metaChanged || add.length > 0 || remove.length > 0) {
-      const meta = metaChanged ? { name: plan.name, sortOrder: plan.sortOrder, filterCriteria: plan.filterCriteria } : null;
+      const meta = metaChanged
+        ? { name: plan.name, sortOrder: plan.sortOrder, filterCriteria: plan.filterCriteria }
+        : null;
       changes.update.push({ id: current.id, meta, add, remove });
     } else {
       changes.unchanged += 1;

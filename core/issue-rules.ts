@@ -118,8 +118,10 @@ export function validateStatusChange(input: {
   target: StatusRef | null;
 }): StatusChangeCheck {
   if (!input.canEdit) return { ok: false, reason: "forbidden" };
-  if (!input.issue || input.issue.organizationId !== input.organizationId) return { ok: false, reason: "issue-not-found" };
-  if (!input.target || input.target.organizationId !== input.organizationId) return { ok: false, reason: "status-not-found" };
+  if (!input.issue || input.issue.organizationId !== input.organizationId)
+    return { ok: false, reason: "issue-not-found" };
+  if (!input.target || input.target.organizationId !== input.organizationId)
+    return { ok: false, reason: "status-not-found" };
   if (!isStatusCategory(input.issue.category) || !isStatusCategory(input.target.category)) {
     return { ok: false, reason: "invalid-category" };
   }
@@ -292,12 +294,22 @@ export function validateCommentContent(content: unknown): { ok: true; content: s
 }
 
 /** Edit: own, not deleted, and issue:edit. */
-export function canEditComment(input: { actorId: string; authorId: string; deleted: boolean; canEdit: boolean }): boolean {
+export function canEditComment(input: {
+  actorId: string;
+  authorId: string;
+  deleted: boolean;
+  canEdit: boolean;
+}): boolean {
   return input.canEdit && !input.deleted && input.actorId === input.authorId;
 }
 
 /** Soft delete: not already deleted; the author, or anyone holding issue:delete. */
-export function canDeleteComment(input: { actorId: string; authorId: string; deleted: boolean; canDeleteOthers: boolean }) {
+export function canDeleteComment(input: {
+  actorId: string;
+  authorId: string;
+  deleted: boolean;
+  canDeleteOthers: boolean;
+}) {
   return !input.deleted && (input.actorId === input.authorId || input.canDeleteOthers);
 }
 
@@ -325,7 +337,11 @@ export function statusDeletionProblem(all: readonly AdminStatusRow[], id: string
 }
 
 /** Whether a status can move to another category: the default must stay Open, and no category may become empty. */
-export function statusCategoryChangeProblem(all: readonly AdminStatusRow[], id: string, category: StatusCategory): string | null {
+export function statusCategoryChangeProblem(
+  all: readonly AdminStatusRow[],
+  id: string,
+  category: StatusCategory,
+): string | null {
   const row = all.find((s) => s.id === id);
   if (!row) return "That status does not exist.";
   if (row.category === category) return null;

@@ -21,9 +21,14 @@ export interface MachineHealth {
   topPriorityOrder: number | null;
 }
 
-export function deriveMachineStatus({ openIssueCount, maxOpenPriorityOrder, topPriorityOrder }: MachineHealth): MachineStatus {
+export function deriveMachineStatus({
+  openIssueCount,
+  maxOpenPriorityOrder,
+  topPriorityOrder,
+}: MachineHealth): MachineStatus {
   if (!openIssueCount || openIssueCount <= 0) return "playable";
-  if (maxOpenPriorityOrder != null && topPriorityOrder != null && maxOpenPriorityOrder >= topPriorityOrder) return "down";
+  if (maxOpenPriorityOrder != null && topPriorityOrder != null && maxOpenPriorityOrder >= topPriorityOrder)
+    return "down";
   return "degraded";
 }
 

@@ -38,7 +38,9 @@ const FAILED: VerifyResult = { ok: false, needsRehash: false };
 /** Parameters we are willing to run: a corrupt or hostile stored string must not exhaust memory or CPU. */
 function acceptable(N: number, r: number, p: number): boolean {
   const powerOfTwo = Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0;
-  return powerOfTwo && N <= 2 ** 20 && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
+  return (
+    powerOfTwo && N <= 2 ** 20 && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16
+  );
 }
 
 export async function verifyPassword(plain: string, stored: string): Promise<VerifyResult> {

@@ -115,7 +115,12 @@ export type NormalizeResult = { ok: true; machine: PbmMachine } | { ok: false; i
 export function normalizePbmMachine(raw: unknown, now = new Date()): NormalizeResult {
   const parsed = pbmRawMachineSchema.safeParse(raw);
   const rawObj = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
-  const fallbackName = typeof rawObj.name === "string" ? text(rawObj.name) : typeof rawObj.machine_name === "string" ? text(rawObj.machine_name) : null;
+  const fallbackName =
+    typeof rawObj.name === "string"
+      ? text(rawObj.name)
+      : typeof rawObj.machine_name === "string"
+        ? text(rawObj.machine_name)
+        : null;
   const fallbackId = typeof rawObj.id === "number" && Number.isInteger(rawObj.id) ? rawObj.id : null;
   if (!parsed.success) {
     return { ok: false, ignored: { pbmId: fallbackId, name: fallbackName, reason: "Malformed entry" } };
@@ -195,7 +200,9 @@ export function pbmMachineToModel(m: PbmMachine): PbmModelFields {
 }
 
 /** How to look up the catalogue model of a Pinball Map machine: OPDB id first, then IPDB id. */
-export function modelLookupOrder(m: Pick<PbmMachine, "opdbId" | "ipdbId">): ({ by: "opdbId" | "ipdbId"; value: string })[] {
+export function modelLookupOrder(
+  m: Pick<PbmMachine, "opdbId" | "ipdbId">,
+): { by: "opdbId" | "ipdbId"; value: string }[] {
   const out: { by: "opdbId" | "ipdbId"; value: string }[] = [];
   if (m.opdbId) out.push({ by: "opdbId", value: m.opdbId });
   if (m.ipdbId) out.push({ by: "ipdbId", value: m.ipdbId });
@@ -228,7 +235,8 @@ export function addToCatalogue(catalogue: Catalogue, model: CatalogueModel): voi
   if (model.ipdbId) catalogue.byIpdb.set(model.ipdbId, model);
 }
 
-export type ModelResolution = { kind: "existing"; model: CatalogueModel } | { kind: "new" } | { kind: "unavailable"; reason: string };
+export type ModelResolution =
+  { kind: "existing"; model: CatalogueModel } | { kind: "new" } | { kind: "unavailable"; reason: string };
 
 /**
  * Which catalogue model a Pinball Map machine gets: lookup order OPDB → IPDB; a hit that is another organization's
@@ -246,7 +254,9 @@ export function resolveCatalogueModel(
     if (hit.organizationId === null || hit.organizationId === organizationId) return { kind: "existing", model: hit };
     return { kind: "unavailable", reason: "Its catalogue id is taken by a custom model" };
   }
-  return createMissingModels ? { kind: "new" } : { kind: "unavailable", reason: "Not in the catalogue (creating models is off)" };
+  return createMissingModels
+    ? { kind: "new" }
+    : { kind: "unavailable", reason: "Not in the catalogue (creating models is off)" };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -274,12 +284,15 @@ export interface SyncPlan {
   onlyLocal: LocalMachine[];
 }
 
-const byText = (a: string, b: string) => a.localeCompare(b, "en", { sensitivity: "base" }) || (a < b ? -1 : a > b ? 1 : 0);
+const byText = (a: string, b: string) =>
+  a.localeCompare(b, "en", { sensitivity: "base" }) || (a < b ? -1 : a > b ? 1 : 0);
 
 /** Compares Pinball Map's lineup with our machines at the location. Pure and deterministic. */
 export function planSync(remote: readonly PbmMachine[], local: readonly LocalMachine[]): SyncPlan {
   const remoteSorted = [...remote].sort((a, b) => byText(a.name, b.name) || a.pbmId - b.pbmId);
-  const localSorted = [...local].sort((a, b) => byText(a.modelName, b.modelName) || byText(a.name, b.name) || byText(a.id, b.id));
+  const localSorted = [...local].sort(
+    (a, b) => byText(a.modelName, b.modelName) || byText(a.name, b.name) || byText(a.id, b.id),
+  );
   const usedLocal = new Set<string>();
   const matched = new Map<number, { local: LocalMachine; matchedBy: "opdb" | "ipdb" }>();
 

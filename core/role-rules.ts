@@ -101,7 +101,10 @@ export function countAdmins(members: readonly Pick<MemberFacts, "role">[]): numb
  * Effective permissions of a role: Admin has everything, others their stored set plus dependencies.
  * `stored` are the permission names connected to the role in the database.
  */
-export function effectivePermissions(role: Pick<RoleFacts, "name" | "isSystem">, stored: readonly string[]): Set<string> {
+export function effectivePermissions(
+  role: Pick<RoleFacts, "name" | "isSystem">,
+  stored: readonly string[],
+): Set<string> {
   return new Set(isAdminRole(role) ? ALL_PERMISSION_NAMES : expandPermissions(stored));
 }
 
@@ -118,7 +121,11 @@ export function normalizePermissionSelection(submitted: readonly string[]): Perm
 /** Why a non-admin may not hand out or touch a role, or null when nothing stands in the way. */
 type Blocker = "admin" | "management" | "beyond" | null;
 
-function delegationBlocker(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>): Blocker {
+function delegationBlocker(
+  actor: ActorFacts,
+  role: Pick<RoleFacts, "name" | "isSystem">,
+  permissions: Iterable<string>,
+): Blocker {
   if (actor.isAdmin) return null;
   if (isAdminRole(role)) return "admin";
   const set = [...permissions];
@@ -127,8 +134,16 @@ function delegationBlocker(actor: ActorFacts, role: Pick<RoleFacts, "name" | "is
   return null;
 }
 
-const GRANT_MESSAGES = { admin: MESSAGES.grantAdmin, management: MESSAGES.grantManagement, beyond: MESSAGES.grantBeyond } as const;
-const CONTROL_MESSAGES = { admin: MESSAGES.controlAdmin, management: MESSAGES.controlManagement, beyond: MESSAGES.controlBeyond } as const;
+const GRANT_MESSAGES = {
+  admin: MESSAGES.grantAdmin,
+  management: MESSAGES.grantManagement,
+  beyond: MESSAGES.grantBeyond,
+} as const;
+const CONTROL_MESSAGES = {
+  admin: MESSAGES.controlAdmin,
+  management: MESSAGES.controlManagement,
+  beyond: MESSAGES.controlBeyond,
+} as const;
 
 /**
  * Why the actor may not give this role (invite with it, assign it, move members into it, create it, or save it with
@@ -151,19 +166,32 @@ export function grantRefusal(
  * member who holds it), or null. Same test as grantRefusal on the role's current set: what you could not give, you
  * cannot take away either.
  */
-export function controlRefusal(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>): Failure | null {
+export function controlRefusal(
+  actor: ActorFacts,
+  role: Pick<RoleFacts, "name" | "isSystem">,
+  permissions: Iterable<string>,
+): Failure | null {
   const blocker = delegationBlocker(actor, role, permissions);
   return blocker ? new Failure("forbidden", CONTROL_MESSAGES[blocker]) : null;
 }
 
 /** Throws Failure("forbidden") unless the actor may give this role (grantRefusal). */
-export function checkGrant(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>, field?: string): void {
+export function checkGrant(
+  actor: ActorFacts,
+  role: Pick<RoleFacts, "name" | "isSystem">,
+  permissions: Iterable<string>,
+  field?: string,
+): void {
   const refusal = grantRefusal(actor, role, permissions, field);
   if (refusal) throw refusal;
 }
 
 /** Throws Failure("forbidden") unless the actor may change or take away this role (controlRefusal). */
-export function checkControl(actor: ActorFacts, role: Pick<RoleFacts, "name" | "isSystem">, permissions: Iterable<string>): void {
+export function checkControl(
+  actor: ActorFacts,
+  role: Pick<RoleFacts, "name" | "isSystem">,
+  permissions: Iterable<string>,
+): void {
   const refusal = controlRefusal(actor, role, permissions);
   if (refusal) throw refusal;
 }
@@ -189,7 +217,8 @@ export function permissionChoices(actor: ActorFacts, role: Pick<RoleFacts, "name
     if (!actor.isAdmin && (ACCESS_MANAGEMENT_PERMISSIONS as readonly string[]).includes(name)) {
       return { name, editable: false, reason: "Only admins can give this." };
     }
-    if (!actor.isAdmin && !actor.permissions.has(name)) return { name, editable: false, reason: "You do not have this permission." };
+    if (!actor.isAdmin && !actor.permissions.has(name))
+      return { name, editable: false, reason: "You do not have this permission." };
     return { name, editable: true };
   });
 }
@@ -213,7 +242,9 @@ export interface RoleChangeInput {
 }
 
 /** Throws unless the target member may be given the new role by the actor. */
-export function validateRoleChange(input: RoleChangeInput): asserts input is RoleChangeInput & { target: MemberFacts; newRole: RoleFacts } {
+export function validateRoleChange(
+  input: RoleChangeInput,
+): asserts input is RoleChangeInput & { target: MemberFacts; newRole: RoleFacts } {
   const { target, newRole, organizationId, actor } = input;
   if (!target || target.organizationId !== organizationId) throw fail.notFound(MESSAGES.memberNotFound);
   if (!newRole || newRole.organizationId !== organizationId) throw fail.notFound(MESSAGES.roleNotFound);
@@ -237,7 +268,9 @@ export interface MemberRemovalInput {
 }
 
 /** Throws unless the actor may remove the target member. */
-export function validateMemberRemoval(input: MemberRemovalInput): asserts input is MemberRemovalInput & { target: MemberFacts } {
+export function validateMemberRemoval(
+  input: MemberRemovalInput,
+): asserts input is MemberRemovalInput & { target: MemberFacts } {
   const { target } = input;
   if (!target || target.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.memberNotFound);
   if (isAdminRole(target.role) && countAdmins(input.members) <= 1) throw fail.conflict(MESSAGES.lastAdminRemove);
@@ -255,7 +288,8 @@ export interface InviteRoleInput {
 
 /** The role chosen for an invitation must exist here, be a member role, and be one the actor may give. */
 export function validateInviteRole(input: InviteRoleInput): asserts input is InviteRoleInput & { role: RoleFacts } {
-  if (!input.role || input.role.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.roleNotFound, ROLE_FIELD);
+  if (!input.role || input.role.organizationId !== input.organizationId)
+    throw fail.notFound(MESSAGES.roleNotFound, ROLE_FIELD);
   if (isUnauthenticatedRole(input.role)) throw fail.invalid(MESSAGES.unauthenticatedNotAssignable, ROLE_FIELD);
   checkGrant(input.actor, input.role, input.permissions, ROLE_FIELD);
 }
@@ -272,13 +306,51 @@ export function validateInviteRole(input: InviteRoleInput): asserts input is Inv
  */
 const LOOKALIKES: Readonly<Record<string, string>> = {
   // Cyrillic
-  а: "a", в: "b", ь: "b", с: "c", ԁ: "d", е: "e", һ: "h", н: "h", і: "i", ӏ: "l", ј: "j", к: "k", м: "m", п: "n",
-  о: "o", р: "p", ԛ: "q", ѕ: "s", т: "t", у: "y", ү: "y", х: "x", ԝ: "w", ѡ: "w",
+  а: "a",
+  в: "b",
+  ь: "b",
+  с: "c",
+  ԁ: "d",
+  е: "e",
+  һ: "h",
+  н: "h",
+  і: "i",
+  ӏ: "l",
+  ј: "j",
+  к: "k",
+  м: "m",
+  п: "n",
+  о: "o",
+  р: "p",
+  ԛ: "q",
+  ѕ: "s",
+  т: "t",
+  у: "y",
+  ү: "y",
+  х: "x",
+  ԝ: "w",
+  ѡ: "w",
   // Greek
-  α: "a", β: "b", ϲ: "c", ε: "e", η: "h", ι: "i", ϳ: "j", κ: "k", μ: "m", ν: "n", ο: "o", ρ: "p", τ: "t",
-  υ: "y", χ: "x", ζ: "z",
+  α: "a",
+  β: "b",
+  ϲ: "c",
+  ε: "e",
+  η: "h",
+  ι: "i",
+  ϳ: "j",
+  κ: "k",
+  μ: "m",
+  ν: "n",
+  ο: "o",
+  ρ: "p",
+  τ: "t",
+  υ: "y",
+  χ: "x",
+  ζ: "z",
   // Latin and IPA variants
-  ı: "i", ɑ: "a", ɡ: "g",
+  ı: "i",
+  ɑ: "a",
+  ɡ: "g",
 };
 
 /** Characters that render as nothing (zero-width spaces and joiners, soft hyphen, direction marks, BOM, …). */
@@ -377,19 +449,24 @@ export interface RoleDeletionInput {
  * Throws unless the actor may delete the role, moving its members (if any) to the reassignment role. Refusals about
  * the reassignment belong to its field; the others to the form.
  */
-export function validateRoleDeletion(input: RoleDeletionInput): asserts input is RoleDeletionInput & { role: RoleFacts } {
+export function validateRoleDeletion(
+  input: RoleDeletionInput,
+): asserts input is RoleDeletionInput & { role: RoleFacts } {
   const { role, reassignRole, actor } = input;
   if (!role || role.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.roleNotFound);
   if (role.isSystem) throw fail.forbidden(MESSAGES.systemNotDeletable);
   checkControl(actor, role, input.rolePermissions);
   if (input.memberCount > 0) {
     if (!input.reassignRequested) throw fail.invalid(MESSAGES.reassignRequired, REASSIGN_FIELD);
-    if (!reassignRole || reassignRole.organizationId !== input.organizationId) throw fail.notFound(MESSAGES.reassignNotFound, REASSIGN_FIELD);
+    if (!reassignRole || reassignRole.organizationId !== input.organizationId)
+      throw fail.notFound(MESSAGES.reassignNotFound, REASSIGN_FIELD);
     if (reassignRole.id === role.id) throw fail.invalid(MESSAGES.reassignSame, REASSIGN_FIELD);
     if (isUnauthenticatedRole(reassignRole)) throw fail.invalid(MESSAGES.reassignUnauthenticated, REASSIGN_FIELD);
     checkGrant(actor, reassignRole, input.reassignPermissions, REASSIGN_FIELD);
   }
   // After the move, admins are those already admin plus (if the target is Admin) the moved members.
-  const after = countAdmins(input.members.filter((m) => m.role.id !== role.id)) + (reassignRole && isAdminRole(reassignRole) ? input.memberCount : 0);
+  const after =
+    countAdmins(input.members.filter((m) => m.role.id !== role.id)) +
+    (reassignRole && isAdminRole(reassignRole) ? input.memberCount : 0);
   if (after < 1) throw fail.conflict(MESSAGES.noAdminLeft);
 }

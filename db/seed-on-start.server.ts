@@ -5,7 +5,9 @@ import { seedDatabase } from "./seed.server";
 
 export async function ensureSeeded(db: Db, opts: { log?: (msg: string) => void } = {}): Promise<boolean> {
   const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from "Organization"`);
-  const count = Number((rows as unknown as { rows?: { n: number }[] }).rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n ?? 0);
+  const count = Number(
+    (rows as unknown as { rows?: { n: number }[] }).rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n ?? 0,
+  );
   if (count > 0) return false;
   const demo = process.env.SEED_DEMO !== "false";
   opts.log?.(`Empty database: seeding ${demo ? "demo data" : "the base organization"}…`);

@@ -126,8 +126,20 @@ export interface DemoUser {
 /** Demo users of `apc`. */
 export const DEMO_USERS: readonly DemoUser[] = [
   { key: "admin", name: "Dev Admin", email: "admin@dev.local", role: "Admin", bio: "Development admin test account." },
-  { key: "member", name: "Dev Member", email: "member@dev.local", role: "Member", bio: "Development member test account." },
-  { key: "player", name: "Dev Player", email: "player@dev.local", role: "Member", bio: "Development player test account." },
+  {
+    key: "member",
+    name: "Dev Member",
+    email: "member@dev.local",
+    role: "Member",
+    bio: "Development member test account.",
+  },
+  {
+    key: "player",
+    name: "Dev Player",
+    email: "player@dev.local",
+    role: "Member",
+    bio: "Development player test account.",
+  },
   {
     key: "roger",
     name: "Roger Sharpe",
@@ -135,7 +147,13 @@ export const DEMO_USERS: readonly DemoUser[] = [
     role: "Admin",
     bio: "Pinball ambassador and historian.",
   },
-  { key: "gary", name: "Gary Stern", email: "gary.stern@pinpoint.dev", role: "Member", bio: "Founder of Stern Pinball." },
+  {
+    key: "gary",
+    name: "Gary Stern",
+    email: "gary.stern@pinpoint.dev",
+    role: "Member",
+    bio: "Founder of Stern Pinball.",
+  },
   {
     key: "escher",
     name: "Escher Lefkoff",
@@ -150,10 +168,20 @@ export const DEMO_USERS: readonly DemoUser[] = [
     role: "Member",
     bio: "Pinball designer, 'the master of flow'.",
   },
-  { key: "keith", name: "Keith Elwin", email: "keith.elwin@pinpoint.dev", role: "Member", bio: "Pinball designer and player." },
+  {
+    key: "keith",
+    name: "Keith Elwin",
+    email: "keith.elwin@pinpoint.dev",
+    role: "Member",
+    bio: "Pinball designer and player.",
+  },
 ];
 
-export const BETA_ADMIN = { name: "Beta Admin", email: "admin@beta.local", bio: "Admin of Pinball Beta Arcade." } as const;
+export const BETA_ADMIN = {
+  name: "Beta Admin",
+  email: "admin@beta.local",
+  bio: "Admin of Pinball Beta Arcade.",
+} as const;
 
 /** Machine owners of `apc`, assigned round-robin over the 41 machines (null = no owner). */
 const OWNER_ROTATION = ["admin", "member", null, "gary", "steve", null, "keith", "escher"] as const;
@@ -427,7 +455,12 @@ export async function addMember(
 ): Promise<void> {
   await db
     .insert(memberships)
-    .values({ ...(opts.id ? { id: opts.id } : {}), userId: opts.userId, organizationId: opts.organizationId, roleId: opts.roleId })
+    .values({
+      ...(opts.id ? { id: opts.id } : {}),
+      userId: opts.userId,
+      organizationId: opts.organizationId,
+      roleId: opts.roleId,
+    })
     .onConflictDoNothing({ target: [memberships.userId, memberships.organizationId] });
 }
 
@@ -505,10 +538,20 @@ export async function ensureModels(db: DbOrTx, list: readonly PinballMapMachine[
   for (const [i, m] of list.entries()) {
     let id = m.opdb_id ? byOpdb.get(m.opdb_id) : undefined;
     if (!id && m.ipdb_id !== null) {
-      id = (await db.select({ id: models.id }).from(models).where(eq(models.ipdbId, String(m.ipdb_id))))[0]?.id;
+      id = (
+        await db
+          .select({ id: models.id })
+          .from(models)
+          .where(eq(models.ipdbId, String(m.ipdb_id)))
+      )[0]?.id;
     }
     if (!id) {
-      id = (await db.select({ id: models.id }).from(models).where(and(eq(models.id, rows[i].id), isNull(models.organizationId))))[0]?.id;
+      id = (
+        await db
+          .select({ id: models.id })
+          .from(models)
+          .where(and(eq(models.id, rows[i].id), isNull(models.organizationId)))
+      )[0]?.id;
     }
     result.set(m.id, must(id, `model for ${m.name}`));
   }
@@ -551,7 +594,10 @@ export const DEMO_ISSUES: readonly DemoIssue[] = [
     assignee: "steve",
     ageDays: 12,
     comments: [
-      ["steve", "Motor gets 12 V but the home-position opto reads blocked all the time. Cleaning and reseating it tonight."],
+      [
+        "steve",
+        "Motor gets 12 V but the home-position opto reads blocked all the time. Cleaning and reseating it tonight.",
+      ],
       ["escher", "Thanks! Played it this afternoon, still stuck."],
     ],
   },
@@ -627,7 +673,8 @@ export const DEMO_ISSUES: readonly DemoIssue[] = [
   {
     machine: "Star Trek: The Next Generation",
     title: "Cannon doesn't rotate back to home",
-    description: "After the cannon shot the left cannon stays pointed at the playfield and the game does a ball search.",
+    description:
+      "After the cannon shot the left cannon stays pointed at the playfield and the game does a ball search.",
     consistency: "Occasionally",
     status: "Needs Parts",
     priority: "High",
@@ -748,7 +795,10 @@ export const DEMO_ISSUES: readonly DemoIssue[] = [
     assignee: "steve",
     ageDays: 14,
     comments: [
-      ["steve", "Probably a locked-on coil. Found a scorched transistor on the driver board; needs someone with a scope."],
+      [
+        "steve",
+        "Probably a locked-on coil. Found a scorched transistor on the driver board; needs someone with a scope.",
+      ],
     ],
   },
   {
@@ -1097,11 +1147,18 @@ async function insertDemoIssues(db: DbOrTx, ctx: IssueContext, list: readonly De
     const priority = must(ctx.priorityByName.get(spec.priority), `priority ${spec.priority}`);
     const ageMs = spec.ageDays * DAY;
     // A stable pseudo-random minute offset so reports don't all land on the hour.
-    const jitter = (n * 37 % 50) * 60_000;
+    const jitter = ((n * 37) % 50) * 60_000;
     const createdAt = at(SEED_NOW, -ageMs - jitter);
     const span = ageMs; // events happen between createdAt and SEED_NOW
     let h = 0;
-    const history = (type: ActivityType, field: string, oldValue: string | null, newValue: string | null, actorId: string | null, when: Date) =>
+    const history = (
+      type: ActivityType,
+      field: string,
+      oldValue: string | null,
+      newValue: string | null,
+      actorId: string | null,
+      when: Date,
+    ) =>
       historyRows.push({
         id: seedId(`${key}:history:${h++}`),
         issueId,
@@ -1148,7 +1205,14 @@ async function insertDemoIssues(db: DbOrTx, ctx: IssueContext, list: readonly De
       const start = at(createdAt, span * 0.2);
       const when = at(start, ((end.getTime() - start.getTime()) * (c + 1)) / ((spec.comments?.length ?? 0) + 1.5));
       const commentId = seedId(`${key}:comment:${c}`);
-      commentRows.push({ id: commentId, issueId, authorId: author.id, content: text, createdAt: when, updatedAt: when });
+      commentRows.push({
+        id: commentId,
+        issueId,
+        authorId: author.id,
+        content: text,
+        createdAt: when,
+        updatedAt: when,
+      });
       history("COMMENTED", "comment", null, commentId, author.id, when);
       if (when > last) last = when;
     });
@@ -1222,9 +1286,17 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<void> {
   const log = opts.log ?? (() => {});
   await withTransaction(db, async (tx) => {
     // --- apc: organization, location, catalogue models and the 41 machines -----------------------------------
-    const apc = await bootstrapOrganization(tx, { id: seedId("org:apc"), name: APC.name, subdomain: APC.subdomain, logoUrl: null });
+    const apc = await bootstrapOrganization(tx, {
+      id: seedId("org:apc"),
+      name: APC.name,
+      subdomain: APC.subdomain,
+      logoUrl: null,
+    });
     log(`organization ${APC.subdomain}: ${apc.created ? "created" : "exists"}`);
-    const apcLocation = await ensureLocation(tx, apc.organization.id, { ...APC.location, id: seedId("location:apc:main") });
+    const apcLocation = await ensureLocation(tx, apc.organization.id, {
+      ...APC.location,
+      id: seedId("location:apc:main"),
+    });
     const list = apcMachines();
     const modelIds = await ensureModels(tx, list);
 
@@ -1250,7 +1322,8 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<void> {
 
     // Machines seeded earlier without demo users get their demo owners now (only where no owner is set).
     const idsByOwner = new Map<string, string[]>();
-    for (const m of apcMachineRows) if (m.ownerId) idsByOwner.set(m.ownerId, [...(idsByOwner.get(m.ownerId) ?? []), m.id]);
+    for (const m of apcMachineRows)
+      if (m.ownerId) idsByOwner.set(m.ownerId, [...(idsByOwner.get(m.ownerId) ?? []), m.id]);
     for (const [ownerId, ids] of idsByOwner) {
       await tx
         .update(machines)
@@ -1262,7 +1335,12 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<void> {
         await tx
           .select({ id: machines.id, ownerId: machines.ownerId })
           .from(machines)
-          .where(inArray(machines.id, apcMachineRows.map((m) => m.id)))
+          .where(
+            inArray(
+              machines.id,
+              apcMachineRows.map((m) => m.id),
+            ),
+          )
       ).map((r) => [r.id, r.ownerId]),
     );
 
@@ -1286,8 +1364,16 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<void> {
     log(`apc: ${DEMO_ISSUES.length} demo issues`);
 
     // --- beta: a second, small organization ------------------------------------------------------------------
-    const beta = await bootstrapOrganization(tx, { id: seedId("org:beta"), name: BETA.name, subdomain: BETA.subdomain, logoUrl: null });
-    const betaLocation = await ensureLocation(tx, beta.organization.id, { ...BETA.location, id: seedId("location:beta:main") });
+    const beta = await bootstrapOrganization(tx, {
+      id: seedId("org:beta"),
+      name: BETA.name,
+      subdomain: BETA.subdomain,
+      logoUrl: null,
+    });
+    const betaLocation = await ensureLocation(tx, beta.organization.id, {
+      ...BETA.location,
+      id: seedId("location:beta:main"),
+    });
     const betaAdmin = await createUser(tx, {
       id: seedId(`user:${BETA_ADMIN.email}`),
       email: BETA_ADMIN.email,
@@ -1395,7 +1481,11 @@ async function demoPasswordHash(db: DbOrTx, emails: readonly string[]): Promise<
   return demoHashCache;
 }
 
-async function seedDemoUsers(tx: DbOrTx, apc: BootstrappedOrganization, log: (msg: string) => void): Promise<Map<string, User>> {
+async function seedDemoUsers(
+  tx: DbOrTx,
+  apc: BootstrappedOrganization,
+  log: (msg: string) => void,
+): Promise<Map<string, User>> {
   const member = apc.roles.member ?? (await defaultRole(tx, apc.organization.id));
   const hash = await demoPasswordHash(
     tx,
@@ -1425,9 +1515,10 @@ async function seedDemoUsers(tx: DbOrTx, apc: BootstrappedOrganization, log: (ms
 
 /** The organization's default (non-system) role; falls back to Admin-free "Member" lookup by name. */
 async function defaultRole(db: DbOrTx, organizationId: string): Promise<Role> {
-  const rows = await db.select().from(roles).where(eq(roles.organizationId, organizationId)).orderBy(roles.createdAt, roles.name);
-  return must(
-    rows.find((r) => r.isDefault && !r.isSystem) ?? rows.find((r) => r.name === "Member"),
-    "default role",
-  );
+  const rows = await db
+    .select()
+    .from(roles)
+    .where(eq(roles.organizationId, organizationId))
+    .orderBy(roles.createdAt, roles.name);
+  return must(rows.find((r) => r.isDefault && !r.isSystem) ?? rows.find((r) => r.name === "Member"), "default role");
 }

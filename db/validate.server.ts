@@ -11,7 +11,10 @@ export function validationEnabled(): boolean {
   return process.env.DB_VALIDATE === "1" && process.env.NODE_ENV !== "production";
 }
 
-export type ValidationLogger = (message: string, detail: { label: string; drizzle: unknown; reference: unknown }) => void;
+export type ValidationLogger = (
+  message: string,
+  detail: { label: string; drizzle: unknown; reference: unknown },
+) => void;
 
 let logger: ValidationLogger = (message, detail) => console.warn(`[db-validate] ${message}`, JSON.stringify(detail));
 
@@ -50,7 +53,11 @@ export async function crossCheck(
     logger(`${label}: Drizzle and reference SQL disagree`, { label, drizzle: drizzleValue, reference: referenceValue });
     return false;
   } catch (error) {
-    logger(`${label}: reference query failed: ${(error as Error).message}`, { label, drizzle: drizzleValue, reference: null });
+    logger(`${label}: reference query failed: ${(error as Error).message}`, {
+      label,
+      drizzle: drizzleValue,
+      reference: null,
+    });
     return false;
   }
 }

@@ -34,12 +34,17 @@ export function ensurePostgresInstalled(): string {
   let bin = findPgBin();
   if (bin) return bin;
   if (process.getuid?.() !== 0) {
-    throw new Error("PostgreSQL server binaries are missing and we are not root: run `apt-get install -y postgresql` or set DATABASE_URL.");
+    throw new Error(
+      "PostgreSQL server binaries are missing and we are not root: run `apt-get install -y postgresql` or set DATABASE_URL.",
+    );
   }
   console.log("Installing PostgreSQL (apt-get install postgresql)…");
-  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql", {
-    stdio: "inherit",
-  });
+  execSync(
+    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql",
+    {
+      stdio: "inherit",
+    },
+  );
   bin = findPgBin();
   if (!bin) throw new Error("apt-get install postgresql did not provide initdb under /usr/lib/postgresql/*/bin");
   return bin;
@@ -64,7 +69,9 @@ export async function startThrowawayPostgres(opts: { database?: string } = {}): 
   const asRoot = process.getuid?.() === 0;
   // initdb refuses to run as root: run the server as the postgres system user.
   const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { stdio: "pipe" }) : execFileSync(path.join(bin, cmd), args, { stdio: "pipe" });
+    asRoot
+      ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { stdio: "pipe" })
+      : execFileSync(path.join(bin, cmd), args, { stdio: "pipe" });
   if (asRoot) execFileSync("chown", ["postgres:postgres", dataDir]);
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const startArgs = [

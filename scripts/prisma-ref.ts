@@ -151,7 +151,7 @@ function prismaDefault(column: PgColumn, type: string, isEnum: boolean): string 
   if (is(d, SQL)) {
     const text = sqlText(d);
     if (text === "now()") return "@default(now())";
-    if (text === "gen_random_uuid()") return "@default(dbgenerated(\"gen_random_uuid()\"))";
+    if (text === "gen_random_uuid()") return '@default(dbgenerated("gen_random_uuid()"))';
     return `@default(dbgenerated(${JSON.stringify(text)}))`;
   }
   if (typeof d === "boolean" || typeof d === "number") return `@default(${d})`;
@@ -256,7 +256,8 @@ export function generatePrismaSchema(): string {
       }
     }
     for (const pk of config.primaryKeys) {
-      if (pk.columns.length > 1) blockLines.unshift(`@@id([${pk.columns.map((c) => model.fieldOf.get(c.name)).join(", ")}])`);
+      if (pk.columns.length > 1)
+        blockLines.unshift(`@@id([${pk.columns.map((c) => model.fieldOf.get(c.name)).join(", ")}])`);
     }
     for (const chk of config.checks) comments.push(`// CHECK "${chk.name}": ${sqlText(chk.value)}`);
 
@@ -286,11 +287,7 @@ export function generatePrismaSchema(): string {
       if (join) {
         const other = join.a === model.name ? join.b : join.a;
         const isDefaultName = join.relationName === [join.a, join.b].sort().join("To");
-        rows.push([
-          `${lcFirst(other)}s`,
-          `${other}[]`,
-          isDefaultName ? "" : `@relation("${join.relationName}")`,
-        ]);
+        rows.push([`${lcFirst(other)}s`, `${other}[]`, isDefaultName ? "" : `@relation("${join.relationName}")`]);
         continue;
       }
       const target = models.get(targetTable);

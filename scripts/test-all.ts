@@ -56,7 +56,11 @@ function vitest(label: string, project: string, env: Record<string, string> = {}
     ...env,
   });
   try {
-    const report = JSON.parse(fs.readFileSync(out, "utf8")) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
+    const report = JSON.parse(fs.readFileSync(out, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numTotalTests: number;
+    };
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     if (report.numTotalTests === 0) {
@@ -72,13 +76,21 @@ function vitest(label: string, project: string, env: Record<string, string> = {}
 }
 
 function ensureChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean) as string[];
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
+    Boolean,
+  ) as string[];
   const found = candidates.find((p) => fs.existsSync(p));
   if (found) return found;
-  if (process.getuid?.() !== 0) throw new Error("Chromium is missing and we are not root: run `apt-get install -y chromium` (Debian) or set CHROMIUM_PATH.");
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      "Chromium is missing and we are not root: run `apt-get install -y chromium` (Debian) or set CHROMIUM_PATH.",
+    );
   console.log("Installing Debian's Chromium (apt-get install chromium)…");
-  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
-  if (!fs.existsSync("/usr/bin/chromium")) throw new Error("apt-get install chromium did not provide /usr/bin/chromium");
+  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
+    stdio: "inherit",
+  });
+  if (!fs.existsSync("/usr/bin/chromium"))
+    throw new Error("apt-get install chromium did not provide /usr/bin/chromium");
   return "/usr/bin/chromium";
 }
 
@@ -87,7 +99,9 @@ function playwright(env: Record<string, string>): boolean {
   fs.rmSync(out, { force: true });
   const ok = run("npx playwright test", { CI: "1", ...env });
   try {
-    const report = JSON.parse(fs.readFileSync(out, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } };
+    const report = JSON.parse(fs.readFileSync(out, "utf8")) as {
+      stats: { expected: number; unexpected: number; flaky: number };
+    };
     passed += report.stats.expected + report.stats.flaky;
     failed += report.stats.unexpected;
     if (report.stats.expected + report.stats.unexpected + report.stats.flaky === 0) return false;
@@ -124,7 +138,8 @@ if (needsBuild) built = await step("build", () => run("npx remix build"));
 
 if (wants("unit")) await step("unit tests", () => vitest("unit", "unit"));
 
-if (wants("integration") && built) await step("integration tests (PGlite)", () => vitest("integration-pglite", "integration", { DATABASE_URL: "" }));
+if (wants("integration") && built)
+  await step("integration tests (PGlite)", () => vitest("integration-pglite", "integration", { DATABASE_URL: "" }));
 
 if (wants("pg") && built) {
   await step("integration tests (PostgreSQL)", async () => {

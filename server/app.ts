@@ -69,7 +69,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     // Behind a trusted proxy the address the browser used is in X-Forwarded-Host (first value).
     const forwardedHost = options.trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
     const host = (forwardedHost || req.get("host") || "").toLowerCase();
-    const policy = hostPolicy({ publicUrl: process.env.PUBLIC_URL, baseDomain: process.env.BASE_DOMAIN, mode: options.mode, ownNames });
+    const policy = hostPolicy({
+      publicUrl: process.env.PUBLIC_URL,
+      baseDomain: process.env.BASE_DOMAIN,
+      mode: options.mode,
+      ownNames,
+    });
     // An absolute request target ("GET http://other/ HTTP/1.1") names a host of its own: refused as well.
     if (!isAllowedHost(host, policy) || !req.originalUrl.startsWith("/")) {
       res.status(400).type("text/plain").send(BAD_HOST_MESSAGE);

@@ -5,8 +5,12 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import type { DbHandle } from "../db/client.server";
-import { DATABASE_OUTAGE_PAGE as PAGE, databaseMarkedDown, markDatabaseUp, onDatabaseDown } from "../app/lib/errors.server";
-
+import {
+  DATABASE_OUTAGE_PAGE as PAGE,
+  databaseMarkedDown,
+  markDatabaseUp,
+  onDatabaseDown,
+} from "../app/lib/errors.server";
 
 export function outageGuard(database: DbHandle, probeMs = 1000) {
   let probing: NodeJS.Timeout | undefined;
@@ -28,7 +32,8 @@ export function outageGuard(database: DbHandle, probeMs = 1000) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!databaseMarkedDown() || req.path === "/healthz" || req.path === "/api/health") return next();
     res.status(503).set("Retry-After", "5").set("Cache-Control", "no-store");
-    if (req.accepts(["html", "json"]) === "json") res.json({ error: "The database is temporarily unavailable. Please retry shortly." });
+    if (req.accepts(["html", "json"]) === "json")
+      res.json({ error: "The database is temporarily unavailable. Please retry shortly." });
     else res.type("html").send(PAGE);
   };
 }

@@ -29,7 +29,10 @@ export function remixHandler(options: RemixHandlerOptions) {
   const handle = createRequestHandler(options.build as ServerBuild, options.mode);
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const response = await handle(toFetchRequest(req, res, options.hostOf(req, res)), options.getLoadContext(req, res));
+      const response = await handle(
+        toFetchRequest(req, res, options.hostOf(req, res)),
+        options.getLoadContext(req, res),
+      );
       if (res.headersSent) {
         // The body was refused (413) while the app ran; its answer can only be about the failed read. Read it to the
         // end (cancelling a page mid-render makes React log an error) and drop it.

@@ -24,13 +24,19 @@ function FieldShell({
 }: Common & { id?: string; className?: string; render: (control: ControlProps) => ReactNode }) {
   const autoId = useId();
   const fieldId = id ?? autoId;
-  const describedBy = [error ? `${fieldId}-error` : null, hint ? `${fieldId}-hint` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [error ? `${fieldId}-error` : null, hint ? `${fieldId}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={className}>
       <label htmlFor={fieldId} className="label">
         {label}
       </label>
-      {render({ id: fieldId, className: "input", "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
+      {render({
+        id: fieldId,
+        className: "input",
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": describedBy,
+      })}
       {hint ? (
         <p id={`${fieldId}-hint`} className="mt-1 text-xs text-slate-600">
           {hint}
@@ -46,14 +52,33 @@ function FieldShell({
 }
 
 export function Field({ label, error, hint, id, className, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
-  return <FieldShell {...{ label, error, hint, id, className }} render={(control) => <input {...control} {...input} />} />;
+  return (
+    <FieldShell {...{ label, error, hint, id, className }} render={(control) => <input {...control} {...input} />} />
+  );
 }
 
-export function TextareaField({ label, error, hint, id, className, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  return <FieldShell {...{ label, error, hint, id, className }} render={(control) => <textarea {...control} {...input} />} />;
+export function TextareaField({
+  label,
+  error,
+  hint,
+  id,
+  className,
+  ...input
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <FieldShell {...{ label, error, hint, id, className }} render={(control) => <textarea {...control} {...input} />} />
+  );
 }
 
-export function SelectField({ label, error, hint, id, className, children, ...select }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  id,
+  className,
+  children,
+  ...select
+}: Common & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <FieldShell
       {...{ label, error, hint, id, className }}

@@ -21,7 +21,15 @@ export interface TableColumn {
  * A table that scrolls sideways on small screens, with a caption for screen readers and column headers. Columns
  * given as `null` or `false` are left out (e.g. owners, shown to members only); `children` are the body rows.
  */
-export function DataTable({ caption, columns, children }: { caption: string; columns: (TableColumn | null | false)[]; children: ReactNode }) {
+export function DataTable({
+  caption,
+  columns,
+  children,
+}: {
+  caption: string;
+  columns: (TableColumn | null | false)[];
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -30,7 +38,11 @@ export function DataTable({ caption, columns, children }: { caption: string; col
           <tr>
             {columns.map((c) =>
               c ? (
-                <th key={c.label} scope="col" className={c.numeric ? "px-4 py-2 text-right font-semibold" : "px-4 py-2 font-semibold"}>
+                <th
+                  key={c.label}
+                  scope="col"
+                  className={c.numeric ? "px-4 py-2 text-right font-semibold" : "px-4 py-2 font-semibold"}
+                >
                   {c.label}
                 </th>
               ) : null,

@@ -54,8 +54,21 @@ export function MachineFields({
           </optgroup>
         ) : null}
       </SelectField>
-      <Field label="Name" name="name" maxLength={255} defaultValue={values.name ?? ""} hint={nameHint} error={errors.name} />
-      <SelectField label="Location" name="locationId" required defaultValue={values.locationId ?? ""} error={errors.locationId}>
+      <Field
+        label="Name"
+        name="name"
+        maxLength={255}
+        defaultValue={values.name ?? ""}
+        hint={nameHint}
+        error={errors.name}
+      />
+      <SelectField
+        label="Location"
+        name="locationId"
+        required
+        defaultValue={values.locationId ?? ""}
+        error={errors.locationId}
+      >
         <option value="">Choose a location…</option>
         {locations.map((l) => (
           <option key={l.id} value={l.id}>

@@ -13,7 +13,6 @@ const MACHINE_STATUS_ICON: Record<MachineStatus, string> = {
   down: "■",
 };
 
-
 /** Status pill: colour plus a shape and a word, so it never relies on colour alone. */
 export function MachineStatusBadge({ status, large = false }: { status: MachineStatus; large?: boolean }) {
   return (

@@ -130,7 +130,9 @@ function OptionCard<O extends AdminOption>({
         <div className="flex flex-wrap items-center gap-2">
           <span className="font-semibold">{option.name}</span>
           <span className="badge bg-slate-100 text-slate-800">{badge(option)}</span>
-          {option.isDefault ? <span className="badge bg-indigo-100 text-indigo-900">Default for new issues</span> : null}
+          {option.isDefault ? (
+            <span className="badge bg-indigo-100 text-indigo-900">Default for new issues</span>
+          ) : null}
           <span className="text-sm text-slate-600">{issues(option.issueCount)}</span>
         </div>
         <div className="flex gap-1">
@@ -166,7 +168,14 @@ function OptionCard<O extends AdminOption>({
         <Form method="post" className={`mt-3 grid gap-3 ${formColumns} sm:items-end`}>
           <input type="hidden" name="intent" value="update" />
           {idInput}
-          <Field label="Name" name="name" defaultValue={option.name} required maxLength={nameMaxLength} error={errors.name} />
+          <Field
+            label="Name"
+            name="name"
+            defaultValue={option.name}
+            required
+            maxLength={nameMaxLength}
+            error={errors.name}
+          />
           {edit.fields(option, errors)}
           <button type="submit" className="btn-primary" disabled={busy}>
             Save
@@ -180,7 +189,13 @@ function OptionCard<O extends AdminOption>({
             <input type="hidden" name="intent" value="delete" />
             {idInput}
             {option.issueCount > 0 ? (
-              <SelectField label={`Move its ${issues(option.issueCount)} to`} name="targetId" defaultValue="" required error={errors.targetId}>
+              <SelectField
+                label={`Move its ${issues(option.issueCount)} to`}
+                name="targetId"
+                defaultValue=""
+                required
+                error={errors.targetId}
+              >
                 <option value="">{`Choose a ${noun}…`}</option>
                 {others.map((o) => (
                   <option key={o.id} value={o.id}>

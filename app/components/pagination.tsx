@@ -1,7 +1,17 @@
 import { Link, useLocation } from "@remix-run/react";
 
 /** Previous / next links that keep the current filters (plain links: works without JavaScript). */
-export function Pagination({ page, pageSize, total, label = "Pages" }: { page: number; pageSize: number; total: number; label?: string }) {
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  label = "Pages",
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  label?: string;
+}) {
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1 && page <= 1) return null;

@@ -44,7 +44,17 @@ export function ConfirmForm({
 }
 
 /** "Delete …" card: `children` (rules, the last refusal) above a confirmed delete form. */
-export function DeleteSection({ title, name, className, children }: { title: string; name: string; className: string; children?: ReactNode }) {
+export function DeleteSection({
+  title,
+  name,
+  className,
+  children,
+}: {
+  title: string;
+  name: string;
+  className: string;
+  children?: ReactNode;
+}) {
   return (
     <section aria-labelledby="delete-heading" className={className}>
       <h2 id="delete-heading" className="text-lg font-semibold">
@@ -64,7 +74,17 @@ export function DeleteSection({ title, name, className, children }: { title: str
 }
 
 /** "Edit …" card: an `update` form around the record's fields; after a failed save, a summary message on top. */
-export function EditSection({ title, failed, formError, children }: { title: string; failed: boolean; formError?: string; children: ReactNode }) {
+export function EditSection({
+  title,
+  failed,
+  formError,
+  children,
+}: {
+  title: string;
+  failed: boolean;
+  formError?: string;
+  children: ReactNode;
+}) {
   return (
     <section aria-labelledby="edit-heading" className="card max-w-2xl space-y-4">
       <h2 id="edit-heading" className="text-lg font-semibold">

@@ -23,7 +23,10 @@ export function StatusCategoryBadge({
   large?: boolean;
 }) {
   return (
-    <span className={`badge ${CATEGORY_BADGE[category]}${large ? " px-3 py-1 text-sm font-semibold" : ""}`} title={CATEGORY_LABELS[category]}>
+    <span
+      className={`badge ${CATEGORY_BADGE[category]}${large ? " px-3 py-1 text-sm font-semibold" : ""}`}
+      title={CATEGORY_LABELS[category]}
+    >
       {children ?? CATEGORY_LABELS[category]}
     </span>
   );

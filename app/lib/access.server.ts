@@ -7,7 +7,13 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import type { Db } from "./db.server";
-import { ALL_PERMISSION_NAMES, UNAUTHENTICATED_PERMISSIONS, expandPermissions, isPublicPermission, type PermissionName } from "../../core/permissions";
+import {
+  ALL_PERMISSION_NAMES,
+  UNAUTHENTICATED_PERMISSIONS,
+  expandPermissions,
+  isPublicPermission,
+  type PermissionName,
+} from "../../core/permissions";
 import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access.server";
 import type { OrganizationSummary } from "../../db/queries/organizations.server";
 import { getDb } from "./context.server";

@@ -12,8 +12,7 @@
 import os from "node:os";
 
 export type HostPolicy =
-  | { kind: "any" }
-  | { kind: "listed"; names: readonly string[]; domains: readonly string[]; loopback: boolean };
+  { kind: "any" } | { kind: "listed"; names: readonly string[]; domains: readonly string[]; loopback: boolean };
 
 export interface HostPolicyInput {
   publicUrl?: string;
@@ -29,17 +28,30 @@ export function hostPolicy(input: HostPolicyInput): HostPolicy {
   const domains: string[] = [];
   const publicHost = input.publicUrl ? hostnameOfUrl(input.publicUrl) : null;
   if (publicHost) names.push(publicHost);
-  const base = input.baseDomain?.trim().toLowerCase().replace(/^\.+|\.+$/g, "");
+  const base = input.baseDomain
+    ?.trim()
+    .toLowerCase()
+    .replace(/^\.+|\.+$/g, "");
   if (base) domains.push(base);
   if (names.length || domains.length) return { kind: "listed", names, domains, loopback: false };
   if (input.mode !== "production") return { kind: "any" };
-  return { kind: "listed", names: (input.ownNames ?? []).map((n) => n.toLowerCase()), domains: ["localhost"], loopback: true };
+  return {
+    kind: "listed",
+    names: (input.ownNames ?? []).map((n) => n.toLowerCase()),
+    domains: ["localhost"],
+    loopback: true,
+  };
 }
 
 /** The policy from process.env (PUBLIC_URL, BASE_DOMAIN, NODE_ENV, HOST: see machineNames). */
 export function hostPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): HostPolicy {
   const mode = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
-  return hostPolicy({ publicUrl: env.PUBLIC_URL || undefined, baseDomain: env.BASE_DOMAIN || undefined, mode, ownNames: machineNames(env.HOST) });
+  return hostPolicy({
+    publicUrl: env.PUBLIC_URL || undefined,
+    baseDomain: env.BASE_DOMAIN || undefined,
+    mode,
+    ownNames: machineNames(env.HOST),
+  });
 }
 
 /**
@@ -48,7 +60,8 @@ export function hostPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): HostPol
  */
 export function machineNames(listenHost: string | undefined): string[] {
   const bracket = (address: string) => (address.includes(":") ? `[${address}]` : address);
-  if (listenHost && !["0.0.0.0", "::", "[::]"].includes(listenHost)) return [bracket(listenHost.replace(/^\[|\]$/g, "")).toLowerCase()];
+  if (listenHost && !["0.0.0.0", "::", "[::]"].includes(listenHost))
+    return [bracket(listenHost.replace(/^\[|\]$/g, "")).toLowerCase()];
   const addresses = Object.values(os.networkInterfaces())
     .flat()
     .map((i) => i?.address.replace(/%.*$/, ""))

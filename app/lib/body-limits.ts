@@ -22,9 +22,15 @@ export const BODY_LIMITS = {
  * single-fetch `.data` requests. tests/integration/security-http.test.ts fails when a route starts reading uploads
  * without being listed here.
  */
-const UPLOAD_PATHS: readonly RegExp[] = [/^\/m\/[^/]+?(?:\.data)?\/?$/, /^\/issues\/(?!new(?:\.data)?\/?$)[^/]+?(?:\.data)?\/?$/];
+const UPLOAD_PATHS: readonly RegExp[] = [
+  /^\/m\/[^/]+?(?:\.data)?\/?$/,
+  /^\/issues\/(?!new(?:\.data)?\/?$)[^/]+?(?:\.data)?\/?$/,
+];
 
-const LONG_FORM_PATHS: readonly RegExp[] = [/^\/issues\/new(?:\.data)?\/?$/, /^\/admin\/collections\/[^/]+?(?:\.data)?\/?$/];
+const LONG_FORM_PATHS: readonly RegExp[] = [
+  /^\/issues\/new(?:\.data)?\/?$/,
+  /^\/admin\/collections\/[^/]+?(?:\.data)?\/?$/,
+];
 
 /** The body limit of a request path (without the query string). */
 export function bodyLimitFor(pathname: string): number {

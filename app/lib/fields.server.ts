@@ -26,9 +26,6 @@ export const fields = {
     .max(10_000, "Keep the description under 10,000 characters")
     .optional()
     .transform((v) => (v ? v : undefined)),
-  password: z
-    .string()
-    .min(8, "Use at least 8 characters")
-    .max(256, "Use at most 256 characters"),
+  password: z.string().min(8, "Use at least 8 characters").max(256, "Use at most 256 characters"),
   intent: z.string().max(64),
 };

@@ -51,7 +51,8 @@ export async function readForm(request: Request): Promise<FormData> {
   return form;
 }
 
-export const NUL_MESSAGE = "The form contains a character that cannot be saved (NUL). Please remove it and submit again.";
+export const NUL_MESSAGE =
+  "The form contains a character that cannot be saved (NUL). Please remove it and submit again.";
 
 /** PostgreSQL text cannot hold U+0000: a value containing it would fail in the query (22021) instead of validating. */
 export function hasNulValue(form: FormData): boolean {

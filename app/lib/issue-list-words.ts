@@ -19,7 +19,9 @@ export const CATEGORY_TABS: readonly { param: string; label: string; filter: Cat
 ];
 
 /** URL word → category filter (a Map: `?category=constructor` must not find Object.prototype's). */
-export const CATEGORY_PARAM: ReadonlyMap<string, CategoryFilter> = new Map(CATEGORY_TABS.map((t) => [t.param, t.filter]));
+export const CATEGORY_PARAM: ReadonlyMap<string, CategoryFilter> = new Map(
+  CATEGORY_TABS.map((t) => [t.param, t.filter]),
+);
 
 export const SORT_LABELS: Readonly<Record<IssueSort, string>> = {
   created: "Reported",

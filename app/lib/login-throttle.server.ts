@@ -12,7 +12,17 @@
  * store elsewhere leaves this file alone. RATE_LIMIT_MULTIPLIER scales the slow-down threshold like every limit.
  */
 import { addressKey } from "./client-address";
-import { RULES, clearKey, countOf, hit, refund, scaledLimit, take, type RateLimitResult, type RateLimitRule } from "./rate-limit.server";
+import {
+  RULES,
+  clearKey,
+  countOf,
+  hit,
+  refund,
+  scaledLimit,
+  take,
+  type RateLimitResult,
+  type RateLimitRule,
+} from "./rate-limit.server";
 
 /** First delay once an account is over its failure threshold, and the most any attempt waits. */
 export const SLOW_DOWN_BASE_MS = 250;
@@ -33,7 +43,9 @@ export function slowDownMs(failures: number, threshold: number): number {
  * once the app sends mail; today it only writes a log line for the operator.
  */
 export function onAccountFailureThreshold(email: string, failures: number): void {
-  console.warn(`[sign-in] ${failures} failed sign-ins for ${JSON.stringify(email)} within 15 minutes; its sign-ins are slowed down`);
+  console.warn(
+    `[sign-in] ${failures} failed sign-ins for ${JSON.stringify(email)} within 15 minutes; its sign-ins are slowed down`,
+  );
 }
 
 export interface SignInAttempt {

@@ -17,7 +17,10 @@ export async function loadMachinePicker(
   opts: { locationId?: string; machineId?: string },
 ): Promise<{ machines: MachineOption[]; needsLocation: boolean }> {
   // With a location chosen there is nothing left to narrow by: all of its machines, however many.
-  const rows = await listMachineOptions(db, organizationId, { locationId: opts.locationId, limit: opts.locationId ? undefined : MACHINE_PICKER_CAP + 1 });
+  const rows = await listMachineOptions(db, organizationId, {
+    locationId: opts.locationId,
+    limit: opts.locationId ? undefined : MACHINE_PICKER_CAP + 1,
+  });
   const needsLocation = !opts.locationId && rows.length > MACHINE_PICKER_CAP;
   let machines = needsLocation ? [] : rows;
   if (opts.machineId && !machines.some((m) => m.id === opts.machineId)) {

@@ -11,7 +11,12 @@ export const FREQUENCY_LABELS: Readonly<Record<NotificationFrequencyChoice, stri
 };
 
 /** A machine owner's toggles, in the order the settings list them. */
-export const OWNER_TOGGLES = ["ownerNotificationsEnabled", "notifyOnNewIssues", "notifyOnStatusChanges", "notifyOnComments"] as const;
+export const OWNER_TOGGLES = [
+  "ownerNotificationsEnabled",
+  "notifyOnNewIssues",
+  "notifyOnStatusChanges",
+  "notifyOnComments",
+] as const;
 
 export const OWNER_TOGGLE_LABELS: Readonly<Record<(typeof OWNER_TOGGLES)[number], string>> = {
   ownerNotificationsEnabled: "Notify me about this machine",

@@ -19,7 +19,8 @@ export function syncResultMessage(r: SyncResultCounts): string {
   ];
   if (r.keptLocal > 0) parts.push(`${r.keptLocal} only here kept`);
   if (r.skipped.length > 0) parts.push(`${r.skipped.length} skipped`);
-  const skipped = r.skipped.length > 0 ? ` Skipped: ${r.skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}.` : "";
+  const skipped =
+    r.skipped.length > 0 ? ` Skipped: ${r.skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}.` : "";
   return `Sync of ${r.locationName} done: ${parts.join(", ")}.${skipped}`;
 }
 

@@ -11,7 +11,12 @@
  *
  * Data from Pinball Map is licensed CC BY-SA 4.0; pages that show it credit Pinball Map (core/pinballmap.ts).
  */
-import { normalizePbmMachines, pbmMachineDetailsSchema, type IgnoredPbmMachine, type PbmMachine } from "../../core/pinballmap-sync";
+import {
+  normalizePbmMachines,
+  pbmMachineDetailsSchema,
+  type IgnoredPbmMachine,
+  type PbmMachine,
+} from "../../core/pinballmap-sync";
 
 export const DEFAULT_PINBALLMAP_BASE_URL = "https://pinballmap.com";
 export const DEFAULT_PINBALLMAP_TIMEOUT_MS = 10_000;
@@ -64,7 +69,9 @@ export function pinballMapSettings(env: NodeJS.ProcessEnv = process.env): Pinbal
   }
   const rawTimeout = Number(env.PINBALLMAP_TIMEOUT_MS);
   const timeoutMs =
-    Number.isFinite(rawTimeout) && rawTimeout > 0 ? Math.min(Math.max(Math.round(rawTimeout), 50), 120_000) : DEFAULT_PINBALLMAP_TIMEOUT_MS;
+    Number.isFinite(rawTimeout) && rawTimeout > 0
+      ? Math.min(Math.max(Math.round(rawTimeout), 50), 120_000)
+      : DEFAULT_PINBALLMAP_TIMEOUT_MS;
   return { baseUrl, timeoutMs };
 }
 
@@ -140,17 +147,28 @@ export async function fetchLocationMachines(
   let res: Response;
   try {
     res = await doFetch(sourceUrl, {
-      headers: { Accept: "application/json", "User-Agent": "PinPoint issue tracker (+https://pinballmap.com data, CC BY-SA 4.0)" },
+      headers: {
+        Accept: "application/json",
+        "User-Agent": "PinPoint issue tracker (+https://pinballmap.com data, CC BY-SA 4.0)",
+      },
       redirect: "follow",
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
       if (res.status === 404) {
-        throw new PinballMapError("not_found", `Pinball Map does not know location ${pinballMapId}. Check the Pinball Map id.`, 404);
+        throw new PinballMapError(
+          "not_found",
+          `Pinball Map does not know location ${pinballMapId}. Check the Pinball Map id.`,
+          404,
+        );
       }
       if (res.status === 429) {
-        throw new PinballMapError("http", "Pinball Map is limiting requests right now (HTTP 429). Try again in a few minutes.", 429);
+        throw new PinballMapError(
+          "http",
+          "Pinball Map is limiting requests right now (HTTP 429). Try again in a few minutes.",
+          429,
+        );
       }
       throw new PinballMapError(
         "http",
@@ -170,7 +188,14 @@ export async function fetchLocationMachines(
       );
     }
     const code = networkCode(error);
-    const detail = code === "ECONNREFUSED" ? " (connection refused)" : code === "ENOTFOUND" ? " (host not found)" : code ? ` (${code})` : "";
+    const detail =
+      code === "ECONNREFUSED"
+        ? " (connection refused)"
+        : code === "ENOTFOUND"
+          ? " (host not found)"
+          : code
+            ? ` (${code})`
+            : "";
     throw new PinballMapError(
       "unreachable",
       `Could not reach Pinball Map${detail}. Nothing was changed; check the connection and try again later.`,
@@ -183,14 +208,22 @@ export async function fetchLocationMachines(
   try {
     json = JSON.parse(bodyText);
   } catch (error) {
-    throw new PinballMapError("invalid_response", "Pinball Map sent an answer that is not valid JSON. Nothing was changed.", undefined, {
-      cause: error,
-    });
+    throw new PinballMapError(
+      "invalid_response",
+      "Pinball Map sent an answer that is not valid JSON. Nothing was changed.",
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
   if (json && typeof json === "object" && !Array.isArray(json) && "errors" in json && !("machines" in json)) {
     const errors = (json as { errors: unknown }).errors;
     const said = typeof errors === "string" ? errors.slice(0, 200) : "an error";
-    throw new PinballMapError("not_found", `Pinball Map could not give the machines of location ${pinballMapId}: ${said}.`);
+    throw new PinballMapError(
+      "not_found",
+      `Pinball Map could not give the machines of location ${pinballMapId}: ${said}.`,
+    );
   }
   const envelope = pbmMachineDetailsSchema.safeParse(json);
   if (!envelope.success) {

@@ -19,12 +19,23 @@ export function qrTargetUrl(request: Request, qrCodeId: string): string {
 
 /** A 400 px PNG, black on white. */
 export function qrPng(text: string, width = 400): Promise<Buffer> {
-  return QRCode.toBuffer(text, { type: "png", width, margin: MARGIN, errorCorrectionLevel: "M", color: { dark: "#000000ff", light: "#ffffffff" } });
+  return QRCode.toBuffer(text, {
+    type: "png",
+    width,
+    margin: MARGIN,
+    errorCorrectionLevel: "M",
+    color: { dark: "#000000ff", light: "#ffffffff" },
+  });
 }
 
 /** A standalone SVG document (for download). */
 export function qrSvgDocument(text: string): Promise<string> {
-  return QRCode.toString(text, { type: "svg", margin: MARGIN, errorCorrectionLevel: "M", color: { dark: "#000000ff", light: "#ffffffff" } });
+  return QRCode.toString(text, {
+    type: "svg",
+    margin: MARGIN,
+    errorCorrectionLevel: "M",
+    color: { dark: "#000000ff", light: "#ffffffff" },
+  });
 }
 
 export interface QrSvgData {

@@ -17,7 +17,10 @@ interface Bucket {
 
 // On globalThis so the server bundle and code loaded from source (tests, scripts) share one set of counters.
 const globalKey = Symbol.for("pinpoint.rateLimits");
-const buckets: Map<string, Bucket> = ((globalThis as Record<symbol, unknown>)[globalKey] ??= new Map()) as Map<string, Bucket>;
+const buckets: Map<string, Bucket> = ((globalThis as Record<symbol, unknown>)[globalKey] ??= new Map()) as Map<
+  string,
+  Bucket
+>;
 let lastSweep = 0;
 
 function sweep(now: number) {
@@ -112,7 +115,8 @@ export function checkLimits(entries: Array<[string, RateLimitRule]>, now = Date.
  */
 export const rateLimitHeaders: HeadersFunction = ({ actionHeaders, loaderHeaders, errorHeaders }) => {
   const headers = new Headers();
-  const retry = actionHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After") ?? loaderHeaders.get("Retry-After");
+  const retry =
+    actionHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After") ?? loaderHeaders.get("Retry-After");
   if (retry) headers.set("Retry-After", retry);
   // An action that refused a body without reading it asks for the connection to be closed.
   if (actionHeaders.get("Connection") === "close") headers.set("Connection", "close");

@@ -11,9 +11,12 @@ let cached: string[] | undefined;
 
 export function sessionSecrets(): string[] {
   if (cached) return cached;
-  const fromEnv = process.env.SESSION_SECRET?.split(",").map((s) => s.trim()).filter(Boolean);
+  const fromEnv = process.env.SESSION_SECRET?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (fromEnv?.length) {
-    if (fromEnv.some((s) => s.length < 32)) throw new Error("Each SESSION_SECRET value must be at least 32 characters.");
+    if (fromEnv.some((s) => s.length < 32))
+      throw new Error("Each SESSION_SECRET value must be at least 32 characters.");
     cached = fromEnv;
     return cached;
   }

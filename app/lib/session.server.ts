@@ -65,7 +65,8 @@ export function getSessionUser(db: Db, request: Request): Promise<SessionUser | 
         await sessionQueries.deleteSession(db, row.sessionId);
         return null;
       }
-      if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await sessionQueries.touchSession(db, row.sessionId, new Date(now));
+      if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS)
+        await sessionQueries.touchSession(db, row.sessionId, new Date(now));
       return { id: row.userId, name: row.name, email: row.email, sessionId: row.sessionId };
     })();
     cache.set(request, pending);

@@ -14,13 +14,20 @@ export type UploadFormObject =
   | { ok: true; form: Record<string, unknown>; oversized: ReadonlySet<string> }
   | { ok: false; answer: ReturnType<typeof data<ActionFailure>> };
 
-export async function readUploadFormObject(request: Request, opts: { intent?: string; limits?: UploadFormLimits } = {}): Promise<UploadFormObject> {
+export async function readUploadFormObject(
+  request: Request,
+  opts: { intent?: string; limits?: UploadFormLimits } = {},
+): Promise<UploadFormObject> {
   try {
     const { form, oversized } = await readUploadForm(request, opts.limits);
     return { ok: true, form: formToObject(form), oversized };
   } catch (error) {
     if (!(error instanceof UploadError)) throw error;
-    const body: ActionFailure = { ok: false, intent: opts.intent, errors: { [error.field ?? "form"]: error.message, form: error.message } };
+    const body: ActionFailure = {
+      ok: false,
+      intent: opts.intent,
+      errors: { [error.field ?? "form"]: error.message, form: error.message },
+    };
     const status = failureStatus(error.status === 413 ? "too_large" : "invalid");
     return { ok: false, answer: data(body, { status, headers: status === 413 ? { Connection: "close" } : undefined }) };
   }

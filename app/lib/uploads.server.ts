@@ -143,7 +143,9 @@ export async function readUploadForm(request: Request, limits: UploadFormLimits 
       if (isFile) {
         // An empty file input still sends a part with no name and no content: treat it as "no file".
         if (!filename && size === 0) return undefined;
-        return new File(chunks as unknown as BlobPart[], filename ?? "upload", { type: partType || "application/octet-stream" });
+        return new File(chunks as unknown as BlobPart[], filename ?? "upload", {
+          type: partType || "application/octet-stream",
+        });
       }
       return Buffer.concat(chunks).toString("utf8");
     };
@@ -185,7 +187,10 @@ export function safeFileName(original: string | undefined, extension: string): s
 }
 
 /** Validates an uploaded image by content and size; throws UploadError (field `field`) when it is not acceptable. */
-export async function checkImageUpload(file: File, opts: { field?: string; maxBytes?: number } = {}): Promise<CheckedImage> {
+export async function checkImageUpload(
+  file: File,
+  opts: { field?: string; maxBytes?: number } = {},
+): Promise<CheckedImage> {
   const max = opts.maxBytes ?? MAX_IMAGE_BYTES;
   if (file.size > max) throw new UploadError(`The photo is too large: at most ${formatMb(max)}.`, 413, opts.field);
   if (file.size === 0) throw new UploadError("The photo is empty. Choose a JPEG, PNG or WebP image.", 400, opts.field);
@@ -232,7 +237,10 @@ export async function saveImageUpload(
 }
 
 /** `saveImageUpload` with refusals thrown as Failure (on `opts.field`). */
-export async function storeImageUpload(file: File | CheckedImage, opts: { organizationId: string; field?: string }): Promise<StoredUpload> {
+export async function storeImageUpload(
+  file: File | CheckedImage,
+  opts: { organizationId: string; field?: string },
+): Promise<StoredUpload> {
   try {
     return await saveImageUpload(file, opts);
   } catch (error) {
@@ -246,7 +254,9 @@ function resolveKey(key: string): string {
   const parts = key.split("/");
   const valid =
     parts.length >= 2 &&
-    parts.every((p, i) => (i === parts.length - 1 ? /^[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}$/.test(p) : KEY_SEGMENT.test(p)));
+    parts.every((p, i) =>
+      i === parts.length - 1 ? /^[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}$/.test(p) : KEY_SEGMENT.test(p),
+    );
   if (!valid) throw new UploadError("Unknown file.", 400);
   const root = uploadDir();
   const full = path.resolve(root, ...parts);

@@ -49,5 +49,8 @@ export async function ensureVoterKey(request: Request): Promise<{ voterKey: stri
  * addresses and a leaked table cannot be matched against a list of them. IPv6 counts per /64 (app/lib/client-address.ts).
  */
 export function voterAddressHash(ip: string): string {
-  return crypto.createHmac("sha256", sessionSecrets()[0]).update(`voter-address:${addressKey(ip)}`).digest("hex");
+  return crypto
+    .createHmac("sha256", sessionSecrets()[0])
+    .update(`voter-address:${addressKey(ip)}`)
+    .digest("hex");
 }

@@ -11,7 +11,9 @@ import { runLoader } from "~/lib/failure.server";
 import { loadHomePage } from "~/use-cases/public.server";
 import { MACHINE_STATUS_LABEL, isMachineStatus } from "../../core/machine-status";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.organizationName} · PinPoint` : "PinPoint" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `${d.organizationName} · PinPoint` : "PinPoint" },
+];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
@@ -63,7 +65,9 @@ export default function Home() {
                   ) : null}
                   <p className="mt-2 text-sm text-slate-800">
                     {l.machineCount} {l.machineCount === 1 ? "machine" : "machines"} ·{" "}
-                    {l.openIssueCount === 0 ? "no open issues" : `${l.openIssueCount} open ${l.openIssueCount === 1 ? "issue" : "issues"}`}
+                    {l.openIssueCount === 0
+                      ? "no open issues"
+                      : `${l.openIssueCount} open ${l.openIssueCount === 1 ? "issue" : "issues"}`}
                   </p>
                 </li>
               ))}
@@ -82,7 +86,15 @@ export default function Home() {
               <label htmlFor="home-q" className="label">
                 Filter machines
               </label>
-              <input id="home-q" name="q" type="search" defaultValue={d.q} maxLength={100} placeholder="Name, maker or location" className="input" />
+              <input
+                id="home-q"
+                name="q"
+                type="search"
+                defaultValue={d.q}
+                maxLength={100}
+                placeholder="Name, maker or location"
+                className="input"
+              />
             </div>
             <div>
               <label htmlFor="home-status" className="label">
@@ -101,11 +113,14 @@ export default function Home() {
           </Form>
           {d.q || d.status ? (
             <p className="text-sm text-slate-600" role="status">
-              {d.machines.total} {d.machines.total === 1 ? "machine" : "machines"} found. <Link to="/">Clear filter</Link>
+              {d.machines.total} {d.machines.total === 1 ? "machine" : "machines"} found.{" "}
+              <Link to="/">Clear filter</Link>
             </p>
           ) : null}
           {d.machines.rows.length === 0 ? (
-            <p className="card text-slate-700">{d.q || d.status ? "No machine matches this filter." : "No machines yet."}</p>
+            <p className="card text-slate-700">
+              {d.q || d.status ? "No machine matches this filter." : "No machines yet."}
+            </p>
           ) : (
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
               {d.machines.rows.map((m) => (
@@ -121,14 +136,21 @@ export default function Home() {
                     {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}
                     <span className="mt-auto pt-1 text-sm text-slate-700">
                       {multipleLocations ? `${m.locationName} · ` : ""}
-                      {m.openIssueCount === 0 ? "No open issues" : `${m.openIssueCount} open ${m.openIssueCount === 1 ? "issue" : "issues"}`}
+                      {m.openIssueCount === 0
+                        ? "No open issues"
+                        : `${m.openIssueCount} open ${m.openIssueCount === 1 ? "issue" : "issues"}`}
                     </span>
                   </Link>
                 </li>
               ))}
             </ul>
           )}
-          <Pagination page={d.machines.page} pageSize={d.machines.pageSize} total={d.machines.total} label="Machine pages" />
+          <Pagination
+            page={d.machines.page}
+            pageSize={d.machines.pageSize}
+            total={d.machines.total}
+            label="Machine pages"
+          />
         </section>
       ) : null}
       {!d.canLocations && !d.machines ? (

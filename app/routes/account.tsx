@@ -6,7 +6,14 @@ import { errorsFor, messageFor, useActionResult } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { destroyUserSession } from "~/lib/session.server";
-import { changePassword, loadAccountPage, passwordChangeInput, profileInput, signOutEverywhere, updateProfile } from "~/use-cases/accounts.server";
+import {
+  changePassword,
+  loadAccountPage,
+  passwordChangeInput,
+  profileInput,
+  signOutEverywhere,
+  updateProfile,
+} from "~/use-cases/accounts.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -53,8 +60,22 @@ export default function Account() {
         <p className="text-sm text-slate-600">Signed in as {profile?.email}</p>
         <Form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="profile" />
-          <Field label="Name" name="name" defaultValue={profile?.name ?? ""} maxLength={100} required error={errors.name} />
-          <TextareaField label="Bio" name="bio" defaultValue={profile?.bio ?? ""} maxLength={500} rows={3} error={errors.bio} />
+          <Field
+            label="Name"
+            name="name"
+            defaultValue={profile?.name ?? ""}
+            maxLength={100}
+            required
+            error={errors.name}
+          />
+          <TextareaField
+            label="Bio"
+            name="bio"
+            defaultValue={profile?.bio ?? ""}
+            maxLength={500}
+            rows={3}
+            error={errors.bio}
+          />
           <button className="btn-primary" type="submit">
             Save profile
           </button>
@@ -66,9 +87,31 @@ export default function Account() {
         </h2>
         <Form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="password" />
-          <Field label="Current password" name="current" type="password" autoComplete="current-password" required error={errors.current} />
-          <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={8} error={errors.password} />
-          <Field label="Repeat new password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+          <Field
+            label="Current password"
+            name="current"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={errors.current}
+          />
+          <Field
+            label="New password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            error={errors.password}
+          />
+          <Field
+            label="Repeat new password"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            required
+            error={errors.confirm}
+          />
           <button className="btn-primary" type="submit">
             Change password
           </button>

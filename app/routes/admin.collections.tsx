@@ -60,11 +60,19 @@ export async function action(args: ActionFunctionArgs) {
       }
       case "type-update": {
         const { typeId, ...patch } = parseInput(collectionTypeSettingsInput, form);
-        return { ok: true as const, intent, message: typeSavedMessage(await updateCollectionType(actor, typeId, patch)) };
+        return {
+          ok: true as const,
+          intent,
+          message: typeSavedMessage(await updateCollectionType(actor, typeId, patch)),
+        };
       }
       case "type-toggle": {
         const { typeId, enabled } = parseInput(collectionTypeToggleInput, form);
-        return { ok: true as const, intent, message: typeSavedMessage(await updateCollectionType(actor, typeId, { isEnabled: enabled })) };
+        return {
+          ok: true as const,
+          intent,
+          message: typeSavedMessage(await updateCollectionType(actor, typeId, { isEnabled: enabled })),
+        };
       }
       case "collection-create": {
         const created = await createManualCollection(actor, parseInput(manualCollectionCreateInput, form));
@@ -101,7 +109,10 @@ export default function AdminCollections() {
       <div aria-live="polite">
         <FormMessage
           error={errorsFor(result).form}
-          success={messageFor(result) ?? (!result && deleted ? `The collection “${deleted.slice(0, 60)}” was deleted.` : undefined)}
+          success={
+            messageFor(result) ??
+            (!result && deleted ? `The collection “${deleted.slice(0, 60)}” was deleted.` : undefined)
+          }
         />
       </div>
 
@@ -144,7 +155,9 @@ export default function AdminCollections() {
         />
       ) : null}
 
-      {canManageTypes ? <NewTypeForm busy={busy} errors={errorsFor(result, "type-create")} values={valuesFor(result, "type-create")} /> : null}
+      {canManageTypes ? (
+        <NewTypeForm busy={busy} errors={errorsFor(result, "type-create")} values={valuesFor(result, "type-create")} />
+      ) : null}
     </div>
   );
 }

@@ -74,13 +74,14 @@ export default function AdminCollection() {
     <div className="space-y-8">
       <div>
         <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> <Link to="/admin/collections">Collections</Link>{" "}
-          <span aria-hidden="true">›</span> {collection.name}
+          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span>{" "}
+          <Link to="/admin/collections">Collections</Link> <span aria-hidden="true">›</span> {collection.name}
         </p>
         <h1 className="text-2xl font-bold">{collection.name}</h1>
         <p className="text-slate-600">
           {collection.typeLabel} · {collection.isManual ? "picked by hand" : "generated automatically"}
-          {collection.locationName ? ` · ${collection.locationName}` : " · whole organization"} · {machineCount(collection.machineCount)}
+          {collection.locationName ? ` · ${collection.locationName}` : " · whole organization"} ·{" "}
+          {machineCount(collection.machineCount)}
           {collection.typeIsEnabled ? (
             <>
               {" "}
@@ -94,13 +95,16 @@ export default function AdminCollection() {
 
       <div aria-live="polite">
         {/* The machine checkboxes have no field of their own to show an error beside: show it here. */}
-        <FormMessage error={errors.form ?? Object.values(errorsFor(result, "machines"))[0]} success={messageFor(result)} />
+        <FormMessage
+          error={errors.form ?? Object.values(errorsFor(result, "machines"))[0]}
+          success={messageFor(result)}
+        />
       </div>
 
       {!collection.isManual ? (
         <p className="card text-sm text-slate-700">
-          {collection.criteria ? `${collection.criteria}. ` : ""}This collection follows the machines’ models and is rebuilt
-          when machines change or when you regenerate automatic collections.
+          {collection.criteria ? `${collection.criteria}. ` : ""}This collection follows the machines’ models and is
+          rebuilt when machines change or when you regenerate automatic collections.
         </p>
       ) : null}
 
@@ -111,7 +115,14 @@ export default function AdminCollection() {
           </h2>
           <Form method="post" className="space-y-3" noValidate>
             <input type="hidden" name="intent" value="rename" />
-            <Field label="Name" name="name" required maxLength={50} defaultValue={values.name ?? collection.name} error={errors.name} />
+            <Field
+              label="Name"
+              name="name"
+              required
+              maxLength={50}
+              defaultValue={values.name ?? collection.name}
+              error={errors.name}
+            />
             <TextareaField
               label="Description (optional)"
               name="description"

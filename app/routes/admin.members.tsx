@@ -14,8 +14,21 @@ import { requirePermission } from "~/lib/access.server";
 import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
-import { invitationIdInput, inviteInput, inviteMember, renewInvitationLink, shownLink, withdrawInvitation } from "~/use-cases/invitations.server";
-import { changeMemberRole, changeRoleInput, loadMembersPage, removeMember, removeMemberInput } from "~/use-cases/members.server";
+import {
+  invitationIdInput,
+  inviteInput,
+  inviteMember,
+  renewInvitationLink,
+  shownLink,
+  withdrawInvitation,
+} from "~/use-cases/invitations.server";
+import {
+  changeMemberRole,
+  changeRoleInput,
+  loadMembersPage,
+  removeMember,
+  removeMemberInput,
+} from "~/use-cases/members.server";
 
 export const meta: MetaFunction = () => [{ title: "Members · Admin · PinPoint" }];
 
@@ -41,11 +54,19 @@ export async function action(args: ActionFunctionArgs) {
         return { ok: true as const, intent, message: made.message, link: shownLink(args.request, made.link) };
       }
       case "revoke":
-        return { ok: true as const, intent, message: await withdrawInvitation(actor, parseInput(invitationIdInput, form).invitationId) };
+        return {
+          ok: true as const,
+          intent,
+          message: await withdrawInvitation(actor, parseInput(invitationIdInput, form).invitationId),
+        };
       case "change-role":
         return { ok: true as const, intent, message: await changeMemberRole(actor, parseInput(changeRoleInput, form)) };
       case "remove":
-        return { ok: true as const, intent, message: await removeMember(actor, parseInput(removeMemberInput, form).membershipId) };
+        return {
+          ok: true as const,
+          intent,
+          message: await removeMember(actor, parseInput(removeMemberInput, form).membershipId),
+        };
       default:
         throw invalidInput({ form: "Unknown action." });
     }
@@ -61,7 +82,10 @@ export default function AdminMembers() {
   const inviteValues = valuesFor(result, "invite");
   const failedRow = rowFailureOf(result);
   // A row that is no longer listed (withdrawn twice, removed meanwhile) shows its message at the top instead.
-  const rowFailure = failedRow && [...members.map((m) => m.membershipId), ...invitations.map((i) => i.id)].includes(failedRow.target) ? failedRow : undefined;
+  const rowFailure =
+    failedRow && [...members.map((m) => m.membershipId), ...invitations.map((i) => i.id)].includes(failedRow.target)
+      ? failedRow
+      : undefined;
   const link = shownLinkOf(result);
   const formError = rowFailure ? undefined : (errorsFor(result).form ?? failedRow?.message);
 
@@ -105,7 +129,12 @@ export default function AdminMembers() {
               defaultValue={inviteValues.email ?? ""}
               error={inviteErrors.email}
             />
-            <SelectField label="Role" name="roleId" defaultValue={inviteValues.roleId || defaultRoleId} error={inviteErrors.roleId}>
+            <SelectField
+              label="Role"
+              name="roleId"
+              defaultValue={inviteValues.roleId || defaultRoleId}
+              error={inviteErrors.roleId}
+            >
               {roles.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.name}
@@ -126,9 +155,17 @@ export default function AdminMembers() {
         {invitations.length === 0 ? (
           <p className="card text-slate-600">No pending invitations.</p>
         ) : (
-          <DataTable caption="Pending invitations" columns={[{ label: "Invited" }, { label: "Role" }, { label: "Link works until" }, { label: "Actions" }]}>
+          <DataTable
+            caption="Pending invitations"
+            columns={[{ label: "Invited" }, { label: "Role" }, { label: "Link works until" }, { label: "Actions" }]}
+          >
             {invitations.map((i) => (
-              <InvitationRow key={i.id} invitation={i} busy={busy} error={rowFailure?.target === i.id ? rowFailure.message : undefined} />
+              <InvitationRow
+                key={i.id}
+                invitation={i}
+                busy={busy}
+                error={rowFailure?.target === i.id ? rowFailure.message : undefined}
+              />
             ))}
           </DataTable>
         )}
@@ -141,7 +178,10 @@ export default function AdminMembers() {
         {members.length === 0 ? (
           <p className="card text-slate-600">No members on this page.</p>
         ) : (
-          <DataTable caption="Members" columns={[{ label: "Member" }, { label: "Status" }, { label: "Role" }, { label: "Actions" }]}>
+          <DataTable
+            caption="Members"
+            columns={[{ label: "Member" }, { label: "Status" }, { label: "Role" }, { label: "Actions" }]}
+          >
             {members.map((m) => (
               <MemberRow
                 key={m.membershipId}

@@ -44,7 +44,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const locationId = idParam(previewParam) ?? notFound("That location does not exist.");
   // A preview that could not be made is not a success: the status says so too (the page still shows why).
   const answer = await previewAnswer(() => previewLocationSync(actor, locationId));
-  const preview = answer.ok ? { ...answer.preview, ok: true as const } : { ok: false as const, message: answer.message, locationId };
+  const preview = answer.ok
+    ? { ...answer.preview, ok: true as const }
+    : { ok: false as const, message: answer.message, locationId };
   return data({ ...page, preview }, { status: answer.status });
 }
 
@@ -64,9 +66,17 @@ export async function action(args: ActionFunctionArgs) {
         return { ok: true as const, intent, message: configMessage(input.apiEnabled) };
       }
       case "set-location":
-        return { ok: true as const, intent, message: linkMessage(await linkLocation(actor, parseInput(locationLinkInput, form))) };
+        return {
+          ok: true as const,
+          intent,
+          message: linkMessage(await linkLocation(actor, parseInput(locationLinkInput, form))),
+        };
       case "apply":
-        return { ok: true as const, intent, message: syncResultMessage(await applyLocationSync(actor, parseInput(syncApplyInput, form))) };
+        return {
+          ok: true as const,
+          intent,
+          message: syncResultMessage(await applyLocationSync(actor, parseInput(syncApplyInput, form))),
+        };
       default:
         throw invalidInput({ form: "Unknown action." });
     }

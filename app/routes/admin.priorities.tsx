@@ -57,7 +57,14 @@ export async function action(args: ActionFunctionArgs) {
   });
 }
 
-const rankInput = { label: "Severity rank", name: "order", type: "number", inputMode: "numeric", min: 0, max: 1000 } as const;
+const rankInput = {
+  label: "Severity rank",
+  name: "order",
+  type: "number",
+  inputMode: "numeric",
+  min: 0,
+  max: 1000,
+} as const;
 
 export default function AdminPriorities() {
   const { priorities } = useLoaderData<typeof loader>();
@@ -66,8 +73,8 @@ export default function AdminPriorities() {
       title="Priorities"
       intro={
         <>
-          The severity rank decides what “most urgent first” means in the issue list (higher = more urgent). The arrows only
-          change the order of the pickers. New issues get the default priority.
+          The severity rank decides what “most urgent first” means in the issue list (higher = more urgent). The arrows
+          only change the order of the pickers. New issues get the default priority.
         </>
       }
       noun="priority"

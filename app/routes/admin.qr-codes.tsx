@@ -22,8 +22,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const done = url.searchParams.get("done");
   const count = Number.parseInt(url.searchParams.get("count") ?? "0", 10) || 0;
   let flash: string | null = null;
-  if (done === "generated") flash = count ? `Labels made for ${machines(count)}. Print them below.` : "Every machine already had a label.";
-  if (done === "regenerated") flash = `New codes made for ${machines(count)}. Print and replace every sticker: the old ones no longer work.`;
+  if (done === "generated")
+    flash = count ? `Labels made for ${machines(count)}. Print them below.` : "Every machine already had a label.";
+  if (done === "regenerated")
+    flash = `New codes made for ${machines(count)}. Print and replace every sticker: the old ones no longer work.`;
   return { ...(await runLoader(() => loadQrAdminPage(actor))), flash };
 }
 
@@ -36,7 +38,9 @@ export async function action(args: ActionFunctionArgs) {
       case "generate-missing":
         return redirect(`/admin/qr-codes?done=generated&count=${await makeMissingLabels(actor)}`);
       case "regenerate-all":
-        return redirect(`/admin/qr-codes?done=regenerated&count=${await regenerateAllQrCodes(actor, form.confirm === "yes")}`);
+        return redirect(
+          `/admin/qr-codes?done=regenerated&count=${await regenerateAllQrCodes(actor, form.confirm === "yes")}`,
+        );
       default:
         throw invalidInput({ form: "Unknown action." });
     }
@@ -74,7 +78,8 @@ export default function AdminQrCodes() {
           </div>
         </dl>
         <p className="text-sm text-slate-700">
-          Every machine has a working code; “with a label” counts the machines whose code was made (or remade) for printing.
+          Every machine has a working code; “with a label” counts the machines whose code was made (or remade) for
+          printing.
         </p>
         {stats.withoutQr > 0 ? (
           <Form method="post">
@@ -97,7 +102,10 @@ export default function AdminQrCodes() {
             {locations.map((l) => (
               <li key={l.id} className="flex flex-wrap items-center justify-between gap-2">
                 <span>
-                  {l.name} <span className="text-sm text-slate-600">({l.machineCount} {l.machineCount === 1 ? "machine" : "machines"})</span>
+                  {l.name}{" "}
+                  <span className="text-sm text-slate-600">
+                    ({l.machineCount} {l.machineCount === 1 ? "machine" : "machines"})
+                  </span>
                 </span>
                 {l.machineCount > 0 ? (
                   <Link to={`/print/labels?location=${l.id}`} className="btn-secondary">
@@ -115,8 +123,8 @@ export default function AdminQrCodes() {
           Regenerate every code
         </h2>
         <p className="text-sm text-slate-700">
-          Use this when stickers were copied or misused. All {stats.total} printed stickers stop working at once and show a
-          “code not recognised” page until you replace them.
+          Use this when stickers were copied or misused. All {stats.total} printed stickers stop working at once and
+          show a “code not recognised” page until you replace them.
         </p>
         <FormMessage error={errors.regenerate} />
         <Form method="post" className="space-y-3">

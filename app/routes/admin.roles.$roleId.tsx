@@ -23,7 +23,9 @@ import {
   saveRoleSettings,
 } from "~/use-cases/roles.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.role.name ?? "Role"} · Roles · PinPoint` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.role.name ?? "Role"} · Roles · PinPoint` },
+];
 
 const NOT_FOUND = "That role does not exist in this organization.";
 
@@ -41,9 +43,17 @@ export async function action(args: ActionFunctionArgs) {
   return runAction({ intent, form }, async () => {
     switch (intent) {
       case "settings":
-        return { ok: true as const, intent, message: await saveRoleSettings(actor, roleId, parseInput(roleSettingsInput, form)) };
+        return {
+          ok: true as const,
+          intent,
+          message: await saveRoleSettings(actor, roleId, parseInput(roleSettingsInput, form)),
+        };
       case "permissions":
-        return { ok: true as const, intent, message: await saveRolePermissions(actor, roleId, parseInput(rolePermissionsInput, form).permission) };
+        return {
+          ok: true as const,
+          intent,
+          message: await saveRolePermissions(actor, roleId, parseInput(rolePermissionsInput, form).permission),
+        };
       case "delete": {
         const { name } = await deleteRole(actor, roleId, parseInput(deleteRoleInput, form).reassignRoleId);
         return redirect(`/admin/roles?deleted=${encodeURIComponent(name)}`);
@@ -87,7 +97,9 @@ export default function AdminRole() {
 
       <FormMessage
         error={topError}
-        success={messageFor(result) ?? (params.get("created") ? "Role created. Choose its permissions below." : undefined)}
+        success={
+          messageFor(result) ?? (params.get("created") ? "Role created. Choose its permissions below." : undefined)
+        }
       />
 
       {role.isAdmin ? (
@@ -96,8 +108,8 @@ export default function AdminRole() {
         </p>
       ) : role.isUnauthenticated ? (
         <p className="card text-sm text-slate-700">
-          The Unauthenticated role applies to visitors who are not signed in and to signed-in people who are not members.
-          Only its permissions can be changed, and only to viewing and reporting.
+          The Unauthenticated role applies to visitors who are not signed in and to signed-in people who are not
+          members. Only its permissions can be changed, and only to viewing and reporting.
           {role.ignored.length > 0
             ? ` It also has ${role.ignored.join(", ")}, which visitors never get; saving the permissions removes them.`
             : ""}
@@ -111,9 +123,23 @@ export default function AdminRole() {
           </h2>
           <Form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="settings" />
-            <Field label="Name" name="name" required maxLength={50} defaultValue={role.name} error={settingsErrors.name} autoComplete="off" />
+            <Field
+              label="Name"
+              name="name"
+              required
+              maxLength={50}
+              defaultValue={role.name}
+              error={settingsErrors.name}
+              autoComplete="off"
+            />
             <div className="flex items-center gap-2">
-              <input id="role-isDefault" type="checkbox" name="isDefault" defaultChecked={role.isDefault} className="h-4 w-4" />
+              <input
+                id="role-isDefault"
+                type="checkbox"
+                name="isDefault"
+                defaultChecked={role.isDefault}
+                className="h-4 w-4"
+              />
               <label htmlFor="role-isDefault" className="text-sm">
                 Default role for new members
               </label>
@@ -131,7 +157,8 @@ export default function AdminRole() {
         </h2>
         {canEdit ? (
           <p className="text-sm text-slate-600">
-            Some permissions need others (for example, editing issues needs viewing them); those are added when you save.
+            Some permissions need others (for example, editing issues needs viewing them); those are added when you
+            save.
           </p>
         ) : lockedReason ? (
           <p className="text-sm text-slate-700">{lockedReason}</p>

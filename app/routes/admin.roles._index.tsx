@@ -50,7 +50,10 @@ export default function AdminRoles() {
         </p>
       </div>
 
-      <FormMessage error={errors.form} success={deleted ? `The role “${deleted.slice(0, 60)}” was deleted.` : undefined} />
+      <FormMessage
+        error={errors.form}
+        success={deleted ? `The role “${deleted.slice(0, 60)}” was deleted.` : undefined}
+      />
 
       <section aria-labelledby="roles-heading" className="space-y-3">
         <h2 id="roles-heading" className="text-lg font-semibold">
@@ -67,7 +70,9 @@ export default function AdminRoles() {
                     {r.name}
                   </Link>{" "}
                   {r.isSystem ? <span className="badge bg-slate-100 text-slate-700">Built-in</span> : null}{" "}
-                  {r.isDefault ? <span className="badge bg-indigo-100 text-indigo-900">Default for new members</span> : null}{" "}
+                  {r.isDefault ? (
+                    <span className="badge bg-indigo-100 text-indigo-900">Default for new members</span>
+                  ) : null}{" "}
                   {r.id === yourRoleId ? <span className="badge bg-amber-100 text-amber-900">Your role</span> : null}
                 </div>
                 <div className="text-sm text-slate-600">
@@ -107,7 +112,13 @@ export default function AdminRoles() {
               <option value="blank">No permissions</option>
             </SelectField>
             <div className="flex items-center gap-2">
-              <input id="create-isDefault" type="checkbox" name="isDefault" defaultChecked={values.isDefault === "on"} className="h-4 w-4" />
+              <input
+                id="create-isDefault"
+                type="checkbox"
+                name="isDefault"
+                defaultChecked={values.isDefault === "on"}
+                className="h-4 w-4"
+              />
               <label htmlFor="create-isDefault" className="text-sm">
                 Default role for new members
               </label>
@@ -118,7 +129,9 @@ export default function AdminRoles() {
           </Form>
         </section>
       ) : (
-        <p className="text-sm text-slate-600">You can view roles; changing them needs the role management permission.</p>
+        <p className="text-sm text-slate-600">
+          You can view roles; changing them needs the role management permission.
+        </p>
       )}
     </div>
   );

@@ -74,8 +74,9 @@ export default function AdminStatuses() {
       intro={
         <>
           Every status belongs to a category: <strong>{CATEGORY_LABELS.NEW}</strong> (reported, not started),{" "}
-          <strong>{CATEGORY_LABELS.IN_PROGRESS}</strong> (someone is on it) or <strong>{CATEGORY_LABELS.RESOLVED}</strong> (done —
-          closing stamps the resolved time). New issues start in the default status.
+          <strong>{CATEGORY_LABELS.IN_PROGRESS}</strong> (someone is on it) or{" "}
+          <strong>{CATEGORY_LABELS.RESOLVED}</strong> (done — closing stamps the resolved time). New issues start in the
+          default status.
         </>
       }
       noun="status"

@@ -17,7 +17,10 @@ function invalid(status: 400 | 404) {
 
 function isNotFoundResponse(error: unknown): boolean {
   const e = error as { type?: string; init?: { status?: number } | null; status?: number };
-  return (e?.type === "DataWithResponseInit" && e.init?.status === 404) || (error instanceof Response && error.status === 404);
+  return (
+    (e?.type === "DataWithResponseInit" && e.init?.status === 404) ||
+    (error instanceof Response && error.status === 404)
+  );
 }
 
 export async function loader(args: LoaderFunctionArgs) {

@@ -21,7 +21,10 @@ function contentDisposition(fileName: string): string {
 
 /** Plain-text refusals: a resource route answers with a Response (an image tag cannot show an error page anyway). */
 function refuse(status: number, message: string): Response {
-  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(message, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -42,7 +45,9 @@ export async function loader(args: LoaderFunctionArgs) {
     headers: {
       "Content-Type": file.image ? file.fileType : "application/octet-stream",
       "Content-Length": String(file.size),
-      "Content-Disposition": file.image ? contentDisposition(file.fileName) : contentDisposition(file.fileName).replace(/^inline/, "attachment"),
+      "Content-Disposition": file.image
+        ? contentDisposition(file.fileName)
+        : contentDisposition(file.fileName).replace(/^inline/, "attachment"),
       "Cache-Control": "private, max-age=3600",
       "Cross-Origin-Resource-Policy": "same-origin",
     },

@@ -22,7 +22,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const collectionId = idParam(args.params.collectionId) ?? notFound("We could not find that collection.");
   const url = new URL(args.request.url);
   const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
-  return { ...(await runLoader(() => loadPublicCollectionPage(actor, collectionId, page))), pageSize: PUBLIC_COLLECTION_PAGE_SIZE };
+  return {
+    ...(await runLoader(() => loadPublicCollectionPage(actor, collectionId, page))),
+    pageSize: PUBLIC_COLLECTION_PAGE_SIZE,
+  };
 }
 
 export default function CollectionPage() {
@@ -42,7 +45,9 @@ export default function CollectionPage() {
       </div>
 
       {machines.length === 0 ? (
-        <p className="card text-slate-600">{total === 0 ? "No machines in this collection yet." : "No machines on this page."}</p>
+        <p className="card text-slate-600">
+          {total === 0 ? "No machines in this collection yet." : "No machines on this page."}
+        </p>
       ) : (
         <DataTable
           caption={`Machines in ${collection.name}`}

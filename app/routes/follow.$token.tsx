@@ -50,12 +50,15 @@ export default function FollowReport() {
         </h2>
         <p className="flex flex-wrap items-center gap-2">
           <StatusCategoryBadge category={issue.category} large />
-          {issue.statusName.toLowerCase() !== issue.statusLabel.toLowerCase() ? <span className="text-slate-700">{issue.statusName}</span> : null}
+          {issue.statusName.toLowerCase() !== issue.statusLabel.toLowerCase() ? (
+            <span className="text-slate-700">{issue.statusName}</span>
+          ) : null}
         </p>
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
           <dt className="text-slate-600">Reported</dt>
           <dd>
-            <time dateTime={issue.reportedIso}>{issue.reportedAt}</time> <span className="text-slate-500">({issue.reportedAgo})</span>
+            <time dateTime={issue.reportedIso}>{issue.reportedAt}</time>{" "}
+            <span className="text-slate-500">({issue.reportedAgo})</span>
           </dd>
           {issue.resolvedAt && issue.resolvedIso ? (
             <>

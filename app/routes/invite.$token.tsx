@@ -72,8 +72,8 @@ export default function Invitation() {
         <h1 className="text-2xl font-bold">Join {invitation.organizationName}</h1>
         <p className="mt-2 text-slate-700">
           You are invited to join <strong>{invitation.organizationName}</strong> on PinPoint as{" "}
-          <strong>{invitation.roleName}</strong>. The invitation was made for <strong>{invitation.email}</strong> and works
-          until <time dateTime={invitation.expiresIso}>{invitation.expiresAt}</time>.
+          <strong>{invitation.roleName}</strong>. The invitation was made for <strong>{invitation.email}</strong> and
+          works until <time dateTime={invitation.expiresIso}>{invitation.expiresAt}</time>.
         </p>
       </div>
 
@@ -110,7 +110,15 @@ export default function Invitation() {
             <p className="text-sm text-slate-700">
               Your account’s e-mail address will be <strong>{invitation.email}</strong>.
             </p>
-            <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={values.name} error={errors.name} />
+            <Field
+              label="Name"
+              name="name"
+              autoComplete="name"
+              required
+              maxLength={100}
+              defaultValue={values.name}
+              error={errors.name}
+            />
             <Field
               label="Password"
               name="password"
@@ -121,13 +129,21 @@ export default function Invitation() {
               hint="At least 8 characters. Long passphrases are welcome."
               error={errors.password}
             />
-            <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+            <Field
+              label="Repeat password"
+              name="confirm"
+              type="password"
+              autoComplete="new-password"
+              required
+              error={errors.confirm}
+            />
             <button type="submit" className="btn-primary w-full" disabled={busy}>
               Create account and join
             </button>
           </Form>
           <p className="text-sm text-slate-600">
-            Already have an account with another address? <Link to={signInLink}>Sign in</Link> and come back to this link.
+            Already have an account with another address? <Link to={signInLink}>Sign in</Link> and come back to this
+            link.
           </p>
         </section>
       )}

@@ -25,7 +25,15 @@ import { intentOf, parseInput } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
 import { readUploadFormObject } from "~/lib/upload-form.server";
 import { addIssuePhoto, attachmentRefInput, deleteIssuePhoto } from "~/use-cases/attachments.server";
-import { addComment, commentEditInput, commentInput, commentRefInput, deleteComment, editComment, restoreComment } from "~/use-cases/comments.server";
+import {
+  addComment,
+  commentEditInput,
+  commentInput,
+  commentRefInput,
+  deleteComment,
+  editComment,
+  restoreComment,
+} from "~/use-cases/comments.server";
 import { loadIssuePage } from "~/use-cases/issue-pages.server";
 import {
   ISSUE_NOT_FOUND,
@@ -41,7 +49,9 @@ import {
 import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { PermissionName } from "../../core/permissions";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.issue.title} · Issues · PinPoint` : "Issue · PinPoint" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `${d.issue.title} · Issues · PinPoint` : "Issue · PinPoint" },
+];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "issue:view");
@@ -100,7 +110,9 @@ export async function action(args: ActionFunctionArgs) {
       case "comment-restore":
         return done(await restoreComment(actor, issueId, parseInput(commentRefInput, form).commentId));
       case "attach":
-        return done(await addIssuePhoto(actor, issueId, { file: form.photo, oversized: upload.oversized.has("photo") }));
+        return done(
+          await addIssuePhoto(actor, issueId, { file: form.photo, oversized: upload.oversized.has("photo") }),
+        );
       case "attachment-delete":
         return done(await deleteIssuePhoto(actor, issueId, parseInput(attachmentRefInput, form).attachmentId));
       default:
@@ -128,7 +140,9 @@ export default function IssuePage() {
               ? issue.status.name
               : `${CATEGORY_LABELS[issue.status.category]} · ${issue.status.name}`}
           </StatusCategoryBadge>
-          <span className="badge bg-slate-100 text-slate-800 ring-1 ring-inset ring-slate-300">Priority: {issue.priority.name}</span>
+          <span className="badge bg-slate-100 text-slate-800 ring-1 ring-inset ring-slate-300">
+            Priority: {issue.priority.name}
+          </span>
           {issue.upvotes ? <span className="badge bg-slate-100 text-slate-800">👍 {issue.upvotes} me too</span> : null}
         </div>
         <h1 id="issue-title" className="text-2xl font-bold break-words">
@@ -136,7 +150,8 @@ export default function IssuePage() {
         </h1>
         <p className="text-sm text-slate-600">
           <Link to={`/machines/${issue.machine.id}`}>{issue.machine.name}</Link>
-          {issue.machine.model && issue.machine.model !== issue.machine.name ? ` (${issue.machine.model})` : ""} · {issue.location.name}
+          {issue.machine.model && issue.machine.model !== issue.machine.name ? ` (${issue.machine.model})` : ""} ·{" "}
+          {issue.location.name}
         </p>
       </header>
 
@@ -156,9 +171,7 @@ export default function IssuePage() {
               <p className="text-slate-500">No description.</p>
             )}
             {issue.consistency ? <p className="text-sm text-slate-600">Happens: {issue.consistency}</p> : null}
-            {perms.edit ? (
-              <EditDetails issue={issue} result={result} />
-            ) : null}
+            {perms.edit ? <EditDetails issue={issue} result={result} /> : null}
           </section>
         </div>
 

@@ -72,11 +72,15 @@ export default function IssueList() {
               to={link({ category: t.param === "active" ? null : t.param, status: null })}
               aria-current={active ? "page" : undefined}
               className={`whitespace-nowrap rounded-full px-3 py-1.5 text-sm font-medium no-underline ${
-                active ? "bg-indigo-600 text-white" : "bg-white text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-100"
+                active
+                  ? "bg-indigo-600 text-white"
+                  : "bg-white text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-100"
               }`}
             >
               {t.label}{" "}
-              {data.countsCapped ? null : <span className={active ? "text-indigo-100" : "text-slate-500"}>{counts[t.param]}</span>}
+              {data.countsCapped ? null : (
+                <span className={active ? "text-indigo-100" : "text-slate-500"}>{counts[t.param]}</span>
+              )}
             </Link>
           );
         })}
@@ -84,12 +88,19 @@ export default function IssueList() {
 
       {data.countsCapped ? (
         <p className="text-sm text-slate-600" role="status">
-          More than {SEARCH_COUNT_CAP.toLocaleString("en-US")} issues match this search; narrow it with more words or filters to see counts.
+          More than {SEARCH_COUNT_CAP.toLocaleString("en-US")} issues match this search; narrow it with more words or
+          filters to see counts.
         </p>
       ) : null}
 
       <IssueFilters current={current} options={data.options} />
-      <IssueResults items={data.items} current={current} anyIssues={counts.all > 0} canCreate={data.canCreate} busy={busy} />
+      <IssueResults
+        items={data.items}
+        current={current}
+        anyIssues={counts.all > 0}
+        canCreate={data.canCreate}
+        busy={busy}
+      />
       <IssuePager prevCursor={data.prevCursor} nextCursor={data.nextCursor} laterPage={data.laterPage} />
     </div>
   );

@@ -21,7 +21,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireMember(args, "issue:create");
   const params = new URL(args.request.url).searchParams;
   // Large organizations pick a location first (app/lib/machine-picker.server.ts).
-  return runLoader(() => loadNewIssuePage(actor, { locationId: idParam(params.get("location")), machineId: idParam(params.get("machineId")) }));
+  return runLoader(() =>
+    loadNewIssuePage(actor, {
+      locationId: idParam(params.get("location")),
+      machineId: idParam(params.get("machineId")),
+    }),
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -65,7 +70,11 @@ export default function NewIssue() {
               label="Location"
               name="location"
               defaultValue={d.locationId}
-              hint={d.needsLocation ? "This organization has many machines: choose where the machine stands to list them." : undefined}
+              hint={
+                d.needsLocation
+                  ? "This organization has many machines: choose where the machine stands to list them."
+                  : undefined
+              }
             >
               <option value="">Choose a location…</option>
               {d.locations.map((l) => (

@@ -17,7 +17,9 @@ import { idParam } from "~/lib/ids";
 import { requireCan } from "~/use-cases/actor";
 import { deleteLocation, loadLocationPage, locationInput, updateLocation } from "~/use-cases/locations.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" },
+];
 
 const NOT_FOUND = "We could not find that location.";
 
@@ -31,7 +33,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const page = await runLoader(() => loadLocationPage(actor, locationId, { q, collection }));
   return {
     ...page,
-    location: { ...page.location, lastSyncAt: page.location.lastSyncAt ? page.location.lastSyncAt.toISOString() : null },
+    location: {
+      ...page.location,
+      lastSyncAt: page.location.lastSyncAt ? page.location.lastSyncAt.toISOString() : null,
+    },
     q,
     created: url.searchParams.get("created") === "1",
     saved: url.searchParams.get("saved") === "1",
@@ -91,7 +96,9 @@ export default function LocationPage() {
             </span>
           ) : null}
         </address>
-        {location.description ? <p className="max-w-prose whitespace-pre-line text-slate-800">{location.description}</p> : null}
+        {location.description ? (
+          <p className="max-w-prose whitespace-pre-line text-slate-800">{location.description}</p>
+        ) : null}
         {location.pinballMapId ? (
           <p className="text-sm text-slate-600">
             On{" "}
@@ -124,13 +131,26 @@ export default function LocationPage() {
             <label htmlFor="loc-q" className="sr-only">
               Filter machines
             </label>
-            <input id="loc-q" name="q" type="search" defaultValue={d.q} maxLength={100} placeholder="Filter by name or maker" className="input" />
+            <input
+              id="loc-q"
+              name="q"
+              type="search"
+              defaultValue={d.q}
+              maxLength={100}
+              placeholder="Filter by name or maker"
+              className="input"
+            />
             {d.collections.length ? (
               <>
                 <label htmlFor="loc-collection" className="sr-only">
                   Collection
                 </label>
-                <select id="loc-collection" name="collection" defaultValue={d.collection} className="input max-w-[14rem]">
+                <select
+                  id="loc-collection"
+                  name="collection"
+                  defaultValue={d.collection}
+                  className="input max-w-[14rem]"
+                >
                   <option value="">All collections</option>
                   {d.collections.map((c) => (
                     <option key={c.id} value={c.id}>
@@ -145,7 +165,9 @@ export default function LocationPage() {
             </button>
           </Form>
           {d.machines.rows.length === 0 ? (
-            <p className="card text-slate-700">{d.q || d.collection ? "No machine here matches this filter." : "No machines at this location yet."}</p>
+            <p className="card text-slate-700">
+              {d.q || d.collection ? "No machine here matches this filter." : "No machines at this location yet."}
+            </p>
           ) : (
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
               {d.machines.rows.map((m) => (
@@ -158,7 +180,9 @@ export default function LocationPage() {
                   </span>
                   {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}
                   <span className="text-sm text-slate-700">
-                    {m.openIssueCount === 0 ? "No open issues" : `${m.openIssueCount} open ${m.openIssueCount === 1 ? "issue" : "issues"}`}
+                    {m.openIssueCount === 0
+                      ? "No open issues"
+                      : `${m.openIssueCount} open ${m.openIssueCount === 1 ? "issue" : "issues"}`}
                     {m.ownerName ? ` · owner ${m.ownerName}` : ""}
                   </span>
                 </li>

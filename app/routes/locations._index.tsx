@@ -34,7 +34,12 @@ export default function Locations() {
       ) : (
         <DataTable
           caption="Locations with their machine and open issue counts"
-          columns={[{ label: "Name" }, { label: "City" }, { label: "Machines", numeric: true }, { label: "Open issues", numeric: true }]}
+          columns={[
+            { label: "Name" },
+            { label: "City" },
+            { label: "Machines", numeric: true },
+            { label: "Open issues", numeric: true },
+          ]}
         >
           {locations.map((l) => (
             <tr key={l.id}>

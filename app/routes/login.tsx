@@ -26,7 +26,10 @@ export async function action(args: ActionFunctionArgs) {
   // The sign-in strategy reads the body itself; the copy gives the limits their key and the page its redirect.
   const form = await readFormObject(request.clone());
   const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-  const email = String(first(form.email) ?? "").trim().toLowerCase().slice(0, 254);
+  const email = String(first(form.email) ?? "")
+    .trim()
+    .toLowerCase()
+    .slice(0, 254);
   return runAction({ form }, async () => {
     const user = await signIn(access.db, request, email, clientIp(context));
     return createUserSession(access.db, request, user.id, safeRedirect(first(form.redirectTo)), clientIp(context));
@@ -44,8 +47,23 @@ export default function Login() {
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <FormMessage error={errors.form} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={valuesFor(result).email ?? ""} error={errors.email} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={valuesFor(result).email ?? ""}
+          error={errors.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
         <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
         </button>

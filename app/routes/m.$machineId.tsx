@@ -35,7 +35,10 @@ export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.machine.name} · Report a problem` : "Machine · PinPoint" },
-  { name: "description", content: d ? `Status and known problems of ${d.machine.name}. Report a problem in seconds.` : "" },
+  {
+    name: "description",
+    content: d ? `Status and known problems of ${d.machine.name}. Report a problem in seconds.` : "",
+  },
 ];
 
 const NOT_FOUND = "We could not find that machine.";
@@ -80,7 +83,10 @@ export async function action(args: ActionFunctionArgs) {
         const outcome = await addMeToo(actor, machineId, issueId, browser?.voterKey ?? null);
         const note = outcome === "already" ? "&already=1" : outcome === "address_cap" ? "&full=1" : "";
         const id = encodeURIComponent(issueId);
-        return redirect(`${page}?voted=${id}${note}#issue-${id}`, browser?.setCookie ? { headers: { "Set-Cookie": browser.setCookie } } : undefined);
+        return redirect(
+          `${page}?voted=${id}${note}#issue-${id}`,
+          browser?.setCookie ? { headers: { "Set-Cookie": browser.setCookie } } : undefined,
+        );
       }
       default:
         throw invalidInput({ form: "Unknown action." });
@@ -129,7 +135,9 @@ export default function PublicMachinePage() {
       {d.votedIssueId ? <FormMessage success={votedMessage(d)} /> : null}
       {meTooErrors.form || meTooErrors.issueId ? <FormMessage error={meTooErrors.form ?? meTooErrors.issueId} /> : null}
 
-      {d.canViewIssues ? <KnownProblems openIssues={d.openIssues} recentlyFixed={d.recentlyFixed} canVote={d.canReport} /> : null}
+      {d.canViewIssues ? (
+        <KnownProblems openIssues={d.openIssues} recentlyFixed={d.recentlyFixed} canVote={d.canReport} />
+      ) : null}
 
       {d.canReport ? (
         <ReportSection

@@ -12,5 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const machineId = idParam(args.params.machineId) ?? notFound("We could not find that machine.");
   const { qrCodeId, fileSlug } = await runLoader(() => getMachineQr(actor, machineId));
   const png = await qrPng(qrTargetUrl(args.request, qrCodeId));
-  return new Response(new Uint8Array(png), { headers: downloadHeaders("image/png", `${fileSlug}-qr.png`, wantsDownload(args.request)) });
+  return new Response(new Uint8Array(png), {
+    headers: downloadHeaders("image/png", `${fileSlug}-qr.png`, wantsDownload(args.request)),
+  });
 }

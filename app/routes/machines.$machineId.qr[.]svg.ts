@@ -12,5 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const machineId = idParam(args.params.machineId) ?? notFound("We could not find that machine.");
   const { qrCodeId, fileSlug } = await runLoader(() => getMachineQr(actor, machineId));
   const svg = await qrSvgDocument(qrTargetUrl(args.request, qrCodeId));
-  return new Response(svg, { headers: downloadHeaders("image/svg+xml; charset=utf-8", `${fileSlug}-qr.svg`, wantsDownload(args.request)) });
+  return new Response(svg, {
+    headers: downloadHeaders("image/svg+xml; charset=utf-8", `${fileSlug}-qr.svg`, wantsDownload(args.request)),
+  });
 }

@@ -31,7 +31,9 @@ import {
 import { regenerateMachineQr } from "~/use-cases/qr.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.machine.name} · Machines · PinPoint` : "Machine · PinPoint" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `${d.machine.name} · Machines · PinPoint` : "Machine · PinPoint" },
+];
 
 const NOT_FOUND = "We could not find that machine.";
 
@@ -90,7 +92,9 @@ export default function MachineDetail() {
   const d = useLoaderData<typeof loader>();
   const result = useActionResult();
   const { machine } = d;
-  const modelLine = [machine.modelName, [machine.manufacturer, machine.year].filter(Boolean).join(" ")].filter(Boolean).join(" · ");
+  const modelLine = [machine.modelName, [machine.manufacturer, machine.year].filter(Boolean).join(" ")]
+    .filter(Boolean)
+    .join(" · ");
   const editErrors = errorsFor(result, "update");
   const editFailed = result?.ok === false && result.intent === "update";
   const notificationErrors = errorsFor(result, "notifications");
@@ -135,7 +139,12 @@ export default function MachineDetail() {
 
       {d.can.viewIssues ? <MachineIssuesSection open={d.issues.open} closed={d.issues.closed} /> : null}
 
-      <MachineQrSection machine={machine} qr={d.qr} canRegenerate={d.can.edit} error={errorsFor(result, "regenerate-qr").form} />
+      <MachineQrSection
+        machine={machine}
+        qr={d.qr}
+        canRegenerate={d.can.edit}
+        error={errorsFor(result, "regenerate-qr").form}
+      />
 
       {d.can.notifications ? (
         <OwnerNotificationsSection
@@ -160,7 +169,9 @@ export default function MachineDetail() {
 
       {d.can.delete ? (
         <DeleteSection title="Delete machine" name={machine.name} className="card max-w-2xl space-y-3">
-          <p className="text-sm text-slate-700">Only machines without any issues can be deleted; issue history is never thrown away.</p>
+          <p className="text-sm text-slate-700">
+            Only machines without any issues can be deleted; issue history is never thrown away.
+          </p>
           <FormMessage error={errorsFor(result, "delete").form} />
         </DeleteSection>
       ) : null}

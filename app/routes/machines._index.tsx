@@ -46,7 +46,12 @@ export default function Machines() {
         ) : null}
       </TitleBar>
 
-      <Form method="get" role="search" aria-label="Filter machines" className="card grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <Form
+        method="get"
+        role="search"
+        aria-label="Filter machines"
+        className="card grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
+      >
         <Field
           id="f-q"
           className="sm:col-span-2 lg:col-span-4"
@@ -129,7 +134,13 @@ export default function Machines() {
       ) : (
         <DataTable
           caption="Machines"
-          columns={[{ label: "Machine" }, { label: "Status" }, { label: "Location" }, d.isMember && { label: "Owner" }, { label: "Open issues", numeric: true }]}
+          columns={[
+            { label: "Machine" },
+            { label: "Status" },
+            { label: "Location" },
+            d.isMember && { label: "Owner" },
+            { label: "Open issues", numeric: true },
+          ]}
         >
           {d.rows.map((m) => (
             <tr key={m.id}>

@@ -56,11 +56,11 @@ export default function NewMachine() {
         <Link to="/machines">← Machines</Link>
       </p>
       <h1 className="text-2xl font-bold">Add a machine</h1>
-      {d.locations.length === 0 ? (
-        <FormMessage error="Add a location first: every machine stands somewhere." />
-      ) : null}
+      {d.locations.length === 0 ? <FormMessage error="Add a location first: every machine stands somewhere." /> : null}
       <Form method="post" className="card space-y-4" noValidate>
-        <FormMessage error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)} />
+        <FormMessage
+          error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)}
+        />
         <div className="flex items-end gap-2">
           <Field
             className="flex-1"
@@ -86,7 +86,8 @@ export default function NewMachine() {
         />
         {d.canCreateModel ? (
           <p className="text-sm text-slate-700">
-            Not in the catalogue (homebrew, prototype)? <Link to="/models/new?returnTo=/machines/new">Create a custom model</Link>.
+            Not in the catalogue (homebrew, prototype)?{" "}
+            <Link to="/models/new?returnTo=/machines/new">Create a custom model</Link>.
           </p>
         ) : null}
         <button type="submit" className="btn-primary">

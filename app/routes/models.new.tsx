@@ -52,13 +52,30 @@ export default function NewModel() {
         <Link to="/machines/new">← Add a machine</Link>
       </p>
       <h1 className="text-2xl font-bold">New custom model</h1>
-      <p className="text-slate-700">For games that are not in the catalogue. Only your organization sees custom models.</p>
+      <p className="text-slate-700">
+        For games that are not in the catalogue. Only your organization sees custom models.
+      </p>
       <Form method="post" className="card space-y-4" noValidate>
         <input type="hidden" name="returnTo" value={returnTo} />
-        <FormMessage error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)} />
+        <FormMessage
+          error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)}
+        />
         <Field label="Name" name="name" required maxLength={255} defaultValue={values.name ?? ""} error={errors.name} />
-        <Field label="Manufacturer" name="manufacturer" maxLength={100} defaultValue={values.manufacturer ?? ""} error={errors.manufacturer} />
-        <Field label="Year" name="year" inputMode="numeric" maxLength={4} defaultValue={values.year ?? ""} error={errors.year} />
+        <Field
+          label="Manufacturer"
+          name="manufacturer"
+          maxLength={100}
+          defaultValue={values.manufacturer ?? ""}
+          error={errors.manufacturer}
+        />
+        <Field
+          label="Year"
+          name="year"
+          inputMode="numeric"
+          maxLength={4}
+          defaultValue={values.year ?? ""}
+          error={errors.year}
+        />
         <SelectField label="Type" name="machineType" defaultValue={values.machineType ?? ""} error={errors.machineType}>
           <option value="">Not specified</option>
           {MACHINE_TYPES.map(([value, label]) => (

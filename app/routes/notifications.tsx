@@ -13,7 +13,12 @@ import { requireUser } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
-import { FREQUENCY_LABELS, NOTIFICATION_FREQUENCIES, OWNER_TOGGLES, OWNER_TOGGLE_LABELS } from "~/lib/notification-words";
+import {
+  FREQUENCY_LABELS,
+  NOTIFICATION_FREQUENCIES,
+  OWNER_TOGGLES,
+  OWNER_TOGGLE_LABELS,
+} from "~/lib/notification-words";
 import {
   loadNotificationsPage,
   markAllRead,
@@ -48,7 +53,11 @@ export async function action(args: ActionFunctionArgs) {
       case "read-all":
         return { ok: true as const, intent, message: await markAllRead(actor) };
       case "settings":
-        return { ok: true as const, intent, message: await saveNotificationSettings(actor, parseInput(notificationSettingsInput, form)) };
+        return {
+          ok: true as const,
+          intent,
+          message: await saveNotificationSettings(actor, parseInput(notificationSettingsInput, form)),
+        };
       case "machines":
         return { ok: true as const, intent, message: await saveOwnedMachineToggles(actor, form) };
       default:
@@ -97,26 +106,38 @@ export default function Notifications() {
         <Link to="?" aria-current={!d.unreadOnly ? "page" : undefined} className={!d.unreadOnly ? "font-semibold" : ""}>
           All
         </Link>
-        <Link to="?unread=1" aria-current={d.unreadOnly ? "page" : undefined} className={d.unreadOnly ? "font-semibold" : ""}>
+        <Link
+          to="?unread=1"
+          aria-current={d.unreadOnly ? "page" : undefined}
+          className={d.unreadOnly ? "font-semibold" : ""}
+        >
           Unread
         </Link>
       </nav>
 
       {d.items.length === 0 ? (
         <div className="card py-8 text-center text-slate-600">
-          {d.unreadOnly ? "You are all caught up." : "No notifications yet. You will hear here when something happens on your issues and machines."}
+          {d.unreadOnly
+            ? "You are all caught up."
+            : "No notifications yet. You will hear here when something happens on your issues and machines."}
         </div>
       ) : (
         <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
           {d.items.map((n) => (
             <li key={n.id} className={`flex flex-wrap items-start gap-3 p-3 ${n.read ? "" : "bg-indigo-50"}`}>
-              <span aria-hidden="true" className={`mt-2 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-indigo-600"}`} />
+              <span
+                aria-hidden="true"
+                className={`mt-2 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-indigo-600"}`}
+              />
               <div className="min-w-0 flex-1">
                 {n.hasLink ? (
                   <Form method="post">
                     <input type="hidden" name="intent" value="open" />
                     <input type="hidden" name="notificationId" value={n.id} />
-                    <button type="submit" className={`text-left text-indigo-800 underline-offset-2 hover:underline ${n.read ? "" : "font-semibold"}`}>
+                    <button
+                      type="submit"
+                      className={`text-left text-indigo-800 underline-offset-2 hover:underline ${n.read ? "" : "font-semibold"}`}
+                    >
                       {n.message}
                     </button>
                   </Form>

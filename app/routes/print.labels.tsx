@@ -13,7 +13,9 @@ import { isPlausibleId } from "~/lib/ids";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
 import { loadLabelSheet, type LabelSheetChoice } from "~/use-cases/qr.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `QR labels · ${d.title}` : "QR labels · PinPoint" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `QR labels · ${d.title}` : "QR labels · PinPoint" },
+];
 
 /** An id from the address: none, too long (400), or one that cannot exist (404 like any unknown id). */
 function idFrom(url: URL, key: "location" | "collection" | "machine"): string | null {
@@ -66,8 +68,8 @@ export default function PrintLabels() {
         </p>
         <h1 className="text-2xl font-bold">QR labels: {title}</h1>
         <p className="text-slate-700">
-          {labels.length} {labels.length === 1 ? "label" : "labels"}, six per page. Use your browser’s Print command (Ctrl+P or ⌘P); choose
-          “Actual size” and no headers and footers. Cut along the dashed lines.
+          {labels.length} {labels.length === 1 ? "label" : "labels"}, six per page. Use your browser’s Print command
+          (Ctrl+P or ⌘P); choose “Actual size” and no headers and footers. Cut along the dashed lines.
         </p>
       </div>
       {labels.length === 0 ? (
@@ -79,11 +81,19 @@ export default function PrintLabels() {
               key={l.id}
               className="flex break-inside-avoid items-center gap-4 rounded-lg border-2 border-dashed border-slate-300 bg-white p-4 print:h-[84mm] print:rounded-none print:border print:p-[6mm]"
             >
-              <QrCodeSvg qr={l.qr} label={`QR code for ${l.name}`} className="h-36 w-36 shrink-0 print:h-[45mm] print:w-[45mm]" />
+              <QrCodeSvg
+                qr={l.qr}
+                label={`QR code for ${l.name}`}
+                className="h-36 w-36 shrink-0 print:h-[45mm] print:w-[45mm]"
+              />
               <div className="min-w-0 space-y-1">
-                <p className="text-xs font-semibold uppercase tracking-wide text-slate-700 print:text-black">Problem with this machine?</p>
+                <p className="text-xs font-semibold uppercase tracking-wide text-slate-700 print:text-black">
+                  Problem with this machine?
+                </p>
                 <p className="text-sm text-slate-800 print:text-black">Scan to report it. No account needed.</p>
-                <p className="break-words pt-2 text-lg font-bold leading-tight text-slate-900 print:text-black">{l.name}</p>
+                <p className="break-words pt-2 text-lg font-bold leading-tight text-slate-900 print:text-black">
+                  {l.name}
+                </p>
                 {l.model ? <p className="text-xs text-slate-700 print:text-black">{l.model}</p> : null}
                 <p className="text-xs text-slate-700 print:text-black">
                   {l.locationName === organizationName ? organizationName : `${l.locationName} · ${organizationName}`}

@@ -12,15 +12,23 @@ import { resolveQrCode } from "~/use-cases/qr.server";
 export const meta: MetaFunction = () => [{ title: "QR code · PinPoint" }, { name: "robots", content: "noindex" }];
 
 /** The 404 page of a stale code must not be cached either (the code may be valid again after a restore). */
-export const headers: HeadersFunction = ({ errorHeaders }) => ({ "Cache-Control": errorHeaders?.get("Cache-Control") ?? "no-store" });
+export const headers: HeadersFunction = ({ errorHeaders }) => ({
+  "Cache-Control": errorHeaders?.get("Cache-Control") ?? "no-store",
+});
 
 export async function loader(args: LoaderFunctionArgs) {
   const target = await resolveQrCode(await getAccess(args), args.params.code ?? "");
   if (!target) {
-    throw data({ message: "This QR code is not valid (anymore)." }, { status: 404, headers: { "Cache-Control": "no-store" } });
+    throw data(
+      { message: "This QR code is not valid (anymore)." },
+      { status: 404, headers: { "Cache-Control": "no-store" } },
+    );
   }
   // no-store: a regenerated code must stop working at once, also for browsers that scanned it before.
-  throw redirect(`/m/${encodeURIComponent(target.machineId)}`, { status: 302, headers: { "Cache-Control": "no-store" } });
+  throw redirect(`/m/${encodeURIComponent(target.machineId)}`, {
+    status: 302,
+    headers: { "Cache-Control": "no-store" },
+  });
 }
 
 export default function QrRedirect() {

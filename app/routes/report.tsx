@@ -56,7 +56,9 @@ export default function ReportPicker() {
         </p>
       ) : null}
       {groups.length === 0 ? (
-        <p className="card text-slate-700">{q ? "No machine matches your search. Try another word." : "There are no machines here yet."}</p>
+        <p className="card text-slate-700">
+          {q ? "No machine matches your search. Try another word." : "There are no machines here yet."}
+        </p>
       ) : (
         groups.map((g) => (
           <section key={g.id} aria-labelledby={`loc-${g.id}`} className="space-y-2">
@@ -66,7 +68,10 @@ export default function ReportPicker() {
             <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
               {g.machines.map((m) => (
                 <li key={m.id}>
-                  <Link to={`/m/${m.id}`} className="flex min-h-11 flex-col px-4 py-3 text-slate-900 no-underline hover:bg-indigo-50 focus-visible:bg-indigo-50">
+                  <Link
+                    to={`/m/${m.id}`}
+                    className="flex min-h-11 flex-col px-4 py-3 text-slate-900 no-underline hover:bg-indigo-50 focus-visible:bg-indigo-50"
+                  >
                     <span className="font-medium">{m.name}</span>
                     {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}
                   </Link>

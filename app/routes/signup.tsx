@@ -68,10 +68,42 @@ export default function Signup() {
       </p>
       <Form method="post" className="space-y-4" noValidate>
         <FormMessage error={errors.form} />
-        <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={values.name} error={errors.name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={8} hint="At least 8 characters. Long passphrases are welcome." error={errors.password} />
-        <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+        <Field
+          label="Name"
+          name="name"
+          autoComplete="name"
+          required
+          maxLength={100}
+          defaultValue={values.name}
+          error={errors.name}
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={values.email}
+          error={errors.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          hint="At least 8 characters. Long passphrases are welcome."
+          error={errors.password}
+        />
+        <Field
+          label="Repeat password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={errors.confirm}
+        />
         <div className="hidden" aria-hidden="true">
           <label>
             Website <input name="website" tabIndex={-1} autoComplete="off" />

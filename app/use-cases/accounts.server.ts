@@ -8,7 +8,14 @@ import { Failure, fail } from "../../core/failure";
 import { isCommonPassword } from "../../core/password-policy";
 import { hashPassword, verifyPassword } from "../../core/password.server";
 import { countUserSessions, deleteUserSessions } from "../../db/queries/sessions.server";
-import { findPasswordHash, getUserProfile, insertUser, setPasswordHash, updateUserProfile, userExistsWithEmail } from "../../db/queries/users.server";
+import {
+  findPasswordHash,
+  getUserProfile,
+  insertUser,
+  setPasswordHash,
+  updateUserProfile,
+  userExistsWithEmail,
+} from "../../db/queries/users.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
@@ -22,7 +29,10 @@ import type { Actor } from "./actor";
 export const personName = z.string().trim().min(1, "Tell us your name").max(100, "Keep your name under 100 characters");
 
 /** A password being chosen: the shared length rule, and not one of the most common passwords. */
-export const newPassword = fields.password.refine((p) => !isCommonPassword(p), "That password is too common; choose another");
+export const newPassword = fields.password.refine(
+  (p) => !isCommonPassword(p),
+  "That password is too common; choose another",
+);
 
 export const PASSWORDS_DIFFER = "The passwords do not match";
 
@@ -65,7 +75,8 @@ const TOO_MANY_ACCOUNTS = "Too many accounts created from here. Please try again
 /** Counts one account creation from the actor's address (sign-up and invitation pages share it). */
 export function spendSignUpAllowance(actor: Actor): void {
   const limit = checkLimits([[`signup:ip:${actor.ipAddress ?? "unknown"}`, RULES.signupPerIp]]);
-  if (!limit.allowed) throw new Failure("rate_limited", TOO_MANY_ACCOUNTS, { retryAfterSeconds: limit.retryAfterSeconds });
+  if (!limit.allowed)
+    throw new Failure("rate_limited", TOO_MANY_ACCOUNTS, { retryAfterSeconds: limit.retryAfterSeconds });
 }
 
 /**
@@ -105,7 +116,9 @@ export async function insertAccount(
  */
 export async function signUp(actor: Actor, input: SignupInput): Promise<void> {
   const passwordHash = await hashPassword(input.password);
-  const user = await withTransaction(actor.db, (tx) => insertAccount(tx, { email: input.email, name: input.name, passwordHash }));
+  const user = await withTransaction(actor.db, (tx) =>
+    insertAccount(tx, { email: input.email, name: input.name, passwordHash }),
+  );
   if (!user) await notifyExistingAccountOwner(input.email);
 }
 
@@ -115,7 +128,9 @@ export async function signUp(actor: Actor, input: SignupInput): Promise<void> {
  */
 async function notifyExistingAccountOwner(email: string): Promise<void> {
   void email;
-  console.info("signup: an account already exists for the submitted address; no account was created (no e-mail is sent yet)");
+  console.info(
+    "signup: an account already exists for the submitted address; no account was created (no e-mail is sent yet)",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -123,7 +138,10 @@ async function notifyExistingAccountOwner(email: string): Promise<void> {
 
 export async function loadAccountPage(actor: Actor) {
   requireUserActor(actor);
-  const [profile, sessions] = await Promise.all([getUserProfile(actor.db, actor.user.id), countUserSessions(actor.db, actor.user.id)]);
+  const [profile, sessions] = await Promise.all([
+    getUserProfile(actor.db, actor.user.id),
+    countUserSessions(actor.db, actor.user.id),
+  ]);
   return { profile, sessions };
 }
 
@@ -143,10 +161,13 @@ export async function changePassword(actor: Actor, input: z.infer<typeof passwor
   const limitKey = `password-change:user:${user.id}`;
   const limit = take([[limitKey, RULES.passwordChangePerUser]]);
   if (!limit.allowed) {
-    throw new Failure("rate_limited", "Too many attempts. Please wait a few minutes and try again.", { retryAfterSeconds: limit.retryAfterSeconds });
+    throw new Failure("rate_limited", "Too many attempts. Please wait a few minutes and try again.", {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    });
   }
   const stored = await findPasswordHash(db, user.id);
-  if (!stored || !(await verifyPassword(input.current, stored)).ok) throw fail.invalid("That is not your current password.", "current");
+  if (!stored || !(await verifyPassword(input.current, stored)).ok)
+    throw fail.invalid("That is not your current password.", "current");
   refund(limitKey);
   const hash = await hashPassword(input.password);
   await withTransaction(db, async (tx) => {

@@ -6,7 +6,10 @@ import { fail } from "../../core/failure";
 import type { PermissionName } from "../../core/permissions";
 import type { Access } from "../lib/access.server";
 
-export type Actor = Pick<Access, "db" | "organization" | "organizationId" | "user" | "membership" | "permissions" | "isAdmin" | "can" | "ipAddress">;
+export type Actor = Pick<
+  Access,
+  "db" | "organization" | "organizationId" | "user" | "membership" | "permissions" | "isAdmin" | "can" | "ipAddress"
+>;
 
 /** A signed-in member of the actor's organization. */
 export type MemberActor = Actor & { user: NonNullable<Actor["user"]>; membership: NonNullable<Actor["membership"]> };

@@ -7,13 +7,24 @@
 import { z } from "zod";
 import { Failure, fail } from "../../core/failure";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
-import { countAttachments, deleteAttachmentRow, findAttachmentFile, insertAttachmentRow } from "../../db/queries/attachments.server";
+import {
+  countAttachments,
+  deleteAttachmentRow,
+  findAttachmentFile,
+  insertAttachmentRow,
+} from "../../db/queries/attachments.server";
 import { getIssueDetail, updateIssueRow, writeIssueHistory } from "../../db/queries/issues.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
 import { isPlausibleId } from "../lib/ids";
 import { ownValue } from "../lib/own";
-import { IMAGE_TYPES, deleteStoredUpload, readStoredUpload, storeImageUpload, uploadBelongsTo } from "../lib/uploads.server";
+import {
+  IMAGE_TYPES,
+  deleteStoredUpload,
+  readStoredUpload,
+  storeImageUpload,
+  uploadBelongsTo,
+} from "../lib/uploads.server";
 import { requireMemberActor, type Actor } from "./actor";
 import { ISSUE_NOT_FOUND, lockedIssue } from "./issues.server";
 
@@ -23,7 +34,11 @@ const FULL = `An issue can have at most ${PER_ISSUE} photos. Delete one first.`;
 export const attachmentRefInput = z.object({ attachmentId: fields.id });
 
 /** Stores the photo of an issue form (`oversized`: the file was over the upload limit and was dropped). */
-export async function addIssuePhoto(actor: Actor, issueId: string, upload: { file: unknown; oversized: boolean }): Promise<string> {
+export async function addIssuePhoto(
+  actor: Actor,
+  issueId: string,
+  upload: { file: unknown; oversized: boolean },
+): Promise<string> {
   requireMemberActor(actor, "attachment:create");
   const { db, organizationId } = actor;
   if (upload.oversized) throw new Failure("too_large", "The photo is too large: at most 5 MB.", { field: "photo" });
@@ -94,8 +109,11 @@ export async function deleteIssuePhoto(actor: Actor, issueId: string, attachment
  */
 export async function openAttachment(actor: Actor, attachmentId: string) {
   if (!actor.can("attachment:view")) throw fail.forbidden("You do not have permission to see this file.");
-  const attachment = isPlausibleId(attachmentId) ? await findAttachmentFile(actor.db, actor.organizationId, attachmentId) : null;
-  if (!attachment || !uploadBelongsTo(attachment.url, actor.organizationId)) throw fail.notFound("We could not find that file.");
+  const attachment = isPlausibleId(attachmentId)
+    ? await findAttachmentFile(actor.db, actor.organizationId, attachmentId)
+    : null;
+  if (!attachment || !uploadBelongsTo(attachment.url, actor.organizationId))
+    throw fail.notFound("We could not find that file.");
   const stored = await readStoredUpload(attachment.url);
   if (!stored) throw fail.notFound("The file is no longer available.");
   return { fileName: attachment.fileName, ...stored, image: ownValue(IMAGE_TYPES, stored.fileType) !== undefined };

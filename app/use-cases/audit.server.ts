@@ -6,6 +6,15 @@ import type { Actor } from "./actor";
 export type AuditActor = Actor;
 
 /** Writes one audit row for the actor's organization; pass the transaction of the change it records. */
-export function auditBy(db: Actor["db"], actor: AuditActor, entry: Omit<AuditEntry, "organizationId" | "actorId" | "ipAddress">) {
-  return recordAudit(db, { organizationId: actor.organizationId, actorId: actor.user?.id ?? null, ipAddress: actor.ipAddress, ...entry });
+export function auditBy(
+  db: Actor["db"],
+  actor: AuditActor,
+  entry: Omit<AuditEntry, "organizationId" | "actorId" | "ipAddress">,
+) {
+  return recordAudit(db, {
+    organizationId: actor.organizationId,
+    actorId: actor.user?.id ?? null,
+    ipAddress: actor.ipAddress,
+    ...entry,
+  });
 }

@@ -54,7 +54,11 @@ const idList = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-  .pipe(z.array(z.string().trim().min(1).max(64)).max(MAX_MACHINE_IDS, `Choose at most ${MAX_MACHINE_IDS} machines at a time`));
+  .pipe(
+    z
+      .array(z.string().trim().min(1).max(64))
+      .max(MAX_MACHINE_IDS, `Choose at most ${MAX_MACHINE_IDS} machines at a time`),
+  );
 
 export const manualCollectionCreateInput = z.object({
   name: collectionName,
@@ -85,7 +89,12 @@ export const collectionMachinesInput = z
   });
 
 /** The form's output, or the same from code (tests, seeds) with the optional parts left out. */
-export type ManualCollectionCreateInput = { name: string; typeId: string; locationId?: string | null; description?: string | null };
+export type ManualCollectionCreateInput = {
+  name: string;
+  typeId: string;
+  locationId?: string | null;
+  description?: string | null;
+};
 export type ManualCollectionDetailsInput = z.infer<typeof manualCollectionDetailsInput>;
 export type CollectionMachinesChange = z.infer<typeof collectionMachinesInput>;
 
@@ -102,7 +111,10 @@ export async function loadAdminCollectionPage(actor: Actor, collectionId: string
   const collection = await getCollection(db, organizationId, collectionId);
   if (!collection) throw fail.notFound(COLLECTION_NOT_FOUND);
   const isManual = collection.isManual && !collection.typeIsAuto;
-  const options = await listMachineOptions(db, organizationId, { locationId: collection.locationId, collectionId: collection.id });
+  const options = await listMachineOptions(db, organizationId, {
+    locationId: collection.locationId,
+    collectionId: collection.id,
+  });
   return {
     collection: {
       id: collection.id,
@@ -137,7 +149,10 @@ export const PUBLIC_COLLECTION_PAGE_SIZE = 50;
 export async function loadPublicCollectionPage(actor: Actor, collectionId: string, page: number) {
   requireCan(actor, "machine:view");
   const size = PUBLIC_COLLECTION_PAGE_SIZE;
-  const found = await getPublicCollection(actor.db, actor.organizationId, collectionId, { limit: size, offset: (page - 1) * size });
+  const found = await getPublicCollection(actor.db, actor.organizationId, collectionId, {
+    limit: size,
+    offset: (page - 1) * size,
+  });
   if (!found) throw fail.notFound("We could not find that collection.");
   return {
     collection: {
@@ -162,7 +177,9 @@ async function requireManualCollection(db: DbOrTx, organizationId: string, colle
   const collection = await getCollection(db, organizationId, collectionId);
   if (!collection) throw fail.notFound(COLLECTION_NOT_FOUND);
   if (!collection.isManual || collection.typeIsAuto) {
-    throw fail.invalid("This collection is generated automatically; change the machines' models or regenerate instead.");
+    throw fail.invalid(
+      "This collection is generated automatically; change the machines' models or regenerate instead.",
+    );
   }
   return collection;
 }
@@ -201,7 +218,11 @@ export async function createManualCollection(actor: AuditActor, input: ManualCol
 }
 
 /** Renames / re-describes a manual collection. */
-export async function updateManualCollection(actor: AuditActor, collectionId: string, input: ManualCollectionDetailsInput): Promise<void> {
+export async function updateManualCollection(
+  actor: AuditActor,
+  collectionId: string,
+  input: ManualCollectionDetailsInput,
+): Promise<void> {
   requireCan(actor, "location:edit");
   const { organizationId } = actor;
   await withTransaction(actor.db, async (tx) => {
@@ -212,7 +233,12 @@ export async function updateManualCollection(actor: AuditActor, collectionId: st
     if (!(await updateCollectionRow(tx, collection, { name: input.name, description: input.description || null }))) {
       throw fail.invalid(NAME_TAKEN, "name");
     }
-    await auditBy(tx, actor, { action: "collection.updated", targetType: "Collection", targetId: collection.id, meta: { name: input.name } });
+    await auditBy(tx, actor, {
+      action: "collection.updated",
+      targetType: "Collection",
+      targetId: collection.id,
+      meta: { name: input.name },
+    });
   });
 }
 
@@ -222,7 +248,12 @@ export async function deleteManualCollection(actor: AuditActor, collectionId: st
   return withTransaction(actor.db, async (tx) => {
     const collection = await requireManualCollection(tx, actor.organizationId, collectionId);
     await deleteCollectionRow(tx, collection);
-    await auditBy(tx, actor, { action: "collection.deleted", targetType: "Collection", targetId: collection.id, meta: { name: collection.name } });
+    await auditBy(tx, actor, {
+      action: "collection.deleted",
+      targetType: "Collection",
+      targetId: collection.id,
+      meta: { name: collection.name },
+    });
     return { name: collection.name };
   });
 }
@@ -231,10 +262,16 @@ export async function deleteManualCollection(actor: AuditActor, collectionId: st
  * Checks that every id is a machine of the organization (and, for a collection tied to a location, at that
  * location). Any unknown or foreign id fails the whole request.
  */
-async function requireOrgMachines(db: DbOrTx, organizationId: string, machineIds: readonly string[], locationId: string | null) {
+async function requireOrgMachines(
+  db: DbOrTx,
+  organizationId: string,
+  machineIds: readonly string[],
+  locationId: string | null,
+) {
   const ids = [...new Set(machineIds)];
   if (ids.length === 0) return [];
-  if (ids.length > MAX_MACHINE_IDS) throw fail.invalid(`Choose at most ${MAX_MACHINE_IDS} machines at a time.`, "machineIds");
+  if (ids.length > MAX_MACHINE_IDS)
+    throw fail.invalid(`Choose at most ${MAX_MACHINE_IDS} machines at a time.`, "machineIds");
   const rows = await listMachineLocations(db, organizationId, ids);
   if (rows.length !== ids.length) throw fail.notFound("One or more of those machines do not exist.");
   if (locationId && rows.some((r) => r.locationId !== locationId)) {
@@ -261,7 +298,12 @@ export async function updateCollectionMachines(
       removed: await deleteCollectionMachines(tx, collection.id, remove),
     };
     if (result.added || result.removed) {
-      await auditBy(tx, actor, { action: "collection.machines_changed", targetType: "Collection", targetId: collection.id, meta: { ...result } });
+      await auditBy(tx, actor, {
+        action: "collection.machines_changed",
+        targetType: "Collection",
+        targetId: collection.id,
+        meta: { ...result },
+      });
     }
     return result;
   });

@@ -17,7 +17,11 @@ import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.serve
 import { requireMemberActor, type Actor, type MemberActor } from "./actor";
 import { lockedIssue } from "./issues.server";
 
-const content = z.string().trim().min(1, "Write a comment").max(ISSUE_LIMITS.comment, "Keep comments under 1,000 characters");
+const content = z
+  .string()
+  .trim()
+  .min(1, "Write a comment")
+  .max(ISSUE_LIMITS.comment, "Keep comments under 1,000 characters");
 
 export const commentInput = z.object({
   content,
@@ -43,7 +47,9 @@ export async function addComment(
   if (!key.ok) throw fail.invalid(STALE_FORM_MESSAGE, "content");
   const valid = validateCommentContent(input.content);
   if (!valid.ok) throw fail.invalid(valid.error, "content");
-  const claim = key.key ? { organizationId: actor.organizationId, scope: `comment:${issueId}:${actor.user.id}`, key: key.key } : null;
+  const claim = key.key
+    ? { organizationId: actor.organizationId, scope: `comment:${issueId}:${actor.user.id}`, key: key.key }
+    : null;
   const { result } = await runOnce(actor.db, claim, (tx) => writeComment(tx, actor, issueId, valid.content));
   return result;
 }
@@ -63,12 +69,23 @@ async function writeComment(tx: DbOrTx, actor: MemberActor, issueId: string, tex
     newValue: commentId,
     changedAt: now,
   });
-  await notifyIssueEvent(tx, { organizationId, issueId: issue.id, actorId: actor.user.id, actorName: actor.user.name, event: "commented", commentId });
+  await notifyIssueEvent(tx, {
+    organizationId,
+    issueId: issue.id,
+    actorId: actor.user.id,
+    actorName: actor.user.name,
+    event: "commented",
+    commentId,
+  });
   return { message: "Comment added.", commentId };
 }
 
 /** The author edits their own, not deleted comment (needs issue:edit). */
-export async function editComment(actor: Actor, issueId: string, input: z.infer<typeof commentEditInput>): Promise<string> {
+export async function editComment(
+  actor: Actor,
+  issueId: string,
+  input: z.infer<typeof commentEditInput>,
+): Promise<string> {
   requireMemberActor(actor, "issue:edit");
   const valid = validateCommentContent(input.content);
   if (!valid.ok) throw fail.invalid(valid.error, "content");
@@ -76,7 +93,14 @@ export async function editComment(actor: Actor, issueId: string, input: z.infer<
   return withTransaction(actor.db, async (tx) => {
     const c = await lockComment(tx, organizationId, issueId, input.commentId);
     if (!c || c.deletedAt) throw fail.notFound(COMMENT_NOT_FOUND);
-    if (!canEditComment({ actorId: actor.user.id, authorId: c.authorId, deleted: false, canEdit: actor.can("issue:edit") })) {
+    if (
+      !canEditComment({
+        actorId: actor.user.id,
+        authorId: c.authorId,
+        deleted: false,
+        canEdit: actor.can("issue:edit"),
+      })
+    ) {
       throw fail.forbidden("You can only edit your own comments.");
     }
     if (c.content === valid.content) return "Nothing changed.";
@@ -103,7 +127,14 @@ export async function deleteComment(actor: Actor, issueId: string, commentId: st
   return withTransaction(actor.db, async (tx) => {
     const c = await lockComment(tx, organizationId, issueId, commentId);
     if (!c || c.deletedAt) throw fail.notFound(COMMENT_NOT_FOUND);
-    if (!canDeleteComment({ actorId: actor.user.id, authorId: c.authorId, deleted: false, canDeleteOthers: actor.can("issue:delete") })) {
+    if (
+      !canDeleteComment({
+        actorId: actor.user.id,
+        authorId: c.authorId,
+        deleted: false,
+        canDeleteOthers: actor.can("issue:delete"),
+      })
+    ) {
       throw fail.forbidden("You can only delete your own comments.");
     }
     const now = new Date();

@@ -21,7 +21,12 @@ import {
   type InvitationByToken,
 } from "../../db/queries/invitations.server";
 import { recordAudit } from "../../db/queries/audit.server";
-import { addMembership, isMemberByEmail, isOrganizationMember, lockOrganizationForRoleChanges } from "../../db/queries/members.server";
+import {
+  addMembership,
+  isMemberByEmail,
+  isOrganizationMember,
+  lockOrganizationForRoleChanges,
+} from "../../db/queries/members.server";
 import { findRoleFacts } from "../../db/queries/roles.server";
 import { userExistsWithEmail } from "../../db/queries/users.server";
 import { withTransaction } from "../../db/transaction.server";
@@ -96,7 +101,10 @@ export const INVITATION_MESSAGES = {
 // The admin's side (members page)
 
 /** Invites an address with a role; the answer carries the link, to be shown once. */
-export async function inviteMember(actor: Actor, input: z.infer<typeof inviteInput>): Promise<{ message: string; link: NewLink }> {
+export async function inviteMember(
+  actor: Actor,
+  input: z.infer<typeof inviteInput>,
+): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
   const { organizationId } = actor;
   const email = input.email.trim().toLowerCase();
@@ -106,12 +114,28 @@ export async function inviteMember(actor: Actor, input: z.infer<typeof inviteInp
   return withTransaction(actor.db, async (tx) => {
     await lockOrganizationForRoleChanges(tx, organizationId);
     const role = await findRoleFacts(tx, organizationId, input.roleId);
-    const rule = { organizationId, actor: actorFacts(actor), role, permissions: await permissionsOf(tx, organizationId, role) };
+    const rule = {
+      organizationId,
+      actor: actorFacts(actor),
+      role,
+      permissions: await permissionsOf(tx, organizationId, role),
+    };
     validateInviteRole(rule);
-    if (await isMemberByEmail(tx, organizationId, email)) throw fail.conflict(`${email} is already a member of this organization.`, "email");
-    const created = await createInvitation(tx, organizationId, { email, roleId: rule.role.id, tokenHash, invitedById: actor.user?.id ?? null, expiresAt, now });
+    if (await isMemberByEmail(tx, organizationId, email))
+      throw fail.conflict(`${email} is already a member of this organization.`, "email");
+    const created = await createInvitation(tx, organizationId, {
+      email,
+      roleId: rule.role.id,
+      tokenHash,
+      invitedById: actor.user?.id ?? null,
+      expiresAt,
+      now,
+    });
     if (created.status === "conflict") {
-      throw fail.conflict(`${email} already has a pending invitation. Create a new link for it below, or withdraw it.`, "email");
+      throw fail.conflict(
+        `${email} already has a pending invitation. Create a new link for it below, or withdraw it.`,
+        "email",
+      );
     }
     await auditBy(tx, actor, {
       action: "invitation.created",
@@ -119,7 +143,10 @@ export async function inviteMember(actor: Actor, input: z.infer<typeof inviteInp
       targetId: created.id,
       meta: { email, role: rule.role.name, expiresAt: expiresAt.toISOString() },
     });
-    return { message: `Invitation for ${email} as ${rule.role.name} created.`, link: { token, email, expiresAt: formatDateTime(expiresAt) } };
+    return {
+      message: `Invitation for ${email} as ${rule.role.name} created.`,
+      link: { token, email, expiresAt: formatDateTime(expiresAt) },
+    };
   });
 }
 
@@ -136,7 +163,10 @@ async function pendingInvitation(tx: DbOrTx, organizationId: string, invitationI
  * Replaces the link of a pending invitation (the old one stops working) and resets its expiry. Whoever makes a
  * working link hands out the role, so the delegation rule for giving that role applies.
  */
-export async function renewInvitationLink(actor: Actor, invitationId: string): Promise<{ message: string; link: NewLink }> {
+export async function renewInvitationLink(
+  actor: Actor,
+  invitationId: string,
+): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
   const { organizationId } = actor;
   const { token, tokenHash } = newInvitationToken();
@@ -182,11 +212,17 @@ export async function withdrawInvitation(actor: Actor, invitationId: string): Pr
 // The invited person's side (/invite/<token>)
 
 /** The invitation of a link in this organization if it can still be used at `now`; else not found or gone. */
-async function usableInvitation(db: DbOrTx, organizationId: string, token: string, now: Date): Promise<InvitationByToken> {
+async function usableInvitation(
+  db: DbOrTx,
+  organizationId: string,
+  token: string,
+  now: Date,
+): Promise<InvitationByToken> {
   if (!TOKEN_SHAPE.test(token)) throw fail.notFound(INVITATION_MESSAGES.missing);
   const invitation = await findInvitationByTokenHash(db, organizationId, hashToken(token));
   if (!invitation) throw fail.notFound(INVITATION_MESSAGES.missing);
-  if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt.getTime() <= now.getTime()) throw fail.gone(INVITATION_MESSAGES.gone);
+  if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt.getTime() <= now.getTime())
+    throw fail.gone(INVITATION_MESSAGES.gone);
   return invitation;
 }
 
@@ -226,7 +262,8 @@ async function acceptWith(
     await lockOrganizationForRoleChanges(tx, organizationId);
     const invitation = await usableInvitation(tx, organizationId, token, now);
     const joined = await join(tx, invitation);
-    if (!(await markInvitationAccepted(tx, organizationId, invitation.id, joined.userId, now))) throw fail.gone(INVITATION_MESSAGES.gone);
+    if (!(await markInvitationAccepted(tx, organizationId, invitation.id, joined.userId, now)))
+      throw fail.gone(INVITATION_MESSAGES.gone);
     const membershipId = await addMembership(tx, organizationId, joined.userId, invitation.roleId);
     if (!membershipId) throw fail.conflict(INVITATION_MESSAGES.alreadyMember);
     // The person joining is the actor of this row (a new account has no session yet).
@@ -248,7 +285,8 @@ export async function acceptInvitation(actor: Actor, token: string): Promise<voi
   const user = actor.user;
   if (!user) throw fail.invalid("Sign in first to accept the invitation.");
   await acceptWith(actor, token, async (tx) => {
-    if (await isOrganizationMember(tx, actor.organizationId, user.id)) throw fail.conflict(INVITATION_MESSAGES.alreadyMember);
+    if (await isOrganizationMember(tx, actor.organizationId, user.id))
+      throw fail.conflict(INVITATION_MESSAGES.alreadyMember);
     return { userId: user.id, newAccount: false };
   });
 }
@@ -267,10 +305,19 @@ export function admitNewAccount(actor: Actor): void {
  * sent to it, so it counts as verified), the name and password are theirs. Refused when an account with that address
  * exists: its owner signs in and accepts instead. Answers the new user's id (the route starts their session).
  */
-export async function acceptInvitationWithNewAccount(actor: Actor, token: string, input: z.infer<typeof invitationAccountInput>): Promise<{ userId: string }> {
+export async function acceptInvitationWithNewAccount(
+  actor: Actor,
+  token: string,
+  input: z.infer<typeof invitationAccountInput>,
+): Promise<{ userId: string }> {
   const passwordHash = await hashPassword(input.password);
   return acceptWith(actor, token, async (tx, invitation) => {
-    const user = await insertAccount(tx, { email: invitation.email, name: input.name, passwordHash, emailVerified: new Date() });
+    const user = await insertAccount(tx, {
+      email: invitation.email,
+      name: input.name,
+      passwordHash,
+      emailVerified: new Date(),
+    });
     if (!user) throw fail.conflict(INVITATION_MESSAGES.accountExists);
     return { userId: user.id, newAccount: true };
   });

@@ -215,7 +215,11 @@ async function createOption<Row extends OptionRow>(
     withLockedOptions(actor, rules, async (tx, all) => {
       if (all.some((o) => sameName(o.name, name))) throw duplicateName(noun);
       const { topSort, highestRank } = await optionMaxima(tx, rules.table, actor.organizationId);
-      const id = await insertOption(tx, rules.table, actor.organizationId, { name, sortOrder: (topSort ?? 0) + 1, values: how.values(highestRank) });
+      const id = await insertOption(tx, rules.table, actor.organizationId, {
+        name,
+        sortOrder: (topSort ?? 0) + 1,
+        values: how.values(highestRank),
+      });
       await audit(tx, actor, rules, "created", id, how.meta);
       return `${capitalized(noun)} “${name}” added.`;
     }),
@@ -240,10 +244,14 @@ async function updateOption<Row extends OptionRow, Values extends Partial<Row>>(
       const problem = change.problem?.(all, row);
       if (problem) throw problem;
       const keys = Object.keys(change.values) as (keyof Values & keyof Row)[];
-      if (row.name === input.name && keys.every((k) => (row[k] as unknown) === change.values[k])) return "Nothing changed.";
+      if (row.name === input.name && keys.every((k) => (row[k] as unknown) === change.values[k]))
+        return "Nothing changed.";
       await updateOptionRow(tx, rules.table, actor.organizationId, row.id, { name: input.name, ...change.values });
       const before = Object.fromEntries(keys.map((k) => [k, row[k]]));
-      await audit(tx, actor, rules, "updated", row.id, { from: { name: row.name, ...before }, to: { name: input.name, ...change.values } });
+      await audit(tx, actor, rules, "updated", row.id, {
+        from: { name: row.name, ...before },
+        to: { name: input.name, ...change.values },
+      });
       return `${capitalized(noun)} “${input.name}” saved.`;
     }),
   );
@@ -274,13 +282,18 @@ export async function createStatus(actor: Actor, input: z.infer<typeof statusInp
 
 /** Renames and/or re-categorises a status (the default stays Open; no category may become empty). */
 export async function updateStatus(actor: Actor, input: z.infer<typeof statusInput.update>): Promise<string> {
-  return updateOption(admin(actor), statusRules, { id: input.statusId, name: input.name }, {
-    values: { category: input.category },
-    problem: (all, row) => {
-      const message = statusCategoryChangeProblem(all, row.id, input.category);
-      return message ? fail.invalid(message, "category") : null;
+  return updateOption(
+    admin(actor),
+    statusRules,
+    { id: input.statusId, name: input.name },
+    {
+      values: { category: input.category },
+      problem: (all, row) => {
+        const message = statusCategoryChangeProblem(all, row.id, input.category);
+        return message ? fail.invalid(message, "category") : null;
+      },
     },
-  });
+  );
 }
 
 /** Adds a priority; without a severity rank it ranks above the most severe one. */
@@ -292,7 +305,12 @@ export async function createPriority(actor: Actor, input: z.infer<typeof priorit
 }
 
 export async function updatePriority(actor: Actor, input: z.infer<typeof priorityInput.update>): Promise<string> {
-  return updateOption(admin(actor), priorityRules, { id: input.priorityId, name: input.name }, { values: { order: input.order } });
+  return updateOption(
+    admin(actor),
+    priorityRules,
+    { id: input.priorityId, name: input.name },
+    { values: { order: input.order } },
+  );
 }
 
 /** Makes one option the default for new issues; the previous default is cleared in the same transaction. */
@@ -324,7 +342,8 @@ export async function moveOption(actor: Actor, kind: OptionKindName, id: string,
     );
     const before = new Map(all.map((o) => [o.id, o.sortOrder]));
     for (const [i, optionId] of order.entries()) {
-      if (before.get(optionId) !== i + 1) await setOptionSortOrder(tx, rules.table, actor.organizationId, optionId, i + 1);
+      if (before.get(optionId) !== i + 1)
+        await setOptionSortOrder(tx, rules.table, actor.organizationId, optionId, i + 1);
     }
     return "Order saved.";
   });
@@ -334,7 +353,13 @@ export async function moveOption(actor: Actor, kind: OptionKindName, id: string,
  * Deletes an option unless the kind refuses. When issues use it, `targetId` (another option of the organization) is
  * required: the issues move there and the option is deleted in the same transaction.
  */
-export async function deleteOption(actor: Actor, kind: OptionKindName, id: string, targetId: string | undefined, now = new Date()): Promise<string> {
+export async function deleteOption(
+  actor: Actor,
+  kind: OptionKindName,
+  id: string,
+  targetId: string | undefined,
+  now = new Date(),
+): Promise<string> {
   const rules = rulesOf(kind);
   const member = admin(actor);
   const { noun } = rules.table;
@@ -347,15 +372,33 @@ export async function deleteOption(actor: Actor, kind: OptionKindName, id: strin
     const n = using.length;
     if (n > 0) {
       if (!targetId) {
-        throw fail.invalid(`${n} ${n === 1 ? "issue uses" : "issues use"} “${row.name}”. Choose a ${noun} to move ${n === 1 ? "it" : "them"} to.`, "targetId");
+        throw fail.invalid(
+          `${n} ${n === 1 ? "issue uses" : "issues use"} “${row.name}”. Choose a ${noun} to move ${n === 1 ? "it" : "them"} to.`,
+          "targetId",
+        );
       }
       const target = all.find((o) => o.id === targetId);
-      if (!target || target.id === row.id) throw fail.invalid(`Choose another ${noun} of this organization.`, "targetId");
+      if (!target || target.id === row.id)
+        throw fail.invalid(`Choose another ${noun} of this organization.`, "targetId");
       await moveIssuesToOption(tx, rules.table, organizationId, using, target, now);
-      await recordOptionMoves(tx, rules.table, { organizationId, actorId: member.user.id, issueIds: using, from: row.name, to: target.name, now });
+      await recordOptionMoves(tx, rules.table, {
+        organizationId,
+        actorId: member.user.id,
+        issueIds: using,
+        from: row.name,
+        to: target.name,
+        now,
+      });
     }
     await deleteOptionRow(tx, rules.table, organizationId, row.id);
-    await audit(tx, member, rules, "deleted", row.id, { name: row.name, ...rules.auditDetails(row), movedIssues: n, movedTo: targetId ?? null });
-    return n ? `Deleted ${rules.describe(row)}; ${n} ${n === 1 ? "issue was" : "issues were"} moved.` : `Deleted ${rules.describe(row)}.`;
+    await audit(tx, member, rules, "deleted", row.id, {
+      name: row.name,
+      ...rules.auditDetails(row),
+      movedIssues: n,
+      movedTo: targetId ?? null,
+    });
+    return n
+      ? `Deleted ${rules.describe(row)}; ${n} ${n === 1 ? "issue was" : "issues were"} moved.`
+      : `Deleted ${rules.describe(row)}.`;
   });
 }

@@ -62,9 +62,14 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
   const { db, organizationId } = actor;
   const me = actor.user.id;
   const category = CATEGORY_PARAM.get(query.category ?? "active") ?? "active";
-  const statusIds = query.status.map(idParam).filter((s): s is string => Boolean(s)).slice(0, 20);
+  const statusIds = query.status
+    .map(idParam)
+    .filter((s): s is string => Boolean(s))
+    .slice(0, 20);
   const q = (query.q ?? "").trim().slice(0, ISSUE_LIMITS.search);
-  const sort: IssueSort = (ISSUE_SORTS as readonly string[]).includes(query.sort ?? "") ? (query.sort as IssueSort) : "created";
+  const sort: IssueSort = (ISSUE_SORTS as readonly string[]).includes(query.sort ?? "")
+    ? (query.sort as IssueSort)
+    : "created";
   const dir: SortDir = query.dir === "asc" ? "asc" : "desc";
   const filters: IssueListFilters = {
     // A chosen status is more specific than the category tab.
@@ -101,8 +106,14 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
       priority: { name: i.priority.name, order: i.priority.order },
       machine: i.machine,
       location: i.location,
-      assignee: i.assignee ? { id: i.assignee.id, name: displayName(i.assignee.name), isMe: i.assignee.id === me } : null,
-      reporter: i.reporter ? displayName(i.reporter.name) : i.submitterName ? `${i.submitterName} (guest)` : "Anonymous",
+      assignee: i.assignee
+        ? { id: i.assignee.id, name: displayName(i.assignee.name), isMe: i.assignee.id === me }
+        : null,
+      reporter: i.reporter
+        ? displayName(i.reporter.name)
+        : i.submitterName
+          ? `${i.submitterName} (guest)`
+          : "Anonymous",
       createdIso: i.createdAt.toISOString(),
       createdAgo: timeAgo(i.createdAt, now),
       updatedAgo: timeAgo(i.updatedAt, now),
@@ -126,12 +137,20 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
       priority: filters.priorityId ?? "",
       machine: filters.machineId ?? "",
       location: filters.locationId ?? "",
-      assignee: query.assignee === "me" || query.assignee === "unassigned" ? query.assignee : (filters.assigneeId ?? ""),
+      assignee:
+        query.assignee === "me" || query.assignee === "unassigned" ? query.assignee : (filters.assigneeId ?? ""),
       reporter: query.reporter === "me" || query.reporter === "anonymous" ? query.reporter : (filters.reporterId ?? ""),
       sort,
       dir,
     },
-    options: { statuses, priorities, machines: picker.machines, machinesNeedLocation: picker.needsLocation, locations, members },
+    options: {
+      statuses,
+      priorities,
+      machines: picker.machines,
+      machinesNeedLocation: picker.needsLocation,
+      locations,
+      members,
+    },
   };
 }
 
@@ -218,5 +237,11 @@ function timelineEntry(t: TimelineItem, when: (d: Date) => When, guestName: stri
       deleted: t.deletedAt ? { at: when(t.deletedAt), by: t.deletedBy } : null,
     };
   }
-  return { kind: "activity" as const, id: t.id, at: when(t.at), actor: activityActor(t, guestName), text: describeActivity(t) };
+  return {
+    kind: "activity" as const,
+    id: t.id,
+    at: when(t.at),
+    actor: activityActor(t, guestName),
+    text: describeActivity(t),
+  };
 }

@@ -7,7 +7,14 @@
  */
 import { z } from "zod";
 import { Failure, fail } from "../../core/failure";
-import { assignmentEffects, ASSIGNMENT_MESSAGES, isStatusCategory, nextResolvedAt, validateAssignment, validateStatusChange } from "../../core/issue-rules";
+import {
+  assignmentEffects,
+  ASSIGNMENT_MESSAGES,
+  isStatusCategory,
+  nextResolvedAt,
+  validateAssignment,
+  validateStatusChange,
+} from "../../core/issue-rules";
 import { runOnce } from "./run-once.server";
 import {
   findDefaultStatus,
@@ -93,19 +100,26 @@ export async function reportIssue(actor: Actor, input: ReportIssueInput): Promis
   return withTransaction(actor.db, (tx) => writeNewIssue(tx, actor, input));
 }
 
-async function writeNewIssue(tx: DbOrTx, actor: Actor, input: ReportIssueInput): Promise<{ id: string; followToken: string }> {
+async function writeNewIssue(
+  tx: DbOrTx,
+  actor: Actor,
+  input: ReportIssueInput,
+): Promise<{ id: string; followToken: string }> {
   requireCan(actor, "issue:create");
   if (input.attachments?.length) requireCan(actor, "attachment:create");
   const userId = input.reporter.userId ?? null;
   if (userId && userId !== actor.user?.id) throw fail.forbidden();
   const { organizationId } = actor;
-  if (!(await machineExists(tx, organizationId, input.machineId))) throw fail.notFound("That machine was not found.", "machineId");
+  if (!(await machineExists(tx, organizationId, input.machineId)))
+    throw fail.notFound("That machine was not found.", "machineId");
   const status = await findDefaultStatus(tx, organizationId);
   if (!status) throw fail.conflict("This organization has no issue statuses yet.");
   const chosen = actor.can("issue:edit") ? (input.priorityId ?? null) : null;
   const priority = await findIssuePriority(tx, organizationId, chosen);
   if (!priority) {
-    throw chosen ? fail.notFound("Choose a priority from the list.", "priorityId") : fail.conflict("This organization has no priorities yet.");
+    throw chosen
+      ? fail.notFound("Choose a priority from the list.", "priorityId")
+      : fail.conflict("This organization has no priorities yet.");
   }
   const anonymous = userId ? null : (input.reporter as { name?: string | null; email?: string | null });
   const issue = await insertIssue(tx, {
@@ -177,7 +191,8 @@ export async function createMemberIssue(actor: Actor, input: NewIssueInput): Pro
     return result.location;
   } catch (error) {
     // The machine and priority are choices from the form's lists: one that is not found here is invalid input.
-    if (error instanceof Failure && error.code === "not_found") throw new Failure("invalid", error.message, { fields: error.fields });
+    if (error instanceof Failure && error.code === "not_found")
+      throw new Failure("invalid", error.message, { fields: error.fields });
     throw error;
   }
 }
@@ -279,11 +294,17 @@ export async function changeIssuePriority(actor: Actor, issueId: string, priorit
 export async function assignIssue(actor: Actor, issueId: string, choice: string): Promise<ChangeOutcome> {
   requireMemberActor(actor, "issue:assign");
   const assigneeId = choice === "" || choice === "unassign" ? null : choice === "me" ? actor.user.id : choice;
-  if (assigneeId !== null && !isPlausibleId(assigneeId)) throw fail.invalid("Pick a member of this organization.", "assigneeId");
+  if (assigneeId !== null && !isPlausibleId(assigneeId))
+    throw fail.invalid("Pick a member of this organization.", "assigneeId");
   return withTransaction(actor.db, (tx) => writeAssignment(tx, actor, issueId, assigneeId));
 }
 
-async function writeAssignment(tx: DbOrTx, actor: MemberActor, issueId: string, assigneeId: string | null): Promise<ChangeOutcome> {
+async function writeAssignment(
+  tx: DbOrTx,
+  actor: MemberActor,
+  issueId: string,
+  assigneeId: string | null,
+): Promise<ChangeOutcome> {
   const { organizationId } = actor;
   const issue = await lockedIssue(tx, actor, issueId);
   const people = await findPeopleWithMembership(
@@ -320,10 +341,20 @@ async function writeAssignment(tx: DbOrTx, actor: MemberActor, issueId: string, 
     changedAt: now,
   });
   if (assignmentEffects(check.change, actor.user.id, assigneeId).notifyAssignee) {
-    await notifyIssueEvent(tx, { organizationId, issueId: issue.id, actorId: actor.user.id, actorName: actor.user.name, event: "assigned" });
+    await notifyIssueEvent(tx, {
+      organizationId,
+      issueId: issue.id,
+      actorId: actor.user.id,
+      actorName: actor.user.name,
+      event: "assigned",
+    });
   }
   const message =
-    check.change === "unassign" ? "Issue unassigned." : assigneeId === actor.user.id ? "Assigned to you." : `Assigned to ${displayName(next?.name)}.`;
+    check.change === "unassign"
+      ? "Issue unassigned."
+      : assigneeId === actor.user.id
+        ? "Assigned to you."
+        : `Assigned to ${displayName(next?.name)}.`;
   return { changed: true, message };
 }
 
@@ -343,9 +374,22 @@ export async function editIssueDetails(
     if (!titleChanged && !descriptionChanged) return { changed: false, message: "Nothing changed." };
     const now = new Date();
     await updateIssueRow(tx, organizationId, issue.id, { title: input.title, description, updatedAt: now });
-    const history = { organizationId, issueId: issue.id, actorId: actor.user.id, type: "SYSTEM" as const, changedAt: now };
-    if (titleChanged) await writeIssueHistory(tx, { ...history, field: "title", oldValue: issue.title, newValue: input.title });
-    if (descriptionChanged) await writeIssueHistory(tx, { ...history, field: "description", oldValue: issue.description, newValue: description });
+    const history = {
+      organizationId,
+      issueId: issue.id,
+      actorId: actor.user.id,
+      type: "SYSTEM" as const,
+      changedAt: now,
+    };
+    if (titleChanged)
+      await writeIssueHistory(tx, { ...history, field: "title", oldValue: issue.title, newValue: input.title });
+    if (descriptionChanged)
+      await writeIssueHistory(tx, {
+        ...history,
+        field: "description",
+        oldValue: issue.description,
+        newValue: description,
+      });
     return { changed: true, message: "Issue updated." };
   });
 }

@@ -51,7 +51,8 @@ export const locationInput = z.object({
       const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(v) ? v : `https://${v}`;
       try {
         const url = new URL(withScheme);
-        if ((url.protocol === "http:" || url.protocol === "https:") && url.hostname.includes(".")) return url.toString();
+        if ((url.protocol === "http:" || url.protocol === "https:") && url.hostname.includes("."))
+          return url.toString();
       } catch {
         // not a URL: reported below
       }
@@ -67,7 +68,10 @@ export const locationInput = z.object({
     .transform((v, ctx) => {
       if (!v) return null;
       if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 2_000_000_000) {
-        ctx.addIssue({ code: "custom", message: "Enter the number from the Pinball Map address (a positive whole number)" });
+        ctx.addIssue({
+          code: "custom",
+          message: "Enter the number from the Pinball Map address (a positive whole number)",
+        });
         return z.NEVER;
       }
       return Number(v);
@@ -94,7 +98,9 @@ export async function loadLocationPage(actor: Actor, locationId: string, filter:
   const location = await getLocation(db, organizationId, locationId);
   if (!location) throw fail.notFound(NOT_FOUND);
   const canMachines = actor.can("machine:view");
-  const collectionOptions = canMachines ? await listCollectionsForFilter(db, organizationId, { locationId: location.id }) : [];
+  const collectionOptions = canMachines
+    ? await listCollectionsForFilter(db, organizationId, { locationId: location.id })
+    : [];
   const collection = collectionOptions.find((c) => c.id === filter.collection);
   const machineIds = collection ? await listCollectionMachineIds(db, organizationId, collection.id) : undefined;
   const machines = canMachines

@@ -10,7 +10,11 @@ import { MACHINE_TYPE_VALUES, modelYearRange } from "../../core/machines";
 import { deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
 import { Failure, fail } from "../../core/failure";
 import type { DbOrTx } from "../lib/db.server";
-import { listCollectionMachineIds, listCollectionsForFilter, refreshAutoCollections } from "../../db/queries/collections.server";
+import {
+  listCollectionMachineIds,
+  listCollectionsForFilter,
+  refreshAutoCollections,
+} from "../../db/queries/collections.server";
 import { listLocationOptions, locationExists } from "../../db/queries/locations.server";
 import {
   countMachineIssues,
@@ -28,7 +32,13 @@ import {
   updateOwnerNotifications,
 } from "../../db/queries/machines.server";
 import { isOrganizationMember } from "../../db/queries/members.server";
-import { createCustomModel as insertCustomModel, findVisibleModel, listManufacturersInUse, listModelOptions, listModelsInUse } from "../../db/queries/models.server";
+import {
+  createCustomModel as insertCustomModel,
+  findVisibleModel,
+  listManufacturersInUse,
+  listModelOptions,
+  listModelsInUse,
+} from "../../db/queries/models.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
 import { timeAgo } from "../lib/format";
@@ -47,8 +57,16 @@ export const machineInput = z.object({
     .max(255, "Keep the name under 255 characters")
     .optional()
     .transform((v) => v || null),
-  modelId: z.string({ error: "Choose a model" }).trim().min(1, "Choose a model").max(64, "Choose a model from the list"),
-  locationId: z.string({ error: "Choose a location" }).trim().min(1, "Choose a location").max(64, "Choose a location from the list"),
+  modelId: z
+    .string({ error: "Choose a model" })
+    .trim()
+    .min(1, "Choose a model")
+    .max(64, "Choose a model from the list"),
+  locationId: z
+    .string({ error: "Choose a location" })
+    .trim()
+    .min(1, "Choose a location")
+    .max(64, "Choose a location from the list"),
   ownerId: fields.optionalId.transform((v) => v ?? null),
 });
 
@@ -184,7 +202,11 @@ export async function loadMachineList(actor: Actor, query: MachineListQuery) {
       locationName: m.locationName,
       ownerName: isMember ? m.ownerName : null,
       openIssueCount: m.openIssueCount,
-      status: deriveMachineStatus({ openIssueCount: m.openIssueCount, maxOpenPriorityOrder: m.maxOpenPriorityOrder, topPriorityOrder: result.topPriorityOrder }),
+      status: deriveMachineStatus({
+        openIssueCount: m.openIssueCount,
+        maxOpenPriorityOrder: m.maxOpenPriorityOrder,
+        topPriorityOrder: result.topPriorityOrder,
+      }),
     })),
   };
 }
@@ -249,7 +271,12 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
         priorityName: i.priorityName,
         age: timeAgo(i.createdAt, now),
       })),
-      closed: issues.closed.map((i) => ({ id: i.id, title: i.title, statusName: i.statusName, age: timeAgo(i.resolvedAt ?? i.createdAt, now) })),
+      closed: issues.closed.map((i) => ({
+        id: i.id,
+        title: i.title,
+        statusName: i.statusName,
+        age: timeAgo(i.resolvedAt ?? i.createdAt, now),
+      })),
     },
     edit: canEdit ? { owners, locations, models } : null,
     can: {
@@ -263,10 +290,15 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
 }
 
 /** The add form: models (narrowed by the "Find" text, the chosen one kept), locations, owners, and the prefill. */
-export async function loadNewMachinePage(actor: Actor, prefillQuery: Record<keyof z.infer<typeof newMachinePrefill>, string | null>) {
+export async function loadNewMachinePage(
+  actor: Actor,
+  prefillQuery: Record<keyof z.infer<typeof newMachinePrefill>, string | null>,
+) {
   if (!canCreateMachine(actor)) throw fail.forbidden();
   const { db, organizationId } = actor;
-  const prefill = newMachinePrefill.parse(Object.fromEntries(Object.entries(prefillQuery).map(([k, v]) => [k, v ?? ""])));
+  const prefill = newMachinePrefill.parse(
+    Object.fromEntries(Object.entries(prefillQuery).map(([k, v]) => [k, v ?? ""])),
+  );
   const [models, locations, owners] = await Promise.all([
     listModelOptions(db, organizationId, { q: prefill.modelq, includeId: prefill.modelId || undefined }),
     listLocationOptions(db, organizationId),
@@ -292,12 +324,19 @@ async function checkedRow(tx: DbOrTx, organizationId: string, input: MachineInpu
   const errors: Record<string, string> = {};
   const model = await findVisibleModel(tx, organizationId, input.modelId);
   if (!model) errors.modelId = "Choose a model from the list.";
-  if (!(await locationExists(tx, organizationId, input.locationId))) errors.locationId = "Choose a location from the list.";
+  if (!(await locationExists(tx, organizationId, input.locationId)))
+    errors.locationId = "Choose a location from the list.";
   if (input.ownerId && !(await isOrganizationMember(tx, organizationId, input.ownerId))) {
     errors.ownerId = "The owner must be a member of this organization.";
   }
-  if (!model || Object.keys(errors).length) throw new Failure("invalid", "Please check the highlighted fields.", { fields: errors });
-  return { name: input.name?.trim() || model.name, modelId: input.modelId, locationId: input.locationId, ownerId: input.ownerId || null };
+  if (!model || Object.keys(errors).length)
+    throw new Failure("invalid", "Please check the highlighted fields.", { fields: errors });
+  return {
+    name: input.name?.trim() || model.name,
+    modelId: input.modelId,
+    locationId: input.locationId,
+    ownerId: input.ownerId || null,
+  };
 }
 
 /** Adds a machine with a printable QR code; automatic collections follow in the same transaction. */
@@ -323,12 +362,17 @@ export async function updateMachine(actor: Actor, machineId: string, input: Mach
 }
 
 /** What the owner hears about the machine: the owner may change it, and anyone with machine:edit. */
-export async function updateMachineNotifications(actor: Actor, machineId: string, settings: z.infer<typeof ownerNotificationsInput>): Promise<void> {
+export async function updateMachineNotifications(
+  actor: Actor,
+  machineId: string,
+  settings: z.infer<typeof ownerNotificationsInput>,
+): Promise<void> {
   requireMemberActor(actor);
   const ownerId = await getMachineOwnerId(actor.db, actor.organizationId, machineId);
   if (ownerId === undefined) throw fail.notFound(NOT_FOUND);
   if (ownerId !== actor.user.id) requireCan(actor, "machine:edit");
-  if (!(await updateOwnerNotifications(actor.db, actor.organizationId, machineId, settings))) throw fail.notFound(NOT_FOUND);
+  if (!(await updateOwnerNotifications(actor.db, actor.organizationId, machineId, settings)))
+    throw fail.notFound(NOT_FOUND);
 }
 
 /** Hard delete after confirmation. Issue.machine is Restrict: a machine with issues (open or closed) is refused with the count. */
@@ -350,7 +394,10 @@ export async function deleteMachine(actor: Actor, machineId: string, confirmed: 
 }
 
 /** A custom model of this organization (homebrew, prototype, anything not in the catalogue): only it sees the model. */
-export async function createCustomModel(actor: Actor, input: z.infer<typeof customModelInput>): Promise<{ id: string }> {
+export async function createCustomModel(
+  actor: Actor,
+  input: z.infer<typeof customModelInput>,
+): Promise<{ id: string }> {
   requireMemberActor(actor);
   if (!canCreateMachine(actor)) throw fail.forbidden();
   const model = await insertCustomModel(actor.db, actor.organizationId, input);

@@ -5,7 +5,14 @@
  * refusal throws a Failure and writes nothing. Invitations: ./invitations.server.ts.
  */
 import { z } from "zod";
-import { controlRefusal, effectivePermissions, grantRefusal, isUnauthenticatedRole, validateMemberRemoval, validateRoleChange } from "../../core/role-rules";
+import {
+  controlRefusal,
+  effectivePermissions,
+  grantRefusal,
+  isUnauthenticatedRole,
+  validateMemberRemoval,
+  validateRoleChange,
+} from "../../core/role-rules";
 import { listPendingInvitations } from "../../db/queries/invitations.server";
 import {
   deleteMembership,
@@ -83,7 +90,11 @@ export async function loadMembersPage(actor: Actor, page: number) {
       canRevoke: controlBlocker(i.roleId) === undefined,
     })),
     roles: givable.map((r) => ({ id: r.id, name: r.name })),
-    defaultRoleId: givable.find((r) => r.isDefault && !r.isSystem)?.id ?? givable.find((r) => !r.isSystem)?.id ?? givable[0]?.id ?? "",
+    defaultRoleId:
+      givable.find((r) => r.isDefault && !r.isSystem)?.id ??
+      givable.find((r) => !r.isSystem)?.id ??
+      givable[0]?.id ??
+      "",
     total,
     page,
     pageSize: MEMBERS_PAGE_SIZE,

@@ -82,7 +82,10 @@ export async function markAllRead(actor: Actor): Promise<string> {
   return n ? `Marked ${n} as read.` : "Nothing unread.";
 }
 
-export async function saveNotificationSettings(actor: Actor, input: z.infer<typeof notificationSettingsInput>): Promise<string> {
+export async function saveNotificationSettings(
+  actor: Actor,
+  input: z.infer<typeof notificationSettingsInput>,
+): Promise<string> {
   signedIn(actor);
   await updateUserNotificationSettings(actor.db, actor.user.id, {
     emailNotificationsEnabled: input.emailNotificationsEnabled === "on",
@@ -102,11 +105,15 @@ export async function saveOwnedMachineToggles(actor: Actor, form: Record<string,
   const prefs = await getNotificationPreferences(db, userId, organizationId);
   const owned = prefs?.machines ?? [];
   if (owned.length === 0) throw fail.invalid("You do not own any machines here.");
-  const ticked = (toggle: string, machineId: string) => Object.hasOwn(form, `${toggle}:${machineId}`) && form[`${toggle}:${machineId}`] === "on";
+  const ticked = (toggle: string, machineId: string) =>
+    Object.hasOwn(form, `${toggle}:${machineId}`) && form[`${toggle}:${machineId}`] === "on";
   const n = await withTransaction(db, async (tx) => {
     let saved = 0;
     for (const m of owned) {
-      const values = Object.fromEntries(OWNER_TOGGLES.map((t) => [t, ticked(t, m.id)])) as Record<(typeof OWNER_TOGGLES)[number], boolean>;
+      const values = Object.fromEntries(OWNER_TOGGLES.map((t) => [t, ticked(t, m.id)])) as Record<
+        (typeof OWNER_TOGGLES)[number],
+        boolean
+      >;
       if (await setOwnedMachineToggles(tx, { userId, organizationId, machine: { id: m.id, ...values } })) saved += 1;
     }
     return saved;

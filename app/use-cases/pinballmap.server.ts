@@ -82,7 +82,10 @@ export const locationLinkInput = z.object({
 /** Confirming a preview: its checksum, and the only-here machines ticked for removal. */
 export const syncApplyInput = z.object({
   locationId: fields.id,
-  checksum: z.string().trim().regex(/^[0-9a-f]{32}$/, "Run the preview again before confirming."),
+  checksum: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{32}$/, "Run the preview again before confirming."),
   remove: z
     .union([z.string(), z.array(z.string())])
     .optional()
@@ -120,9 +123,13 @@ function spendUpstreamAllowance(organizationId: string): void {
   const limit = checkLimits([[pinballMapRateKey(organizationId), PINBALLMAP_RATE_LIMIT]]);
   if (limit.allowed) return;
   const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-  throw new Failure("rate_limited", `Too many Pinball Map requests from this organization. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, {
-    retryAfterSeconds: limit.retryAfterSeconds,
-  });
+  throw new Failure(
+    "rate_limited",
+    `Too many Pinball Map requests from this organization. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -151,7 +158,12 @@ export async function savePinballMapConfig(actor: AuditActor, input: PinballMapC
   requireCan(actor, "organization:manage");
   await withTransaction(actor.db, async (tx) => {
     await upsertPinballMapConfig(tx, actor.organizationId, input);
-    await auditBy(tx, actor, { action: "pinballmap.config_changed", targetType: "PinballMapConfig", targetId: null, meta: { ...input } });
+    await auditBy(tx, actor, {
+      action: "pinballmap.config_changed",
+      targetType: "PinballMapConfig",
+      targetId: null,
+      meta: { ...input },
+    });
   });
 }
 
@@ -169,7 +181,12 @@ export async function linkLocation(actor: AuditActor, input: LocationLinkInput) 
       throw fail.invalid("Enable the Pinball Map integration first.", "pinballMapId");
     }
     await updateLocationPinballMapId(tx, organizationId, location.id, input.pinballMapId);
-    await auditBy(tx, actor, { action: "location.pinballmap_id_set", targetType: "Location", targetId: location.id, meta: { pinballMapId: input.pinballMapId } });
+    await auditBy(tx, actor, {
+      action: "location.pinballmap_id_set",
+      targetType: "Location",
+      targetId: location.id,
+      meta: { pinballMapId: input.pinballMapId },
+    });
     return { id: location.id, name: location.name, pinballMapId: input.pinballMapId };
   });
 }
@@ -183,7 +200,12 @@ interface SyncTarget {
 }
 
 /** The location to sync and the config, or why it cannot be synced. */
-async function requireSyncTarget(db: DbOrTx, organizationId: string, locationId: string, opts: { forUpdate?: boolean } = {}): Promise<SyncTarget> {
+async function requireSyncTarget(
+  db: DbOrTx,
+  organizationId: string,
+  locationId: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<SyncTarget> {
   const location = await getSyncLocation(db, organizationId, locationId, opts);
   if (!location) throw fail.notFound(LOCATION_NOT_FOUND);
   const config = await getPinballMapConfig(db, organizationId);
@@ -279,7 +301,13 @@ export interface ApplySyncResult {
 }
 
 /** The model a Pinball Map machine gets: an existing one, a new global one, or null (skipped, with the reason). */
-async function modelFor(tx: DbOrTx, organizationId: string, catalogue: Catalogue, machine: PbmMachine, createMissingModels: boolean) {
+async function modelFor(
+  tx: DbOrTx,
+  organizationId: string,
+  catalogue: Catalogue,
+  machine: PbmMachine,
+  createMissingModels: boolean,
+) {
   const resolution = resolveCatalogueModel(catalogue, organizationId, machine, createMissingModels);
   if (resolution.kind === "existing") return { model: resolution.model, created: false };
   if (resolution.kind === "unavailable") return { skip: resolution.reason };
@@ -310,7 +338,8 @@ export async function applyLocationSync(actor: AuditActor, input: SyncApplyInput
     }
     const onlyLocal = new Map(plan.onlyLocal.map((l) => [l.id, l]));
     const requested = [...new Set(input.remove)];
-    if (requested.some((id) => !onlyLocal.has(id))) throw fail.invalid("Only machines that are here but not on Pinball Map can be removed.");
+    if (requested.some((id) => !onlyLocal.has(id)))
+      throw fail.invalid("Only machines that are here but not on Pinball Map can be removed.");
 
     // 1. Models and machines for everything only on Pinball Map.
     const catalogue = await loadCatalogue(tx, plan.onlyRemote);

@@ -20,7 +20,9 @@ export async function loadHomePage(actor: Actor, query: { q: string; status?: Ma
   const canLocations = actor.can("location:view");
   const canMachines = actor.can("machine:view");
   const locations = canLocations ? await listLocationsWithCounts(db, organizationId) : [];
-  const machines = canMachines ? await listPublicMachines(db, organizationId, { ...query, pageSize: HOME_PAGE_SIZE }) : null;
+  const machines = canMachines
+    ? await listPublicMachines(db, organizationId, { ...query, pageSize: HOME_PAGE_SIZE })
+    : null;
   return {
     organizationName: actor.organization.name,
     canLocations,

@@ -67,7 +67,10 @@ export async function loadLabelSheet(actor: Actor, choice: LabelSheetChoice) {
 /** The QR administration page: how many machines have a label made, and the locations to print sheets for. */
 export async function loadQrAdminPage(actor: Actor) {
   requireCan(actor, "organization:manage");
-  const [stats, locations] = await Promise.all([qrStats(actor.db, actor.organizationId), listLocationsWithCounts(actor.db, actor.organizationId)]);
+  const [stats, locations] = await Promise.all([
+    qrStats(actor.db, actor.organizationId),
+    listLocationsWithCounts(actor.db, actor.organizationId),
+  ]);
   return { stats, locations: locations.map((l) => ({ id: l.id, name: l.name, machineCount: l.machineCount })) };
 }
 

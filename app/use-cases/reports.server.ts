@@ -10,13 +10,26 @@ import { Failure, fail, isFailure } from "../../core/failure";
 import { deriveMachineStatus } from "../../core/machine-status";
 import { machineExists } from "../../db/queries/machines.server";
 import { getPublicMachinePage } from "../../db/queries/public.server";
-import { countVotesFromAddress, findOpenIssueForVote, hasVoted, insertUpvote, listVotedIssueIds, type Voter } from "../../db/queries/upvotes.server";
+import {
+  countVotesFromAddress,
+  findOpenIssueForVote,
+  hasVoted,
+  insertUpvote,
+  listVotedIssueIds,
+  type Voter,
+} from "../../db/queries/upvotes.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
 import { timeAgo } from "../lib/format";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
 import { RULES, checkLimits, peekLimits, type RateLimitRule } from "../lib/rate-limit.server";
-import { UploadError, checkImageUpload, deleteStoredUpload, saveImageUpload, type CheckedImage } from "../lib/uploads.server";
+import {
+  UploadError,
+  checkImageUpload,
+  deleteStoredUpload,
+  saveImageUpload,
+  type CheckedImage,
+} from "../lib/uploads.server";
 import { ANONYMOUS_VOTES_PER_ADDRESS, ANONYMOUS_VOTE_WINDOW_MS, voterAddressHash } from "../lib/voter.server";
 import { requireCan, type Actor } from "./actor";
 import { reportIssue } from "./issues.server";
@@ -33,7 +46,12 @@ function addressOf(actor: Actor): string {
 // The page
 
 /** The public machine page; `browserVoterKey` is the anonymous voter cookie's key (app/lib/voter.server.ts), if any. */
-export async function loadPublicMachinePage(actor: Actor, machineId: string, browserVoterKey: string | null, now = new Date()) {
+export async function loadPublicMachinePage(
+  actor: Actor,
+  machineId: string,
+  browserVoterKey: string | null,
+  now = new Date(),
+) {
   requireCan(actor, "machine:view");
   const { db, organizationId, user } = actor;
   const page = await getPublicMachinePage(db, organizationId, machineId, { now });
@@ -41,10 +59,20 @@ export async function loadPublicMachinePage(actor: Actor, machineId: string, bro
   const canViewIssues = actor.can("issue:view");
   const openIssues = canViewIssues ? page.openIssues : [];
   const voter: Voter | null = user ? { userId: user.id } : browserVoterKey ? { voterKey: browserVoterKey } : null;
-  const voted = new Set(await listVotedIssueIds(db, organizationId, openIssues.map((i) => i.id), voter));
+  const voted = new Set(
+    await listVotedIssueIds(
+      db,
+      organizationId,
+      openIssues.map((i) => i.id),
+      voter,
+    ),
+  );
   const status = deriveMachineStatus({
     openIssueCount: page.openIssues.length,
-    maxOpenPriorityOrder: page.openIssues.reduce<number | null>((max, i) => (max == null || i.priorityOrder > max ? i.priorityOrder : max), null),
+    maxOpenPriorityOrder: page.openIssues.reduce<number | null>(
+      (max, i) => (max == null || i.priorityOrder > max ? i.priorityOrder : max),
+      null,
+    ),
     topPriorityOrder: page.topPriorityOrder,
   });
   return {
@@ -62,7 +90,13 @@ export async function loadPublicMachinePage(actor: Actor, machineId: string, bro
       voted: voted.has(i.id),
       critical: page.topPriorityOrder != null && i.priorityOrder >= page.topPriorityOrder,
     })),
-    recentlyFixed: canViewIssues ? page.recentlyFixed.map((i) => ({ id: i.id, title: i.title, age: i.resolvedAt ? timeAgo(i.resolvedAt, now) : "" })) : [],
+    recentlyFixed: canViewIssues
+      ? page.recentlyFixed.map((i) => ({
+          id: i.id,
+          title: i.title,
+          age: i.resolvedAt ? timeAgo(i.resolvedAt, now) : "",
+        }))
+      : [],
     canReport: actor.can("issue:create"),
     canAttach: actor.can("attachment:create"),
     signedInAs: user ? (user.name ?? "you") : null,
@@ -124,7 +158,11 @@ export function honeypotTripped(actor: Actor, machineId: string, form: Record<st
  * ignored), the photo by its content, then the idempotency key. Every field problem is reported at once.
  * `oversized` names file fields whose file was over the limit (app/lib/uploads.server.ts readUploadForm).
  */
-export async function parsePublicReport(actor: Actor, form: Record<string, unknown>, oversized: ReadonlySet<string>): Promise<PublicReport> {
+export async function parsePublicReport(
+  actor: Actor,
+  form: Record<string, unknown>,
+  oversized: ReadonlySet<string>,
+): Promise<PublicReport> {
   const signedIn = Boolean(actor.user);
   const parsed = reportText.safeParse(signedIn ? { ...form, name: undefined, email: undefined } : form);
   const errors: Record<string, string> = {};
@@ -156,7 +194,14 @@ export async function parsePublicReport(actor: Actor, form: Record<string, unkno
   const key = readIdempotencyKey(form.idempotencyKey);
   if (!key.ok) throw fail.invalid(STALE_FORM_MESSAGE);
   const { title, description, name, email } = parsed.data;
-  return { title, description, name: signedIn ? undefined : name, email: signedIn ? undefined : email, photo, idempotencyKey: key.key };
+  return {
+    title,
+    description,
+    name: signedIn ? undefined : name,
+    email: signedIn ? undefined : email,
+    photo,
+    idempotencyKey: key.key,
+  };
 }
 
 function reportsRateLimited(retryAfterSeconds: number): Failure {
@@ -172,7 +217,8 @@ function reportsRateLimited(retryAfterSeconds: number): Failure {
 function publicFailure(error: Failure): Failure {
   if (error.code === "not_found") return fail.notFound(NOT_FOUND);
   // No statuses or priorities yet: nothing the reporter can fix.
-  if (error.code === "conflict") return fail.conflict("Reports cannot be taken for this organization right now. Please tell the staff.");
+  if (error.code === "conflict")
+    return fail.conflict("Reports cannot be taken for this organization right now. Please tell the staff.");
   return error;
 }
 
@@ -209,13 +255,18 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
         const limit = checkLimits(limits);
         if (!limit.allowed) throw reportsRateLimited(limit.retryAfterSeconds);
       }
-      const created = await reportIssue({ ...actor, db: tx }, {
-        machineId,
-        title: report.title,
-        description: report.description,
-        reporter: user ? { userId: user.id } : { name: report.name, email: report.email },
-        attachments: stored ? [{ url: stored.path, fileName: stored.fileName, fileType: stored.fileType }] : undefined,
-      });
+      const created = await reportIssue(
+        { ...actor, db: tx },
+        {
+          machineId,
+          title: report.title,
+          description: report.description,
+          reporter: user ? { userId: user.id } : { name: report.name, email: report.email },
+          attachments: stored
+            ? [{ url: stored.path, fileName: stored.fileName, fileType: stored.fileType }]
+            : undefined,
+        },
+      );
       return { location: `/follow/${encodeURIComponent(created.followToken)}?new=1` };
     });
     if (replayed && stored) await deleteStoredUpload(stored.path);
@@ -243,7 +294,13 @@ export type MeTooOutcome = "added" | "already" | "address_cap";
  * Backs an open issue of this machine: once per signed-in user, once per anonymous browser (its voter key, which the
  * caller has made sure of), and at most ANONYMOUS_VOTES_PER_ADDRESS anonymous votes per issue and address per day.
  */
-export async function addMeToo(actor: Actor, machineId: string, issueId: string, browserVoterKey: string | null, now = new Date()): Promise<MeTooOutcome> {
+export async function addMeToo(
+  actor: Actor,
+  machineId: string,
+  issueId: string,
+  browserVoterKey: string | null,
+  now = new Date(),
+): Promise<MeTooOutcome> {
   requireCan(actor, "issue:create");
   const { db, organizationId, user } = actor;
   if (!actor.membership) {
@@ -255,7 +312,9 @@ export async function addMeToo(actor: Actor, machineId: string, issueId: string,
     }
   }
   if (!user && !browserVoterKey) throw new Error("addMeToo: an anonymous vote needs the browser's voter key");
-  const voter: Voter = user ? { userId: user.id } : { voterKey: browserVoterKey!, addressHash: voterAddressHash(addressOf(actor)) };
+  const voter: Voter = user
+    ? { userId: user.id }
+    : { voterKey: browserVoterKey!, addressHash: voterAddressHash(addressOf(actor)) };
   const addressHash = "voterKey" in voter ? voter.addressHash : undefined;
   return withTransaction(db, async (tx) => {
     // An anonymous vote locks the issue row while it is counted against its address's cap, so concurrent votes
@@ -265,7 +324,8 @@ export async function addMeToo(actor: Actor, machineId: string, issueId: string,
     if (addressHash) {
       if (await hasVoted(tx, organizationId, issueId, voter)) return "already";
       const since = new Date(now.getTime() - ANONYMOUS_VOTE_WINDOW_MS);
-      if ((await countVotesFromAddress(tx, organizationId, issueId, addressHash, since)) >= ANONYMOUS_VOTES_PER_ADDRESS) return "address_cap";
+      if ((await countVotesFromAddress(tx, organizationId, issueId, addressHash, since)) >= ANONYMOUS_VOTES_PER_ADDRESS)
+        return "address_cap";
     }
     return (await insertUpvote(tx, issueId, voter, now)) ? "added" : "already";
   });

@@ -6,7 +6,12 @@
  * transaction; a refusal throws a Failure and writes nothing.
  */
 import { z } from "zod";
-import { ALL_PERMISSION_NAMES, PERMISSION_DESCRIPTIONS, ROLE_TEMPLATES, isPublicPermission } from "../../core/permissions";
+import {
+  ALL_PERMISSION_NAMES,
+  PERMISSION_DESCRIPTIONS,
+  ROLE_TEMPLATES,
+  isPublicPermission,
+} from "../../core/permissions";
 import {
   MESSAGES,
   controlRefusal,
@@ -76,9 +81,15 @@ const UNREADABLE_PERMISSIONS = "The permission list could not be read.";
 /** The ticked boxes: none, one or several `permission` values (unknown names are dropped when saving). */
 export const rolePermissionsInput = z.object({
   permission: z
-    .union([z.string().max(64, UNREADABLE_PERMISSIONS), z.array(z.string().max(64, UNREADABLE_PERMISSIONS)).max(100, UNREADABLE_PERMISSIONS)], {
-      error: UNREADABLE_PERMISSIONS,
-    })
+    .union(
+      [
+        z.string().max(64, UNREADABLE_PERMISSIONS),
+        z.array(z.string().max(64, UNREADABLE_PERMISSIONS)).max(100, UNREADABLE_PERMISSIONS),
+      ],
+      {
+        error: UNREADABLE_PERMISSIONS,
+      },
+    )
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
 });
@@ -105,7 +116,9 @@ export function actorFacts(actor: Actor): ActorFacts {
 
 /** Effective permissions of a role as stored now (none for a missing role). */
 export async function permissionsOf(db: DbOrTx, organizationId: string, role: RoleFacts | null): Promise<Set<string>> {
-  return role ? effectivePermissions(role, await listRolePermissionNames(db, organizationId, role.id)) : new Set<string>();
+  return role
+    ? effectivePermissions(role, await listRolePermissionNames(db, organizationId, role.id))
+    : new Set<string>();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -141,7 +154,8 @@ export async function loadRolePage(actor: Actor, roleId: string) {
   const effective = effectivePermissions(role, role.permissions);
   const control = controlRefusal(facts, role, effective);
   const others = (await listRoles(db, organizationId)).filter(
-    (r) => r.id !== role.id && !isUnauthenticatedRole(r) && !grantRefusal(facts, r, effectivePermissions(r, r.permissions)),
+    (r) =>
+      r.id !== role.id && !isUnauthenticatedRole(r) && !grantRefusal(facts, r, effectivePermissions(r, r.permissions)),
   );
   return {
     role: {
@@ -182,7 +196,8 @@ async function withNameIndex<T>(work: () => Promise<T>): Promise<T> {
 export async function createRole(actor: Actor, input: CreateRoleInput): Promise<{ roleId: string }> {
   requireCan(actor, "role:manage");
   const { organizationId } = actor;
-  const permissions = input.template === "MEMBER" ? normalizePermissionSelection(ROLE_TEMPLATES.MEMBER.permissions) : [];
+  const permissions =
+    input.template === "MEMBER" ? normalizePermissionSelection(ROLE_TEMPLATES.MEMBER.permissions) : [];
   return withNameIndex(() =>
     withTransaction(actor.db, async (tx) => {
       await lockOrganizationForRoleChanges(tx, organizationId);
@@ -208,7 +223,13 @@ export async function saveRoleSettings(actor: Actor, roleId: string, input: Role
     withTransaction(actor.db, async (tx) => {
       await lockOrganizationForRoleChanges(tx, organizationId);
       const role = await findRoleFacts(tx, organizationId, roleId);
-      const rule = { organizationId, actor: actorFacts(actor), role, currentPermissions: await permissionsOf(tx, organizationId, role), changes: input };
+      const rule = {
+        organizationId,
+        actor: actorFacts(actor),
+        role,
+        currentPermissions: await permissionsOf(tx, organizationId, role),
+        changes: input,
+      };
       validateRoleUpdate(rule);
       if (input.name !== rule.role.name) {
         validateRoleName({ name: input.name, otherNames: await listOtherRoleNames(tx, organizationId, roleId) });
@@ -237,7 +258,13 @@ export async function saveRolePermissions(actor: Actor, roleId: string, submitte
   await withTransaction(actor.db, async (tx) => {
     await lockOrganizationForRoleChanges(tx, organizationId);
     const role = await findRoleFacts(tx, organizationId, roleId);
-    const rule = { organizationId, actor: actorFacts(actor), role, currentPermissions: await permissionsOf(tx, organizationId, role), changes: { permissions: selection } };
+    const rule = {
+      organizationId,
+      actor: actorFacts(actor),
+      role,
+      currentPermissions: await permissionsOf(tx, organizationId, role),
+      changes: { permissions: selection },
+    };
     validateRoleUpdate(rule);
     const before = await listRolePermissionNames(tx, organizationId, roleId);
     await setRolePermissions(tx, organizationId, roleId, selection);
@@ -248,7 +275,11 @@ export async function saveRolePermissions(actor: Actor, roleId: string, submitte
       action: "role.permissions_changed",
       targetType: "Role",
       targetId: roleId,
-      meta: { name: rule.role.name, added: selection.filter((p) => !beforeSet.has(p)), removed: before.filter((p) => !afterSet.has(p)) },
+      meta: {
+        name: rule.role.name,
+        added: selection.filter((p) => !beforeSet.has(p)),
+        removed: before.filter((p) => !afterSet.has(p)),
+      },
     });
   });
   const added = selection.filter((p) => !submitted.includes(p));
@@ -257,7 +288,11 @@ export async function saveRolePermissions(actor: Actor, roleId: string, submitte
 }
 
 /** Deletes a custom role, moving its members to `reassignRoleId` (required when it has members). */
-export async function deleteRole(actor: Actor, roleId: string, reassignRoleId: string | undefined): Promise<{ name: string }> {
+export async function deleteRole(
+  actor: Actor,
+  roleId: string,
+  reassignRoleId: string | undefined,
+): Promise<{ name: string }> {
   requireCan(actor, "role:manage");
   const { organizationId } = actor;
   return withTransaction(actor.db, async (tx) => {
@@ -283,7 +318,12 @@ export async function deleteRole(actor: Actor, roleId: string, reassignRoleId: s
       action: "role.deleted",
       targetType: "Role",
       targetId: roleId,
-      meta: { name: rule.role.name, moved: result.moved, reassignedTo: moveTo?.name ?? null, invitationsWithdrawn: result.invitations },
+      meta: {
+        name: rule.role.name,
+        moved: result.moved,
+        reassignedTo: moveTo?.name ?? null,
+        invitationsWithdrawn: result.invitations,
+      },
     });
     return { name: rule.role.name };
   });

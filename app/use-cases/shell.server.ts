@@ -35,22 +35,42 @@ interface AdminSection {
 }
 
 const ADMIN_SECTIONS: readonly AdminSection[] = [
-  { to: "/admin/members", title: "Members", description: "Invite people, change their roles, remove members.", anyOf: ["user:manage"] },
+  {
+    to: "/admin/members",
+    title: "Members",
+    description: "Invite people, change their roles, remove members.",
+    anyOf: ["user:manage"],
+  },
   {
     to: "/admin/roles",
     title: "Roles & permissions",
     description: "Create roles and choose what each role may do.",
     anyOf: ["role:manage", "organization:manage"],
   },
-  { to: "/admin/statuses", title: "Statuses", description: "The workflow states an issue moves through.", anyOf: ["organization:manage"] },
-  { to: "/admin/priorities", title: "Priorities", description: "How urgent an issue is, and the default.", anyOf: ["organization:manage"] },
+  {
+    to: "/admin/statuses",
+    title: "Statuses",
+    description: "The workflow states an issue moves through.",
+    anyOf: ["organization:manage"],
+  },
+  {
+    to: "/admin/priorities",
+    title: "Priorities",
+    description: "How urgent an issue is, and the default.",
+    anyOf: ["organization:manage"],
+  },
   {
     to: "/admin/collections",
     title: "Collections",
     description: "Group machines by room, manufacturer or era.",
     anyOf: ["organization:manage", "location:edit"],
   },
-  { to: "/admin/pinballmap", title: "Pinball Map", description: "Sync machines with pinballmap.com.", anyOf: ["organization:manage"] },
+  {
+    to: "/admin/pinballmap",
+    title: "Pinball Map",
+    description: "Sync machines with pinballmap.com.",
+    anyOf: ["organization:manage"],
+  },
   {
     to: "/admin/qr-codes",
     title: "QR codes",
@@ -64,6 +84,10 @@ export async function loadAdminHub(actor: Actor) {
   requireCan(actor, ...ADMIN_HUB_PERMISSIONS);
   return {
     organizationName: actor.organization.name,
-    sections: ADMIN_SECTIONS.filter((s) => s.anyOf.some((p) => actor.can(p))).map(({ to, title, description }) => ({ to, title, description })),
+    sections: ADMIN_SECTIONS.filter((s) => s.anyOf.some((p) => actor.can(p))).map(({ to, title, description }) => ({
+      to,
+      title,
+      description,
+    })),
   };
 }

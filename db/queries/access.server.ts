@@ -16,7 +16,11 @@ export interface MemberAccess extends RoleAccess {
   membershipId: string;
 }
 
-export async function loadMemberAccess(db: DbOrTx, userId: string, organizationId: string): Promise<MemberAccess | null> {
+export async function loadMemberAccess(
+  db: DbOrTx,
+  userId: string,
+  organizationId: string,
+): Promise<MemberAccess | null> {
   const rows = await db
     .select({
       membershipId: memberships.id,
@@ -51,7 +55,14 @@ export async function loadMemberAccess(db: DbOrTx, userId: string, organizationI
           where m."userId" = ${userId} and m."organizationId" = ${organizationId}`,
       (ref) =>
         ref.length
-          ? { roleId: ref[0].roleId, permissions: ref.map((r) => r.permission).filter(Boolean).map(String).sort() }
+          ? {
+              roleId: ref[0].roleId,
+              permissions: ref
+                .map((r) => r.permission)
+                .filter(Boolean)
+                .map(String)
+                .sort(),
+            }
           : null,
     );
   }
@@ -59,7 +70,11 @@ export async function loadMemberAccess(db: DbOrTx, userId: string, organizationI
 }
 
 /** Permissions of an organization's role by name (used for the Unauthenticated role of anonymous visitors). */
-export async function loadRoleAccessByName(db: DbOrTx, organizationId: string, roleName: string): Promise<RoleAccess | null> {
+export async function loadRoleAccessByName(
+  db: DbOrTx,
+  organizationId: string,
+  roleName: string,
+): Promise<RoleAccess | null> {
   const rows = await db
     .select({ roleId: roles.id, roleName: roles.name, isSystem: roles.isSystem, permission: permissions.name })
     .from(roles)

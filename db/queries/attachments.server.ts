@@ -19,7 +19,12 @@ export interface AttachmentItem {
 
 export async function listAttachments(db: DbOrTx, organizationId: string, issueId: string): Promise<AttachmentItem[]> {
   return db
-    .select({ id: attachments.id, fileName: attachments.fileName, fileType: attachments.fileType, createdAt: attachments.createdAt })
+    .select({
+      id: attachments.id,
+      fileName: attachments.fileName,
+      fileType: attachments.fileType,
+      createdAt: attachments.createdAt,
+    })
     .from(attachments)
     .where(and(eq(attachments.issueId, issueId), eq(attachments.organizationId, organizationId)))
     .orderBy(asc(attachments.createdAt), asc(attachments.id));
@@ -36,7 +41,12 @@ export async function countAttachments(db: DbOrTx, organizationId: string, issue
 /** Records an already stored file on an issue of the organization; returns the attachment id. */
 export async function insertAttachmentRow(
   db: DbOrTx,
-  input: { organizationId: string; issueId: string; file: { url: string; fileName: string; fileType: string }; now: Date },
+  input: {
+    organizationId: string;
+    issueId: string;
+    file: { url: string; fileName: string; fileType: string };
+    now: Date;
+  },
 ): Promise<string> {
   const [row] = await db
     .insert(attachments)
@@ -56,7 +66,13 @@ export async function insertAttachmentRow(
 export async function deleteAttachmentRow(db: DbOrTx, organizationId: string, issueId: string, attachmentId: string) {
   const [row] = await db
     .delete(attachments)
-    .where(and(eq(attachments.id, attachmentId), eq(attachments.issueId, issueId), eq(attachments.organizationId, organizationId)))
+    .where(
+      and(
+        eq(attachments.id, attachmentId),
+        eq(attachments.issueId, issueId),
+        eq(attachments.organizationId, organizationId),
+      ),
+    )
     .returning({ url: attachments.url, fileName: attachments.fileName });
   return row ?? null;
 }
@@ -64,10 +80,21 @@ export async function deleteAttachmentRow(db: DbOrTx, organizationId: string, is
 /** The stored file of an attachment in the organization (for the download route). */
 export async function findAttachmentFile(db: DbOrTx, organizationId: string, attachmentId: string) {
   const [row] = await db
-    .select({ id: attachments.id, url: attachments.url, fileName: attachments.fileName, fileType: attachments.fileType })
+    .select({
+      id: attachments.id,
+      url: attachments.url,
+      fileName: attachments.fileName,
+      fileType: attachments.fileType,
+    })
     .from(attachments)
     .innerJoin(issues, eq(issues.id, attachments.issueId))
-    .where(and(eq(attachments.id, attachmentId), eq(attachments.organizationId, organizationId), eq(issues.organizationId, organizationId)))
+    .where(
+      and(
+        eq(attachments.id, attachmentId),
+        eq(attachments.organizationId, organizationId),
+        eq(issues.organizationId, organizationId),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }

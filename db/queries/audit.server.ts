@@ -43,7 +43,11 @@ export async function listAuditLog(db: DbOrTx, organizationId: string, opts: { l
       createdAt: auditLogs.createdAt,
     })
     .from(auditLogs)
-    .where(opts.action ? and(eq(auditLogs.organizationId, organizationId), eq(auditLogs.action, opts.action)) : eq(auditLogs.organizationId, organizationId))
+    .where(
+      opts.action
+        ? and(eq(auditLogs.organizationId, organizationId), eq(auditLogs.action, opts.action))
+        : eq(auditLogs.organizationId, organizationId),
+    )
     .orderBy(desc(auditLogs.createdAt))
     .limit(Math.min(opts.limit ?? 50, 500));
 }

@@ -14,10 +14,19 @@ import { displayName } from "./issues.server";
 export const COMMENT_RETENTION_DAYS = 90;
 
 /** A new comment by `authorId`; returns its id. */
-export async function insertComment(db: DbOrTx, input: { issueId: string; authorId: string; content: string; now: Date }): Promise<string> {
+export async function insertComment(
+  db: DbOrTx,
+  input: { issueId: string; authorId: string; content: string; now: Date },
+): Promise<string> {
   const [row] = await db
     .insert(comments)
-    .values({ issueId: input.issueId, authorId: input.authorId, content: input.content, createdAt: input.now, updatedAt: input.now })
+    .values({
+      issueId: input.issueId,
+      authorId: input.authorId,
+      content: input.content,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })
     .returning({ id: comments.id });
   return row.id;
 }
@@ -58,7 +67,11 @@ const author = alias(users, "deletedCommentAuthor");
 const deleter = alias(users, "deletedCommentDeleter");
 
 /** The organization's soft-deleted comments, newest deletion first (admin view). */
-export async function listDeletedComments(db: DbOrTx, organizationId: string, opts: { limit?: number; offset?: number } = {}) {
+export async function listDeletedComments(
+  db: DbOrTx,
+  organizationId: string,
+  opts: { limit?: number; offset?: number } = {},
+) {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
   const rows = await db
     .select({
@@ -79,7 +92,9 @@ export async function listDeletedComments(db: DbOrTx, organizationId: string, op
     .limit(limit + 1)
     .offset(Math.max(opts.offset ?? 0, 0));
   return {
-    items: rows.slice(0, limit).map((r) => ({ ...r, authorName: displayName(r.authorName), deletedByName: displayName(r.deletedByName) })),
+    items: rows
+      .slice(0, limit)
+      .map((r) => ({ ...r, authorName: displayName(r.authorName), deletedByName: displayName(r.deletedByName) })),
     hasMore: rows.length > limit,
   };
 }
@@ -142,6 +157,8 @@ export async function countVisibleComments(db: DbOrTx, organizationId: string, i
     .select({ n: count() })
     .from(comments)
     .innerJoin(issues, eq(issues.id, comments.issueId))
-    .where(and(eq(comments.issueId, issueId), eq(issues.organizationId, organizationId), sql`${comments.deletedAt} is null`));
+    .where(
+      and(eq(comments.issueId, issueId), eq(issues.organizationId, organizationId), sql`${comments.deletedAt} is null`),
+    );
   return Number(row?.n ?? 0);
 }

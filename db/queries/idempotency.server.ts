@@ -24,7 +24,11 @@ export interface IdempotencyClaim {
 }
 
 /** The stored answer of a claim still within the window, or null (a cheap look before costly work). */
-export async function findAnswer<T extends JsonValue>(db: DbOrTx, claim: IdempotencyClaim, opts: { now?: Date } = {}): Promise<T | null> {
+export async function findAnswer<T extends JsonValue>(
+  db: DbOrTx,
+  claim: IdempotencyClaim,
+  opts: { now?: Date } = {},
+): Promise<T | null> {
   const cutoff = idempotencyCutoff(opts.now ?? new Date());
   const [row] = await db
     .select({ result: idempotencyKeys.result, createdAt: idempotencyKeys.createdAt })
@@ -35,7 +39,11 @@ export async function findAnswer<T extends JsonValue>(db: DbOrTx, claim: Idempot
 }
 
 function sameClaim(claim: IdempotencyClaim) {
-  return and(eq(idempotencyKeys.organizationId, claim.organizationId), eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
+  return and(
+    eq(idempotencyKeys.organizationId, claim.organizationId),
+    eq(idempotencyKeys.scope, claim.scope),
+    eq(idempotencyKeys.key, claim.key),
+  );
 }
 
 /** The cutoff of the window: claims made before it are expired. */
@@ -45,7 +53,9 @@ export function idempotencyCutoff(now: Date): Date {
 
 /** Deletes the organization's expired claims. */
 export async function purgeExpiredKeys(db: DbOrTx, organizationId: string, cutoff: Date): Promise<void> {
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.organizationId, organizationId), lt(idempotencyKeys.createdAt, cutoff)));
+  await db
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.organizationId, organizationId), lt(idempotencyKeys.createdAt, cutoff)));
 }
 
 /**
@@ -62,8 +72,14 @@ export async function claimKey(tx: DbOrTx, claim: IdempotencyClaim, now: Date): 
 }
 
 /** The claim's row (its stored answer and when it was made), or null when there is none. */
-export async function readClaim<T extends JsonValue>(tx: DbOrTx, claim: IdempotencyClaim): Promise<{ result: T; createdAt: Date } | null> {
-  const [row] = await tx.select({ result: idempotencyKeys.result, createdAt: idempotencyKeys.createdAt }).from(idempotencyKeys).where(sameClaim(claim));
+export async function readClaim<T extends JsonValue>(
+  tx: DbOrTx,
+  claim: IdempotencyClaim,
+): Promise<{ result: T; createdAt: Date } | null> {
+  const [row] = await tx
+    .select({ result: idempotencyKeys.result, createdAt: idempotencyKeys.createdAt })
+    .from(idempotencyKeys)
+    .where(sameClaim(claim));
   return row ? { result: (row.result as { value: T } | null)?.value as T, createdAt: row.createdAt } : null;
 }
 
@@ -73,7 +89,12 @@ export async function deleteExpiredClaim(tx: DbOrTx, claim: IdempotencyClaim, cu
 }
 
 /** Stores the first answer with the claim (in the transaction of the write it stands for). */
-export async function storeAnswer(tx: DbOrTx, organizationId: string, claimId: string, result: JsonValue): Promise<void> {
+export async function storeAnswer(
+  tx: DbOrTx,
+  organizationId: string,
+  claimId: string,
+  result: JsonValue,
+): Promise<void> {
   await tx
     .update(idempotencyKeys)
     .set({ result: { value: result } })

@@ -37,7 +37,11 @@ const columns = {
 };
 
 /** The pending invitation of an address in this organization (expired or not), or null. */
-export async function findPendingInvitationByEmail(db: DbOrTx, organizationId: string, email: string): Promise<InvitationRow | null> {
+export async function findPendingInvitationByEmail(
+  db: DbOrTx,
+  organizationId: string,
+  email: string,
+): Promise<InvitationRow | null> {
   const [row] = await db
     .select(columns)
     .from(invitations)
@@ -48,7 +52,11 @@ export async function findPendingInvitationByEmail(db: DbOrTx, organizationId: s
 }
 
 /** One invitation of this organization by id, or null. */
-export async function findInvitation(db: DbOrTx, organizationId: string, invitationId: string): Promise<InvitationRow | null> {
+export async function findInvitation(
+  db: DbOrTx,
+  organizationId: string,
+  invitationId: string,
+): Promise<InvitationRow | null> {
   const [row] = await db
     .select(columns)
     .from(invitations)
@@ -63,7 +71,11 @@ export interface InvitationByToken extends InvitationRow {
 }
 
 /** The invitation whose token hashes to `tokenHash`, in this organization only (a link of another one is not found). */
-export async function findInvitationByTokenHash(db: DbOrTx, organizationId: string, tokenHash: string): Promise<InvitationByToken | null> {
+export async function findInvitationByTokenHash(
+  db: DbOrTx,
+  organizationId: string,
+  tokenHash: string,
+): Promise<InvitationByToken | null> {
   const [row] = await db
     .select({ ...columns, organizationName: organizations.name })
     .from(invitations)
@@ -85,7 +97,11 @@ export interface PendingInvitationListRow {
 }
 
 /** Pending invitations of the organization, oldest first (expired ones included: the page marks them). */
-export async function listPendingInvitations(db: DbOrTx, organizationId: string, limit = 200): Promise<PendingInvitationListRow[]> {
+export async function listPendingInvitations(
+  db: DbOrTx,
+  organizationId: string,
+  limit = 200,
+): Promise<PendingInvitationListRow[]> {
   return db
     .select({
       id: invitations.id,
@@ -120,11 +136,25 @@ export async function createInvitation(
   await db
     .update(invitations)
     .set({ revokedAt: input.now })
-    .where(and(eq(invitations.organizationId, organizationId), eq(invitations.email, email), pending, lte(invitations.expiresAt, input.now)));
+    .where(
+      and(
+        eq(invitations.organizationId, organizationId),
+        eq(invitations.email, email),
+        pending,
+        lte(invitations.expiresAt, input.now),
+      ),
+    );
   if (await findPendingInvitationByEmail(db, organizationId, email)) return { status: "conflict" };
   const [row] = await db
     .insert(invitations)
-    .values({ organizationId, email, roleId: input.roleId, tokenHash: input.tokenHash, invitedById: input.invitedById, expiresAt: input.expiresAt })
+    .values({
+      organizationId,
+      email,
+      roleId: input.roleId,
+      tokenHash: input.tokenHash,
+      invitedById: input.invitedById,
+      expiresAt: input.expiresAt,
+    })
     .returning({ id: invitations.id });
   return { status: "created", id: row.id };
 }
@@ -145,7 +175,12 @@ export async function replaceInvitationToken(
 }
 
 /** Revokes a pending invitation (its link stops working). False when not pending. */
-export async function revokeInvitation(db: DbOrTx, organizationId: string, invitationId: string, now: Date): Promise<boolean> {
+export async function revokeInvitation(
+  db: DbOrTx,
+  organizationId: string,
+  invitationId: string,
+  now: Date,
+): Promise<boolean> {
   const rows = await db
     .update(invitations)
     .set({ revokedAt: now })
@@ -158,11 +193,24 @@ export async function revokeInvitation(db: DbOrTx, organizationId: string, invit
  * Marks the invitation accepted by `userId`, only if it is still pending and unexpired at `now`: the one statement
  * that makes a link single-use (two concurrent accepts cannot both succeed). False when it was not.
  */
-export async function markInvitationAccepted(db: DbOrTx, organizationId: string, invitationId: string, userId: string, now: Date): Promise<boolean> {
+export async function markInvitationAccepted(
+  db: DbOrTx,
+  organizationId: string,
+  invitationId: string,
+  userId: string,
+  now: Date,
+): Promise<boolean> {
   const rows = await db
     .update(invitations)
     .set({ acceptedAt: now, acceptedById: userId })
-    .where(and(eq(invitations.id, invitationId), eq(invitations.organizationId, organizationId), pending, gt(invitations.expiresAt, now)))
+    .where(
+      and(
+        eq(invitations.id, invitationId),
+        eq(invitations.organizationId, organizationId),
+        pending,
+        gt(invitations.expiresAt, now),
+      ),
+    )
     .returning({ id: invitations.id });
   return rows.length === 1;
 }

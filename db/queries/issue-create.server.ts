@@ -15,18 +15,30 @@ export interface NewIssueAttachment {
 }
 
 /** The default status; if an organization has none flagged, its first NEW-category status. Null when it has none. */
-export async function findDefaultStatus(db: DbOrTx, organizationId: string): Promise<{ id: string; name: string } | null> {
+export async function findDefaultStatus(
+  db: DbOrTx,
+  organizationId: string,
+): Promise<{ id: string; name: string } | null> {
   const [status] = await db
     .select({ id: issueStatuses.id, name: issueStatuses.name })
     .from(issueStatuses)
     .where(eq(issueStatuses.organizationId, organizationId))
-    .orderBy(desc(issueStatuses.isDefault), sql`(${issueStatuses.category} = 'NEW') desc`, asc(issueStatuses.sortOrder), asc(issueStatuses.name))
+    .orderBy(
+      desc(issueStatuses.isDefault),
+      sql`(${issueStatuses.category} = 'NEW') desc`,
+      asc(issueStatuses.sortOrder),
+      asc(issueStatuses.name),
+    )
     .limit(1);
   return status ?? null;
 }
 
 /** The given priority of this organization, or its default one when none is given; null when there is none. */
-export async function findIssuePriority(db: DbOrTx, organizationId: string, priorityId: string | null): Promise<{ id: string } | null> {
+export async function findIssuePriority(
+  db: DbOrTx,
+  organizationId: string,
+  priorityId: string | null,
+): Promise<{ id: string } | null> {
   const [p] = priorityId
     ? await db
         .select({ id: priorities.id })
@@ -62,7 +74,10 @@ export async function insertIssue(
 }
 
 /** The CREATED history row of a new issue. */
-export async function insertCreatedHistory(db: DbOrTx, input: { organizationId: string; issueId: string; actorId: string | null }) {
+export async function insertCreatedHistory(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; actorId: string | null },
+) {
   await db.insert(issueHistory).values({
     organizationId: input.organizationId,
     issueId: input.issueId,
@@ -81,8 +96,19 @@ export async function insertIssueAttachments(
 ) {
   if (!input.files.length) return;
   const { organizationId, issueId, actorId } = input;
-  await db.insert(attachments).values(input.files.map((a) => ({ organizationId, issueId, url: a.url, fileName: a.fileName, fileType: a.fileType })));
+  await db
+    .insert(attachments)
+    .values(
+      input.files.map((a) => ({ organizationId, issueId, url: a.url, fileName: a.fileName, fileType: a.fileType })),
+    );
   await db.insert(issueHistory).values(
-    input.files.map((a) => ({ organizationId, issueId, type: "ATTACHMENT_ADDED" as const, field: "attachment", newValue: a.fileName, actorId })),
+    input.files.map((a) => ({
+      organizationId,
+      issueId,
+      type: "ATTACHMENT_ADDED" as const,
+      field: "attachment",
+      newValue: a.fileName,
+      actorId,
+    })),
   );
 }

@@ -139,7 +139,10 @@ export function encodeCursor(value: string | number, id: string): string {
 }
 
 /** Parses a cursor token for a sort; null when malformed (the page then starts from the beginning). */
-export function decodeCursor(token: string | null | undefined, sort: IssueSort): { value: string | number; id: string } | null {
+export function decodeCursor(
+  token: string | null | undefined,
+  sort: IssueSort,
+): { value: string | number; id: string } | null {
   if (!token || token.length > 200) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
@@ -189,7 +192,9 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
   const ascending = (input.dir === "asc") !== (cursor?.kind === "before");
   if (cursor) {
     const value =
-      input.sort === "created" || input.sort === "updated" ? sql`${cursor.value}::timestamp` : sql`${cursor.value}::int`;
+      input.sort === "created" || input.sort === "updated"
+        ? sql`${cursor.value}::timestamp`
+        : sql`${cursor.value}::int`;
     where.push(sql`(${key}, ${issues.id}) ${sql.raw(ascending ? ">" : "<")} (${value}, ${cursor.id})`);
   }
   const rows = await db
@@ -225,7 +230,8 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
   if (cursor?.kind === "before") items = items.reverse();
   const first = items[0];
   const last = items[items.length - 1];
-  const token = (item: IssueListItem | undefined) => (item ? encodeCursor(cursorValue(input.sort, item), item.id) : null);
+  const token = (item: IssueListItem | undefined) =>
+    item ? encodeCursor(cursorValue(input.sort, item), item.id) : null;
   let hasNext: boolean;
   let hasPrev: boolean;
   if (!cursor) {
@@ -239,7 +245,13 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
     hasPrev = more;
   }
   if (validationEnabled() && !cursor && (input.sort === "created" || input.sort === "updated")) {
-    await crossCheck(db, "issue list", items.map((i) => i.id), referenceIssueListSql(input, limit), (ref) => ref.map((r) => r.id));
+    await crossCheck(
+      db,
+      "issue list",
+      items.map((i) => i.id),
+      referenceIssueListSql(input, limit),
+      (ref) => ref.map((r) => r.id),
+    );
   }
   return { items, nextCursor: hasNext ? token(last) : null, prevCursor: hasPrev ? token(first) : null };
 }
@@ -248,7 +260,13 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
 function referenceIssueListSql(input: ListIssuesInput, limit: number): SQL {
   const f = input.filters;
   const parts: SQL[] = [sql`i."organizationId" = ${input.organizationId}`];
-  if (f.statusIds?.length) parts.push(sql`i."statusId" in (${sql.join(f.statusIds.map((id) => sql`${id}`), sql`, `)})`);
+  if (f.statusIds?.length)
+    parts.push(
+      sql`i."statusId" in (${sql.join(
+        f.statusIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
   const c = f.category ?? "active";
   if (c === "active") parts.push(sql`s.category <> 'RESOLVED'`);
   else if (c !== "all") parts.push(sql`s.category = ${c}`);
@@ -260,7 +278,9 @@ function referenceIssueListSql(input: ListIssuesInput, limit: number): SQL {
   if (f.reporterId === "anonymous") parts.push(sql`i."createdById" is null`);
   else if (f.reporterId) parts.push(sql`i."createdById" = ${f.reporterId}`);
   if (f.q?.trim()) {
-    parts.push(sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${f.q.trim()})`);
+    parts.push(
+      sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${f.q.trim()})`,
+    );
   }
   const column = input.sort === "updated" ? sql`i."updatedAt"` : sql`i."createdAt"`;
   const direction = input.dir === "asc" ? sql`asc` : sql`desc`;
@@ -469,32 +489,28 @@ export async function getIssueTimeline(
       .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id)),
   ]);
   const items: TimelineItem[] = [
-    ...historyRows.map(
-      (h): TimelineItem => ({
-        kind: "activity",
-        id: h.id,
-        at: h.changedAt,
-        type: h.type,
-        field: h.field,
-        oldValue: h.oldValue,
-        newValue: h.newValue,
-        actor: h.actorId ? { id: h.actorId, name: displayName(h.actorName) } : null,
-      }),
-    ),
-    ...commentRows.map(
-      (c): TimelineItem => ({
-        kind: "comment",
-        id: c.id,
-        at: c.createdAt,
-        content: c.content,
-        createdAt: c.createdAt,
-        updatedAt: c.updatedAt,
-        edited: c.updatedAt.getTime() - c.createdAt.getTime() > 1000 && !c.deletedAt,
-        author: { id: c.authorId, name: displayName(c.authorName) },
-        deletedAt: c.deletedAt,
-        deletedBy: c.deletedAt ? displayName(c.deletedByName) : null,
-      }),
-    ),
+    ...historyRows.map((h): TimelineItem => ({
+      kind: "activity",
+      id: h.id,
+      at: h.changedAt,
+      type: h.type,
+      field: h.field,
+      oldValue: h.oldValue,
+      newValue: h.newValue,
+      actor: h.actorId ? { id: h.actorId, name: displayName(h.actorName) } : null,
+    })),
+    ...commentRows.map((c): TimelineItem => ({
+      kind: "comment",
+      id: c.id,
+      at: c.createdAt,
+      content: c.content,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      edited: c.updatedAt.getTime() - c.createdAt.getTime() > 1000 && !c.deletedAt,
+      author: { id: c.authorId, name: displayName(c.authorName) },
+      deletedAt: c.deletedAt,
+      deletedBy: c.deletedAt ? displayName(c.deletedByName) : null,
+    })),
   ];
   items.sort((a, b) => {
     const t = a.at.getTime() - b.at.getTime();
@@ -530,7 +546,12 @@ export async function lockIssue(tx: DbOrTx, organizationId: string, issueId: str
 /** Statuses of the organization among `ids` (others are simply missing). */
 export async function findStatusesByIds(db: DbOrTx, organizationId: string, ids: string[]) {
   return db
-    .select({ id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category, organizationId: issueStatuses.organizationId })
+    .select({
+      id: issueStatuses.id,
+      name: issueStatuses.name,
+      category: issueStatuses.category,
+      organizationId: issueStatuses.organizationId,
+    })
     .from(issueStatuses)
     .where(and(eq(issueStatuses.organizationId, organizationId), inArray(issueStatuses.id, ids)));
 }
@@ -563,7 +584,12 @@ export async function updateIssueRow(
   db: DbOrTx,
   organizationId: string,
   issueId: string,
-  set: Partial<Pick<typeof issues.$inferInsert, "statusId" | "resolvedAt" | "priorityId" | "assignedToId" | "title" | "description">> & {
+  set: Partial<
+    Pick<
+      typeof issues.$inferInsert,
+      "statusId" | "resolvedAt" | "priorityId" | "assignedToId" | "title" | "description"
+    >
+  > & {
     updatedAt: Date;
   },
 ) {

@@ -119,7 +119,12 @@ export async function createLocation(db: DbOrTx, organizationId: string, input: 
 }
 
 /** Returns false when no location with that id exists in the organization. */
-export async function updateLocation(db: DbOrTx, organizationId: string, locationId: string, input: LocationInput): Promise<boolean> {
+export async function updateLocation(
+  db: DbOrTx,
+  organizationId: string,
+  locationId: string,
+  input: LocationInput,
+): Promise<boolean> {
   const rows = await db
     .update(locations)
     .set(columns(input))

@@ -30,7 +30,12 @@ export function openIssueStatsSubquery(db: DbOrTx, organizationId: string) {
 /** Name, model, maker or location contains `q` (case-insensitive, wildcards taken literally). */
 function machineTextMatch(q: string): SQL {
   const pattern = containsPattern(q);
-  return or(ilike(machines.name, pattern), ilike(models.name, pattern), ilike(models.manufacturer, pattern), ilike(locations.name, pattern)) as SQL;
+  return or(
+    ilike(machines.name, pattern),
+    ilike(models.name, pattern),
+    ilike(models.manufacturer, pattern),
+    ilike(locations.name, pattern),
+  ) as SQL;
 }
 
 /** The organization's most severe priority order ("machine down"), or null without priorities. */
@@ -77,14 +82,17 @@ export async function listMachines(
   const q = filters.q?.trim();
   if (q) conditions.push(machineTextMatch(q));
   if (filters.locationId) conditions.push(eq(machines.locationId, filters.locationId));
-  if (filters.machineIds) conditions.push(filters.machineIds.length ? inArray(machines.id, filters.machineIds) : sql`false`);
+  if (filters.machineIds)
+    conditions.push(filters.machineIds.length ? inArray(machines.id, filters.machineIds) : sql`false`);
   if (filters.modelId) conditions.push(eq(machines.modelId, filters.modelId));
   if (filters.manufacturer) conditions.push(eq(models.manufacturer, filters.manufacturer));
   if (filters.ownerId === "none") conditions.push(isNull(machines.ownerId));
   else if (filters.ownerId) conditions.push(eq(machines.ownerId, filters.ownerId));
   if (filters.status === "playable") conditions.push(sql`coalesce(${stats.openCount}, 0) = 0`);
   else if (filters.status === "down")
-    conditions.push(top == null ? sql`false` : sql`coalesce(${stats.openCount}, 0) > 0 and ${stats.maxOrder} >= ${top}`);
+    conditions.push(
+      top == null ? sql`false` : sql`coalesce(${stats.openCount}, 0) > 0 and ${stats.maxOrder} >= ${top}`,
+    );
   else if (filters.status === "degraded")
     conditions.push(
       top == null
@@ -175,7 +183,12 @@ export async function getMachineDetail(db: DbOrTx, organizationId: string, machi
 }
 
 /** Issues of one machine for the member detail page: every open issue plus the most recent closed ones. */
-export async function listMachineIssues(db: DbOrTx, organizationId: string, machineId: string, opts: { recentClosed?: number } = {}) {
+export async function listMachineIssues(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+  opts: { recentClosed?: number } = {},
+) {
   const columns = {
     id: issues.id,
     title: issues.title,
@@ -236,7 +249,11 @@ export interface MachineRowInput {
 }
 
 /** Inserts a machine with a printable QR code (the token is set by default; the label counts as made now). */
-export async function insertMachine(db: DbOrTx, organizationId: string, input: MachineRowInput): Promise<{ id: string; qrCodeId: string }> {
+export async function insertMachine(
+  db: DbOrTx,
+  organizationId: string,
+  input: MachineRowInput,
+): Promise<{ id: string; qrCodeId: string }> {
   const [row] = await db
     .insert(machines)
     .values({ ...input, organizationId, qrCodeGeneratedAt: new Date() })
@@ -255,7 +272,12 @@ export async function lockMachine(tx: DbOrTx, organizationId: string, machineId:
   return Boolean(row);
 }
 
-export async function updateMachineRow(db: DbOrTx, organizationId: string, machineId: string, input: MachineRowInput): Promise<boolean> {
+export async function updateMachineRow(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+  input: MachineRowInput,
+): Promise<boolean> {
   const rows = await db
     .update(machines)
     .set(input)
@@ -265,7 +287,11 @@ export async function updateMachineRow(db: DbOrTx, organizationId: string, machi
 }
 
 /** The machine's owner, or undefined when the machine is not in the organization. */
-export async function getMachineOwnerId(db: DbOrTx, organizationId: string, machineId: string): Promise<string | null | undefined> {
+export async function getMachineOwnerId(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+): Promise<string | null | undefined> {
   const [row] = await db
     .select({ ownerId: machines.ownerId })
     .from(machines)
@@ -281,7 +307,12 @@ export interface OwnerNotificationSettings {
   notifyOnComments: boolean;
 }
 
-export async function updateOwnerNotifications(db: DbOrTx, organizationId: string, machineId: string, settings: OwnerNotificationSettings): Promise<boolean> {
+export async function updateOwnerNotifications(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+  settings: OwnerNotificationSettings,
+): Promise<boolean> {
   const rows = await db
     .update(machines)
     .set(settings)
@@ -307,7 +338,11 @@ export async function deleteMachineRow(db: DbOrTx, organizationId: string, machi
 export type ReportPickerRow = MachineSummary;
 
 /** Minimal machine list for the public "pick a machine" page, by location then name; optional text filter. */
-export async function listMachinesForReport(db: DbOrTx, organizationId: string, opts: { q?: string; limit?: number } = {}): Promise<ReportPickerRow[]> {
+export async function listMachinesForReport(
+  db: DbOrTx,
+  organizationId: string,
+  opts: { q?: string; limit?: number } = {},
+): Promise<ReportPickerRow[]> {
   const conditions: SQL[] = [eq(machines.organizationId, organizationId)];
   const q = opts.q?.trim();
   if (q) conditions.push(machineTextMatch(q));
@@ -322,7 +357,11 @@ export async function listMachinesForReport(db: DbOrTx, organizationId: string, 
 }
 
 /** Machine ids that belong to the organization (filters a caller-supplied list). */
-export async function filterOrganizationMachineIds(db: DbOrTx, organizationId: string, ids: string[]): Promise<string[]> {
+export async function filterOrganizationMachineIds(
+  db: DbOrTx,
+  organizationId: string,
+  ids: string[],
+): Promise<string[]> {
   if (!ids.length) return [];
   const rows = await db
     .select({ id: machines.id })

@@ -21,7 +21,11 @@ export interface MemberFactsRow {
  * could both pass. Call first inside the transaction.
  */
 export async function lockOrganizationForRoleChanges(tx: DbOrTx, organizationId: string): Promise<void> {
-  await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId)).for("update");
+  await tx
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .for("update");
 }
 
 /** Whether the user is a member of the organization (owner, assignee and similar reference checks). */
@@ -78,7 +82,10 @@ export async function listMembers(
     .orderBy(asc(roles.name), sql`lower(coalesce(${users.name}, ${users.email}))`, asc(memberships.id))
     .limit(limit)
     .offset(offset);
-  const [{ n }] = await db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organizationId));
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .where(eq(memberships.organizationId, organizationId));
   return { rows, total: Number(n) };
 }
 
@@ -100,12 +107,22 @@ function toFacts(r: FactsSelect): MemberFactsRow {
     membershipId: r.membershipId,
     userId: r.userId,
     organizationId: r.organizationId,
-    role: { id: r.roleId, name: r.roleName, organizationId: r.roleOrganizationId, isSystem: r.roleIsSystem, isDefault: r.roleIsDefault },
+    role: {
+      id: r.roleId,
+      name: r.roleName,
+      organizationId: r.roleOrganizationId,
+      isSystem: r.roleIsSystem,
+      isDefault: r.roleIsDefault,
+    },
   };
 }
 
 /** One membership of this organization with its role, or null (missing or another organization's). */
-export async function findMemberFacts(db: DbOrTx, organizationId: string, membershipId: string): Promise<MemberFactsRow | null> {
+export async function findMemberFacts(
+  db: DbOrTx,
+  organizationId: string,
+  membershipId: string,
+): Promise<MemberFactsRow | null> {
   const [row] = await db
     .select(factsColumns)
     .from(memberships)
@@ -126,7 +143,10 @@ export async function listAdminMembers(db: DbOrTx, organizationId: string): Prom
 }
 
 export async function countMembers(db: DbOrTx, organizationId: string): Promise<number> {
-  const [{ n }] = await db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organizationId));
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .where(eq(memberships.organizationId, organizationId));
   return Number(n);
 }
 
@@ -145,7 +165,12 @@ export async function isMemberByEmail(db: DbOrTx, organizationId: string, email:
  * Adds a membership with `roleId` (accepting an invitation). The role must already have been checked to belong to
  * `organizationId`. Null when the user is already a member.
  */
-export async function addMembership(db: DbOrTx, organizationId: string, userId: string, roleId: string): Promise<string | null> {
+export async function addMembership(
+  db: DbOrTx,
+  organizationId: string,
+  userId: string,
+  roleId: string,
+): Promise<string | null> {
   const [row] = await db
     .insert(memberships)
     .values({ userId, organizationId, roleId })
@@ -155,7 +180,12 @@ export async function addMembership(db: DbOrTx, organizationId: string, userId: 
 }
 
 /** Changes a member's role. Both ids must belong to `organizationId` (checked by the caller's rules, enforced here). */
-export async function setMemberRole(db: DbOrTx, organizationId: string, membershipId: string, roleId: string): Promise<boolean> {
+export async function setMemberRole(
+  db: DbOrTx,
+  organizationId: string,
+  membershipId: string,
+  roleId: string,
+): Promise<boolean> {
   const [role] = await db
     .select({ id: roles.id })
     .from(roles)

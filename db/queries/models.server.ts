@@ -51,14 +51,27 @@ export async function listModelOptions(
   // Keep the currently chosen model in the list even when the filter would hide it.
   if (opts.includeId && !rows.some((r) => r.id === opts.includeId)) {
     const chosen = await findVisibleModel(db, organizationId, opts.includeId);
-    if (chosen) rows.unshift({ id: chosen.id, name: chosen.name, manufacturer: chosen.manufacturer, year: chosen.year, isCustom: chosen.isCustom });
+    if (chosen)
+      rows.unshift({
+        id: chosen.id,
+        name: chosen.name,
+        manufacturer: chosen.manufacturer,
+        year: chosen.year,
+        isCustom: chosen.isCustom,
+      });
   }
   return rows;
 }
 
 export async function findVisibleModel(db: DbOrTx, organizationId: string, modelId: string) {
   const [row] = await db
-    .select({ ...optionColumns, machineType: models.machineType, opdbId: models.opdbId, ipdbId: models.ipdbId, organizationId: models.organizationId })
+    .select({
+      ...optionColumns,
+      machineType: models.machineType,
+      opdbId: models.opdbId,
+      ipdbId: models.ipdbId,
+      organizationId: models.organizationId,
+    })
     .from(models)
     .where(and(eq(models.id, modelId), modelVisibleTo(organizationId)))
     .limit(1);

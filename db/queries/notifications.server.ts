@@ -113,7 +113,10 @@ export async function getNotificationPreferences(
   organizationId: string,
 ): Promise<NotificationPreferences | null> {
   const [user] = await db
-    .select({ emailNotificationsEnabled: users.emailNotificationsEnabled, notificationFrequency: users.notificationFrequency })
+    .select({
+      emailNotificationsEnabled: users.emailNotificationsEnabled,
+      notificationFrequency: users.notificationFrequency,
+    })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
@@ -168,7 +171,9 @@ export async function setOwnedMachineToggles(
       notifyOnStatusChanges: m.notifyOnStatusChanges,
       notifyOnComments: m.notifyOnComments,
     })
-    .where(and(eq(machines.id, m.id), eq(machines.ownerId, input.userId), eq(machines.organizationId, input.organizationId)))
+    .where(
+      and(eq(machines.id, m.id), eq(machines.ownerId, input.userId), eq(machines.organizationId, input.organizationId)),
+    )
     .returning({ id: machines.id });
   return rows.length > 0;
 }
@@ -208,11 +213,17 @@ async function loadIssueParties(db: DbOrTx, organizationId: string, issueId: str
     )
     .leftJoin(
       reporterMembership,
-      and(eq(reporterMembership.userId, issues.createdById), eq(reporterMembership.organizationId, issues.organizationId)),
+      and(
+        eq(reporterMembership.userId, issues.createdById),
+        eq(reporterMembership.organizationId, issues.organizationId),
+      ),
     )
     .leftJoin(
       assigneeMembership,
-      and(eq(assigneeMembership.userId, issues.assignedToId), eq(assigneeMembership.organizationId, issues.organizationId)),
+      and(
+        eq(assigneeMembership.userId, issues.assignedToId),
+        eq(assigneeMembership.organizationId, issues.organizationId),
+      ),
     )
     .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
     .limit(1);
@@ -314,6 +325,9 @@ export async function notifyIssueEvent(
 }
 
 /** The machine owner hears about a new issue (for reportIssue: anonymous reports pass actorId null). */
-export function notifyIssueCreated(db: DbOrTx, input: { organizationId: string; issueId: string; actorId: string | null }) {
+export function notifyIssueCreated(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; actorId: string | null },
+) {
   return notifyIssueEvent(db, { ...input, event: "created" });
 }

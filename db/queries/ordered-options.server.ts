@@ -42,7 +42,11 @@ function optionWhere(kind: OptionTable<OptionRow>, organizationId: string, id: s
 }
 
 /** The options with the number of issues using each (admin pages), in two queries. */
-export async function listOptionsWithUsage<Row extends OptionRow>(db: DbOrTx, kind: OptionTable<Row>, organizationId: string) {
+export async function listOptionsWithUsage<Row extends OptionRow>(
+  db: DbOrTx,
+  kind: OptionTable<Row>,
+  organizationId: string,
+) {
   const [rows, usage] = await Promise.all([
     kind.list(db, organizationId),
     db
@@ -79,7 +83,13 @@ export async function insertOption(
   const { table } = kind;
   const [inserted] = await db
     .insert(table)
-    .values({ organizationId, name: row.name, ...row.values, isDefault: false, sortOrder: row.sortOrder } as typeof table.$inferInsert)
+    .values({
+      organizationId,
+      name: row.name,
+      ...row.values,
+      isDefault: false,
+      sortOrder: row.sortOrder,
+    } as typeof table.$inferInsert)
     .returning({ id: table.id });
   return inserted.id;
 }
@@ -92,27 +102,56 @@ export async function updateOptionRow(
   id: string,
   values: { name: string } & Record<string, unknown>,
 ): Promise<void> {
-  await db.update(kind.table).set(values).where(optionWhere(kind, organizationId, id));
+  await db
+    .update(kind.table)
+    .set(values)
+    .where(optionWhere(kind, organizationId, id));
 }
 
 /** Clears the organization's default (before setting a new one: the partial unique index allows one at any moment). */
-export async function clearDefaultOption(db: DbOrTx, kind: OptionTable<OptionRow>, organizationId: string): Promise<void> {
+export async function clearDefaultOption(
+  db: DbOrTx,
+  kind: OptionTable<OptionRow>,
+  organizationId: string,
+): Promise<void> {
   await db
     .update(kind.table)
     .set({ isDefault: false })
     .where(and(eq(kind.table.organizationId, organizationId), eq(kind.table.isDefault, true)));
 }
 
-export async function markDefaultOption(db: DbOrTx, kind: OptionTable<OptionRow>, organizationId: string, id: string): Promise<void> {
-  await db.update(kind.table).set({ isDefault: true }).where(optionWhere(kind, organizationId, id));
+export async function markDefaultOption(
+  db: DbOrTx,
+  kind: OptionTable<OptionRow>,
+  organizationId: string,
+  id: string,
+): Promise<void> {
+  await db
+    .update(kind.table)
+    .set({ isDefault: true })
+    .where(optionWhere(kind, organizationId, id));
 }
 
-export async function setOptionSortOrder(db: DbOrTx, kind: OptionTable<OptionRow>, organizationId: string, id: string, sortOrder: number): Promise<void> {
-  await db.update(kind.table).set({ sortOrder }).where(optionWhere(kind, organizationId, id));
+export async function setOptionSortOrder(
+  db: DbOrTx,
+  kind: OptionTable<OptionRow>,
+  organizationId: string,
+  id: string,
+  sortOrder: number,
+): Promise<void> {
+  await db
+    .update(kind.table)
+    .set({ sortOrder })
+    .where(optionWhere(kind, organizationId, id));
 }
 
 /** The issues that use option `id`, locked FOR UPDATE (a delete moves them). */
-export async function lockIssuesUsingOption(db: DbOrTx, kind: OptionTable<OptionRow>, organizationId: string, id: string): Promise<string[]> {
+export async function lockIssuesUsingOption(
+  db: DbOrTx,
+  kind: OptionTable<OptionRow>,
+  organizationId: string,
+  id: string,
+): Promise<string[]> {
   const rows = await db
     .select({ id: issues.id })
     .from(issues)
@@ -157,6 +196,11 @@ export async function recordOptionMoves(
   );
 }
 
-export async function deleteOptionRow(db: DbOrTx, kind: OptionTable<OptionRow>, organizationId: string, id: string): Promise<void> {
+export async function deleteOptionRow(
+  db: DbOrTx,
+  kind: OptionTable<OptionRow>,
+  organizationId: string,
+  id: string,
+): Promise<void> {
   await db.delete(kind.table).where(optionWhere(kind, organizationId, id));
 }

@@ -11,7 +11,12 @@ export interface OrganizationSummary {
 
 export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string): Promise<OrganizationSummary | null> {
   const [row] = await db
-    .select({ id: organizations.id, name: organizations.name, subdomain: organizations.subdomain, logoUrl: organizations.logoUrl })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      subdomain: organizations.subdomain,
+      logoUrl: organizations.logoUrl,
+    })
     .from(organizations)
     .where(eq(organizations.subdomain, subdomain))
     .limit(1);

@@ -8,7 +8,14 @@
  * global (organizationId null) — a model that is another organization's custom model is never reused.
  */
 import { and, asc, count, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { indexCatalogue, pbmMachineToModel, type Catalogue, type CatalogueModel, type LocalMachine, type PbmMachine } from "../../core/pinballmap-sync";
+import {
+  indexCatalogue,
+  pbmMachineToModel,
+  type Catalogue,
+  type CatalogueModel,
+  type LocalMachine,
+  type PbmMachine,
+} from "../../core/pinballmap-sync";
 import type { DbOrTx } from "../client.server";
 import { issues, locations, machines, models, pinballMapConfigs } from "../schema";
 
@@ -66,14 +73,28 @@ export async function upsertPinballMapConfig(
 }
 
 /** Spec "enableIntegration": upsert with apiEnabled = true. */
-export function enablePinballMapIntegration(db: DbOrTx, organizationId: string, opts: { createMissingModels?: boolean } = {}) {
+export function enablePinballMapIntegration(
+  db: DbOrTx,
+  organizationId: string,
+  opts: { createMissingModels?: boolean } = {},
+) {
   return upsertPinballMapConfig(db, organizationId, { apiEnabled: true, ...opts });
 }
 
 /** A location of the organization as sync sees it (locked FOR UPDATE when asked, for the apply). */
-export async function getSyncLocation(db: DbOrTx, organizationId: string, locationId: string, opts: { forUpdate?: boolean } = {}) {
+export async function getSyncLocation(
+  db: DbOrTx,
+  organizationId: string,
+  locationId: string,
+  opts: { forUpdate?: boolean } = {},
+) {
   const query = db
-    .select({ id: locations.id, name: locations.name, pinballMapId: locations.pinballMapId, lastSyncAt: locations.lastSyncAt })
+    .select({
+      id: locations.id,
+      name: locations.name,
+      pinballMapId: locations.pinballMapId,
+      lastSyncAt: locations.lastSyncAt,
+    })
     .from(locations)
     .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
     .limit(1);
@@ -82,7 +103,12 @@ export async function getSyncLocation(db: DbOrTx, organizationId: string, locati
 }
 
 /** Sets (or, with null, clears) a location's Pinball Map id; a linked location is marked syncEnabled. */
-export async function updateLocationPinballMapId(db: DbOrTx, organizationId: string, locationId: string, pinballMapId: number | null) {
+export async function updateLocationPinballMapId(
+  db: DbOrTx,
+  organizationId: string,
+  locationId: string,
+  pinballMapId: number | null,
+) {
   await db
     .update(locations)
     .set({ pinballMapId, syncEnabled: pinballMapId !== null })
@@ -137,7 +163,10 @@ export async function loadLocalLineup(db: DbOrTx, organizationId: string, locati
       year: models.year,
       opdbId: models.opdbId,
       ipdbId: models.ipdbId,
-      issueCount: sql<number>`(select count(*) from ${issues} where ${issues.machineId} = ${machines.id} and ${issues.organizationId} = ${organizationId})`.mapWith(Number),
+      issueCount:
+        sql<number>`(select count(*) from ${issues} where ${issues.machineId} = ${machines.id} and ${issues.organizationId} = ${organizationId})`.mapWith(
+          Number,
+        ),
     })
     .from(machines)
     .innerJoin(models, eq(models.id, machines.modelId))
@@ -162,7 +191,12 @@ export async function loadCatalogue(db: DbOrTx, remote: readonly PbmMachine[]): 
     opdbIds.length ? inArray(models.opdbId, opdbIds) : undefined,
     ipdbIds.length ? inArray(models.ipdbId, ipdbIds) : undefined,
   ].filter(Boolean);
-  const rows: CatalogueModel[] = conditions.length ? await db.select(catalogueColumns).from(models).where(or(...conditions)) : [];
+  const rows: CatalogueModel[] = conditions.length
+    ? await db
+        .select(catalogueColumns)
+        .from(models)
+        .where(or(...conditions))
+    : [];
   return indexCatalogue(rows);
 }
 
@@ -177,13 +211,20 @@ export async function insertCatalogueModel(db: DbOrTx, machine: PbmMachine): Pro
 }
 
 /** The global (or the organization's own) model with the machine's OPDB or IPDB id, or null. */
-export async function findCatalogueModel(db: DbOrTx, organizationId: string, machine: PbmMachine): Promise<CatalogueModel | null> {
+export async function findCatalogueModel(
+  db: DbOrTx,
+  organizationId: string,
+  machine: PbmMachine,
+): Promise<CatalogueModel | null> {
   const [row] = await db
     .select(catalogueColumns)
     .from(models)
     .where(
       and(
-        or(machine.opdbId ? eq(models.opdbId, machine.opdbId) : undefined, machine.ipdbId ? eq(models.ipdbId, machine.ipdbId) : undefined),
+        or(
+          machine.opdbId ? eq(models.opdbId, machine.opdbId) : undefined,
+          machine.ipdbId ? eq(models.ipdbId, machine.ipdbId) : undefined,
+        ),
         or(isNull(models.organizationId), eq(models.organizationId, organizationId)),
       ),
     )
@@ -191,7 +232,11 @@ export async function findCatalogueModel(db: DbOrTx, organizationId: string, mac
   return row ?? null;
 }
 
-export async function insertSyncedMachine(db: DbOrTx, organizationId: string, row: { name: string; locationId: string; modelId: string }) {
+export async function insertSyncedMachine(
+  db: DbOrTx,
+  organizationId: string,
+  row: { name: string; locationId: string; modelId: string },
+) {
   await db.insert(machines).values({ ...row, organizationId });
 }
 
@@ -218,7 +263,12 @@ export async function deleteMachinesWithoutIssues(
 }
 
 /** Stamps a location as synced now. */
-export async function markLocationSynced(db: DbOrTx, organizationId: string, locationId: string, at: Date): Promise<void> {
+export async function markLocationSynced(
+  db: DbOrTx,
+  organizationId: string,
+  locationId: string,
+  at: Date,
+): Promise<void> {
   await db
     .update(locations)
     .set({ lastSyncAt: at, syncEnabled: true })

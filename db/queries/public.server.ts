@@ -4,7 +4,17 @@
  */
 import { and, asc, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
-import { issueHistory, issueStatuses, issues, locations, machines, models, priorities, upvotes, users } from "../schema";
+import {
+  issueHistory,
+  issueStatuses,
+  issues,
+  locations,
+  machines,
+  models,
+  priorities,
+  upvotes,
+  users,
+} from "../schema";
 import { machineSummaryColumns } from "./machine-summary.server";
 import { listMachines, topPriorityOrder, type MachineListFilters } from "./machines.server";
 
@@ -19,7 +29,12 @@ export interface PublicOpenIssue {
 }
 
 /** Everything the public machine page needs, or null when the machine is not in the organization. */
-export async function getPublicMachinePage(db: DbOrTx, organizationId: string, machineId: string, opts: { now?: Date } = {}) {
+export async function getPublicMachinePage(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+  opts: { now?: Date } = {},
+) {
   const [machine] = await db
     .select({ ...machineSummaryColumns, city: locations.city })
     .from(machines)
@@ -51,7 +66,13 @@ export async function getPublicMachinePage(db: DbOrTx, organizationId: string, m
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .innerJoin(priorities, eq(priorities.id, issues.priorityId))
     .leftJoin(votes, eq(votes.issueId, issues.id))
-    .where(and(eq(issues.organizationId, organizationId), eq(issues.machineId, machineId), ne(issueStatuses.category, "RESOLVED")))
+    .where(
+      and(
+        eq(issues.organizationId, organizationId),
+        eq(issues.machineId, machineId),
+        ne(issueStatuses.category, "RESOLVED"),
+      ),
+    )
     .orderBy(desc(priorities.order), desc(issues.createdAt))
     .limit(100);
 
@@ -80,7 +101,11 @@ export async function getPublicMachinePage(db: DbOrTx, organizationId: string, m
 }
 
 /** Public machine cards (home page): no owner data. */
-export async function listPublicMachines(db: DbOrTx, organizationId: string, filters: Pick<MachineListFilters, "q" | "locationId" | "status" | "page" | "pageSize">) {
+export async function listPublicMachines(
+  db: DbOrTx,
+  organizationId: string,
+  filters: Pick<MachineListFilters, "q" | "locationId" | "status" | "page" | "pageSize">,
+) {
   const result = await listMachines(db, organizationId, filters);
   return {
     ...result,

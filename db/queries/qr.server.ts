@@ -38,7 +38,12 @@ export async function findMachineByQrCode(db: DbOrTx, organizationId: string, qr
 
 export async function getMachineQr(db: DbOrTx, organizationId: string, machineId: string) {
   const [row] = await db
-    .select({ id: machines.id, name: machines.name, qrCodeId: machines.qrCodeId, qrCodeGeneratedAt: machines.qrCodeGeneratedAt })
+    .select({
+      id: machines.id,
+      name: machines.name,
+      qrCodeId: machines.qrCodeId,
+      qrCodeGeneratedAt: machines.qrCodeGeneratedAt,
+    })
     .from(machines)
     .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
     .limit(1);
@@ -46,7 +51,11 @@ export async function getMachineQr(db: DbOrTx, organizationId: string, machineId
 }
 
 /** New token for one machine; returns it, or null when the machine is not in the organization. */
-export async function regenerateMachineQr(db: DbOrTx, organizationId: string, machineId: string): Promise<string | null> {
+export async function regenerateMachineQr(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+): Promise<string | null> {
   const qrCodeId = createId();
   const rows = await db
     .update(machines)

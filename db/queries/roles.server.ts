@@ -79,7 +79,11 @@ export async function findRoleByName(db: DbOrTx, organizationId: string, name: s
 export async function findRoleDetail(db: DbOrTx, organizationId: string, roleId: string): Promise<RoleListRow | null> {
   const role = await findRoleFacts(db, organizationId, roleId);
   if (!role) return null;
-  return { ...role, permissions: await listRolePermissionNames(db, organizationId, roleId), memberCount: await countRoleMembers(db, organizationId, roleId) };
+  return {
+    ...role,
+    permissions: await listRolePermissionNames(db, organizationId, roleId),
+    memberCount: await countRoleMembers(db, organizationId, roleId),
+  };
 }
 
 export async function listRolePermissionNames(db: DbOrTx, organizationId: string, roleId: string): Promise<string[]> {
@@ -105,14 +109,21 @@ export async function listOtherRoleNames(db: DbOrTx, organizationId: string, exc
   const rows = await db
     .select({ name: roles.name })
     .from(roles)
-    .where(exceptRoleId ? and(eq(roles.organizationId, organizationId), ne(roles.id, exceptRoleId)) : eq(roles.organizationId, organizationId));
+    .where(
+      exceptRoleId
+        ? and(eq(roles.organizationId, organizationId), ne(roles.id, exceptRoleId))
+        : eq(roles.organizationId, organizationId),
+    );
   return rows.map((r) => r.name);
 }
 
 /** Permission ids for names, creating missing catalogue rows (the catalogue is code; the table mirrors it). */
 async function permissionIds(db: DbOrTx, names: readonly PermissionName[]): Promise<string[]> {
   if (names.length === 0) return [];
-  let rows = await db.select({ id: permissions.id, name: permissions.name }).from(permissions).where(inArray(permissions.name, [...names]));
+  let rows = await db
+    .select({ id: permissions.id, name: permissions.name })
+    .from(permissions)
+    .where(inArray(permissions.name, [...names]));
   if (rows.length < names.length) {
     const have = new Set(rows.map((r) => r.name));
     const missing = names.filter((n) => !have.has(n));
@@ -120,18 +131,27 @@ async function permissionIds(db: DbOrTx, names: readonly PermissionName[]): Prom
       .insert(permissions)
       .values(missing.map((name) => ({ name, description: PERMISSION_DESCRIPTIONS[name] })))
       .onConflictDoNothing({ target: permissions.name });
-    rows = await db.select({ id: permissions.id, name: permissions.name }).from(permissions).where(inArray(permissions.name, [...names]));
+    rows = await db
+      .select({ id: permissions.id, name: permissions.name })
+      .from(permissions)
+      .where(inArray(permissions.name, [...names]));
   }
   return rows.map((r) => r.id);
 }
 
 /** Replaces the role's permission set (the original's update: disconnect all, connect the given ones). */
-export async function setRolePermissions(db: DbOrTx, organizationId: string, roleId: string, names: readonly string[]): Promise<boolean> {
+export async function setRolePermissions(
+  db: DbOrTx,
+  organizationId: string,
+  roleId: string,
+  names: readonly string[],
+): Promise<boolean> {
   const role = await findRoleFacts(db, organizationId, roleId);
   if (!role) return false;
   const ids = await permissionIds(db, names.filter(isPermissionName));
   await db.delete(rolePermissions).where(eq(rolePermissions.roleId, role.id));
-  if (ids.length) await db.insert(rolePermissions).values(ids.map((permissionId) => ({ permissionId, roleId: role.id })));
+  if (ids.length)
+    await db.insert(rolePermissions).values(ids.map((permissionId) => ({ permissionId, roleId: role.id })));
   return true;
 }
 
@@ -178,7 +198,10 @@ export async function updateRoleSettings(
 
 /** Bumps updatedAt after a permission change. */
 export async function touchRole(db: DbOrTx, organizationId: string, roleId: string) {
-  await db.update(roles).set({ updatedAt: new Date() }).where(and(eq(roles.id, roleId), eq(roles.organizationId, organizationId)));
+  await db
+    .update(roles)
+    .set({ updatedAt: new Date() })
+    .where(and(eq(roles.id, roleId), eq(roles.organizationId, organizationId)));
 }
 
 /**
@@ -207,7 +230,14 @@ export async function deleteRoleReassigning(
   const [{ n: invitationCount }] = await db
     .select({ n: count() })
     .from(invitations)
-    .where(and(eq(invitations.organizationId, organizationId), eq(invitations.roleId, roleId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    .where(
+      and(
+        eq(invitations.organizationId, organizationId),
+        eq(invitations.roleId, roleId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    );
   const deleted = await db
     .delete(roles)
     .where(and(eq(roles.id, roleId), eq(roles.organizationId, organizationId), eq(roles.isSystem, false)))

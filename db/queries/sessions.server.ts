@@ -21,7 +21,14 @@ export async function findSessionWithUser(db: DbOrTx, sessionToken: string) {
 
 export async function insertSession(
   db: DbOrTx,
-  values: { sessionToken: string; userId: string; expires: Date; lastSeenAt: Date; ipAddress: string | null; userAgent: string | null },
+  values: {
+    sessionToken: string;
+    userId: string;
+    expires: Date;
+    lastSeenAt: Date;
+    ipAddress: string | null;
+    userAgent: string | null;
+  },
 ) {
   await db.insert(sessions).values(values);
 }
@@ -42,7 +49,9 @@ export async function deleteSessionByToken(db: DbOrTx, sessionToken: string) {
 export async function deleteUserSessions(db: DbOrTx, userId: string, keepSessionId?: string) {
   await db
     .delete(sessions)
-    .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId));
+    .where(
+      keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId),
+    );
 }
 
 export async function countUserSessions(db: DbOrTx, userId: string): Promise<number> {

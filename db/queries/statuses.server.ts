@@ -46,7 +46,8 @@ export const statusTable: OptionTable<StatusOption> = {
   // resolvedAt follows the target's category: set when it is Closed and was not, cleared when it is not Closed.
   moveIssuesTo: (target, now) => ({
     statusId: target.id,
-    resolvedAt: target.category === "RESOLVED" ? sql`coalesce(${issues.resolvedAt}, ${now.toISOString()}::timestamp)` : null,
+    resolvedAt:
+      target.category === "RESOLVED" ? sql`coalesce(${issues.resolvedAt}, ${now.toISOString()}::timestamp)` : null,
   }),
 };
 
@@ -57,7 +58,12 @@ export async function listStatusesWithUsage(db: DbOrTx, organizationId: string) 
 
 export async function findStatus(db: DbOrTx, organizationId: string, statusId: string) {
   const [row] = await db
-    .select({ id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category, isDefault: issueStatuses.isDefault })
+    .select({
+      id: issueStatuses.id,
+      name: issueStatuses.name,
+      category: issueStatuses.category,
+      isDefault: issueStatuses.isDefault,
+    })
     .from(issueStatuses)
     .where(and(eq(issueStatuses.id, statusId), eq(issueStatuses.organizationId, organizationId)))
     .limit(1);

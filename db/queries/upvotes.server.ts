@@ -54,7 +54,13 @@ export async function hasVoted(db: DbOrTx, organizationId: string, issueId: stri
 }
 
 /** Anonymous votes on this issue of the organization from one address (its hash) since `since`. */
-export async function countVotesFromAddress(db: DbOrTx, organizationId: string, issueId: string, addressHash: string, since: Date): Promise<number> {
+export async function countVotesFromAddress(
+  db: DbOrTx,
+  organizationId: string,
+  issueId: string,
+  addressHash: string,
+  since: Date,
+): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(upvotes)
@@ -90,7 +96,12 @@ export async function insertUpvote(db: DbOrTx, issueId: string, voter: Voter, no
 }
 
 /** Which of these issues (of the organization) the voter has already backed. */
-export async function listVotedIssueIds(db: DbOrTx, organizationId: string, issueIds: string[], voter: Voter | null): Promise<string[]> {
+export async function listVotedIssueIds(
+  db: DbOrTx,
+  organizationId: string,
+  issueIds: string[],
+  voter: Voter | null,
+): Promise<string[]> {
   if (!voter || !issueIds.length) return [];
   const rows = await db
     .select({ issueId: upvotes.issueId })

@@ -29,7 +29,10 @@ export async function setPasswordHash(db: DbOrTx, userId: string, hash: string) 
  * index is case-sensitive, so callers check userExistsWithEmail first, in the same transaction. `emailVerified` is
  * set when the caller knows the address (an invitation link sent to it); a plain sign-up leaves it null.
  */
-export async function insertUser(db: DbOrTx, input: { email: string; name: string; emailVerified?: Date | null }): Promise<{ id: string } | null> {
+export async function insertUser(
+  db: DbOrTx,
+  input: { email: string; name: string; emailVerified?: Date | null },
+): Promise<{ id: string } | null> {
   const [created] = await db
     .insert(users)
     .values({ email: input.email.toLowerCase(), name: input.name, emailVerified: input.emailVerified ?? null })
@@ -40,7 +43,11 @@ export async function insertUser(db: DbOrTx, input: { email: string; name: strin
 
 /** Whether any user has this e-mail (any case). */
 export async function userExistsWithEmail(db: DbOrTx, email: string): Promise<boolean> {
-  const [row] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
+    .limit(1);
   return Boolean(row);
 }
 

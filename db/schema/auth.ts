@@ -22,7 +22,10 @@ export const users = pgTable(
     emailVerified: ts("emailVerified"),
     image: text("image"),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
     bio: text("bio"),
     profilePicture: text("profilePicture"),
     emailNotificationsEnabled: boolean("emailNotificationsEnabled").notNull().default(true),
@@ -105,7 +108,10 @@ export const passwords = pgTable("Password", {
     .references(() => users.id, { onDelete: "cascade", onUpdate: "cascade" }),
   /** `scrypt$N$r$p$salt$hash` (core/password.server.ts). */
   hash: text("hash").notNull(),
-  updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+  updatedAt: ts("updatedAt")
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date()),
 });
 
 export type User = typeof users.$inferSelect;

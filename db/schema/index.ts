@@ -7,7 +7,16 @@ import { accounts, passwords, sessions, users } from "./auth";
 import { collectionMachines, collections, collectionTypes, notifications, pinballMapConfigs } from "./collections";
 import { attachments, comments, issueHistory, issues, issueStatuses, priorities, upvotes } from "./issues";
 import { locations, machines, models } from "./machines";
-import { auditLogs, idempotencyKeys, invitations, memberships, organizations, permissions, rolePermissions, roles } from "./organizations";
+import {
+  auditLogs,
+  idempotencyKeys,
+  invitations,
+  memberships,
+  organizations,
+  permissions,
+  rolePermissions,
+  roles,
+} from "./organizations";
 
 export * from "./auth";
 export * from "./organizations";
@@ -92,8 +101,16 @@ export const rolePermissionsRelations = relations(rolePermissions, ({ one }) => 
 export const invitationsRelations = relations(invitations, ({ one }) => ({
   organization: one(organizations, { fields: [invitations.organizationId], references: [organizations.id] }),
   role: one(roles, { fields: [invitations.roleId], references: [roles.id] }),
-  invitedBy: one(users, { fields: [invitations.invitedById], references: [users.id], relationName: "InvitationInvitedBy" }),
-  acceptedBy: one(users, { fields: [invitations.acceptedById], references: [users.id], relationName: "InvitationAcceptedBy" }),
+  invitedBy: one(users, {
+    fields: [invitations.invitedById],
+    references: [users.id],
+    relationName: "InvitationInvitedBy",
+  }),
+  acceptedBy: one(users, {
+    fields: [invitations.acceptedById],
+    references: [users.id],
+    relationName: "InvitationAcceptedBy",
+  }),
 }));
 
 export const auditLogsRelations = relations(auditLogs, ({ one }) => ({

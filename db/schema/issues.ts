@@ -60,7 +60,9 @@ export const priorities = pgTable(
     // name uniqueness per org, seed/bootstrap upsert by name
     uniqueIndex("Priority_name_organizationId_key").on(t.name, t.organizationId),
     // issue create: THE default priority of an org (at most one)
-    uniqueIndex("Priority_organizationId_default_key").on(t.organizationId).where(sql`"isDefault" = true`),
+    uniqueIndex("Priority_organizationId_default_key")
+      .on(t.organizationId)
+      .where(sql`"isDefault" = true`),
     // priority list of an organization
     index("Priority_organizationId_idx").on(t.organizationId),
   ],
@@ -83,7 +85,9 @@ export const issueStatuses = pgTable(
     // name uniqueness per org, seed/bootstrap upsert by name
     uniqueIndex("IssueStatus_name_organizationId_key").on(t.name, t.organizationId),
     // issue create: THE default status of an org (at most one)
-    uniqueIndex("IssueStatus_organizationId_default_key").on(t.organizationId).where(sql`"isDefault" = true`),
+    uniqueIndex("IssueStatus_organizationId_default_key")
+      .on(t.organizationId)
+      .where(sql`"isDefault" = true`),
     // status picker / status list of an organization
     index("IssueStatus_organizationId_idx").on(t.organizationId),
   ],
@@ -104,7 +108,10 @@ export const issues = pgTable(
     consistency: text("consistency"),
     checklist: jsonb("checklist").$type<ChecklistItem[]>(),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
     /** Set when the issue enters a RESOLVED-category status, cleared when it leaves. */
     resolvedAt: ts("resolvedAt"),
     reporterEmail: text("reporterEmail"),
@@ -153,7 +160,10 @@ export const comments = pgTable(
     id: text("id").primaryKey().$defaultFn(createId),
     content: text("content").notNull(),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
     /** Soft-delete marker. */
     deletedAt: ts("deletedAt"),
     /** Who soft-deleted it. */

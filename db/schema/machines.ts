@@ -1,15 +1,6 @@
 /** Locations (per org), Models (global catalogue + org-custom) and Machines (physical cabinets). */
 import { createId } from "@paralleldrive/cuid2";
-import {
-  boolean,
-  doublePrecision,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { organizations } from "./organizations";
 
@@ -39,7 +30,10 @@ export const locations = pgTable(
     lastSyncAt: ts("lastSyncAt"),
     syncEnabled: boolean("syncEnabled").notNull().default(false),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [
     // location list of an organization (public home page)
@@ -71,7 +65,10 @@ export const models = pgTable(
       onUpdate: "cascade",
     }),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [
     // catalogue lookup during Pinball Map sync (IPDB fallback)
@@ -108,7 +105,10 @@ export const machines = pgTable(
     qrCodeUrl: text("qrCodeUrl"),
     qrCodeGeneratedAt: ts("qrCodeGeneratedAt"),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [
     // QR scan: machine by its public token

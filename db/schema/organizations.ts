@@ -17,7 +17,10 @@ export const organizations = pgTable(
     subdomain: text("subdomain").notNull(),
     logoUrl: text("logoUrl"),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [
     // tenant resolution on every request: organization by subdomain
@@ -38,7 +41,10 @@ export const roles = pgTable(
     /** Admin and Unauthenticated: cannot be deleted or renamed. */
     isSystem: boolean("isSystem").notNull().default(false),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt").notNull().defaultNow().$onUpdate(() => new Date()),
+    updatedAt: ts("updatedAt")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [
     // role upsert by name (templates, system roles) and name uniqueness per org

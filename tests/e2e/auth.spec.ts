@@ -77,7 +77,10 @@ test.describe("sign-in and admin access", () => {
     await signOut(page);
   });
 
-  test("an admin invites by link; the invited person creates their account on that page and joins; the link then is dead", async ({ page, browser }) => {
+  test("an admin invites by link; the invited person creates their account on that page and joins; the link then is dead", async ({
+    page,
+    browser,
+  }) => {
     await signIn(page, "admin@dev.local");
     await page.goto("/admin/members");
     const invite = page.getByRole("region", { name: "Invite a member" });
@@ -88,7 +91,11 @@ test.describe("sign-in and admin access", () => {
     await expect(linkBox).toBeVisible();
     const link = await linkBox.inputValue();
     expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
-    await expect(page.getByRole("region", { name: "Pending invitations" }).getByRole("row", { name: /e2e\.invitee@example\.test/ })).toBeVisible();
+    await expect(
+      page
+        .getByRole("region", { name: "Pending invitations" })
+        .getByRole("row", { name: /e2e\.invitee@example\.test/ }),
+    ).toBeVisible();
     await signOut(page);
 
     // The invited person, in their own browser, without an account.
@@ -113,7 +120,10 @@ test.describe("sign-in and admin access", () => {
   test("the Unauthenticated role offers only the public permissions", async ({ page }) => {
     await signIn(page, "admin@dev.local");
     await page.goto("/admin/roles");
-    await page.getByRole("region", { name: "Roles" }).getByRole("link", { name: "Unauthenticated", exact: true }).click();
+    await page
+      .getByRole("region", { name: "Roles" })
+      .getByRole("link", { name: "Unauthenticated", exact: true })
+      .click();
     await expect(page.getByRole("heading", { level: 1, name: "Unauthenticated" })).toBeVisible();
     await expect(page.getByRole("checkbox")).toHaveCount(6);
     await expect(page.getByLabel("Invite and remove members and change their roles")).toHaveCount(0);

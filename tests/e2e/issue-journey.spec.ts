@@ -14,7 +14,10 @@ test("report → triage → resolve → the reporter sees it closed", async ({ b
   const guestPage = await guest.newPage();
   await guestPage.goto("/report");
   // The machine page is what a QR code opens: load it as a fresh document, as a phone would.
-  const machinePath = await guestPage.getByRole("link", { name: /^Xenon/ }).first().getAttribute("href");
+  const machinePath = await guestPage
+    .getByRole("link", { name: /^Xenon/ })
+    .first()
+    .getAttribute("href");
   expect(machinePath).toMatch(/^\/m\/[^/?]+$/);
   await guestPage.goto(machinePath!);
   await guestPage.getByLabel("What’s wrong?").fill(title);

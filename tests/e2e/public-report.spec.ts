@@ -20,7 +20,11 @@ async function qrPathOf(browser: Browser, machineName: string): Promise<string> 
   await page.goto(`/machines?q=${encodeURIComponent(machineName)}`);
   await page.getByRole("link", { name: machineName, exact: true }).first().click();
   await expect(page.getByRole("heading", { level: 1, name: machineName })).toBeVisible();
-  const encoded = (await page.locator("section", { has: page.getByRole("heading", { name: "QR code" }) }).locator("code").textContent()) ?? "";
+  const encoded =
+    (await page
+      .locator("section", { has: page.getByRole("heading", { name: "QR code" }) })
+      .locator("code")
+      .textContent()) ?? "";
   await context.close();
   const url = new URL(encoded.trim());
   expect(url.pathname).toMatch(/^\/qr\/[A-Za-z0-9_-]+$/);
@@ -94,7 +98,10 @@ test("an unknown QR code shows a friendly page with a way forward", async ({ pag
 test.describe("with JavaScript", () => {
   test.use({ javaScriptEnabled: true });
 
-  test("a field error, then the report and its follow page, then “me too” on it, without full page loads", async ({ page, browser }) => {
+  test("a field error, then the report and its follow page, then “me too” on it, without full page loads", async ({
+    page,
+    browser,
+  }) => {
     const qrPath = await qrPathOf(browser, "Xenon");
     const title = `Drop target sticks ${Date.now()}`;
     await page.goto(qrPath);

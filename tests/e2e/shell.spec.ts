@@ -1,12 +1,17 @@
 import { expect, test } from "@playwright/test";
 
 test.describe("application shell", () => {
-  test("home page renders with security headers, a per-request nonce and no CSP violations", async ({ page, request }) => {
+  test("home page renders with security headers, a per-request nonce and no CSP violations", async ({
+    page,
+    request,
+  }) => {
     const violations: string[] = [];
     await page.exposeFunction("reportViolation", (v: string) => violations.push(v));
     await page.addInitScript(() => {
       document.addEventListener("securitypolicyviolation", (e) =>
-        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
+          `${e.violatedDirective} ${e.blockedURI}`,
+        ),
       );
     });
     const response = await page.goto("/");

@@ -9,9 +9,18 @@ import { organizations } from "../../db/schema";
 import type { Actor } from "~/use-cases/actor";
 
 /** An actor of the organization holding `permissions` (default: all of them, like its Admin); no user, no membership. */
-export async function actorFor(db: Db, organizationId: string, permissions: readonly PermissionName[] = ALL_PERMISSION_NAMES): Promise<Actor> {
+export async function actorFor(
+  db: Db,
+  organizationId: string,
+  permissions: readonly PermissionName[] = ALL_PERMISSION_NAMES,
+): Promise<Actor> {
   const [organization] = await db
-    .select({ id: organizations.id, name: organizations.name, subdomain: organizations.subdomain, logoUrl: organizations.logoUrl })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      subdomain: organizations.subdomain,
+      logoUrl: organizations.logoUrl,
+    })
     .from(organizations)
     .where(eq(organizations.id, organizationId));
   if (!organization) throw new Error(`no organization ${organizationId}`);

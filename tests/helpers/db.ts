@@ -75,7 +75,11 @@ export async function createTestDb(): Promise<TestDb> {
     throw error;
   }
 
-  const truncate = sql.raw(`TRUNCATE ${allTableNames().map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  const truncate = sql.raw(
+    `TRUNCATE ${allTableNames()
+      .map((n) => `"${n}"`)
+      .join(", ")} RESTART IDENTITY CASCADE`,
+  );
   let closed = false;
   return {
     db: handle.db,

@@ -24,14 +24,20 @@ import {
 import type { TestClient, TestServer } from "./http";
 
 export async function orgIdOf(db: Db, subdomain: string): Promise<string> {
-  const [row] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.subdomain, subdomain));
+  const [row] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.subdomain, subdomain));
   if (!row) throw new Error(`no organization ${subdomain}`);
   return row.id;
 }
 
 export async function roleIdOf(db: Db, subdomain: string, name: string): Promise<string> {
   const orgId = await orgIdOf(db, subdomain);
-  const [row] = await db.select({ id: roles.id }).from(roles).where(and(eq(roles.organizationId, orgId), eq(roles.name, name)));
+  const [row] = await db
+    .select({ id: roles.id })
+    .from(roles)
+    .where(and(eq(roles.organizationId, orgId), eq(roles.name, name)));
   if (!row) throw new Error(`no role ${name} in ${subdomain}`);
   return row.id;
 }
@@ -42,7 +48,11 @@ export async function userIdOf(db: Db, email: string): Promise<string> {
   return row.id;
 }
 
-export async function membershipOf(db: Db, email: string, subdomain: string): Promise<{ id: string; roleId: string } | null> {
+export async function membershipOf(
+  db: Db,
+  email: string,
+  subdomain: string,
+): Promise<{ id: string; roleId: string } | null> {
   const [row] = await db
     .select({ id: memberships.id, roleId: memberships.roleId })
     .from(memberships)
@@ -63,7 +73,10 @@ export async function roleNameOfMember(db: Db, email: string, subdomain: string)
 export async function setRoleDirect(db: Db, email: string, subdomain: string, roleName: string): Promise<void> {
   const m = await membershipOf(db, email, subdomain);
   if (!m) throw new Error(`${email} is not a member of ${subdomain}`);
-  await db.update(memberships).set({ roleId: await roleIdOf(db, subdomain, roleName) }).where(eq(memberships.id, m.id));
+  await db
+    .update(memberships)
+    .set({ roleId: await roleIdOf(db, subdomain, roleName) })
+    .where(eq(memberships.id, m.id));
 }
 
 export async function sessionCount(db: Db, email: string): Promise<number> {
@@ -80,7 +93,11 @@ export async function auditCount(db: Db, subdomain: string, action?: string): Pr
   const [row] = await db
     .select({ n: count() })
     .from(auditLogs)
-    .where(action ? and(eq(auditLogs.organizationId, orgId), eq(auditLogs.action, action)) : eq(auditLogs.organizationId, orgId));
+    .where(
+      action
+        ? and(eq(auditLogs.organizationId, orgId), eq(auditLogs.action, action))
+        : eq(auditLogs.organizationId, orgId),
+    );
   return Number(row.n);
 }
 
@@ -105,8 +122,19 @@ export async function tenantAccessSnapshot(db: Db, subdomain: string) {
     .orderBy(asc(rolePermissions.roleId), asc(rolePermissions.permissionId));
   const [{ n: audit }] = await db.select({ n: count() }).from(auditLogs).where(eq(auditLogs.organizationId, orgId));
   const [{ n: userCount }] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-  const invitationRows = await db.select().from(invitations).where(eq(invitations.organizationId, orgId)).orderBy(asc(invitations.id));
-  return { roles: roleRows, memberships: memberRows, rolePermissions: perms, invitations: invitationRows, audit: Number(audit), users: Number(userCount) };
+  const invitationRows = await db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.organizationId, orgId))
+    .orderBy(asc(invitations.id));
+  return {
+    roles: roleRows,
+    memberships: memberRows,
+    rolePermissions: perms,
+    invitations: invitationRows,
+    audit: Number(audit),
+    users: Number(userCount),
+  };
 }
 
 /** Id of the organization's status with this name (organization by id). */
@@ -131,7 +159,10 @@ export async function priorityIdOf(db: Db, organizationId: string, name: string)
 
 /** The organization's machine with this name (the whole row). */
 export async function machineByName(db: Db, organizationId: string, name: string) {
-  const [row] = await db.select().from(machines).where(and(eq(machines.organizationId, organizationId), eq(machines.name, name)));
+  const [row] = await db
+    .select()
+    .from(machines)
+    .where(and(eq(machines.organizationId, organizationId), eq(machines.name, name)));
   if (!row) throw new Error(`no machine ${name}`);
   return row;
 }

@@ -14,11 +14,16 @@ import { actorFor } from "./actors";
 
 /** The user as they act in the organization: a member with their role's permissions, or a signed-in stranger. */
 export async function personActor(db: Db, organizationId: string, userId: string): Promise<Actor> {
-  const [user] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, userId));
+  const [user] = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!user) throw new Error(`no user ${userId}`);
   const member = await loadMemberAccess(db, userId, organizationId);
   const isAdmin = Boolean(member?.isSystem && member.roleName === "Admin");
-  const granted = new Set<string>(member ? (isAdmin ? ALL_PERMISSION_NAMES : expandPermissions(member.permissions)) : PUBLIC_PERMISSIONS);
+  const granted = new Set<string>(
+    member ? (isAdmin ? ALL_PERMISSION_NAMES : expandPermissions(member.permissions)) : PUBLIC_PERMISSIONS,
+  );
   const base = await actorFor(db, organizationId, []);
   return {
     ...base,
@@ -45,6 +50,8 @@ export function visitorActor(db: Db, organizationId: string): Promise<Actor> {
 /** Reports an issue through the use case as its reporter would: the signed-in user, or an anonymous visitor. */
 export async function reportIssueAs(db: Db, input: ReportIssueInput & { organizationId: string }) {
   const { organizationId, ...rest } = input;
-  const actor = rest.reporter.userId ? await personActor(db, organizationId, rest.reporter.userId) : await visitorActor(db, organizationId);
+  const actor = rest.reporter.userId
+    ? await personActor(db, organizationId, rest.reporter.userId)
+    : await visitorActor(db, organizationId);
   return reportIssue(actor, rest);
 }

@@ -73,12 +73,20 @@ async function signUp(c: TestClient, email: string, password = "a long passphras
 describe("sign-up", () => {
   it("creates an account and answers with the neutral page (no session: the same answer as for a taken address)", async () => {
     const c = server.client();
-    const res = await c.post("/signup", { name: "Test Person", email: "New.Person@Example.test", password: "a long passphrase 42", confirm: "a long passphrase 42" });
+    const res = await c.post("/signup", {
+      name: "Test Person",
+      email: "New.Person@Example.test",
+      password: "a long passphrase 42",
+      confirm: "a long passphrase 42",
+    });
     expect(res.status).toBe(302);
     expect(res.location).toBe("/signup?done=1");
     expect(sessionCookieOf(res)).toBeUndefined();
     await c.login("new.person@example.test", "a long passphrase 42");
-    const [user] = await t.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.email, "new.person@example.test"));
+    const [user] = await t.db
+      .select({ email: users.email, name: users.name })
+      .from(users)
+      .where(eq(users.email, "new.person@example.test"));
     expect(user).toEqual({ email: "new.person@example.test", name: "Test Person" });
     const account = await c.get("/account");
     expect(account.status).toBe(200);
@@ -88,7 +96,12 @@ describe("sign-up", () => {
   it("rejects bad input with field errors and writes nothing", async () => {
     const before = (await t.db.select({ id: users.id }).from(users)).length;
     const c = server.client();
-    const mismatch = await c.post("/signup", { name: "X", email: "x1@example.test", password: "a long passphrase 42", confirm: "other" });
+    const mismatch = await c.post("/signup", {
+      name: "X",
+      email: "x1@example.test",
+      password: "a long passphrase 42",
+      confirm: "other",
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.text).toContain("The passwords do not match");
     const common = await signUp(c, "x2@example.test", "password123");
@@ -97,7 +110,12 @@ describe("sign-up", () => {
     const short = await signUp(c, "x3@example.test", "short");
     expect(short.status).toBe(400);
     // A taken address gets the neutral answer and changes nothing (tests/integration/security-roles.test.ts, 10a).
-    const taken = await c.post("/signup", { name: "X", email: "member@dev.local", password: "a long passphrase 42", confirm: "a long passphrase 42" });
+    const taken = await c.post("/signup", {
+      name: "X",
+      email: "member@dev.local",
+      password: "a long passphrase 42",
+      confirm: "a long passphrase 42",
+    });
     expect(taken.status).toBe(302);
     expect(taken.location).toBe("/signup?done=1");
     expect((await t.db.select({ id: users.id }).from(users)).length).toBe(before);
@@ -135,7 +153,9 @@ describe("sign-in", () => {
     expect(res.location).toBe("/account");
     expect(await isSignedIn(c)).toBe(true);
 
-    const evil = await server.client().post("/login", { email: "member@dev.local", password: PASSWORD, redirectTo: "//evil.example/x" });
+    const evil = await server
+      .client()
+      .post("/login", { email: "member@dev.local", password: PASSWORD, redirectTo: "//evil.example/x" });
     expect(evil.status).toBe(302);
     expect(evil.location).toBe("/");
   });
@@ -395,12 +415,20 @@ describe("membership changes take effect on the next request", () => {
     // Gary gets a role with member management so there is a page only members of that role can open.
     const manager = server.client();
     await manager.login("admin@dev.local");
-    const created = await manager.post("/admin/roles", { intent: "create", name: "Member managers", template: "blank" });
+    const created = await manager.post("/admin/roles", {
+      intent: "create",
+      name: "Member managers",
+      template: "blank",
+    });
     expect(created.status).toBe(302);
     const roleId = created.location!.split("/").pop()!.split("?")[0];
-    expect((await manager.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["user:manage"] })).status).toBe(200);
+    expect(
+      (await manager.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["user:manage"] })).status,
+    ).toBe(200);
     const gary = await membershipOf(t.db, "gary.stern@pinpoint.dev", "apc");
-    expect((await manager.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId })).status).toBe(200);
+    expect(
+      (await manager.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId })).status,
+    ).toBe(200);
 
     const c = server.client();
     await c.login("gary.stern@pinpoint.dev");

@@ -15,7 +15,9 @@ const buildDir = path.join(publicDir, "build");
  * manifest is current; public/build also keeps chunks of earlier builds, which no page loads).
  */
 function clientFiles(): string[] {
-  const manifestUrl = /url: *"(\/build\/manifest-[^"]+\.js)"/.exec(fs.readFileSync(path.resolve("build/index.js"), "utf8"))?.[1];
+  const manifestUrl = /url: *"(\/build\/manifest-[^"]+\.js)"/.exec(
+    fs.readFileSync(path.resolve("build/index.js"), "utf8"),
+  )?.[1];
   if (!manifestUrl) throw new Error("build/index.js names no assets manifest: run `npx remix build`");
   const manifest = fs.readFileSync(path.join(publicDir, manifestUrl), "utf8");
   const urls = new Set([manifestUrl, ...(manifest.match(/\/build\/[^"]+\.js/g) ?? [])]);
@@ -40,7 +42,9 @@ describe("browser bundle", () => {
 
   for (const [name, pattern] of FORBIDDEN) {
     it(`contains no ${name}`, () => {
-      const offenders = files.filter((file) => pattern.test(fs.readFileSync(file, "utf8"))).map((f) => path.relative(buildDir, f));
+      const offenders = files
+        .filter((file) => pattern.test(fs.readFileSync(file, "utf8")))
+        .map((f) => path.relative(buildDir, f));
       expect(offenders).toEqual([]);
     });
   }

@@ -23,7 +23,15 @@ import {
   listCollectionsForFilter,
   listPublicCollections,
 } from "../../db/queries/collections.server";
-import { auditLogs, collectionMachines, collections, collectionTypes, locations, machines, models } from "../../db/schema";
+import {
+  auditLogs,
+  collectionMachines,
+  collections,
+  collectionTypes,
+  locations,
+  machines,
+  models,
+} from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { actorFor } from "../helpers/actors";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -81,7 +89,12 @@ async function machineIdsOf(org: string, limit = 100): Promise<string[]> {
 }
 
 async function mainLocationId(org: string): Promise<string> {
-  const [row] = await t.db.select({ id: locations.id }).from(locations).where(eq(locations.organizationId, org)).orderBy(asc(locations.createdAt)).limit(1);
+  const [row] = await t.db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(eq(locations.organizationId, org))
+    .orderBy(asc(locations.createdAt))
+    .limit(1);
   return row.id;
 }
 
@@ -89,7 +102,10 @@ async function mainLocationId(org: string): Promise<string> {
 async function snapshot() {
   const types = await t.db.select().from(collectionTypes).orderBy(asc(collectionTypes.id));
   const cols = await t.db.select().from(collections).orderBy(asc(collections.id));
-  const members = await t.db.select().from(collectionMachines).orderBy(asc(collectionMachines.collectionId), asc(collectionMachines.machineId));
+  const members = await t.db
+    .select()
+    .from(collectionMachines)
+    .orderBy(asc(collectionMachines.collectionId), asc(collectionMachines.machineId));
   return { types, cols, members };
 }
 
@@ -104,8 +120,10 @@ async function expectFailure(p: Promise<unknown>, code: FailureCode, field = "fo
   expect(Object.keys(error.fields)).toEqual([field]);
 }
 
-const addMachines = (actor: Actor, collectionId: string, ids: string[]) => updateCollectionMachines(actor, collectionId, { add: ids, remove: [] });
-const removeMachines = (actor: Actor, collectionId: string, ids: string[]) => updateCollectionMachines(actor, collectionId, { add: [], remove: ids });
+const addMachines = (actor: Actor, collectionId: string, ids: string[]) =>
+  updateCollectionMachines(actor, collectionId, { add: ids, remove: [] });
+const removeMachines = (actor: Actor, collectionId: string, ids: string[]) =>
+  updateCollectionMachines(actor, collectionId, { add: [], remove: ids });
 
 function countBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, number> {
   const out = new Map<string, number>();
@@ -152,7 +170,9 @@ describe("automatic collections", () => {
   it("enabling Era creates the non-empty decades 1970s…2020s (the 1968 Domino is in none)", async () => {
     const { refresh } = await updateCollectionType(apcAdmin, await typeId(apc, "Era"), { isEnabled: true });
     const eras = (await listAdminCollections(t.db, apc)).filter((c) => c.typeName === "Era");
-    const expected = countBy(fixture.machines, (m) => (m.year >= 1970 && m.year <= 2029 ? `${Math.floor(m.year / 10) * 10}s` : null));
+    const expected = countBy(fixture.machines, (m) =>
+      m.year >= 1970 && m.year <= 2029 ? `${Math.floor(m.year / 10) * 10}s` : null,
+    );
     expect(refresh?.generated).toBe(expected.size);
     expect(eras.map((e) => e.name)).toEqual(["1970s", "1980s", "1990s", "2000s", "2010s", "2020s"]);
     expect(new Map(eras.map((e) => [e.name, e.machineCount]))).toEqual(expected);
@@ -217,7 +237,11 @@ describe("automatic collections", () => {
     const bally = (await listAdminCollections(t.db, apc)).find((c) => c.name === "Bally")!;
     const [machine] = await machineIdsOf(apc, 1);
     await expectFailure(addMachines(apcAdmin, bally.id, [machine]), "invalid");
-    await expectFailure(createManualCollection(apcAdmin, { name: "Sneaky", typeId: await typeId(apc, "Manufacturer") }), "invalid", "typeId");
+    await expectFailure(
+      createManualCollection(apcAdmin, { name: "Sneaky", typeId: await typeId(apc, "Manufacturer") }),
+      "invalid",
+      "typeId",
+    );
   });
 });
 
@@ -227,22 +251,40 @@ describe("manual collections", () => {
 
   it("are created in a manual type, optionally tied to one of the org's locations", async () => {
     location = await mainLocationId(apc);
-    frontRoom = (await createManualCollection(apcAdmin, { name: "Front Room", typeId: await typeId(apc, "Rooms"), locationId: location })).id;
+    frontRoom = (
+      await createManualCollection(apcAdmin, {
+        name: "Front Room",
+        typeId: await typeId(apc, "Rooms"),
+        locationId: location,
+      })
+    ).id;
     const c = await getCollection(t.db, apc, frontRoom);
     expect(c).toMatchObject({ name: "Front Room", isManual: true, locationId: location, machineCount: 0 });
     // Same name at the same location: refused (case-insensitive), on the name field like any input the form can fix.
     await expectFailure(
-      createManualCollection(apcAdmin, { name: "front room", typeId: await typeId(apc, "Rooms"), locationId: location }),
+      createManualCollection(apcAdmin, {
+        name: "front room",
+        typeId: await typeId(apc, "Rooms"),
+        locationId: location,
+      }),
       "invalid",
       "name",
     );
     // Another org's location or type: refused.
     await expectFailure(
-      createManualCollection(apcAdmin, { name: "X", typeId: await typeId(apc, "Rooms"), locationId: await mainLocationId(beta) }),
+      createManualCollection(apcAdmin, {
+        name: "X",
+        typeId: await typeId(apc, "Rooms"),
+        locationId: await mainLocationId(beta),
+      }),
       "invalid",
       "locationId",
     );
-    await expectFailure(createManualCollection(apcAdmin, { name: "X", typeId: await typeId(beta, "Rooms") }), "invalid", "typeId");
+    await expectFailure(
+      createManualCollection(apcAdmin, { name: "X", typeId: await typeId(beta, "Rooms") }),
+      "invalid",
+      "typeId",
+    );
   });
 
   it("add and remove machines of the org (duplicates ignored)", async () => {
@@ -252,7 +294,10 @@ describe("manual collections", () => {
     expect(await removeMachines(apcAdmin, frontRoom, [ids[2]])).toEqual({ added: 0, removed: 1 });
     expect(await listCollectionMachineIds(t.db, apc, frontRoom)).toEqual([ids[0], ids[1]].sort());
     // add + remove in one go (the checkbox form)
-    expect(await updateCollectionMachines(apcAdmin, frontRoom, { add: [ids[2]], remove: [ids[1]] })).toEqual({ added: 1, removed: 1 });
+    expect(await updateCollectionMachines(apcAdmin, frontRoom, { add: [ids[2]], remove: [ids[1]] })).toEqual({
+      added: 1,
+      removed: 1,
+    });
     expect(await listCollectionMachineIds(t.db, apc, frontRoom)).toEqual([ids[0], ids[2]].sort());
   });
 
@@ -266,7 +311,10 @@ describe("manual collections", () => {
   });
 
   it("only take machines at the collection's location; org-wide ones take any", async () => {
-    const [second] = await t.db.insert(locations).values({ name: "Annex", organizationId: apc }).returning({ id: locations.id });
+    const [second] = await t.db
+      .insert(locations)
+      .values({ name: "Annex", organizationId: apc })
+      .returning({ id: locations.id });
     const [model] = await t.db.select({ id: models.id }).from(models).where(eq(models.opdbId, "G5Dz7-Mq139"));
     const [annexMachine] = await t.db
       .insert(machines)
@@ -274,9 +322,15 @@ describe("manual collections", () => {
       .returning({ id: machines.id });
     await regenerateAutoCollections(apcAdmin);
     await expectFailure(addMachines(apcAdmin, frontRoom, [annexMachine.id]), "invalid", "machineIds");
-    const favourites = await createManualCollection(apcAdmin, { name: "Staff picks", typeId: await typeId(apc, "Rooms") });
+    const favourites = await createManualCollection(apcAdmin, {
+      name: "Staff picks",
+      typeId: await typeId(apc, "Rooms"),
+    });
     const [mainMachine] = await machineIdsOf(apc, 1);
-    expect(await addMachines(apcAdmin, favourites.id, [annexMachine.id, mainMachine])).toEqual({ added: 2, removed: 0 });
+    expect(await addMachines(apcAdmin, favourites.id, [annexMachine.id, mainMachine])).toEqual({
+      added: 2,
+      removed: 0,
+    });
 
     // Location page: manual ones of this location, automatic org-wide ones; counts only machines here.
     const forAnnex = await getCollectionsForLocation(t.db, apc, second.id);
@@ -303,7 +357,10 @@ describe("tenant isolation (query level)", () => {
   it("another organization's collections, types and machines behave as missing", async () => {
     const apcCols = await listAdminCollections(t.db, apc);
     const frontRoom = apcCols.find((c) => c.name === "Front Room")!;
-    const betaRoom = await createManualCollection(betaAdmin, { name: "Beta Room", typeId: await typeId(beta, "Rooms") });
+    const betaRoom = await createManualCollection(betaAdmin, {
+      name: "Beta Room",
+      typeId: await typeId(beta, "Rooms"),
+    });
     const before = await snapshot();
     expect(await getCollection(t.db, beta, frontRoom.id)).toBeNull();
     expect(await listCollectionMachineIds(t.db, beta, frontRoom.id)).toEqual([]);
@@ -333,8 +390,14 @@ describe("use cases check permissions themselves (whoever calls them)", () => {
 
   it("writes are audited with who acted and from where", async () => {
     const rooms = await typeId(apc, "Rooms");
-    const created = await createManualCollection({ ...apcAdmin, ipAddress: "203.0.113.7" }, { name: "Audited", typeId: rooms });
-    const [row] = await t.db.select().from(auditLogs).where(and(eq(auditLogs.organizationId, apc), eq(auditLogs.targetId, created.id)));
+    const created = await createManualCollection(
+      { ...apcAdmin, ipAddress: "203.0.113.7" },
+      { name: "Audited", typeId: rooms },
+    );
+    const [row] = await t.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.organizationId, apc), eq(auditLogs.targetId, created.id)));
     expect(row).toMatchObject({ action: "collection.created", targetType: "Collection", ipAddress: "203.0.113.7" });
     await t.db.delete(collections).where(eq(collections.id, created.id));
   });
@@ -386,7 +449,15 @@ describe("over HTTP", () => {
     expect((await member.get("/admin/collections")).status).toBe(403);
     const before = await snapshot();
     expect((await member.post("/admin/collections", { intent: "regenerate" })).status).toBe(403);
-    expect((await member.post("/admin/collections", { intent: "collection-create", name: "Nope", typeId: await typeId(apc, "Rooms") })).status).toBe(403);
+    expect(
+      (
+        await member.post("/admin/collections", {
+          intent: "collection-create",
+          name: "Nope",
+          typeId: await typeId(apc, "Rooms"),
+        })
+      ).status,
+    ).toBe(403);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -411,17 +482,29 @@ describe("over HTTP", () => {
     expect(detail.text).toContain('name="machineIds"');
 
     const shown = await machineIdsOf(apc, 41);
-    const saved = await admin.post(`/admin/collections/${backBar.id}`, { intent: "machines", machineIds: shown.slice(0, 4), shownIds: shown });
+    const saved = await admin.post(`/admin/collections/${backBar.id}`, {
+      intent: "machines",
+      machineIds: shown.slice(0, 4),
+      shownIds: shown,
+    });
     expect(saved.status).toBe(200);
     expect(saved.text).toContain("4 added");
     expect(await listCollectionMachineIds(t.db, apc, backBar.id)).toEqual(shown.slice(0, 4).sort());
 
     // Untick one, keep three.
-    const again = await admin.post(`/admin/collections/${backBar.id}`, { intent: "machines", machineIds: shown.slice(1, 4), shownIds: shown });
+    const again = await admin.post(`/admin/collections/${backBar.id}`, {
+      intent: "machines",
+      machineIds: shown.slice(1, 4),
+      shownIds: shown,
+    });
     expect(again.text).toContain("1 removed");
     expect(await listCollectionMachineIds(t.db, apc, backBar.id)).toEqual(shown.slice(1, 4).sort());
 
-    const renamed = await admin.post(`/admin/collections/${backBar.id}`, { intent: "rename", name: "Back Bar Corner", description: "By the bar" });
+    const renamed = await admin.post(`/admin/collections/${backBar.id}`, {
+      intent: "rename",
+      name: "Back Bar Corner",
+      description: "By the bar",
+    });
     expect(renamed.status).toBe(200);
     expect((await getCollection(t.db, apc, backBar.id))?.name).toBe("Back Bar Corner");
 
@@ -437,21 +520,40 @@ describe("over HTTP", () => {
     const empty = await admin.post("/admin/collections", { intent: "collection-create", name: "   ", typeId: rooms });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain("Give it a name");
-    const long = await admin.post("/admin/collections", { intent: "collection-create", name: "x".repeat(51), typeId: rooms });
+    const long = await admin.post("/admin/collections", {
+      intent: "collection-create",
+      name: "x".repeat(51),
+      typeId: rooms,
+    });
     expect(long.status).toBe(400);
-    const dup = await admin.post("/admin/collections", { intent: "collection-create", name: "Front Room", typeId: rooms, locationId: await mainLocationId(apc) });
+    const dup = await admin.post("/admin/collections", {
+      intent: "collection-create",
+      name: "Front Room",
+      typeId: rooms,
+      locationId: await mainLocationId(apc),
+    });
     expect(dup.status).toBe(400);
     expect(dup.text).toContain("already exists");
     expect((await admin.post("/admin/collections", { intent: "nonsense" })).status).toBe(400);
-    expect((await admin.post("/admin/collections", { intent: "type-update", typeId: rooms, sortOrder: "-5" })).status).toBe(400);
-    expect((await admin.post("/admin/collections", { intent: "type-update", typeId: rooms, sortOrder: "abc" })).status).toBe(400);
+    expect(
+      (await admin.post("/admin/collections", { intent: "type-update", typeId: rooms, sortOrder: "-5" })).status,
+    ).toBe(400);
+    expect(
+      (await admin.post("/admin/collections", { intent: "type-update", typeId: rooms, sortOrder: "abc" })).status,
+    ).toBe(400);
     const frontRoom = (await listAdminCollections(t.db, apc)).find((c) => c.name === "Front Room")!;
     const tooMany = Array.from({ length: 1001 }, (_, i) => `id-${i}`);
-    expect((await admin.post(`/admin/collections/${frontRoom.id}`, { intent: "machines", machineIds: tooMany })).status).toBe(400);
-    expect((await admin.post(`/admin/collections/${frontRoom.id}`, { intent: "machines", machineIds: ["nope"] })).status).toBe(404);
+    expect(
+      (await admin.post(`/admin/collections/${frontRoom.id}`, { intent: "machines", machineIds: tooMany })).status,
+    ).toBe(400);
+    expect(
+      (await admin.post(`/admin/collections/${frontRoom.id}`, { intent: "machines", machineIds: ["nope"] })).status,
+    ).toBe(404);
     expect((await admin.post(`/admin/collections/${frontRoom.id}`, { intent: "bogus" })).status).toBe(400);
     const bally = (await listAdminCollections(t.db, apc)).find((c) => c.name === "Bally")!;
-    expect((await admin.post(`/admin/collections/${bally.id}`, { intent: "rename", name: "Renamed" })).status).toBe(400);
+    expect((await admin.post(`/admin/collections/${bally.id}`, { intent: "rename", name: "Renamed" })).status).toBe(
+      400,
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -466,7 +568,12 @@ describe("over HTTP", () => {
     });
     expect(saved.status).toBe(200);
     const [row] = await t.db.select().from(collectionTypes).where(eq(collectionTypes.id, era));
-    expect(row).toMatchObject({ displayName: "Decade", description: "When the game came out", sortOrder: 7, isEnabled: false });
+    expect(row).toMatchObject({
+      displayName: "Decade",
+      description: "When the game came out",
+      sortOrder: 7,
+      isEnabled: false,
+    });
     // Re-enabling regenerates.
     const toggled = await admin.post("/admin/collections", { intent: "type-toggle", typeId: era, enabled: "true" });
     expect(toggled.status).toBe(200);
@@ -478,9 +585,13 @@ describe("over HTTP", () => {
     const created = await admin.post("/admin/collections", { intent: "type-create", name: "Tournament banks" });
     expect(created.status).toBe(200);
     const custom = await typeId(apc, "Tournament banks");
-    expect((await admin.post("/admin/collections", { intent: "type-create", name: "tournament BANKS" })).status).toBe(400);
+    expect((await admin.post("/admin/collections", { intent: "type-create", name: "tournament BANKS" })).status).toBe(
+      400,
+    );
     expect((await admin.post("/admin/collections", { intent: "type-delete", typeId: custom })).status).toBe(200);
-    expect((await admin.post("/admin/collections", { intent: "type-delete", typeId: await typeId(apc, "Rooms") })).status).toBe(400);
+    expect(
+      (await admin.post("/admin/collections", { intent: "type-delete", typeId: await typeId(apc, "Rooms") })).status,
+    ).toBe(400);
     expect((await admin.post("/admin/collections", { intent: "type-delete", typeId: era })).status).toBe(400);
   });
 
@@ -493,15 +604,53 @@ describe("over HTTP", () => {
     expect((await betaAdmin.get(`/admin/collections/${frontRoom.id}`)).status).toBe(404);
     expect((await betaAdmin.get(`/collections/${frontRoom.id}`)).status).toBe(404);
     expect(
-      (await betaAdmin.post(`/admin/collections/${frontRoom.id}`, { intent: "machines", machineIds: await machineIdsOf(beta, 1), shownIds: [] })).status,
+      (
+        await betaAdmin.post(`/admin/collections/${frontRoom.id}`, {
+          intent: "machines",
+          machineIds: await machineIdsOf(beta, 1),
+          shownIds: [],
+        })
+      ).status,
     ).toBe(404);
-    expect((await betaAdmin.post(`/admin/collections/${frontRoom.id}`, { intent: "machines", machineIds: [], shownIds: apcMachines })).status).toBe(404);
-    expect((await betaAdmin.post(`/admin/collections/${frontRoom.id}`, { intent: "rename", name: "Pwned" })).status).toBe(404);
-    expect((await betaAdmin.post(`/admin/collections/${frontRoom.id}`, { intent: "delete" })).status).toBe(404);
-    expect((await betaAdmin.post(`/admin/collections/${betaRoom.id}`, { intent: "machines", machineIds: apcMachines, shownIds: [] })).status).toBe(404);
-    expect((await betaAdmin.post("/admin/collections", { intent: "type-toggle", typeId: await typeId(apc, "Rooms"), enabled: "false" })).status).toBe(404);
     expect(
-      (await betaAdmin.post("/admin/collections", { intent: "collection-create", name: "Sneaky", typeId: await typeId(apc, "Rooms") })).status,
+      (
+        await betaAdmin.post(`/admin/collections/${frontRoom.id}`, {
+          intent: "machines",
+          machineIds: [],
+          shownIds: apcMachines,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await betaAdmin.post(`/admin/collections/${frontRoom.id}`, { intent: "rename", name: "Pwned" })).status,
+    ).toBe(404);
+    expect((await betaAdmin.post(`/admin/collections/${frontRoom.id}`, { intent: "delete" })).status).toBe(404);
+    expect(
+      (
+        await betaAdmin.post(`/admin/collections/${betaRoom.id}`, {
+          intent: "machines",
+          machineIds: apcMachines,
+          shownIds: [],
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await betaAdmin.post("/admin/collections", {
+          intent: "type-toggle",
+          typeId: await typeId(apc, "Rooms"),
+          enabled: "false",
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await betaAdmin.post("/admin/collections", {
+          intent: "collection-create",
+          name: "Sneaky",
+          typeId: await typeId(apc, "Rooms"),
+        })
+      ).status,
     ).toBe(400);
     expect(
       (

@@ -20,7 +20,13 @@ let t: TestDb;
 let server: TestServer;
 let betaHost: TestClient;
 let apcHost: TestClient;
-let apcIds: { memberRole: string; adminRole: string; unauthRole: string; memberMembership: string; adminMembership: string };
+let apcIds: {
+  memberRole: string;
+  adminRole: string;
+  unauthRole: string;
+  memberMembership: string;
+  adminMembership: string;
+};
 let betaIds: { memberRole: string; adminMembership: string };
 
 beforeAll(async () => {
@@ -55,7 +61,9 @@ beforeEach(() => resetRateLimits());
 async function unchanged(fn: () => Promise<void>) {
   const before = { apc: await tenantAccessSnapshot(t.db, "apc"), beta: await tenantAccessSnapshot(t.db, "beta") };
   await fn();
-  expect({ apc: await tenantAccessSnapshot(t.db, "apc"), beta: await tenantAccessSnapshot(t.db, "beta") }).toEqual(before);
+  expect({ apc: await tenantAccessSnapshot(t.db, "apc"), beta: await tenantAccessSnapshot(t.db, "beta") }).toEqual(
+    before,
+  );
 }
 
 describe("beta's admin, on beta's host, using apc's ids", () => {
@@ -80,13 +88,36 @@ describe("beta's admin, on beta's host, using apc's ids", () => {
 
   it("cannot rename, re-permission or delete an apc role", async () => {
     await unchanged(async () => {
-      expect((await betaHost.post(`/admin/roles/${apcIds.memberRole}`, { intent: "settings", name: "Hacked" })).status).toBe(404);
       expect(
-        (await betaHost.post(`/admin/roles/${apcIds.memberRole}`, { intent: "permissions", permission: ["role:manage", "user:manage"] })).status,
+        (await betaHost.post(`/admin/roles/${apcIds.memberRole}`, { intent: "settings", name: "Hacked" })).status,
       ).toBe(404);
-      expect((await betaHost.post(`/admin/roles/${apcIds.unauthRole}`, { intent: "permissions", permission: [] })).status).toBe(404);
-      expect((await betaHost.post(`/admin/roles/${apcIds.memberRole}`, { intent: "delete", reassignRoleId: apcIds.adminRole })).status).toBe(404);
-      expect((await betaHost.post(`/admin/roles/${apcIds.memberRole}.data`, { intent: "delete", reassignRoleId: apcIds.adminRole })).status).toBe(404);
+      expect(
+        (
+          await betaHost.post(`/admin/roles/${apcIds.memberRole}`, {
+            intent: "permissions",
+            permission: ["role:manage", "user:manage"],
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (await betaHost.post(`/admin/roles/${apcIds.unauthRole}`, { intent: "permissions", permission: [] })).status,
+      ).toBe(404);
+      expect(
+        (
+          await betaHost.post(`/admin/roles/${apcIds.memberRole}`, {
+            intent: "delete",
+            reassignRoleId: apcIds.adminRole,
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await betaHost.post(`/admin/roles/${apcIds.memberRole}.data`, {
+            intent: "delete",
+            reassignRoleId: apcIds.adminRole,
+          })
+        ).status,
+      ).toBe(404);
     });
   });
 
@@ -98,29 +129,51 @@ describe("beta's admin, on beta's host, using apc's ids", () => {
     const member = await createUser(t.db, { email: "beta-temp@example.test", name: "Beta Temp" });
     await addMember(t.db, { userId: member.id, organizationId: await orgIdOf(t.db, "beta"), roleId: betaTemp });
     await unchanged(async () => {
-      const res = await betaHost.post(`/admin/roles/${betaTemp}`, { intent: "delete", reassignRoleId: apcIds.adminRole });
+      const res = await betaHost.post(`/admin/roles/${betaTemp}`, {
+        intent: "delete",
+        reassignRoleId: apcIds.adminRole,
+      });
       expect(res.status).toBe(404);
     });
   });
 
   it("cannot change the role of, or remove, an apc member", async () => {
     await unchanged(async () => {
-      const change = await betaHost.post("/admin/members", { intent: "change-role", membershipId: apcIds.memberMembership, roleId: betaIds.memberRole });
+      const change = await betaHost.post("/admin/members", {
+        intent: "change-role",
+        membershipId: apcIds.memberMembership,
+        roleId: betaIds.memberRole,
+      });
       expect(change.status).toBe(404);
-      const changeApcRole = await betaHost.post("/admin/members", { intent: "change-role", membershipId: apcIds.memberMembership, roleId: apcIds.adminRole });
+      const changeApcRole = await betaHost.post("/admin/members", {
+        intent: "change-role",
+        membershipId: apcIds.memberMembership,
+        roleId: apcIds.adminRole,
+      });
       expect(changeApcRole.status).toBe(404);
       const remove = await betaHost.post("/admin/members", { intent: "remove", membershipId: apcIds.adminMembership });
       expect(remove.status).toBe(404);
-      const removeData = await betaHost.post("/admin/members.data", { intent: "remove", membershipId: apcIds.memberMembership });
+      const removeData = await betaHost.post("/admin/members.data", {
+        intent: "remove",
+        membershipId: apcIds.memberMembership,
+      });
       expect(removeData.status).toBe(404);
     });
   });
 
   it("cannot give a beta member an apc role, or invite into an apc role", async () => {
     await unchanged(async () => {
-      const own = await betaHost.post("/admin/members", { intent: "change-role", membershipId: betaIds.adminMembership, roleId: apcIds.adminRole });
+      const own = await betaHost.post("/admin/members", {
+        intent: "change-role",
+        membershipId: betaIds.adminMembership,
+        roleId: apcIds.adminRole,
+      });
       expect(own.status).toBe(404);
-      const invite = await betaHost.post("/admin/members", { intent: "invite", email: "sneaky@example.test", roleId: apcIds.adminRole });
+      const invite = await betaHost.post("/admin/members", {
+        intent: "invite",
+        email: "sneaky@example.test",
+        roleId: apcIds.adminRole,
+      });
       expect(invite.status).toBe(404);
     });
   });
@@ -148,12 +201,41 @@ describe("beta's admin on apc's host (not a member there)", () => {
 
   it("cannot write anything there", async () => {
     await unchanged(async () => {
-      expect((await apcHost.post("/admin/members", { intent: "invite", email: "beta-admin-was-here@example.test", roleId: apcIds.adminRole })).status).toBe(403);
-      expect((await apcHost.post("/admin/members", { intent: "remove", membershipId: apcIds.memberMembership })).status).toBe(403);
-      expect((await apcHost.post("/admin/members", { intent: "change-role", membershipId: apcIds.memberMembership, roleId: apcIds.adminRole })).status).toBe(403);
-      expect((await apcHost.post("/admin/roles", { intent: "create", name: "Beta was here", template: "MEMBER" })).status).toBe(403);
-      expect((await apcHost.post(`/admin/roles/${apcIds.unauthRole}`, { intent: "permissions", permission: [] })).status).toBe(403);
-      expect((await apcHost.post(`/admin/roles/${apcIds.memberRole}`, { intent: "delete", reassignRoleId: apcIds.adminRole })).status).toBe(403);
+      expect(
+        (
+          await apcHost.post("/admin/members", {
+            intent: "invite",
+            email: "beta-admin-was-here@example.test",
+            roleId: apcIds.adminRole,
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (await apcHost.post("/admin/members", { intent: "remove", membershipId: apcIds.memberMembership })).status,
+      ).toBe(403);
+      expect(
+        (
+          await apcHost.post("/admin/members", {
+            intent: "change-role",
+            membershipId: apcIds.memberMembership,
+            roleId: apcIds.adminRole,
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (await apcHost.post("/admin/roles", { intent: "create", name: "Beta was here", template: "MEMBER" })).status,
+      ).toBe(403);
+      expect(
+        (await apcHost.post(`/admin/roles/${apcIds.unauthRole}`, { intent: "permissions", permission: [] })).status,
+      ).toBe(403);
+      expect(
+        (
+          await apcHost.post(`/admin/roles/${apcIds.memberRole}`, {
+            intent: "delete",
+            reassignRoleId: apcIds.adminRole,
+          })
+        ).status,
+      ).toBe(403);
     });
   });
 

@@ -34,7 +34,12 @@ afterAll(async () => {
 beforeEach(() => resetRateLimits());
 
 const EVIL = "https://evil.example";
-const signupBody = (email: string) => ({ name: "Victim", email, password: "a long passphrase 42", confirm: "a long passphrase 42" });
+const signupBody = (email: string) => ({
+  name: "Victim",
+  email,
+  password: "a long passphrase 42",
+  confirm: "a long passphrase 42",
+});
 const userExists = async (email: string) => (await t.db.select().from(users).where(eq(users.email, email))).length > 0;
 const roleExists = async (name: string) => (await t.db.select().from(roles).where(eq(roles.name, name))).length > 0;
 
@@ -48,14 +53,22 @@ describe("foreign Origin is refused with 403 and nothing is written", () => {
 
   it("document POST by a signed-in admin (the classic CSRF): no role is created", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
-    const res = await admin.post("/admin/roles", { intent: "create", name: "CSRF role", template: "MEMBER" }, { Origin: EVIL });
+    const res = await admin.post(
+      "/admin/roles",
+      { intent: "create", name: "CSRF role", template: "MEMBER" },
+      { Origin: EVIL },
+    );
     expect(res.status).toBe(403);
     expect(await roleExists("CSRF role")).toBe(false);
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
   });
 
   it("single-fetch POST (/route.data, what <Form> sends with JavaScript)", async () => {
-    const res = await admin.post("/admin/roles.data", { intent: "create", name: "CSRF data role", template: "MEMBER" }, { Origin: EVIL });
+    const res = await admin.post(
+      "/admin/roles.data",
+      { intent: "create", name: "CSRF data role", template: "MEMBER" },
+      { Origin: EVIL },
+    );
     expect(res.status).toBe(403);
     expect(await roleExists("CSRF data role")).toBe(false);
     const signup = await server.client().post("/signup.data", signupBody("csrf-data@example.test"), { Origin: EVIL });
@@ -75,13 +88,19 @@ describe("foreign Origin is refused with 403 and nothing is written", () => {
 
   it("sign-in from another site (login CSRF) creates no session", async () => {
     const before = await sessionCount(t.db, "player@dev.local");
-    const res = await server.client().post("/login", { email: "player@dev.local", password: "dev-login-123" }, { Origin: EVIL });
+    const res = await server
+      .client()
+      .post("/login", { email: "player@dev.local", password: "dev-login-123" }, { Origin: EVIL });
     expect(res.status).toBe(403);
     expect(await sessionCount(t.db, "player@dev.local")).toBe(before);
   });
 
   it("a sibling tenant's origin counts as foreign", async () => {
-    const res = await admin.post("/admin/roles", { intent: "create", name: "Sibling role", template: "blank" }, { Origin: "http://beta.localhost:3000" });
+    const res = await admin.post(
+      "/admin/roles",
+      { intent: "create", name: "Sibling role", template: "blank" },
+      { Origin: "http://beta.localhost:3000" },
+    );
     expect(res.status).toBe(403);
     expect(await roleExists("Sibling role")).toBe(false);
   });
@@ -98,7 +117,11 @@ describe("Origin: null and missing Origin", () => {
   it("Origin: null is refused (document and data requests)", async () => {
     const res = await server.client().post("/signup", signupBody("csrf-null@example.test"), { Origin: "null" });
     expect(res.status).toBe(403);
-    const data = await admin.post("/admin/roles.data", { intent: "create", name: "Null role", template: "blank" }, { Origin: "null" });
+    const data = await admin.post(
+      "/admin/roles.data",
+      { intent: "create", name: "Null role", template: "blank" },
+      { Origin: "null" },
+    );
     expect(data.status).toBe(403);
     expect(await userExists("csrf-null@example.test")).toBe(false);
     expect(await roleExists("Null role")).toBe(false);
@@ -135,7 +158,11 @@ describe("same-origin requests work", () => {
   });
 
   it("single-fetch POST from our own origin", async () => {
-    const res = await admin.post("/admin/roles.data", { intent: "create", name: "Same origin role", template: "blank" });
+    const res = await admin.post("/admin/roles.data", {
+      intent: "create",
+      name: "Same origin role",
+      template: "blank",
+    });
     // Single fetch answers redirects as 202 + data (so fetch() does not follow them).
     expect([200, 202]).toContain(res.status);
     expect(await roleExists("Same origin role")).toBe(true);

@@ -87,12 +87,20 @@ describe("prepared statements on PostgreSQL", () => {
     const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
     try {
       for (let i = 0; i < 2; i++) {
-        await handle.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.subdomain, `nobody-${i}`));
+        await handle.db
+          .select({ id: organizations.id })
+          .from(organizations)
+          .where(eq(organizations.subdomain, `nobody-${i}`));
       }
       await handle.db.transaction(async (tx) => {
-        await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.subdomain, "in-a-transaction"));
+        await tx
+          .select({ id: organizations.id, name: organizations.name })
+          .from(organizations)
+          .where(eq(organizations.subdomain, "in-a-transaction"));
       });
-      const rows = (await handle.db.execute(sql`select statement from pg_prepared_statements`)) as unknown as { statement: string }[];
+      const rows = (await handle.db.execute(sql`select statement from pg_prepared_statements`)) as unknown as {
+        statement: string;
+      }[];
       return rows.filter((r) => r.statement.includes(`from "Organization"`)).length;
     } finally {
       await handle.close();

@@ -21,7 +21,10 @@ let restoreLogger: () => void;
 beforeAll(async () => {
   t = await createTestDb();
   await seedDatabase(t.db, { demo: true });
-  const [org] = await t.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.subdomain, "apc"));
+  const [org] = await t.db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.subdomain, "apc"));
   orgId = org.id;
   restoreLogger = setValidationLogger((message) => messages.push(message));
 });
@@ -44,9 +47,23 @@ describe("DB_VALIDATE cross-checks", () => {
   it("finds no difference on the key reads of a seeded database", async () => {
     process.env.DB_VALIDATE = "1";
     await listIssues(t.db, { organizationId: orgId, filters: {}, sort: "created", dir: "desc" });
-    await listIssues(t.db, { organizationId: orgId, filters: { category: "all", q: "flipper" }, sort: "updated", dir: "asc" });
-    await listIssues(t.db, { organizationId: orgId, filters: { assigneeId: "unassigned", reporterId: "anonymous" }, sort: "created", dir: "asc" });
-    const [machine] = await t.db.select({ qr: machines.qrCodeId }).from(machines).where(eq(machines.organizationId, orgId)).limit(1);
+    await listIssues(t.db, {
+      organizationId: orgId,
+      filters: { category: "all", q: "flipper" },
+      sort: "updated",
+      dir: "asc",
+    });
+    await listIssues(t.db, {
+      organizationId: orgId,
+      filters: { assigneeId: "unassigned", reporterId: "anonymous" },
+      sort: "created",
+      dir: "asc",
+    });
+    const [machine] = await t.db
+      .select({ qr: machines.qrCodeId })
+      .from(machines)
+      .where(eq(machines.organizationId, orgId))
+      .limit(1);
     expect(await findMachineByQrCode(t.db, orgId, machine.qr)).not.toBeNull();
     expect(await findMachineByQrCode(t.db, orgId, "no-such-code")).toBeNull();
     const [admin] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "member@dev.local"));

@@ -77,19 +77,21 @@ function mulberry32(seed: number) {
 }
 const random = mulberry32(0x5eed1234);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-const CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,;:!?'\"%$#@&*()[]{}<>/\\|+=~`^éßø日本🎰\u200b\u202e";
+const CHARS =
+  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,;:!?'\"%$#@&*()[]{}<>/\\|+=~`^éßø日本🎰\u200b\u202e";
 function randomString(min = 1, max = 40): string {
   const n = min + Math.floor(random() * (max - min + 1));
   let s = "";
   for (let i = 0; i < n; i++) s += [...CHARS][Math.floor(random() * [...CHARS].length)];
   return s;
 }
-const randomId = () => Array.from({ length: 24 }, () => "abcdefghijklmnopqrstuvwxyz0123456789"[Math.floor(random() * 36)]).join("");
+const randomId = () =>
+  Array.from({ length: 24 }, () => "abcdefghijklmnopqrstuvwxyz0123456789"[Math.floor(random() * 36)]).join("");
 
 const SQLISH = [
   "' OR '1'='1",
   '1; DROP TABLE "Issue"; --',
-  "' UNION SELECT email, NULL FROM \"User\" --",
+  '\' UNION SELECT email, NULL FROM "User" --',
   "%",
   "_",
   "\\",
@@ -207,7 +209,10 @@ function routeSource(file: string): string {
     const src = fs.readFileSync(full, "utf8");
     if (depth === 0) return src;
     const imported = [...src.matchAll(/from "~\/((?:components|use-cases)\/[^"]+)"/g)].map((m) => m[1]);
-    return [src, ...imported.flatMap((rel) => [".tsx", ".ts"].map((ext) => read(path.join(appDir, rel + ext), depth - 1)))].join("\n");
+    return [
+      src,
+      ...imported.flatMap((rel) => [".tsx", ".ts"].map((ext) => read(path.join(appDir, rel + ext), depth - 1))),
+    ].join("\n");
   };
   return read(path.join(ROUTES_DIR, file), 2);
 }
@@ -254,7 +259,9 @@ function scanRoutes(): RouteInfo[] {
 
 /** encodeURIComponent, with lone surrogates (which it refuses) replaced by U+FFFD as a browser would send them. */
 function enc(value: string): string {
-  return encodeURIComponent(value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd"));
+  return encodeURIComponent(
+    value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd"),
+  );
 }
 
 function fillPattern(pattern: string, values: Record<string, string>, raw = false): string {
@@ -267,13 +274,18 @@ function fillPattern(pattern: string, values: Record<string, string>, raw = fals
 let t: TestDb;
 let server: TestServer;
 const tables = allTableNames();
-const countsQuery = sql.raw(tables.map((n) => `select '${n}' as t, count(*)::int as n from "${n}"`).join(" union all "));
+const countsQuery = sql.raw(
+  tables.map((n) => `select '${n}' as t, count(*)::int as n from "${n}"`).join(" union all "),
+);
 
 type Counts = Map<string, number>;
 async function snapshot(): Promise<Counts> {
   // PGlite returns { rows }, postgres-js an array of rows.
   const result = (await t.db.execute(countsQuery)) as unknown;
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ t: string; n: number }>;
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{
+    t: string;
+    n: number;
+  }>;
   return new Map(rows.map((r) => [r.t, Number(r.n)]));
 }
 function diffCounts(a: Counts, b: Counts): string[] {
@@ -337,7 +349,8 @@ async function send(
   opts: { body?: BodyInit; headers?: Record<string, string>; label?: string } = {},
 ): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { "X-Organization": "apc", Connection: "close", ...opts.headers };
-  if (actor.client.cookies.size && !("cookie" in headers)) headers.cookie = [...actor.client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  if (actor.client.cookies.size && !("cookie" in headers))
+    headers.cookie = [...actor.client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   if (method !== "GET" && method !== "HEAD") headers.Origin ??= server.url;
   let payload: Buffer | undefined;
   if (opts.body !== undefined) {
@@ -349,12 +362,15 @@ async function send(
   if (payload) headers["Content-Length"] = String(payload.length);
   const started = Date.now();
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve) => {
-    const req = http.request({ host: "127.0.0.1", port: server.port, method, path: urlPath, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", (e) => resolve({ status: 0, text: String(e) }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: server.port, method, path: urlPath, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", (e) => resolve({ status: 0, text: String(e) }));
+      },
+    );
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     req.on("error", (e) => resolve({ status: 0, text: String(e) }));
     req.end(payload);
@@ -377,7 +393,13 @@ async function probe(
   const { status, text } = await send(actor, method, urlPath, opts);
   const what = `${actor.name} ${method} ${urlPath.length > 120 ? urlPath.slice(0, 120) + `…(${urlPath.length})` : urlPath}${opts.label ? ` [${opts.label}]` : ""}`;
   if (status >= 500 || status === 0) {
-    failures.push({ route, what: `${what} → ${status || "no answer"} ${text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 160)}` });
+    failures.push({
+      route,
+      what: `${what} → ${status || "no answer"} ${text
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .slice(0, 160)}`,
+    });
   }
   const snapStarted = Date.now();
   const after = await snapshot();
@@ -409,31 +431,71 @@ async function idsOf(db: TestDb["db"], orgId: string): Promise<Record<string, st
   const out: Record<string, string[]> = {};
   const put = async (kind: string, query: () => Promise<Array<{ v: string | null }>>) => {
     try {
-      out[kind] = (await query()).map((r) => r.v).filter((v): v is string => Boolean(v)).slice(0, 3);
+      out[kind] = (await query())
+        .map((r) => r.v)
+        .filter((v): v is string => Boolean(v))
+        .slice(0, 3);
     } catch {
       out[kind] = [];
     }
   };
-  await put("machine", () => db.select({ v: machines.id }).from(machines).where(eq(machines.organizationId, orgId)).limit(3));
-  await put("qrCode", () => db.select({ v: machines.qrCodeId }).from(machines).where(eq(machines.organizationId, orgId)).limit(3));
+  await put("machine", () =>
+    db.select({ v: machines.id }).from(machines).where(eq(machines.organizationId, orgId)).limit(3),
+  );
+  await put("qrCode", () =>
+    db.select({ v: machines.qrCodeId }).from(machines).where(eq(machines.organizationId, orgId)).limit(3),
+  );
   await put("issue", () => db.select({ v: issues.id }).from(issues).where(eq(issues.organizationId, orgId)).limit(3));
-  await put("followToken", () => db.select({ v: issues.followToken }).from(issues).where(eq(issues.organizationId, orgId)).limit(3));
-  await put("status", () => db.select({ v: issueStatuses.id }).from(issueStatuses).where(eq(issueStatuses.organizationId, orgId)).limit(3));
-  await put("priority", () => db.select({ v: priorities.id }).from(priorities).where(eq(priorities.organizationId, orgId)).limit(3));
+  await put("followToken", () =>
+    db.select({ v: issues.followToken }).from(issues).where(eq(issues.organizationId, orgId)).limit(3),
+  );
+  await put("status", () =>
+    db.select({ v: issueStatuses.id }).from(issueStatuses).where(eq(issueStatuses.organizationId, orgId)).limit(3),
+  );
+  await put("priority", () =>
+    db.select({ v: priorities.id }).from(priorities).where(eq(priorities.organizationId, orgId)).limit(3),
+  );
   await put("role", () => db.select({ v: roles.id }).from(roles).where(eq(roles.organizationId, orgId)).limit(3));
-  await put("membership", () => db.select({ v: memberships.id }).from(memberships).where(eq(memberships.organizationId, orgId)).limit(3));
-  await put("location", () => db.select({ v: locations.id }).from(locations).where(eq(locations.organizationId, orgId)).limit(3));
+  await put("membership", () =>
+    db.select({ v: memberships.id }).from(memberships).where(eq(memberships.organizationId, orgId)).limit(3),
+  );
+  await put("location", () =>
+    db.select({ v: locations.id }).from(locations).where(eq(locations.organizationId, orgId)).limit(3),
+  );
   await put("model", () => db.select({ v: models.id }).from(models).where(eq(models.organizationId, orgId)).limit(3));
-  await put("collectionType", () => db.select({ v: collectionTypes.id }).from(collectionTypes).where(eq(collectionTypes.organizationId, orgId)).limit(3));
+  await put("collectionType", () =>
+    db
+      .select({ v: collectionTypes.id })
+      .from(collectionTypes)
+      .where(eq(collectionTypes.organizationId, orgId))
+      .limit(3),
+  );
   await put("collection", () =>
-    db.select({ v: collections.id }).from(collections).innerJoin(locations, eq(locations.id, collections.locationId)).where(eq(locations.organizationId, orgId)).limit(3),
+    db
+      .select({ v: collections.id })
+      .from(collections)
+      .innerJoin(locations, eq(locations.id, collections.locationId))
+      .where(eq(locations.organizationId, orgId))
+      .limit(3),
   );
   await put("comment", () =>
-    db.select({ v: comments.id }).from(comments).innerJoin(issues, eq(issues.id, comments.issueId)).where(eq(issues.organizationId, orgId)).limit(3),
+    db
+      .select({ v: comments.id })
+      .from(comments)
+      .innerJoin(issues, eq(issues.id, comments.issueId))
+      .where(eq(issues.organizationId, orgId))
+      .limit(3),
   );
-  await put("attachment", () => db.select({ v: attachments.id }).from(attachments).where(eq(attachments.organizationId, orgId)).limit(3));
+  await put("attachment", () =>
+    db.select({ v: attachments.id }).from(attachments).where(eq(attachments.organizationId, orgId)).limit(3),
+  );
   await put("user", () =>
-    db.select({ v: users.id }).from(users).innerJoin(memberships, eq(memberships.userId, users.id)).where(eq(memberships.organizationId, orgId)).limit(3),
+    db
+      .select({ v: users.id })
+      .from(users)
+      .innerJoin(memberships, eq(memberships.userId, users.id))
+      .where(eq(memberships.organizationId, orgId))
+      .limit(3),
   );
   await put("notification", () =>
     db
@@ -475,7 +537,12 @@ afterAll(async () => {
     else process.env[k] = v;
   }
   console.log(
-    `[fuzz] ${stats.requests} requests (${stats.requestMs} ms in requests, ${stats.snapshotMs} ms in row counts): ${[...stats.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ")}`,
+    `[fuzz] ${stats.requests} requests (${stats.requestMs} ms in requests, ${stats.snapshotMs} ms in row counts): ${[
+      ...stats.byStatus,
+    ]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" ")}`,
   );
 });
 
@@ -486,7 +553,10 @@ function endsSession(route: RouteInfo, intent?: string): boolean {
   return route.pattern === "/logout" || (route.pattern === "/account" && intent === "signout-everywhere");
 }
 
-function paramSets(route: RouteInfo, forAction: boolean): Array<{ values: Record<string, string>; raw?: boolean; label: string }> {
+function paramSets(
+  route: RouteInfo,
+  forAction: boolean,
+): Array<{ values: Record<string, string>; raw?: boolean; label: string }> {
   if (!route.params.length) return [{ values: {}, label: "" }];
   const sets: Array<{ values: Record<string, string>; raw?: boolean; label: string }> = [];
   const each = (f: (name: string) => string, label: string, raw = false) =>
@@ -508,19 +578,31 @@ const MODES = ["random", "weird", "huge", "other-org"] as const;
 describe("fuzzing every route and form", () => {
   it("finds the routes", () => {
     expect(routes.length).toBeGreaterThan(20);
-    expect(routes.find((r) => r.file === "machines.$machineId.qr[.]png.ts")?.pattern).toBe("/machines/:machineId/qr.png");
-    expect(routes.find((r) => r.file === "admin.collections_.$collectionId.tsx")?.pattern).toBe("/admin/collections/:collectionId");
+    expect(routes.find((r) => r.file === "machines.$machineId.qr[.]png.ts")?.pattern).toBe(
+      "/machines/:machineId/qr.png",
+    );
+    expect(routes.find((r) => r.file === "admin.collections_.$collectionId.tsx")?.pattern).toBe(
+      "/admin/collections/:collectionId",
+    );
     expect(routes.find((r) => r.file === "_index.tsx")?.pattern).toBe("/");
-    expect(routes.find((r) => r.file === "issues._index.tsx")?.query).toEqual(expect.arrayContaining(["category", "sort", "dir", "assignee", "after"]));
-    expect(routes.find((r) => r.file === "machines._index.tsx")?.query).toEqual(expect.arrayContaining(["collection", "location", "status"]));
+    expect(routes.find((r) => r.file === "issues._index.tsx")?.query).toEqual(
+      expect.arrayContaining(["category", "sort", "dir", "assignee", "after"]),
+    );
+    expect(routes.find((r) => r.file === "machines._index.tsx")?.query).toEqual(
+      expect.arrayContaining(["collection", "location", "status"]),
+    );
     expect(routes.find((r) => r.file === "login.tsx")?.query).toContain("redirectTo");
   });
 
   for (const route of routes) {
     it(`${route.pattern} (${route.file})`, async () => {
       const failures: Failure[] = [];
-      const run = (actor: Actor, method: string, urlPath: string, opts?: { body?: BodyInit; headers?: Record<string, string>; label?: string }) =>
-        probe(failures, route.pattern, actor, method, urlPath, opts);
+      const run = (
+        actor: Actor,
+        method: string,
+        urlPath: string,
+        opts?: { body?: BodyInit; headers?: Record<string, string>; label?: string },
+      ) => probe(failures, route.pattern, actor, method, urlPath, opts);
       const signedIn = actors.slice(1);
       const allowed = (actor: Actor, intent?: string) => actor.name === "anonymous" || !endsSession(route, intent);
 
@@ -537,11 +619,22 @@ describe("fuzzing every route and form", () => {
           }
         }
         // Query parameters the loader reads (all at once), plus a malformed query string.
-        const base = fillPattern(route.pattern, Object.fromEntries(route.params.map((p) => [p, own[ID_FIELD_KIND[p] ?? p.replace(/Id$/, "")]?.[0] ?? randomId()])));
+        const base = fillPattern(
+          route.pattern,
+          Object.fromEntries(
+            route.params.map((p) => [p, own[ID_FIELD_KIND[p] ?? p.replace(/Id$/, "")]?.[0] ?? randomId()]),
+          ),
+        );
         const names = [...route.query, "page", "q"];
         for (let i = 0; i < 3; i++) {
           const qs = new URLSearchParams();
-          for (const n of names) qs.append(n, i === 2 ? LONG().slice(0, Math.floor(10_200 / names.length)) : pick([...fuzzValues(), randomId(), "-5", "0", "1e9", "a\u0000"]));
+          for (const n of names)
+            qs.append(
+              n,
+              i === 2
+                ? LONG().slice(0, Math.floor(10_200 / names.length))
+                : pick([...fuzzValues(), randomId(), "-5", "0", "1e9", "a\u0000"]),
+            );
           const actor = actors[i % actors.length];
           if (allowed(actor)) await run(actor, "GET", `${base}?${qs}`, { label: "query" });
         }
@@ -552,7 +645,10 @@ describe("fuzzing every route and form", () => {
         for (const n of names) {
           for (const value of [...PROTO_KEYS, ...HEADER_BREAKERS]) {
             const actor = actors[k++ % actors.length];
-            if (allowed(actor)) await run(actor, "GET", `${base}?${new URLSearchParams([[n, value]])}`, { label: `${n} = ${JSON.stringify(value)}` });
+            if (allowed(actor))
+              await run(actor, "GET", `${base}?${new URLSearchParams([[n, value]])}`, {
+                label: `${n} = ${JSON.stringify(value)}`,
+              });
           }
         }
       }
@@ -561,37 +657,75 @@ describe("fuzzing every route and form", () => {
         const intents: Array<string | undefined> = route.intents.length ? route.intents : [undefined];
         const sets = paramSets(route, true);
         let n = 0;
-        const post = async (actor: Actor, body: BodyInit | undefined, label: string, headers?: Record<string, string>, method = "POST") => {
+        const post = async (
+          actor: Actor,
+          body: BodyInit | undefined,
+          label: string,
+          headers?: Record<string, string>,
+          method = "POST",
+        ) => {
           const set = sets[n++ % sets.length];
-          await run(actor, method, fillPattern(route.pattern, set.values, set.raw), { body, headers, label: `${label}; path ${set.label || "-"}` });
+          await run(actor, method, fillPattern(route.pattern, set.values, set.raw), {
+            body,
+            headers,
+            label: `${label}; path ${set.label || "-"}`,
+          });
         };
         const first = intents[0] ?? "";
         // Bodies that are wrong as a whole.
         for (const actor of actors) {
           if (!allowed(actor)) continue;
-          await post(actor, form([["intent", `no-such-${randomString(3, 6).replace(/[^a-z]/gi, "x")}`]]), "unknown intent");
+          await post(
+            actor,
+            form([["intent", `no-such-${randomString(3, 6).replace(/[^a-z]/gi, "x")}`]]),
+            "unknown intent",
+          );
           await post(actor, form([]), "empty form");
         }
         const someone = () => pick(actors.filter((a) => allowed(a)));
-        await post(someone(), form([["intent", "__proto__"], ["intent", first]]), "duplicated intent");
+        await post(
+          someone(),
+          form([
+            ["intent", "__proto__"],
+            ["intent", first],
+          ]),
+          "duplicated intent",
+        );
         // Prototype keys as intents, as field names and as the value of every field; header-breaking text everywhere.
         for (const key of PROTO_KEYS) await post(someone(), form([["intent", key]]), `intent ${key}`);
         for (const [ii, intent] of intents.entries()) {
           const fields: Array<[string, string]> = intent ? [["intent", intent]] : [];
           for (const key of PROTO_KEYS) fields.push([key, key]);
           for (const f of route.fields) fields.push([f, PROTO_KEYS[ii % PROTO_KEYS.length]]);
-          if (allowed(signedIn[ii % 2], intent)) await post(signedIn[ii % 2], form(fields), `${intent ?? "(no intent)"} prototype keys`);
+          if (allowed(signedIn[ii % 2], intent))
+            await post(signedIn[ii % 2], form(fields), `${intent ?? "(no intent)"} prototype keys`);
           const odd: Array<[string, string]> = intent ? [["intent", intent]] : [];
           for (const f of route.fields) odd.push([f, HEADER_BREAKERS[ii % HEADER_BREAKERS.length]]);
-          if (allowed(signedIn[(ii + 1) % 2], intent)) await post(signedIn[(ii + 1) % 2], form(odd), `${intent ?? "(no intent)"} CR/LF and non-Latin-1`);
+          if (allowed(signedIn[(ii + 1) % 2], intent))
+            await post(signedIn[(ii + 1) % 2], form(odd), `${intent ?? "(no intent)"} CR/LF and non-Latin-1`);
         }
         await post(someone(), undefined, "no body");
-        await post(someone(), JSON.stringify({ intent: first, title: "x" }), "JSON body", { "Content-Type": "application/json" });
+        await post(someone(), JSON.stringify({ intent: first, title: "x" }), "JSON body", {
+          "Content-Type": "application/json",
+        });
         await post(someone(), '--xyz\r\nContent-Disposition: form-data; name="intent"\r\n\r\n', "broken multipart", {
           "Content-Type": "multipart/form-data; boundary=xyz",
         });
-        await post(someone(), form([["intent", first], ["blob", "B".repeat(1_000_000)]]), "1 MB body");
-        await post(someone(), form([["intent", first], ...route.fields.map((f): [string, string] => [f, fieldValue(f, "random")])]), "PUT", undefined, "PUT");
+        await post(
+          someone(),
+          form([
+            ["intent", first],
+            ["blob", "B".repeat(1_000_000)],
+          ]),
+          "1 MB body",
+        );
+        await post(
+          someone(),
+          form([["intent", first], ...route.fields.map((f): [string, string] => [f, fieldValue(f, "random")])]),
+          "PUT",
+          undefined,
+          "PUT",
+        );
         await post(someone(), form([["intent", first]]), "DELETE", undefined, "DELETE");
         // Every known intent, as every actor, with a different kind of bad fields each time (all four modes per
         // intent across the actors and the rotation).
@@ -603,17 +737,28 @@ describe("fuzzing every route and form", () => {
             for (const [fi, f] of route.fields.entries()) {
               if (random() < 0.2) continue; // missing
               // "weird" always carries a NUL byte in one field: PostgreSQL text cannot store it.
-              fields.push([f, mode === "weird" && fi === (ii + ai) % route.fields.length ? "a\u0000b" : fieldValue(f, mode)]);
+              fields.push([
+                f,
+                mode === "weird" && fi === (ii + ai) % route.fields.length ? "a\u0000b" : fieldValue(f, mode),
+              ]);
               if (random() < 0.15) fields.push([f, fieldValue(f, "random")]); // repeated → array
             }
-            if (random() < 0.3) fields.push(["__proto__", "x"], ["constructor", "y"], ["toString", "t"], ["hasOwnProperty", "h"], [`${pick(route.fields) ?? "x"}[]`, "z"]);
+            if (random() < 0.3)
+              fields.push(
+                ["__proto__", "x"],
+                ["constructor", "y"],
+                ["toString", "t"],
+                ["hasOwnProperty", "h"],
+                [`${pick(route.fields) ?? "x"}[]`, "z"],
+              );
             await post(actor, form(fields), `${intent ?? "(no intent)"} ${mode}`);
           }
           // Every field with a NUL byte, as a signed-in actor (anonymous visitors mostly stop at the permission check).
           const nulActor = signedIn[(ii + 1) % 2];
           if (allowed(nulActor, intent)) {
             const fields: Array<[string, string]> = intent ? [["intent", intent]] : [];
-            for (const f of route.fields) fields.push([f, `${pick(["", "Fine text ", own[ID_FIELD_KIND[f]]?.[0] ?? "x"])}\u0000`]);
+            for (const f of route.fields)
+              fields.push([f, `${pick(["", "Fine text ", own[ID_FIELD_KIND[f]]?.[0] ?? "x"])}\u0000`]);
             await post(nulActor, form(fields), `${intent ?? "(no intent)"} NUL in every field`);
           }
           if (route.multipart) {
@@ -621,7 +766,11 @@ describe("fuzzing every route and form", () => {
             const fd = new FormData();
             if (intent) fd.append("intent", intent);
             for (const f of route.fields) if (f !== "photo") fd.append(f, fieldValue(f, "random"));
-            fd.append("photo", new Blob([new Uint8Array(2048).map(() => Math.floor(random() * 256))], { type: "image/png" }), "evil.png.exe");
+            fd.append(
+              "photo",
+              new Blob([new Uint8Array(2048).map(() => Math.floor(random() * 256))], { type: "image/png" }),
+              "evil.png.exe",
+            );
             if (allowed(actor, intent)) await post(actor, fd, `${intent ?? "(no intent)"} multipart junk photo`);
           }
         }
@@ -638,11 +787,18 @@ describe("fuzzing every route and form", () => {
     const call = (method: string, urlPath: string, body?: string) =>
       new Promise<{ status: number; reused: boolean; error?: string }>((resolve) => {
         const headers: Record<string, string> = { "X-Organization": "apc", Origin: server.url };
-        if (body) Object.assign(headers, { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) });
-        const req = http.request({ host: "127.0.0.1", port: server.port, method, path: urlPath, headers, agent }, (res) => {
-          res.resume();
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
-        });
+        if (body)
+          Object.assign(headers, {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": String(Buffer.byteLength(body)),
+          });
+        const req = http.request(
+          { host: "127.0.0.1", port: server.port, method, path: urlPath, headers, agent },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+          },
+        );
         req.setTimeout(4000, () => req.destroy(new Error("no answer within 4 s")));
         req.on("error", (e) => resolve({ status: 0, reused: req.reusedSocket, error: String(e) }));
         req.end(body);
@@ -673,14 +829,24 @@ describe("fuzzing every route and form", () => {
     ];
     for (const p of paths) {
       for (const org of ["nope", "", " ", "a".repeat(3000), "beta'--", "%00", "APC", "apc.beta", "..", "ÿÿÿ"]) {
-        await probe(failures, "headers", anonymous, "GET", p, { headers: { "X-Organization": org }, label: `org ${org.slice(0, 20)}` });
+        await probe(failures, "headers", anonymous, "GET", p, {
+          headers: { "X-Organization": org },
+          label: `org ${org.slice(0, 20)}`,
+        });
       }
-      for (const cookie of cookies) await probe(failures, "headers", anonymous, "GET", p, { headers: { cookie }, label: `cookie ${cookie.slice(0, 30)}` });
+      for (const cookie of cookies)
+        await probe(failures, "headers", anonymous, "GET", p, {
+          headers: { cookie },
+          label: `cookie ${cookie.slice(0, 30)}`,
+        });
     }
     // Signing in with a garbage session cookie (password hashing is slow: two attempts).
     for (const cookie of cookies.slice(0, 2)) {
       await probe(failures, "headers", anonymous, "POST", "/login", {
-        body: form([["email", "member@dev.local"], ["password", randomString()]]),
+        body: form([
+          ["email", "member@dev.local"],
+          ["password", randomString()],
+        ]),
         headers: { cookie },
         label: `login with cookie ${cookie.slice(0, 30)}`,
       });

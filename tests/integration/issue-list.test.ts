@@ -39,7 +39,10 @@ let otherLocationId: string;
 let otherMachineId: string;
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
-  return ((result as { rows?: Record<string, unknown>[] }).rows ?? (result as Record<string, unknown>[])) as Record<string, unknown>[];
+  return ((result as { rows?: Record<string, unknown>[] }).rows ?? (result as Record<string, unknown>[])) as Record<
+    string,
+    unknown
+  >[];
 }
 
 beforeAll(async () => {
@@ -51,7 +54,11 @@ beforeAll(async () => {
   memberId = await userIdOf(db, "member@dev.local");
 
   // Twelve issues with the same timestamps (ties on the sort key) and some "me too" votes.
-  const [machine] = await db.select({ id: machines.id, modelId: machines.modelId }).from(machines).where(eq(machines.organizationId, apc)).limit(1);
+  const [machine] = await db
+    .select({ id: machines.id, modelId: machines.modelId })
+    .from(machines)
+    .where(eq(machines.organizationId, apc))
+    .limit(1);
   const tie = new Date("2026-01-15T10:00:00.000Z");
   for (let i = 0; i < 12; i++) {
     const { id } = await reportIssueAs(db, {
@@ -66,11 +73,22 @@ beforeAll(async () => {
     for (let v = 0; v < i % 4; v++) await db.insert(upvotes).values({ issueId: id, voterKey: `voter-${i}-${v}` });
   }
   // A second location with one machine and one issue.
-  const [loc] = await db.insert(locations).values({ name: "Second Bar", organizationId: apc }).returning({ id: locations.id });
+  const [loc] = await db
+    .insert(locations)
+    .values({ name: "Second Bar", organizationId: apc })
+    .returning({ id: locations.id });
   otherLocationId = loc.id;
-  const [m2] = await db.insert(machines).values({ name: "Backroom Xenon", organizationId: apc, locationId: loc.id, modelId: machine.modelId }).returning({ id: machines.id });
+  const [m2] = await db
+    .insert(machines)
+    .values({ name: "Backroom Xenon", organizationId: apc, locationId: loc.id, modelId: machine.modelId })
+    .returning({ id: machines.id });
   otherMachineId = m2.id;
-  await reportIssueAs(db, { organizationId: apc, machineId: m2.id, title: "Backroom glass cracked", reporter: { name: "Guest" } });
+  await reportIssueAs(db, {
+    organizationId: apc,
+    machineId: m2.id,
+    title: "Backroom glass cracked",
+    reporter: { name: "Guest" },
+  });
 
   server = await startTestServer(db);
   member = server.client();
@@ -84,7 +102,12 @@ afterAll(async () => {
 
 beforeEach(() => resetRateLimits());
 
-async function all(filters: IssueListFilters, sort: IssueSort = "created", dir: SortDir = "desc", org = apc): Promise<IssueListItem[]> {
+async function all(
+  filters: IssueListFilters,
+  sort: IssueSort = "created",
+  dir: SortDir = "desc",
+  org = apc,
+): Promise<IssueListItem[]> {
   const page = await listIssues(db, { organizationId: org, filters, sort, dir, limit: 100 });
   expect(page.nextCursor).toBeNull();
   return page.items;
@@ -123,8 +146,12 @@ describe("filters", () => {
     const high = everything.find((i) => i.priority.name === "High")!.priority.id;
     expect((await all({ category: "all", priorityId: high })).every((i) => i.priority.id === high)).toBe(true);
 
-    expect((await all({ category: "all", machineId: otherMachineId })).map((i) => i.title)).toEqual(["Backroom glass cracked"]);
-    expect((await all({ category: "all", locationId: otherLocationId })).map((i) => i.title)).toEqual(["Backroom glass cracked"]);
+    expect((await all({ category: "all", machineId: otherMachineId })).map((i) => i.title)).toEqual([
+      "Backroom glass cracked",
+    ]);
+    expect((await all({ category: "all", locationId: otherLocationId })).map((i) => i.title)).toEqual([
+      "Backroom glass cracked",
+    ]);
 
     const assigned = await all({ category: "all", assigneeId: everything.find((i) => i.assignee)!.assignee!.id });
     expect(assigned.length).toBeGreaterThan(0);
@@ -149,7 +176,11 @@ describe("filters", () => {
     const capped = await countIssuesByCategory(db, apc, filters, { cap: 5 });
     expect(capped.capped).toBe(true);
     // The location filter (the only one that needs the Machine join) still counts exactly.
-    expect((await countIssuesByCategory(db, apc, { category: "all", locationId: otherLocationId })).counts).toEqual({ NEW: 1, IN_PROGRESS: 0, RESOLVED: 0 });
+    expect((await countIssuesByCategory(db, apc, { category: "all", locationId: otherLocationId })).counts).toEqual({
+      NEW: 1,
+      IN_PROGRESS: 0,
+      RESOLVED: 0,
+    });
   });
 
   it("never returns another organization's issues, even with its ids", async () => {
@@ -164,7 +195,9 @@ describe("filters", () => {
 describe("full-text search", () => {
   it("matches words in title or description with stemming and web-search syntax", async () => {
     const flipper = await all({ category: "all", q: "flippers" });
-    expect(flipper.map((i) => i.title)).toEqual(expect.arrayContaining(["Left flipper feels weak", "Dead right flipper"]));
+    expect(flipper.map((i) => i.title)).toEqual(
+      expect.arrayContaining(["Left flipper feels weak", "Dead right flipper"]),
+    );
     const buzz = await all({ category: "all", q: "coil buzzes" });
     expect(buzz.map((i) => i.id).sort()).toEqual(tieIds.filter((_, n) => n % 2).sort());
     const phrase = await all({ category: "all", q: '"left ramp"' });
@@ -179,7 +212,9 @@ describe("full-text search", () => {
   it("uses the GIN index Issue_search_idx", async () => {
     const plan = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      return rowsOf(await tx.execute(sql`explain select ${issues.id} from ${issues} where ${issueSearchCondition("flipper")}`));
+      return rowsOf(
+        await tx.execute(sql`explain select ${issues.id} from ${issues} where ${issueSearchCondition("flipper")}`),
+      );
     });
     const text = plan.map((r) => Object.values(r).join(" ")).join("\n");
     expect(text).toContain("Issue_search_idx");
@@ -218,7 +253,14 @@ describe("sorting and keyset pagination", () => {
     const back: string[][] = [];
     let prev = last!.prevCursor;
     while (prev) {
-      const page = await listIssues(db, { organizationId: apc, filters, sort, dir, cursor: { kind: "before", ...decodeCursor(prev, sort)! }, limit: 7 });
+      const page = await listIssues(db, {
+        organizationId: apc,
+        filters,
+        sort,
+        dir,
+        cursor: { kind: "before", ...decodeCursor(prev, sort)! },
+        limit: 7,
+      });
       back.unshift(page.items.map((i) => i.id));
       prev = page.prevCursor;
     }
@@ -236,7 +278,8 @@ describe("sorting and keyset pagination", () => {
 });
 
 describe("/issues over HTTP", () => {
-  const idsIn = (html: string) => [...html.matchAll(/href="\/issues\/([a-z0-9]+)"/g)].map((m) => m[1]).filter((id) => id !== "new");
+  const idsIn = (html: string) =>
+    [...html.matchAll(/href="\/issues\/([a-z0-9]+)"/g)].map((m) => m[1]).filter((id) => id !== "new");
 
   it("lists active issues with category counts, only for members", async () => {
     const res = await member.get("/issues");
@@ -271,7 +314,10 @@ describe("/issues over HTTP", () => {
     expect(closedIds.every((id) => closedRows.some((r) => r.id === id))).toBe(true);
     const mine = await member.get("/issues?assignee=me&category=all");
     const mineIds = idsIn(mine.text);
-    const mineRows = await db.select({ id: issues.id }).from(issues).where(and(eq(issues.organizationId, apc), eq(issues.assignedToId, memberId)));
+    const mineRows = await db
+      .select({ id: issues.id })
+      .from(issues)
+      .where(and(eq(issues.organizationId, apc), eq(issues.assignedToId, memberId)));
     expect(new Set(mineIds)).toEqual(new Set(mineRows.map((r) => r.id).slice(0, 25)));
     const loc = await member.get(`/issues?location=${otherLocationId}&category=all`);
     expect(loc.text).toContain("Backroom glass cracked");
@@ -318,10 +364,20 @@ describe("/issues in a large organization", () => {
       .from(machines)
       .where(eq(machines.organizationId, beta))
       .limit(1);
-    const [warehouse] = await db.insert(locations).values({ organizationId: beta, name: "Warehouse" }).returning({ id: locations.id });
+    const [warehouse] = await db
+      .insert(locations)
+      .values({ organizationId: beta, name: "Warehouse" })
+      .returning({ id: locations.id });
     const added = await db
       .insert(machines)
-      .values(Array.from({ length: 301 }, (_, i) => ({ organizationId: beta, modelId: sample.modelId, locationId: warehouse.id, name: `Stored machine ${i}` })))
+      .values(
+        Array.from({ length: 301 }, (_, i) => ({
+          organizationId: beta,
+          modelId: sample.modelId,
+          locationId: warehouse.id,
+          name: `Stored machine ${i}`,
+        })),
+      )
       .returning({ id: machines.id });
     try {
       const admin = server.client({ org: "beta" });
@@ -334,7 +390,11 @@ describe("/issues in a large organization", () => {
       const elsewhere = await admin.get(`/issues?location=${sample.locationId}`);
       expect(elsewhere.text).not.toContain("Many machines: choose a location");
       expect(elsewhere.text).not.toContain("Stored machine");
-      const [someMachine] = await db.select({ name: machines.name }).from(machines).where(eq(machines.locationId, sample.locationId)).limit(1);
+      const [someMachine] = await db
+        .select({ name: machines.name })
+        .from(machines)
+        .where(eq(machines.locationId, sample.locationId))
+        .limit(1);
       expect(elsewhere.text).toContain(someMachine.name);
 
       const chosen = await admin.get(`/issues?machine=${added[7].id}`);
@@ -354,11 +414,21 @@ describe("/issues in a large organization", () => {
       const formAtWarehouse = await admin.get(`/issues/new?location=${warehouse.id}`);
       expect(formAtWarehouse.text).toContain("Stored machine 300<");
       const fromMachinePage = await admin.get(`/issues/new?machineId=${added[3].id}`);
-      expect(fromMachinePage.text).toMatch(new RegExp(`<option value="${added[3].id}" selected="">Stored machine 3</option>`));
-      const created = await admin.post(`/issues/new?machineId=${added[3].id}`, { machineId: added[3].id, title: "Coin door jammed" });
+      expect(fromMachinePage.text).toMatch(
+        new RegExp(`<option value="${added[3].id}" selected="">Stored machine 3</option>`),
+      );
+      const created = await admin.post(`/issues/new?machineId=${added[3].id}`, {
+        machineId: added[3].id,
+        title: "Coin door jammed",
+      });
       expect(created.status).toBe(302);
     } finally {
-      await db.delete(issues).where(inArray(issues.machineId, added.map((m) => m.id)));
+      await db.delete(issues).where(
+        inArray(
+          issues.machineId,
+          added.map((m) => m.id),
+        ),
+      );
       await db.delete(machines).where(eq(machines.locationId, warehouse.id));
       await db.delete(locations).where(eq(locations.id, warehouse.id));
     }

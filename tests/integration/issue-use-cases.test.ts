@@ -61,21 +61,43 @@ describe("reportIssue", () => {
   it("creates the issue with its history for a visitor, and refuses another organization's machine or priority", async () => {
     const stargate = await machineByName(db, apc, "Stargate");
     const visitor = await visitorActor(db, apc);
-    const created = await reportIssue(visitor, { machineId: stargate.id, title: "Use case report", reporter: { name: "Robin" } });
+    const created = await reportIssue(visitor, {
+      machineId: stargate.id,
+      title: "Use case report",
+      reporter: { name: "Robin" },
+    });
     expect(created.followToken).toBeTruthy();
     const [row] = await db.select().from(issues).where(eq(issues.id, created.id));
-    expect(row).toMatchObject({ organizationId: apc, machineId: stargate.id, submitterName: "Robin", createdById: null });
+    expect(row).toMatchObject({
+      organizationId: apc,
+      machineId: stargate.id,
+      submitterName: "Robin",
+      createdById: null,
+    });
 
     const before = await rows();
-    const [betaMachine] = await db.select({ id: issues.machineId }).from(issues).where(eq(issues.organizationId, beta)).limit(1);
-    expect(await failureOf(reportIssue(visitor, { machineId: betaMachine.id, title: "Wrong org", reporter: {} }))).toEqual({
+    const [betaMachine] = await db
+      .select({ id: issues.machineId })
+      .from(issues)
+      .where(eq(issues.organizationId, beta))
+      .limit(1);
+    expect(
+      await failureOf(reportIssue(visitor, { machineId: betaMachine.id, title: "Wrong org", reporter: {} })),
+    ).toEqual({
       code: "not_found",
       fields: { machineId: "That machine was not found." },
     });
     const admin = await memberActor(db, apc, adminId);
     const betaPriority = await priorityIdOf(db, beta, "High");
     expect(
-      await failureOf(reportIssue(admin, { machineId: stargate.id, title: "Wrong priority", reporter: { userId: adminId }, priorityId: betaPriority })),
+      await failureOf(
+        reportIssue(admin, {
+          machineId: stargate.id,
+          title: "Wrong priority",
+          reporter: { userId: adminId },
+          priorityId: betaPriority,
+        }),
+      ),
     ).toEqual({ code: "not_found", fields: { priorityId: "Choose a priority from the list." } });
     expect(await rows()).toEqual(before);
   });
@@ -84,7 +106,13 @@ describe("reportIssue", () => {
     const stargate = await machineByName(db, apc, "Stargate");
     const before = await rows();
     const visitor = await visitorActor(db, apc);
-    expect((await failureOf(reportIssue(visitor, { machineId: stargate.id, title: "Posing", reporter: { userId: adminId } }))).code).toBe("forbidden");
+    expect(
+      (
+        await failureOf(
+          reportIssue(visitor, { machineId: stargate.id, title: "Posing", reporter: { userId: adminId } }),
+        )
+      ).code,
+    ).toBe("forbidden");
     expect(await rows()).toEqual(before);
   });
 });
@@ -93,14 +121,20 @@ describe("addComment", () => {
   it("a comment on a missing issue is not found and its idempotency key stays free", async () => {
     const admin = await memberActor(db, apc, adminId);
     const key = "missing-issue-key-0123456789";
-    expect((await failureOf(addComment(admin, "cnosuchissue000000000000", { content: "Hello", idempotencyKey: key }))).code).toBe("not_found");
+    expect(
+      (await failureOf(addComment(admin, "cnosuchissue000000000000", { content: "Hello", idempotencyKey: key }))).code,
+    ).toBe("not_found");
     expect(await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toHaveLength(0);
   });
 
   it("over HTTP: the comment form on a missing issue answers 404 and keeps no key", async () => {
     const admin = await signedIn(server, "admin@dev.local");
     const key = "missing-issue-http-key-0123456789";
-    const res = await admin.post("/issues/cnosuchissue000000000000", { intent: "comment", content: "Hello", idempotencyKey: key });
+    const res = await admin.post("/issues/cnosuchissue000000000000", {
+      intent: "comment",
+      content: "Hello",
+      idempotencyKey: key,
+    });
     expect(res.status).toBe(404);
     expect(await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toHaveLength(0);
   });

@@ -79,7 +79,11 @@ beforeAll(async () => {
     commenter: await userWithRole("commenter@example.test", "Cody Commenter", commenterRole),
     betaAdmin: await userIdOf(db, "admin@beta.local"),
   };
-  const [m] = await db.select({ id: machines.id }).from(machines).where(and(eq(machines.organizationId, apc), isNull(machines.ownerId))).limit(1);
+  const [m] = await db
+    .select({ id: machines.id })
+    .from(machines)
+    .where(and(eq(machines.organizationId, apc), isNull(machines.ownerId)))
+    .limit(1);
   machineId = m.id;
   server = await startTestServer(db);
   admin = server.client();
@@ -107,7 +111,9 @@ beforeEach(() => resetRateLimits());
 // helpers
 
 let counter = 0;
-async function newIssue(opts: { reporter?: { userId: string } | { name?: string; email?: string }; description?: string } = {}) {
+async function newIssue(
+  opts: { reporter?: { userId: string } | { name?: string; email?: string }; description?: string } = {},
+) {
   counter += 1;
   const { id } = await reportIssueAs(db, {
     organizationId: apc,
@@ -129,7 +135,14 @@ async function issueRow(id: string) {
 
 async function historyOf(id: string) {
   return db
-    .select({ type: issueHistory.type, field: issueHistory.field, oldValue: issueHistory.oldValue, newValue: issueHistory.newValue, actorId: issueHistory.actorId, organizationId: issueHistory.organizationId })
+    .select({
+      type: issueHistory.type,
+      field: issueHistory.field,
+      oldValue: issueHistory.oldValue,
+      newValue: issueHistory.newValue,
+      actorId: issueHistory.actorId,
+      organizationId: issueHistory.organizationId,
+    })
     .from(issueHistory)
     .where(eq(issueHistory.issueId, id))
     .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id));
@@ -217,26 +230,49 @@ describe("status changes", () => {
     let row = await issueRow(id);
     expect(row.statusId).toBe(await statusId("In Progress"));
     expect(row.resolvedAt).toBeNull();
-    expect(await lastHistory(id)).toMatchObject({ type: "STATUS_CHANGED", field: "status", oldValue: "New", newValue: "In Progress", actorId: ids.member, organizationId: apc });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "STATUS_CHANGED",
+      field: "status",
+      oldValue: "New",
+      newValue: "In Progress",
+      actorId: ids.member,
+      organizationId: apc,
+    });
 
     res = await member.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed") });
     expect(res.status).toBe(200);
     row = await issueRow(id);
     expect(row.resolvedAt).toBeInstanceOf(Date);
     const resolvedAt = row.resolvedAt!;
-    expect(await lastHistory(id)).toMatchObject({ type: "RESOLVED", field: "status", oldValue: "In Progress", newValue: "Fixed", actorId: ids.member });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "RESOLVED",
+      field: "status",
+      oldValue: "In Progress",
+      newValue: "Fixed",
+      actorId: ids.member,
+    });
 
     res = await admin.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Not Reproducible") });
     expect(res.status).toBe(200);
     row = await issueRow(id);
     expect(row.resolvedAt?.getTime()).toBe(resolvedAt.getTime());
-    expect(await lastHistory(id)).toMatchObject({ type: "STATUS_CHANGED", oldValue: "Fixed", newValue: "Not Reproducible", actorId: ids.admin });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "STATUS_CHANGED",
+      oldValue: "Fixed",
+      newValue: "Not Reproducible",
+      actorId: ids.admin,
+    });
 
     res = await member.post(`/issues/${id}`, { intent: "status", statusId: await statusId("New") });
     expect(res.status).toBe(200);
     row = await issueRow(id);
     expect(row.resolvedAt).toBeNull();
-    expect(await lastHistory(id)).toMatchObject({ type: "REOPENED", oldValue: "Not Reproducible", newValue: "New", actorId: ids.member });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "REOPENED",
+      oldValue: "Not Reproducible",
+      newValue: "New",
+      actorId: ids.member,
+    });
   });
 
   it("writes nothing when the status does not change", async () => {
@@ -253,7 +289,9 @@ describe("status changes", () => {
     expect((await member.post(`/issues/${id}`, { intent: "status", statusId: "" })).status).toBe(400);
     expect((await member.post(`/issues/${id}`, { intent: "status" })).status).toBe(400);
     expect((await member.post(`/issues/${id}`, { intent: "status", statusId: "x".repeat(500) })).status).toBe(400);
-    expect((await member.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed", beta) })).status).toBe(404);
+    expect(
+      (await member.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed", beta) })).status,
+    ).toBe(404);
     expect((await member.post(`/issues/${id}`, { intent: "status", statusId: "nonexistent" })).status).toBe(404);
     expect(await issueRow(id)).toEqual(before.row);
     expect(await historyCount(id)).toBe(before.history);
@@ -266,9 +304,17 @@ describe("priority changes", () => {
     const res = await member.post(`/issues/${id}`, { intent: "priority", priorityId: await priorityId("Critical") });
     expect(res.status).toBe(200);
     expect((await issueRow(id)).priorityId).toBe(await priorityId("Critical"));
-    expect(await lastHistory(id)).toMatchObject({ type: "PRIORITY_CHANGED", field: "priority", oldValue: "Medium", newValue: "Critical", actorId: ids.member });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "PRIORITY_CHANGED",
+      field: "priority",
+      oldValue: "Medium",
+      newValue: "Critical",
+      actorId: ids.member,
+    });
     const before = await historyCount(id);
-    expect((await member.post(`/issues/${id}`, { intent: "priority", priorityId: await priorityId("High", beta) })).status).toBe(404);
+    expect(
+      (await member.post(`/issues/${id}`, { intent: "priority", priorityId: await priorityId("High", beta) })).status,
+    ).toBe(404);
     expect((await member.post(`/issues/${id}`, { intent: "priority", priorityId: "" })).status).toBe(400);
     expect(await historyCount(id)).toBe(before);
   });
@@ -280,7 +326,13 @@ describe("assignment", () => {
     let res = await admin.post(`/issues/${id}`, { intent: "assign", assigneeId: ids.member });
     expect(res.status).toBe(200);
     expect((await issueRow(id)).assignedToId).toBe(ids.member);
-    expect(await lastHistory(id)).toMatchObject({ type: "ASSIGNED", field: "assignee", oldValue: null, newValue: "Dev Member", actorId: ids.admin });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "ASSIGNED",
+      field: "assignee",
+      oldValue: null,
+      newValue: "Dev Member",
+      actorId: ids.admin,
+    });
 
     const count1 = await historyCount(id);
     res = await admin.post(`/issues/${id}`, { intent: "assign", assigneeId: ids.member });
@@ -293,7 +345,12 @@ describe("assignment", () => {
 
     res = await member.post(`/issues/${id}`, { intent: "assign", assigneeId: ids.player });
     expect(res.status).toBe(200);
-    expect(await lastHistory(id)).toMatchObject({ type: "ASSIGNED", oldValue: "Dev Member", newValue: "Dev Player", actorId: ids.member });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "ASSIGNED",
+      oldValue: "Dev Member",
+      newValue: "Dev Player",
+      actorId: ids.member,
+    });
 
     res = await member.post(`/issues/${id}`, { intent: "assign", assigneeId: "unassign" });
     expect(res.status).toBe(200);
@@ -311,7 +368,9 @@ describe("assignment", () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain("Pick a member of this organization");
     expect((await admin.post(`/issues/${id}`, { intent: "assign", assigneeId: "no-such-user" })).status).toBe(400);
-    expect((await admin.post(`/issues/${id}`, { intent: "assign", assigneeId: "bad id with spaces" })).status).toBe(400);
+    expect((await admin.post(`/issues/${id}`, { intent: "assign", assigneeId: "bad id with spaces" })).status).toBe(
+      400,
+    );
     expect((await issueRow(id)).assignedToId).toBeNull();
     expect(await historyCount(id)).toBe(before);
   });
@@ -321,7 +380,11 @@ describe("title and description", () => {
   it("writes one SYSTEM row per changed field", async () => {
     const id = await newIssue({ description: "Old text" });
     const before = await historyCount(id);
-    const res = await member.post(`/issues/${id}`, { intent: "details", title: "Renamed issue", description: "New text" });
+    const res = await member.post(`/issues/${id}`, {
+      intent: "details",
+      title: "Renamed issue",
+      description: "New text",
+    });
     expect(res.status).toBe(200);
     const row = await issueRow(id);
     expect(row.title).toBe("Renamed issue");
@@ -332,7 +395,13 @@ describe("title and description", () => {
     expect(rows).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: "SYSTEM", field: "title", newValue: "Renamed issue", actorId: ids.member }),
-        expect.objectContaining({ type: "SYSTEM", field: "description", oldValue: "Old text", newValue: "New text", actorId: ids.member }),
+        expect.objectContaining({
+          type: "SYSTEM",
+          field: "description",
+          oldValue: "Old text",
+          newValue: "New text",
+          actorId: ids.member,
+        }),
       ]),
     );
     // Only the description: one row; clearing it stores null.
@@ -345,9 +414,13 @@ describe("title and description", () => {
   it("refuses an empty or too long title with 400 and changes nothing", async () => {
     const id = await newIssue();
     const before = { row: await issueRow(id), history: await historyCount(id) };
-    expect((await member.post(`/issues/${id}`, { intent: "details", title: "   ", description: "x" })).status).toBe(400);
+    expect((await member.post(`/issues/${id}`, { intent: "details", title: "   ", description: "x" })).status).toBe(
+      400,
+    );
     expect((await member.post(`/issues/${id}`, { intent: "details", title: "t".repeat(256) })).status).toBe(400);
-    expect((await member.post(`/issues/${id}`, { intent: "details", title: "ok", description: "d".repeat(10_001) })).status).toBe(400);
+    expect(
+      (await member.post(`/issues/${id}`, { intent: "details", title: "ok", description: "d".repeat(10_001) })).status,
+    ).toBe(400);
     expect(await issueRow(id)).toEqual(before.row);
     expect(await historyCount(id)).toBe(before.history);
   });
@@ -360,7 +433,12 @@ describe("comments", () => {
     expect(res.status).toBe(200);
     const [c] = await commentsOf(id);
     expect(c).toMatchObject({ content: "Replaced the flipper coil.", authorId: ids.member, deletedAt: null });
-    expect(await lastHistory(id)).toMatchObject({ type: "COMMENTED", field: "comment", newValue: c.id, actorId: ids.member });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "COMMENTED",
+      field: "comment",
+      newValue: c.id,
+      actorId: ids.member,
+    });
     const before = await historyCount(id);
     expect((await member.post(`/issues/${id}`, { intent: "comment", content: "   " })).status).toBe(400);
     expect((await member.post(`/issues/${id}`, { intent: "comment", content: "c".repeat(1001) })).status).toBe(400);
@@ -376,21 +454,40 @@ describe("comments", () => {
     await member.post(`/issues/${id}`, { intent: "comment", content: "First words" });
     const [c] = await commentsOf(id);
     const before = await historyCount(id);
-    expect((await player.post(`/issues/${id}`, { intent: "comment-edit", commentId: c.id, content: "Hijacked" })).status).toBe(403);
-    expect((await admin.post(`/issues/${id}`, { intent: "comment-edit", commentId: c.id, content: "Hijacked" })).status).toBe(403);
-    expect((await member.post(`/issues/${id}`, { intent: "comment-edit", commentId: c.id, content: "" })).status).toBe(400);
+    expect(
+      (await player.post(`/issues/${id}`, { intent: "comment-edit", commentId: c.id, content: "Hijacked" })).status,
+    ).toBe(403);
+    expect(
+      (await admin.post(`/issues/${id}`, { intent: "comment-edit", commentId: c.id, content: "Hijacked" })).status,
+    ).toBe(403);
+    expect((await member.post(`/issues/${id}`, { intent: "comment-edit", commentId: c.id, content: "" })).status).toBe(
+      400,
+    );
     expect((await commentsOf(id))[0].content).toBe("First words");
     expect(await historyCount(id)).toBe(before);
 
-    const res = await member.post(`/issues/${id}`, { intent: "comment-edit", commentId: c.id, content: "Better words" });
+    const res = await member.post(`/issues/${id}`, {
+      intent: "comment-edit",
+      commentId: c.id,
+      content: "Better words",
+    });
     expect(res.status).toBe(200);
     expect((await commentsOf(id))[0].content).toBe("Better words");
-    expect(await lastHistory(id)).toMatchObject({ type: "SYSTEM", field: "comment", oldValue: c.id, newValue: "edited", actorId: ids.member });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "SYSTEM",
+      field: "comment",
+      oldValue: c.id,
+      newValue: "edited",
+      actorId: ids.member,
+    });
 
     // A commenter without issue:edit cannot edit even their own comment.
     await commenter.post(`/issues/${id}`, { intent: "comment", content: "Commenter note" });
     const mine = (await commentsOf(id)).find((x) => x.authorId === ids.commenter)!;
-    expect((await commenter.post(`/issues/${id}`, { intent: "comment-edit", commentId: mine.id, content: "Changed" })).status).toBe(403);
+    expect(
+      (await commenter.post(`/issues/${id}`, { intent: "comment-edit", commentId: mine.id, content: "Changed" }))
+        .status,
+    ).toBe(403);
   });
 
   it("soft-deletes for the author or issue:delete holders, hides deleted comments, and lets only admins restore", async () => {
@@ -402,18 +499,31 @@ describe("comments", () => {
     const commenterComment = list.find((x) => x.authorId === ids.commenter)!;
 
     // Commenter: no issue:delete → cannot delete someone else's, can delete their own.
-    expect((await commenter.post(`/issues/${id}`, { intent: "comment-delete", commentId: memberComment.id })).status).toBe(403);
-    expect((await commenter.post(`/issues/${id}`, { intent: "comment-delete", commentId: commenterComment.id })).status).toBe(200);
-    expect(await lastHistory(id)).toMatchObject({ type: "COMMENT_DELETED", field: "comment", oldValue: commenterComment.id, actorId: ids.commenter });
+    expect(
+      (await commenter.post(`/issues/${id}`, { intent: "comment-delete", commentId: memberComment.id })).status,
+    ).toBe(403);
+    expect(
+      (await commenter.post(`/issues/${id}`, { intent: "comment-delete", commentId: commenterComment.id })).status,
+    ).toBe(200);
+    expect(await lastHistory(id)).toMatchObject({
+      type: "COMMENT_DELETED",
+      field: "comment",
+      oldValue: commenterComment.id,
+      actorId: ids.commenter,
+    });
 
     // Player (Member role has issue:delete) deletes the member's comment.
-    expect((await player.post(`/issues/${id}`, { intent: "comment-delete", commentId: memberComment.id })).status).toBe(200);
+    expect((await player.post(`/issues/${id}`, { intent: "comment-delete", commentId: memberComment.id })).status).toBe(
+      200,
+    );
     const deleted = (await commentsOf(id)).find((x) => x.id === memberComment.id)!;
     expect(deleted.deletedAt).toBeInstanceOf(Date);
     expect(deleted.deletedBy).toBe(ids.player);
     // Deleting twice: 404, no second row.
     const before = await historyCount(id);
-    expect((await player.post(`/issues/${id}`, { intent: "comment-delete", commentId: memberComment.id })).status).toBe(404);
+    expect((await player.post(`/issues/${id}`, { intent: "comment-delete", commentId: memberComment.id })).status).toBe(
+      404,
+    );
     expect(await historyCount(id)).toBe(before);
 
     // Hidden from members, visible to admins in the deleted view only.
@@ -425,15 +535,27 @@ describe("comments", () => {
     expect(adminView.text).toContain("Deleted by");
 
     // Restore: organization:manage only.
-    expect((await member.post(`/issues/${id}`, { intent: "comment-restore", commentId: memberComment.id })).status).toBe(403);
-    expect((await admin.post(`/issues/${id}`, { intent: "comment-restore", commentId: memberComment.id })).status).toBe(200);
+    expect(
+      (await member.post(`/issues/${id}`, { intent: "comment-restore", commentId: memberComment.id })).status,
+    ).toBe(403);
+    expect((await admin.post(`/issues/${id}`, { intent: "comment-restore", commentId: memberComment.id })).status).toBe(
+      200,
+    );
     const restored = (await commentsOf(id)).find((x) => x.id === memberComment.id)!;
     expect(restored.deletedAt).toBeNull();
     expect(restored.deletedBy).toBeNull();
-    expect(await lastHistory(id)).toMatchObject({ type: "SYSTEM", field: "comment", oldValue: memberComment.id, newValue: "restored", actorId: ids.admin });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "SYSTEM",
+      field: "comment",
+      oldValue: memberComment.id,
+      newValue: "restored",
+      actorId: ids.admin,
+    });
     expect((await member.get(`/issues/${id}`)).text).toContain("Member comment to delete");
     // Restoring a live comment: 404.
-    expect((await admin.post(`/issues/${id}`, { intent: "comment-restore", commentId: memberComment.id })).status).toBe(404);
+    expect((await admin.post(`/issues/${id}`, { intent: "comment-restore", commentId: memberComment.id })).status).toBe(
+      404,
+    );
   });
 
   it("404s for a comment of another issue", async () => {
@@ -441,7 +563,9 @@ describe("comments", () => {
     const b = await newIssue();
     await member.post(`/issues/${a}`, { intent: "comment", content: "On issue A" });
     const [c] = await commentsOf(a);
-    expect((await member.post(`/issues/${b}`, { intent: "comment-edit", commentId: c.id, content: "moved?" })).status).toBe(404);
+    expect(
+      (await member.post(`/issues/${b}`, { intent: "comment-edit", commentId: c.id, content: "moved?" })).status,
+    ).toBe(404);
     expect((await member.post(`/issues/${b}`, { intent: "comment-delete", commentId: c.id })).status).toBe(404);
     expect((await commentsOf(a))[0]).toMatchObject({ content: "On issue A", deletedAt: null });
   });
@@ -454,7 +578,11 @@ describe("photos", () => {
       const res = await member.post(`/issues/${id}`, photoForm(png(2 + i, 2), `photo-${i}.png`));
       expect(res.status).toBe(200);
     }
-    const rows = await db.select().from(attachments).where(eq(attachments.issueId, id)).orderBy(asc(attachments.createdAt));
+    const rows = await db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.issueId, id))
+      .orderBy(asc(attachments.createdAt));
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({ organizationId: apc, fileName: "photo-1.png", fileType: "image/png" });
     expect(rows[0].url.startsWith(`${apc}/`)).toBe(true);
@@ -498,14 +626,21 @@ describe("photos", () => {
     const [row] = await db.select().from(attachments).where(eq(attachments.issueId, id));
     const file = path.join(uploadRoot, ...row.url.split("/"));
     expect(fs.existsSync(file)).toBe(true);
-    expect((await member.post(`/issues/${id}`, { intent: "attachment-delete", attachmentId: row.id })).status).toBe(403);
+    expect((await member.post(`/issues/${id}`, { intent: "attachment-delete", attachmentId: row.id })).status).toBe(
+      403,
+    );
     expect((await anon.post(`/issues/${id}`, { intent: "attachment-delete", attachmentId: row.id })).status).toBe(302);
     expect(fs.existsSync(file)).toBe(true);
     const res = await admin.post(`/issues/${id}`, { intent: "attachment-delete", attachmentId: row.id });
     expect(res.status).toBe(200);
     expect(await db.select().from(attachments).where(eq(attachments.issueId, id))).toHaveLength(0);
     expect(fs.existsSync(file)).toBe(false);
-    expect(await lastHistory(id)).toMatchObject({ type: "SYSTEM", field: "attachment", oldValue: "to-delete.png", actorId: ids.admin });
+    expect(await lastHistory(id)).toMatchObject({
+      type: "SYSTEM",
+      field: "attachment",
+      oldValue: "to-delete.png",
+      actorId: ids.admin,
+    });
     expect((await admin.get(`/attachments/${row.id}`)).status).toBe(404);
   });
 
@@ -560,7 +695,9 @@ describe("permissions per action", () => {
     }
     expect((await viewer.post(`/issues/${id}`, photoForm(png()))).status).toBe(403);
     // The Commenter role may comment but not triage.
-    expect((await commenter.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed") })).status).toBe(403);
+    expect(
+      (await commenter.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed") })).status,
+    ).toBe(403);
     expect((await commenter.post(`/issues/${id}`, { intent: "assign", assigneeId: ids.commenter })).status).toBe(403);
     expect(await issueRow(id)).toEqual(before.row);
     expect(await historyCount(id)).toBe(before.history);
@@ -569,7 +706,9 @@ describe("permissions per action", () => {
 
   it("lets Admin do everything and answers 400 to unknown or missing intents", async () => {
     const id = await newIssue();
-    expect((await admin.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed") })).status).toBe(200);
+    expect((await admin.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed") })).status).toBe(
+      200,
+    );
     expect((await admin.post(`/issues/${id}`, { intent: "assign", assigneeId: "me" })).status).toBe(200);
     expect((await admin.post(`/issues/${id}`, { intent: "comment", content: "Admin note" })).status).toBe(200);
     const before = await historyCount(id);
@@ -583,7 +722,11 @@ describe("permissions per action", () => {
     const id = await newIssue();
     const res = await fetch(`${server.url}/issues/${id}`, {
       method: "POST",
-      headers: { "Content-Type": "multipart/form-data; boundary=broken", Origin: server.url, cookie: [...member.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+      headers: {
+        "Content-Type": "multipart/form-data; boundary=broken",
+        Origin: server.url,
+        cookie: [...member.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
       body: "this is not multipart",
     });
     expect(res.status).toBeLessThan(500);
@@ -592,25 +735,54 @@ describe("permissions per action", () => {
 
 describe("member-created issues (/issues/new)", () => {
   it("creates an issue with the member as reporter and a CREATED row, optionally assigned to them", async () => {
-    const res = await member.post("/issues/new", { machineId, title: "Member found a stuck ball", description: "Behind the left ramp", assignToMe: "on" });
+    const res = await member.post("/issues/new", {
+      machineId,
+      title: "Member found a stuck ball",
+      description: "Behind the left ramp",
+      assignToMe: "on",
+    });
     expect(res.status).toBe(302);
     const id = res.location!.replace("/issues/", "");
     const row = await issueRow(id);
-    expect(row).toMatchObject({ title: "Member found a stuck ball", createdById: ids.member, assignedToId: ids.member, organizationId: apc });
+    expect(row).toMatchObject({
+      title: "Member found a stuck ball",
+      createdById: ids.member,
+      assignedToId: ids.member,
+      organizationId: apc,
+    });
     const h = await historyOf(id);
     expect(h[0]).toMatchObject({ type: "CREATED", actorId: ids.member });
     expect(h[1]).toMatchObject({ type: "ASSIGNED", newValue: "Dev Member", actorId: ids.member });
     // Self-assignment notifies nobody.
-    expect(await db.select().from(notifications).where(and(eq(notifications.userId, ids.member), eq(notifications.entityId, id)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, ids.member), eq(notifications.entityId, id))),
+    ).toHaveLength(0);
   });
 
   it("refuses bad input with 400 and creates nothing", async () => {
     const [{ n: before }] = await db.select({ n: count() }).from(issues);
     expect((await member.post("/issues/new", { machineId, title: "" })).status).toBe(400);
     expect((await member.post("/issues/new", { machineId: "", title: "No machine" })).status).toBe(400);
-    const [betaMachine] = await db.select({ id: machines.id }).from(machines).where(eq(machines.organizationId, beta)).limit(1);
-    expect((await member.post("/issues/new", { machineId: betaMachine.id, title: "Other org machine" })).status).toBe(400);
-    expect((await member.post("/issues/new", { machineId, title: "Bad priority", priorityId: await priorityId("High", beta) })).status).toBe(400);
+    const [betaMachine] = await db
+      .select({ id: machines.id })
+      .from(machines)
+      .where(eq(machines.organizationId, beta))
+      .limit(1);
+    expect((await member.post("/issues/new", { machineId: betaMachine.id, title: "Other org machine" })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await member.post("/issues/new", {
+          machineId,
+          title: "Bad priority",
+          priorityId: await priorityId("High", beta),
+        })
+      ).status,
+    ).toBe(400);
     const [{ n: after }] = await db.select({ n: count() }).from(issues);
     expect(after).toBe(before);
   });

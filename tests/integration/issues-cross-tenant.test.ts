@@ -32,10 +32,22 @@ let betaIssue: string;
 
 async function snapshot() {
   const issueRows = await db.select().from(issues).where(eq(issues.organizationId, apc)).orderBy(asc(issues.id));
-  const history = await db.select().from(issueHistory).where(eq(issueHistory.organizationId, apc)).orderBy(asc(issueHistory.id));
+  const history = await db
+    .select()
+    .from(issueHistory)
+    .where(eq(issueHistory.organizationId, apc))
+    .orderBy(asc(issueHistory.id));
   const commentRows = await db.select().from(comments).orderBy(asc(comments.id));
-  const statusRows = await db.select().from(issueStatuses).where(eq(issueStatuses.organizationId, apc)).orderBy(asc(issueStatuses.id));
-  const priorityRows = await db.select().from(priorities).where(eq(priorities.organizationId, apc)).orderBy(asc(priorities.id));
+  const statusRows = await db
+    .select()
+    .from(issueStatuses)
+    .where(eq(issueStatuses.organizationId, apc))
+    .orderBy(asc(issueStatuses.id));
+  const priorityRows = await db
+    .select()
+    .from(priorities)
+    .where(eq(priorities.organizationId, apc))
+    .orderBy(asc(priorities.id));
   const attachmentRows = await db.select().from(attachments).orderBy(asc(attachments.id));
   const notificationRows = await db.select().from(notifications).orderBy(asc(notifications.id));
   return { issueRows, history, commentRows, statusRows, priorityRows, attachmentRows, notificationRows };
@@ -72,7 +84,12 @@ beforeAll(async () => {
   const [att] = await db.select({ id: attachments.id }).from(attachments).where(eq(attachments.issueId, apcIssue));
   apcAttachment = att.id;
   // A notification of an apc user.
-  await db.insert(notifications).values({ userId: await userIdOf(db, "member@dev.local"), type: "ISSUE_UPDATED", message: "apc only", actionUrl: `/issues/${apcIssue}` });
+  await db.insert(notifications).values({
+    userId: await userIdOf(db, "member@dev.local"),
+    type: "ISSUE_UPDATED",
+    message: "apc only",
+    actionUrl: `/issues/${apcIssue}`,
+  });
   const [b] = await db.select({ id: issues.id }).from(issues).where(eq(issues.organizationId, beta)).limit(1);
   betaIssue = b.id;
 });
@@ -120,12 +137,32 @@ describe("a beta admin with apc ids", () => {
   it("cannot use apc statuses, priorities, comments, attachments or members on a beta issue", async () => {
     const before = await snapshot();
     const betaBefore = (await db.select().from(issues).where(eq(issues.id, betaIssue)))[0];
-    expect((await betaAdmin.post(`/issues/${betaIssue}`, { intent: "status", statusId: await statusId("Fixed", apc) })).status).toBe(404);
-    expect((await betaAdmin.post(`/issues/${betaIssue}`, { intent: "priority", priorityId: await priorityId("Critical", apc) })).status).toBe(404);
-    expect((await betaAdmin.post(`/issues/${betaIssue}`, { intent: "comment-edit", commentId: apcComment, content: "x" })).status).toBe(404);
-    expect((await betaAdmin.post(`/issues/${betaIssue}`, { intent: "comment-delete", commentId: apcComment })).status).toBe(404);
-    expect((await betaAdmin.post(`/issues/${betaIssue}`, { intent: "comment-restore", commentId: apcComment })).status).toBe(404);
-    expect((await betaAdmin.post(`/issues/${betaIssue}`, { intent: "attachment-delete", attachmentId: apcAttachment })).status).toBe(404);
+    expect(
+      (await betaAdmin.post(`/issues/${betaIssue}`, { intent: "status", statusId: await statusId("Fixed", apc) }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await betaAdmin.post(`/issues/${betaIssue}`, {
+          intent: "priority",
+          priorityId: await priorityId("Critical", apc),
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await betaAdmin.post(`/issues/${betaIssue}`, { intent: "comment-edit", commentId: apcComment, content: "x" }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await betaAdmin.post(`/issues/${betaIssue}`, { intent: "comment-delete", commentId: apcComment })).status,
+    ).toBe(404);
+    expect(
+      (await betaAdmin.post(`/issues/${betaIssue}`, { intent: "comment-restore", commentId: apcComment })).status,
+    ).toBe(404);
+    expect(
+      (await betaAdmin.post(`/issues/${betaIssue}`, { intent: "attachment-delete", attachmentId: apcAttachment }))
+        .status,
+    ).toBe(404);
     const memberId = await userIdOf(db, "member@dev.local");
     expect((await betaAdmin.post(`/issues/${betaIssue}`, { intent: "assign", assigneeId: memberId })).status).toBe(400);
     expect((await db.select().from(issues).where(eq(issues.id, betaIssue)))[0]).toEqual(betaBefore);
@@ -176,8 +213,13 @@ describe("a beta admin with apc ids", () => {
     await sameUserOnApc.login("admin@beta.local");
     expect((await sameUserOnApc.get("/issues")).status).toBe(403);
     const before = await snapshot();
-    expect((await sameUserOnApc.post(`/issues/${apcIssue}`, { intent: "comment", content: "outsider" })).status).toBe(403);
-    expect((await sameUserOnApc.post(`/issues/${apcIssue}`, { intent: "status", statusId: await statusId("Fixed", apc) })).status).toBe(403);
+    expect((await sameUserOnApc.post(`/issues/${apcIssue}`, { intent: "comment", content: "outsider" })).status).toBe(
+      403,
+    );
+    expect(
+      (await sameUserOnApc.post(`/issues/${apcIssue}`, { intent: "status", statusId: await statusId("Fixed", apc) }))
+        .status,
+    ).toBe(403);
     expect(await snapshot()).toEqual(before);
   });
 });

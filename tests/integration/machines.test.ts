@@ -48,8 +48,14 @@ beforeAll(async () => {
   server = await startTestServer(t.db);
   apcId = await orgIdOf(t.db, "apc");
   betaId = await orgIdOf(t.db, "beta");
-  [{ id: apcLocationId }] = await t.db.select({ id: locations.id }).from(locations).where(eq(locations.organizationId, apcId));
-  [{ id: betaLocationId }] = await t.db.select({ id: locations.id }).from(locations).where(eq(locations.organizationId, betaId));
+  [{ id: apcLocationId }] = await t.db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(eq(locations.organizationId, apcId));
+  [{ id: betaLocationId }] = await t.db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(eq(locations.organizationId, betaId));
   catalogueModelId = (await machineByName(t.db, apcId, "Black Rose")).modelId;
   admin = await signedIn(server, "admin@dev.local");
   member = await signedIn(server, "member@dev.local");
@@ -67,10 +73,20 @@ describe("creating machines", () => {
   it("an admin adds a machine; the name defaults to the model name and the owner is a member", async () => {
     const memberId = await userIdOf(t.db, "member@dev.local");
     const before = await machineCount(apcId);
-    const res = await admin.post("/machines/new", { name: "", modelId: catalogueModelId, locationId: apcLocationId, ownerId: memberId });
+    const res = await admin.post("/machines/new", {
+      name: "",
+      modelId: catalogueModelId,
+      locationId: apcLocationId,
+      ownerId: memberId,
+    });
     expect(res.status).toBe(302);
     const row = await machineRow(createdId(res.location));
-    expect(row).toMatchObject({ organizationId: apcId, modelId: catalogueModelId, locationId: apcLocationId, ownerId: memberId });
+    expect(row).toMatchObject({
+      organizationId: apcId,
+      modelId: catalogueModelId,
+      locationId: apcLocationId,
+      ownerId: memberId,
+    });
     const [model] = await t.db.select({ name: models.name }).from(models).where(eq(models.id, catalogueModelId));
     expect(row!.name).toBe(model.name);
     expect(row!.qrCodeGeneratedAt).toBeInstanceOf(Date);
@@ -84,11 +100,20 @@ describe("creating machines", () => {
   it("refuses an owner who is not a member, a location or custom model of another organization (400, nothing stored)", async () => {
     const before = await machineCount(apcId);
     const outsider = await userIdOf(t.db, "admin@beta.local");
-    const badOwner = await admin.post("/machines/new", { name: "X", modelId: catalogueModelId, locationId: apcLocationId, ownerId: outsider });
+    const badOwner = await admin.post("/machines/new", {
+      name: "X",
+      modelId: catalogueModelId,
+      locationId: apcLocationId,
+      ownerId: outsider,
+    });
     expect(badOwner.status).toBe(400);
     expect(badOwner.text).toContain("The owner must be a member of this organization.");
 
-    const badLocation = await admin.post("/machines/new", { name: "X", modelId: catalogueModelId, locationId: betaLocationId });
+    const badLocation = await admin.post("/machines/new", {
+      name: "X",
+      modelId: catalogueModelId,
+      locationId: betaLocationId,
+    });
     expect(badLocation.status).toBe(400);
 
     const noModel = await admin.post("/machines/new", { name: "X", locationId: apcLocationId });
@@ -98,7 +123,13 @@ describe("creating machines", () => {
   });
 
   it("custom models belong to their organization only", async () => {
-    const created = await betaAdmin.post("/models/new", { name: "Beta Homebrew Special", manufacturer: "Garage", year: "2024", machineType: "ss", returnTo: "/machines/new" });
+    const created = await betaAdmin.post("/models/new", {
+      name: "Beta Homebrew Special",
+      manufacturer: "Garage",
+      year: "2024",
+      machineType: "ss",
+      returnTo: "/machines/new",
+    });
     expect(created.status).toBe(302);
     const [custom] = await t.db.select().from(models).where(eq(models.name, "Beta Homebrew Special"));
     expect(custom).toMatchObject({ isCustom: true, organizationId: betaId, manufacturer: "Garage", year: 2024 });
@@ -122,7 +153,9 @@ describe("creating machines", () => {
   it("members without machine:edit cannot add machines or models; anonymous visitors are sent to sign in", async () => {
     expect((await member.get("/machines/new")).status).toBe(403);
     const before = await machineCount(apcId);
-    expect((await member.post("/machines/new", { modelId: catalogueModelId, locationId: apcLocationId })).status).toBe(403);
+    expect((await member.post("/machines/new", { modelId: catalogueModelId, locationId: apcLocationId })).status).toBe(
+      403,
+    );
     expect((await member.post("/models/new", { name: "Nope" })).status).toBe(403);
     expect(await machineCount(apcId)).toBe(before);
     const anonymous = await server.client({ org: "apc" }).get("/machines/new");
@@ -135,34 +168,73 @@ describe("editing and deleting machines", () => {
   it("an admin edits name, location and owner; a non-member owner is refused", async () => {
     const m = await machineByName(t.db, apcId, "Sea Ray");
     const keith = await userIdOf(t.db, "keith.elwin@pinpoint.dev");
-    const res = await admin.post(`/machines/${m.id}`, { intent: "update", name: "Sea Ray #1", modelId: m.modelId, locationId: apcLocationId, ownerId: keith });
+    const res = await admin.post(`/machines/${m.id}`, {
+      intent: "update",
+      name: "Sea Ray #1",
+      modelId: m.modelId,
+      locationId: apcLocationId,
+      ownerId: keith,
+    });
     expect(res.status).toBe(302);
     expect(await machineRow(m.id)).toMatchObject({ name: "Sea Ray #1", ownerId: keith });
 
     const outsider = await userIdOf(t.db, "admin@beta.local");
-    const bad = await admin.post(`/machines/${m.id}`, { intent: "update", name: "Hacked", modelId: m.modelId, locationId: apcLocationId, ownerId: outsider });
+    const bad = await admin.post(`/machines/${m.id}`, {
+      intent: "update",
+      name: "Hacked",
+      modelId: m.modelId,
+      locationId: apcLocationId,
+      ownerId: outsider,
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("The owner must be a member of this organization.");
     expect(await machineRow(m.id)).toMatchObject({ name: "Sea Ray #1", ownerId: keith });
 
-    const cleared = await admin.post(`/machines/${m.id}`, { intent: "update", name: "Sea Ray #1", modelId: m.modelId, locationId: apcLocationId, ownerId: "" });
+    const cleared = await admin.post(`/machines/${m.id}`, {
+      intent: "update",
+      name: "Sea Ray #1",
+      modelId: m.modelId,
+      locationId: apcLocationId,
+      ownerId: "",
+    });
     expect(cleared.status).toBe(302);
     expect((await machineRow(m.id))!.ownerId).toBeNull();
   });
 
   it("members without machine:edit cannot edit (403); the owner may change their own notification toggles", async () => {
     const memberId = await userIdOf(t.db, "member@dev.local");
-    const [owned] = await t.db.select().from(machines).where(and(eq(machines.organizationId, apcId), eq(machines.ownerId, memberId))).limit(1);
+    const [owned] = await t.db
+      .select()
+      .from(machines)
+      .where(and(eq(machines.organizationId, apcId), eq(machines.ownerId, memberId)))
+      .limit(1);
     expect(owned).toBeTruthy();
-    const edit = await member.post(`/machines/${owned.id}`, { intent: "update", name: "Mine now", modelId: owned.modelId, locationId: owned.locationId });
+    const edit = await member.post(`/machines/${owned.id}`, {
+      intent: "update",
+      name: "Mine now",
+      modelId: owned.modelId,
+      locationId: owned.locationId,
+    });
     expect(edit.status).toBe(403);
     expect((await machineRow(owned.id))!.name).toBe(owned.name);
 
-    const toggles = await member.post(`/machines/${owned.id}`, { intent: "notifications", ownerNotificationsEnabled: "on", notifyOnStatusChanges: "on" });
+    const toggles = await member.post(`/machines/${owned.id}`, {
+      intent: "notifications",
+      ownerNotificationsEnabled: "on",
+      notifyOnStatusChanges: "on",
+    });
     expect(toggles.status).toBe(302);
-    expect(await machineRow(owned.id)).toMatchObject({ ownerNotificationsEnabled: true, notifyOnNewIssues: false, notifyOnStatusChanges: true, notifyOnComments: false });
+    expect(await machineRow(owned.id)).toMatchObject({
+      ownerNotificationsEnabled: true,
+      notifyOnNewIssues: false,
+      notifyOnStatusChanges: true,
+      notifyOnComments: false,
+    });
 
-    const [other] = await t.db.select().from(machines).where(and(eq(machines.organizationId, apcId), eq(machines.name, "Cleopatra")));
+    const [other] = await t.db
+      .select()
+      .from(machines)
+      .where(and(eq(machines.organizationId, apcId), eq(machines.name, "Cleopatra")));
     if (other.ownerId !== memberId) {
       expect((await member.post(`/machines/${other.id}`, { intent: "notifications" })).status).toBe(403);
     }
@@ -177,7 +249,11 @@ describe("editing and deleting machines", () => {
     expect(refused.text).toMatch(/has \d+ issues? and cannot be deleted/);
     expect(await machineRow(withIssues.id)).not.toBeNull();
 
-    const created = await admin.post("/machines/new", { name: "Spare", modelId: catalogueModelId, locationId: apcLocationId });
+    const created = await admin.post("/machines/new", {
+      name: "Spare",
+      modelId: catalogueModelId,
+      locationId: apcLocationId,
+    });
     const id = createdId(created.location);
     expect((await admin.post(`/machines/${id}`, { intent: "delete" })).status).toBe(400);
     expect((await member.post(`/machines/${id}`, { intent: "delete", confirm: "yes" })).status).toBe(403);
@@ -201,7 +277,10 @@ describe("locations", () => {
     const bad = await admin.post("/locations/new", { name: "", website: "not a url", pinballMapId: "-3" });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("Enter a web address");
-    const [{ n: before }] = await t.db.select({ n: count() }).from(locations).where(eq(locations.organizationId, apcId));
+    const [{ n: before }] = await t.db
+      .select({ n: count() })
+      .from(locations)
+      .where(eq(locations.organizationId, apcId));
 
     const res = await admin.post("/locations/new", {
       name: "Back Bar",
@@ -217,7 +296,12 @@ describe("locations", () => {
     expect(res.status).toBe(302);
     const id = res.location!.match(/^\/locations\/([^?]+)\?created=1$/)![1];
     const [row] = await t.db.select().from(locations).where(eq(locations.id, id));
-    expect(row).toMatchObject({ organizationId: apcId, name: "Back Bar", website: "https://backbar.example.com/", pinballMapId: 1234 });
+    expect(row).toMatchObject({
+      organizationId: apcId,
+      name: "Back Bar",
+      website: "https://backbar.example.com/",
+      pinballMapId: 1234,
+    });
 
     const edit = await admin.post(`/locations/${id}`, { intent: "update", name: "Back Room", city: "Austin" });
     expect(edit.status).toBe(302);
@@ -284,7 +368,9 @@ describe("machine lists", () => {
     for (const status of ["playable", "degraded", "down"]) {
       expect((await admin.get(`/machines?status=${status}`)).status).toBe(200);
     }
-    expect((await admin.get(`/machines?location=${betaLocationId}`)).text).toContain("No machine matches these filters.");
+    expect((await admin.get(`/machines?location=${betaLocationId}`)).text).toContain(
+      "No machine matches these filters.",
+    );
     expect((await admin.get("/machines?status=bogus&page=-5")).status).toBe(200);
   });
 
@@ -303,17 +389,32 @@ describe("cross-tenant", () => {
     expect((await betaAdmin.get(`/m/${m.id}`)).status).toBe(404);
     expect((await betaAdmin.get(`/locations/${apcLocationId}`)).status).toBe(404);
 
-    const update = await betaAdmin.post(`/machines/${m.id}`, { intent: "update", name: "Stolen", modelId: m.modelId, locationId: betaLocationId });
+    const update = await betaAdmin.post(`/machines/${m.id}`, {
+      intent: "update",
+      name: "Stolen",
+      modelId: m.modelId,
+      locationId: betaLocationId,
+    });
     expect(update.status).toBe(404);
     const del = await betaAdmin.post(`/machines/${m.id}`, { intent: "delete", confirm: "yes" });
     expect(del.status).toBe(404);
     const toggles = await betaAdmin.post(`/machines/${m.id}`, { intent: "notifications" });
     expect(toggles.status).toBe(404);
-    expect(await machineRow(m.id)).toMatchObject({ name: m.name, organizationId: apcId, locationId: m.locationId, ownerNotificationsEnabled: m.ownerNotificationsEnabled });
+    expect(await machineRow(m.id)).toMatchObject({
+      name: m.name,
+      organizationId: apcId,
+      locationId: m.locationId,
+      ownerNotificationsEnabled: m.ownerNotificationsEnabled,
+    });
 
     // A beta machine cannot be moved into apc's location either.
     const betaFunhouse = await machineByName(t.db, betaId, "Funhouse");
-    const move = await betaAdmin.post(`/machines/${betaFunhouse.id}`, { intent: "update", name: "Funhouse", modelId: betaFunhouse.modelId, locationId: apcLocationId });
+    const move = await betaAdmin.post(`/machines/${betaFunhouse.id}`, {
+      intent: "update",
+      name: "Funhouse",
+      modelId: betaFunhouse.modelId,
+      locationId: apcLocationId,
+    });
     expect(move.status).toBe(400);
     expect((await machineRow(betaFunhouse.id))!.locationId).toBe(betaLocationId);
 

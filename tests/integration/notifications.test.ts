@@ -39,7 +39,11 @@ beforeAll(async () => {
     gary: await userIdOf(db, "gary.stern@pinpoint.dev"),
     player: await userIdOf(db, "player@dev.local"),
   };
-  const [m] = await db.select({ id: machines.id }).from(machines).where(and(eq(machines.organizationId, apc), eq(machines.ownerId, ids.gary))).limit(1);
+  const [m] = await db
+    .select({ id: machines.id })
+    .from(machines)
+    .where(and(eq(machines.organizationId, apc), eq(machines.ownerId, ids.gary)))
+    .limit(1);
   garyMachine = m.id;
   // Start from a clean feed (the demo seed writes no notifications, but be explicit).
   await db.delete(notifications);
@@ -63,14 +67,24 @@ beforeEach(async () => {
   resetRateLimits();
   await db
     .update(machines)
-    .set({ ownerNotificationsEnabled: true, notifyOnNewIssues: true, notifyOnStatusChanges: true, notifyOnComments: false })
+    .set({
+      ownerNotificationsEnabled: true,
+      notifyOnNewIssues: true,
+      notifyOnStatusChanges: true,
+      notifyOnComments: false,
+    })
     .where(eq(machines.id, garyMachine));
 });
 
 let n = 0;
 async function issueOnGarysMachine(reporter: { userId: string } | { name?: string } = { userId: ids.member }) {
   n += 1;
-  const { id } = await reportIssueAs(db, { organizationId: apc, machineId: garyMachine, title: `Notify test ${n}`, reporter });
+  const { id } = await reportIssueAs(db, {
+    organizationId: apc,
+    machineId: garyMachine,
+    title: `Notify test ${n}`,
+    reporter,
+  });
   await db.delete(notifications).where(eq(notifications.entityId, id));
   return id;
 }
@@ -93,9 +107,14 @@ async function recipients(issueId: string, type?: string) {
 describe("who is notified", () => {
   it("status change: the machine owner and the member reporter, not the actor", async () => {
     const id = await issueOnGarysMachine();
-    expect((await admin.post(`/issues/${id}`, { intent: "status", statusId: await statusId("In Progress") })).status).toBe(200);
+    expect(
+      (await admin.post(`/issues/${id}`, { intent: "status", statusId: await statusId("In Progress") })).status,
+    ).toBe(200);
     expect(await recipients(id, "ISSUE_UPDATED")).toEqual(["gary", "member"]);
-    const [msg] = await db.select({ message: notifications.message }).from(notifications).where(and(eq(notifications.userId, ids.gary), eq(notifications.actionUrl, `/issues/${id}`)));
+    const [msg] = await db
+      .select({ message: notifications.message })
+      .from(notifications)
+      .where(and(eq(notifications.userId, ids.gary), eq(notifications.actionUrl, `/issues/${id}`)));
     expect(msg.message).toContain("New → In Progress");
   });
 
@@ -104,7 +123,10 @@ describe("who is notified", () => {
     await db.update(machines).set({ notifyOnStatusChanges: false }).where(eq(machines.id, garyMachine));
     await admin.post(`/issues/${id}`, { intent: "status", statusId: await statusId("In Progress") });
     expect(await recipients(id)).toEqual(["member"]);
-    await db.update(machines).set({ notifyOnStatusChanges: true, ownerNotificationsEnabled: false }).where(eq(machines.id, garyMachine));
+    await db
+      .update(machines)
+      .set({ notifyOnStatusChanges: true, ownerNotificationsEnabled: false })
+      .where(eq(machines.id, garyMachine));
     await admin.post(`/issues/${id}`, { intent: "status", statusId: await statusId("Fixed") });
     expect(await recipients(id)).toEqual(["member", "member"]);
   });
@@ -146,7 +168,10 @@ describe("who is notified", () => {
     await db.delete(notifications).where(eq(notifications.actionUrl, `/issues/${id}`));
     await member.post(`/issues/${id}`, { intent: "comment", content: "Thanks!" });
     expect(await recipients(id, "ISSUE_COMMENTED")).toEqual(["gary", "player"]);
-    const [row] = await db.select().from(notifications).where(and(eq(notifications.userId, ids.player), eq(notifications.actionUrl, `/issues/${id}`)));
+    const [row] = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, ids.player), eq(notifications.actionUrl, `/issues/${id}`)));
     expect(row).toMatchObject({ entityType: "COMMENT", read: false });
     expect(row.message).toContain("Dev Member commented");
   });
@@ -216,7 +241,11 @@ describe("/notifications", () => {
     expect((await db.select().from(notifications).where(eq(notifications.id, garyNote.id)))[0].read).toBe(false);
     expect((await player.post("/notifications", { intent: "read", notificationId: "" })).status).toBe(400);
 
-    const mine = await db.select().from(notifications).where(and(eq(notifications.userId, ids.player), eq(notifications.read, false))).orderBy(desc(notifications.createdAt));
+    const mine = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, ids.player), eq(notifications.read, false)))
+      .orderBy(desc(notifications.createdAt));
     expect((await player.post("/notifications", { intent: "read", notificationId: mine[0].id })).status).toBe(200);
     expect((await db.select().from(notifications).where(eq(notifications.id, mine[0].id)))[0].read).toBe(true);
 
@@ -230,7 +259,12 @@ describe("/notifications", () => {
     expect((await player.post("/notifications", { intent: "open", notificationId: evil.id })).status).toBe(200);
 
     expect((await player.post("/notifications", { intent: "read-all" })).status).toBe(200);
-    expect(await db.select().from(notifications).where(and(eq(notifications.userId, ids.player), eq(notifications.read, false)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, ids.player), eq(notifications.read, false))),
+    ).toHaveLength(0);
     expect((await db.select().from(notifications).where(eq(notifications.id, garyNote.id)))[0].read).toBe(false);
     expect((await player.post("/notifications", { intent: "bogus" })).status).toBe(400);
   });
@@ -253,19 +287,36 @@ describe("/notifications", () => {
   });
 
   it("saves the user's settings and validates them", async () => {
-    expect((await player.post("/notifications", { intent: "settings", notificationFrequency: "DAILY" })).status).toBe(200);
+    expect((await player.post("/notifications", { intent: "settings", notificationFrequency: "DAILY" })).status).toBe(
+      200,
+    );
     let [u] = await db.select().from(users).where(eq(users.id, ids.player));
     expect(u).toMatchObject({ emailNotificationsEnabled: false, notificationFrequency: "DAILY" });
-    expect((await player.post("/notifications", { intent: "settings", emailNotificationsEnabled: "on", notificationFrequency: "HOURLY" })).status).toBe(400);
+    expect(
+      (
+        await player.post("/notifications", {
+          intent: "settings",
+          emailNotificationsEnabled: "on",
+          notificationFrequency: "HOURLY",
+        })
+      ).status,
+    ).toBe(400);
     [u] = await db.select().from(users).where(eq(users.id, ids.player));
     expect(u.notificationFrequency).toBe("DAILY");
-    await player.post("/notifications", { intent: "settings", emailNotificationsEnabled: "on", notificationFrequency: "WEEKLY" });
+    await player.post("/notifications", {
+      intent: "settings",
+      emailNotificationsEnabled: "on",
+      notificationFrequency: "WEEKLY",
+    });
     [u] = await db.select().from(users).where(eq(users.id, ids.player));
     expect(u).toMatchObject({ emailNotificationsEnabled: true, notificationFrequency: "WEEKLY" });
   });
 
   it("lets owners set the toggles of their own machines only", async () => {
-    const garys = await db.select({ id: machines.id }).from(machines).where(and(eq(machines.organizationId, apc), eq(machines.ownerId, ids.gary)));
+    const garys = await db
+      .select({ id: machines.id })
+      .from(machines)
+      .where(and(eq(machines.organizationId, apc), eq(machines.ownerId, ids.gary)));
     const page = await gary.get("/notifications");
     expect(page.text).toContain("Machines you own");
     const form: Record<string, string> = { intent: "machines" };
@@ -274,12 +325,30 @@ describe("/notifications", () => {
       form[`notifyOnComments:${m.id}`] = "on";
     }
     expect((await gary.post("/notifications", form)).status).toBe(200);
-    const rows = await db.select().from(machines).where(inArray(machines.id, garys.map((m) => m.id)));
-    for (const r of rows) expect(r).toMatchObject({ ownerNotificationsEnabled: true, notifyOnNewIssues: false, notifyOnStatusChanges: false, notifyOnComments: true });
+    const rows = await db
+      .select()
+      .from(machines)
+      .where(
+        inArray(
+          machines.id,
+          garys.map((m) => m.id),
+        ),
+      );
+    for (const r of rows)
+      expect(r).toMatchObject({
+        ownerNotificationsEnabled: true,
+        notifyOnNewIssues: false,
+        notifyOnStatusChanges: false,
+        notifyOnComments: true,
+      });
 
     // The member (who owns other machines) cannot change Gary's by forging field names.
     const before = await db.select().from(machines).where(eq(machines.id, garys[0].id));
-    await member.post("/notifications", { intent: "machines", [`notifyOnStatusChanges:${garys[0].id}`]: "on", [`notifyOnNewIssues:${garys[0].id}`]: "on" });
+    await member.post("/notifications", {
+      intent: "machines",
+      [`notifyOnStatusChanges:${garys[0].id}`]: "on",
+      [`notifyOnNewIssues:${garys[0].id}`]: "on",
+    });
     expect(await db.select().from(machines).where(eq(machines.id, garys[0].id))).toEqual(before);
     // Someone who owns nothing.
     expect((await player.post("/notifications", { intent: "machines" })).status).toBe(400);

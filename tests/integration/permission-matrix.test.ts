@@ -102,7 +102,10 @@ const MATRIX: Record<string, Probe> = {
   "admin.members.tsx": {
     url: () => "/admin/members",
     get: ["login", 403, 403, 200, 200],
-    post: { body: () => ({ intent: "invite", email: "not-an-email", roleId: "" }), expect: ["login", 403, 403, 400, 400] },
+    post: {
+      body: () => ({ intent: "invite", email: "not-an-email", roleId: "" }),
+      expect: ["login", 403, 403, 400, 400],
+    },
   },
   "admin.roles._index.tsx": {
     url: () => "/admin/roles",
@@ -159,8 +162,14 @@ const MATRIX: Record<string, Probe> = {
     get: ADMIN_ONLY,
     post: { body: () => ({ name: "", modelId: "", locationId: "" }), expect: ADMIN_ONLY_POST },
   },
-  "machines.$machineId.qr[.]png.ts": { url: (ids) => `/machines/${ids.machineId}/qr.png`, get: ["login", 403, 200, 200, 200] },
-  "machines.$machineId.qr[.]svg.ts": { url: (ids) => `/machines/${ids.machineId}/qr.svg`, get: ["login", 403, 200, 200, 200] },
+  "machines.$machineId.qr[.]png.ts": {
+    url: (ids) => `/machines/${ids.machineId}/qr.png`,
+    get: ["login", 403, 200, 200, 200],
+  },
+  "machines.$machineId.qr[.]svg.ts": {
+    url: (ids) => `/machines/${ids.machineId}/qr.svg`,
+    get: ["login", 403, 200, 200, 200],
+  },
   "models.new.tsx": {
     url: () => "/models/new",
     get: ADMIN_ONLY,
@@ -220,7 +229,11 @@ function routeFiles(): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((e) => !e.name.startsWith(".") && !/\.test\.[jt]sx?$/.test(e.name))
-    .filter((e) => (e.isDirectory() ? fs.readdirSync(path.join(dir, e.name)).some((f) => /^route\.[jt]sx?$/.test(f)) : /\.[jt]sx?$/.test(e.name)))
+    .filter((e) =>
+      e.isDirectory()
+        ? fs.readdirSync(path.join(dir, e.name)).some((f) => /^route\.[jt]sx?$/.test(f))
+        : /\.[jt]sx?$/.test(e.name),
+    )
     .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
     .sort();
 }
@@ -250,7 +263,9 @@ describe("the matrix covers every route file", () => {
 
   it("probes a POST for every route with an action", () => {
     const withoutPost = routeFiles().filter((f) => f in MATRIX && routeHasAction(f) && !MATRIX[f].post);
-    expect(withoutPost, `Routes with an action but no POST expectation in MATRIX: ${withoutPost.join(", ")}`).toEqual([]);
+    expect(withoutPost, `Routes with an action but no POST expectation in MATRIX: ${withoutPost.join(", ")}`).toEqual(
+      [],
+    );
   });
 });
 
@@ -275,12 +290,30 @@ beforeAll(async () => {
   t = await createTestDb();
   await seedDatabase(t.db, { demo: true });
   const apc = await orgIdOf(t.db, "apc");
-  await createRole(t.db, apc, { name: "Desk", isDefault: false, permissions: ["user:manage", "issue:view", "machine:view"] });
+  await createRole(t.db, apc, {
+    name: "Desk",
+    isDefault: false,
+    permissions: ["user:manage", "issue:view", "machine:view"],
+  });
   await setRoleDirect(t.db, "player@dev.local", "apc", "Desk");
-  const [machine] = await t.db.select({ id: machines.id, qr: machines.qrCodeId }).from(machines).where(eq(machines.organizationId, apc)).limit(1);
+  const [machine] = await t.db
+    .select({ id: machines.id, qr: machines.qrCodeId })
+    .from(machines)
+    .where(eq(machines.organizationId, apc))
+    .limit(1);
   const [issue] = await t.db.select({ id: issues.id }).from(issues).where(eq(issues.organizationId, apc)).limit(1);
-  const [location] = await t.db.select({ id: locations.id }).from(locations).where(and(eq(locations.organizationId, apc))).limit(1);
-  ids = { machineId: machine.id, qrCode: machine.qr, issueId: issue.id, locationId: location.id, memberRoleId: await roleIdOf(t.db, "apc", "Member") };
+  const [location] = await t.db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.organizationId, apc)))
+    .limit(1);
+  ids = {
+    machineId: machine.id,
+    qrCode: machine.qr,
+    issueId: issue.id,
+    locationId: location.id,
+    memberRoleId: await roleIdOf(t.db, "apc", "Member"),
+  };
   server = await startTestServer(t.db);
   for (const role of ROLES) clients[role] = await signedInClient(role);
 });

@@ -18,7 +18,12 @@ import { and, asc, count, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { failureStatus } from "~/lib/failure.server";
 import { upstreamStatus } from "~/lib/pinballmap-answers.server";
-import { PinballMapError, fetchLocationMachines, isPinballMapError, type PinballMapErrorKind } from "~/lib/pinballmap.server";
+import {
+  PinballMapError,
+  fetchLocationMachines,
+  isPinballMapError,
+  type PinballMapErrorKind,
+} from "~/lib/pinballmap.server";
 import { hit, resetRateLimits } from "~/lib/rate-limit.server";
 import { updateCollectionType } from "~/use-cases/collection-types.server";
 import {
@@ -31,7 +36,12 @@ import {
 } from "~/use-cases/pinballmap.server";
 import { isFailure, type FailureCode } from "../../core/failure";
 import { listAdminCollections } from "../../db/queries/collections.server";
-import { enablePinballMapIntegration, getPinballMapConfig, getSyncStatus, upsertPinballMapConfig } from "../../db/queries/pinballmap.server";
+import {
+  enablePinballMapIntegration,
+  getPinballMapConfig,
+  getSyncStatus,
+  upsertPinballMapConfig,
+} from "../../db/queries/pinballmap.server";
 import {
   collectionMachines,
   collections,
@@ -52,7 +62,10 @@ import { startTestServer, type TestClient, type TestServer } from "../helpers/ht
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
 
-const FIXTURE_TEXT = fs.readFileSync(path.resolve("tests/fixtures/pinballmap/location_26454_machine_details.json"), "utf8");
+const FIXTURE_TEXT = fs.readFileSync(
+  path.resolve("tests/fixtures/pinballmap/location_26454_machine_details.json"),
+  "utf8",
+);
 const FIXTURE = JSON.parse(FIXTURE_TEXT) as { machines: Record<string, unknown>[] };
 const PBM_ID = 26454;
 
@@ -170,8 +183,10 @@ async function outcomeOf<T>(work: Promise<T>): Promise<{ ok: true; value: T } | 
   try {
     return { ok: true, value: await work };
   } catch (error) {
-    if (isFailure(error)) return { ok: false, status: failureStatus(error.code), message: error.message, code: error.code };
-    if (isPinballMapError(error)) return { ok: false, status: upstreamStatus(error.kind), message: error.message, kind: error.kind };
+    if (isFailure(error))
+      return { ok: false, status: failureStatus(error.code), message: error.message, code: error.code };
+    if (isPinballMapError(error))
+      return { ok: false, status: upstreamStatus(error.kind), message: error.message, kind: error.kind };
     throw error;
   }
 }
@@ -182,9 +197,14 @@ async function previewOutcome(organizationId: string, locationId: string) {
   return o.ok ? { ok: true as const, preview: o.value } : o;
 }
 
-async function applyOutcome(organizationId: string, input: Omit<SyncApplyInput, "remove"> & { removeMachineIds: string[] }) {
+async function applyOutcome(
+  organizationId: string,
+  input: Omit<SyncApplyInput, "remove"> & { removeMachineIds: string[] },
+) {
   const { removeMachineIds, ...rest } = input;
-  const o = await outcomeOf(applyLocationSync(await actorFor(t.db, organizationId), { ...rest, remove: removeMachineIds }));
+  const o = await outcomeOf(
+    applyLocationSync(await actorFor(t.db, organizationId), { ...rest, remove: removeMachineIds }),
+  );
   return o.ok ? { ok: true as const, result: o.value } : o;
 }
 
@@ -217,7 +237,10 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     await t.reset();
     org = (await seedOrganization(t.db, { name: "Fresh Arcade", subdomain: "fresh" })).organization.id;
     other = (await seedOrganization(t.db, { name: "Other Arcade", subdomain: "other" })).organization.id;
-    [{ id: location }] = await t.db.insert(locations).values({ name: "Fresh Hall", organizationId: org }).returning({ id: locations.id });
+    [{ id: location }] = await t.db
+      .insert(locations)
+      .values({ name: "Fresh Hall", organizationId: org })
+      .returning({ id: locations.id });
   });
 
   it("refuses softly before it is set up, without calling Pinball Map", async () => {
@@ -251,7 +274,10 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     expect(await linkOutcome(org, location, PBM_ID)).toMatchObject({ ok: true, location: { pinballMapId: PBM_ID } });
     const [row] = await t.db.select().from(locations).where(eq(locations.id, location));
     expect(row).toMatchObject({ pinballMapId: PBM_ID, syncEnabled: true, lastSyncAt: null });
-    const [foreign] = await t.db.insert(locations).values({ name: "Other Hall", organizationId: other }).returning({ id: locations.id });
+    const [foreign] = await t.db
+      .insert(locations)
+      .values({ name: "Other Hall", organizationId: other })
+      .returning({ id: locations.id });
     expect(await linkOutcome(org, foreign.id, 1)).toMatchObject({ ok: false, status: 404 });
   });
 
@@ -291,7 +317,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
 
     const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
-    const outcome = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const outcome = await applyOutcome(org, {
+      locationId: location,
+      checksum: preview.preview.checksum,
+      removeMachineIds: [],
+    });
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.result).toMatchObject({ added: 41, modelsCreated: 41, inSync: 0, removed: 0, skipped: [] });
@@ -311,7 +341,9 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     expect(xenon.ipdbLink).toContain("ipdb.org");
     const [loc] = await t.db.select().from(locations).where(eq(locations.id, location));
     expect(loc.lastSyncAt).toBeInstanceOf(Date);
-    const manufacturerCollections = (await listAdminCollections(t.db, org)).filter((c) => c.typeName === "Manufacturer");
+    const manufacturerCollections = (await listAdminCollections(t.db, org)).filter(
+      (c) => c.typeName === "Manufacturer",
+    );
     expect(manufacturerCollections.reduce((n, c) => n + c.machineCount, 0)).toBe(41);
   });
 
@@ -320,7 +352,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.counts).toEqual({ inSync: 41, onlyRemote: 0, onlyLocal: 0, removable: 0 });
     const before = await state();
-    const again = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const again = await applyOutcome(org, {
+      locationId: location,
+      checksum: preview.preview.checksum,
+      removeMachineIds: [],
+    });
     expect(again).toMatchObject({ ok: true, result: { added: 0, modelsCreated: 0, inSync: 41 } });
     const after = await state();
     expect({ ...after, locs: undefined }).toEqual({ ...before, locs: undefined });
@@ -336,7 +372,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     expect(preview.preview.counts.onlyRemote).toBe(41);
     expect(preview.preview.onlyRemote.every((r) => r.model === "existing")).toBe(true);
     const modelsBefore = (await state()).models;
-    const outcome = await applyOutcome(org, { locationId: second.id, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const outcome = await applyOutcome(org, {
+      locationId: second.id,
+      checksum: preview.preview.checksum,
+      removeMachineIds: [],
+    });
     expect(outcome).toMatchObject({ ok: true, result: { added: 41, modelsCreated: 0 } });
     expect((await state()).models).toBe(modelsBefore);
   });
@@ -346,7 +386,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     if (!preview.ok) throw new Error(preview.message);
     serveAs("ok", JSON.stringify({ machines: FIXTURE.machines.slice(1) }));
     const before = await state();
-    const outcome = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const outcome = await applyOutcome(org, {
+      locationId: location,
+      checksum: preview.preview.checksum,
+      removeMachineIds: [],
+    });
     expect(outcome).toMatchObject({ ok: false, status: 409 });
     expect(!outcome.ok && outcome.message).toContain("changed since the preview");
     expect(await state()).toEqual(before);
@@ -363,25 +407,50 @@ describe("lib and query functions, fresh organization without a catalogue", () =
       .where(eq(machines.locationId, location));
     const withIssue = here.find((m) => m.opdbId === gone1.opdb_id)!;
     const withoutIssue = here.find((m) => m.opdbId === gone2.opdb_id)!;
-    const [status] = await t.db.select({ id: issueStatuses.id }).from(issueStatuses).where(eq(issueStatuses.organizationId, org)).limit(1);
-    const [priority] = await t.db.select({ id: priorities.id }).from(priorities).where(eq(priorities.organizationId, org)).limit(1);
-    await t.db.insert(issues).values({ title: "Left flipper weak", organizationId: org, machineId: withIssue.id, statusId: status.id, priorityId: priority.id });
+    const [status] = await t.db
+      .select({ id: issueStatuses.id })
+      .from(issueStatuses)
+      .where(eq(issueStatuses.organizationId, org))
+      .limit(1);
+    const [priority] = await t.db
+      .select({ id: priorities.id })
+      .from(priorities)
+      .where(eq(priorities.organizationId, org))
+      .limit(1);
+    await t.db.insert(issues).values({
+      title: "Left flipper weak",
+      organizationId: org,
+      machineId: withIssue.id,
+      statusId: status.id,
+      priorityId: priority.id,
+    });
 
     const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.counts).toEqual({ inSync: 39, onlyRemote: 0, onlyLocal: 2, removable: 1 });
-    expect(preview.preview.onlyLocal.find((l) => l.id === withIssue.id)).toMatchObject({ issueCount: 1, removable: false });
+    expect(preview.preview.onlyLocal.find((l) => l.id === withIssue.id)).toMatchObject({
+      issueCount: 1,
+      removable: false,
+    });
 
     // Removing an in-sync machine (or anything not only-here) is refused, nothing changes.
     const inSyncId = preview.preview.inSync[0].machineId;
     const before = await state();
     expect(
-      await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [withoutIssue.id, inSyncId] }),
+      await applyOutcome(org, {
+        locationId: location,
+        checksum: preview.preview.checksum,
+        removeMachineIds: [withoutIssue.id, inSyncId],
+      }),
     ).toMatchObject({ ok: false, status: 400 });
     expect(await state()).toEqual(before);
 
     // Not ticked: both stay.
-    const keep = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const keep = await applyOutcome(org, {
+      locationId: location,
+      checksum: preview.preview.checksum,
+      removeMachineIds: [],
+    });
     expect(keep).toMatchObject({ ok: true, result: { removed: 0, keptLocal: 2 } });
     expect(await machinesAt(location)).toHaveLength(41);
 
@@ -401,14 +470,30 @@ describe("lib and query functions, fresh organization without a catalogue", () =
 
   it("with createMissingModels off, unknown titles are shown and skipped, not created", async () => {
     await upsertPinballMapConfig(t.db, org, { createMissingModels: false });
-    const unknown = { id: 99999, name: "Homebrew Special", year: 2024, manufacturer: "Garage", ipdb_id: null, opdb_id: "GZZZZ-MZZZZ" };
+    const unknown = {
+      id: 99999,
+      name: "Homebrew Special",
+      year: 2024,
+      manufacturer: "Garage",
+      ipdb_id: null,
+      opdb_id: "GZZZZ-MZZZZ",
+    };
     serveAs("ok", JSON.stringify({ machines: [...FIXTURE.machines.slice(2), unknown] }));
     const preview = await previewOutcome(org, location);
     if (!preview.ok) throw new Error(preview.message);
-    expect(preview.preview.onlyRemote).toEqual([expect.objectContaining({ name: "Homebrew Special", model: "unavailable" })]);
+    expect(preview.preview.onlyRemote).toEqual([
+      expect.objectContaining({ name: "Homebrew Special", model: "unavailable" }),
+    ]);
     const before = await state();
-    const outcome = await applyOutcome(org, { locationId: location, checksum: preview.preview.checksum, removeMachineIds: [] });
-    expect(outcome).toMatchObject({ ok: true, result: { added: 0, modelsCreated: 0, skipped: [{ name: "Homebrew Special" }] } });
+    const outcome = await applyOutcome(org, {
+      locationId: location,
+      checksum: preview.preview.checksum,
+      removeMachineIds: [],
+    });
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { added: 0, modelsCreated: 0, skipped: [{ name: "Homebrew Special" }] },
+    });
     expect((await state()).models).toBe(before.models);
     expect((await t.db.select().from(models).where(eq(models.opdbId, "GZZZZ-MZZZZ"))).length).toBe(0);
     await upsertPinballMapConfig(t.db, org, { createMissingModels: true });
@@ -424,7 +509,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     const preview = await previewOutcome(org, hall.id);
     if (!preview.ok) throw new Error(preview.message);
     expect(preview.preview.onlyRemote).toEqual([expect.objectContaining({ name: "Xenon", model: "existing" })]);
-    const applied = await applyOutcome(org, { locationId: hall.id, checksum: preview.preview.checksum, removeMachineIds: [] });
+    const applied = await applyOutcome(org, {
+      locationId: hall.id,
+      checksum: preview.preview.checksum,
+      removeMachineIds: [],
+    });
     expect(applied).toMatchObject({ ok: true, result: { added: 1, modelsCreated: 0 } });
     const [machine] = await t.db
       .select({ opdbId: models.opdbId, ipdbId: models.ipdbId })
@@ -441,7 +530,9 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     await enablePinballMapIntegration(t.db, other);
     const before = await state();
     expect(await previewOutcome(other, location)).toMatchObject({ ok: false, status: 404 });
-    expect(await applyOutcome(other, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] })).toMatchObject({
+    expect(
+      await applyOutcome(other, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] }),
+    ).toMatchObject({
       ok: false,
       status: 404,
     });
@@ -459,7 +550,9 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     const preview = await previewOutcome(org, location);
     expect(preview).toMatchObject({ ok: false, status: 429 });
     expect(!preview.ok && preview.message).toContain("Too many Pinball Map requests");
-    expect(await applyOutcome(org, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] })).toMatchObject({
+    expect(
+      await applyOutcome(org, { locationId: location, checksum: "0".repeat(32), removeMachineIds: [] }),
+    ).toMatchObject({
       ok: false,
       status: 429,
     });
@@ -473,9 +566,27 @@ describe("lib and query functions, fresh organization without a catalogue", () =
   describe("upstream failures: a clear error and NOTHING changes", () => {
     const cases: { label: string; setup: () => void; kind: string; text: RegExp; status: number }[] = [
       { label: "HTTP 500", setup: () => serveAs("500"), kind: "http", text: /HTTP 500/, status: 502 },
-      { label: "invalid JSON", setup: () => serveAs("invalid-json"), kind: "invalid_response", text: /not valid JSON/, status: 502 },
-      { label: "HTML maintenance page", setup: () => serveAs("html"), kind: "invalid_response", text: /not valid JSON/, status: 502 },
-      { label: "JSON of the wrong shape", setup: () => serveAs("wrong-shape"), kind: "invalid_response", text: /without a machine list/, status: 502 },
+      {
+        label: "invalid JSON",
+        setup: () => serveAs("invalid-json"),
+        kind: "invalid_response",
+        text: /not valid JSON/,
+        status: 502,
+      },
+      {
+        label: "HTML maintenance page",
+        setup: () => serveAs("html"),
+        kind: "invalid_response",
+        text: /not valid JSON/,
+        status: 502,
+      },
+      {
+        label: "JSON of the wrong shape",
+        setup: () => serveAs("wrong-shape"),
+        kind: "invalid_response",
+        text: /without a machine list/,
+        status: 502,
+      },
       {
         label: "entries that are all garbage",
         setup: () => serveAs("ok", JSON.stringify({ machines: [{ id: "x" }, 42, null] })),
@@ -483,7 +594,13 @@ describe("lib and query functions, fresh organization without a catalogue", () =
         text: /could be read/,
         status: 502,
       },
-      { label: "too slow (timeout)", setup: () => serveAs("slow"), kind: "timeout", text: /did not answer within 400 ms/, status: 504 },
+      {
+        label: "too slow (timeout)",
+        setup: () => serveAs("slow"),
+        kind: "timeout",
+        text: /did not answer within 400 ms/,
+        status: 504,
+      },
       {
         label: "connection refused",
         setup: () => {
@@ -513,7 +630,11 @@ describe("lib and query functions, fresh organization without a catalogue", () =
         expect((error as PinballMapError).message).toMatch(c.text);
         const preview = await previewOutcome(org, location);
         expect(preview).toMatchObject({ ok: false, status: c.status });
-        const outcome = await applyOutcome(org, { locationId: location, checksum: good.preview.checksum, removeMachineIds: [] });
+        const outcome = await applyOutcome(org, {
+          locationId: location,
+          checksum: good.preview.checksum,
+          removeMachineIds: [],
+        });
         expect(outcome).toMatchObject({ ok: false, status: c.status });
         expect(!outcome.ok && outcome.message).toMatch(c.text);
         expect(await state()).toEqual(before);
@@ -554,7 +675,10 @@ describe("admin route over real HTTP (demo seed)", () => {
       .select({ id: locations.id })
       .from(locations)
       .where(and(eq(locations.organizationId, apc), eq(locations.pinballMapId, PBM_ID)));
-    [{ id: secondLocation }] = await t.db.insert(locations).values({ name: "Second Home", organizationId: apc }).returning({ id: locations.id });
+    [{ id: secondLocation }] = await t.db
+      .insert(locations)
+      .values({ name: "Second Home", organizationId: apc })
+      .returning({ id: locations.id });
     server = await startTestServer(t.db);
     admin = server.client({ org: "apc" });
     await admin.login("admin@dev.local");
@@ -578,8 +702,14 @@ describe("admin route over real HTTP (demo seed)", () => {
     await beta.post("/admin/pinballmap", { intent: "config", apiEnabled: "on" });
     const before = await state();
     expect((await beta.get(`/admin/pinballmap?preview=${mainLocation}`)).status).toBe(404);
-    expect((await beta.post("/admin/pinballmap", { intent: "set-location", locationId: mainLocation, pinballMapId: "1" })).status).toBe(404);
-    expect((await beta.post("/admin/pinballmap", { intent: "apply", locationId: mainLocation, checksum: "0".repeat(32) })).status).toBe(404);
+    expect(
+      (await beta.post("/admin/pinballmap", { intent: "set-location", locationId: mainLocation, pinballMapId: "1" }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await beta.post("/admin/pinballmap", { intent: "apply", locationId: mainLocation, checksum: "0".repeat(32) }))
+        .status,
+    ).toBe(404);
     expect(await state()).toEqual(before);
     expect(await getPinballMapConfig(t.db, apc)).toBeNull();
   });
@@ -591,20 +721,38 @@ describe("admin route over real HTTP (demo seed)", () => {
     expect(page.text).toContain("CC BY-SA 4.0");
 
     // Linking before enabling is refused.
-    const early = await admin.post("/admin/pinballmap", { intent: "set-location", locationId: secondLocation, pinballMapId: String(PBM_ID) });
+    const early = await admin.post("/admin/pinballmap", {
+      intent: "set-location",
+      locationId: secondLocation,
+      pinballMapId: String(PBM_ID),
+    });
     expect(early.status).toBe(400);
     expect(early.text).toContain("Enable the Pinball Map integration first");
 
-    const enabled = await admin.post("/admin/pinballmap", { intent: "config", apiEnabled: "on", createMissingModels: "on" });
+    const enabled = await admin.post("/admin/pinballmap", {
+      intent: "config",
+      apiEnabled: "on",
+      createMissingModels: "on",
+    });
     expect(enabled.status).toBe(200);
     expect(await getPinballMapConfig(t.db, apc)).toMatchObject({ apiEnabled: true, createMissingModels: true });
 
     for (const bad of ["abc", "-3", "0", "99999999999", "1.5"]) {
-      const res = await admin.post("/admin/pinballmap", { intent: "set-location", locationId: secondLocation, pinballMapId: bad });
+      const res = await admin.post("/admin/pinballmap", {
+        intent: "set-location",
+        locationId: secondLocation,
+        pinballMapId: bad,
+      });
       expect(res.status, bad).toBe(400);
     }
-    expect((await admin.post("/admin/pinballmap", { intent: "set-location", locationId: "nope", pinballMapId: "5" })).status).toBe(404);
-    const linked = await admin.post("/admin/pinballmap", { intent: "set-location", locationId: secondLocation, pinballMapId: String(PBM_ID) });
+    expect(
+      (await admin.post("/admin/pinballmap", { intent: "set-location", locationId: "nope", pinballMapId: "5" })).status,
+    ).toBe(404);
+    const linked = await admin.post("/admin/pinballmap", {
+      intent: "set-location",
+      locationId: secondLocation,
+      pinballMapId: String(PBM_ID),
+    });
     expect(linked.status).toBe(200);
     expect(linked.text).toContain(`linked to Pinball Map location ${PBM_ID}`);
     expect((await admin.post("/admin/pinballmap", { intent: "nonsense" })).status).toBe(400);
@@ -628,7 +776,11 @@ describe("admin route over real HTTP (demo seed)", () => {
     expect(checksum).toBeDefined();
 
     const before = await state();
-    const applied = await admin.post(`/admin/pinballmap?preview=${secondLocation}`, { intent: "apply", locationId: secondLocation, checksum: checksum! });
+    const applied = await admin.post(`/admin/pinballmap?preview=${secondLocation}`, {
+      intent: "apply",
+      locationId: secondLocation,
+      checksum: checksum!,
+    });
     expect(applied.status).toBe(200);
     expect(applied.text).toContain("41 machines added");
     // The revalidated preview on the same page shows the new state.
@@ -664,7 +816,12 @@ describe("admin route over real HTTP (demo seed)", () => {
     expect((await t.db.select().from(machines).where(eq(machines.id, extra.id))).length).toBe(1);
 
     const preview2 = await admin.get(`/admin/pinballmap?preview=${mainLocation}`);
-    const removed = await admin.post("/admin/pinballmap", { intent: "apply", locationId: mainLocation, checksum: checksumIn(preview2.text)!, remove: [extra.id] });
+    const removed = await admin.post("/admin/pinballmap", {
+      intent: "apply",
+      locationId: mainLocation,
+      checksum: checksumIn(preview2.text)!,
+      remove: [extra.id],
+    });
     expect(removed.status).toBe(200);
     expect(removed.text).toContain("1 removed");
     expect((await t.db.select().from(machines).where(eq(machines.id, extra.id))).length).toBe(0);
@@ -714,9 +871,14 @@ describe("admin route over real HTTP (demo seed)", () => {
 
   it("bad apply input is a 4xx, never a 500", async () => {
     const before = await state();
-    expect((await admin.post("/admin/pinballmap", { intent: "apply", locationId: secondLocation, checksum: "zzz" })).status).toBe(400);
+    expect(
+      (await admin.post("/admin/pinballmap", { intent: "apply", locationId: secondLocation, checksum: "zzz" })).status,
+    ).toBe(400);
     expect((await admin.post("/admin/pinballmap", { intent: "apply", locationId: secondLocation })).status).toBe(400);
-    expect((await admin.post("/admin/pinballmap", { intent: "apply", locationId: "missing", checksum: "0".repeat(32) })).status).toBe(404);
+    expect(
+      (await admin.post("/admin/pinballmap", { intent: "apply", locationId: "missing", checksum: "0".repeat(32) }))
+        .status,
+    ).toBe(404);
     expect((await admin.get(`/admin/pinballmap?preview=${"x".repeat(200)}`)).status).toBe(404);
     expect((await admin.get("/admin/pinballmap?preview=missing")).status).toBe(404);
     expect(await state()).toEqual(before);
@@ -728,7 +890,10 @@ describe("admin route over real HTTP (demo seed)", () => {
       .from(collectionTypes)
       .where(and(eq(collectionTypes.organizationId, apc), eq(collectionTypes.name, "Manufacturer")));
     await enableType(apc, manufacturer.id);
-    const total = async () => (await listAdminCollections(t.db, apc)).filter((c) => c.typeName === "Manufacturer").reduce((n, c) => n + c.machineCount, 0);
+    const total = async () =>
+      (await listAdminCollections(t.db, apc))
+        .filter((c) => c.typeName === "Manufacturer")
+        .reduce((n, c) => n + c.machineCount, 0);
     const before = await total();
     const [third] = await t.db
       .insert(locations)
@@ -741,6 +906,8 @@ describe("admin route over real HTTP (demo seed)", () => {
     // No global model was created with an organization id by the sync.
     const orgModels = await t.db.select({ n: count() }).from(models).where(eq(models.organizationId, apc));
     expect(Number(orgModels[0].n)).toBe(0);
-    expect((await t.db.select({ n: count() }).from(models).where(isNull(models.organizationId)))[0].n).toBeGreaterThanOrEqual(41);
+    expect(
+      (await t.db.select({ n: count() }).from(models).where(isNull(models.organizationId)))[0].n,
+    ).toBeGreaterThanOrEqual(41);
   });
 });

@@ -10,7 +10,18 @@ import { PNG } from "pngjs";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RULES, hit, resetRateLimits } from "~/lib/rate-limit.server";
-import { attachments, issueHistory, issueStatuses, issues, locations, machines, notifications, organizations, priorities, upvotes } from "../../db/schema";
+import {
+  attachments,
+  issueHistory,
+  issueStatuses,
+  issues,
+  locations,
+  machines,
+  notifications,
+  organizations,
+  priorities,
+  upvotes,
+} from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { machineByName, makeTempUploadDir, orgIdOf, userIdOf, visible } from "../helpers/fixtures";
@@ -32,15 +43,26 @@ async function counts() {
   const [h] = await t.db.select({ n: count() }).from(issueHistory);
   const [a] = await t.db.select({ n: count() }).from(attachments);
   const [n] = await t.db.select({ n: count() }).from(notifications);
-  return { issues: Number(i.n), history: Number(h.n), attachments: Number(a.n), notifications: Number(n.n), files: listFiles(uploadRoot).length };
+  return {
+    issues: Number(i.n),
+    history: Number(h.n),
+    attachments: Number(a.n),
+    notifications: Number(n.n),
+    files: listFiles(uploadRoot).length,
+  };
 }
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
-function reportForm(fields: Record<string, string>, photo?: { bytes: Uint8Array; name: string; type: string }): FormData {
+function reportForm(
+  fields: Record<string, string>,
+  photo?: { bytes: Uint8Array; name: string; type: string },
+): FormData {
   const fd = new FormData();
   fd.append("intent", "report");
   for (const [k, v] of Object.entries({ website: "", ...fields })) fd.append(k, v);
@@ -66,7 +88,10 @@ beforeAll(async () => {
     .where(and(eq(machines.organizationId, apcId), eq(machines.ownerId, ownerId)))
     .limit(1);
   machineId = m.id;
-  await t.db.update(machines).set({ ownerNotificationsEnabled: true, notifyOnNewIssues: true }).where(eq(machines.id, machineId));
+  await t.db
+    .update(machines)
+    .set({ ownerNotificationsEnabled: true, notifyOnNewIssues: true })
+    .where(eq(machines.id, machineId));
 });
 
 afterAll(async () => {
@@ -82,36 +107,67 @@ describe("reporting without an account", () => {
     const before = await counts();
     const res = await player().post(
       `/m/${machineId}`,
-      reportForm({ title: "Left flipper weak", description: "Barely makes the ramp.", name: "Pat", email: "Pat@Example.com" }, { bytes: tinyPng, name: "flipper.png", type: "image/png" }),
+      reportForm(
+        { title: "Left flipper weak", description: "Barely makes the ramp.", name: "Pat", email: "Pat@Example.com" },
+        { bytes: tinyPng, name: "flipper.png", type: "image/png" },
+      ),
     );
     expect(res.status).toBe(302);
     const token = res.location!.match(/^\/follow\/([^?]+)\?new=1$/)![1];
 
     const [issue] = await t.db
-      .select({ id: issues.id, createdById: issues.createdById, reporterEmail: issues.reporterEmail, submitterName: issues.submitterName, status: issueStatuses.name, priority: priorities.name, organizationId: issues.organizationId })
+      .select({
+        id: issues.id,
+        createdById: issues.createdById,
+        reporterEmail: issues.reporterEmail,
+        submitterName: issues.submitterName,
+        status: issueStatuses.name,
+        priority: priorities.name,
+        organizationId: issues.organizationId,
+      })
       .from(issues)
       .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
       .innerJoin(priorities, eq(priorities.id, issues.priorityId))
       .where(eq(issues.followToken, token));
-    expect(issue).toMatchObject({ createdById: null, reporterEmail: "pat@example.com", submitterName: "Pat", status: "New", priority: "Medium", organizationId: apcId });
+    expect(issue).toMatchObject({
+      createdById: null,
+      reporterEmail: "pat@example.com",
+      submitterName: "Pat",
+      status: "New",
+      priority: "Medium",
+      organizationId: apcId,
+    });
 
     const history = await t.db.select().from(issueHistory).where(eq(issueHistory.issueId, issue.id));
     expect(history).toHaveLength(2);
     expect(history.find((h) => h.type === "CREATED")).toMatchObject({ actorId: null, organizationId: apcId });
     // The photo sent with the report is on the timeline too.
-    expect(history.find((h) => h.type === "ATTACHMENT_ADDED")).toMatchObject({ actorId: null, newValue: "flipper.png", organizationId: apcId });
+    expect(history.find((h) => h.type === "ATTACHMENT_ADDED")).toMatchObject({
+      actorId: null,
+      newValue: "flipper.png",
+      organizationId: apcId,
+    });
 
     const [att] = await t.db.select().from(attachments).where(eq(attachments.issueId, issue.id));
     expect(att).toMatchObject({ fileType: "image/png", fileName: "flipper.png", organizationId: apcId });
     expect(att.url.startsWith(`${apcId}/`)).toBe(true);
     expect(fs.existsSync(path.join(uploadRoot, att.url))).toBe(true);
 
-    const [note] = await t.db.select().from(notifications).where(and(eq(notifications.userId, ownerId), eq(notifications.entityId, issue.id)));
+    const [note] = await t.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, ownerId), eq(notifications.entityId, issue.id)));
     expect(note).toMatchObject({ type: "ISSUE_CREATED", entityType: "ISSUE", actionUrl: `/issues/${issue.id}` });
     expect(note.message).toContain("Left flipper weak");
 
     const after = await counts();
-    expect(after).toEqual({ issues: before.issues + 1, history: before.history + 2, attachments: before.attachments + 1, notifications: before.notifications + 1, files: before.files + 1 });
+    expect(after).toEqual({
+      issues: before.issues + 1,
+      history: before.history + 2,
+      attachments: before.attachments + 1,
+      notifications: before.notifications + 1,
+      files: before.files + 1,
+    });
 
     // The confirmation / follow page: status in plain words, no email.
     const follow = await player().get(res.location!);
@@ -153,24 +209,45 @@ describe("refusals write nothing", () => {
   const cases: Array<[string, () => FormData, number, string]> = [
     ["empty title", () => reportForm({ title: "   " }), 400, "Give the problem a short title"],
     ["10 kB title", () => reportForm({ title: "x".repeat(10_000) }), 400, "Keep the title under 255 characters"],
-    ["long description", () => reportForm({ title: "ok", description: "y".repeat(2001) }), 400, "under 2,000 characters"],
+    [
+      "long description",
+      () => reportForm({ title: "ok", description: "y".repeat(2001) }),
+      400,
+      "under 2,000 characters",
+    ],
     ["bad email", () => reportForm({ title: "Bad email", email: "not-an-email" }), 400, "Enter a valid email address"],
     ["long name", () => reportForm({ title: "Long name", name: "n".repeat(101) }), 400, "under 100 characters"],
     [
       "text file named .png",
-      () => reportForm({ title: "Fake photo" }, { bytes: new TextEncoder().encode("hello, I am not an image"), name: "photo.png", type: "image/png" }),
+      () =>
+        reportForm(
+          { title: "Fake photo" },
+          { bytes: new TextEncoder().encode("hello, I am not an image"), name: "photo.png", type: "image/png" },
+        ),
       400,
       "not a photo we can accept",
     ],
     [
       "GIF (not accepted)",
-      () => reportForm({ title: "GIF" }, { bytes: Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64"), name: "a.gif", type: "image/gif" }),
+      () =>
+        reportForm(
+          { title: "GIF" },
+          {
+            bytes: Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64"),
+            name: "a.gif",
+            type: "image/gif",
+          },
+        ),
       400,
       "Use a JPEG, PNG or WebP image",
     ],
     [
       "photo over 5 MB",
-      () => reportForm({ title: "Huge photo" }, { bytes: Buffer.concat([tinyPng, Buffer.alloc(5.5 * 1024 * 1024)]), name: "big.png", type: "image/png" }),
+      () =>
+        reportForm(
+          { title: "Huge photo" },
+          { bytes: Buffer.concat([tinyPng, Buffer.alloc(5.5 * 1024 * 1024)]), name: "big.png", type: "image/png" },
+        ),
       400,
       "The photo is too large: at most 5 MB.",
     ],
@@ -192,7 +269,11 @@ describe("refusals write nothing", () => {
     const asFile = await player().post(`/m/${machineId}`, fileTitle);
     expect(asFile.status).toBe(400);
     expect(asFile.text).toContain("Give the problem a short title");
-    const twoKeys = await player().post(`/m/${machineId}`, { intent: "report", title: "Two keys", idempotencyKey: ["a".repeat(20), "b".repeat(20)] });
+    const twoKeys = await player().post(`/m/${machineId}`, {
+      intent: "report",
+      title: "Two keys",
+      idempotencyKey: ["a".repeat(20), "b".repeat(20)],
+    });
     expect(twoKeys.status).toBe(400);
     expect(twoKeys.text).toContain("This form is out of date");
     const [{ issueId }] = await t.db
@@ -220,7 +301,10 @@ describe("refusals write nothing", () => {
     const before = await counts();
     const res = await player().post(
       `/m/${machineId}`,
-      reportForm({ title: "Way too big" }, { bytes: Buffer.concat([tinyPng, Buffer.alloc(7 * 1024 * 1024)]), name: "huge.png", type: "image/png" }),
+      reportForm(
+        { title: "Way too big" },
+        { bytes: Buffer.concat([tinyPng, Buffer.alloc(7 * 1024 * 1024)]), name: "huge.png", type: "image/png" },
+      ),
     );
     expect(res.status).toBe(413);
     expect(res.text).toContain("The form is too large");
@@ -229,7 +313,10 @@ describe("refusals write nothing", () => {
 
   it("the honeypot pretends success and stores nothing", async () => {
     const before = await counts();
-    const res = await player().post(`/m/${machineId}`, reportForm({ title: "Cheap pills", website: "http://spam.example" }));
+    const res = await player().post(
+      `/m/${machineId}`,
+      reportForm({ title: "Cheap pills", website: "http://spam.example" }),
+    );
     expect(res.status).toBe(302);
     expect(res.location).toBe(`/m/${machineId}?thanks=1`);
     expect(await counts()).toEqual(before);
@@ -239,15 +326,24 @@ describe("refusals write nothing", () => {
 
   it("when the transaction fails, the saved photo is removed again (no orphan file, no rows)", async () => {
     // An organization without statuses or priorities: creating the issue fails after the photo was written.
-    const [gamma] = await t.db.insert(organizations).values({ name: "Gamma Pins", subdomain: "gamma" }).returning({ id: organizations.id });
-    const [loc] = await t.db.insert(locations).values({ name: "Gamma Hall", organizationId: gamma.id }).returning({ id: locations.id });
+    const [gamma] = await t.db
+      .insert(organizations)
+      .values({ name: "Gamma Pins", subdomain: "gamma" })
+      .returning({ id: organizations.id });
+    const [loc] = await t.db
+      .insert(locations)
+      .values({ name: "Gamma Hall", organizationId: gamma.id })
+      .returning({ id: locations.id });
     const template = await machineByName(t.db, apcId, "Cleopatra");
     const [m] = await t.db
       .insert(machines)
       .values({ name: "Gamma Cleo", organizationId: gamma.id, locationId: loc.id, modelId: template.modelId })
       .returning({ id: machines.id });
     const before = await counts();
-    const res = await player("gamma").post(`/m/${m.id}`, reportForm({ title: "Fails" }, { bytes: tinyPng, name: "p.png", type: "image/png" }));
+    const res = await player("gamma").post(
+      `/m/${m.id}`,
+      reportForm({ title: "Fails" }, { bytes: tinyPng, name: "p.png", type: "image/png" }),
+    );
     expect(res.status).toBe(409);
     expect(res.text).toContain("Reports cannot be taken");
     expect(await counts()).toEqual(before);
@@ -394,7 +490,9 @@ describe("privacy of public pages", () => {
     expect(visible(page.text)).toContain(">Closed<");
     expect(page.text).toContain("Status changed to");
     expect(page.text).not.toMatch(/@(dev\.local|pinpoint\.dev|example\.com)/);
-    expect(page.text).not.toMatch(/by (Dev|Roger|Gary|Steve|Keith|Escher) (Admin|Member|Sharpe|Stern|Ritchie|Elwin|Lefkoff)/);
+    expect(page.text).not.toMatch(
+      /by (Dev|Roger|Gary|Steve|Keith|Escher) (Admin|Member|Sharpe|Stern|Ritchie|Elwin|Lefkoff)/,
+    );
     expect((await player("beta").get(`/follow/${fixed.token}`)).status).toBe(404);
     expect((await player().get("/follow/not-a-real-token-000")).status).toBe(404);
   });

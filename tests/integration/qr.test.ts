@@ -22,7 +22,10 @@ let apcId: string;
 let betaId: string;
 
 async function codesOf(orgId: string): Promise<Map<string, string>> {
-  const rows = await t.db.select({ id: machines.id, qr: machines.qrCodeId }).from(machines).where(eq(machines.organizationId, orgId));
+  const rows = await t.db
+    .select({ id: machines.id, qr: machines.qrCodeId })
+    .from(machines)
+    .where(eq(machines.organizationId, orgId));
   return new Map(rows.map((r) => [r.id, r.qr]));
 }
 
@@ -113,14 +116,21 @@ describe("/api/qr", () => {
     expect(get.status).toBe(302);
     expect(get.location).toBe(`/m/${m.id}`);
 
-    const head = await fetch(`${server.url}/api/qr/${m.qrCodeId}`, { method: "HEAD", headers: { "X-Organization": "apc" }, redirect: "manual" });
+    const head = await fetch(`${server.url}/api/qr/${m.qrCodeId}`, {
+      method: "HEAD",
+      headers: { "X-Organization": "apc" },
+      redirect: "manual",
+    });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe("");
 
     const unknown = await c.get("/api/qr/doesnotexist123");
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.text)).toEqual({ error: "Invalid QR code" });
-    const headUnknown = await fetch(`${server.url}/api/qr/doesnotexist123`, { method: "HEAD", headers: { "X-Organization": "apc" } });
+    const headUnknown = await fetch(`${server.url}/api/qr/doesnotexist123`, {
+      method: "HEAD",
+      headers: { "X-Organization": "apc" },
+    });
     expect(headUnknown.status).toBe(404);
 
     const bad = await c.get(`/api/qr/${"x".repeat(80)}`);
@@ -224,7 +234,10 @@ describe("cross-tenant", () => {
     const api = await beta.get(`/api/qr/${cleo.qrCodeId}`);
     expect(api.status).toBe(404);
     expect(api.text).not.toContain(cleo.id);
-    const head = await fetch(`${server.url}/api/qr/${cleo.qrCodeId}`, { method: "HEAD", headers: { "X-Organization": "beta" } });
+    const head = await fetch(`${server.url}/api/qr/${cleo.qrCodeId}`, {
+      method: "HEAD",
+      headers: { "X-Organization": "beta" },
+    });
     expect(head.status).toBe(404);
   });
 
@@ -254,8 +267,15 @@ describe("label sheets", () => {
     expect((await admin.get("/print/labels")).status).toBe(400);
 
     // A collection sheet: only the collection's machines; another organization's admin gets 404.
-    const [type] = await t.db.select({ id: collectionTypes.id }).from(collectionTypes).where(eq(collectionTypes.organizationId, apcId)).limit(1);
-    const [col] = await t.db.insert(collections).values({ name: "Front Room", typeId: type.id, locationId: loc.id }).returning({ id: collections.id });
+    const [type] = await t.db
+      .select({ id: collectionTypes.id })
+      .from(collectionTypes)
+      .where(eq(collectionTypes.organizationId, apcId))
+      .limit(1);
+    const [col] = await t.db
+      .insert(collections)
+      .values({ name: "Front Room", typeId: type.id, locationId: loc.id })
+      .returning({ id: collections.id });
     const pair = [await machineByName(t.db, apcId, "Cleopatra"), await machineByName(t.db, apcId, "Funhouse")];
     await t.db.insert(collectionMachines).values(pair.map((m) => ({ collectionId: col.id, machineId: m.id })));
     const sheet = await admin.get(`/print/labels?collection=${col.id}`);

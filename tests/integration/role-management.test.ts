@@ -12,7 +12,14 @@ import { seedDatabase } from "../../db/seed.server";
 import { auditLogs, invitations, memberships, roles, users } from "../../db/schema";
 import { listRolePermissionNames } from "../../db/queries/roles.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { auditCount, membershipOf, orgIdOf, roleIdOf, roleNameOfMember, tenantAccessSnapshot } from "../helpers/fixtures";
+import {
+  auditCount,
+  membershipOf,
+  orgIdOf,
+  roleIdOf,
+  roleNameOfMember,
+  tenantAccessSnapshot,
+} from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -55,7 +62,11 @@ describe("members page", () => {
 
   it("invites a new person: a pending invitation with a link, no user and no membership yet; audited", async () => {
     const audits = await auditCount(t.db, "apc", "invitation.created");
-    const res = await admin.post("/admin/members", { intent: "invite", email: "New.Tech@Example.test", roleId: await roleIdOf(t.db, "apc", "Member") });
+    const res = await admin.post("/admin/members", {
+      intent: "invite",
+      email: "New.Tech@Example.test",
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+    });
     expect(res.status).toBe(200);
     expect(res.text).toContain("Invitation for new.tech@example.test as Member created.");
     expect(res.text).toMatch(/\/invite\/[A-Za-z0-9_-]{43}/);
@@ -67,7 +78,11 @@ describe("members page", () => {
   });
 
   it("inviting someone who already has an account makes a link too: they join only by accepting it", async () => {
-    const res = await admin.post("/admin/members", { intent: "invite", email: "admin@beta.local", roleId: await roleIdOf(t.db, "apc", "Member") });
+    const res = await admin.post("/admin/members", {
+      intent: "invite",
+      email: "admin@beta.local",
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+    });
     expect(res.status).toBe(200);
     expect(await membershipOf(t.db, "admin@beta.local", "apc")).toBeNull();
     const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(res.text)![1];
@@ -82,19 +97,35 @@ describe("members page", () => {
 
   it("answers an invitation of an existing member with a conflict message and writes nothing", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
-    const res = await admin.post("/admin/members", { intent: "invite", email: "MEMBER@dev.local", roleId: await roleIdOf(t.db, "apc", "Admin") });
+    const res = await admin.post("/admin/members", {
+      intent: "invite",
+      email: "MEMBER@dev.local",
+      roleId: await roleIdOf(t.db, "apc", "Admin"),
+    });
     expect(res.status).toBe(409);
     expect(res.text).toContain("member@dev.local is already a member of this organization.");
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
   });
 
   it("rejects bad invitation input with field errors (400) and never the Unauthenticated role", async () => {
-    const bad = await admin.post("/admin/members", { intent: "invite", email: "not an email", roleId: await roleIdOf(t.db, "apc", "Member") });
+    const bad = await admin.post("/admin/members", {
+      intent: "invite",
+      email: "not an email",
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("Enter a valid email address");
-    const unauth = await admin.post("/admin/members", { intent: "invite", email: "guest@example.test", roleId: await roleIdOf(t.db, "apc", "Unauthenticated") });
+    const unauth = await admin.post("/admin/members", {
+      intent: "invite",
+      email: "guest@example.test",
+      roleId: await roleIdOf(t.db, "apc", "Unauthenticated"),
+    });
     expect(unauth.status).toBe(400);
-    const missing = await admin.post("/admin/members", { intent: "invite", email: "guest@example.test", roleId: "no-such-role" });
+    const missing = await admin.post("/admin/members", {
+      intent: "invite",
+      email: "guest@example.test",
+      roleId: "no-such-role",
+    });
     expect(missing.status).toBe(404);
     const unknownIntent = await admin.post("/admin/members", { intent: "explode" });
     expect(unknownIntent.status).toBe(400);
@@ -102,9 +133,18 @@ describe("members page", () => {
   });
 
   it("an invited person who signs up with that email gets an account but no membership (the link is the way in)", async () => {
-    await admin.post("/admin/members", { intent: "invite", email: "joiner@example.test", roleId: await roleIdOf(t.db, "apc", "Member") });
+    await admin.post("/admin/members", {
+      intent: "invite",
+      email: "joiner@example.test",
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+    });
     const joiner = server.client();
-    const res = await joiner.post("/signup", { name: "Jo Iner", email: "joiner@example.test", password: "a long passphrase 42", confirm: "a long passphrase 42" });
+    const res = await joiner.post("/signup", {
+      name: "Jo Iner",
+      email: "joiner@example.test",
+      password: "a long passphrase 42",
+      confirm: "a long passphrase 42",
+    });
     expect(res.status).toBe(302);
     const [user] = await t.db.select().from(users).where(eq(users.email, "joiner@example.test"));
     expect(user.emailVerified).toBeNull();
@@ -114,21 +154,39 @@ describe("members page", () => {
   it("changes a role (audited) and rejects a no-op change with a message", async () => {
     const player = await membershipOf(t.db, "player@dev.local", "apc");
     const audits = await auditCount(t.db, "apc", "membership.role_changed");
-    const noop = await admin.post("/admin/members", { intent: "change-role", membershipId: player!.id, roleId: player!.roleId });
+    const noop = await admin.post("/admin/members", {
+      intent: "change-role",
+      membershipId: player!.id,
+      roleId: player!.roleId,
+    });
     expect(noop.status).toBe(400);
     says(noop.text, MESSAGES.alreadyHasRole);
     expect(await auditCount(t.db, "apc", "membership.role_changed")).toBe(audits);
 
-    const promote = await admin.post("/admin/members", { intent: "change-role", membershipId: player!.id, roleId: await roleIdOf(t.db, "apc", "Admin") });
+    const promote = await admin.post("/admin/members", {
+      intent: "change-role",
+      membershipId: player!.id,
+      roleId: await roleIdOf(t.db, "apc", "Admin"),
+    });
     expect(promote.status).toBe(200);
     expect(await roleNameOfMember(t.db, "player@dev.local", "apc")).toBe("Admin");
-    const back = await admin.post("/admin/members", { intent: "change-role", membershipId: player!.id, roleId: player!.roleId });
+    const back = await admin.post("/admin/members", {
+      intent: "change-role",
+      membershipId: player!.id,
+      roleId: player!.roleId,
+    });
     expect(back.status).toBe(200);
     expect(await auditCount(t.db, "apc", "membership.role_changed")).toBe(audits + 2);
     const [row] = await t.db
       .select()
       .from(auditLogs)
-      .where(and(eq(auditLogs.organizationId, apc), eq(auditLogs.action, "membership.role_changed"), eq(auditLogs.targetId, player!.id)))
+      .where(
+        and(
+          eq(auditLogs.organizationId, apc),
+          eq(auditLogs.action, "membership.role_changed"),
+          eq(auditLogs.targetId, player!.id),
+        ),
+      )
       .orderBy(auditLogs.createdAt)
       .limit(1);
     expect(row.meta).toMatchObject({ from: "Member", to: "Admin" });
@@ -136,8 +194,15 @@ describe("members page", () => {
   });
 
   it("a refusal for a row that is no longer listed is shown at the top of the page (withdrawing twice)", async () => {
-    await admin.post("/admin/members", { intent: "invite", email: "twice@example.test", roleId: await roleIdOf(t.db, "apc", "Member") });
-    const [row] = await t.db.select({ id: invitations.id }).from(invitations).where(eq(invitations.email, "twice@example.test"));
+    await admin.post("/admin/members", {
+      intent: "invite",
+      email: "twice@example.test",
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+    });
+    const [row] = await t.db
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(eq(invitations.email, "twice@example.test"));
     expect((await admin.post("/admin/members", { intent: "revoke", invitationId: row.id })).status).toBe(200);
     const again = await admin.post("/admin/members", { intent: "revoke", invitationId: row.id });
     expect(again.status).toBe(404);
@@ -146,7 +211,11 @@ describe("members page", () => {
 
   it("never gives a member the Unauthenticated role", async () => {
     const player = await membershipOf(t.db, "player@dev.local", "apc");
-    const res = await admin.post("/admin/members", { intent: "change-role", membershipId: player!.id, roleId: await roleIdOf(t.db, "apc", "Unauthenticated") });
+    const res = await admin.post("/admin/members", {
+      intent: "change-role",
+      membershipId: player!.id,
+      roleId: await roleIdOf(t.db, "apc", "Unauthenticated"),
+    });
     expect(res.status).toBe(400);
     expect(await roleNameOfMember(t.db, "player@dev.local", "apc")).toBe("Member");
   });
@@ -163,7 +232,11 @@ describe("last-admin protection and self-lockout", () => {
   it("the last admin cannot demote themselves", async () => {
     const me = await membershipOf(t.db, "admin@beta.local", "beta");
     const before = await tenantAccessSnapshot(t.db, "beta");
-    const res = await beta.post("/admin/members", { intent: "change-role", membershipId: me!.id, roleId: await roleIdOf(t.db, "beta", "Member") });
+    const res = await beta.post("/admin/members", {
+      intent: "change-role",
+      membershipId: me!.id,
+      roleId: await roleIdOf(t.db, "beta", "Member"),
+    });
     expect(res.status).toBe(409);
     says(res.text, MESSAGES.lastAdminDemote);
     expect(await tenantAccessSnapshot(t.db, "beta")).toEqual(before);
@@ -184,11 +257,19 @@ describe("last-admin protection and self-lockout", () => {
     const me = await membershipOf(t.db, "admin@dev.local", "apc");
     const memberRole = await roleIdOf(t.db, "apc", "Member");
     // Nobody changes their own role, even while another admin exists.
-    const self = await admin.post("/admin/members", { intent: "change-role", membershipId: me!.id, roleId: memberRole });
+    const self = await admin.post("/admin/members", {
+      intent: "change-role",
+      membershipId: me!.id,
+      roleId: memberRole,
+    });
     expect(self.status).toBe(403);
     says(self.text, MESSAGES.ownRole);
 
-    const demote = await admin.post("/admin/members", { intent: "change-role", membershipId: roger!.id, roleId: memberRole });
+    const demote = await admin.post("/admin/members", {
+      intent: "change-role",
+      membershipId: roger!.id,
+      roleId: memberRole,
+    });
     expect(demote.status).toBe(200);
     const roger2 = server.client();
     await roger2.login("roger.sharpe@pinpoint.dev");
@@ -197,7 +278,15 @@ describe("last-admin protection and self-lockout", () => {
     const last = await admin.post("/admin/members", { intent: "remove", membershipId: me!.id });
     expect(last.status).toBe(409);
     // Restore.
-    expect((await admin.post("/admin/members", { intent: "change-role", membershipId: roger!.id, roleId: await roleIdOf(t.db, "apc", "Admin") })).status).toBe(200);
+    expect(
+      (
+        await admin.post("/admin/members", {
+          intent: "change-role",
+          membershipId: roger!.id,
+          roleId: await roleIdOf(t.db, "apc", "Admin"),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("an admin cannot remove themselves", async () => {
@@ -234,7 +323,17 @@ describe("roles", () => {
     const [role] = await t.db.select().from(roles).where(eq(roles.id, roleId));
     expect(role).toMatchObject({ name: "Technician", organizationId: apc, isSystem: false, isDefault: false });
     expect((await listRolePermissionNames(t.db, apc, roleId)).sort()).toEqual(
-      ["attachment:create", "attachment:view", "issue:assign", "issue:create", "issue:delete", "issue:edit", "issue:view", "location:view", "machine:view"].sort(),
+      [
+        "attachment:create",
+        "attachment:view",
+        "issue:assign",
+        "issue:create",
+        "issue:delete",
+        "issue:edit",
+        "issue:view",
+        "location:view",
+        "machine:view",
+      ].sort(),
     );
     expect(await auditCount(t.db, "apc", "role.created")).toBe(audits + 1);
 
@@ -253,28 +352,45 @@ describe("roles", () => {
   });
 
   it("a blank role starts with no permissions; a default role becomes the only default", async () => {
-    const res = await admin.post("/admin/roles", { intent: "create", name: "Volunteers", template: "blank", isDefault: "on" });
+    const res = await admin.post("/admin/roles", {
+      intent: "create",
+      name: "Volunteers",
+      template: "blank",
+      isDefault: "on",
+    });
     expect(res.status).toBe(302);
     const roleId = res.location!.split("/").pop()!.split("?")[0];
     expect(await listRolePermissionNames(t.db, apc, roleId)).toEqual([]);
-    const defaults = await t.db.select({ id: roles.id }).from(roles).where(and(eq(roles.organizationId, apc), eq(roles.isDefault, true)));
+    const defaults = await t.db
+      .select({ id: roles.id })
+      .from(roles)
+      .where(and(eq(roles.organizationId, apc), eq(roles.isDefault, true)));
     expect(defaults.map((d) => d.id)).toEqual([roleId]);
     // Give Member its default back.
     const memberRole = await roleIdOf(t.db, "apc", "Member");
-    expect((await admin.post(`/admin/roles/${memberRole}`, { intent: "settings", name: "Member", isDefault: "on" })).status).toBe(200);
+    expect(
+      (await admin.post(`/admin/roles/${memberRole}`, { intent: "settings", name: "Member", isDefault: "on" })).status,
+    ).toBe(200);
   });
 
   it("renames a role and edits permissions with dependency expansion (audited)", async () => {
     const roleId = await roleIdOf(t.db, "apc", "Technician");
     const rename = await admin.post(`/admin/roles/${roleId}`, { intent: "settings", name: "Technicians" });
     expect(rename.status).toBe(200);
-    expect((await t.db.select({ name: roles.name }).from(roles).where(eq(roles.id, roleId)))[0].name).toBe("Technicians");
+    expect((await t.db.select({ name: roles.name }).from(roles).where(eq(roles.id, roleId)))[0].name).toBe(
+      "Technicians",
+    );
 
     const audits = await auditCount(t.db, "apc", "role.permissions_changed");
-    const res = await admin.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["issue:bulk_manage", "machine:edit", "bogus:perm"] });
+    const res = await admin.post(`/admin/roles/${roleId}`, {
+      intent: "permissions",
+      permission: ["issue:bulk_manage", "machine:edit", "bogus:perm"],
+    });
     expect(res.status).toBe(200);
     expect(res.text).toContain("Also granted");
-    expect((await listRolePermissionNames(t.db, apc, roleId)).sort()).toEqual(["issue:bulk_manage", "issue:edit", "issue:view", "machine:edit", "machine:view"].sort());
+    expect((await listRolePermissionNames(t.db, apc, roleId)).sort()).toEqual(
+      ["issue:bulk_manage", "issue:edit", "issue:view", "machine:edit", "machine:view"].sort(),
+    );
     expect(await auditCount(t.db, "apc", "role.permissions_changed")).toBe(audits + 1);
 
     const page = await admin.get(`/admin/roles/${roleId}`);
@@ -286,7 +402,9 @@ describe("roles", () => {
     const adminRole = await roleIdOf(t.db, "apc", "Admin");
     const unauthRole = await roleIdOf(t.db, "apc", "Unauthenticated");
     const before = await tenantAccessSnapshot(t.db, "apc");
-    expect((await admin.post(`/admin/roles/${adminRole}`, { intent: "permissions", permission: ["issue:view"] })).status).toBe(403);
+    expect(
+      (await admin.post(`/admin/roles/${adminRole}`, { intent: "permissions", permission: ["issue:view"] })).status,
+    ).toBe(403);
     expect((await admin.post(`/admin/roles/${adminRole}`, { intent: "settings", name: "Boss" })).status).toBe(403);
     expect((await admin.post(`/admin/roles/${adminRole}`, { intent: "delete" })).status).toBe(403);
     expect((await admin.post(`/admin/roles/${unauthRole}`, { intent: "settings", name: "Guests" })).status).toBe(403);
@@ -295,10 +413,15 @@ describe("roles", () => {
 
     // Taking issue:view away from visitors takes effect on the next anonymous request.
     const original = await listRolePermissionNames(t.db, apc, unauthRole);
-    const res = await admin.post(`/admin/roles/${unauthRole}`, { intent: "permissions", permission: original.filter((p) => p !== "issue:view" && p !== "issue:create") });
+    const res = await admin.post(`/admin/roles/${unauthRole}`, {
+      intent: "permissions",
+      permission: original.filter((p) => p !== "issue:view" && p !== "issue:create"),
+    });
     expect(res.status).toBe(200);
     expect(await listRolePermissionNames(t.db, apc, unauthRole)).not.toContain("issue:view");
-    expect((await admin.post(`/admin/roles/${unauthRole}`, { intent: "permissions", permission: original })).status).toBe(200);
+    expect(
+      (await admin.post(`/admin/roles/${unauthRole}`, { intent: "permissions", permission: original })).status,
+    ).toBe(200);
     expect((await listRolePermissionNames(t.db, apc, unauthRole)).sort()).toEqual([...original].sort());
   });
 
@@ -312,9 +435,18 @@ describe("roles", () => {
   it("a non-admin role manager cannot edit their own role (it manages roles), nor change their own role", async () => {
     const created = await admin.post("/admin/roles", { intent: "create", name: "Role keepers", template: "blank" });
     const roleId = created.location!.split("/").pop()!.split("?")[0];
-    expect((await admin.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["role:manage", "user:manage"] })).status).toBe(200);
+    expect(
+      (
+        await admin.post(`/admin/roles/${roleId}`, {
+          intent: "permissions",
+          permission: ["role:manage", "user:manage"],
+        })
+      ).status,
+    ).toBe(200);
     const gary = await membershipOf(t.db, "gary.stern@pinpoint.dev", "apc");
-    expect((await admin.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId })).status).toBe(200);
+    expect((await admin.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId })).status).toBe(
+      200,
+    );
     const c = server.client();
     await c.login("gary.stern@pinpoint.dev");
     const res = await c.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["user:manage"] });
@@ -322,18 +454,32 @@ describe("roles", () => {
     says(res.text, MESSAGES.controlManagement);
     expect((await listRolePermissionNames(t.db, apc, roleId)).sort()).toEqual(["role:manage", "user:manage"]);
     // Nor can he move himself to another role.
-    const self = await c.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId: await roleIdOf(t.db, "apc", "Member") });
+    const self = await c.post("/admin/members", {
+      intent: "change-role",
+      membershipId: gary!.id,
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+    });
     expect(self.status).toBe(403);
     says(self.text, MESSAGES.ownRole);
     // An admin can move him back.
-    expect((await admin.post("/admin/members", { intent: "change-role", membershipId: gary!.id, roleId: await roleIdOf(t.db, "apc", "Member") })).status).toBe(200);
+    expect(
+      (
+        await admin.post("/admin/members", {
+          intent: "change-role",
+          membershipId: gary!.id,
+          roleId: await roleIdOf(t.db, "apc", "Member"),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("deletes a role with members only with a valid reassignment, moving them (audited)", async () => {
     const created = await admin.post("/admin/roles", { intent: "create", name: "Night shift", template: "MEMBER" });
     const roleId = created.location!.split("/").pop()!.split("?")[0];
     const steve = await membershipOf(t.db, "steve.ritchie@pinpoint.dev", "apc");
-    expect((await admin.post("/admin/members", { intent: "change-role", membershipId: steve!.id, roleId })).status).toBe(200);
+    expect(
+      (await admin.post("/admin/members", { intent: "change-role", membershipId: steve!.id, roleId })).status,
+    ).toBe(200);
 
     const before = await tenantAccessSnapshot(t.db, "apc");
     const noTarget = await admin.post(`/admin/roles/${roleId}`, { intent: "delete" });
@@ -341,20 +487,32 @@ describe("roles", () => {
     says(noTarget.text, MESSAGES.reassignRequired);
     const same = await admin.post(`/admin/roles/${roleId}`, { intent: "delete", reassignRoleId: roleId });
     expect(same.status).toBe(400);
-    const unauth = await admin.post(`/admin/roles/${roleId}`, { intent: "delete", reassignRoleId: await roleIdOf(t.db, "apc", "Unauthenticated") });
+    const unauth = await admin.post(`/admin/roles/${roleId}`, {
+      intent: "delete",
+      reassignRoleId: await roleIdOf(t.db, "apc", "Unauthenticated"),
+    });
     expect(unauth.status).toBe(400);
-    const foreign = await admin.post(`/admin/roles/${roleId}`, { intent: "delete", reassignRoleId: await roleIdOf(t.db, "beta", "Member") });
+    const foreign = await admin.post(`/admin/roles/${roleId}`, {
+      intent: "delete",
+      reassignRoleId: await roleIdOf(t.db, "beta", "Member"),
+    });
     expect(foreign.status).toBe(404);
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
 
     const audits = await auditCount(t.db, "apc", "role.deleted");
-    const ok = await admin.post(`/admin/roles/${roleId}`, { intent: "delete", reassignRoleId: await roleIdOf(t.db, "apc", "Member") });
+    const ok = await admin.post(`/admin/roles/${roleId}`, {
+      intent: "delete",
+      reassignRoleId: await roleIdOf(t.db, "apc", "Member"),
+    });
     expect(ok.status).toBe(302);
     expect(ok.location).toBe("/admin/roles?deleted=Night%20shift");
     expect(await t.db.select().from(roles).where(eq(roles.id, roleId))).toHaveLength(0);
     expect(await roleNameOfMember(t.db, "steve.ritchie@pinpoint.dev", "apc")).toBe("Member");
     expect(await auditCount(t.db, "apc", "role.deleted")).toBe(audits + 1);
-    const [log] = await t.db.select().from(auditLogs).where(and(eq(auditLogs.action, "role.deleted"), eq(auditLogs.targetId, roleId)));
+    const [log] = await t.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, "role.deleted"), eq(auditLogs.targetId, roleId)));
     expect(log.meta).toMatchObject({ name: "Night shift", moved: 1, reassignedTo: "Member" });
   });
 
@@ -374,7 +532,11 @@ describe("roles", () => {
     expect((await admin.post("/admin/roles", { intent: "nuke" })).status).toBe(400);
     const raw = await fetch(`${server.url}/admin/roles/${memberRole}`, {
       method: "POST",
-      headers: { "content-type": "multipart/form-data; boundary=x", origin: server.url, cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+      headers: {
+        "content-type": "multipart/form-data; boundary=x",
+        origin: server.url,
+        cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
       body: "broken",
     });
     expect(raw.status).toBe(400);
@@ -391,7 +553,9 @@ describe("who may see and use these pages", () => {
       expect(anon.status).toBe(302);
       expect(anon.location).toBe(`/login?redirectTo=${encodeURIComponent(path)}`);
     }
-    expect((await member.post("/admin/members", { intent: "invite", email: "x@example.test", roleId: "x" })).status).toBe(403);
+    expect(
+      (await member.post("/admin/members", { intent: "invite", email: "x@example.test", roleId: "x" })).status,
+    ).toBe(403);
   });
 
   it("organization:manage may list roles but not change them", async () => {
@@ -399,14 +563,18 @@ describe("who may see and use these pages", () => {
     const roleId = created.location!.split("/").pop()!.split("?")[0];
     await admin.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["organization:manage"] });
     const escher = await membershipOf(t.db, "escher.lefkoff@pinpoint.dev", "apc");
-    expect((await admin.post("/admin/members", { intent: "change-role", membershipId: escher!.id, roleId })).status).toBe(200);
+    expect(
+      (await admin.post("/admin/members", { intent: "change-role", membershipId: escher!.id, roleId })).status,
+    ).toBe(200);
     const c = server.client();
     await c.login("escher.lefkoff@pinpoint.dev");
     expect((await c.get("/admin/roles")).status).toBe(200);
     expect((await c.get(`/admin/roles/${roleId}`)).status).toBe(200);
     expect((await c.get("/admin/roles")).text).not.toContain("Create role");
     expect((await c.post("/admin/roles", { intent: "create", name: "Nope", template: "blank" })).status).toBe(403);
-    expect((await c.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["role:manage"] })).status).toBe(403);
+    expect(
+      (await c.post(`/admin/roles/${roleId}`, { intent: "permissions", permission: ["role:manage"] })).status,
+    ).toBe(403);
     expect((await c.get("/admin/members")).status).toBe(403);
     const hub = await c.get("/admin");
     expect(hub.status).toBe(200);

@@ -125,7 +125,10 @@ async function insertFixture(): Promise<Map<string, Row>> {
     rows.set(name, r[0]);
     return r[0];
   };
-  const u = put("User", await db.insert(users).values({ email: "fixture@example.com", name: "Fixture User" }).returning());
+  const u = put(
+    "User",
+    await db.insert(users).values({ email: "fixture@example.com", name: "Fixture User" }).returning(),
+  );
   put(
     "Account",
     await db
@@ -137,7 +140,12 @@ async function insertFixture(): Promise<Map<string, Row>> {
     "Session",
     await db
       .insert(sessions)
-      .values({ userId: u.id, sessionToken: "sha256-token", expires: new Date("2030-01-01T00:00:00.123Z"), ipAddress: "127.0.0.1" })
+      .values({
+        userId: u.id,
+        sessionToken: "sha256-token",
+        expires: new Date("2030-01-01T00:00:00.123Z"),
+        ipAddress: "127.0.0.1",
+      })
       .returning(),
   );
   put(
@@ -148,11 +156,23 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .returning(),
   );
   put("Password", await db.insert(passwords).values({ userId: u.id, hash: "scrypt$1$1$1$x$y" }).returning());
-  const o = put("Organization", await db.insert(organizations).values({ name: "Fixture Org", subdomain: "fixture" }).returning());
-  const r = put("Role", await db.insert(roles).values({ name: "Admin", organizationId: o.id, isSystem: true }).returning());
-  const p = put("Permission", await db.insert(permissions).values({ name: "issue:view", description: "View" }).returning());
+  const o = put(
+    "Organization",
+    await db.insert(organizations).values({ name: "Fixture Org", subdomain: "fixture" }).returning(),
+  );
+  const r = put(
+    "Role",
+    await db.insert(roles).values({ name: "Admin", organizationId: o.id, isSystem: true }).returning(),
+  );
+  const p = put(
+    "Permission",
+    await db.insert(permissions).values({ name: "issue:view", description: "View" }).returning(),
+  );
   put("_RolePermissions", await db.insert(rolePermissions).values({ permissionId: p.id, roleId: r.id }).returning());
-  put("Membership", await db.insert(memberships).values({ userId: u.id, organizationId: o.id, roleId: r.id }).returning());
+  put(
+    "Membership",
+    await db.insert(memberships).values({ userId: u.id, organizationId: o.id, roleId: r.id }).returning(),
+  );
   put(
     "Invitation",
     await db
@@ -172,30 +192,56 @@ async function insertFixture(): Promise<Map<string, Row>> {
     "AuditLog",
     await db
       .insert(auditLogs)
-      .values({ organizationId: o.id, actorId: u.id, action: "role.created", targetType: "Role", targetId: r.id, meta: { a: [1, "x"] } })
+      .values({
+        organizationId: o.id,
+        actorId: u.id,
+        action: "role.created",
+        targetType: "Role",
+        targetId: r.id,
+        meta: { a: [1, "x"] },
+      })
       .returning(),
   );
   const l = put(
     "Location",
     await db
       .insert(locations)
-      .values({ name: "Main", organizationId: o.id, latitude: 30.371234567891, longitude: -97.7251234567, pinballMapId: 26454 })
+      .values({
+        name: "Main",
+        organizationId: o.id,
+        latitude: 30.371234567891,
+        longitude: -97.7251234567,
+        pinballMapId: 26454,
+      })
       .returning(),
   );
   const m = put(
     "Model",
     await db
       .insert(models)
-      .values({ name: "Custom Game", organizationId: o.id, isCustom: true, opdbId: "GXXXX-MYYYY", ipdbId: "123", year: 1999 })
+      .values({
+        name: "Custom Game",
+        organizationId: o.id,
+        isCustom: true,
+        opdbId: "GXXXX-MYYYY",
+        ipdbId: "123",
+        year: 1999,
+      })
       .returning(),
   );
   const mc = put(
     "Machine",
-    await db.insert(machines).values({ name: "Custom Game #1", organizationId: o.id, locationId: l.id, modelId: m.id, ownerId: u.id }).returning(),
+    await db
+      .insert(machines)
+      .values({ name: "Custom Game #1", organizationId: o.id, locationId: l.id, modelId: m.id, ownerId: u.id })
+      .returning(),
   );
   const st = put(
     "IssueStatus",
-    await db.insert(issueStatuses).values({ name: "New", category: "NEW", organizationId: o.id, isDefault: true }).returning(),
+    await db
+      .insert(issueStatuses)
+      .values({ name: "New", category: "NEW", organizationId: o.id, isDefault: true })
+      .returning(),
   );
   const pr = put(
     "Priority",
@@ -222,41 +268,79 @@ async function insertFixture(): Promise<Map<string, Row>> {
     "Comment",
     await db
       .insert(comments)
-      .values({ content: "On it", issueId: i.id, authorId: u.id, deletedBy: u.id, deletedAt: new Date("2026-01-02T03:04:05.678Z") })
+      .values({
+        content: "On it",
+        issueId: i.id,
+        authorId: u.id,
+        deletedBy: u.id,
+        deletedAt: new Date("2026-01-02T03:04:05.678Z"),
+      })
       .returning(),
   );
   put(
     "Attachment",
-    await db.insert(attachments).values({ url: "/uploads/a.jpg", fileName: "a.jpg", fileType: "image/jpeg", organizationId: o.id, issueId: i.id }).returning(),
+    await db
+      .insert(attachments)
+      .values({ url: "/uploads/a.jpg", fileName: "a.jpg", fileType: "image/jpeg", organizationId: o.id, issueId: i.id })
+      .returning(),
   );
   put(
     "IssueHistory",
     await db
       .insert(issueHistory)
-      .values({ field: "status", newValue: "created", organizationId: o.id, actorId: u.id, type: "CREATED", issueId: i.id })
+      .values({
+        field: "status",
+        newValue: "created",
+        organizationId: o.id,
+        actorId: u.id,
+        type: "CREATED",
+        issueId: i.id,
+      })
       .returning(),
   );
   put("Upvote", await db.insert(upvotes).values({ issueId: i.id, userId: u.id }).returning());
   const ct = put(
     "CollectionType",
-    await db.insert(collectionTypes).values({ name: "Rooms", organizationId: o.id, generationRules: { by: "room" } }).returning(),
+    await db
+      .insert(collectionTypes)
+      .values({ name: "Rooms", organizationId: o.id, generationRules: { by: "room" } })
+      .returning(),
   );
   const col = put(
     "Collection",
-    await db.insert(collections).values({ name: "Front Room", typeId: ct.id, locationId: l.id, filterCriteria: { yearStart: 1980 } }).returning(),
+    await db
+      .insert(collections)
+      .values({ name: "Front Room", typeId: ct.id, locationId: l.id, filterCriteria: { yearStart: 1980 } })
+      .returning(),
   );
-  put("_CollectionToMachine", await db.insert(collectionMachines).values({ collectionId: col.id, machineId: mc.id }).returning());
+  put(
+    "_CollectionToMachine",
+    await db.insert(collectionMachines).values({ collectionId: col.id, machineId: mc.id }).returning(),
+  );
   put(
     "Notification",
     await db
       .insert(notifications)
-      .values({ message: "New issue", userId: u.id, type: "ISSUE_CREATED", entityType: "ISSUE", entityId: i.id, actionUrl: `/issues/${i.id}` })
+      .values({
+        message: "New issue",
+        userId: u.id,
+        type: "ISSUE_CREATED",
+        entityType: "ISSUE",
+        entityId: i.id,
+        actionUrl: `/issues/${i.id}`,
+      })
       .returning(),
   );
-  put("PinballMapConfig", await db.insert(pinballMapConfigs).values({ organizationId: o.id, apiEnabled: true }).returning());
+  put(
+    "PinballMapConfig",
+    await db.insert(pinballMapConfigs).values({ organizationId: o.id, apiEnabled: true }).returning(),
+  );
   put(
     "IdempotencyKey",
-    await db.insert(idempotencyKeys).values({ organizationId: o.id, scope: "report:m1", key: "k-1", result: { value: { location: "/x" } } }).returning(),
+    await db
+      .insert(idempotencyKeys)
+      .values({ organizationId: o.id, scope: "report:m1", key: "k-1", result: { value: { location: "/x" } } })
+      .returning(),
   );
   return rows;
 }
@@ -436,7 +520,9 @@ function cloneRow(table: PgTable, row: Row, suffix: string): Row {
 
 describe("foreign keys", () => {
   it("every foreign key of the schema has the expected parent and delete rule, and updates cascade", () => {
-    expect(Object.fromEntries(fkCases.map((c) => [c.key, { parent: c.parentName, onDelete: c.onDelete }]))).toEqual(EXPECTED_FKS);
+    expect(Object.fromEntries(fkCases.map((c) => [c.key, { parent: c.parentName, onDelete: c.onDelete }]))).toEqual(
+      EXPECTED_FKS,
+    );
     for (const c of fkCases) expect(c.onUpdate, c.key).toBe("cascade");
   });
 
@@ -465,11 +551,14 @@ describe("foreign keys", () => {
       const childTable = `"${c.childName}"`;
       const pk = pkColumns(c.child);
       expect(pk.length, `${c.childName} primary key`).toBeGreaterThan(0);
-      const whereOf = (values: Record<string, unknown>) => pk.map((col) => `"${col}" = ${lit(String(values[col]))}`).join(" and ");
+      const whereOf = (values: Record<string, unknown>) =>
+        pk.map((col) => `"${col}" = ${lit(String(values[col]))}`).join(" and ");
       const fixturePk = Object.fromEntries(pk.map((col) => [col, childRow[keyOf(c.child, col)]]));
 
       // orphan: pointing the fixture child at a missing parent is rejected
-      expect(await pgError(q(`update ${childTable} set "${c.column}" = 'no-such-parent' where ${whereOf(fixturePk)}`))).toBe(FK_VIOLATION);
+      expect(
+        await pgError(q(`update ${childTable} set "${c.column}" = 'no-such-parent' where ${whereOf(fixturePk)}`)),
+      ).toBe(FK_VIOLATION);
 
       // a dedicated parent with a dedicated child (no other rows depend on either)
       const parent = cloneRow(c.parent, parentRow, "p");
@@ -488,22 +577,30 @@ describe("foreign keys", () => {
 
       // ON UPDATE CASCADE: changing the parent's key carries over to the child
       const newId = `${parentId}_moved`;
-      await q(`update "${c.parentName}" set "${c.parentColumn}" = ${lit(newId)} where "${c.parentColumn}" = ${lit(parentId)}`);
+      await q(
+        `update "${c.parentName}" set "${c.parentColumn}" = ${lit(newId)} where "${c.parentColumn}" = ${lit(parentId)}`,
+      );
       if (pk.includes(c.column)) childPk[c.column] = newId;
-      const [moved] = await q<Record<string, unknown>>(`select "${c.column}" as v from ${childTable} where ${whereOf(childPk)}`);
+      const [moved] = await q<Record<string, unknown>>(
+        `select "${c.column}" as v from ${childTable} where ${whereOf(childPk)}`,
+      );
       expect(moved?.v).toBe(newId);
 
       const deleteParent = q(`delete from "${c.parentName}" where "${c.parentColumn}" = ${lit(newId)}`);
       if (c.onDelete === "restrict") {
         expect(RESTRICT_VIOLATIONS).toContain(await pgError(deleteParent));
-        const [still] = await q<Record<string, unknown>>(`select "${c.column}" as v from ${childTable} where ${whereOf(childPk)}`);
+        const [still] = await q<Record<string, unknown>>(
+          `select "${c.column}" as v from ${childTable} where ${whereOf(childPk)}`,
+        );
         expect(still?.v).toBe(newId);
       } else if (c.onDelete === "cascade") {
         expect(await pgError(deleteParent)).toBeUndefined();
         expect(await q(`select 1 from ${childTable} where ${whereOf(childPk)}`)).toHaveLength(0);
       } else {
         expect(await pgError(deleteParent)).toBeUndefined();
-        const [after] = await q<Record<string, unknown>>(`select "${c.column}" as v from ${childTable} where ${whereOf(childPk)}`);
+        const [after] = await q<Record<string, unknown>>(
+          `select "${c.column}" as v from ${childTable} where ${whereOf(childPk)}`,
+        );
         expect(after).toBeDefined();
         expect(after.v).toBeNull();
       }
@@ -512,7 +609,17 @@ describe("foreign keys", () => {
 
   it("deleting an organization removes all of its data and nothing of other organizations", async () => {
     await seedDatabase(t.db, { demo: true });
-    const tenantTables = ["Membership", "Role", "Location", "Machine", "Issue", "IssueStatus", "Priority", "CollectionType", "IssueHistory"];
+    const tenantTables = [
+      "Membership",
+      "Role",
+      "Location",
+      "Machine",
+      "Issue",
+      "IssueStatus",
+      "Priority",
+      "CollectionType",
+      "IssueHistory",
+    ];
     const count = async (table: string, sub: string) =>
       Number(
         (
@@ -554,7 +661,9 @@ describe("unique constraints", () => {
         }),
       ),
     ).toBe(UNIQUE_VIOLATION);
-    expect(await pgError(t.db.insert(organizations).values({ name: "Other", subdomain: "fixture" }))).toBe(UNIQUE_VIOLATION);
+    expect(await pgError(t.db.insert(organizations).values({ name: "Other", subdomain: "fixture" }))).toBe(
+      UNIQUE_VIOLATION,
+    );
     expect(await pgError(t.db.insert(permissions).values({ name: "issue:view" }))).toBe(UNIQUE_VIOLATION);
     expect(await pgError(t.db.insert(users).values({ email: "fixture@example.com" }))).toBe(UNIQUE_VIOLATION);
     // users without an email are allowed more than once (NULLs are distinct)
@@ -573,18 +682,28 @@ describe("unique constraints", () => {
     ).toBe(UNIQUE_VIOLATION);
     expect(
       await pgError(
-        t.db.insert(sessions).values({ userId: f.get("User")!.id as string, sessionToken: "sha256-token", expires: new Date() }),
+        t.db
+          .insert(sessions)
+          .values({ userId: f.get("User")!.id as string, sessionToken: "sha256-token", expires: new Date() }),
       ),
     ).toBe(UNIQUE_VIOLATION);
     expect(
-      await pgError(t.db.insert(accounts).values({ userId: f.get("User")!.id as string, type: "oauth", provider: "google", providerAccountId: "g-1" })),
+      await pgError(
+        t.db
+          .insert(accounts)
+          .values({ userId: f.get("User")!.id as string, type: "oauth", provider: "google", providerAccountId: "g-1" }),
+      ),
     ).toBe(UNIQUE_VIOLATION);
     expect(
       await pgError(t.db.insert(verificationTokens).values({ identifier: "x", token: "vt-1", expires: new Date() })),
     ).toBe(UNIQUE_VIOLATION);
-    expect(await pgError(t.db.insert(models).values({ name: "Same OPDB", opdbId: "GXXXX-MYYYY" }))).toBe(UNIQUE_VIOLATION);
+    expect(await pgError(t.db.insert(models).values({ name: "Same OPDB", opdbId: "GXXXX-MYYYY" }))).toBe(
+      UNIQUE_VIOLATION,
+    );
     expect(await pgError(t.db.insert(models).values({ name: "Same IPDB", ipdbId: "123" }))).toBe(UNIQUE_VIOLATION);
-    expect(await pgError(t.db.insert(pinballMapConfigs).values({ organizationId: o.id as string }))).toBe(UNIQUE_VIOLATION);
+    expect(await pgError(t.db.insert(pinballMapConfigs).values({ organizationId: o.id as string }))).toBe(
+      UNIQUE_VIOLATION,
+    );
   });
 
   it("one membership per user and organization; the same user can join another organization", async () => {
@@ -592,9 +711,13 @@ describe("unique constraints", () => {
     const u = f.get("User")!.id as string;
     const o = f.get("Organization")!.id as string;
     const r = f.get("Role")!.id as string;
-    expect(await pgError(t.db.insert(memberships).values({ userId: u, organizationId: o, roleId: r }))).toBe(UNIQUE_VIOLATION);
+    expect(await pgError(t.db.insert(memberships).values({ userId: u, organizationId: o, roleId: r }))).toBe(
+      UNIQUE_VIOLATION,
+    );
     const other = await bootstrapOrganization(t.db, { name: "Other", subdomain: "other" });
-    await t.db.insert(memberships).values({ userId: u, organizationId: other.organization.id, roleId: other.roles.admin.id });
+    await t.db
+      .insert(memberships)
+      .values({ userId: u, organizationId: other.organization.id, roleId: other.roles.admin.id });
     expect(await t.db.select().from(memberships).where(eq(memberships.userId, u))).toHaveLength(2);
   });
 
@@ -603,7 +726,9 @@ describe("unique constraints", () => {
     const o = f.get("Organization")!.id as string;
     const r = f.get("Role")!.id as string;
     const invite = (email: string, tokenHash: string) =>
-      t.db.insert(invitations).values({ organizationId: o, email, roleId: r, tokenHash, expiresAt: new Date("2030-01-01T00:00:00Z") });
+      t.db
+        .insert(invitations)
+        .values({ organizationId: o, email, roleId: r, tokenHash, expiresAt: new Date("2030-01-01T00:00:00Z") });
     await invite("pending@example.com", "h1");
     expect(await pgError(invite("pending@example.com", "h2"))).toBe(UNIQUE_VIOLATION);
     expect(await pgError(invite("other@example.com", "h1"))).toBe(UNIQUE_VIOLATION);
@@ -612,7 +737,13 @@ describe("unique constraints", () => {
     await t.db.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.tokenHash, "h3"));
     await invite("pending@example.com", "h4");
     const other = await bootstrapOrganization(t.db, { name: "Other", subdomain: "other" });
-    await t.db.insert(invitations).values({ organizationId: other.organization.id, email: "pending@example.com", roleId: other.roles.admin.id, tokenHash: "h5", expiresAt: new Date() });
+    await t.db.insert(invitations).values({
+      organizationId: other.organization.id,
+      email: "pending@example.com",
+      roleId: other.roles.admin.id,
+      tokenHash: "h5",
+      expiresAt: new Date(),
+    });
     expect(await t.db.select().from(invitations).where(eq(invitations.email, "pending@example.com"))).toHaveLength(4);
   });
 
@@ -622,11 +753,15 @@ describe("unique constraints", () => {
     for (const org of [a, b]) expect(org.roles.member?.name).toBe("Member");
     const orgA = a.organization.id;
     expect(await pgError(t.db.insert(roles).values({ name: "Member", organizationId: orgA }))).toBe(UNIQUE_VIOLATION);
-    expect(await pgError(t.db.insert(issueStatuses).values({ name: "Fixed", category: "RESOLVED", organizationId: orgA }))).toBe(
+    expect(
+      await pgError(t.db.insert(issueStatuses).values({ name: "Fixed", category: "RESOLVED", organizationId: orgA })),
+    ).toBe(UNIQUE_VIOLATION);
+    expect(await pgError(t.db.insert(priorities).values({ name: "High", order: 9, organizationId: orgA }))).toBe(
       UNIQUE_VIOLATION,
     );
-    expect(await pgError(t.db.insert(priorities).values({ name: "High", order: 9, organizationId: orgA }))).toBe(UNIQUE_VIOLATION);
-    expect(await pgError(t.db.insert(collectionTypes).values({ name: "Rooms", organizationId: orgA }))).toBe(UNIQUE_VIOLATION);
+    expect(await pgError(t.db.insert(collectionTypes).values({ name: "Rooms", organizationId: orgA }))).toBe(
+      UNIQUE_VIOLATION,
+    );
     // other names are fine
     await t.db.insert(roles).values({ name: "Technician", organizationId: orgA });
     await t.db.insert(issueStatuses).values({ name: "Duplicate", category: "RESOLVED", organizationId: orgA });
@@ -641,20 +776,35 @@ describe("unique constraints", () => {
     expect(a.defaultPriority.name).toBe("Medium");
     expect(b.defaultStatus.organizationId).toBe(b.organization.id);
     expect(
-      await pgError(t.db.insert(issueStatuses).values({ name: "Open", category: "NEW", organizationId: orgA, isDefault: true })),
+      await pgError(
+        t.db.insert(issueStatuses).values({ name: "Open", category: "NEW", organizationId: orgA, isDefault: true }),
+      ),
     ).toBe(UNIQUE_VIOLATION);
     expect(
-      await pgError(t.db.insert(priorities).values({ name: "Urgent", order: 5, organizationId: orgA, isDefault: true })),
+      await pgError(
+        t.db.insert(priorities).values({ name: "Urgent", order: 5, organizationId: orgA, isDefault: true }),
+      ),
     ).toBe(UNIQUE_VIOLATION);
     expect(
-      await pgError(t.db.update(issueStatuses).set({ isDefault: true }).where(eq(issueStatuses.id, a.statuses.find((s) => s.name === "Fixed")!.id))),
+      await pgError(
+        t.db
+          .update(issueStatuses)
+          .set({ isDefault: true })
+          .where(eq(issueStatuses.id, a.statuses.find((s) => s.name === "Fixed")!.id)),
+      ),
     ).toBe(UNIQUE_VIOLATION);
     // switching the default inside a transaction works (clear the old one first)
     await t.db.transaction(async (tx) => {
       await tx.update(priorities).set({ isDefault: false }).where(eq(priorities.organizationId, orgA));
-      await tx.update(priorities).set({ isDefault: true }).where(and(eq(priorities.organizationId, orgA), eq(priorities.name, "High")));
+      await tx
+        .update(priorities)
+        .set({ isDefault: true })
+        .where(and(eq(priorities.organizationId, orgA), eq(priorities.name, "High")));
     });
-    const defaults = await t.db.select().from(priorities).where(and(eq(priorities.organizationId, orgA), eq(priorities.isDefault, true)));
+    const defaults = await t.db
+      .select()
+      .from(priorities)
+      .where(and(eq(priorities.organizationId, orgA), eq(priorities.isDefault, true)));
     expect(defaults.map((p) => p.name)).toEqual(["High"]);
   });
 
@@ -662,7 +812,11 @@ describe("unique constraints", () => {
     const f = await insertFixture();
     const c = f.get("Collection")!;
     expect(
-      await pgError(t.db.insert(collections).values({ name: "Front Room", typeId: c.typeId as string, locationId: c.locationId as string })),
+      await pgError(
+        t.db
+          .insert(collections)
+          .values({ name: "Front Room", typeId: c.typeId as string, locationId: c.locationId as string }),
+      ),
     ).toBe(UNIQUE_VIOLATION);
     await t.db.insert(collections).values({ name: "Front Room", typeId: c.typeId as string, locationId: null });
   });
@@ -705,7 +859,14 @@ describe("enums", () => {
       ],
       NotificationEntity: ["ISSUE", "MACHINE", "COMMENT", "ORGANIZATION"],
       NotificationFrequency: ["IMMEDIATE", "DAILY", "WEEKLY", "DISABLED"],
-      NotificationType: ["ISSUE_CREATED", "ISSUE_UPDATED", "ISSUE_ASSIGNED", "ISSUE_COMMENTED", "MACHINE_ASSIGNED", "SYSTEM_ANNOUNCEMENT"],
+      NotificationType: [
+        "ISSUE_CREATED",
+        "ISSUE_UPDATED",
+        "ISSUE_ASSIGNED",
+        "ISSUE_COMMENTED",
+        "MACHINE_ASSIGNED",
+        "SYSTEM_ANNOUNCEMENT",
+      ],
       StatusCategory: ["NEW", "IN_PROGRESS", "RESOLVED"],
     });
   });
@@ -796,9 +957,15 @@ describe("indexes", () => {
     const declared = tables.flatMap((tb) => getTableConfig(tb).indexes.map((i) => i.config.name!));
     for (const name of [...declared, ...essential]) expect(names.has(name), name).toBe(true);
     const def = (n: string) => rows.find((r) => r.indexname === n)!.indexdef;
-    expect(def("Issue_search_idx")).toMatch(/USING gin \(to_tsvector\('english'::regconfig, \(\(title \|\| ' '::text\) \|\| COALESCE\(description, ''::text\)\)\)\)/);
-    expect(def("IssueStatus_organizationId_default_key")).toMatch(/^CREATE UNIQUE INDEX .* WHERE \("isDefault" = true\)$/);
-    expect(def("Invitation_organizationId_email_pending_key")).toMatch(/^CREATE UNIQUE INDEX .* WHERE \(\("acceptedAt" IS NULL\) AND \("revokedAt" IS NULL\)\)$/);
+    expect(def("Issue_search_idx")).toMatch(
+      /USING gin \(to_tsvector\('english'::regconfig, \(\(title \|\| ' '::text\) \|\| COALESCE\(description, ''::text\)\)\)\)/,
+    );
+    expect(def("IssueStatus_organizationId_default_key")).toMatch(
+      /^CREATE UNIQUE INDEX .* WHERE \("isDefault" = true\)$/,
+    );
+    expect(def("Invitation_organizationId_email_pending_key")).toMatch(
+      /^CREATE UNIQUE INDEX .* WHERE \(\("acceptedAt" IS NULL\) AND \("revokedAt" IS NULL\)\)$/,
+    );
     expect(def("Priority_organizationId_default_key")).toMatch(/^CREATE UNIQUE INDEX .* WHERE \("isDefault" = true\)$/);
     expect(def("Membership_userId_organizationId_key")).toMatch(/^CREATE UNIQUE INDEX/);
     expect(def("Issue_organizationId_statusId_idx")).toMatch(/\("organizationId", "statusId"\)/);
@@ -809,7 +976,9 @@ describe("indexes", () => {
     const [apc] = await t.db.select().from(organizations).where(eq(organizations.subdomain, "apc"));
     // a second location holding a few machines, so "machines of a location" is selective
     const [annex] = await t.db.insert(locations).values({ name: "Annex", organizationId: apc.id }).returning();
-    await q(`update "Machine" set "locationId" = ${lit(annex.id)} where id in (select id from "Machine" where "organizationId" = ${lit(apc.id)} order by id limit 5)`);
+    await q(
+      `update "Machine" set "locationId" = ${lit(annex.id)} where id in (select id from "Machine" where "organizationId" = ${lit(apc.id)} order by id limit 5)`,
+    );
     await q("analyze");
     const [admin] = await t.db.select().from(users).where(eq(users.email, "admin@dev.local"));
     const [machine] = await t.db.select().from(machines).where(eq(machines.locationId, annex.id)).limit(1);
@@ -848,21 +1017,39 @@ describe("indexes", () => {
         `select id from "Issue" where "organizationId" = ${org} and "priorityId" = ${lit(priority.id)}`,
         "Issue_organizationId_priorityId_idx",
       ],
-      [`select id from "Issue" where "organizationId" = ${org} order by "createdAt" desc limit 20`, "Issue_organizationId_createdAt_idx"],
+      [
+        `select id from "Issue" where "organizationId" = ${org} order by "createdAt" desc limit 20`,
+        "Issue_organizationId_createdAt_idx",
+      ],
       [`select id from "Issue" where "createdById" = ${lit(admin.id)}`, "Issue_createdById_idx"],
       [
         `select id from "Issue" where to_tsvector('english', title || ' ' || coalesce(description, '')) @@ websearch_to_tsquery('english', 'flipper')`,
         "Issue_search_idx",
       ],
-      [`select id from "Comment" where "issueId" = ${lit(issue.id)} order by "createdAt"`, "Comment_issueId_createdAt_idx"],
-      [`select id from "IssueHistory" where "issueId" = ${lit(issue.id)} order by "changedAt"`, "IssueHistory_issueId_changedAt_idx"],
-      [`select id from "IssueStatus" where "organizationId" = ${org} and "isDefault"`, "IssueStatus_organizationId_default_key"],
-      [`select id from "Priority" where "organizationId" = ${org} and "isDefault"`, "Priority_organizationId_default_key"],
+      [
+        `select id from "Comment" where "issueId" = ${lit(issue.id)} order by "createdAt"`,
+        "Comment_issueId_createdAt_idx",
+      ],
+      [
+        `select id from "IssueHistory" where "issueId" = ${lit(issue.id)} order by "changedAt"`,
+        "IssueHistory_issueId_changedAt_idx",
+      ],
+      [
+        `select id from "IssueStatus" where "organizationId" = ${org} and "isDefault"`,
+        "IssueStatus_organizationId_default_key",
+      ],
+      [
+        `select id from "Priority" where "organizationId" = ${org} and "isDefault"`,
+        "Priority_organizationId_default_key",
+      ],
       [
         `select id from "CollectionType" where "organizationId" = ${org} order by "sortOrder"`,
         "CollectionType_organizationId_sortOrder_idx",
       ],
-      [`select count(*) from "Notification" where "userId" = ${lit(admin.id)} and not read`, "Notification_userId_read_idx"],
+      [
+        `select count(*) from "Notification" where "userId" = ${lit(admin.id)} and not read`,
+        "Notification_userId_read_idx",
+      ],
       [`select id from "Session" where "userId" = ${lit(admin.id)}`, "Session_userId_idx"],
       [`select id from "Location" where "organizationId" = ${org}`, "Location_organizationId_idx"],
     ];
@@ -904,7 +1091,14 @@ describe("seed", () => {
       with: { rolePermissions: { with: { permission: true } } },
     });
     const roleInfo = Object.fromEntries(
-      orgRoles.map((r) => [r.name, { isSystem: r.isSystem, isDefault: r.isDefault, perms: r.rolePermissions.map((rp) => rp.permission.name).sort() }]),
+      orgRoles.map((r) => [
+        r.name,
+        {
+          isSystem: r.isSystem,
+          isDefault: r.isDefault,
+          perms: r.rolePermissions.map((rp) => rp.permission.name).sort(),
+        },
+      ]),
     );
     expect(roleInfo).toEqual({
       Admin: { isSystem: true, isDefault: false, perms: [...ALL_PERMISSION_NAMES].sort() },
@@ -912,7 +1106,11 @@ describe("seed", () => {
       Member: { isSystem: false, isDefault: true, perms: [...MEMBER_PERMISSIONS].sort() },
     });
 
-    const st = await t.db.select().from(issueStatuses).where(eq(issueStatuses.organizationId, apc.id)).orderBy(issueStatuses.sortOrder);
+    const st = await t.db
+      .select()
+      .from(issueStatuses)
+      .where(eq(issueStatuses.organizationId, apc.id))
+      .orderBy(issueStatuses.sortOrder);
     expect(st.map((s) => [s.name, s.category, s.isDefault])).toEqual([
       ["New", "NEW", true],
       ["In Progress", "IN_PROGRESS", false],
@@ -922,14 +1120,22 @@ describe("seed", () => {
       ["Not to be Fixed", "RESOLVED", false],
       ["Not Reproducible", "RESOLVED", false],
     ]);
-    const pr = await t.db.select().from(priorities).where(eq(priorities.organizationId, apc.id)).orderBy(priorities.order);
+    const pr = await t.db
+      .select()
+      .from(priorities)
+      .where(eq(priorities.organizationId, apc.id))
+      .orderBy(priorities.order);
     expect(pr.map((p) => [p.name, p.order, p.isDefault])).toEqual([
       ["Low", 1, false],
       ["Medium", 2, true],
       ["High", 3, false],
       ["Critical", 4, false],
     ]);
-    const ct = await t.db.select().from(collectionTypes).where(eq(collectionTypes.organizationId, apc.id)).orderBy(collectionTypes.sortOrder);
+    const ct = await t.db
+      .select()
+      .from(collectionTypes)
+      .where(eq(collectionTypes.organizationId, apc.id))
+      .orderBy(collectionTypes.sortOrder);
     expect(ct.map((c) => [c.name, c.isAutoGenerated, c.sourceField, c.isEnabled, c.sortOrder])).toEqual([
       ["Rooms", false, null, true, 1],
       ["Manufacturer", true, "manufacturer", false, 2],
@@ -945,7 +1151,10 @@ describe("seed", () => {
       zip: "78758",
       pinballMapId: 26454,
     });
-    const ms = await t.db.query.machines.findMany({ where: eq(machines.organizationId, apc.id), with: { model: true } });
+    const ms = await t.db.query.machines.findMany({
+      where: eq(machines.organizationId, apc.id),
+      with: { model: true },
+    });
     expect(ms).toHaveLength(41);
     for (const m of ms) {
       expect(m.name).toBe(m.model.name);
@@ -996,8 +1205,12 @@ describe("seed", () => {
     expect(beta.name).toBe("Pinball Beta Arcade");
 
     // users, roles and passwords
-    const members = await t.db.query.memberships.findMany({ with: { user: { with: { password: true } }, role: true, organization: true } });
-    const byEmail = Object.fromEntries(members.map((m) => [`${m.organization.subdomain}:${m.user.email}`, m.role.name]));
+    const members = await t.db.query.memberships.findMany({
+      with: { user: { with: { password: true } }, role: true, organization: true },
+    });
+    const byEmail = Object.fromEntries(
+      members.map((m) => [`${m.organization.subdomain}:${m.user.email}`, m.role.name]),
+    );
     expect(byEmail).toEqual({
       "apc:admin@dev.local": "Admin",
       "apc:member@dev.local": "Member",
@@ -1034,7 +1247,12 @@ describe("seed", () => {
 
     // issues
     const statusCategories = async (org: string) =>
-      new Map((await t.db.select().from(issueStatuses).where(eq(issueStatuses.organizationId, org))).map((s) => [s.name, s.category]));
+      new Map(
+        (await t.db.select().from(issueStatuses).where(eq(issueStatuses.organizationId, org))).map((s) => [
+          s.name,
+          s.category,
+        ]),
+      );
     const apcStatusCategory = await statusCategories(apc.id);
     const betaStatusCategory = await statusCategories(beta.id);
     const all = await t.db.query.issues.findMany({
@@ -1048,7 +1266,9 @@ describe("seed", () => {
     for (const i of apcIssues) statusCount.set(i.status.name, (statusCount.get(i.status.name) ?? 0) + 1);
     expect(statusCount.size).toBe(7);
     expect(new Set(apcIssues.map((i) => i.priority.name)).size).toBe(4);
-    expect(apcIssues.filter((i) => !i.createdById && (i.submitterName || i.reporterEmail)).length).toBeGreaterThanOrEqual(3);
+    expect(
+      apcIssues.filter((i) => !i.createdById && (i.submitterName || i.reporterEmail)).length,
+    ).toBeGreaterThanOrEqual(3);
     expect(new Set(apcIssues.map((i) => i.machineId)).size).toBeGreaterThan(20);
     const eightWeeksAgo = SEED_NOW.getTime() - 8 * 7 * 24 * 3_600_000;
     for (const i of all) {
@@ -1071,10 +1291,13 @@ describe("seed", () => {
       expect(h[0].changedAt, label).toEqual(i.createdAt);
       expect(h[0].actorId, label).toBe(i.createdById);
       for (const e of h) expect(e.organizationId).toBe(i.organizationId);
-      const statusChanges = h.filter((e) => e.type === "STATUS_CHANGED" || e.type === "RESOLVED" || e.type === "REOPENED");
+      const statusChanges = h.filter(
+        (e) => e.type === "STATUS_CHANGED" || e.type === "RESOLVED" || e.type === "REOPENED",
+      );
       // entering a RESOLVED-category status is logged as RESOLVED
       for (const e of statusChanges) {
-        const to = i.organizationId === apc.id ? apcStatusCategory.get(e.newValue!) : betaStatusCategory.get(e.newValue!);
+        const to =
+          i.organizationId === apc.id ? apcStatusCategory.get(e.newValue!) : betaStatusCategory.get(e.newValue!);
         expect(e.type, `${label}: ${e.newValue}`).toBe(to === "RESOLVED" ? "RESOLVED" : "STATUS_CHANGED");
       }
       if (i.status.isDefault) expect(statusChanges).toHaveLength(0);
@@ -1084,7 +1307,12 @@ describe("seed", () => {
       const prio = h.filter((e) => e.type === "PRIORITY_CHANGED");
       if (i.priority.isDefault) expect(prio).toHaveLength(0);
       else expect(prio.at(-1)!.newValue, label).toBe(i.priority.name);
-      expect(h.filter((e) => e.type === "COMMENTED").map((e) => e.newValue).sort()).toEqual(i.comments.map((c) => c.id).sort());
+      expect(
+        h
+          .filter((e) => e.type === "COMMENTED")
+          .map((e) => e.newValue)
+          .sort(),
+      ).toEqual(i.comments.map((c) => c.id).sort());
       for (const c of i.comments) {
         expect(c.createdAt.getTime()).toBeGreaterThanOrEqual(i.createdAt.getTime());
         expect(c.createdAt.getTime()).toBeLessThanOrEqual(SEED_NOW.getTime());
@@ -1117,11 +1345,23 @@ describe("migrations match the schema", () => {
       // drizzle-kit prefixes --out with "./", so it must be relative to the working directory
       const { stdout, stderr } = await run(
         drizzleKit,
-        ["generate", "--dialect", "postgresql", "--schema", "./db/schema/index.ts", "--out", path.relative(root, out), "--name", "drift_probe"],
+        [
+          "generate",
+          "--dialect",
+          "postgresql",
+          "--schema",
+          "./db/schema/index.ts",
+          "--out",
+          path.relative(root, out),
+          "--name",
+          "drift_probe",
+        ],
         { cwd: root, timeout: 60_000 },
       );
       expect(`${stdout}${stderr}`).toMatch(/No schema changes/);
-      expect(fs.readdirSync(out).filter((f) => f.endsWith(".sql"))).toEqual(fs.readdirSync(path.join(root, "migrations")).filter((f) => f.endsWith(".sql")));
+      expect(fs.readdirSync(out).filter((f) => f.endsWith(".sql"))).toEqual(
+        fs.readdirSync(path.join(root, "migrations")).filter((f) => f.endsWith(".sql")),
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

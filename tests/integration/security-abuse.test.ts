@@ -54,7 +54,8 @@ async function signIn(ip: string, email: string, password: string) {
 describe("sign-in limits cannot lock the owner out", () => {
   it("an attacker's wrong passwords from one address do not stop the owner signing in from another", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await signIn("198.51.100.10", "player@dev.local", `wrong-guess-${i}`)).status);
+    for (let i = 0; i < 20; i++)
+      statuses.push((await signIn("198.51.100.10", "player@dev.local", `wrong-guess-${i}`)).status);
     expect(statuses.every((s) => s === 400 || s === 429)).toBe(true);
     // The attacker is still stopped at his own address …
     expect(statuses.at(-1)).toBe(429);
@@ -123,7 +124,10 @@ describe("me too cannot be stuffed", () => {
   }
 
   async function anonymousVotes(issueId: string) {
-    const [row] = await t.db.select({ n: count() }).from(upvotes).where(and(eq(upvotes.issueId, issueId), isNull(upvotes.userId)));
+    const [row] = await t.db
+      .select({ n: count() })
+      .from(upvotes)
+      .where(and(eq(upvotes.issueId, issueId), isNull(upvotes.userId)));
     return Number(row.n);
   }
 
@@ -149,7 +153,9 @@ describe("me too cannot be stuffed", () => {
   it("a forged or tampered voter cookie is ignored: it never takes over someone else's vote", async () => {
     const { machineId, issueId } = await openIssue("Cleopatra");
     const victim = from("198.51.100.70");
-    expect((await victim.client.post(`/m/${machineId}`, { intent: "metoo", issueId }, victim.headers)).status).toBe(302);
+    expect((await victim.client.post(`/m/${machineId}`, { intent: "metoo", issueId }, victim.headers)).status).toBe(
+      302,
+    );
     expect((await victim.client.get(`/m/${machineId}`, victim.headers)).text).toContain("You said me too");
     const [vote] = await t.db.select({ voterKey: upvotes.voterKey }).from(upvotes).where(eq(upvotes.issueId, issueId));
     const victimKey = vote.voterKey!;
@@ -170,7 +176,9 @@ describe("me too cannot be stuffed", () => {
       // A fresh, signed key replaces the forged one.
       expect(res.setCookies.some((c) => c.startsWith("pinpoint_voter="))).toBe(true);
     }
-    const keys = (await t.db.select({ voterKey: upvotes.voterKey }).from(upvotes).where(eq(upvotes.issueId, issueId))).map((r) => r.voterKey);
+    const keys = (
+      await t.db.select({ voterKey: upvotes.voterKey }).from(upvotes).where(eq(upvotes.issueId, issueId))
+    ).map((r) => r.voterKey);
     expect(keys.filter((k) => k === victimKey)).toHaveLength(1);
     expect(keys).not.toContain(otherKey);
   });
@@ -186,9 +194,14 @@ describe("me too cannot be stuffed", () => {
     const first = await member.post(`/m/${machineId}`, { intent: "metoo", issueId }, headers);
     expect(first.status).toBe(302);
     expect(first.location).not.toContain("already=1");
-    expect((await member.post(`/m/${machineId}`, { intent: "metoo", issueId }, headers)).location).toContain("already=1");
+    expect((await member.post(`/m/${machineId}`, { intent: "metoo", issueId }, headers)).location).toContain(
+      "already=1",
+    );
     const playerId = await userIdOf(t.db, "player@dev.local");
-    const mine = await t.db.select({ id: upvotes.id }).from(upvotes).where(and(eq(upvotes.issueId, issueId), eq(upvotes.userId, playerId)));
+    const mine = await t.db
+      .select({ id: upvotes.id })
+      .from(upvotes)
+      .where(and(eq(upvotes.issueId, issueId), eq(upvotes.userId, playerId)));
     expect(mine).toHaveLength(1);
   });
 });
@@ -219,7 +232,9 @@ describe("double submits create one row", () => {
     const { key, fromForm } = formKey(page.text);
     const title = `Double tap ${crypto.randomUUID()}`;
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => player.client.post(`/m/${m.id}`, reportBody({ title, idempotencyKey: key }), player.headers)),
+      Array.from({ length: 10 }, () =>
+        player.client.post(`/m/${m.id}`, reportBody({ title, idempotencyKey: key }), player.headers),
+      ),
     );
     expect(await issueCount(eq(issues.title, title))).toBe(1);
     const [issue] = await t.db.select({ followToken: issues.followToken }).from(issues).where(eq(issues.title, title));
@@ -239,7 +254,9 @@ describe("double submits create one row", () => {
     const title = `Two taps ${crypto.randomUUID()}`;
     const player = from("198.51.100.91");
     for (const key of [crypto.randomUUID(), crypto.randomUUID()]) {
-      expect((await player.client.post(`/m/${m.id}`, reportBody({ title, idempotencyKey: key }), player.headers)).status).toBe(302);
+      expect(
+        (await player.client.post(`/m/${m.id}`, reportBody({ title, idempotencyKey: key }), player.headers)).status,
+      ).toBe(302);
     }
     expect(await issueCount(eq(issues.title, title))).toBe(2);
     const legacy = `No key ${crypto.randomUUID()}`;
@@ -254,13 +271,29 @@ describe("double submits create one row", () => {
     const player = from("198.51.100.93");
     const title = `Counted once ${crypto.randomUUID()}`;
     const key = crypto.randomUUID();
-    await Promise.all(Array.from({ length: 10 }, () => player.client.post(`/m/${m.id}`, reportBody({ title, idempotencyKey: key }), player.headers)));
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        player.client.post(`/m/${m.id}`, reportBody({ title, idempotencyKey: key }), player.headers),
+      ),
+    );
     const limit = RULES.reportPerIp.limit * Number(process.env.RATE_LIMIT_MULTIPLIER ?? 1);
     for (let i = 1; i < limit; i++) {
-      const res = await player.client.post(`/m/${m.id}`, reportBody({ title: `${title} ${i}`, idempotencyKey: crypto.randomUUID() }), player.headers);
+      const res = await player.client.post(
+        `/m/${m.id}`,
+        reportBody({ title: `${title} ${i}`, idempotencyKey: crypto.randomUUID() }),
+        player.headers,
+      );
       expect(res.status).toBe(302);
     }
-    expect((await player.client.post(`/m/${m.id}`, reportBody({ title: `${title} over`, idempotencyKey: crypto.randomUUID() }), player.headers)).status).toBe(429);
+    expect(
+      (
+        await player.client.post(
+          `/m/${m.id}`,
+          reportBody({ title: `${title} over`, idempotencyKey: crypto.randomUUID() }),
+          player.headers,
+        )
+      ).status,
+    ).toBe(429);
   });
 
   it("a failed first write leaves the key free; an expired key is purged and starts afresh", async () => {
@@ -269,7 +302,12 @@ describe("double submits create one row", () => {
     const betaPriority = await priorityIdOf(t.db, await orgIdOf(t.db, "beta"), "Medium");
     const key = crypto.randomUUID();
     const title = `Retry after failure ${crypto.randomUUID()}`;
-    const refused = await admin.post("/issues/new", { machineId: m.id, title, priorityId: betaPriority, idempotencyKey: key });
+    const refused = await admin.post("/issues/new", {
+      machineId: m.id,
+      title,
+      priorityId: betaPriority,
+      idempotencyKey: key,
+    });
     expect(refused.status).toBe(400);
     expect(await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toHaveLength(0);
     const created = await admin.post("/issues/new", { machineId: m.id, title, idempotencyKey: key });
@@ -277,9 +315,17 @@ describe("double submits create one row", () => {
     expect(await issueCount(eq(issues.title, title))).toBe(1);
 
     // Eleven minutes later the same key is a new submit, and the old row is gone.
-    await t.db.update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 11 * 60_000) }).where(eq(idempotencyKeys.key, key));
+    await t.db
+      .update(idempotencyKeys)
+      .set({ createdAt: new Date(Date.now() - 11 * 60_000) })
+      .where(eq(idempotencyKeys.key, key));
     const stale = crypto.randomUUID();
-    await t.db.insert(idempotencyKeys).values({ organizationId: apcId, scope: "report:gone", key: stale, createdAt: new Date(Date.now() - 60 * 60_000) });
+    await t.db.insert(idempotencyKeys).values({
+      organizationId: apcId,
+      scope: "report:gone",
+      key: stale,
+      createdAt: new Date(Date.now() - 60 * 60_000),
+    });
     const later = await admin.post("/issues/new", { machineId: m.id, title, idempotencyKey: key });
     expect(later.status).toBe(302);
     expect(later.location).not.toBe(created.location);
@@ -292,7 +338,11 @@ describe("double submits create one row", () => {
     const m = await machineByName(t.db, apcId, "Stargate");
     const title = `Bad key ${crypto.randomUUID()}`;
     const player = from("198.51.100.92");
-    const res = await player.client.post(`/m/${m.id}`, reportBody({ title, idempotencyKey: "x".repeat(500) }), player.headers);
+    const res = await player.client.post(
+      `/m/${m.id}`,
+      reportBody({ title, idempotencyKey: "x".repeat(500) }),
+      player.headers,
+    );
     expect(res.status).toBe(400);
     expect(await issueCount(eq(issues.title, title))).toBe(0);
   });
@@ -303,7 +353,9 @@ describe("double submits create one row", () => {
     const { key, fromForm } = formKey((await member.get(`/issues/new?machineId=${m.id}`)).text);
     const title = `Member double tap ${crypto.randomUUID()}`;
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => member.post("/issues/new", { machineId: m.id, title, description: "", idempotencyKey: key })),
+      Array.from({ length: 10 }, () =>
+        member.post("/issues/new", { machineId: m.id, title, description: "", idempotencyKey: key }),
+      ),
     );
     expect(await issueCount(eq(issues.title, title))).toBe(1);
     const [issue] = await t.db.select({ id: issues.id }).from(issues).where(eq(issues.title, title));
@@ -312,7 +364,9 @@ describe("double submits create one row", () => {
       expect(a.location).toBe(`/issues/${issue.id}`);
     }
     const other = `Member second ${crypto.randomUUID()}`;
-    expect((await member.post("/issues/new", { machineId: m.id, title: other, idempotencyKey: crypto.randomUUID() })).status).toBe(302);
+    expect(
+      (await member.post("/issues/new", { machineId: m.id, title: other, idempotencyKey: crypto.randomUUID() })).status,
+    ).toBe(302);
     expect((await member.post("/issues/new", { machineId: m.id, title: other })).status).toBe(302);
     expect(await issueCount(eq(issues.title, other))).toBe(2);
     expect(fromForm).toBe(true);
@@ -325,7 +379,9 @@ describe("double submits create one row", () => {
     const content = `Same comment ${crypto.randomUUID()}`;
     // `.data` is what the page's <Form> posts with JavaScript: the answer is the action's data.
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => member.post(`/issues/${issue.id}.data`, { intent: "comment", content, idempotencyKey: key })),
+      Array.from({ length: 10 }, () =>
+        member.post(`/issues/${issue.id}.data`, { intent: "comment", content, idempotencyKey: key }),
+      ),
     );
     const rows = await t.db.select({ id: comments.id }).from(comments).where(eq(comments.content, content));
     expect(rows).toHaveLength(1);
@@ -334,7 +390,9 @@ describe("double submits create one row", () => {
       expect(a.text).toContain(rows[0].id);
     }
     // Without JavaScript: a document POST with the same key adds nothing either.
-    expect((await member.post(`/issues/${issue.id}`, { intent: "comment", content, idempotencyKey: key })).status).toBe(200);
+    expect((await member.post(`/issues/${issue.id}`, { intent: "comment", content, idempotencyKey: key })).status).toBe(
+      200,
+    );
     expect(await t.db.select({ id: comments.id }).from(comments).where(eq(comments.content, content))).toHaveLength(1);
     // A new key is a new comment; no key still comments (not de-duplicated).
     await member.post(`/issues/${issue.id}`, { intent: "comment", content, idempotencyKey: crypto.randomUUID() });

@@ -40,8 +40,16 @@ beforeAll(async () => {
   await seedDatabase(t.db, { demo: true });
   server = await startTestServer(t.db);
   const apcId = await orgIdOf(t.db, "apc");
-  [{ id: machineId }] = await t.db.select({ id: machines.id }).from(machines).where(eq(machines.organizationId, apcId)).limit(1);
-  [{ id: issueId }] = await t.db.select({ id: issues.id }).from(issues).where(eq(issues.organizationId, apcId)).limit(1);
+  [{ id: machineId }] = await t.db
+    .select({ id: machines.id })
+    .from(machines)
+    .where(eq(machines.organizationId, apcId))
+    .limit(1);
+  [{ id: issueId }] = await t.db
+    .select({ id: issues.id })
+    .from(issues)
+    .where(eq(issues.organizationId, apcId))
+    .limit(1);
 });
 
 afterAll(async () => {
@@ -91,11 +99,16 @@ function raw(
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Connection: "close", ...opts.headers };
     if (opts.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(opts.body));
-    const req = http.request({ host: "127.0.0.1", port, method: opts.method ?? "GET", path: opts.path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method: opts.method ?? "GET", path: opts.path, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error("no answer within 10 s")));
     req.on("error", reject);
     req.end(opts.body);
@@ -160,8 +173,10 @@ describe("4. Open redirect after sign-in (redirectTo)", () => {
       // A NUL anywhere in the address is refused before routing (server/app.ts).
       if (value.includes("\u0000") && res.status === 400) continue;
       if (res.status !== 302) problems.push(`${JSON.stringify(value)} → ${res.status}`);
-      else if (browserTarget(location, server.url).origin !== server.url) problems.push(`${JSON.stringify(value)} → Location ${JSON.stringify(location)}`);
-      else if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(location)) problems.push(`${JSON.stringify(value)} → unsafe Location ${JSON.stringify(location)}`);
+      else if (browserTarget(location, server.url).origin !== server.url)
+        problems.push(`${JSON.stringify(value)} → Location ${JSON.stringify(location)}`);
+      else if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(location))
+        problems.push(`${JSON.stringify(value)} → unsafe Location ${JSON.stringify(location)}`);
     }
     expect(problems).toEqual([]);
   });
@@ -219,7 +234,8 @@ describe("5. Prototype keys and odd characters never give a 500", () => {
     const normal = await member.get("/issues");
     const odd = await member.get("/issues?category=constructor");
     expect(odd.status).toBe(200);
-    const currentTab = (html: string) => /<nav aria-label="Issue status".*?<a[^>]*aria-current="page"[^>]*>([^<]*)/s.exec(html)?.[1]?.trim();
+    const currentTab = (html: string) =>
+      /<nav aria-label="Issue status".*?<a[^>]*aria-current="page"[^>]*>([^<]*)/s.exec(html)?.[1]?.trim();
     const issueLinks = (html: string) => [...html.matchAll(/href="(\/issues\/[^"/?]+)"/g)].map((m) => m[1]);
     expect(currentTab(normal.text)).toBe("Active");
     expect(currentTab(odd.text)).toBe("Active");
@@ -270,7 +286,9 @@ describe("5. Prototype keys and odd characters never give a 500", () => {
     const location = res.headers.get("location") ?? "";
     expect(location).toMatch(/^\/(?![/\\])[\x21-\x7e]*$/);
     expect(res.headers.get("set-cookie") ?? "").not.toContain("evil");
-    const signIn = await server.client({ org: "apc" }).post("/login", { email: "player@dev.local", password: "dev-login-123", redirectTo: value });
+    const signIn = await server
+      .client({ org: "apc" })
+      .post("/login", { email: "player@dev.local", password: "dev-login-123", redirectTo: value });
     expect(signIn.status).toBe(302);
     expect(signIn.location).toMatch(/^\/(?![/\\])[\x21-\x7e]*$/);
   });
@@ -306,7 +324,14 @@ function streamBody(
     suffix?: Buffer;
     fill?: string;
   },
-): Promise<{ status: number; head: string; body: string; sent: number; ended: "end" | "reset" | "timeout"; error?: string }> {
+): Promise<{
+  status: number;
+  head: string;
+  body: string;
+  sent: number;
+  ended: "end" | "reset" | "timeout";
+  error?: string;
+}> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
     const chunkSize = opts.chunkSize ?? 16 * 1024;
@@ -327,7 +352,12 @@ function streamBody(
       resolve({ status, head, body: split >= 0 ? text.slice(split + 4) : "", sent, ended, error });
     };
     const timer = setTimeout(() => finish("timeout"), 15_000);
-    const lines = [`POST ${opts.path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Origin: http://127.0.0.1:${port}`, "Connection: close"];
+    const lines = [
+      `POST ${opts.path} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      `Origin: http://127.0.0.1:${port}`,
+      "Connection: close",
+    ];
     for (const [k, v] of Object.entries(opts.headers)) lines.push(`${k}: ${v}`);
     if (opts.chunked) lines.push("Transfer-Encoding: chunked");
     else lines.push(`Content-Length: ${opts.contentLength ?? opts.total}`);
@@ -356,7 +386,11 @@ function streamBody(
       else if (opts.total - sent <= suffix.length) piece = suffix.subarray(suffix.length - (opts.total - sent));
       else piece = filler.subarray(0, Math.min(chunkSize, opts.total - sent - suffix.length));
       sent += piece.length;
-      const ok = socket.write(opts.chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]) : piece);
+      const ok = socket.write(
+        opts.chunked
+          ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])
+          : piece,
+      );
       if (ok) setImmediate(pump);
       else socket.once("drain", pump);
     };
@@ -364,9 +398,14 @@ function streamBody(
   });
 }
 
-function multipartReport(fields: Record<string, string>, photo: Buffer, boundary: string): { prefix: Buffer; suffix: Buffer } {
+function multipartReport(
+  fields: Record<string, string>,
+  photo: Buffer,
+  boundary: string,
+): { prefix: Buffer; suffix: Buffer } {
   let head = "";
-  for (const [k, v] of Object.entries(fields)) head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+  for (const [k, v] of Object.entries(fields))
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
   head += `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`;
   return { prefix: Buffer.concat([Buffer.from(head), photo]), suffix: Buffer.from(`\r\n--${boundary}--\r\n`) };
 }
@@ -387,7 +426,14 @@ describe("6. Request bodies over the limit are refused with 413", () => {
   it("a 60 MB urlencoded POST to /login gets 413 before its body is read (Content-Length checked up front)", async () => {
     const before = await sessionRows();
     // Declare 60 MB but send only 1 kB: the answer must come without waiting for the rest.
-    const res = await streamBody(server.port, { path: "/login", headers: form, total: 1024, contentLength: 60 * 1024 * 1024, chunked: false, prefix: login });
+    const res = await streamBody(server.port, {
+      path: "/login",
+      headers: form,
+      total: 1024,
+      contentLength: 60 * 1024 * 1024,
+      chunked: false,
+      prefix: login,
+    });
     expect(res.status).toBe(413);
     expect(res.head).toMatch(/^connection: close$/im);
     expect(res.body).toContain("too large");
@@ -422,21 +468,38 @@ describe("6. Request bodies over the limit are refused with 413", () => {
       ["POST", "/no-such-page", "text/plain"],
       ["GET", "/", "application/x-www-form-urlencoded"],
     ]) {
-      const res = await raw(server.port, { method, path: p, headers: { "X-Organization": "apc", cookie, Origin: server.url, "Content-Type": type }, body });
+      const res = await raw(server.port, {
+        method,
+        path: p,
+        headers: { "X-Organization": "apc", cookie, Origin: server.url, "Content-Type": type },
+        body,
+      });
       expect(res.status, `${method} ${p}`).toBe(413);
     }
   });
 
   it("a form just under the limit is read as before", async () => {
     const body = Buffer.concat([login, Buffer.alloc(BODY_LIMITS.formBytes - login.length - 1, "a")]).toString();
-    const res = await raw(server.port, { method: "POST", path: "/login", headers: { ...form, Origin: server.url }, body });
+    const res = await raw(server.port, {
+      method: "POST",
+      path: "/login",
+      headers: { ...form, Origin: server.url },
+      body,
+    });
     expect(res.status).toBe(302);
   });
 
   it("a chunked body (no Content-Length) gets 413 as soon as it passes 64 kB, and the connection ends cleanly", async () => {
     const before = await sessionRows();
     // Offer up to 4 MB; the answer must come long before that.
-    const res = await streamBody(server.port, { path: "/login", headers: form, total: 4 * 1024 * 1024, chunked: true, prefix: login, chunkSize: 8 * 1024 });
+    const res = await streamBody(server.port, {
+      path: "/login",
+      headers: form,
+      total: 4 * 1024 * 1024,
+      chunked: true,
+      prefix: login,
+      chunkSize: 8 * 1024,
+    });
     expect(res.status).toBe(413);
     expect(res.body).toContain("too large");
     expect(res.ended, res.error).toBe("end");
@@ -445,24 +508,43 @@ describe("6. Request bodies over the limit are refused with 413", () => {
   });
 
   it("a chunked body under the limit is read as before", async () => {
-    const res = await streamBody(server.port, { path: "/login", headers: form, total: login.length + 40_000, chunked: true, prefix: login, chunkSize: 4096 });
+    const res = await streamBody(server.port, {
+      path: "/login",
+      headers: form,
+      total: login.length + 40_000,
+      chunked: true,
+      prefix: login,
+      chunkSize: 4096,
+    });
     expect(res.status).toBe(302);
   });
 
   it("photo forms keep the upload limit: a 1 MB photo is accepted", async () => {
     const before = await issueRows();
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ intent: "report", title: "Flipper sticks (with photo)", website: "" })) fd.append(k, v);
-    fd.append("photo", new Blob([Buffer.concat([tinyPng, Buffer.alloc(1024 * 1024)])], { type: "image/png" }), "flipper.png");
+    for (const [k, v] of Object.entries({ intent: "report", title: "Flipper sticks (with photo)", website: "" }))
+      fd.append(k, v);
+    fd.append(
+      "photo",
+      new Blob([Buffer.concat([tinyPng, Buffer.alloc(1024 * 1024)])], { type: "image/png" }),
+      "flipper.png",
+    );
     const res = await server.client({ org: "apc" }).post(`/m/${machineId}`, fd);
     expect(res.status).toBe(302);
     expect(await issueRows()).toBe(before + 1);
   });
 
   it("an oversized CHUNKED upload gets 413 (not a reset) and writes nothing", async () => {
-    const before = { issues: await issueRows(), attachments: Number((await t.db.select({ n: count() }).from(attachments))[0].n) };
+    const before = {
+      issues: await issueRows(),
+      attachments: Number((await t.db.select({ n: count() }).from(attachments))[0].n),
+    };
     const boundary = "----pinpoint-test-boundary";
-    const { prefix, suffix } = multipartReport({ intent: "report", title: "Huge photo", website: "" }, tinyPng, boundary);
+    const { prefix, suffix } = multipartReport(
+      { intent: "report", title: "Huge photo", website: "" },
+      tinyPng,
+      boundary,
+    );
     const res = await streamBody(server.port, {
       path: `/m/${machineId}`,
       headers: { "X-Organization": "apc", "Content-Type": `multipart/form-data; boundary=${boundary}` },
@@ -483,7 +565,11 @@ describe("6. Request bodies over the limit are refused with 413", () => {
   it("a chunked upload under the limit is read as before", async () => {
     const before = await issueRows();
     const boundary = "----pinpoint-test-boundary";
-    const { prefix, suffix } = multipartReport({ intent: "report", title: "Chunked photo report", website: "" }, tinyPng, boundary);
+    const { prefix, suffix } = multipartReport(
+      { intent: "report", title: "Chunked photo report", website: "" },
+      tinyPng,
+      boundary,
+    );
     const res = await streamBody(server.port, {
       path: `/m/${machineId}`,
       headers: { "X-Organization": "apc", "Content-Type": `multipart/form-data; boundary=${boundary}` },
@@ -514,7 +600,16 @@ describe("6. Request bodies over the limit are refused with 413", () => {
     for (const p of [`/m/${machineId}`, `/m/${machineId}.data`, `/issues/${issueId}`, `/issues/${issueId}.data`]) {
       expect(bodyLimitFor(p), p).toBe(BODY_LIMITS.uploadBytes);
     }
-    for (const p of ["/login", "/signup", "/issues", "/m", `/m/${machineId}/x`, "/admin/roles", "/admin/collections", "/report"]) {
+    for (const p of [
+      "/login",
+      "/signup",
+      "/issues",
+      "/m",
+      `/m/${machineId}/x`,
+      "/admin/roles",
+      "/admin/collections",
+      "/report",
+    ]) {
       expect(bodyLimitFor(p), p).toBe(BODY_LIMITS.formBytes);
     }
     for (const p of ["/issues/new", "/issues/new.data", "/admin/collections/abc", "/admin/collections/abc.data"]) {
@@ -532,13 +627,22 @@ describe("10a. Host header: only configured hosts", () => {
     const admin = await signedIn(server, "admin@dev.local");
     const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     await withEnv({ BASE_DOMAIN: "pinpoint.test", PUBLIC_URL: undefined }, async () => {
-      const evil = await raw(server.port, { path: qrPage(), headers: { Host: "evil.example", "X-Organization": "apc", cookie } });
+      const evil = await raw(server.port, {
+        path: qrPage(),
+        headers: { Host: "evil.example", "X-Organization": "apc", cookie },
+      });
       expect(evil.status).toBe(400);
       expect(evil.headers["content-type"]).toMatch(/^text\/plain/);
       expect(evil.text).not.toContain("evil.example/qr");
-      const label = await raw(server.port, { path: "/print/labels", headers: { Host: "evil.example:80", "X-Organization": "apc", cookie } });
+      const label = await raw(server.port, {
+        path: "/print/labels",
+        headers: { Host: "evil.example:80", "X-Organization": "apc", cookie },
+      });
       expect(label.status).toBe(400);
-      const ok = await raw(server.port, { path: qrPage(), headers: { Host: `apc.pinpoint.test:${server.port}`, cookie } });
+      const ok = await raw(server.port, {
+        path: qrPage(),
+        headers: { Host: `apc.pinpoint.test:${server.port}`, cookie },
+      });
       expect(ok.status).toBe(200);
       expect(ok.text).toContain(`http://apc.pinpoint.test:${server.port}/qr/`);
       const bare = await raw(server.port, { path: "/login", headers: { Host: "pinpoint.test" } });
@@ -558,10 +662,23 @@ describe("10a. Host header: only configured hosts", () => {
   it("in production with neither set: localhost, *.localhost, loopback addresses; others get 400", async () => {
     await withEnv({ BASE_DOMAIN: undefined, PUBLIC_URL: undefined }, async () => {
       const prod = await serverWith({ mode: "production" });
-      for (const host of [`localhost:${prod.port}`, `apc.localhost:${prod.port}`, `127.0.0.1:${prod.port}`, `[::1]:${prod.port}`, "localhost"]) {
+      for (const host of [
+        `localhost:${prod.port}`,
+        `apc.localhost:${prod.port}`,
+        `127.0.0.1:${prod.port}`,
+        `[::1]:${prod.port}`,
+        "localhost",
+      ]) {
         expect((await raw(prod.port, { path: "/login", headers: { Host: host } })).status, host).toBe(200);
       }
-      for (const host of ["evil.example", `evil.example:${prod.port}`, "localhost.evil.example", "127.0.0.1.evil.example", "a b", "x/y"]) {
+      for (const host of [
+        "evil.example",
+        `evil.example:${prod.port}`,
+        "localhost.evil.example",
+        "127.0.0.1.evil.example",
+        "a b",
+        "x/y",
+      ]) {
         const res = await raw(prod.port, { path: "/login", headers: { Host: host } });
         expect(res.status, host).toBe(400);
         expect(res.text).toMatch(/host/i);
@@ -581,11 +698,13 @@ describe("10a. Host header: only configured hosts", () => {
 describe("10b. Origin check compares scheme, host and port", () => {
   it("an https Origin on a plain-http request is refused", async () => {
     const before = await sessionRows();
-    const res = await server.client({ org: "apc" }).post(
-      "/login",
-      { email: "player@dev.local", password: "dev-login-123" },
-      { Origin: server.url.replace("http://", "https://") },
-    );
+    const res = await server
+      .client({ org: "apc" })
+      .post(
+        "/login",
+        { email: "player@dev.local", password: "dev-login-123" },
+        { Origin: server.url.replace("http://", "https://") },
+      );
     expect(res.status).toBe(403);
     expect(await sessionRows()).toBe(before);
   });
@@ -600,25 +719,45 @@ describe("10b. Origin check compares scheme, host and port", () => {
       "Content-Type": "application/x-www-form-urlencoded",
       Origin: origin,
     });
-    expect((await raw(proxied.port, { method: "POST", path: "/login", headers: headers("http://apc.localhost"), body })).status).toBe(403);
-    expect((await raw(proxied.port, { method: "POST", path: "/login", headers: headers("https://apc.localhost"), body })).status).toBe(302);
+    expect(
+      (await raw(proxied.port, { method: "POST", path: "/login", headers: headers("http://apc.localhost"), body }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await raw(proxied.port, { method: "POST", path: "/login", headers: headers("https://apc.localhost"), body }))
+        .status,
+    ).toBe(302);
   });
 });
 
 describe("10c. Vary: X-Organization on every page", () => {
   it("documents, single-fetch data, 404s and resource routes", async () => {
-    const paths = ["/", "/login", "/machines", `/m/${machineId}`, "/_root.data", `/m/${machineId}.data`, "/no-such-page", `/machines/${machineId}/qr.png`];
+    const paths = [
+      "/",
+      "/login",
+      "/machines",
+      `/m/${machineId}`,
+      "/_root.data",
+      `/m/${machineId}.data`,
+      "/no-such-page",
+      `/machines/${machineId}/qr.png`,
+    ];
     const missing: string[] = [];
     for (const p of paths) {
       const res = await raw(server.port, { path: p, headers: { "X-Organization": "apc" } });
-      const vary = String(res.headers.vary ?? "").split(/\s*,\s*/).map((v) => v.toLowerCase());
-      if (res.status >= 500 || !vary.includes("x-organization")) missing.push(`${p} → ${res.status} Vary: ${res.headers.vary ?? "(none)"}`);
+      const vary = String(res.headers.vary ?? "")
+        .split(/\s*,\s*/)
+        .map((v) => v.toLowerCase());
+      if (res.status >= 500 || !vary.includes("x-organization"))
+        missing.push(`${p} → ${res.status} Vary: ${res.headers.vary ?? "(none)"}`);
     }
     expect(missing).toEqual([]);
   });
 
   it("a POST answer (action) says it too", async () => {
-    const res = await server.client({ org: "apc" }).post("/login", { email: "nobody@example.test", password: "wrong password" });
+    const res = await server
+      .client({ org: "apc" })
+      .post("/login", { email: "nobody@example.test", password: "wrong password" });
     expect(res.status).toBe(400);
     expect(res.headers.get("vary") ?? "").toMatch(/x-organization/i);
   });

@@ -18,7 +18,16 @@ import { createRole, listRolePermissionNames, setRolePermissions } from "../../d
 import { seedDatabase } from "../../db/seed.server";
 import { auditLogs, invitations, passwords, roles, users } from "../../db/schema";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { auditCount, membershipOf, orgIdOf, roleIdOf, roleNameOfMember, setRoleDirect, signedIn, tenantAccessSnapshot } from "../helpers/fixtures";
+import {
+  auditCount,
+  membershipOf,
+  orgIdOf,
+  roleIdOf,
+  roleNameOfMember,
+  setRoleDirect,
+  signedIn,
+  tenantAccessSnapshot,
+} from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -52,7 +61,13 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 /** The token of the invitation link shown in an answer of the members page. */
 function linkToken(html: string): string {
   const m = /\/invite\/([A-Za-z0-9_-]{43})/.exec(html);
-  if (!m) throw new Error(`no invitation link in: ${html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 400)}`);
+  if (!m)
+    throw new Error(
+      `no invitation link in: ${html
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .slice(0, 400)}`,
+    );
   return m[1];
 }
 
@@ -89,7 +104,12 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     expect(res.status).toBe(200);
 
     const stranger = server.client();
-    const signup = await stranger.post("/signup", { name: "Not X", email: "x@example.net", password: PASSPHRASE, confirm: PASSPHRASE });
+    const signup = await stranger.post("/signup", {
+      name: "Not X",
+      email: "x@example.net",
+      password: PASSPHRASE,
+      confirm: PASSPHRASE,
+    });
     expect(signup.status).toBe(302);
     expect(await userRows("x@example.net")).toHaveLength(1);
     expect(await membershipOf(t.db, "x@example.net", "apc")).toBeNull();
@@ -105,7 +125,12 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     expect(await userRows("new.tech@example.test")).toHaveLength(0);
     const token = linkToken(res.text);
     const [row] = await invitationRows("new.tech@example.test");
-    expect(row).toMatchObject({ organizationId: apc, roleId: await roleIdOf(t.db, "apc", "Member"), acceptedAt: null, revokedAt: null });
+    expect(row).toMatchObject({
+      organizationId: apc,
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+      acceptedAt: null,
+      revokedAt: null,
+    });
     expect(row.tokenHash).toBe(sha256(token));
     expect(JSON.stringify(row)).not.toContain(token);
     const days = (row.expiresAt.getTime() - before) / 86_400_000;
@@ -139,11 +164,21 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     expect(page.text).toContain("Member");
     expect(page.text).toContain("joiner@example.test");
 
-    const bad = await visitor.post(`/invite/${token}`, { intent: "create-account", name: "Jo", password: PASSPHRASE, confirm: "other" });
+    const bad = await visitor.post(`/invite/${token}`, {
+      intent: "create-account",
+      name: "Jo",
+      password: PASSPHRASE,
+      confirm: "other",
+    });
     expect(bad.status).toBe(400);
     expect(await userRows("joiner@example.test")).toHaveLength(0);
 
-    const created = await visitor.post(`/invite/${token}`, { intent: "create-account", name: "Jo Iner", password: PASSPHRASE, confirm: PASSPHRASE });
+    const created = await visitor.post(`/invite/${token}`, {
+      intent: "create-account",
+      name: "Jo Iner",
+      password: PASSPHRASE,
+      confirm: PASSPHRASE,
+    });
     expect(created.status).toBe(302);
     const [user] = await userRows("joiner@example.test");
     expect(user.emailVerified).not.toBeNull();
@@ -152,12 +187,17 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     const [row] = await invitationRows("joiner@example.test");
     expect(row.acceptedById).toBe(user.id);
     expect(row.acceptedAt).not.toBeNull();
-    const [log] = await t.db.select().from(auditLogs).where(and(eq(auditLogs.action, "invitation.accepted"), eq(auditLogs.targetId, row.id)));
+    const [log] = await t.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, "invitation.accepted"), eq(auditLogs.targetId, row.id)));
     expect(log.actorId).toBe(user.id);
 
     // Used: the link is gone for everyone.
     expect((await server.client().get(`/invite/${token}`)).status).toBe(410);
-    const reuse = await server.client().post(`/invite/${token}`, { intent: "create-account", name: "Other", password: PASSPHRASE, confirm: PASSPHRASE });
+    const reuse = await server
+      .client()
+      .post(`/invite/${token}`, { intent: "create-account", name: "Other", password: PASSPHRASE, confirm: PASSPHRASE });
     expect(reuse.status).toBe(410);
   });
 
@@ -165,7 +205,10 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     const res = await invite(admin, "x@example.net", "Admin");
     // The earlier invitation of x@example.net is still pending: this one is refused, use that one's new link.
     expect(res.status).toBe(409);
-    const [pending] = await t.db.select().from(invitations).where(and(eq(invitations.email, "x@example.net"), isNull(invitations.acceptedAt)));
+    const [pending] = await t.db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.email, "x@example.net"), isNull(invitations.acceptedAt)));
     const renewed = await admin.post("/admin/members", { intent: "renew-link", invitationId: pending.id });
     expect(renewed.status).toBe(200);
     const token = linkToken(renewed.text);
@@ -174,7 +217,11 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     const anonymousPage = await x.get(`/invite/${token}`);
     expect(anonymousPage.status).toBe(200);
     expect(anonymousPage.text).toContain(`/login?redirectTo=${encodeURIComponent(`/invite/${token}`)}`);
-    const login = await x.post("/login", { email: "x@example.net", password: PASSPHRASE, redirectTo: `/invite/${token}` });
+    const login = await x.post("/login", {
+      email: "x@example.net",
+      password: PASSPHRASE,
+      redirectTo: `/invite/${token}`,
+    });
     expect(login.status).toBe(302);
     expect(login.location).toBe(`/invite/${token}`);
     const accepted = await x.post(`/invite/${token}`, { intent: "accept" });
@@ -191,9 +238,15 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     const b = server.client();
     await b.post("/signup", { name: "B", email: "race-b@example.test", password: PASSPHRASE, confirm: PASSPHRASE });
     await b.login("race-b@example.test", PASSPHRASE);
-    const [ra, rb] = await Promise.all([a.post(`/invite/${token}`, { intent: "accept" }), b.post(`/invite/${token}`, { intent: "accept" })]);
+    const [ra, rb] = await Promise.all([
+      a.post(`/invite/${token}`, { intent: "accept" }),
+      b.post(`/invite/${token}`, { intent: "accept" }),
+    ]);
     expect([ra.status, rb.status].sort()).toEqual([302, 410]);
-    const joined = [await membershipOf(t.db, "admin@beta.local", "apc"), await membershipOf(t.db, "race-b@example.test", "apc")].filter(Boolean);
+    const joined = [
+      await membershipOf(t.db, "admin@beta.local", "apc"),
+      await membershipOf(t.db, "race-b@example.test", "apc"),
+    ].filter(Boolean);
     expect(joined).toHaveLength(1);
   });
 
@@ -205,7 +258,12 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     expect(revoke.status).toBe(200);
     expect(await auditCount(t.db, "apc", "invitation.revoked")).toBe(1);
     expect((await server.client().get(`/invite/${revokedToken}`)).status).toBe(410);
-    const late = await server.client().post(`/invite/${revokedToken}`, { intent: "create-account", name: "Late", password: PASSPHRASE, confirm: PASSPHRASE });
+    const late = await server.client().post(`/invite/${revokedToken}`, {
+      intent: "create-account",
+      name: "Late",
+      password: PASSPHRASE,
+      confirm: PASSPHRASE,
+    });
     expect(late.status).toBe(410);
     expect(await userRows("revoked@example.test")).toHaveLength(0);
     expect((await admin.post("/admin/members", { intent: "revoke", invitationId: row.id })).status).toBe(404);
@@ -213,7 +271,10 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     const second = await invite(admin, "renewed@example.test", "Member");
     const oldToken = linkToken(second.text);
     const [pending] = await invitationRows("renewed@example.test");
-    await t.db.update(invitations).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(invitations.id, pending.id));
+    await t.db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(invitations.id, pending.id));
     const audits = await auditCount(t.db, "apc", "invitation.link_renewed");
     const renewed = await admin.post("/admin/members", { intent: "renew-link", invitationId: pending.id });
     const newToken = linkToken(renewed.text);
@@ -230,12 +291,17 @@ describe("finding 1: an invitation is accepted only through its own single-use, 
     const token = linkToken(res.text);
     const beta = server.client({ org: "beta" });
     expect((await beta.get(`/invite/${token}`)).status).toBe(404);
-    await t.db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.email, "late@example.test"));
+    await t.db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.email, "late@example.test"));
     const before = await tenantAccessSnapshot(t.db, "apc");
     const page = await server.client().get(`/invite/${token}`);
     expect(page.status).toBe(410);
     expect(page.text).toContain("no longer works");
-    const post = await server.client().post(`/invite/${token}`, { intent: "create-account", name: "Late", password: PASSPHRASE, confirm: PASSPHRASE });
+    const post = await server
+      .client()
+      .post(`/invite/${token}`, { intent: "create-account", name: "Late", password: PASSPHRASE, confirm: PASSPHRASE });
     expect(post.status).toBe(410);
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
     expect((await server.client().get(`/invite/${"A".repeat(43)}`)).status).toBe(404);
@@ -260,9 +326,17 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
   beforeAll(async () => {
     await freshSeed();
     deskRoleId = await customRole("Desk", ["user:manage", "issue:view", "machine:view"], ["player@dev.local"]);
-    keeperRoleId = await customRole("Role keepers", ["role:manage", "issue:view", "machine:view", "location:view"], ["gary.stern@pinpoint.dev"]);
+    keeperRoleId = await customRole(
+      "Role keepers",
+      ["role:manage", "issue:view", "machine:view", "location:view"],
+      ["gary.stern@pinpoint.dev"],
+    );
     // keith holds a role within what Desk holds, without management.
-    viewerRoleId = await customRole("Viewers", ["issue:view", "machine:view"], ["keith.elwin@pinpoint.dev", "escher.lefkoff@pinpoint.dev"]);
+    viewerRoleId = await customRole(
+      "Viewers",
+      ["issue:view", "machine:view"],
+      ["keith.elwin@pinpoint.dev", "escher.lefkoff@pinpoint.dev"],
+    );
     await customRole("Machine viewers", ["machine:view"]);
     admin = await signedIn(server, "admin@dev.local");
     desk = await signedIn(server, "player@dev.local");
@@ -272,10 +346,18 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
   it("a member with only user:manage cannot make themself or anyone else Admin", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
     const me = await membershipOf(t.db, "player@dev.local", "apc");
-    const self = await desk.post("/admin/members", { intent: "change-role", membershipId: me!.id, roleId: await roleIdOf(t.db, "apc", "Admin") });
+    const self = await desk.post("/admin/members", {
+      intent: "change-role",
+      membershipId: me!.id,
+      roleId: await roleIdOf(t.db, "apc", "Admin"),
+    });
     expect(self.status).toBe(403);
     const keith = await membershipOf(t.db, "keith.elwin@pinpoint.dev", "apc");
-    const other = await desk.post("/admin/members", { intent: "change-role", membershipId: keith!.id, roleId: await roleIdOf(t.db, "apc", "Admin") });
+    const other = await desk.post("/admin/members", {
+      intent: "change-role",
+      membershipId: keith!.id,
+      roleId: await roleIdOf(t.db, "apc", "Admin"),
+    });
     expect(other.status).toBe(403);
     expect(other.text).toContain(MESSAGES.grantAdmin);
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
@@ -284,10 +366,17 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
   it("…nor demote or remove the real admins, nor touch members whose role is beyond them", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
     const roger = await membershipOf(t.db, "roger.sharpe@pinpoint.dev", "apc");
-    expect((await desk.post("/admin/members", { intent: "change-role", membershipId: roger!.id, roleId: viewerRoleId })).status).toBe(403);
+    expect(
+      (await desk.post("/admin/members", { intent: "change-role", membershipId: roger!.id, roleId: viewerRoleId }))
+        .status,
+    ).toBe(403);
     expect((await desk.post("/admin/members", { intent: "remove", membershipId: roger!.id })).status).toBe(403);
     const member = await membershipOf(t.db, "member@dev.local", "apc");
-    const demote = await desk.post("/admin/members", { intent: "change-role", membershipId: member!.id, roleId: viewerRoleId });
+    const demote = await desk.post("/admin/members", {
+      intent: "change-role",
+      membershipId: member!.id,
+      roleId: viewerRoleId,
+    });
     expect(demote.status).toBe(403);
     expect(demote.text).toContain(MESSAGES.controlBeyond.slice(0, 30));
     expect((await desk.post("/admin/members", { intent: "remove", membershipId: member!.id })).status).toBe(403);
@@ -297,14 +386,26 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
   it("…nor assign a role with permissions they lack or one that manages members", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
     const keith = await membershipOf(t.db, "keith.elwin@pinpoint.dev", "apc");
-    const member = await desk.post("/admin/members", { intent: "change-role", membershipId: keith!.id, roleId: await roleIdOf(t.db, "apc", "Member") });
+    const member = await desk.post("/admin/members", {
+      intent: "change-role",
+      membershipId: keith!.id,
+      roleId: await roleIdOf(t.db, "apc", "Member"),
+    });
     expect(member.status).toBe(403);
     expect(member.text).toContain(MESSAGES.grantBeyond);
-    const managing = await desk.post("/admin/members", { intent: "change-role", membershipId: keith!.id, roleId: deskRoleId });
+    const managing = await desk.post("/admin/members", {
+      intent: "change-role",
+      membershipId: keith!.id,
+      roleId: deskRoleId,
+    });
     expect(managing.status).toBe(403);
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
     // Within their own permissions it works.
-    const ok = await desk.post("/admin/members", { intent: "change-role", membershipId: keith!.id, roleId: await roleIdOf(t.db, "apc", "Machine viewers") });
+    const ok = await desk.post("/admin/members", {
+      intent: "change-role",
+      membershipId: keith!.id,
+      roleId: await roleIdOf(t.db, "apc", "Machine viewers"),
+    });
     expect(ok.status).toBe(200);
     expect(await roleNameOfMember(t.db, "keith.elwin@pinpoint.dev", "apc")).toBe("Machine viewers");
   });
@@ -327,7 +428,10 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
     expect(still).toEqual(adminInvite);
     // The page offers Desk only the roles it may give.
     const page = await desk.get("/admin/members");
-    const select = page.text.slice(page.text.indexOf('name="roleId"'), page.text.indexOf("</select>", page.text.indexOf('name="roleId"')));
+    const select = page.text.slice(
+      page.text.indexOf('name="roleId"'),
+      page.text.indexOf("</select>", page.text.indexOf('name="roleId"')),
+    );
     expect(select).toContain("Viewers");
     expect(select).not.toContain(">Admin<");
     expect(select).not.toContain(">Member<");
@@ -335,7 +439,11 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
 
   it("nobody changes their own role, admins included", async () => {
     const me = await membershipOf(t.db, "admin@dev.local", "apc");
-    const res = await admin.post("/admin/members", { intent: "change-role", membershipId: me!.id, roleId: viewerRoleId });
+    const res = await admin.post("/admin/members", {
+      intent: "change-role",
+      membershipId: me!.id,
+      roleId: viewerRoleId,
+    });
     expect(res.status).toBe(403);
     expect(res.text).toContain(MESSAGES.ownRole);
     expect(await roleNameOfMember(t.db, "admin@dev.local", "apc")).toBe("Admin");
@@ -343,30 +451,62 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
 
   it("a member with only role:manage cannot grant their own role all permissions, nor edit or grant beyond their own set", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
-    const all = await roleKeeper.post(`/admin/roles/${keeperRoleId}`, { intent: "permissions", permission: ["user:manage", "organization:manage", "issue:delete"] });
+    const all = await roleKeeper.post(`/admin/roles/${keeperRoleId}`, {
+      intent: "permissions",
+      permission: ["user:manage", "organization:manage", "issue:delete"],
+    });
     expect(all.status).toBe(403);
-    expect((await roleKeeper.post(`/admin/roles/${keeperRoleId}`, { intent: "settings", name: "Kings" })).status).toBe(403);
-    const beyond = await roleKeeper.post(`/admin/roles/${viewerRoleId}`, { intent: "permissions", permission: ["issue:view", "issue:delete"] });
+    expect((await roleKeeper.post(`/admin/roles/${keeperRoleId}`, { intent: "settings", name: "Kings" })).status).toBe(
+      403,
+    );
+    const beyond = await roleKeeper.post(`/admin/roles/${viewerRoleId}`, {
+      intent: "permissions",
+      permission: ["issue:view", "issue:delete"],
+    });
     expect(beyond.status).toBe(403);
     expect(beyond.text).toContain(MESSAGES.grantBeyond);
-    const managing = await roleKeeper.post(`/admin/roles/${viewerRoleId}`, { intent: "permissions", permission: ["issue:view", "role:manage"] });
+    const managing = await roleKeeper.post(`/admin/roles/${viewerRoleId}`, {
+      intent: "permissions",
+      permission: ["issue:view", "role:manage"],
+    });
     expect(managing.status).toBe(403);
     // A role created from the Member template would hold permissions the keeper lacks.
-    expect((await roleKeeper.post("/admin/roles", { intent: "create", name: "Copy", template: "MEMBER" })).status).toBe(403);
+    expect((await roleKeeper.post("/admin/roles", { intent: "create", name: "Copy", template: "MEMBER" })).status).toBe(
+      403,
+    );
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
     // Within their own set it works.
-    expect((await roleKeeper.post(`/admin/roles/${viewerRoleId}`, { intent: "permissions", permission: ["issue:view", "location:view"] })).status).toBe(200);
+    expect(
+      (
+        await roleKeeper.post(`/admin/roles/${viewerRoleId}`, {
+          intent: "permissions",
+          permission: ["issue:view", "location:view"],
+        })
+      ).status,
+    ).toBe(200);
     expect((await listRolePermissionNames(t.db, apc, viewerRoleId)).sort()).toEqual(["issue:view", "location:view"]);
   });
 
   it("…nor delete a role moving its members to Admin or to a role beyond them, nor delete their own role", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
     const adminRole = await roleIdOf(t.db, "apc", "Admin");
-    const toAdmin = await roleKeeper.post(`/admin/roles/${viewerRoleId}`, { intent: "delete", reassignRoleId: adminRole });
+    const toAdmin = await roleKeeper.post(`/admin/roles/${viewerRoleId}`, {
+      intent: "delete",
+      reassignRoleId: adminRole,
+    });
     expect(toAdmin.status).toBe(403);
     expect(toAdmin.text).toContain(MESSAGES.grantAdmin);
-    expect((await roleKeeper.post(`/admin/roles/${viewerRoleId}`, { intent: "delete", reassignRoleId: await roleIdOf(t.db, "apc", "Member") })).status).toBe(403);
-    expect((await roleKeeper.post(`/admin/roles/${keeperRoleId}`, { intent: "delete", reassignRoleId: adminRole })).status).toBe(403);
+    expect(
+      (
+        await roleKeeper.post(`/admin/roles/${viewerRoleId}`, {
+          intent: "delete",
+          reassignRoleId: await roleIdOf(t.db, "apc", "Member"),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await roleKeeper.post(`/admin/roles/${keeperRoleId}`, { intent: "delete", reassignRoleId: adminRole })).status,
+    ).toBe(403);
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
   });
 
@@ -390,8 +530,23 @@ describe("finding 2: nobody grants, assigns or reassigns permissions they do not
 
   it("admins still give any role, including Admin", async () => {
     const keith = await membershipOf(t.db, "keith.elwin@pinpoint.dev", "apc");
-    expect((await admin.post("/admin/members", { intent: "change-role", membershipId: keith!.id, roleId: await roleIdOf(t.db, "apc", "Admin") })).status).toBe(200);
-    expect((await admin.post(`/admin/roles/${keeperRoleId}`, { intent: "permissions", permission: ["role:manage", "user:manage"] })).status).toBe(200);
+    expect(
+      (
+        await admin.post("/admin/members", {
+          intent: "change-role",
+          membershipId: keith!.id,
+          roleId: await roleIdOf(t.db, "apc", "Admin"),
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await admin.post(`/admin/roles/${keeperRoleId}`, {
+          intent: "permissions",
+          permission: ["role:manage", "user:manage"],
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -408,13 +563,26 @@ describe("finding 3: visitors who are not members hold public permissions only",
 
   it("the role action refuses management permissions for the Unauthenticated role (400, nothing written)", async () => {
     const before = await tenantAccessSnapshot(t.db, "apc");
-    const res = await admin.post(`/admin/roles/${unauthRoleId}`, { intent: "permissions", permission: [...PUBLIC_PERMISSIONS, "user:manage"] });
+    const res = await admin.post(`/admin/roles/${unauthRoleId}`, {
+      intent: "permissions",
+      permission: [...PUBLIC_PERMISSIONS, "user:manage"],
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain(MESSAGES.unauthenticatedPublicOnly.slice(0, 40));
     expect(await tenantAccessSnapshot(t.db, "apc")).toEqual(before);
     // Public ones can still be changed.
-    expect((await admin.post(`/admin/roles/${unauthRoleId}`, { intent: "permissions", permission: ["issue:view", "machine:view"] })).status).toBe(200);
-    expect((await admin.post(`/admin/roles/${unauthRoleId}`, { intent: "permissions", permission: [...PUBLIC_PERMISSIONS] })).status).toBe(200);
+    expect(
+      (
+        await admin.post(`/admin/roles/${unauthRoleId}`, {
+          intent: "permissions",
+          permission: ["issue:view", "machine:view"],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await admin.post(`/admin/roles/${unauthRoleId}`, { intent: "permissions", permission: [...PUBLIC_PERMISSIONS] }))
+        .status,
+    ).toBe(200);
   });
 
   it("the role editor shows only the public permissions for it", async () => {
@@ -424,7 +592,12 @@ describe("finding 3: visitors who are not members hold public permissions only",
   });
 
   it("a management permission already stored on the role gives anonymous visitors and non-members nothing", async () => {
-    await setRolePermissions(t.db, apc, unauthRoleId, [...PUBLIC_PERMISSIONS, "user:manage", "role:manage", "organization:manage"]);
+    await setRolePermissions(t.db, apc, unauthRoleId, [
+      ...PUBLIC_PERMISSIONS,
+      "user:manage",
+      "role:manage",
+      "organization:manage",
+    ]);
     const anonymous = server.client();
     const list = await anonymous.get("/admin/members");
     expect(list.status).toBe(302);
@@ -451,7 +624,12 @@ describe("finding 10a: sign-up answers the same whether or not the address has a
   beforeAll(freshSeed);
 
   it("same status, location, headers and body for a taken and a new address; only the new one gets an account", async () => {
-    const form = (email: string) => ({ name: "Some One", email, password: "another long phrase 7", confirm: "another long phrase 7" });
+    const form = (email: string) => ({
+      name: "Some One",
+      email,
+      password: "another long phrase 7",
+      confirm: "another long phrase 7",
+    });
     const taken = await server.client().post("/signup", form("member@dev.local"));
     const fresh = await server.client().post("/signup", form("brand-new@example.test"));
     expect(taken.status).toBe(fresh.status);
@@ -469,8 +647,13 @@ describe("finding 10a: sign-up answers the same whether or not the address has a
     // The new account exists and works; the existing one kept its password.
     await server.client().login("brand-new@example.test", "another long phrase 7");
     await server.client().login("member@dev.local");
-    expect((await server.client().post("/login", { email: "member@dev.local", password: "another long phrase 7" })).status).toBe(400);
-    const [member] = await t.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, "member@dev.local"));
+    expect(
+      (await server.client().post("/login", { email: "member@dev.local", password: "another long phrase 7" })).status,
+    ).toBe(400);
+    const [member] = await t.db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(eq(users.email, "member@dev.local"));
     expect(member.name).toBe("Dev Member");
     expect(await t.db.select().from(passwords).where(eq(passwords.userId, member.id))).toHaveLength(1);
   });
@@ -499,14 +682,20 @@ describe("finding 10b: role names are compared after NFKC and look-alike folding
       expect(res.status, JSON.stringify(name)).toBe(409);
       expect(res.text).toContain(message);
     }
-    expect(await t.db.select({ id: roles.id }).from(roles).where(eq(roles.organizationId, apc))).toHaveLength(before.length);
+    expect(await t.db.select({ id: roles.id }).from(roles).where(eq(roles.organizationId, apc))).toHaveLength(
+      before.length,
+    );
 
     const created = await admin.post("/admin/roles", { intent: "create", name: "Technicians", template: "blank" });
     const roleId = created.location!.split("/").pop()!.split("?")[0];
     const rename = await admin.post(`/admin/roles/${roleId}`, { intent: "settings", name: "\u0410dmin" });
     expect(rename.status).toBe(409);
-    expect((await t.db.select({ name: roles.name }).from(roles).where(eq(roles.id, roleId)))[0].name).toBe("Technicians");
+    expect((await t.db.select({ name: roles.name }).from(roles).where(eq(roles.id, roleId)))[0].name).toBe(
+      "Technicians",
+    );
     // Ordinary distinct names are still fine.
-    expect((await admin.post("/admin/roles", { intent: "create", name: "Ádmins", template: "blank" })).status).toBe(302);
+    expect((await admin.post("/admin/roles", { intent: "create", name: "Ádmins", template: "blank" })).status).toBe(
+      302,
+    );
   });
 });

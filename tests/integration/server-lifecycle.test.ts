@@ -21,13 +21,28 @@ function startServer(env: Record<string, string> = {}): ServerProcess {
 }
 
 async function signUp(email: string) {
-  const body = new URLSearchParams({ name: "Lifecycle Tester", email, password: "a long passphrase 42", confirm: "a long passphrase 42" });
-  return fetch(`http://127.0.0.1:${port}/signup`, { method: "POST", body, redirect: "manual", headers: { Origin: `http://127.0.0.1:${port}` } });
+  const body = new URLSearchParams({
+    name: "Lifecycle Tester",
+    email,
+    password: "a long passphrase 42",
+    confirm: "a long passphrase 42",
+  });
+  return fetch(`http://127.0.0.1:${port}/signup`, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { Origin: `http://127.0.0.1:${port}` },
+  });
 }
 
 async function signIn(email: string) {
   const body = new URLSearchParams({ email, password: "a long passphrase 42", redirectTo: "/" });
-  return fetch(`http://127.0.0.1:${port}/login`, { method: "POST", body, redirect: "manual", headers: { Origin: `http://127.0.0.1:${port}` } });
+  return fetch(`http://127.0.0.1:${port}/login`, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { Origin: `http://127.0.0.1:${port}` },
+  });
 }
 
 describe.skipIf(!embedded)("server process on the embedded database", () => {

@@ -64,11 +64,19 @@ describe("SIGTERM during writes on the embedded database", () => {
       let r: Timed & { kind: "signup" | "report"; key: string };
       if (w % 2 === 0) {
         const email = `sigterm-w${w}-n${i}@example.com`;
-        const res = await fetchTimed(base, "/signup", form({ name: `Sigterm ${w}/${i}`, email, password: PASSWORD, confirm: PASSWORD, website: "" }));
+        const res = await fetchTimed(
+          base,
+          "/signup",
+          form({ name: `Sigterm ${w}/${i}`, email, password: PASSWORD, confirm: PASSWORD, website: "" }),
+        );
         r = { ...res, kind: "signup", key: email };
       } else {
         const title = `sigterm report w${w} n${i}`;
-        const res = await fetchTimed(base, `/m/${machineId}`, form({ intent: "report", title, description: "stream", website: "" }));
+        const res = await fetchTimed(
+          base,
+          `/m/${machineId}`,
+          form({ intent: "report", title, description: "stream", website: "" }),
+        );
         r = { ...res, kind: "report", key: title };
       }
       results.push(r);
@@ -91,7 +99,10 @@ describe("SIGTERM during writes on the embedded database", () => {
         `${acknowledged.length} acknowledged; at the stop: ${histogram(inFlight)}`,
     );
     const serverErrors = results.filter((r) => r.status >= 500 && r.status !== 503);
-    if (serverErrors.length) console.log(`[embedded-sigterm] 5xx while stopping: ${serverErrors.map((r) => `${r.kind} ${r.status}`).join(", ")}`);
+    if (serverErrors.length)
+      console.log(
+        `[embedded-sigterm] 5xx while stopping: ${serverErrors.map((r) => `${r.kind} ${r.status}`).join(", ")}`,
+      );
     expect(code, first.output().slice(-2000)).toBe(0);
     expect(stopMs).toBeLessThan(5000);
     expect(first.output()).not.toMatch(/Shutdown took too long/);
@@ -108,12 +119,17 @@ describe("SIGTERM during writes on the embedded database", () => {
         Array.from({ length: 3 }, async () => {
           for (let r = acks.shift(); r; r = acks.shift()) {
             if (r.kind === "signup") {
-              const login = await fetchTimed(base, "/login", form({ email: r.key, password: PASSWORD, redirectTo: "/" }));
+              const login = await fetchTimed(
+                base,
+                "/login",
+                form({ email: r.key, password: PASSWORD, redirectTo: "/" }),
+              );
               if (login.status !== 302) missing.push(`sign-up ${r.key}: login → ${login.status}`);
             } else {
               expect(r.location ?? "").toMatch(/^\/follow\/[^/?]+\?new=1$/);
               const follow = await fetchTimed(base, r.location!.replace("?new=1", ""));
-              if (follow.status !== 200 || !follow.text.includes(r.key)) missing.push(`report "${r.key}": follow page → ${follow.status}`);
+              if (follow.status !== 200 || !follow.text.includes(r.key))
+                missing.push(`report "${r.key}": follow page → ${follow.status}`);
             }
           }
         }),

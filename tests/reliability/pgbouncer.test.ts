@@ -43,7 +43,11 @@ beforeAll(async () => {
   await migrateDatabase(direct);
   await seedDatabase(direct.db, { demo: true });
   apcId = await orgIdOf(direct.db, "apc");
-  const [m] = await direct.db.select({ id: machines.id }).from(machines).where(eq(machines.organizationId, apcId)).limit(1);
+  const [m] = await direct.db
+    .select({ id: machines.id })
+    .from(machines)
+    .where(eq(machines.organizationId, apcId))
+    .limit(1);
   machineId = m.id;
   bouncer = await startPgBouncer(pg.port, {
     pinpoint: { dbname: DB_NAME, poolSize: POOL_SIZE },
@@ -85,7 +89,10 @@ async function serverConnections(): Promise<number> {
 }
 
 async function historyCount(issueId: string): Promise<number> {
-  const rows = await direct.db.select({ id: issueHistory.id }).from(issueHistory).where(eq(issueHistory.issueId, issueId));
+  const rows = await direct.db
+    .select({ id: issueHistory.id })
+    .from(issueHistory)
+    .where(eq(issueHistory.issueId, issueId));
   return rows.length;
 }
 
@@ -98,7 +105,13 @@ describe("PgBouncer in transaction mode", () => {
     );
     expect(
       error && `${error.code}: ${error.message}`,
-      "the app cannot connect with the URL the README documents; PgBouncer log:\n" + bouncer.log().split("\n").filter((l) => /WARN|ERR/.test(l)).slice(-3).join("\n"),
+      "the app cannot connect with the URL the README documents; PgBouncer log:\n" +
+        bouncer
+          .log()
+          .split("\n")
+          .filter((l) => /WARN|ERR/.test(l))
+          .slice(-3)
+          .join("\n"),
     ).toBeNull();
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(200);
@@ -113,7 +126,13 @@ describe("PgBouncer in transaction mode", () => {
 
     // Sign-up (user + password + session rows) and sign-in through the pooler.
     const email = `pgbouncer-${Date.now()}@example.com`;
-    const signup = await client().post("/signup", { name: "Pooled Player", email, password: PASSWORD, confirm: PASSWORD, website: "" });
+    const signup = await client().post("/signup", {
+      name: "Pooled Player",
+      email,
+      password: PASSWORD,
+      confirm: PASSWORD,
+      website: "",
+    });
     expect(signup.status, signup.text.slice(0, 300)).toBe(302);
     const [created] = await direct.db.select({ id: users.id }).from(users).where(eq(users.email, email));
     expect(created).toBeDefined();
@@ -122,7 +141,12 @@ describe("PgBouncer in transaction mode", () => {
 
     // Anonymous report on the public machine page: issue + history in one transaction.
     const title = `pgbouncer report ${Date.now()}`;
-    const report = await anon.post(`/m/${machineId}`, { intent: "report", title, description: "through PgBouncer", website: "" });
+    const report = await anon.post(`/m/${machineId}`, {
+      intent: "report",
+      title,
+      description: "through PgBouncer",
+      website: "",
+    });
     expect(report.status, report.text.slice(0, 300)).toBe(302);
     expect(report.location).toMatch(/^\/follow\//);
     const [reported] = await direct.db.select({ id: issues.id }).from(issues).where(eq(issues.title, title));
@@ -135,7 +159,10 @@ describe("PgBouncer in transaction mode", () => {
       const res = await admin.get(path);
       expect(res.status, `GET ${path}: ${res.text.slice(0, 200)}`).toBe(200);
     }
-    const [issueRow] = await direct.db.select({ statusId: issues.statusId }).from(issues).where(eq(issues.id, reported.id));
+    const [issueRow] = await direct.db
+      .select({ statusId: issues.statusId })
+      .from(issues)
+      .where(eq(issues.id, reported.id));
     const [otherStatus] = await direct.db
       .select({ id: issueStatuses.id })
       .from(issueStatuses)
@@ -144,15 +171,26 @@ describe("PgBouncer in transaction mode", () => {
     const historyBefore = await historyCount(reported.id);
     const change = await admin.post(`/issues/${reported.id}`, { intent: "status", statusId: otherStatus.id });
     expect(change.status, change.text.slice(0, 300)).toBe(200);
-    const [after] = await direct.db.select({ statusId: issues.statusId }).from(issues).where(eq(issues.id, reported.id));
+    const [after] = await direct.db
+      .select({ statusId: issues.statusId })
+      .from(issues)
+      .where(eq(issues.id, reported.id));
     expect(after.statusId).toBe(otherStatus.id);
     expect(await historyCount(reported.id)).toBeGreaterThan(historyBefore);
 
     // A new issue with "assign to me": reportIssue nested in the route's transaction (a savepoint) + the assignment.
     const newTitle = `pgbouncer new issue ${Date.now()}`;
-    const createdIssue = await admin.post("/issues/new", { machineId, title: newTitle, description: "nested transaction", assignToMe: "on" });
+    const createdIssue = await admin.post("/issues/new", {
+      machineId,
+      title: newTitle,
+      description: "nested transaction",
+      assignToMe: "on",
+    });
     expect(createdIssue.status, createdIssue.text.slice(0, 300)).toBe(302);
-    const [newIssue] = await direct.db.select({ id: issues.id, assignedToId: issues.assignedToId }).from(issues).where(eq(issues.title, newTitle));
+    const [newIssue] = await direct.db
+      .select({ id: issues.id, assignedToId: issues.assignedToId })
+      .from(issues)
+      .where(eq(issues.title, newTitle));
     expect(newIssue).toBeDefined();
     expect(createdIssue.location).toBe(`/issues/${newIssue.id}`);
     expect(newIssue.assignedToId).toBe(await userIdOf(direct.db, "admin@dev.local"));
@@ -166,28 +204,43 @@ describe("PgBouncer in transaction mode", () => {
       .from(issues)
       .where(eq(issues.organizationId, apcId))
       .limit(4);
-    const statuses = await direct.db.select({ id: issueStatuses.id }).from(issueStatuses).where(eq(issueStatuses.organizationId, apcId));
+    const statuses = await direct.db
+      .select({ id: issueStatuses.id })
+      .from(issueStatuses)
+      .where(eq(issueStatuses.organizationId, apcId));
     const stamp = Date.now();
     const titles = Array.from({ length: 10 }, (_, i) => `pgbouncer burst ${stamp} #${i}`);
     const jobs: Array<Promise<{ what: string; status: number; text: string }>> = [];
-    const track = (what: string, p: Promise<{ status: number; text: string }>) => jobs.push(p.then((r) => ({ what, status: r.status, text: r.text })));
+    const track = (what: string, p: Promise<{ status: number; text: string }>) =>
+      jobs.push(p.then((r) => ({ what, status: r.status, text: r.text })));
     for (let i = 0; i < 10; i++) track(`GET /m (${i})`, client().get(`/m/${machineId}`));
-    for (const title of titles) track(`report ${title}`, client().post(`/m/${machineId}`, { intent: "report", title, website: "" }));
+    for (const title of titles)
+      track(`report ${title}`, client().post(`/m/${machineId}`, { intent: "report", title, website: "" }));
     for (let i = 0; i < 4; i++) track(`GET /issues (${i})`, admin.get("/issues"));
     openIssues.forEach((issue, i) => {
       const next = statuses.find((s) => s.id !== issue.statusId) ?? statuses[i % statuses.length];
       track(`status ${issue.id}`, admin.post(`/issues/${issue.id}`, { intent: "status", statusId: next.id }));
     });
     const results = await Promise.all(jobs);
-    const failed = results.filter((r) => r.status >= 400).map((r) => `${r.what} → ${r.status} ${r.text.replace(/\s+/g, " ").slice(0, 160)}`);
+    const failed = results
+      .filter((r) => r.status >= 400)
+      .map((r) => `${r.what} → ${r.status} ${r.text.replace(/\s+/g, " ").slice(0, 160)}`);
     expect(failed).toEqual([]);
 
-    const stored = await direct.db.select({ id: issues.id, title: issues.title }).from(issues).where(like(issues.title, `pgbouncer burst ${stamp} #%`));
+    const stored = await direct.db
+      .select({ id: issues.id, title: issues.title })
+      .from(issues)
+      .where(like(issues.title, `pgbouncer burst ${stamp} #%`));
     expect(stored.map((s) => s.title).sort()).toEqual([...titles].sort());
     const withHistory = await direct.db
       .selectDistinct({ issueId: issueHistory.issueId })
       .from(issueHistory)
-      .where(inArray(issueHistory.issueId, stored.map((s) => s.id)));
+      .where(
+        inArray(
+          issueHistory.issueId,
+          stored.map((s) => s.id),
+        ),
+      );
     expect(withHistory.length).toBe(stored.length);
 
     const servers = await serverConnections();

@@ -21,7 +21,17 @@ import { issueHistory, issues, machines } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../scripts/postgres-throwaway";
 import { orgIdOf } from "../helpers/fixtures";
-import { fetchTimed, histogram, pgStart, pgStop, runPool, serveApp, sleep, type ServedApp, type Timed } from "./support";
+import {
+  fetchTimed,
+  histogram,
+  pgStart,
+  pgStop,
+  runPool,
+  serveApp,
+  sleep,
+  type ServedApp,
+  type Timed,
+} from "./support";
 
 const CONNECT_TIMEOUT_S = 2;
 const DOWN_MS = 5000;
@@ -50,7 +60,11 @@ beforeAll(async () => {
   await migrateDatabase(handle);
   await seedDatabase(handle.db, { demo: true });
   const apcId = await orgIdOf(handle.db, "apc");
-  const [m] = await handle.db.select({ id: machines.id }).from(machines).where(eq(machines.organizationId, apcId)).limit(1);
+  const [m] = await handle.db
+    .select({ id: machines.id })
+    .from(machines)
+    .where(eq(machines.organizationId, apcId))
+    .limit(1);
   machineId = m.id;
   app = await serveApp(handle);
 });
@@ -127,30 +141,47 @@ describe("PostgreSQL stops and starts under traffic", () => {
     const unavailable = results.filter((r) => r.status === 503);
     expect(unavailable.length, `the outage was not observed: ${summary}`).toBeGreaterThan(0);
     const unclear = unavailable.filter((r) => !OUTAGE_TEXT.test(r.text) || !r.retryAfter);
-    expect.soft(
-      unclear.map((r) => `${r.label}: retry-after=${r.retryAfter} ${r.text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 240)}`),
-      "503 without the clear message or Retry-After",
-    ).toEqual([]);
+    expect
+      .soft(
+        unclear.map(
+          (r) =>
+            `${r.label}: retry-after=${r.retryAfter} ${r.text
+              .replace(/<[^>]+>/g, " ")
+              .replace(/\s+/g, " ")
+              .slice(0, 240)}`,
+        ),
+        "503 without the clear message or Retry-After",
+      )
+      .toEqual([]);
 
     // No request waited much longer than the connect timeout.
     const slowest = results.reduce((a, b) => (b.ms > a.ms ? b : a));
-    expect.soft(slowest.ms, `slowest: ${slowest.label} ${slowest.status} in ${slowest.ms} ms`).toBeLessThan(CONNECT_TIMEOUT_S * 1000 + SLACK_MS);
+    expect
+      .soft(slowest.ms, `slowest: ${slowest.label} ${slowest.status} in ${slowest.ms} ms`)
+      .toBeLessThan(CONNECT_TIMEOUT_S * 1000 + SLACK_MS);
 
     // 503s only while PostgreSQL was really down (or just after), never long after it came back.
     const late503 = unavailable.filter((r) => r.startedAt > upAt + RECOVERY_MS);
-    expect(late503.map((r) => r.label), summary).toEqual([]);
+    expect(
+      late503.map((r) => r.label),
+      summary,
+    ).toEqual([]);
     expect(recoveredAt, summary).toBeGreaterThan(0);
     expect(recoveredAt - upAt).toBeLessThan(RECOVERY_MS);
     expect(health.status).toBe(200);
 
     // Every acknowledged write is stored; unacknowledged ones may or may not be (the client was told to retry).
-    const acknowledged = results.filter((r) => r.method === "POST" && r.status === 302 && r.location?.startsWith("/follow/"));
+    const acknowledged = results.filter(
+      (r) => r.method === "POST" && r.status === 302 && r.location?.startsWith("/follow/"),
+    );
     expect(acknowledged.length).toBeGreaterThan(0);
     const stored = await handle.db.select({ title: issues.title }).from(issues).where(like(issues.title, "restart-%"));
     const storedTitles = new Set(stored.map((s) => s.title));
     const lost = acknowledged.filter((r) => !storedTitles.has(r.label)).map((r) => r.label);
     expect(lost, "acknowledged writes missing from the database").toEqual([]);
-    const refusedButStored = results.filter((r) => r.method === "POST" && r.status === 503 && storedTitles.has(r.label));
+    const refusedButStored = results.filter(
+      (r) => r.method === "POST" && r.status === 503 && storedTitles.has(r.label),
+    );
     console.log(
       `[postgres-restart] writes: ${acknowledged.length} acknowledged and stored, ${refusedButStored.length} answered 503 yet committed ` +
         `(the client retries; at-least-once), ${stored.length} stored in all`,
@@ -161,7 +192,12 @@ describe("PostgreSQL stops and starts under traffic", () => {
     const withHistory = await handle.db
       .selectDistinct({ issueId: issueHistory.issueId })
       .from(issueHistory)
-      .where(inArray(issueHistory.issueId, rows.map((r) => r.id)));
+      .where(
+        inArray(
+          issueHistory.issueId,
+          rows.map((r) => r.id),
+        ),
+      );
     expect(withHistory.length, "issues stored without their history row").toBe(rows.length);
   });
 

@@ -63,7 +63,18 @@ export function pgStop(pg: ThrowawayPostgres): Promise<void> {
 /** `pg_ctl start` with the same options as scripts/postgres-throwaway.ts, without blocking the event loop. */
 export function pgStart(pg: ThrowawayPostgres): Promise<void> {
   const options = `-p ${pg.port} -k ${pg.dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  return pgRun(pg, "pg_ctl", ["-D", pg.dataDir, "-l", path.join(pg.dataDir, "server.log"), "-w", "-t", "30", "-o", options, "start"]);
+  return pgRun(pg, "pg_ctl", [
+    "-D",
+    pg.dataDir,
+    "-l",
+    path.join(pg.dataDir, "server.log"),
+    "-w",
+    "-t",
+    "30",
+    "-o",
+    options,
+    "start",
+  ]);
 }
 
 export interface Timed {
@@ -103,7 +114,18 @@ export async function fetchTimed(
       retryAfter: res.headers.get("retry-after"),
     };
   } catch (error) {
-    return { label, method, path: pathname, status: 0, startedAt, ms: Date.now() - startedAt, text: "", location: null, retryAfter: null, error: String(error) };
+    return {
+      label,
+      method,
+      path: pathname,
+      status: 0,
+      startedAt,
+      ms: Date.now() - startedAt,
+      text: "",
+      location: null,
+      retryAfter: null,
+      error: String(error),
+    };
   }
 }
 
@@ -127,7 +149,10 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function histogram(results: Timed[]): string {
   const byStatus = new Map<number, number>();
   for (const r of results) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-  return [...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ");
+  return [...byStatus]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, n]) => `${s}×${n}`)
+    .join(" ");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -145,9 +170,13 @@ export interface PgBouncer {
 export function ensurePgBouncer(): string {
   const bin = "/usr/sbin/pgbouncer";
   if (fs.existsSync(bin)) return bin;
-  if (process.getuid?.() !== 0) throw new Error("PgBouncer is missing and we are not root: run `apt-get install -y pgbouncer`.");
+  if (process.getuid?.() !== 0)
+    throw new Error("PgBouncer is missing and we are not root: run `apt-get install -y pgbouncer`.");
   console.log("Installing PgBouncer (apt-get install pgbouncer)…");
-  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pgbouncer", { stdio: "inherit" });
+  execSync(
+    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pgbouncer",
+    { stdio: "inherit" },
+  );
   if (!fs.existsSync(bin)) throw new Error("apt-get install pgbouncer did not provide /usr/sbin/pgbouncer");
   return bin;
 }

@@ -12,17 +12,34 @@ describe("hostnameOf", () => {
     ["[fe80::1]", "[fe80::1]"],
   ])("%s → %s", (host, name) => expect(hostnameOf(host)).toBe(name));
 
-  it.each(["", "a b", "x/y", "evil.example/", "user@evil.example", "evil.example:port", "[::1", "-x.example", "a".repeat(300), "é.example"])(
-    "%j is not a host",
-    (host) => expect(hostnameOf(host)).toBeNull(),
-  );
+  it.each([
+    "",
+    "a b",
+    "x/y",
+    "evil.example/",
+    "user@evil.example",
+    "evil.example:port",
+    "[::1",
+    "-x.example",
+    "a".repeat(300),
+    "é.example",
+  ])("%j is not a host", (host) => expect(hostnameOf(host)).toBeNull());
 });
 
 describe("isAllowedHost", () => {
   it("with BASE_DOMAIN: the domain and its subdomains only (any port)", () => {
     const policy = hostPolicy({ baseDomain: "pinpoint.example", mode: "production" });
-    for (const h of ["pinpoint.example", "apc.pinpoint.example", "apc.pinpoint.example:8443", "APC.PINPOINT.EXAMPLE"]) expect(isAllowedHost(h, policy), h).toBe(true);
-    for (const h of ["evil.example", "evilpinpoint.example", "pinpoint.example.evil.example", "localhost", "127.0.0.1", ""]) expect(isAllowedHost(h, policy), h).toBe(false);
+    for (const h of ["pinpoint.example", "apc.pinpoint.example", "apc.pinpoint.example:8443", "APC.PINPOINT.EXAMPLE"])
+      expect(isAllowedHost(h, policy), h).toBe(true);
+    for (const h of [
+      "evil.example",
+      "evilpinpoint.example",
+      "pinpoint.example.evil.example",
+      "localhost",
+      "127.0.0.1",
+      "",
+    ])
+      expect(isAllowedHost(h, policy), h).toBe(false);
   });
 
   it("with PUBLIC_URL: its host name (and BASE_DOMAIN's when both are set)", () => {
@@ -31,7 +48,11 @@ describe("isAllowedHost", () => {
     expect(isAllowedHost("tracker.example:443", policy)).toBe(true);
     expect(isAllowedHost("sub.tracker.example", policy)).toBe(false);
     expect(isAllowedHost("my-laptop.lan", policy)).toBe(false);
-    const both = hostPolicy({ publicUrl: "https://tracker.example", baseDomain: "pinpoint.example", mode: "production" });
+    const both = hostPolicy({
+      publicUrl: "https://tracker.example",
+      baseDomain: "pinpoint.example",
+      mode: "production",
+    });
     expect(isAllowedHost("tracker.example", both)).toBe(true);
     expect(isAllowedHost("beta.pinpoint.example", both)).toBe(true);
   });
@@ -46,16 +67,30 @@ describe("isAllowedHost", () => {
 
   it("neither set, production: localhost, *.localhost, loopback and the machine's own names", () => {
     const policy = hostPolicy({ mode: "production", ownNames: ["pinball-pi", "192.168.1.20", "[fe80::1]"] });
-    for (const h of ["localhost", "localhost:3000", "apc.localhost:3000", "127.0.0.1:3000", "127.1.2.3", "[::1]:3000", "pinball-pi:3000", "192.168.1.20:3000", "[fe80::1]:3000"]) {
+    for (const h of [
+      "localhost",
+      "localhost:3000",
+      "apc.localhost:3000",
+      "127.0.0.1:3000",
+      "127.1.2.3",
+      "[::1]:3000",
+      "pinball-pi:3000",
+      "192.168.1.20:3000",
+      "[fe80::1]:3000",
+    ]) {
       expect(isAllowedHost(h, policy), h).toBe(true);
     }
-    for (const h of ["evil.example", "localhost.evil.example", "127.0.0.1.evil.example", "192.168.1.21", "[::2]"]) expect(isAllowedHost(h, policy), h).toBe(false);
+    for (const h of ["evil.example", "localhost.evil.example", "127.0.0.1.evil.example", "192.168.1.21", "[::2]"])
+      expect(isAllowedHost(h, policy), h).toBe(false);
   });
 
   it("from the environment", () => {
     expect(hostPolicyFromEnv({ NODE_ENV: "production" }).kind).toBe("listed");
     expect(hostPolicyFromEnv({ NODE_ENV: "test" }).kind).toBe("any");
-    expect(hostPolicyFromEnv({ NODE_ENV: "development", BASE_DOMAIN: "pinpoint.example" })).toMatchObject({ kind: "listed", domains: ["pinpoint.example"] });
+    expect(hostPolicyFromEnv({ NODE_ENV: "development", BASE_DOMAIN: "pinpoint.example" })).toMatchObject({
+      kind: "listed",
+      domains: ["pinpoint.example"],
+    });
     expect(hostPolicyFromEnv({ NODE_ENV: "production", PUBLIC_URL: "not a url", HOST: "192.168.1.20" })).toEqual({
       kind: "listed",
       names: ["192.168.1.20"],

@@ -72,7 +72,12 @@ describe("manufacturer grouping", () => {
 
 describe("era grouping", () => {
   it("skips empty eras and machines outside the eras", () => {
-    const groups = groupByEra([m("x", "Gottlieb", 1968), m("y", "Bally", 1979), m("z", "Stern", 2020), m("w", "Stern", null)]);
+    const groups = groupByEra([
+      m("x", "Gottlieb", 1968),
+      m("y", "Bally", 1979),
+      m("z", "Stern", 2020),
+      m("w", "Stern", null),
+    ]);
     expect(groups.map((g) => [g.name, g.machineIds])).toEqual([
       ["1970s", ["y"]],
       ["2020s", ["z"]],
@@ -86,13 +91,23 @@ describe("planAutoCollections", () => {
   it("manufacturer → one collection per manufacturer with filterCriteria {manufacturer}", () => {
     const plan = planAutoCollections("manufacturer", machines);
     expect(plan.map((p) => p.name)).toEqual(["Bally", "Stern", "Williams"]);
-    expect(plan[0]).toEqual({ name: "Bally", sortOrder: 0, filterCriteria: { manufacturer: "Bally" }, machineIds: ["1", "3"] });
+    expect(plan[0]).toEqual({
+      name: "Bally",
+      sortOrder: 0,
+      filterCriteria: { manufacturer: "Bally" },
+      machineIds: ["1", "3"],
+    });
   });
 
   it("year → eras with filterCriteria {yearStart, yearEnd}, chronological sort order", () => {
     const plan = planAutoCollections("year", machines);
     expect(plan.map((p) => p.name)).toEqual(["1970s", "1990s", "2020s"]);
-    expect(plan[1]).toEqual({ name: "1990s", sortOrder: 3, filterCriteria: { yearStart: 1990, yearEnd: 1999 }, machineIds: ["2", "3"] });
+    expect(plan[1]).toEqual({
+      name: "1990s",
+      sortOrder: 3,
+      filterCriteria: { yearStart: 1990, yearEnd: 1999 },
+      machineIds: ["2", "3"],
+    });
   });
 
   it("no machines → no collections", () => {
@@ -102,14 +117,24 @@ describe("planAutoCollections", () => {
 });
 
 describe("diffAutoCollections (what a refresh writes)", () => {
-  const stored = (id: string, name: string, sortOrder: number, filterCriteria: unknown, machineIds: string[]): ExistingAutoCollection => ({
+  const stored = (
+    id: string,
+    name: string,
+    sortOrder: number,
+    filterCriteria: unknown,
+    machineIds: string[],
+  ): ExistingAutoCollection => ({
     id,
     name,
     sortOrder,
     filterCriteria,
     machineIds: new Set(machineIds),
   });
-  const plan = planAutoCollections("manufacturer", [m("1", "Bally", 1979), m("2", "Williams", 1990), m("3", "Bally", 1992)]);
+  const plan = planAutoCollections("manufacturer", [
+    m("1", "Bally", 1979),
+    m("2", "Williams", 1990),
+    m("3", "Bally", 1992),
+  ]);
 
   it("creates every planned collection when nothing is stored", () => {
     expect(diffAutoCollections(plan, [])).toEqual({ create: plan, update: [], unchanged: 0, remove: [] });
@@ -122,7 +147,9 @@ describe("diffAutoCollections (what a refresh writes)", () => {
     ];
     expect(diffAutoCollections(plan, existing)).toEqual({ create: [], update: [], unchanged: 2, remove: [] });
     const eras = planAutoCollections("year", [m("1", null, 1985)]);
-    expect(diffAutoCollections(eras, [stored("e", "1980s", 2, { yearEnd: 1989, yearStart: 1980 }, ["1"])]).unchanged).toBe(1);
+    expect(
+      diffAutoCollections(eras, [stored("e", "1980s", 2, { yearEnd: 1989, yearStart: 1980 }, ["1"])]).unchanged,
+    ).toBe(1);
   });
 
   it("adds and removes machines, renames by case-insensitive name, and removes what nothing matches", () => {
@@ -133,7 +160,14 @@ describe("diffAutoCollections (what a refresh writes)", () => {
     ];
     expect(diffAutoCollections(plan, existing)).toEqual({
       create: [],
-      update: [{ id: "c1", meta: { name: "Bally", sortOrder: 0, filterCriteria: { manufacturer: "Bally" } }, add: ["3"], remove: ["9"] }],
+      update: [
+        {
+          id: "c1",
+          meta: { name: "Bally", sortOrder: 0, filterCriteria: { manufacturer: "Bally" } },
+          add: ["3"],
+          remove: ["9"],
+        },
+      ],
       unchanged: 1,
       remove: ["c3"],
     });

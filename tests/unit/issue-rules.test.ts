@@ -95,16 +95,23 @@ describe("statusValidation: validateStatusChange", () => {
   const issue = { organizationId: ORG, statusId: "s_new", category: "NEW" };
   const target = { id: "s_fixed", organizationId: ORG, category: "RESOLVED" };
   it("requires issue:edit", () => {
-    expect(validateStatusChange({ canEdit: false, organizationId: ORG, issue, target })).toEqual({ ok: false, reason: "forbidden" });
+    expect(validateStatusChange({ canEdit: false, organizationId: ORG, issue, target })).toEqual({
+      ok: false,
+      reason: "forbidden",
+    });
   });
   it("rejects a missing or cross-org issue", () => {
-    expect(validateStatusChange({ canEdit: true, organizationId: ORG, issue: null, target })).toMatchObject({ reason: "issue-not-found" });
+    expect(validateStatusChange({ canEdit: true, organizationId: ORG, issue: null, target })).toMatchObject({
+      reason: "issue-not-found",
+    });
     expect(
       validateStatusChange({ canEdit: true, organizationId: ORG, issue: { ...issue, organizationId: OTHER }, target }),
     ).toMatchObject({ reason: "issue-not-found" });
   });
   it("rejects a missing or cross-org status", () => {
-    expect(validateStatusChange({ canEdit: true, organizationId: ORG, issue, target: null })).toMatchObject({ reason: "status-not-found" });
+    expect(validateStatusChange({ canEdit: true, organizationId: ORG, issue, target: null })).toMatchObject({
+      reason: "status-not-found",
+    });
     expect(
       validateStatusChange({ canEdit: true, organizationId: ORG, issue, target: { ...target, organizationId: OTHER } }),
     ).toMatchObject({ reason: "status-not-found" });
@@ -141,35 +148,55 @@ describe("assignmentValidation", () => {
   const member = (userId: string, org = ORG) => ({ userId, membership: { userId, organizationId: org } });
 
   it("accepts assigning a member of the organization", () => {
-    expect(validateAssignment({ organizationId: ORG, issue, assignee: member("u1") })).toEqual({ ok: true, change: "assign" });
+    expect(validateAssignment({ organizationId: ORG, issue, assignee: member("u1") })).toEqual({
+      ok: true,
+      change: "assign",
+    });
   });
   it("rejects a null or cross-org issue", () => {
-    expect(validateAssignment({ organizationId: ORG, issue: null, assignee: member("u1") })).toMatchObject({ reason: "issue-not-found" });
+    expect(validateAssignment({ organizationId: ORG, issue: null, assignee: member("u1") })).toMatchObject({
+      reason: "issue-not-found",
+    });
     expect(
       validateAssignment({ organizationId: ORG, issue: { ...issue, organizationId: OTHER }, assignee: member("u1") }),
     ).toMatchObject({ reason: "issue-not-found" });
   });
   it("rejects a missing, cross-org or mismatched membership", () => {
-    expect(validateAssignment({ organizationId: ORG, issue, assignee: { userId: "u1", membership: null } })).toMatchObject({
+    expect(
+      validateAssignment({ organizationId: ORG, issue, assignee: { userId: "u1", membership: null } }),
+    ).toMatchObject({
       reason: "not-a-member",
     });
-    expect(validateAssignment({ organizationId: ORG, issue, assignee: member("u1", OTHER) })).toMatchObject({ reason: "not-a-member" });
+    expect(validateAssignment({ organizationId: ORG, issue, assignee: member("u1", OTHER) })).toMatchObject({
+      reason: "not-a-member",
+    });
     expect(
-      validateAssignment({ organizationId: ORG, issue, assignee: { userId: "u1", membership: { userId: "u2", organizationId: ORG } } }),
+      validateAssignment({
+        organizationId: ORG,
+        issue,
+        assignee: { userId: "u1", membership: { userId: "u2", organizationId: ORG } },
+      }),
     ).toMatchObject({ reason: "membership-mismatch" });
   });
   it("rejects assigning the current assignee, and unassigning an unassigned issue", () => {
     expect(
       validateAssignment({ organizationId: ORG, issue: { ...issue, assignedToId: "u1" }, assignee: member("u1") }),
     ).toMatchObject({ ok: false, reason: "unchanged" });
-    expect(validateAssignment({ organizationId: ORG, issue, assignee: null })).toMatchObject({ ok: false, reason: "unchanged" });
+    expect(validateAssignment({ organizationId: ORG, issue, assignee: null })).toMatchObject({
+      ok: false,
+      reason: "unchanged",
+    });
   });
   it("allows reassignment and unassignment", () => {
-    expect(validateAssignment({ organizationId: ORG, issue: { ...issue, assignedToId: "u1" }, assignee: member("u2") })).toEqual({
+    expect(
+      validateAssignment({ organizationId: ORG, issue: { ...issue, assignedToId: "u1" }, assignee: member("u2") }),
+    ).toEqual({
       ok: true,
       change: "reassign",
     });
-    expect(validateAssignment({ organizationId: ORG, issue: { ...issue, assignedToId: "u1" }, assignee: null })).toEqual({
+    expect(
+      validateAssignment({ organizationId: ORG, issue: { ...issue, assignedToId: "u1" }, assignee: null }),
+    ).toEqual({
       ok: true,
       change: "unassign",
     });
@@ -199,47 +226,99 @@ describe("creationValidation", () => {
     defaultPriority: { organizationId: ORG, isDefault: true },
   };
   it("accepts a valid issue and trims the title", () => {
-    expect(validateIssueCreation({ ...base, title: "  Left flipper weak  " })).toEqual({ ok: true, data: { title: "Left flipper weak" } });
+    expect(validateIssueCreation({ ...base, title: "  Left flipper weak  " })).toEqual({
+      ok: true,
+      data: { title: "Left flipper weak" },
+    });
   });
   it("requires a title of at most 255 characters (255 is fine)", () => {
-    expect(validateIssueCreation({ ...base, title: "" })).toMatchObject({ ok: false, errors: { title: expect.any(String) } });
+    expect(validateIssueCreation({ ...base, title: "" })).toMatchObject({
+      ok: false,
+      errors: { title: expect.any(String) },
+    });
     expect(validateIssueCreation({ ...base, title: "   " })).toMatchObject({ ok: false });
     expect(validateIssueCreation({ ...base, title: 42 })).toMatchObject({ ok: false });
     expect(validateIssueCreation({ ...base, title: "x".repeat(255) }).ok).toBe(true);
-    expect(validateIssueCreation({ ...base, title: "x".repeat(256) })).toMatchObject({ ok: false, errors: { title: expect.any(String) } });
+    expect(validateIssueCreation({ ...base, title: "x".repeat(256) })).toMatchObject({
+      ok: false,
+      errors: { title: expect.any(String) },
+    });
   });
   it("counts unicode characters, not UTF-16 units", () => {
     expect(validateIssueCreation({ ...base, title: "🎱".repeat(255) }).ok).toBe(true);
-    expect(validateIssueCreation({ ...base, title: "Flipper ñandú 日本" })).toMatchObject({ ok: true, data: { title: "Flipper ñandú 日本" } });
+    expect(validateIssueCreation({ ...base, title: "Flipper ñandú 日本" })).toMatchObject({
+      ok: true,
+      data: { title: "Flipper ñandú 日本" },
+    });
   });
   it("limits the description (10,000 is fine) and drops an empty one", () => {
     expect(validateIssueCreation({ ...base, description: "d".repeat(10_000) }).ok).toBe(true);
-    expect(validateIssueCreation({ ...base, description: "d".repeat(10_001) })).toMatchObject({ ok: false, errors: { description: expect.any(String) } });
-    expect(validateIssueCreation({ ...base, description: "   " })).toEqual({ ok: true, data: { title: "Left flipper weak" } });
-    expect(validateIssueCreation({ ...base, description: "  Sticks  " })).toMatchObject({ data: { description: "Sticks" } });
+    expect(validateIssueCreation({ ...base, description: "d".repeat(10_001) })).toMatchObject({
+      ok: false,
+      errors: { description: expect.any(String) },
+    });
+    expect(validateIssueCreation({ ...base, description: "   " })).toEqual({
+      ok: true,
+      data: { title: "Left flipper weak" },
+    });
+    expect(validateIssueCreation({ ...base, description: "  Sticks  " })).toMatchObject({
+      data: { description: "Sticks" },
+    });
   });
   it("requires the machine in the organization", () => {
-    expect(validateIssueCreation({ ...base, machine: null })).toMatchObject({ ok: false, errors: { machineId: expect.any(String) } });
-    expect(validateIssueCreation({ ...base, machine: { id: "m1", organizationId: OTHER } })).toMatchObject({ ok: false });
+    expect(validateIssueCreation({ ...base, machine: null })).toMatchObject({
+      ok: false,
+      errors: { machineId: expect.any(String) },
+    });
+    expect(validateIssueCreation({ ...base, machine: { id: "m1", organizationId: OTHER } })).toMatchObject({
+      ok: false,
+    });
   });
   it("requires the organization's default status and priority", () => {
-    expect(validateIssueCreation({ ...base, defaultStatus: null })).toMatchObject({ ok: false, errors: { form: expect.any(String) } });
-    expect(validateIssueCreation({ ...base, defaultStatus: { organizationId: OTHER, isDefault: true } }).ok).toBe(false);
+    expect(validateIssueCreation({ ...base, defaultStatus: null })).toMatchObject({
+      ok: false,
+      errors: { form: expect.any(String) },
+    });
+    expect(validateIssueCreation({ ...base, defaultStatus: { organizationId: OTHER, isDefault: true } }).ok).toBe(
+      false,
+    );
     expect(validateIssueCreation({ ...base, defaultStatus: { organizationId: ORG, isDefault: false } }).ok).toBe(false);
     expect(validateIssueCreation({ ...base, defaultPriority: null }).ok).toBe(false);
-    expect(validateIssueCreation({ ...base, defaultPriority: { organizationId: OTHER, isDefault: true } }).ok).toBe(false);
-    expect(validateIssueCreation({ ...base, defaultPriority: { organizationId: ORG, isDefault: false } }).ok).toBe(false);
+    expect(validateIssueCreation({ ...base, defaultPriority: { organizationId: OTHER, isDefault: true } }).ok).toBe(
+      false,
+    );
+    expect(validateIssueCreation({ ...base, defaultPriority: { organizationId: ORG, isDefault: false } }).ok).toBe(
+      false,
+    );
   });
   it("validates the optional reporter e-mail and submitter name", () => {
-    expect(validateIssueCreation({ ...base, reporterEmail: "not-an-email" })).toMatchObject({ ok: false, errors: { reporterEmail: expect.any(String) } });
-    expect(validateIssueCreation({ ...base, reporterEmail: " Player@Example.COM " })).toMatchObject({ data: { reporterEmail: "player@example.com" } });
-    expect(validateIssueCreation({ ...base, reporterEmail: "" })).toEqual({ ok: true, data: { title: "Left flipper weak" } });
+    expect(validateIssueCreation({ ...base, reporterEmail: "not-an-email" })).toMatchObject({
+      ok: false,
+      errors: { reporterEmail: expect.any(String) },
+    });
+    expect(validateIssueCreation({ ...base, reporterEmail: " Player@Example.COM " })).toMatchObject({
+      data: { reporterEmail: "player@example.com" },
+    });
+    expect(validateIssueCreation({ ...base, reporterEmail: "" })).toEqual({
+      ok: true,
+      data: { title: "Left flipper weak" },
+    });
     expect(validateIssueCreation({ ...base, submitterName: "n".repeat(101) }).ok).toBe(false);
-    expect(validateIssueCreation({ ...base, submitterName: " Alex " })).toMatchObject({ data: { submitterName: "Alex" } });
+    expect(validateIssueCreation({ ...base, submitterName: " Alex " })).toMatchObject({
+      data: { submitterName: "Alex" },
+    });
   });
   it("describes the effects of anonymous and member reports", () => {
-    expect(creationEffects({ anonymous: true })).toEqual({ history: true, ownerNotification: true, reporterIsMember: false });
-    expect(creationEffects({ anonymous: false })).toEqual({ history: true, ownerNotification: true, reporterIsMember: true });
+    expect(creationEffects({ anonymous: true })).toEqual({
+      history: true,
+      ownerNotification: true,
+      reporterIsMember: false,
+    });
+    expect(creationEffects({ anonymous: false })).toEqual({
+      history: true,
+      ownerNotification: true,
+      reporterIsMember: true,
+    });
   });
 });
 
@@ -287,10 +366,16 @@ describe("notificationService: recipients", () => {
     expect(notificationRecipients("created", parties(), null)).toEqual([{ userId: "owner", role: "owner" }]);
   });
   it("suppresses owner notifications by the master toggle, the event toggle, or without an owner", () => {
-    expect(notificationRecipients("created", parties({ owner: owner({ ownerNotificationsEnabled: false }) }), null)).toEqual([]);
-    expect(notificationRecipients("created", parties({ owner: owner({ notifyOnNewIssues: false }) }), null)).toEqual([]);
+    expect(
+      notificationRecipients("created", parties({ owner: owner({ ownerNotificationsEnabled: false }) }), null),
+    ).toEqual([]);
+    expect(notificationRecipients("created", parties({ owner: owner({ notifyOnNewIssues: false }) }), null)).toEqual(
+      [],
+    );
     expect(notificationRecipients("created", parties({ owner: null }), null)).toEqual([]);
-    expect(ids(notificationRecipients("status", parties({ owner: owner({ notifyOnStatusChanges: false }) }), "x"))).toEqual(["reporter"]);
+    expect(
+      ids(notificationRecipients("status", parties({ owner: owner({ notifyOnStatusChanges: false }) }), "x")),
+    ).toEqual(["reporter"]);
   });
   it("notifies owner and member reporter of status changes", () => {
     expect(ids(notificationRecipients("status", parties(), "someone"))).toEqual(["owner", "reporter"]);
@@ -301,16 +386,24 @@ describe("notificationService: recipients", () => {
   });
   it("notifies assignee, reporter and (with notifyOnComments) the owner of comments", () => {
     expect(ids(notificationRecipients("commented", parties(), "someone"))).toEqual(["assignee", "reporter"]);
-    expect(ids(notificationRecipients("commented", parties({ owner: owner({ notifyOnComments: true }) }), "someone"))).toEqual([
-      "assignee",
-      "reporter",
-      "owner",
-    ]);
+    expect(
+      ids(notificationRecipients("commented", parties({ owner: owner({ notifyOnComments: true }) }), "someone")),
+    ).toEqual(["assignee", "reporter", "owner"]);
   });
   it("never notifies the actor, anyone twice, or non-members", () => {
     expect(ids(notificationRecipients("status", parties(), "owner"))).toEqual(["reporter"]);
-    expect(ids(notificationRecipients("commented", parties({ reporter: { userId: "assignee", isMember: true } }), "x"))).toEqual(["assignee"]);
-    expect(ids(notificationRecipients("status", parties({ owner: owner({ isMember: false }), reporter: { userId: "r", isMember: false } }), "x"))).toEqual([]);
+    expect(
+      ids(notificationRecipients("commented", parties({ reporter: { userId: "assignee", isMember: true } }), "x")),
+    ).toEqual(["assignee"]);
+    expect(
+      ids(
+        notificationRecipients(
+          "status",
+          parties({ owner: owner({ isMember: false }), reporter: { userId: "r", isMember: false } }),
+          "x",
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -5,7 +5,9 @@ import { SLOW_DOWN_MAX_MS, slowDownMs } from "~/lib/login-throttle.server";
 describe("sign-in slow-down for an account with many failures", () => {
   it("waits nothing below the threshold, then 250 ms doubling per failure, never more than 2 s", () => {
     expect([0, 5, 9].map((n) => slowDownMs(n, 10))).toEqual([0, 0, 0]);
-    expect([10, 11, 12, 13, 14, 15, 100, 1e9].map((n) => slowDownMs(n, 10))).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000, 2000]);
+    expect([10, 11, 12, 13, 14, 15, 100, 1e9].map((n) => slowDownMs(n, 10))).toEqual([
+      250, 500, 1000, 2000, 2000, 2000, 2000, 2000,
+    ]);
     expect(SLOW_DOWN_MAX_MS).toBe(2000);
   });
 });

@@ -7,7 +7,9 @@ describe("deriveMachineStatus", () => {
   const top = 4; // Critical in the default priorities (Low 1, Medium 2, High 3, Critical 4)
 
   it("is playable without open issues", () => {
-    expect(deriveMachineStatus({ openIssueCount: 0, maxOpenPriorityOrder: null, topPriorityOrder: top })).toBe("playable");
+    expect(deriveMachineStatus({ openIssueCount: 0, maxOpenPriorityOrder: null, topPriorityOrder: top })).toBe(
+      "playable",
+    );
   });
 
   it("ignores a stale max order when nothing is open", () => {
@@ -16,7 +18,9 @@ describe("deriveMachineStatus", () => {
 
   it("is degraded with open issues below the most severe priority", () => {
     for (const order of [1, 2, 3]) {
-      expect(deriveMachineStatus({ openIssueCount: 2, maxOpenPriorityOrder: order, topPriorityOrder: top })).toBe("degraded");
+      expect(deriveMachineStatus({ openIssueCount: 2, maxOpenPriorityOrder: order, topPriorityOrder: top })).toBe(
+        "degraded",
+      );
     }
   });
 
@@ -31,8 +35,12 @@ describe("deriveMachineStatus", () => {
   });
 
   it("is degraded (never down) when the organization has no priorities or the order is unknown", () => {
-    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: 2, topPriorityOrder: null })).toBe("degraded");
-    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: null, topPriorityOrder: 4 })).toBe("degraded");
+    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: 2, topPriorityOrder: null })).toBe(
+      "degraded",
+    );
+    expect(deriveMachineStatus({ openIssueCount: 1, maxOpenPriorityOrder: null, topPriorityOrder: 4 })).toBe(
+      "degraded",
+    );
   });
 });
 

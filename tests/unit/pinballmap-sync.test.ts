@@ -62,7 +62,14 @@ describe("normalizePbmMachine (validation)", () => {
     expect(machines).toHaveLength(41);
     expect(ignored).toEqual([]);
     const cactus = machines.find((m) => m.name === "Cactus Canyon (Remake Special)")!;
-    expect(cactus).toMatchObject({ pbmId: 3422, manufacturer: "Chicago Gaming", year: 2021, opdbId: "G4835-M2YPK-AR5ln", ipdbId: null, ipdbLink: null });
+    expect(cactus).toMatchObject({
+      pbmId: 3422,
+      manufacturer: "Chicago Gaming",
+      year: 2021,
+      opdbId: "G4835-M2YPK-AR5ln",
+      ipdbId: null,
+      ipdbLink: null,
+    });
   });
 
   it("maps a full modern machine", () => {
@@ -108,7 +115,10 @@ describe("normalizePbmMachine (validation)", () => {
   });
 
   it("requires a name and at least one catalogue id", () => {
-    expect(normalizePbmMachine({ id: 1, name: " ", opdb_id: "G42Pk-MZe2e" }, NOW)).toMatchObject({ ok: false, ignored: { reason: "No machine name" } });
+    expect(normalizePbmMachine({ id: 1, name: " ", opdb_id: "G42Pk-MZe2e" }, NOW)).toMatchObject({
+      ok: false,
+      ignored: { reason: "No machine name" },
+    });
     expect(normalizePbmMachine({ id: 2, name: "Homebrew" }, NOW)).toMatchObject({
       ok: false,
       ignored: { pbmId: 2, name: "Homebrew", reason: "No OPDB or IPDB id to match it by" },
@@ -121,13 +131,19 @@ describe("normalizePbmMachine (validation)", () => {
     expect(normalizePbmMachine({ id: 1, name: "Old", year: 1899, ipdb_id: 1 }, NOW).ok).toBe(false);
     expect(normalizePbmMachine({ id: 1, name: "Future", year: 2029, ipdb_id: 1 }, NOW).ok).toBe(false);
     expect(normalizePbmMachine({ id: 1, name: "Soon", year: 2028, ipdb_id: 1 }, NOW).ok).toBe(true);
-    expect(normalizePbmMachine({ id: 1, name: "Text year", year: "1981", ipdb_id: 1 }, NOW)).toMatchObject({ ok: true, machine: { year: 1981 } });
+    expect(normalizePbmMachine({ id: 1, name: "Text year", year: "1981", ipdb_id: 1 }, NOW)).toMatchObject({
+      ok: true,
+      machine: { year: 1981 },
+    });
     expect(normalizePbmMachine({ id: 1, name: "Bad year", year: "soon", ipdb_id: 1 }, NOW).ok).toBe(false);
   });
 
   it("reports malformed entries instead of throwing", () => {
     expect(normalizePbmMachine("garbage", NOW)).toMatchObject({ ok: false, ignored: { reason: "Malformed entry" } });
-    expect(normalizePbmMachine({ id: "7", name: "X" }, NOW)).toMatchObject({ ok: false, ignored: { pbmId: null, name: "X" } });
+    expect(normalizePbmMachine({ id: "7", name: "X" }, NOW)).toMatchObject({
+      ok: false,
+      ignored: { pbmId: null, name: "X" },
+    });
     expect(normalizePbmMachine(null, NOW).ok).toBe(false);
   });
 
@@ -212,15 +228,26 @@ describe("resolveCatalogueModel", () => {
   ]);
 
   it("uses a global or the organization's own model, OPDB id first, then IPDB id", () => {
-    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 1, name: "Xenon", opdbId: "G42Pk-MZe2e" }), true)).toMatchObject({
+    expect(
+      resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 1, name: "Xenon", opdbId: "G42Pk-MZe2e" }), true),
+    ).toMatchObject({
       kind: "existing",
       model: { id: "global" },
     });
-    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 1, name: "Xenon", opdbId: "GNew1-MNew1", ipdbId: "2821" }), false)).toMatchObject({
+    expect(
+      resolveCatalogueModel(
+        catalogue,
+        "org-1",
+        remote({ pbmId: 1, name: "Xenon", opdbId: "GNew1-MNew1", ipdbId: "2821" }),
+        false,
+      ),
+    ).toMatchObject({
       kind: "existing",
       model: { id: "global" },
     });
-    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 2, name: "Homebrew", opdbId: "GAAAA-MAAAA" }), true)).toMatchObject({
+    expect(
+      resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 2, name: "Homebrew", opdbId: "GAAAA-MAAAA" }), true),
+    ).toMatchObject({
       kind: "existing",
       model: { id: "ours" },
     });
@@ -232,8 +259,12 @@ describe("resolveCatalogueModel", () => {
   });
 
   it("an unknown title is new, or skipped when creating models is off", () => {
-    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 4, name: "New", opdbId: "GCCCC-MCCCC" }), true)).toEqual({ kind: "new" });
-    expect(resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 4, name: "New", opdbId: "GCCCC-MCCCC" }), false)).toMatchObject({
+    expect(
+      resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 4, name: "New", opdbId: "GCCCC-MCCCC" }), true),
+    ).toEqual({ kind: "new" });
+    expect(
+      resolveCatalogueModel(catalogue, "org-1", remote({ pbmId: 4, name: "New", opdbId: "GCCCC-MCCCC" }), false),
+    ).toMatchObject({
       kind: "unavailable",
     });
   });
@@ -290,7 +321,10 @@ describe("planSync (matching)", () => {
   });
 
   it("is deterministic whatever the input order", () => {
-    const locals = [local({ id: "m1", modelName: "Xenon", opdbId: "G42Pk-MZe2e" }), local({ id: "m2", modelName: "Other", ipdbId: "1" })];
+    const locals = [
+      local({ id: "m1", modelName: "Xenon", opdbId: "G42Pk-MZe2e" }),
+      local({ id: "m2", modelName: "Other", ipdbId: "1" }),
+    ];
     const p1 = planSync([xenon, funhouse, cactus], locals);
     const p2 = planSync([cactus, funhouse, xenon], [...locals].reverse());
     expect(p2).toEqual(p1);

@@ -20,38 +20,42 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
 
   it("has every model and enum of the original plus our additions", () => {
     const models = [...generated.matchAll(/^model (\w+) \{/gm)].map((m) => m[1]);
-    expect(models).toEqual(
-      [
-        "Account",
-        "Attachment",
-        "AuditLog",
-        "Collection",
-        "CollectionType",
-        "Comment",
-        "IdempotencyKey",
-        "Invitation",
-        "Issue",
-        "IssueHistory",
-        "IssueStatus",
-        "Location",
-        "Machine",
-        "Membership",
-        "Model",
-        "Notification",
-        "Organization",
-        "Password",
-        "Permission",
-        "PinballMapConfig",
-        "Priority",
-        "Role",
-        "Session",
-        "Upvote",
-        "User",
-        "VerificationToken",
-      ],
-    );
+    expect(models).toEqual([
+      "Account",
+      "Attachment",
+      "AuditLog",
+      "Collection",
+      "CollectionType",
+      "Comment",
+      "IdempotencyKey",
+      "Invitation",
+      "Issue",
+      "IssueHistory",
+      "IssueStatus",
+      "Location",
+      "Machine",
+      "Membership",
+      "Model",
+      "Notification",
+      "Organization",
+      "Password",
+      "Permission",
+      "PinballMapConfig",
+      "Priority",
+      "Role",
+      "Session",
+      "Upvote",
+      "User",
+      "VerificationToken",
+    ]);
     const enums = [...generated.matchAll(/^enum (\w+) \{/gm)].map((m) => m[1]);
-    expect(enums).toEqual(["ActivityType", "NotificationEntity", "NotificationFrequency", "NotificationType", "StatusCategory"]);
+    expect(enums).toEqual([
+      "ActivityType",
+      "NotificationEntity",
+      "NotificationFrequency",
+      "NotificationType",
+      "StatusCategory",
+    ]);
     expect(generated).toMatch(/enum NotificationFrequency \{\n  IMMEDIATE\n  DAILY\n  WEEKLY\n  DISABLED\n\}/);
   });
 
@@ -65,6 +69,8 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
   it("keeps the Prisma delete rules", () => {
     expect(generated).toMatch(/role +Role +@relation\(fields: \[roleId\], references: \[id\], onDelete: Restrict\)/);
     expect(generated).toMatch(/owner +User\? +@relation\(fields: \[ownerId\], references: \[id\], onDelete: SetNull\)/);
-    expect(generated).toMatch(/author +User +@relation\("CommentAuthor", fields: \[authorId\], references: \[id\], onDelete: Restrict\)/);
+    expect(generated).toMatch(
+      /author +User +@relation\("CommentAuthor", fields: \[authorId\], references: \[id\], onDelete: Restrict\)/,
+    );
   });
 });

@@ -73,7 +73,7 @@ describe("safeRedirect", () => {
   });
 
   it("every answer stays on the site and is a valid header value (printable ASCII)", () => {
-    const inputs = ["/\t/evil", "/é", "/\r\n", "//x", "/..//x", "/ok", "/?a=<b>&c=\"d\"", "/#`x`"];
+    const inputs = ["/\t/evil", "/é", "/\r\n", "//x", "/..//x", "/ok", '/?a=<b>&c="d"', "/#`x`"];
     for (const value of inputs) {
       const out = safeRedirect(value);
       expect(browserOrigin(out), value).toBe("https://apc.pinpoint.example");

@@ -30,17 +30,22 @@ describe("buildSecurityHeaders", () => {
 
   it("sends HSTS only over HTTPS", () => {
     expect(prod["Strict-Transport-Security"]).toBeUndefined();
-    expect(buildSecurityHeaders({ nonce: "n", dev: false, https: true })["Strict-Transport-Security"]).toMatch(/max-age=31536000/);
+    expect(buildSecurityHeaders({ nonce: "n", dev: false, https: true })["Strict-Transport-Security"]).toMatch(
+      /max-age=31536000/,
+    );
   });
 
   it("allows the live-reload socket only in development", () => {
-    expect(buildSecurityHeaders({ nonce: "n", dev: true, https: false })["Content-Security-Policy"]).toContain("ws://localhost:*");
+    expect(buildSecurityHeaders({ nonce: "n", dev: true, https: false })["Content-Security-Policy"]).toContain(
+      "ws://localhost:*",
+    );
   });
 });
 
 describe("isCrossSiteRequest", () => {
   const host = "apc.pinpoint.test:3000";
-  const check = (method: string, headers: Record<string, string>, h = host) => isCrossSiteRequest({ method, headers, host: h });
+  const check = (method: string, headers: Record<string, string>, h = host) =>
+    isCrossSiteRequest({ method, headers, host: h });
 
   it("never blocks safe methods", () => {
     for (const m of ["GET", "HEAD", "OPTIONS", "get"]) expect(check(m, { origin: "https://evil.example" })).toBe(false);
@@ -86,7 +91,12 @@ describe("isCrossSiteRequest", () => {
 
   it("accepts extra configured origins", () => {
     expect(
-      isCrossSiteRequest({ method: "POST", headers: { origin: "https://pinpoint.example" }, host: "internal:3000", allowedOrigins: ["https://pinpoint.example"] }),
+      isCrossSiteRequest({
+        method: "POST",
+        headers: { origin: "https://pinpoint.example" },
+        host: "internal:3000",
+        allowedOrigins: ["https://pinpoint.example"],
+      }),
     ).toBe(false);
   });
 
@@ -119,7 +129,13 @@ describe("isCrossSiteRequest", () => {
 
     it("extra configured origins are compared in full (scheme included)", () => {
       const check = (origin: string) =>
-        isCrossSiteRequest({ method: "POST", headers: { origin }, host: "internal:3000", scheme: "http", allowedOrigins: ["https://pinpoint.example"] });
+        isCrossSiteRequest({
+          method: "POST",
+          headers: { origin },
+          host: "internal:3000",
+          scheme: "http",
+          allowedOrigins: ["https://pinpoint.example"],
+        });
       expect(check("https://pinpoint.example")).toBe(false);
       expect(check("http://pinpoint.example")).toBe(true);
     });

@@ -54,7 +54,8 @@ describe("requestedSubdomain", () => {
     if (saved.base === undefined) delete process.env.BASE_DOMAIN;
     if (saved.def === undefined) delete process.env.DEFAULT_ORG_SUBDOMAIN;
   });
-  const req = (host: string, headers: Record<string, string> = {}) => new Request(`http://${host}/`, { headers: { host, ...headers } });
+  const req = (host: string, headers: Record<string, string> = {}) =>
+    new Request(`http://${host}/`, { headers: { host, ...headers } });
 
   it("prefers the host's subdomain over the X-Organization header", () => {
     expect(requestedSubdomain(req("apc.localhost:3000", { "x-organization": "beta" }))).toBe("apc");

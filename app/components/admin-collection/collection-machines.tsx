@@ -45,7 +45,10 @@ export function CollectionMachines({
             <Link to={`/m/${m.id}`} className="font-medium">
               {m.name}
             </Link>
-            <span className="text-slate-600"> · {[m.manufacturer, m.year, m.locationName].filter(Boolean).join(" · ")}</span>
+            <span className="text-slate-600">
+              {" "}
+              · {[m.manufacturer, m.year, m.locationName].filter(Boolean).join(" · ")}
+            </span>
           </li>
         ))}
       </ul>
@@ -62,12 +65,21 @@ export function CollectionMachines({
           {machines.map((m) => (
             <li key={m.id} className="flex items-start gap-2 py-1">
               <input type="hidden" name="shownIds" value={m.id} />
-              <input id={`machine-${m.id}`} type="checkbox" name="machineIds" value={m.id} defaultChecked={m.inCollection} className="mt-1 h-4 w-4" />
+              <input
+                id={`machine-${m.id}`}
+                type="checkbox"
+                name="machineIds"
+                value={m.id}
+                defaultChecked={m.inCollection}
+                className="mt-1 h-4 w-4"
+              />
               <label htmlFor={`machine-${m.id}`} className="text-sm">
                 <span className="font-medium">{m.name}</span>
                 {m.name !== m.modelName ? <span className="text-slate-600"> · {m.modelName}</span> : null}
                 <span className="block text-xs text-slate-600">
-                  {[m.manufacturer, m.year, collection.locationName ? null : m.locationName].filter(Boolean).join(" · ")}
+                  {[m.manufacturer, m.year, collection.locationName ? null : m.locationName]
+                    .filter(Boolean)
+                    .join(" · ")}
                 </span>
               </label>
             </li>

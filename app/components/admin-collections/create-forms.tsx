@@ -37,7 +37,13 @@ export function NewCollectionForm({
             defaultValue={values.name ?? ""}
             error={errors.name}
           />
-          <SelectField label="Type" name="typeId" required error={errors.typeId} defaultValue={values.typeId ?? manualTypes[0]?.id}>
+          <SelectField
+            label="Type"
+            name="typeId"
+            required
+            error={errors.typeId}
+            defaultValue={values.typeId ?? manualTypes[0]?.id}
+          >
             {manualTypes.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.label}
@@ -83,10 +89,20 @@ export function NewTypeForm({ busy, errors, values }: FormState) {
       <h2 id="create-type-heading" className="text-lg font-semibold">
         New manual collection type
       </h2>
-      <p className="text-sm text-slate-600">For groupings you pick by hand, e.g. “Tournament banks” or “Kids’ corner”.</p>
+      <p className="text-sm text-slate-600">
+        For groupings you pick by hand, e.g. “Tournament banks” or “Kids’ corner”.
+      </p>
       <Form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
         <input type="hidden" name="intent" value="type-create" />
-        <Field label="Type name" name="name" required maxLength={50} autoComplete="off" defaultValue={values.name ?? ""} error={errors.name} />
+        <Field
+          label="Type name"
+          name="name"
+          required
+          maxLength={50}
+          autoComplete="off"
+          defaultValue={values.name ?? ""}
+          error={errors.name}
+        />
         <Field
           label="Display name (optional)"
           name="displayName"

@@ -12,9 +12,12 @@ export interface ShownLink {
 export function shownLinkOf(result: ActionResult | undefined): ShownLink | undefined {
   if (!result?.ok || !("link" in result)) return undefined;
   const link = result.link;
-  if (typeof link !== "object" || link === null || !("url" in link && "email" in link && "expiresAt" in link)) return undefined;
+  if (typeof link !== "object" || link === null || !("url" in link && "email" in link && "expiresAt" in link))
+    return undefined;
   const { url, email, expiresAt } = link;
-  return typeof url === "string" && typeof email === "string" && typeof expiresAt === "string" ? { url, email, expiresAt } : undefined;
+  return typeof url === "string" && typeof email === "string" && typeof expiresAt === "string"
+    ? { url, email, expiresAt }
+    : undefined;
 }
 
 export function InvitationLink({ link }: { link: ShownLink }) {
@@ -27,7 +30,13 @@ export function InvitationLink({ link }: { link: ShownLink }) {
       <label htmlFor={`${id}-url`} className="block text-sm font-medium">
         Copy this link now and send it to {link.email}
       </label>
-      <input id={`${id}-url`} readOnly value={link.url} className="input w-full font-mono text-xs" aria-describedby={`${id}-hint`} />
+      <input
+        id={`${id}-url`}
+        readOnly
+        value={link.url}
+        className="input w-full font-mono text-xs"
+        aria-describedby={`${id}-hint`}
+      />
       <p id={`${id}-hint`} className="text-sm text-slate-700">
         It is shown only this once. It works once, until {link.expiresAt}. Lost it? Use “Create a new link” below.
       </p>

@@ -32,7 +32,15 @@ export interface RowInvitation {
   canRevoke: boolean;
 }
 
-export function InvitationRow({ invitation: i, busy, error }: { invitation: RowInvitation; busy: boolean; error?: string }) {
+export function InvitationRow({
+  invitation: i,
+  busy,
+  error,
+}: {
+  invitation: RowInvitation;
+  busy: boolean;
+  error?: string;
+}) {
   return (
     <tr className="align-top">
       <td className="px-4 py-3">
@@ -41,7 +49,11 @@ export function InvitationRow({ invitation: i, busy, error }: { invitation: RowI
       </td>
       <td className="px-4 py-3">{i.roleName}</td>
       <td className="px-4 py-3">
-        {i.expired ? <span className="badge bg-red-100 text-red-900">Expired</span> : <time dateTime={i.expiresIso}>{i.expiresAt}</time>}
+        {i.expired ? (
+          <span className="badge bg-red-100 text-red-900">Expired</span>
+        ) : (
+          <time dateTime={i.expiresIso}>{i.expiresAt}</time>
+        )}
         {error ? (
           <p role="alert" className="field-error">
             {error}
@@ -86,7 +98,17 @@ export interface RowMember {
   lockedReason?: string;
 }
 
-export function MemberRow({ member: m, roles, busy, error }: { member: RowMember; roles: { id: string; name: string }[]; busy: boolean; error?: string }) {
+export function MemberRow({
+  member: m,
+  roles,
+  busy,
+  error,
+}: {
+  member: RowMember;
+  roles: { id: string; name: string }[];
+  busy: boolean;
+  error?: string;
+}) {
   const id = useId();
   const label = m.name ?? m.email ?? "member";
   // The member's current role stays listed even when the actor could not give it.

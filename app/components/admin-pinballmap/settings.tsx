@@ -13,7 +13,15 @@ export function Credit() {
   );
 }
 
-export function IntegrationSection({ enabled, createMissingModels, busy }: { enabled: boolean; createMissingModels: boolean; busy: boolean }) {
+export function IntegrationSection({
+  enabled,
+  createMissingModels,
+  busy,
+}: {
+  enabled: boolean;
+  createMissingModels: boolean;
+  busy: boolean;
+}) {
   return (
     <section className="card space-y-3" aria-labelledby="integration-heading">
       <h2 id="integration-heading" className="text-lg font-semibold">
@@ -21,7 +29,9 @@ export function IntegrationSection({ enabled, createMissingModels, busy }: { ena
       </h2>
       <p className="text-sm">
         Status:{" "}
-        <span className={`badge ${enabled ? "bg-green-100 text-green-900" : "bg-slate-100 text-slate-700"}`}>{enabled ? "Enabled" : "Disabled"}</span>
+        <span className={`badge ${enabled ? "bg-green-100 text-green-900" : "bg-slate-100 text-slate-700"}`}>
+          {enabled ? "Enabled" : "Disabled"}
+        </span>
       </p>
       <Form method="post" className="space-y-3">
         <input type="hidden" name="intent" value="config" />
@@ -32,7 +42,13 @@ export function IntegrationSection({ enabled, createMissingModels, busy }: { ena
           </label>
         </div>
         <div className="flex items-center gap-2">
-          <input id="createMissingModels" type="checkbox" name="createMissingModels" defaultChecked={createMissingModels} className="h-4 w-4" />
+          <input
+            id="createMissingModels"
+            type="checkbox"
+            name="createMissingModels"
+            defaultChecked={createMissingModels}
+            className="h-4 w-4"
+          />
           <label htmlFor="createMissingModels" className="text-sm">
             Add titles we don’t know yet to the machine catalogue (otherwise they are skipped)
           </label>
@@ -80,7 +96,8 @@ export function LocationsSection({
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <h3 className="font-semibold">{l.name}</h3>
                 <span className="text-sm text-slate-600">
-                  {l.machineCount} {l.machineCount === 1 ? "machine" : "machines"} · last sync: {l.lastSyncAt ?? "never"}
+                  {l.machineCount} {l.machineCount === 1 ? "machine" : "machines"} · last sync:{" "}
+                  {l.lastSyncAt ?? "never"}
                 </span>
               </div>
               <Form method="post" className="flex flex-wrap items-end gap-2" noValidate>
@@ -111,7 +128,9 @@ export function LocationsSection({
                     </button>
                   </Form>
                 ) : (
-                  <span className="text-slate-600">{enabled ? "Set the Pinball Map id to preview a sync." : "Enable the integration to sync."}</span>
+                  <span className="text-slate-600">
+                    {enabled ? "Set the Pinball Map id to preview a sync." : "Enable the integration to sync."}
+                  </span>
                 )}
                 {l.pinballMapUrl ? <a href={l.pinballMapUrl}>View on Pinball Map</a> : null}
               </div>

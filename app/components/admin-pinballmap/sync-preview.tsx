@@ -23,11 +23,19 @@ export interface SyncPreviewView {
     model: "existing" | "new" | "unavailable";
     note: string | null;
   }[];
-  onlyLocal: { id: string; name: string; manufacturer: string | null; year: number | null; issueCount: number; removable: boolean }[];
+  onlyLocal: {
+    id: string;
+    name: string;
+    manufacturer: string | null;
+    year: number | null;
+    issueCount: number;
+    removable: boolean;
+  }[];
   ignored: { pbmId: number | null; name: string | null; reason: string }[];
 }
 
-const facts = (m: { manufacturer: string | null; year: number | null }) => [m.manufacturer, m.year].filter(Boolean).join(" · ");
+const facts = (m: { manufacturer: string | null; year: number | null }) =>
+  [m.manufacturer, m.year].filter(Boolean).join(" · ");
 
 export function PreviewProblem({ message, locationId }: { message: string; locationId: string }) {
   return (
@@ -46,7 +54,15 @@ export function PreviewProblem({ message, locationId }: { message: string; locat
   );
 }
 
-export function SyncPreview({ preview, busy, applying }: { preview: SyncPreviewView; busy: boolean; applying: boolean }) {
+export function SyncPreview({
+  preview,
+  busy,
+  applying,
+}: {
+  preview: SyncPreviewView;
+  busy: boolean;
+  applying: boolean;
+}) {
   const removable = preview.onlyLocal.filter((l) => l.removable);
   const adding = preview.counts.onlyRemote;
   return (
@@ -55,7 +71,8 @@ export function SyncPreview({ preview, busy, applying }: { preview: SyncPreviewV
         Preview: {preview.location.name}
       </h2>
       <p className="text-sm text-slate-600">
-        Fetched from Pinball Map location {preview.location.pinballMapId} at {preview.fetchedAt}. <a href={preview.pinballMapUrl}>Open on Pinball Map</a>
+        Fetched from Pinball Map location {preview.location.pinballMapId} at {preview.fetchedAt}.{" "}
+        <a href={preview.pinballMapUrl}>Open on Pinball Map</a>
       </p>
       <dl className="grid grid-cols-3 gap-3 text-center">
         <div className="card">
@@ -78,7 +95,9 @@ export function SyncPreview({ preview, busy, applying }: { preview: SyncPreviewV
         <input type="hidden" name="checksum" value={preview.checksum} />
 
         <details open={preview.onlyRemote.length > 0} className="card">
-          <summary className="cursor-pointer font-semibold">Only on Pinball Map ({preview.onlyRemote.length}) — will be added</summary>
+          <summary className="cursor-pointer font-semibold">
+            Only on Pinball Map ({preview.onlyRemote.length}) — will be added
+          </summary>
           {preview.onlyRemote.length === 0 ? (
             <p className="mt-2 text-sm text-slate-600">Nothing to add.</p>
           ) : (
@@ -99,17 +118,27 @@ export function SyncPreview({ preview, busy, applying }: { preview: SyncPreviewV
         </details>
 
         <details open={preview.onlyLocal.length > 0} className="card">
-          <summary className="cursor-pointer font-semibold">Only here ({preview.onlyLocal.length}) — kept unless you tick them</summary>
+          <summary className="cursor-pointer font-semibold">
+            Only here ({preview.onlyLocal.length}) — kept unless you tick them
+          </summary>
           {preview.onlyLocal.length === 0 ? (
             <p className="mt-2 text-sm text-slate-600">Every machine here is on Pinball Map.</p>
           ) : (
             <fieldset className="mt-2">
-              <legend className="text-sm text-slate-600">Tick machines to remove from PinPoint. Machines with issues are never removed.</legend>
+              <legend className="text-sm text-slate-600">
+                Tick machines to remove from PinPoint. Machines with issues are never removed.
+              </legend>
               <ul className="mt-2 divide-y divide-slate-100 text-sm">
                 {preview.onlyLocal.map((l) => (
                   <li key={l.id} className="flex items-start gap-2 py-1">
                     {l.removable ? (
-                      <input id={`remove-${l.id}`} type="checkbox" name="remove" value={l.id} className="mt-1 h-4 w-4" />
+                      <input
+                        id={`remove-${l.id}`}
+                        type="checkbox"
+                        name="remove"
+                        value={l.id}
+                        className="mt-1 h-4 w-4"
+                      />
                     ) : (
                       <span className="mt-1 inline-block h-4 w-4" aria-hidden="true" />
                     )}
@@ -160,11 +189,15 @@ export function SyncPreview({ preview, busy, applying }: { preview: SyncPreviewV
 
         <div className="flex flex-wrap items-center gap-3">
           <button type="submit" className="btn-primary" disabled={busy}>
-            {applying ? "Applying…" : adding > 0 ? `Confirm: add ${adding} ${adding === 1 ? "machine" : "machines"}` : "Confirm sync"}
+            {applying
+              ? "Applying…"
+              : adding > 0
+                ? `Confirm: add ${adding} ${adding === 1 ? "machine" : "machines"}`
+                : "Confirm sync"}
           </button>
           <span className="text-sm text-slate-600">
-            {removable.length > 0 ? "Ticked machines are removed too. " : ""}If Pinball Map changes before you confirm, you will be asked to
-            review again.
+            {removable.length > 0 ? "Ticked machines are removed too. " : ""}If Pinball Map changes before you confirm,
+            you will be asked to review again.
           </span>
         </div>
       </Form>

@@ -4,7 +4,13 @@
  */
 import { Form } from "@remix-run/react";
 import type { ChangeEvent } from "react";
-import { PERMISSIONS, PERMISSION_DEPENDENCIES, PERMISSION_DESCRIPTIONS, isPublicPermission, type PermissionName } from "../../../core/permissions";
+import {
+  PERMISSIONS,
+  PERMISSION_DEPENDENCIES,
+  PERMISSION_DESCRIPTIONS,
+  isPublicPermission,
+  type PermissionName,
+} from "../../../core/permissions";
 import type { PermissionChoice } from "../../../core/role-rules";
 
 const RESOURCE_LABELS: Record<string, string> = {
@@ -57,7 +63,9 @@ export function PermissionsForm({
   const has = new Set(granted);
   const choiceOf = new Map(choices.map((c) => [c.name, c]));
   const groups = publicOnly
-    ? GROUPS.map(([resource, perms]) => [resource, perms.filter((p) => isPublicPermission(p.name))] as const).filter(([, perms]) => perms.length > 0)
+    ? GROUPS.map(([resource, perms]) => [resource, perms.filter((p) => isPublicPermission(p.name))] as const).filter(
+        ([, perms]) => perms.length > 0,
+      )
     : GROUPS;
   return (
     <Form method="post" className="space-y-6">

@@ -6,7 +6,19 @@ import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS } from "../../../core/issue-
 import { SORT_LABELS } from "~/lib/issue-list-words";
 import { hasFilters, type IssueListFilterValues, type IssueListOptions } from "./types";
 
-function Filter({ label, name, value, hint, children }: { label: string; name: string; value: string; hint?: string; children: ReactNode }) {
+function Filter({
+  label,
+  name,
+  value,
+  hint,
+  children,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  hint?: string;
+  children: ReactNode;
+}) {
   // Keyed by the value so a new URL resets the control.
   return (
     <SelectField key={value} id={`filter-${name}`} label={label} name={name} defaultValue={value} hint={hint}>
@@ -87,7 +99,11 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
             label="Machine"
             name="machine"
             value={current.machine}
-            hint={options.machinesNeedLocation ? "Many machines: choose a location and apply to pick one of its machines." : undefined}
+            hint={
+              options.machinesNeedLocation
+                ? "Many machines: choose a location and apply to pick one of its machines."
+                : undefined
+            }
           >
             <option value="">Any machine</option>
             {options.machines.map((m) => (
@@ -133,8 +149,12 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
             ))}
           </Filter>
           <Filter label="Order" name="dir" value={current.dir}>
-            <option value="desc">{byPriority ? "Most urgent first" : byVotes ? "Most votes first" : "Newest first"}</option>
-            <option value="asc">{byPriority ? "Least urgent first" : byVotes ? "Fewest votes first" : "Oldest first"}</option>
+            <option value="desc">
+              {byPriority ? "Most urgent first" : byVotes ? "Most votes first" : "Newest first"}
+            </option>
+            <option value="asc">
+              {byPriority ? "Least urgent first" : byVotes ? "Fewest votes first" : "Oldest first"}
+            </option>
           </Filter>
         </div>
         <div className="mt-3 flex flex-wrap gap-2">

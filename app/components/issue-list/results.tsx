@@ -4,7 +4,15 @@ import { StatusCategoryBadge } from "~/components/status-category";
 import { useIssueListLink } from "./links";
 import { hasFilters, type IssueListFilterValues, type IssueListRow } from "./types";
 
-function EmptyState({ current, anyIssues, canCreate }: { current: IssueListFilterValues; anyIssues: boolean; canCreate: boolean }) {
+function EmptyState({
+  current,
+  anyIssues,
+  canCreate,
+}: {
+  current: IssueListFilterValues;
+  anyIssues: boolean;
+  canCreate: boolean;
+}) {
   const link = useIssueListLink();
   if (hasFilters(current)) {
     return (
@@ -81,7 +89,8 @@ export function IssueResults({
                   {i.machine.name}
                 </span>
                 <span>
-                  Priority: <strong className={i.priority.order >= 3 ? "text-red-700" : "font-medium"}>{i.priority.name}</strong>
+                  Priority:{" "}
+                  <strong className={i.priority.order >= 3 ? "text-red-700" : "font-medium"}>{i.priority.name}</strong>
                 </span>
                 <span>{i.assignee ? `Assigned to ${i.assignee.isMe ? "you" : i.assignee.name}` : "Unassigned"}</span>
                 <span>
@@ -108,7 +117,15 @@ export function IssueResults({
   );
 }
 
-export function IssuePager({ prevCursor, nextCursor, laterPage }: { prevCursor: string | null; nextCursor: string | null; laterPage: boolean }) {
+export function IssuePager({
+  prevCursor,
+  nextCursor,
+  laterPage,
+}: {
+  prevCursor: string | null;
+  nextCursor: string | null;
+  laterPage: boolean;
+}) {
   const link = useIssueListLink();
   if (!prevCursor && !nextCursor && !laterPage) return null;
   return (

@@ -20,7 +20,14 @@ export function EditDetails({ issue, result }: { issue: IssuePageData["issue"]; 
       <summary className="cursor-pointer text-sm font-medium text-indigo-700">Edit title and description</summary>
       <Form method="post" preventScrollReset className="mt-3 space-y-3">
         <input type="hidden" name="intent" value="details" />
-        <Field label="Title" name="title" defaultValue={draft.title ?? issue.title} required maxLength={ISSUE_LIMITS.title} error={errors.title} />
+        <Field
+          label="Title"
+          name="title"
+          defaultValue={draft.title ?? issue.title}
+          required
+          maxLength={ISSUE_LIMITS.title}
+          error={errors.title}
+        />
         <TextareaField
           label="Description"
           name="description"

@@ -13,7 +13,10 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
   return (
     <section className="card space-y-3" aria-labelledby="photos-heading">
       <h2 id="photos-heading" className="font-semibold">
-        Photos <span className="text-sm font-normal text-slate-500">({attachments.length} of {PER_ISSUE})</span>
+        Photos{" "}
+        <span className="text-sm font-normal text-slate-500">
+          ({attachments.length} of {PER_ISSUE})
+        </span>
       </h2>
       {attachments.length === 0 ? <p className="text-sm text-slate-600">No photos yet.</p> : null}
       {attachments.length ? (
@@ -35,7 +38,11 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
                 <Form method="post" preventScrollReset>
                   <input type="hidden" name="intent" value="attachment-delete" />
                   <input type="hidden" name="attachmentId" value={a.id} />
-                  <button type="submit" className="text-xs text-red-700 underline" aria-label={`Delete photo ${a.fileName}`}>
+                  <button
+                    type="submit"
+                    className="text-xs text-red-700 underline"
+                    aria-label={`Delete photo ${a.fileName}`}
+                  >
                     Delete
                   </button>
                 </Form>
@@ -59,7 +66,9 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
           <SubmitButton>Upload photo</SubmitButton>
         </Form>
       ) : null}
-      {perms.attach && full ? <p className="text-sm text-slate-600">This issue has the maximum of {PER_ISSUE} photos.</p> : null}
+      {perms.attach && full ? (
+        <p className="text-sm text-slate-600">This issue has the maximum of {PER_ISSUE} photos.</p>
+      ) : null}
     </section>
   );
 }

@@ -32,7 +32,15 @@ function CommentActions({
           <Form method="post" preventScrollReset className="mt-2 space-y-2">
             <input type="hidden" name="intent" value="comment-edit" />
             <input type="hidden" name="commentId" value={comment.id} />
-            <TextareaField label="Edit comment" name="content" defaultValue={comment.content} rows={3} required maxLength={ISSUE_LIMITS.comment} error={editError} />
+            <TextareaField
+              label="Edit comment"
+              name="content"
+              defaultValue={comment.content}
+              rows={3}
+              required
+              maxLength={ISSUE_LIMITS.comment}
+              error={editError}
+            />
             <SubmitButton>Save comment</SubmitButton>
           </Form>
         </details>
@@ -101,7 +109,11 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
               </p>
             </li>
           ) : (
-            <li key={t.id} className={`card space-y-2 ${t.deleted ? "border-dashed bg-slate-50" : ""}`} id={`comment-${t.id}`}>
+            <li
+              key={t.id}
+              className={`card space-y-2 ${t.deleted ? "border-dashed bg-slate-50" : ""}`}
+              id={`comment-${t.id}`}
+            >
               <p className="text-sm text-slate-600">
                 <strong className="font-semibold text-slate-900">{t.author.name}</strong> commented{" "}
                 <time dateTime={t.at.iso} title={t.at.full}>

@@ -26,13 +26,23 @@ function IssueList({ issues, withPriority }: { issues: readonly MachineIssueRow[
   );
 }
 
-export function MachineIssuesSection({ open, closed }: { open: readonly MachineIssueRow[]; closed: readonly MachineIssueRow[] }) {
+export function MachineIssuesSection({
+  open,
+  closed,
+}: {
+  open: readonly MachineIssueRow[];
+  closed: readonly MachineIssueRow[];
+}) {
   return (
     <section aria-labelledby="issues-heading" className="space-y-3">
       <h2 id="issues-heading" className="text-lg font-semibold">
         Open issues ({open.length})
       </h2>
-      {open.length === 0 ? <p className="card text-slate-700">No open issues.</p> : <IssueList issues={open} withPriority />}
+      {open.length === 0 ? (
+        <p className="card text-slate-700">No open issues.</p>
+      ) : (
+        <IssueList issues={open} withPriority />
+      )}
       {closed.length ? (
         <>
           <h3 className="pt-2 font-semibold">Recently closed</h3>

@@ -16,14 +16,24 @@ const TOGGLES: readonly [keyof OwnerNotificationValues, string][] = [
   ["notifyOnComments", "Comments"],
 ];
 
-export function OwnerNotificationsSection({ ownerName, values, error }: { ownerName: string | null; values: OwnerNotificationValues; error?: string }) {
+export function OwnerNotificationsSection({
+  ownerName,
+  values,
+  error,
+}: {
+  ownerName: string | null;
+  values: OwnerNotificationValues;
+  error?: string;
+}) {
   return (
     <section aria-labelledby="notify-heading" className="card max-w-2xl space-y-3">
       <h2 id="notify-heading" className="text-lg font-semibold">
         Owner notifications
       </h2>
       <p className="text-sm text-slate-700">
-        {ownerName ? `What ${ownerName} hears about this machine (in-app notifications).` : "Applies once the machine has an owner."}
+        {ownerName
+          ? `What ${ownerName} hears about this machine (in-app notifications).`
+          : "Applies once the machine has an owner."}
       </p>
       <FormMessage error={error} />
       <Form method="post" className="space-y-2">

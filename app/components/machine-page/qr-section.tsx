@@ -22,7 +22,11 @@ export function MachineQrSection({
         QR code
       </h2>
       <div className="flex flex-col gap-4 sm:flex-row sm:items-start">
-        <QrCodeSvg qr={qr.svg} label={`QR code for ${machine.name}`} className="h-48 w-48 shrink-0 border border-slate-200" />
+        <QrCodeSvg
+          qr={qr.svg}
+          label={`QR code for ${machine.name}`}
+          className="h-48 w-48 shrink-0 border border-slate-200"
+        />
         <div className="min-w-0 space-y-3 text-sm">
           <p>
             Scanning opens the public page of this machine, where players see its status and report problems.

@@ -35,10 +35,16 @@ export function KnownProblems({
         <p className="card text-slate-700">No known problems. If something is wrong, please tell us below.</p>
       ) : (
         <>
-          <p className="text-sm text-slate-600">Is your problem listed? Tap “Me too” instead of sending a new report.</p>
+          <p className="text-sm text-slate-600">
+            Is your problem listed? Tap “Me too” instead of sending a new report.
+          </p>
           <ul className="space-y-3">
             {openIssues.map((issue) => (
-              <li key={issue.id} id={`issue-${issue.id}`} className="card flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+              <li
+                key={issue.id}
+                id={`issue-${issue.id}`}
+                className="card flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between"
+              >
                 <div className="min-w-0 space-y-1">
                   <p className="break-words font-medium text-slate-900">
                     {issue.critical ? <span className="sr-only">Critical: </span> : null}
@@ -48,7 +54,9 @@ export function KnownProblems({
                     <ProblemStatus category={issue.category} statusName={issue.statusName} />
                     {" · "}
                     reported <time dateTime={issue.reportedOn}>{issue.age}</time>
-                    {issue.upvoteCount > 0 ? ` · ${issue.upvoteCount} ${issue.upvoteCount === 1 ? "person" : "people"} said me too` : ""}
+                    {issue.upvoteCount > 0
+                      ? ` · ${issue.upvoteCount} ${issue.upvoteCount === 1 ? "person" : "people"} said me too`
+                      : ""}
                   </p>
                 </div>
                 {canVote ? <MeTooButton issue={issue} /> : null}

@@ -27,7 +27,9 @@ export function ReportSection({
         <h2 id="report-heading" className="text-lg font-semibold">
           Report a problem
         </h2>
-        <p className="text-sm text-slate-600">{signedInAs ? `Reporting as ${signedInAs}.` : "No account needed. Takes about 30 seconds."}</p>
+        <p className="text-sm text-slate-600">
+          {signedInAs ? `Reporting as ${signedInAs}.` : "No account needed. Takes about 30 seconds."}
+        </p>
       </div>
       {errors.form ? <FormMessage error={errors.form} /> : null}
       <Form method="post" encType="multipart/form-data" className="space-y-4" noValidate>
@@ -64,7 +66,14 @@ export function ReportSection({
         ) : null}
         {signedInAs ? null : (
           <>
-            <Field label="Your name (optional)" name="name" maxLength={100} autoComplete="name" defaultValue={values.name ?? ""} error={errors.name} />
+            <Field
+              label="Your name (optional)"
+              name="name"
+              maxLength={100}
+              autoComplete="name"
+              defaultValue={values.name ?? ""}
+              error={errors.name}
+            />
             <Field
               label="Your email (optional)"
               name="email"

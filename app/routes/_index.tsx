@@ -5,11 +5,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { MachineStatusBadge } from "~/components/machine-status";
+import { MachineStatusOptions } from "~/components/options";
 import { Pagination } from "~/components/pagination";
+import { TitledSection } from "~/components/titled-section";
 import { getAccess } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { loadHomePage } from "~/use-cases/public.server";
-import { MACHINE_STATUS_LABEL, isMachineStatus } from "../../core/machine-status";
+import { isMachineStatus } from "../../core/machine-status";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.organizationName} · PinPoint` : "PinPoint" },
@@ -44,10 +46,7 @@ export default function Home() {
       </section>
 
       {d.canLocations ? (
-        <section aria-labelledby="locations-heading" className="space-y-3">
-          <h2 id="locations-heading" className="text-lg font-semibold">
-            Locations
-          </h2>
+        <TitledSection headingId="locations-heading" title="Locations" className="space-y-3">
           {d.locations.length === 0 ? (
             <p className="card text-slate-700">No locations yet.</p>
           ) : (
@@ -73,14 +72,11 @@ export default function Home() {
               ))}
             </ul>
           )}
-        </section>
+        </TitledSection>
       ) : null}
 
       {d.machines ? (
-        <section aria-labelledby="machines-heading" className="space-y-3">
-          <h2 id="machines-heading" className="text-lg font-semibold">
-            Machines
-          </h2>
+        <TitledSection headingId="machines-heading" title="Machines" className="space-y-3">
           <Form method="get" role="search" className="flex flex-col gap-2 sm:flex-row sm:items-end">
             <div className="flex-1">
               <label htmlFor="home-q" className="label">
@@ -102,9 +98,7 @@ export default function Home() {
               </label>
               <select id="home-status" name="status" defaultValue={d.status} className="input">
                 <option value="">Any status</option>
-                <option value="playable">{MACHINE_STATUS_LABEL.playable}</option>
-                <option value="degraded">{MACHINE_STATUS_LABEL.degraded}</option>
-                <option value="down">{MACHINE_STATUS_LABEL.down}</option>
+                <MachineStatusOptions />
               </select>
             </div>
             <button type="submit" className="btn-secondary min-h-11">
@@ -151,7 +145,7 @@ export default function Home() {
             total={d.machines.total}
             label="Machine pages"
           />
-        </section>
+        </TitledSection>
       ) : null}
       {!d.canLocations && !d.machines ? (
         <p className="card text-slate-700">

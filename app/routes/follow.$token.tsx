@@ -7,6 +7,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { StatusCategoryBadge } from "~/components/status-category";
+import { TitledSection } from "~/components/titled-section";
 import { getAccess } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { loadFollowPage } from "~/use-cases/public.server";
@@ -44,10 +45,7 @@ export default function FollowReport() {
         </p>
       </header>
 
-      <section aria-labelledby="status-heading" className="card space-y-2">
-        <h2 id="status-heading" className="text-lg font-semibold">
-          Status
-        </h2>
+      <TitledSection headingId="status-heading" title="Status" className="card space-y-2">
         <p className="flex flex-wrap items-center gap-2">
           <StatusCategoryBadge category={issue.category} large />
           {issue.statusName.toLowerCase() !== issue.statusLabel.toLowerCase() ? (
@@ -69,12 +67,9 @@ export default function FollowReport() {
             </>
           ) : null}
         </dl>
-      </section>
+      </TitledSection>
 
-      <section aria-labelledby="timeline-heading" className="space-y-3">
-        <h2 id="timeline-heading" className="text-lg font-semibold">
-          Timeline
-        </h2>
+      <TitledSection headingId="timeline-heading" title="Timeline" className="space-y-3">
         {timeline.length === 0 ? (
           <p className="text-slate-700">Nothing has happened yet.</p>
         ) : (
@@ -92,7 +87,7 @@ export default function FollowReport() {
             ))}
           </ol>
         )}
-      </section>
+      </TitledSection>
 
       <p className="flex flex-wrap gap-3">
         <Link to={`/m/${issue.machineId}`} className="btn-secondary">

@@ -17,6 +17,7 @@ import { EditDetails } from "~/components/issue-page/edit-details";
 import { Photos } from "~/components/issue-page/photos";
 import { Timeline } from "~/components/issue-page/timeline";
 import { TriagePanel } from "~/components/issue-page/triage-panel";
+import { WhenTime } from "~/components/issue-page/when-time";
 import { StatusCategoryBadge } from "~/components/status-category";
 import { getAccess, requireMember, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
@@ -190,9 +191,7 @@ export default function IssuePage() {
             <dl className="grid grid-cols-[auto,1fr] gap-x-3 gap-y-1">
               <dt className="text-slate-600">Reported</dt>
               <dd>
-                <time dateTime={issue.created.iso} title={issue.created.full}>
-                  {issue.created.ago}
-                </time>
+                <WhenTime at={issue.created} />
               </dd>
               <dt className="text-slate-600">By</dt>
               <dd className="break-words">
@@ -209,17 +208,13 @@ export default function IssuePage() {
               <dd>{issue.assignee ? issue.assignee.name : "Unassigned"}</dd>
               <dt className="text-slate-600">Updated</dt>
               <dd>
-                <time dateTime={issue.updated.iso} title={issue.updated.full}>
-                  {issue.updated.ago}
-                </time>
+                <WhenTime at={issue.updated} />
               </dd>
               {issue.resolved ? (
                 <>
                   <dt className="text-slate-600">Closed</dt>
                   <dd>
-                    <time dateTime={issue.resolved.iso} title={issue.resolved.full}>
-                      {issue.resolved.ago}
-                    </time>
+                    <WhenTime at={issue.resolved} />
                   </dd>
                 </>
               ) : null}

@@ -8,7 +8,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { MachineStatusBadge } from "~/components/machine-status";
+import { CollectionOptions } from "~/components/options";
 import { DeleteSection, EditSection } from "~/components/record-sections";
+import { TitledSection } from "~/components/titled-section";
 import { requireMember, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
@@ -123,10 +125,7 @@ export default function LocationPage() {
       </header>
 
       {d.machines ? (
-        <section aria-labelledby="machines-heading" className="space-y-3">
-          <h2 id="machines-heading" className="text-lg font-semibold">
-            Machines ({d.machines.total})
-          </h2>
+        <TitledSection headingId="machines-heading" title={<>Machines ({d.machines.total})</>} className="space-y-3">
           <Form method="get" role="search" className="flex gap-2">
             <label htmlFor="loc-q" className="sr-only">
               Filter machines
@@ -152,11 +151,7 @@ export default function LocationPage() {
                   className="input max-w-[14rem]"
                 >
                   <option value="">All collections</option>
-                  {d.collections.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.typeLabel}: {c.name} ({c.machineCount})
-                    </option>
-                  ))}
+                  <CollectionOptions collections={d.collections} />
                 </select>
               </>
             ) : null}
@@ -189,7 +184,7 @@ export default function LocationPage() {
               ))}
             </ul>
           )}
-        </section>
+        </TitledSection>
       ) : null}
 
       {d.can.edit ? (

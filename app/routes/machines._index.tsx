@@ -8,11 +8,11 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Field, SelectField } from "~/components/form";
 import { DataTable, TitleBar } from "~/components/list-page";
 import { MachineStatusBadge } from "~/components/machine-status";
+import { CollectionOptions, MachineStatusOptions, NameOptions } from "~/components/options";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { loadMachineList } from "~/use-cases/machines.server";
-import { MACHINE_STATUS_LABEL } from "../../core/machine-status";
 
 export const meta: MetaFunction = () => [{ title: "Machines · PinPoint" }];
 
@@ -64,11 +64,7 @@ export default function Machines() {
         />
         <SelectField id="f-location" label="Location" name="location" defaultValue={d.filters.location}>
           <option value="">All locations</option>
-          {d.options.locations.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name}
-            </option>
-          ))}
+          <NameOptions items={d.options.locations} />
         </SelectField>
         <SelectField id="f-model" label="Model" name="model" defaultValue={d.filters.model}>
           <option value="">All models</option>
@@ -88,27 +84,17 @@ export default function Machines() {
         </SelectField>
         <SelectField id="f-collection" label="Collection" name="collection" defaultValue={d.filters.collection}>
           <option value="">All collections</option>
-          {d.options.collections.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.typeLabel}: {c.name} ({c.machineCount})
-            </option>
-          ))}
+          <CollectionOptions collections={d.options.collections} />
         </SelectField>
         <SelectField id="f-status" label="Status" name="status" defaultValue={d.filters.status}>
           <option value="">Any status</option>
-          <option value="playable">{MACHINE_STATUS_LABEL.playable}</option>
-          <option value="degraded">{MACHINE_STATUS_LABEL.degraded}</option>
-          <option value="down">{MACHINE_STATUS_LABEL.down}</option>
+          <MachineStatusOptions />
         </SelectField>
         {d.isMember ? (
           <SelectField id="f-owner" label="Owner" name="owner" defaultValue={d.filters.owner}>
             <option value="">Anyone</option>
             <option value="none">No owner</option>
-            {d.options.owners.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
+            <NameOptions items={d.options.owners} />
           </SelectField>
         ) : null}
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">

@@ -2,7 +2,8 @@
 import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { SelectField } from "~/components/form";
-import { CATEGORY_LABELS, ISSUE_LIMITS, ISSUE_SORTS } from "../../../core/issue-rules";
+import { NameOptions, StatusOptionGroups } from "~/components/options";
+import { ISSUE_LIMITS, ISSUE_SORTS } from "../../../core/issue-rules";
 import { SORT_LABELS } from "~/lib/issue-list-words";
 import { hasFilters, type IssueListFilterValues, type IssueListOptions } from "./types";
 
@@ -41,10 +42,6 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
-  const statusGroups = (["NEW", "IN_PROGRESS", "RESOLVED"] as const).map((c) => ({
-    category: c,
-    statuses: options.statuses.filter((s) => s.category === c),
-  }));
   const byPriority = current.sort === "priority";
   const byVotes = current.sort === "upvotes";
 
@@ -75,25 +72,11 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
         <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <Filter label="Status" name="status" value={current.status}>
             <option value="">Any status</option>
-            {statusGroups.map((g) =>
-              g.statuses.length ? (
-                <optgroup key={g.category} label={CATEGORY_LABELS[g.category]}>
-                  {g.statuses.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                    </option>
-                  ))}
-                </optgroup>
-              ) : null,
-            )}
+            <StatusOptionGroups statuses={options.statuses} />
           </Filter>
           <Filter label="Priority" name="priority" value={current.priority}>
             <option value="">Any priority</option>
-            {options.priorities.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <NameOptions items={options.priorities} />
           </Filter>
           <Filter
             label="Machine"
@@ -115,31 +98,19 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
           </Filter>
           <Filter label="Location" name="location" value={current.location}>
             <option value="">Any location</option>
-            {options.locations.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
+            <NameOptions items={options.locations} />
           </Filter>
           <Filter label="Assignee" name="assignee" value={current.assignee}>
             <option value="">Anyone</option>
             <option value="me">Me</option>
             <option value="unassigned">Unassigned</option>
-            {options.members.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
+            <NameOptions items={options.members} />
           </Filter>
           <Filter label="Reported by" name="reporter" value={current.reporter}>
             <option value="">Anyone</option>
             <option value="me">Me</option>
             <option value="anonymous">Guests (no account)</option>
-            {options.members.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
+            <NameOptions items={options.members} />
           </Filter>
           <Filter label="Sort by" name="sort" value={current.sort}>
             {ISSUE_SORTS.map((s) => (

@@ -3,12 +3,36 @@
  * form (members with issue:create; guests are invited to sign in).
  */
 import { Form, Link } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { IdempotencyKeyField, TextareaField } from "~/components/form";
 import { errorsFor, valuesFor, type ActionResult } from "~/lib/action-result";
 import { ISSUE_LIMITS } from "../../../core/issue-rules";
 import { SubmitButton } from "./submit-button";
 import type { IssuePageData } from "./types";
+import { WhenTime } from "./when-time";
+
+/** A one-button form acting on one comment (delete, restore). */
+function CommentButtonForm({
+  intent,
+  commentId,
+  className,
+  children,
+}: {
+  intent: string;
+  commentId: string;
+  className: string;
+  children: ReactNode;
+}) {
+  return (
+    <Form method="post" preventScrollReset>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="commentId" value={commentId} />
+      <button type="submit" className={className}>
+        {children}
+      </button>
+    </Form>
+  );
+}
 
 function CommentActions({
   comment,
@@ -46,22 +70,14 @@ function CommentActions({
         </details>
       ) : null}
       {canDelete ? (
-        <Form method="post" preventScrollReset>
-          <input type="hidden" name="intent" value="comment-delete" />
-          <input type="hidden" name="commentId" value={comment.id} />
-          <button type="submit" className="text-red-700 underline">
-            Delete
-          </button>
-        </Form>
+        <CommentButtonForm intent="comment-delete" commentId={comment.id} className="text-red-700 underline">
+          Delete
+        </CommentButtonForm>
       ) : null}
       {canRestore ? (
-        <Form method="post" preventScrollReset>
-          <input type="hidden" name="intent" value="comment-restore" />
-          <input type="hidden" name="commentId" value={comment.id} />
-          <button type="submit" className="text-indigo-700 underline">
-            Restore
-          </button>
-        </Form>
+        <CommentButtonForm intent="comment-restore" commentId={comment.id} className="text-indigo-700 underline">
+          Restore
+        </CommentButtonForm>
       ) : null}
     </div>
   );
@@ -103,9 +119,7 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
               <span aria-hidden="true">•</span>
               <p>
                 <strong className="font-medium">{t.actor}</strong> {t.text}{" "}
-                <time dateTime={t.at.iso} title={t.at.full} className="text-slate-500">
-                  {t.at.ago}
-                </time>
+                <WhenTime at={t.at} className="text-slate-500" />
               </p>
             </li>
           ) : (
@@ -116,9 +130,7 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
             >
               <p className="text-sm text-slate-600">
                 <strong className="font-semibold text-slate-900">{t.author.name}</strong> commented{" "}
-                <time dateTime={t.at.iso} title={t.at.full}>
-                  {t.at.ago}
-                </time>
+                <WhenTime at={t.at} />
                 {t.edited ? " (edited)" : ""}
               </p>
               {t.deleted ? (

@@ -1,5 +1,6 @@
 /** The member machine page's issues: every open one (most urgent first) and the recently closed ones. */
 import { Link } from "@remix-run/react";
+import { TitledSection } from "~/components/titled-section";
 
 export interface MachineIssueRow {
   id: string;
@@ -34,10 +35,7 @@ export function MachineIssuesSection({
   closed: readonly MachineIssueRow[];
 }) {
   return (
-    <section aria-labelledby="issues-heading" className="space-y-3">
-      <h2 id="issues-heading" className="text-lg font-semibold">
-        Open issues ({open.length})
-      </h2>
+    <TitledSection headingId="issues-heading" title={<>Open issues ({open.length})</>} className="space-y-3">
       {open.length === 0 ? (
         <p className="card text-slate-700">No open issues.</p>
       ) : (
@@ -49,6 +47,6 @@ export function MachineIssuesSection({
           <IssueList issues={closed} withPriority={false} />
         </>
       ) : null}
-    </section>
+    </TitledSection>
   );
 }

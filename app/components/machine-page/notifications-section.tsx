@@ -1,6 +1,7 @@
 /** The member machine page's owner notification toggles (the owner, or anyone with machine:edit). Plain POST form. */
 import { Form } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
+import { TitledSection } from "~/components/titled-section";
 
 export interface OwnerNotificationValues {
   ownerNotificationsEnabled: boolean;
@@ -26,10 +27,7 @@ export function OwnerNotificationsSection({
   error?: string;
 }) {
   return (
-    <section aria-labelledby="notify-heading" className="card max-w-2xl space-y-3">
-      <h2 id="notify-heading" className="text-lg font-semibold">
-        Owner notifications
-      </h2>
+    <TitledSection headingId="notify-heading" title="Owner notifications" className="card max-w-2xl space-y-3">
       <p className="text-sm text-slate-700">
         {ownerName
           ? `What ${ownerName} hears about this machine (in-app notifications).`
@@ -50,6 +48,6 @@ export function OwnerNotificationsSection({
           Save notification settings
         </button>
       </Form>
-    </section>
+    </TitledSection>
   );
 }

@@ -3,6 +3,7 @@ import { Link } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { QrCodeSvg } from "~/components/qr-code";
 import { ConfirmForm } from "~/components/record-sections";
+import { TitledSection } from "~/components/titled-section";
 import type { QrSvgData } from "~/lib/qr.server";
 
 export function MachineQrSection({
@@ -17,10 +18,7 @@ export function MachineQrSection({
   error?: string;
 }) {
   return (
-    <section aria-labelledby="qr-heading" className="card space-y-4">
-      <h2 id="qr-heading" className="text-lg font-semibold">
-        QR code
-      </h2>
+    <TitledSection headingId="qr-heading" title="QR code" className="card space-y-4">
       <div className="flex flex-col gap-4 sm:flex-row sm:items-start">
         <QrCodeSvg
           qr={qr.svg}
@@ -61,6 +59,6 @@ export function MachineQrSection({
           <FormMessage error={error} />
         </ConfirmForm>
       ) : null}
-    </section>
+    </TitledSection>
   );
 }

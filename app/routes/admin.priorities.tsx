@@ -10,17 +10,9 @@ import { useLoaderData } from "@remix-run/react";
 import { Field } from "~/components/form";
 import { OptionAdminPage } from "~/components/option-admin";
 import { requireMember, requirePermission } from "~/lib/access.server";
-import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
-import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
-import {
-  createPriority,
-  deleteOption,
-  loadPriorityAdmin,
-  moveOption,
-  priorityInput,
-  setDefaultOption,
-  updatePriority,
-} from "~/use-cases/issue-options.server";
+import { runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, readFormObject } from "~/lib/forms.server";
+import { loadPriorityAdmin, runOptionAdminForm } from "~/use-cases/issue-options.server";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
 
 export const meta: MetaFunction = () => [{ title: "Priorities · Admin · PinPoint" }];
@@ -34,27 +26,11 @@ export async function action(args: ActionFunctionArgs) {
   const actor = await requireMember(args, "organization:manage");
   const form = await readFormObject(args.request);
   const intent = intentOf(form);
-  return runAction({ intent, form }, async () => {
-    const done = (message: string) => ({ ok: true as const, intent, message });
-    switch (intent) {
-      case "create":
-        return done(await createPriority(actor, parseInput(priorityInput.create, form)));
-      case "update":
-        return done(await updatePriority(actor, parseInput(priorityInput.update, form)));
-      case "default":
-        return done(await setDefaultOption(actor, "priority", parseInput(priorityInput.pick, form).priorityId));
-      case "move": {
-        const { priorityId, direction } = parseInput(priorityInput.move, form);
-        return done(await moveOption(actor, "priority", priorityId, direction));
-      }
-      case "delete": {
-        const { priorityId, targetId } = parseInput(priorityInput.delete, form);
-        return done(await deleteOption(actor, "priority", priorityId, targetId));
-      }
-      default:
-        throw invalidInput({ form: "Unknown action." });
-    }
-  });
+  return runAction({ intent, form }, async () => ({
+    ok: true as const,
+    intent,
+    message: await runOptionAdminForm(actor, "priority", intent, form),
+  }));
 }
 
 const rankInput = {

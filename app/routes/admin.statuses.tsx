@@ -11,17 +11,9 @@ import { useLoaderData } from "@remix-run/react";
 import { SelectField } from "~/components/form";
 import { OptionAdminPage } from "~/components/option-admin";
 import { requireMember, requirePermission } from "~/lib/access.server";
-import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
-import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
-import {
-  createStatus,
-  deleteOption,
-  loadStatusAdmin,
-  moveOption,
-  setDefaultOption,
-  statusInput,
-  updateStatus,
-} from "~/use-cases/issue-options.server";
+import { runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, readFormObject } from "~/lib/forms.server";
+import { loadStatusAdmin, runOptionAdminForm } from "~/use-cases/issue-options.server";
 import { CATEGORY_LABELS, ISSUE_LIMITS, STATUS_CATEGORIES, type StatusCategory } from "../../core/issue-rules";
 
 export const meta: MetaFunction = () => [{ title: "Statuses · Admin · PinPoint" }];
@@ -35,27 +27,11 @@ export async function action(args: ActionFunctionArgs) {
   const actor = await requireMember(args, "organization:manage");
   const form = await readFormObject(args.request);
   const intent = intentOf(form);
-  return runAction({ intent, form }, async () => {
-    const done = (message: string) => ({ ok: true as const, intent, message });
-    switch (intent) {
-      case "create":
-        return done(await createStatus(actor, parseInput(statusInput.create, form)));
-      case "update":
-        return done(await updateStatus(actor, parseInput(statusInput.update, form)));
-      case "default":
-        return done(await setDefaultOption(actor, "status", parseInput(statusInput.pick, form).statusId));
-      case "move": {
-        const { statusId, direction } = parseInput(statusInput.move, form);
-        return done(await moveOption(actor, "status", statusId, direction));
-      }
-      case "delete": {
-        const { statusId, targetId } = parseInput(statusInput.delete, form);
-        return done(await deleteOption(actor, "status", statusId, targetId));
-      }
-      default:
-        throw invalidInput({ form: "Unknown action." });
-    }
-  });
+  return runAction({ intent, form }, async () => ({
+    ok: true as const,
+    intent,
+    message: await runOptionAdminForm(actor, "status", intent, form),
+  }));
 }
 
 function CategoryOptions() {

@@ -49,6 +49,7 @@ import { priorityTable, type PriorityOption } from "../../db/queries/priorities.
 import { statusTable, type StatusOption } from "../../db/queries/statuses.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
+import { parseInput } from "../lib/forms.server";
 import { requireMemberActor, type Actor, type MemberActor } from "./actor";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -401,4 +402,42 @@ export async function deleteOption(
       ? `Deleted ${rules.describe(row)}; ${n} ${n === 1 ? "issue was" : "issues were"} moved.`
       : `Deleted ${rules.describe(row)}.`;
   });
+}
+
+/**
+ * One form of the statuses or priorities admin page, chosen by `intent`. Both pages have the same five forms and
+ * differ only in their schemas and in the field that names the option (`statusId` / `priorityId`). Returns the
+ * success message; refusals are Failures.
+ */
+export async function runOptionAdminForm(
+  actor: Actor,
+  kind: OptionKindName,
+  intent: string,
+  form: Record<string, unknown>,
+): Promise<string> {
+  const isStatus = kind === "status";
+  const input = isStatus ? statusInput : priorityInput;
+  const idOf = (data: { statusId?: string; priorityId?: string }) => (isStatus ? data.statusId : data.priorityId) ?? "";
+  switch (intent) {
+    case "create":
+      return isStatus
+        ? createStatus(actor, parseInput(statusInput.create, form))
+        : createPriority(actor, parseInput(priorityInput.create, form));
+    case "update":
+      return isStatus
+        ? updateStatus(actor, parseInput(statusInput.update, form))
+        : updatePriority(actor, parseInput(priorityInput.update, form));
+    case "default":
+      return setDefaultOption(actor, kind, idOf(parseInput(input.pick, form)));
+    case "move": {
+      const data = parseInput(input.move, form);
+      return moveOption(actor, kind, idOf(data), data.direction);
+    }
+    case "delete": {
+      const data = parseInput(input.delete, form);
+      return deleteOption(actor, kind, idOf(data), data.targetId);
+    }
+    default:
+      throw fail.invalid("Unknown action.");
+  }
 }

@@ -256,8 +256,8 @@ async function insertIntoEmpty<T extends typeof issueStatuses | typeof prioritie
   orgId: string,
   rows: PgInsertValue<T>[],
 ): Promise<void> {
-  if ((await db.$count(table, eq(table.organizationId, orgId))) === 0)
-    await db.insert(table).values(rows).onConflictDoNothing();
+  const existing = await db.$count(table, eq(table.organizationId, orgId));
+  if (existing === 0) await db.insert(table).values(rows).onConflictDoNothing();
 }
 
 /**

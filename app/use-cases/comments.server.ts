@@ -15,7 +15,7 @@ import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
 import { requireMemberActor, type Actor, type MemberActor } from "./actor";
-import { lockedIssue } from "./issues.server";
+import { changeBy, eventBy, lockedIssue } from "./issues.server";
 
 const content = z
   .string()
@@ -61,19 +61,13 @@ async function writeComment(tx: DbOrTx, actor: MemberActor, issueId: string, tex
   const commentId = await insertComment(tx, { issueId: issue.id, authorId: actor.user.id, content: text, now });
   await updateIssueRow(tx, organizationId, issue.id, { updatedAt: now });
   await writeIssueHistory(tx, {
-    organizationId,
-    issueId: issue.id,
-    actorId: actor.user.id,
+    ...changeBy(actor, issue.id, now),
     type: "COMMENTED",
     field: "comment",
     newValue: commentId,
-    changedAt: now,
   });
   await notifyIssueEvent(tx, {
-    organizationId,
-    issueId: issue.id,
-    actorId: actor.user.id,
-    actorName: actor.user.name,
+    ...eventBy(actor, issue.id),
     event: "commented",
     commentId,
   });
@@ -107,14 +101,11 @@ export async function editComment(
     const now = new Date();
     await setCommentContent(tx, c.id, valid.content, now);
     await writeIssueHistory(tx, {
-      organizationId,
-      issueId: c.issueId,
-      actorId: actor.user.id,
+      ...changeBy(actor, c.issueId, now),
       type: "SYSTEM",
       field: "comment",
       oldValue: c.id,
       newValue: "edited",
-      changedAt: now,
     });
     return "Comment updated.";
   });
@@ -140,13 +131,10 @@ export async function deleteComment(actor: Actor, issueId: string, commentId: st
     const now = new Date();
     await setCommentDeleted(tx, c.id, { at: now, by: actor.user.id });
     await writeIssueHistory(tx, {
-      organizationId,
-      issueId: c.issueId,
-      actorId: actor.user.id,
+      ...changeBy(actor, c.issueId, now),
       type: "COMMENT_DELETED",
       field: "comment",
       oldValue: c.id,
-      changedAt: now,
     });
     return "Comment deleted.";
   });
@@ -162,14 +150,11 @@ export async function restoreComment(actor: Actor, issueId: string, commentId: s
     const now = new Date();
     await setCommentDeleted(tx, c.id, null);
     await writeIssueHistory(tx, {
-      organizationId,
-      issueId: c.issueId,
-      actorId: actor.user.id,
+      ...changeBy(actor, c.issueId, now),
       type: "SYSTEM",
       field: "comment",
       oldValue: c.id,
       newValue: "restored",
-      changedAt: now,
     });
     return "Comment restored.";
   });

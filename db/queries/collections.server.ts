@@ -18,6 +18,7 @@ import {
   type ExistingAutoCollection,
   type RuleMachine,
 } from "../../core/collection-rules";
+import type { MachineListing } from "../../core/machines";
 import type { DbOrTx } from "../client.server";
 import { isUniqueViolation } from "../pg-errors.server";
 import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../schema";
@@ -628,14 +629,7 @@ export async function listPublicCollections(db: DbOrTx, organizationId: string):
   return groups;
 }
 
-export interface PublicCollectionMachine {
-  id: string;
-  name: string;
-  modelName: string;
-  manufacturer: string | null;
-  year: number | null;
-  locationName: string;
-}
+export type PublicCollectionMachine = MachineListing;
 
 /**
  * A collection as the public sees it: null when missing, of another organization, or of a disabled type. Machines

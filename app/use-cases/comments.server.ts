@@ -74,6 +74,18 @@ async function writeComment(tx: DbOrTx, actor: MemberActor, issueId: string, tex
   return { message: "Comment added.", commentId };
 }
 
+/** The history row of a change to comment `c`: field "comment", the old value is the comment's id. */
+async function writeCommentHistory(
+  tx: DbOrTx,
+  actor: MemberActor,
+  c: { id: string; issueId: string },
+  now: Date,
+  type: "SYSTEM" | "COMMENT_DELETED",
+  newValue?: string,
+) {
+  await writeIssueHistory(tx, { ...changeBy(actor, c.issueId, now), type, field: "comment", oldValue: c.id, newValue });
+}
+
 /** The author edits their own, not deleted comment (needs issue:edit). */
 export async function editComment(
   actor: Actor,
@@ -100,13 +112,7 @@ export async function editComment(
     if (c.content === valid.content) return "Nothing changed.";
     const now = new Date();
     await setCommentContent(tx, c.id, valid.content, now);
-    await writeIssueHistory(tx, {
-      ...changeBy(actor, c.issueId, now),
-      type: "SYSTEM",
-      field: "comment",
-      oldValue: c.id,
-      newValue: "edited",
-    });
+    await writeCommentHistory(tx, actor, c, now, "SYSTEM", "edited");
     return "Comment updated.";
   });
 }
@@ -130,12 +136,7 @@ export async function deleteComment(actor: Actor, issueId: string, commentId: st
     }
     const now = new Date();
     await setCommentDeleted(tx, c.id, { at: now, by: actor.user.id });
-    await writeIssueHistory(tx, {
-      ...changeBy(actor, c.issueId, now),
-      type: "COMMENT_DELETED",
-      field: "comment",
-      oldValue: c.id,
-    });
+    await writeCommentHistory(tx, actor, c, now, "COMMENT_DELETED");
     return "Comment deleted.";
   });
 }
@@ -149,13 +150,7 @@ export async function restoreComment(actor: Actor, issueId: string, commentId: s
     if (!c || !c.deletedAt) throw fail.notFound(COMMENT_NOT_FOUND);
     const now = new Date();
     await setCommentDeleted(tx, c.id, null);
-    await writeIssueHistory(tx, {
-      ...changeBy(actor, c.issueId, now),
-      type: "SYSTEM",
-      field: "comment",
-      oldValue: c.id,
-      newValue: "restored",
-    });
+    await writeCommentHistory(tx, actor, c, now, "SYSTEM", "restored");
     return "Comment restored.";
   });
 }

@@ -1,4 +1,4 @@
-/** Vocabulary of machines and their models, shared by the model form (app/routes/models.new.tsx) and its input rules. */
+/** Vocabulary of machines and their models, shared by the pages (model form, machine lists) and the queries. */
 
 /** Kinds of game a custom model can be, with the words the form shows. */
 export const MACHINE_TYPES = [
@@ -28,4 +28,14 @@ export function machineFileSlug(name: string): string {
       .toLowerCase()
       .slice(0, 60) || "machine"
   );
+}
+
+/** A machine as lists show it: its name, its model (maker, year) and where it stands. */
+export interface MachineListing {
+  id: string;
+  name: string;
+  modelName: string;
+  manufacturer: string | null;
+  year: number | null;
+  locationName: string;
 }

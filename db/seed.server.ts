@@ -14,6 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { PgInsertValue } from "drizzle-orm/pg-core";
 import { hashPassword } from "../core/password.server";
 import type { Db, DbOrTx } from "./client.server";
 import { withTransaction } from "./transaction.server";
@@ -248,6 +249,17 @@ export interface BootstrapOptions {
   id?: string;
 }
 
+/** Inserts `rows` into a per-organization table only when the organization has no row there yet. */
+async function insertIntoEmpty<T extends typeof issueStatuses | typeof priorities | typeof collectionTypes>(
+  db: DbOrTx,
+  table: T,
+  orgId: string,
+  rows: PgInsertValue<T>[],
+): Promise<void> {
+  const existing = await db.$count(table, eq(table.organizationId, orgId));
+  if (existing === 0) await db.insert(table).values(rows).onConflictDoNothing();
+}
+
 /**
  * Creates an organization with everything it needs to work (or completes an existing one with the same subdomain):
  * the permission catalogue, system roles Admin (all permissions) and Unauthenticated (the 6 public permissions),
@@ -316,51 +328,42 @@ export async function bootstrapOrganization(db: DbOrTx, opts: BootstrapOptions):
   if (links.length) await db.insert(rolePermissions).values(links).onConflictDoNothing();
 
   // Statuses, priorities, collection types: only into an organization that has none ------------------------------
-  const existingStatuses = await db.select().from(issueStatuses).where(eq(issueStatuses.organizationId, orgId));
-  if (existingStatuses.length === 0) {
-    await db
-      .insert(issueStatuses)
-      .values(
-        DEFAULT_STATUSES.map((s, i) => ({
-          id: opts.id ? seedId(`status:${orgId}:${s.name}`) : undefined,
-          name: s.name,
-          category: s.category,
-          isDefault: s.isDefault,
-          sortOrder: i + 1,
-          organizationId: orgId,
-        })),
-      )
-      .onConflictDoNothing();
-  }
-  const existingPriorities = await db.select().from(priorities).where(eq(priorities.organizationId, orgId));
-  if (existingPriorities.length === 0) {
-    await db
-      .insert(priorities)
-      .values(
-        DEFAULT_PRIORITIES.map((p) => ({
-          id: opts.id ? seedId(`priority:${orgId}:${p.name}`) : undefined,
-          name: p.name,
-          order: p.order,
-          isDefault: p.isDefault,
-          sortOrder: p.order,
-          organizationId: orgId,
-        })),
-      )
-      .onConflictDoNothing();
-  }
-  const existingTypes = await db.select().from(collectionTypes).where(eq(collectionTypes.organizationId, orgId));
-  if (existingTypes.length === 0) {
-    await db
-      .insert(collectionTypes)
-      .values(
-        DEFAULT_COLLECTION_TYPES.map((t) => ({
-          id: opts.id ? seedId(`collectionType:${orgId}:${t.name}`) : undefined,
-          ...t,
-          organizationId: orgId,
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  await insertIntoEmpty(
+    db,
+    issueStatuses,
+    orgId,
+    DEFAULT_STATUSES.map((s, i) => ({
+      id: opts.id ? seedId(`status:${orgId}:${s.name}`) : undefined,
+      name: s.name,
+      category: s.category,
+      isDefault: s.isDefault,
+      sortOrder: i + 1,
+      organizationId: orgId,
+    })),
+  );
+  await insertIntoEmpty(
+    db,
+    priorities,
+    orgId,
+    DEFAULT_PRIORITIES.map((p) => ({
+      id: opts.id ? seedId(`priority:${orgId}:${p.name}`) : undefined,
+      name: p.name,
+      order: p.order,
+      isDefault: p.isDefault,
+      sortOrder: p.order,
+      organizationId: orgId,
+    })),
+  );
+  await insertIntoEmpty(
+    db,
+    collectionTypes,
+    orgId,
+    DEFAULT_COLLECTION_TYPES.map((t) => ({
+      id: opts.id ? seedId(`collectionType:${orgId}:${t.name}`) : undefined,
+      ...t,
+      organizationId: orgId,
+    })),
+  );
 
   const statuses = await db
     .select()

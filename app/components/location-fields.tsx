@@ -1,16 +1,10 @@
+import type { LocationDetails } from "../../core/locations";
 import { Field, TextareaField } from "./form";
 
-export type LocationFieldValues = {
+export interface LocationFieldValues extends LocationDetails {
   name?: string | null;
-  street?: string | null;
-  city?: string | null;
-  state?: string | null;
-  zip?: string | null;
-  phone?: string | null;
-  website?: string | null;
-  description?: string | null;
   pinballMapId?: string | number | null;
-};
+}
 
 /** The inputs of a location (create and edit). */
 export function LocationFields({

@@ -6,6 +6,7 @@ export interface SyncResultCounts {
   modelsCreated: number;
   inSync: number;
   removed: number;
+  /** Only-here machines left in place (not chosen, or they have issues). */
   keptLocal: number;
   skipped: { name: string; reason: string }[];
 }

@@ -26,7 +26,7 @@ import {
   uploadBelongsTo,
 } from "../lib/uploads.server";
 import { requireMemberActor, type Actor } from "./actor";
-import { ISSUE_NOT_FOUND, lockedIssue } from "./issues.server";
+import { changeBy, ISSUE_NOT_FOUND, lockedIssue } from "./issues.server";
 
 const PER_ISSUE = ISSUE_LIMITS.attachmentsPerIssue;
 const FULL = `An issue can have at most ${PER_ISSUE} photos. Delete one first.`;
@@ -61,13 +61,10 @@ export async function addIssuePhoto(
       });
       await updateIssueRow(tx, organizationId, issue.id, { updatedAt: now });
       await writeIssueHistory(tx, {
-        organizationId,
-        issueId: issue.id,
-        actorId: actor.user.id,
+        ...changeBy(actor, issue.id, now),
         type: "ATTACHMENT_ADDED",
         field: "attachment",
         newValue: stored.fileName,
-        changedAt: now,
       });
     });
   } catch (error) {
@@ -88,13 +85,10 @@ export async function deleteIssuePhoto(actor: Actor, issueId: string, attachment
     const now = new Date();
     await updateIssueRow(tx, organizationId, issue.id, { updatedAt: now });
     await writeIssueHistory(tx, {
-      organizationId,
-      issueId: issue.id,
-      actorId: actor.user.id,
+      ...changeBy(actor, issue.id, now),
       type: "SYSTEM",
       field: "attachment",
       oldValue: row.fileName,
-      changedAt: now,
     });
     return row;
   });

@@ -15,7 +15,7 @@ import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
 import { requireMemberActor, type Actor, type MemberActor } from "./actor";
-import { lockedIssue } from "./issues.server";
+import { changeBy, eventBy, lockedIssue } from "./issues.server";
 
 const content = z
   .string()
@@ -61,23 +61,29 @@ async function writeComment(tx: DbOrTx, actor: MemberActor, issueId: string, tex
   const commentId = await insertComment(tx, { issueId: issue.id, authorId: actor.user.id, content: text, now });
   await updateIssueRow(tx, organizationId, issue.id, { updatedAt: now });
   await writeIssueHistory(tx, {
-    organizationId,
-    issueId: issue.id,
-    actorId: actor.user.id,
+    ...changeBy(actor, issue.id, now),
     type: "COMMENTED",
     field: "comment",
     newValue: commentId,
-    changedAt: now,
   });
   await notifyIssueEvent(tx, {
-    organizationId,
-    issueId: issue.id,
-    actorId: actor.user.id,
-    actorName: actor.user.name,
+    ...eventBy(actor, issue.id),
     event: "commented",
     commentId,
   });
   return { message: "Comment added.", commentId };
+}
+
+/** The history row of a change to comment `c`: field "comment", the old value is the comment's id. */
+async function writeCommentHistory(
+  tx: DbOrTx,
+  actor: MemberActor,
+  c: { id: string; issueId: string },
+  now: Date,
+  type: "SYSTEM" | "COMMENT_DELETED",
+  newValue?: string,
+) {
+  await writeIssueHistory(tx, { ...changeBy(actor, c.issueId, now), type, field: "comment", oldValue: c.id, newValue });
 }
 
 /** The author edits their own, not deleted comment (needs issue:edit). */
@@ -106,16 +112,7 @@ export async function editComment(
     if (c.content === valid.content) return "Nothing changed.";
     const now = new Date();
     await setCommentContent(tx, c.id, valid.content, now);
-    await writeIssueHistory(tx, {
-      organizationId,
-      issueId: c.issueId,
-      actorId: actor.user.id,
-      type: "SYSTEM",
-      field: "comment",
-      oldValue: c.id,
-      newValue: "edited",
-      changedAt: now,
-    });
+    await writeCommentHistory(tx, actor, c, now, "SYSTEM", "edited");
     return "Comment updated.";
   });
 }
@@ -139,15 +136,7 @@ export async function deleteComment(actor: Actor, issueId: string, commentId: st
     }
     const now = new Date();
     await setCommentDeleted(tx, c.id, { at: now, by: actor.user.id });
-    await writeIssueHistory(tx, {
-      organizationId,
-      issueId: c.issueId,
-      actorId: actor.user.id,
-      type: "COMMENT_DELETED",
-      field: "comment",
-      oldValue: c.id,
-      changedAt: now,
-    });
+    await writeCommentHistory(tx, actor, c, now, "COMMENT_DELETED");
     return "Comment deleted.";
   });
 }
@@ -161,16 +150,7 @@ export async function restoreComment(actor: Actor, issueId: string, commentId: s
     if (!c || !c.deletedAt) throw fail.notFound(COMMENT_NOT_FOUND);
     const now = new Date();
     await setCommentDeleted(tx, c.id, null);
-    await writeIssueHistory(tx, {
-      organizationId,
-      issueId: c.issueId,
-      actorId: actor.user.id,
-      type: "SYSTEM",
-      field: "comment",
-      oldValue: c.id,
-      newValue: "restored",
-      changedAt: now,
-    });
+    await writeCommentHistory(tx, actor, c, now, "SYSTEM", "restored");
     return "Comment restored.";
   });
 }

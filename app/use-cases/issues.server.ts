@@ -212,6 +212,16 @@ export async function lockedIssue(tx: DbOrTx, actor: Actor, issueId: string) {
   return issue;
 }
 
+/** The part of an IssueHistory row that every change by a member shares: where, who and when. */
+export function changeBy(actor: MemberActor, issueId: string, now: Date) {
+  return { organizationId: actor.organizationId, issueId, actorId: actor.user.id, changedAt: now };
+}
+
+/** The part of an issue notification that every change by a member shares: where and who. */
+export function eventBy(actor: MemberActor, issueId: string) {
+  return { organizationId: actor.organizationId, issueId, actorId: actor.user.id, actorName: actor.user.name };
+}
+
 /** Moves an issue to another status of the organization (resolvedAt, history, owner/reporter notifications). */
 export async function changeIssueStatus(actor: Actor, issueId: string, statusId: string): Promise<ChangeOutcome> {
   requireMemberActor(actor, "issue:edit");
@@ -238,20 +248,14 @@ export async function changeIssueStatus(actor: Actor, issueId: string, statusId:
       updatedAt: now,
     });
     await writeIssueHistory(tx, {
-      organizationId,
-      issueId: issue.id,
-      actorId: actor.user.id,
+      ...changeBy(actor, issue.id, now),
       type: check.activity,
       field: "status",
       oldValue: current.name,
       newValue: target.name,
-      changedAt: now,
     });
     await notifyIssueEvent(tx, {
-      organizationId,
-      issueId: issue.id,
-      actorId: actor.user.id,
-      actorName: actor.user.name,
+      ...eventBy(actor, issue.id),
       event: "status",
       from: current.name,
       to: target.name,
@@ -273,14 +277,11 @@ export async function changeIssuePriority(actor: Actor, issueId: string, priorit
     const now = new Date();
     await updateIssueRow(tx, organizationId, issue.id, { priorityId: target.id, updatedAt: now });
     await writeIssueHistory(tx, {
-      organizationId,
-      issueId: issue.id,
-      actorId: actor.user.id,
+      ...changeBy(actor, issue.id, now),
       type: "PRIORITY_CHANGED",
       field: "priority",
       oldValue: current?.name ?? null,
       newValue: target.name,
-      changedAt: now,
     });
     return { changed: true, message: `Priority changed to “${target.name}”.` };
   });
@@ -331,21 +332,15 @@ async function writeAssignment(
   const now = new Date();
   await updateIssueRow(tx, organizationId, issue.id, { assignedToId: assigneeId, updatedAt: now });
   await writeIssueHistory(tx, {
-    organizationId,
-    issueId: issue.id,
-    actorId: actor.user.id,
+    ...changeBy(actor, issue.id, now),
     type: "ASSIGNED",
     field: "assignee",
     oldValue: issue.assignedToId ? displayName(previous?.name) : null,
     newValue: assigneeId ? displayName(next?.name) : null,
-    changedAt: now,
   });
   if (assignmentEffects(check.change, actor.user.id, assigneeId).notifyAssignee) {
     await notifyIssueEvent(tx, {
-      organizationId,
-      issueId: issue.id,
-      actorId: actor.user.id,
-      actorName: actor.user.name,
+      ...eventBy(actor, issue.id),
       event: "assigned",
     });
   }
@@ -374,13 +369,7 @@ export async function editIssueDetails(
     if (!titleChanged && !descriptionChanged) return { changed: false, message: "Nothing changed." };
     const now = new Date();
     await updateIssueRow(tx, organizationId, issue.id, { title: input.title, description, updatedAt: now });
-    const history = {
-      organizationId,
-      issueId: issue.id,
-      actorId: actor.user.id,
-      type: "SYSTEM" as const,
-      changedAt: now,
-    };
+    const history = { ...changeBy(actor, issue.id, now), type: "SYSTEM" as const };
     if (titleChanged)
       await writeIssueHistory(tx, { ...history, field: "title", oldValue: issue.title, newValue: input.title });
     if (descriptionChanged)

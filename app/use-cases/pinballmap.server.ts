@@ -44,6 +44,7 @@ import {
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
 import { fetchLocationMachines } from "../lib/pinballmap.server";
+import type { SyncResultCounts } from "../lib/pinballmap-words";
 import { checkLimits, type RateLimitRule } from "../lib/rate-limit.server";
 import { requireCan } from "./actor";
 import { auditBy, type AuditActor } from "./audit.server";
@@ -286,16 +287,9 @@ export async function previewLocationSync(actor: AuditActor, locationId: string)
   };
 }
 
-export interface ApplySyncResult {
+/** The counts the page's message reads (app/lib/pinballmap-words.ts), and what the sync did besides. */
+export interface ApplySyncResult extends SyncResultCounts {
   locationId: string;
-  locationName: string;
-  added: number;
-  modelsCreated: number;
-  inSync: number;
-  removed: number;
-  /** Only-here machines left in place (not chosen, or they have issues). */
-  keptLocal: number;
-  skipped: { name: string; reason: string }[];
   lastSyncAt: string;
   collections: RefreshResult | null;
 }

@@ -28,6 +28,7 @@ import {
   validateRoleUpdate,
   type ActorFacts,
   type RoleFacts,
+  type RoleUpdateInput,
 } from "../../core/role-rules";
 import { fail } from "../../core/failure";
 import { isUniqueViolation } from "../../db/pg-errors.server";
@@ -215,22 +216,32 @@ export async function createRole(actor: Actor, input: CreateRoleInput): Promise<
   );
 }
 
+/**
+ * Locks the organization's roles, then checks that the actor may make `changes` to the role (throws otherwise);
+ * answers with the facts checked.
+ */
+async function lockRoleForUpdate(tx: DbOrTx, actor: Actor, roleId: string, changes: RoleUpdateInput["changes"]) {
+  const { organizationId } = actor;
+  await lockOrganizationForRoleChanges(tx, organizationId);
+  const role = await findRoleFacts(tx, organizationId, roleId);
+  const rule = {
+    organizationId,
+    actor: actorFacts(actor),
+    role,
+    currentPermissions: await permissionsOf(tx, organizationId, role),
+    changes,
+  };
+  validateRoleUpdate(rule);
+  return rule;
+}
+
 /** Renames the role or makes it the default; answers with the message the page shows. */
 export async function saveRoleSettings(actor: Actor, roleId: string, input: RoleSettingsInput): Promise<string> {
   requireCan(actor, "role:manage");
   const { organizationId } = actor;
   return withNameIndex(() =>
     withTransaction(actor.db, async (tx) => {
-      await lockOrganizationForRoleChanges(tx, organizationId);
-      const role = await findRoleFacts(tx, organizationId, roleId);
-      const rule = {
-        organizationId,
-        actor: actorFacts(actor),
-        role,
-        currentPermissions: await permissionsOf(tx, organizationId, role),
-        changes: input,
-      };
-      validateRoleUpdate(rule);
+      const rule = await lockRoleForUpdate(tx, actor, roleId, input);
       if (input.name !== rule.role.name) {
         validateRoleName({ name: input.name, otherNames: await listOtherRoleNames(tx, organizationId, roleId) });
       }
@@ -256,16 +267,7 @@ export async function saveRolePermissions(actor: Actor, roleId: string, submitte
   const { organizationId } = actor;
   const selection = normalizePermissionSelection(submitted);
   await withTransaction(actor.db, async (tx) => {
-    await lockOrganizationForRoleChanges(tx, organizationId);
-    const role = await findRoleFacts(tx, organizationId, roleId);
-    const rule = {
-      organizationId,
-      actor: actorFacts(actor),
-      role,
-      currentPermissions: await permissionsOf(tx, organizationId, role),
-      changes: { permissions: selection },
-    };
-    validateRoleUpdate(rule);
+    const rule = await lockRoleForUpdate(tx, actor, roleId, { permissions: selection });
     const before = await listRolePermissionNames(tx, organizationId, roleId);
     await setRolePermissions(tx, organizationId, roleId, selection);
     await touchRole(tx, organizationId, roleId);

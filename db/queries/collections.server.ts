@@ -10,7 +10,7 @@
  * One statement per helper (refreshAutoCollections is the exception: it composes them); none opens a transaction.
  * The writes of app/use-cases/collections.server.ts run them inside its transaction and decide what is refused.
  */
-import { and, asc, count, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import {
   diffAutoCollections,
   isAutoSourceField,
@@ -18,6 +18,7 @@ import {
   type ExistingAutoCollection,
   type RuleMachine,
 } from "../../core/collection-rules";
+import type { MachineListing } from "../../core/machines";
 import type { DbOrTx } from "../client.server";
 import { isUniqueViolation } from "../pg-errors.server";
 import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../schema";
@@ -79,16 +80,21 @@ export async function collectionTypeNameTaken(
   name: string,
   exceptId?: string,
 ): Promise<boolean> {
+  return nameTaken(db, collectionTypes, eq(collectionTypes.organizationId, organizationId), name, exceptId);
+}
+
+/** Whether a row of `table` in `scope`, other than `exceptId`, has this name (case-insensitive). */
+async function nameTaken(
+  db: DbOrTx,
+  table: typeof collectionTypes | typeof collections,
+  scope: SQL | undefined,
+  name: string,
+  exceptId: string | undefined,
+): Promise<boolean> {
   const [row] = await db
-    .select({ id: collectionTypes.id })
-    .from(collectionTypes)
-    .where(
-      and(
-        eq(collectionTypes.organizationId, organizationId),
-        sql`lower(${collectionTypes.name}) = lower(${name})`,
-        exceptId ? ne(collectionTypes.id, exceptId) : undefined,
-      ),
-    )
+    .select({ id: table.id })
+    .from(table)
+    .where(and(scope, sql`lower(${table.name}) = lower(${name})`, exceptId ? ne(table.id, exceptId) : undefined))
     .limit(1);
   return Boolean(row);
 }
@@ -289,19 +295,11 @@ export async function collectionNameTaken(
   name: string,
   exceptId?: string,
 ): Promise<boolean> {
-  const [row] = await db
-    .select({ id: collections.id })
-    .from(collections)
-    .where(
-      and(
-        eq(collections.typeId, typeId),
-        locationId ? eq(collections.locationId, locationId) : isNull(collections.locationId),
-        sql`lower(${collections.name}) = lower(${name})`,
-        exceptId ? ne(collections.id, exceptId) : undefined,
-      ),
-    )
-    .limit(1);
-  return Boolean(row);
+  const scope = and(
+    eq(collections.typeId, typeId),
+    locationId ? eq(collections.locationId, locationId) : isNull(collections.locationId),
+  );
+  return nameTaken(db, collections, scope, name, exceptId);
 }
 
 /** The sort order after the type's last collection. */
@@ -631,14 +629,7 @@ export async function listPublicCollections(db: DbOrTx, organizationId: string):
   return groups;
 }
 
-export interface PublicCollectionMachine {
-  id: string;
-  name: string;
-  modelName: string;
-  manufacturer: string | null;
-  year: number | null;
-  locationName: string;
-}
+export type PublicCollectionMachine = MachineListing;
 
 /**
  * A collection as the public sees it: null when missing, of another organization, or of a disabled type. Machines

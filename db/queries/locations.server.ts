@@ -1,17 +1,11 @@
 /** Locations of an organization: list with counts, detail, create/update/delete (delete refused while machines are there). */
 import { and, asc, eq, ne, sql } from "drizzle-orm";
+import type { LocationDetails } from "../../core/locations";
 import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues, locations, machines } from "../schema";
 
-export interface LocationInput {
+export interface LocationInput extends LocationDetails {
   name: string;
-  street?: string | null;
-  city?: string | null;
-  state?: string | null;
-  zip?: string | null;
-  phone?: string | null;
-  website?: string | null;
-  description?: string | null;
   pinballMapId?: number | null;
 }
 

@@ -3,16 +3,11 @@
  * apart from ./machines.ts so any query module can use it without an import cycle (machines.ts imports
  * collections.ts).
  */
+import type { MachineListing } from "../../core/machines";
 import { locations, machines, models } from "../schema";
 
-export interface MachineSummary {
-  id: string;
-  name: string;
-  modelName: string;
-  manufacturer: string | null;
-  year: number | null;
+export interface MachineSummary extends MachineListing {
   locationId: string;
-  locationName: string;
 }
 
 /** The columns of `MachineSummary`, for a query that joins Model on Machine.modelId and Location on Machine.locationId. */

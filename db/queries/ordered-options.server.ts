@@ -20,6 +20,11 @@ export interface OptionRow {
   sortOrder: number;
 }
 
+/** The `OptionRow` columns of an option table, for a kind's select (which adds its own columns). */
+export function optionRowColumns(table: typeof issueStatuses | typeof priorities) {
+  return { id: table.id, name: table.name, isDefault: table.isDefault, sortOrder: table.sortOrder };
+}
+
 export interface OptionTable<Row extends OptionRow> {
   /** One option as people say it, lower case; also the IssueHistory field of a move. */
   noun: "status" | "priority";

@@ -7,25 +7,15 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { issues, priorities } from "../schema";
-import { listOptionsWithUsage, type OptionTable } from "./ordered-options.server";
+import { listOptionsWithUsage, optionRowColumns, type OptionRow, type OptionTable } from "./ordered-options.server";
 
-export interface PriorityOption {
-  id: string;
-  name: string;
+export interface PriorityOption extends OptionRow {
   order: number;
-  isDefault: boolean;
-  sortOrder: number;
 }
 
 function selectPriorities(db: DbOrTx, organizationId: string) {
   return db
-    .select({
-      id: priorities.id,
-      name: priorities.name,
-      order: priorities.order,
-      isDefault: priorities.isDefault,
-      sortOrder: priorities.sortOrder,
-    })
+    .select({ ...optionRowColumns(priorities), order: priorities.order })
     .from(priorities)
     .where(eq(priorities.organizationId, organizationId))
     .orderBy(asc(priorities.sortOrder), asc(priorities.order), asc(priorities.name), asc(priorities.id));

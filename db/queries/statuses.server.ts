@@ -7,25 +7,15 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { StatusCategory } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues } from "../schema";
-import { listOptionsWithUsage, type OptionTable } from "./ordered-options.server";
+import { listOptionsWithUsage, optionRowColumns, type OptionRow, type OptionTable } from "./ordered-options.server";
 
-export interface StatusOption {
-  id: string;
-  name: string;
+export interface StatusOption extends OptionRow {
   category: StatusCategory;
-  isDefault: boolean;
-  sortOrder: number;
 }
 
 function selectStatuses(db: DbOrTx, organizationId: string) {
   return db
-    .select({
-      id: issueStatuses.id,
-      name: issueStatuses.name,
-      category: issueStatuses.category,
-      isDefault: issueStatuses.isDefault,
-      sortOrder: issueStatuses.sortOrder,
-    })
+    .select({ ...optionRowColumns(issueStatuses), category: issueStatuses.category })
     .from(issueStatuses)
     .where(eq(issueStatuses.organizationId, organizationId))
     .orderBy(asc(issueStatuses.sortOrder), asc(issueStatuses.name), asc(issueStatuses.id));

@@ -4,28 +4,21 @@
  * User/Account/Session/VerificationToken mirror the original Prisma models (table = model name, columns camelCase).
  * Password is ours: authentication is done in-app (scrypt hashes) instead of by Supabase Auth. See db/PARITY.md.
  */
-import { createId } from "@paralleldrive/cuid2";
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-
-/** Prisma `timestamp(3) without time zone`, as JS Dates. */
-const ts = (name: string) => timestamp(name, { precision: 3, mode: "date" });
+import { boolean, index, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { idColumn, timestamps, ts, updatedAt } from "./columns";
 
 export const notificationFrequencyEnum = pgEnum("NotificationFrequency", ["IMMEDIATE", "DAILY", "WEEKLY", "DISABLED"]);
 
 export const users = pgTable(
   "User",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name"),
     email: text("email"),
     /** null = pending invitation. */
     emailVerified: ts("emailVerified"),
     image: text("image"),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
     bio: text("bio"),
     profilePicture: text("profilePicture"),
     emailNotificationsEnabled: boolean("emailNotificationsEnabled").notNull().default(true),
@@ -41,7 +34,7 @@ export const users = pgTable(
 export const accounts = pgTable(
   "Account",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     userId: text("userId")
       .notNull()
       .references(() => users.id, { onDelete: "cascade", onUpdate: "cascade" }),
@@ -65,7 +58,7 @@ export const accounts = pgTable(
 export const sessions = pgTable(
   "Session",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     /** SHA-256 (hex) of the random id carried by the session cookie; the raw id is never stored. */
     sessionToken: text("sessionToken").notNull(),
     userId: text("userId")
@@ -108,10 +101,7 @@ export const passwords = pgTable("Password", {
     .references(() => users.id, { onDelete: "cascade", onUpdate: "cascade" }),
   /** `scrypt$N$r$p$salt$hash` (core/password.server.ts). */
   hash: text("hash").notNull(),
-  updatedAt: ts("updatedAt")
-    .notNull()
-    .defaultNow()
-    .$onUpdate(() => new Date()),
+  updatedAt: updatedAt(),
 });
 
 export type User = typeof users.$inferSelect;

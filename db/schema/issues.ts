@@ -1,23 +1,11 @@
 /** Issues and everything hanging off them: Priority, IssueStatus, Comment, Attachment, IssueHistory, Upvote. */
 import { createId } from "@paralleldrive/cuid2";
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { idColumn, timestamps, ts } from "./columns";
 import { users } from "./auth";
 import { machines } from "./machines";
-import { organizations } from "./organizations";
-
-const ts = (name: string) => timestamp(name, { precision: 3, mode: "date" });
+import { organizationId } from "./organizations";
 
 export const statusCategoryEnum = pgEnum("StatusCategory", ["NEW", "IN_PROGRESS", "RESOLVED"]);
 
@@ -45,13 +33,11 @@ export const ISSUE_SEARCH_DOCUMENT = `to_tsvector('english', "title" || ' ' || c
 export const priorities = pgTable(
   "Priority",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name").notNull(),
     /** Severity rank: higher = more severe. */
     order: integer("order").notNull(),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     isDefault: boolean("isDefault").notNull().default(false),
     /** Display order chosen by admins. */
     sortOrder: integer("sortOrder").notNull().default(0),
@@ -71,12 +57,10 @@ export const priorities = pgTable(
 export const issueStatuses = pgTable(
   "IssueStatus",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name").notNull(),
     category: statusCategoryEnum("category").notNull(),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     isDefault: boolean("isDefault").notNull().default(false),
     /** Display order chosen by admins. */
     sortOrder: integer("sortOrder").notNull().default(0),
@@ -101,24 +85,18 @@ export interface ChecklistItem {
 export const issues = pgTable(
   "Issue",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     title: text("title").notNull(),
     description: text("description"),
     /** Free text: "Always", "Every game", "Occasionally", … */
     consistency: text("consistency"),
     checklist: jsonb("checklist").$type<ChecklistItem[]>(),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
     /** Set when the issue enters a RESOLVED-category status, cleared when it leaves. */
     resolvedAt: ts("resolvedAt"),
     reporterEmail: text("reporterEmail"),
     submitterName: text("submitterName"),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     machineId: text("machineId")
       .notNull()
       .references(() => machines.id, { onDelete: "restrict", onUpdate: "cascade" }),
@@ -157,13 +135,9 @@ export const issues = pgTable(
 export const comments = pgTable(
   "Comment",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     content: text("content").notNull(),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
     /** Soft-delete marker. */
     deletedAt: ts("deletedAt"),
     /** Who soft-deleted it. */
@@ -186,14 +160,12 @@ export const comments = pgTable(
 export const attachments = pgTable(
   "Attachment",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     url: text("url").notNull(),
     fileName: text("fileName").notNull(),
     fileType: text("fileType").notNull(),
     createdAt: ts("createdAt").notNull().defaultNow(),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     issueId: text("issueId")
       .notNull()
       .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
@@ -209,15 +181,13 @@ export const attachments = pgTable(
 export const issueHistory = pgTable(
   "IssueHistory",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     /** "status", "assignee", "title", "description", "comment", or "". */
     field: text("field").notNull(),
     oldValue: text("oldValue"),
     newValue: text("newValue"),
     changedAt: ts("changedAt").notNull().defaultNow(),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     /** null = system. */
     actorId: text("actorId").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
     type: activityTypeEnum("type").notNull(),
@@ -236,7 +206,7 @@ export const issueHistory = pgTable(
 export const upvotes = pgTable(
   "Upvote",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     createdAt: ts("createdAt").notNull().defaultNow(),
     issueId: text("issueId")
       .notNull()

@@ -1,19 +1,16 @@
 /** Locations (per org), Models (global catalogue + org-custom) and Machines (physical cabinets). */
 import { createId } from "@paralleldrive/cuid2";
-import { boolean, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { idColumn, timestamps, ts } from "./columns";
 import { users } from "./auth";
-import { organizations } from "./organizations";
-
-const ts = (name: string) => timestamp(name, { precision: 3, mode: "date" });
+import { organizationId, organizations } from "./organizations";
 
 export const locations = pgTable(
   "Location",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name").notNull(),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     street: text("street"),
     city: text("city"),
     state: text("state"),
@@ -29,11 +26,7 @@ export const locations = pgTable(
     regionId: text("regionId"),
     lastSyncAt: ts("lastSyncAt"),
     syncEnabled: boolean("syncEnabled").notNull().default(false),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
   },
   (t) => [
     // location list of an organization (public home page)
@@ -44,7 +37,7 @@ export const locations = pgTable(
 export const models = pgTable(
   "Model",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name").notNull(),
     manufacturer: text("manufacturer"),
     year: integer("year"),
@@ -64,11 +57,7 @@ export const models = pgTable(
       onDelete: "cascade",
       onUpdate: "cascade",
     }),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
   },
   (t) => [
     // catalogue lookup during Pinball Map sync (IPDB fallback)
@@ -83,12 +72,10 @@ export const models = pgTable(
 export const machines = pgTable(
   "Machine",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     /** Instance name, defaults to the model name. */
     name: text("name").notNull(),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     locationId: text("locationId")
       .notNull()
       .references(() => locations.id, { onDelete: "restrict", onUpdate: "cascade" }),
@@ -104,11 +91,7 @@ export const machines = pgTable(
     qrCodeId: text("qrCodeId").notNull().$defaultFn(createId),
     qrCodeUrl: text("qrCodeUrl"),
     qrCodeGeneratedAt: ts("qrCodeGeneratedAt"),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
   },
   (t) => [
     // QR scan: machine by its public token

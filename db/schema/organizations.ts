@@ -2,25 +2,19 @@
  * Tenancy and RBAC: Organization (tenant root), Membership (user ↔ org, one role), Role (per org),
  * Permission (global catalogue), the `_RolePermissions` join table, and our Invitation, AuditLog and IdempotencyKey.
  */
-import { createId } from "@paralleldrive/cuid2";
 import { sql } from "drizzle-orm";
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { idColumn, timestamps, ts } from "./columns";
 import { users } from "./auth";
-
-const ts = (name: string) => timestamp(name, { precision: 3, mode: "date" });
 
 export const organizations = pgTable(
   "Organization",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name").notNull(),
     subdomain: text("subdomain").notNull(),
     logoUrl: text("logoUrl"),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
   },
   (t) => [
     // tenant resolution on every request: organization by subdomain
@@ -28,23 +22,24 @@ export const organizations = pgTable(
   ],
 );
 
+/** The tenant column: `organizationId`, required, deleted with its organization. */
+export function organizationId() {
+  return text("organizationId")
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" });
+}
+
 export const roles = pgTable(
   "Role",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name").notNull(),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     /** Role given to new members, and the fallback when a role is deleted. */
     isDefault: boolean("isDefault").notNull().default(false),
     /** Admin and Unauthenticated: cannot be deleted or renamed. */
     isSystem: boolean("isSystem").notNull().default(false),
-    createdAt: ts("createdAt").notNull().defaultNow(),
-    updatedAt: ts("updatedAt")
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps(),
   },
   (t) => [
     // role upsert by name (templates, system roles) and name uniqueness per org
@@ -57,13 +52,11 @@ export const roles = pgTable(
 export const memberships = pgTable(
   "Membership",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     userId: text("userId")
       .notNull()
       .references(() => users.id, { onDelete: "cascade", onUpdate: "cascade" }),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    organizationId: organizationId(),
     roleId: text("roleId")
       .notNull()
       .references(() => roles.id, { onDelete: "restrict", onUpdate: "cascade" }),
@@ -79,7 +72,7 @@ export const memberships = pgTable(
 export const permissions = pgTable(
   "Permission",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
+    id: idColumn(),
     name: text("name").notNull(),
     description: text("description"),
   },
@@ -118,10 +111,8 @@ export const rolePermissions = pgTable(
 export const invitations = pgTable(
   "Invitation",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    id: idColumn(),
+    organizationId: organizationId(),
     /** Lower-cased. */
     email: text("email").notNull(),
     /** Deleting the role withdraws its invitations. */
@@ -151,10 +142,8 @@ export const invitations = pgTable(
 export const auditLogs = pgTable(
   "AuditLog",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    id: idColumn(),
+    organizationId: organizationId(),
     actorId: text("actorId").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
     /** e.g. "membership.role_changed", "role.created", "organization.updated". */
     action: text("action").notNull(),
@@ -178,10 +167,8 @@ export const auditLogs = pgTable(
 export const idempotencyKeys = pgTable(
   "IdempotencyKey",
   {
-    id: text("id").primaryKey().$defaultFn(createId),
-    organizationId: text("organizationId")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    id: idColumn(),
+    organizationId: organizationId(),
     /** What the key was used for, e.g. "report:<machineId>" or "comment:<issueId>:<userId>". */
     scope: text("scope").notNull(),
     /** The random key the form carried. */

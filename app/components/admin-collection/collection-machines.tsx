@@ -3,14 +3,9 @@
  * (every candidate machine, ticked when in it), a plain list otherwise.
  */
 import { Form, Link } from "@remix-run/react";
+import type { MachineListing } from "../../../core/machines";
 
-export interface CollectionMachineOption {
-  id: string;
-  name: string;
-  modelName: string;
-  manufacturer: string | null;
-  year: number | null;
-  locationName: string;
+export interface CollectionMachineOption extends MachineListing {
   inCollection: boolean;
 }
 

@@ -4,6 +4,7 @@
  * carries the preview's checksum. When the preview could not be made: why, and a link to try again.
  */
 import { Form, Link } from "@remix-run/react";
+import type { ModelResolution, PbmMachine } from "../../../core/pinballmap-sync";
 import { Credit } from "./settings";
 
 export interface SyncPreviewView {
@@ -13,16 +14,11 @@ export interface SyncPreviewView {
   fetchedAt: string | null;
   counts: { inSync: number; onlyRemote: number; onlyLocal: number };
   inSync: { machineId: string; machineName: string; manufacturer: string | null; year: number | null }[];
-  onlyRemote: {
-    pbmId: number;
-    name: string;
-    manufacturer: string | null;
-    year: number | null;
-    opdbId: string | null;
-    ipdbId: string | null;
-    model: "existing" | "new" | "unavailable";
+  /** The Pinball Map machine as core/pinballmap-sync.ts reads it, and what its model will be. */
+  onlyRemote: (Pick<PbmMachine, "pbmId" | "name" | "manufacturer" | "year" | "opdbId" | "ipdbId"> & {
+    model: ModelResolution["kind"];
     note: string | null;
-  }[];
+  })[];
   onlyLocal: {
     id: string;
     name: string;

@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Field, FormMessage, SelectField } from "~/components/form";
+import { Field, fieldsOf, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
@@ -33,6 +33,7 @@ export default function AdminRoles() {
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = valuesFor(result);
+  const field = fieldsOf(values, errors);
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const deleted = params.get("deleted");
@@ -92,15 +93,7 @@ export default function AdminRoles() {
           </h2>
           <Form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="create" />
-            <Field
-              label="Name"
-              name="name"
-              required
-              maxLength={50}
-              autoComplete="off"
-              defaultValue={values.name ?? ""}
-              error={errors.name}
-            />
+            <Field label="Name" {...field("name")} required maxLength={50} autoComplete="off" />
             <SelectField
               label="Start from"
               name="template"

@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { FormMessage } from "~/components/form";
+import { FormMessage, SearchInput } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { DeleteSection, EditSection } from "~/components/record-sections";
@@ -128,18 +128,7 @@ export default function LocationPage() {
             Machines ({d.machines.total})
           </h2>
           <Form method="get" role="search" className="flex gap-2">
-            <label htmlFor="loc-q" className="sr-only">
-              Filter machines
-            </label>
-            <input
-              id="loc-q"
-              name="q"
-              type="search"
-              defaultValue={d.q}
-              maxLength={100}
-              placeholder="Filter by name or maker"
-              className="input"
-            />
+            <SearchInput id="loc-q" label="Filter machines" defaultValue={d.q} placeholder="Filter by name or maker" />
             {d.collections.length ? (
               <>
                 <label htmlFor="loc-collection" className="sr-only">

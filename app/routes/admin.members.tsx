@@ -5,6 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { AdminPageHeader } from "~/components/admin-page-header";
 import { InvitationLink, shownLinkOf } from "~/components/admin-members/invitation-link";
 import { InvitationRow, MemberRow, rowFailureOf } from "~/components/admin-members/rows";
 import { Field, fieldsOf, FormMessage, OptionList, SelectField } from "~/components/form";
@@ -92,16 +93,12 @@ export default function AdminMembers() {
 
   return (
     <div className="space-y-8">
-      <div>
-        <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> Members
-        </p>
-        <h1 className="text-2xl font-bold">Members</h1>
+      <AdminPageHeader crumb="Members" title="Members">
         <p className="text-slate-600">
           {total} {total === 1 ? "member" : "members"}. Roles decide what each member may do;{" "}
           <Link to="/admin/roles">edit roles</Link>.
         </p>
-      </div>
+      </AdminPageHeader>
 
       <FormMessage error={formError} success={messageFor(result)} />
 

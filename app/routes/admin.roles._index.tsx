@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { AdminPageHeader } from "~/components/admin-page-header";
 import { Field, fieldsOf, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
@@ -40,16 +41,12 @@ export default function AdminRoles() {
 
   return (
     <div className="space-y-8">
-      <div>
-        <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> Roles
-        </p>
-        <h1 className="text-2xl font-bold">Roles &amp; permissions</h1>
+      <AdminPageHeader crumb="Roles" title="Roles & permissions">
         <p className="text-slate-600">
           Every member has one role. Visitors who are not signed in (and people who are not members) act with the
           Unauthenticated role.
         </p>
-      </div>
+      </AdminPageHeader>
 
       <FormMessage
         error={errors.form}

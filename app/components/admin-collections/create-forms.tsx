@@ -49,11 +49,7 @@ export function NewCollectionForm({
             <OptionList options={locations} />
           </SelectField>
           <TextareaField label="Description (optional)" {...field("description")} rows={2} maxLength={500} />
-          <div className="sm:col-span-2">
-            <button type="submit" className="btn-primary" disabled={busy}>
-              Create collection
-            </button>
-          </div>
+          <SubmitRow busy={busy}>Create collection</SubmitRow>
         </Form>
       )}
     </section>
@@ -81,12 +77,19 @@ export function NewTypeForm({ busy, errors, values }: FormState) {
           maxLength={500}
           className="sm:col-span-2"
         />
-        <div className="sm:col-span-2">
-          <button type="submit" className="btn-primary" disabled={busy}>
-            Create type
-          </button>
-        </div>
+        <SubmitRow busy={busy}>Create type</SubmitRow>
       </Form>
     </section>
+  );
+}
+
+/** The full-width row under both forms' fields with their submit button. */
+function SubmitRow({ busy, children }: { busy: boolean; children: string }) {
+  return (
+    <div className="sm:col-span-2">
+      <button type="submit" className="btn-primary" disabled={busy}>
+        {children}
+      </button>
+    </div>
   );
 }

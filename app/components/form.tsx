@@ -115,3 +115,43 @@ export function FormMessage({ error, success }: { error?: string; success?: stri
 export function IdempotencyKeyField({ value }: { value: string }) {
   return <input type="hidden" name="idempotencyKey" value={value} />;
 }
+
+/**
+ * The name, typed-back value and error of each field of one form, so a form that failed shows what was typed next
+ * to its error: `<Field label="Name" {...field("name")} />`.
+ */
+export function fieldsOf(
+  values: Record<string, string | number | null | undefined>,
+  errors: Record<string, string | undefined>,
+) {
+  return (name: string) => ({
+    name,
+    defaultValue: values[name] == null ? "" : String(values[name]),
+    error: errors[name],
+  });
+}
+
+/** The `<option>`s of a select that picks one record by id. */
+export function OptionList({ options }: { options: readonly { id: string; name: string }[] }) {
+  return options.map((o) => (
+    <option key={o.id} value={o.id}>
+      {o.name}
+    </option>
+  ));
+}
+
+/** The visually hidden label and the search box of a GET search form (the form and its button stay with the page). */
+export function SearchInput({
+  id,
+  label,
+  ...input
+}: { id: string; label: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type" | "className">) {
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <input id={id} name="q" type="search" maxLength={100} className="input" {...input} />
+    </>
+  );
+}

@@ -1,5 +1,5 @@
 import type { LocationDetails } from "../../core/locations";
-import { Field, TextareaField } from "./form";
+import { Field, fieldsOf, TextareaField } from "./form";
 
 export interface LocationFieldValues extends LocationDetails {
   name?: string | null;
@@ -14,81 +14,34 @@ export function LocationFields({
   values: LocationFieldValues;
   errors: Record<string, string | undefined>;
 }) {
-  const v = (k: keyof LocationFieldValues) => (values[k] == null ? "" : String(values[k]));
+  const field = fieldsOf(values, errors);
   return (
     <div className="space-y-4">
-      <Field label="Name" name="name" required maxLength={255} defaultValue={v("name")} error={errors.name} />
-      <Field
-        label="Street"
-        name="street"
-        maxLength={255}
-        autoComplete="street-address"
-        defaultValue={v("street")}
-        error={errors.street}
-      />
+      <Field label="Name" {...field("name")} required maxLength={255} />
+      <Field label="Street" {...field("street")} maxLength={255} autoComplete="street-address" />
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field
-          label="City"
-          name="city"
-          maxLength={100}
-          autoComplete="address-level2"
-          defaultValue={v("city")}
-          error={errors.city}
-        />
-        <Field
-          label="State"
-          name="state"
-          maxLength={100}
-          autoComplete="address-level1"
-          defaultValue={v("state")}
-          error={errors.state}
-        />
-        <Field
-          label="ZIP code"
-          name="zip"
-          maxLength={20}
-          autoComplete="postal-code"
-          defaultValue={v("zip")}
-          error={errors.zip}
-        />
+        <Field label="City" {...field("city")} maxLength={100} autoComplete="address-level2" />
+        <Field label="State" {...field("state")} maxLength={100} autoComplete="address-level1" />
+        <Field label="ZIP code" {...field("zip")} maxLength={20} autoComplete="postal-code" />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field
-          label="Phone"
-          name="phone"
-          type="tel"
-          maxLength={50}
-          autoComplete="tel"
-          defaultValue={v("phone")}
-          error={errors.phone}
-        />
+        <Field label="Phone" {...field("phone")} type="tel" maxLength={50} autoComplete="tel" />
         <Field
           label="Website"
-          name="website"
+          {...field("website")}
           type="url"
           inputMode="url"
           maxLength={500}
           placeholder="https://"
-          defaultValue={v("website")}
-          error={errors.website}
         />
       </div>
-      <TextareaField
-        label="Description"
-        name="description"
-        rows={3}
-        maxLength={2000}
-        defaultValue={v("description")}
-        error={errors.description}
-      />
+      <TextareaField label="Description" {...field("description")} rows={3} maxLength={2000} />
       <Field
         label="Pinball Map location id"
-        name="pinballMapId"
+        {...field("pinballMapId")}
         inputMode="numeric"
         maxLength={12}
         hint="Optional. The number in the location's pinballmap.com address."
-        defaultValue={v("pinballMapId")}
-        error={errors.pinballMapId}
       />
     </div>
   );

@@ -1,4 +1,4 @@
-import { Field, SelectField } from "./form";
+import { Field, fieldsOf, OptionList, SelectField } from "./form";
 
 export interface ModelOptionView {
   id: string;
@@ -31,64 +31,34 @@ export function MachineFields({
 }) {
   const custom = models.filter((m) => m.isCustom);
   const catalogue = models.filter((m) => !m.isCustom);
+  const field = fieldsOf(values, errors);
   return (
     <div className="space-y-4">
-      <SelectField label="Model" name="modelId" required defaultValue={values.modelId ?? ""} error={errors.modelId}>
+      <SelectField label="Model" {...field("modelId")} required>
         <option value="">Choose a model…</option>
         {custom.length ? (
           <optgroup label="Your custom models">
-            {custom.map((m) => (
-              <option key={m.id} value={m.id}>
-                {modelLabel(m)}
-              </option>
-            ))}
+            <OptionList options={custom.map((m) => ({ id: m.id, name: modelLabel(m) }))} />
           </optgroup>
         ) : null}
         {catalogue.length ? (
           <optgroup label="Catalogue">
-            {catalogue.map((m) => (
-              <option key={m.id} value={m.id}>
-                {modelLabel(m)}
-              </option>
-            ))}
+            <OptionList options={catalogue.map((m) => ({ id: m.id, name: modelLabel(m) }))} />
           </optgroup>
         ) : null}
       </SelectField>
-      <Field
-        label="Name"
-        name="name"
-        maxLength={255}
-        defaultValue={values.name ?? ""}
-        hint={nameHint}
-        error={errors.name}
-      />
-      <SelectField
-        label="Location"
-        name="locationId"
-        required
-        defaultValue={values.locationId ?? ""}
-        error={errors.locationId}
-      >
+      <Field label="Name" {...field("name")} maxLength={255} hint={nameHint} />
+      <SelectField label="Location" {...field("locationId")} required>
         <option value="">Choose a location…</option>
-        {locations.map((l) => (
-          <option key={l.id} value={l.id}>
-            {l.name}
-          </option>
-        ))}
+        <OptionList options={locations} />
       </SelectField>
       <SelectField
         label="Owner"
-        name="ownerId"
-        defaultValue={values.ownerId ?? ""}
+        {...field("ownerId")}
         hint="Optional. A member who looks after this machine and hears about its problems."
-        error={errors.ownerId}
       >
         <option value="">No owner</option>
-        {owners.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-          </option>
-        ))}
+        <OptionList options={owners} />
       </SelectField>
     </div>
   );

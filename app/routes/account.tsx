@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { NewPasswordFields } from "~/components/account-fields";
 import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireUser } from "~/lib/access.server";
 import { errorsFor, messageFor, useActionResult } from "~/lib/action-result";
@@ -95,23 +96,7 @@ export default function Account() {
             required
             error={errors.current}
           />
-          <Field
-            label="New password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            error={errors.password}
-          />
-          <Field
-            label="Repeat new password"
-            name="confirm"
-            type="password"
-            autoComplete="new-password"
-            required
-            error={errors.confirm}
-          />
+          <NewPasswordFields errors={errors} label="New password" hint={false} />
           <button className="btn-primary" type="submit">
             Change password
           </button>

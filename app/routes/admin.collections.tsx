@@ -5,6 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { AdminPageHeader } from "~/components/admin-page-header";
 import { NewCollectionForm, NewTypeForm } from "~/components/admin-collections/create-forms";
 import { TypeCard } from "~/components/admin-collections/type-card";
 import { FormMessage } from "~/components/form";
@@ -95,16 +96,12 @@ export default function AdminCollections() {
 
   return (
     <div className="space-y-8">
-      <div>
-        <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> Collections
-        </p>
-        <h1 className="text-2xl font-bold">Collections</h1>
+      <AdminPageHeader crumb="Collections" title="Collections">
         <p className="text-slate-600">
           Group machines for visitors: rooms you arrange by hand, or automatic groups by manufacturer and era.{" "}
           <Link to="/collections">See the public view</Link>.
         </p>
-      </div>
+      </AdminPageHeader>
 
       <div aria-live="polite">
         <FormMessage

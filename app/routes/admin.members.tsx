@@ -5,9 +5,10 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { AdminPageHeader } from "~/components/admin-page-header";
 import { InvitationLink, shownLinkOf } from "~/components/admin-members/invitation-link";
 import { InvitationRow, MemberRow, rowFailureOf } from "~/components/admin-members/rows";
-import { Field, FormMessage, SelectField } from "~/components/form";
+import { Field, fieldsOf, FormMessage, OptionList, SelectField } from "~/components/form";
 import { DataTable } from "~/components/list-page";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
@@ -80,6 +81,7 @@ export default function AdminMembers() {
   const busy = navigation.state === "submitting";
   const inviteErrors = errorsFor(result, "invite");
   const inviteValues = valuesFor(result, "invite");
+  const field = fieldsOf(inviteValues, inviteErrors);
   const failedRow = rowFailureOf(result);
   // A row that is no longer listed (withdrawn twice, removed meanwhile) shows its message at the top instead.
   const rowFailure =
@@ -91,16 +93,12 @@ export default function AdminMembers() {
 
   return (
     <div className="space-y-8">
-      <div>
-        <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> Members
-        </p>
-        <h1 className="text-2xl font-bold">Members</h1>
+      <AdminPageHeader crumb="Members" title="Members">
         <p className="text-slate-600">
           {total} {total === 1 ? "member" : "members"}. Roles decide what each member may do;{" "}
           <Link to="/admin/roles">edit roles</Link>.
         </p>
-      </div>
+      </AdminPageHeader>
 
       <FormMessage error={formError} success={messageFor(result)} />
 
@@ -119,27 +117,14 @@ export default function AdminMembers() {
         ) : (
           <Form method="post" className="grid gap-4 sm:grid-cols-[3fr_1fr_auto] sm:items-end" noValidate>
             <input type="hidden" name="intent" value="invite" />
-            <Field
-              label="Email"
-              name="email"
-              type="email"
-              autoComplete="off"
-              required
-              maxLength={254}
-              defaultValue={inviteValues.email ?? ""}
-              error={inviteErrors.email}
-            />
+            <Field label="Email" {...field("email")} type="email" autoComplete="off" required maxLength={254} />
             <SelectField
               label="Role"
               name="roleId"
               defaultValue={inviteValues.roleId || defaultRoleId}
               error={inviteErrors.roleId}
             >
-              {roles.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
+              <OptionList options={roles} />
             </SelectField>
             <button type="submit" className="btn-primary" disabled={busy}>
               Invite

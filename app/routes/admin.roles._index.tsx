@@ -2,7 +2,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Field, FormMessage, SelectField } from "~/components/form";
+import { AdminPageHeader } from "~/components/admin-page-header";
+import { Field, fieldsOf, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
@@ -33,22 +34,19 @@ export default function AdminRoles() {
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = valuesFor(result);
+  const field = fieldsOf(values, errors);
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const deleted = params.get("deleted");
 
   return (
     <div className="space-y-8">
-      <div>
-        <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> Roles
-        </p>
-        <h1 className="text-2xl font-bold">Roles &amp; permissions</h1>
+      <AdminPageHeader crumb="Roles" title="Roles & permissions">
         <p className="text-slate-600">
           Every member has one role. Visitors who are not signed in (and people who are not members) act with the
           Unauthenticated role.
         </p>
-      </div>
+      </AdminPageHeader>
 
       <FormMessage
         error={errors.form}
@@ -92,15 +90,7 @@ export default function AdminRoles() {
           </h2>
           <Form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="create" />
-            <Field
-              label="Name"
-              name="name"
-              required
-              maxLength={50}
-              autoComplete="off"
-              defaultValue={values.name ?? ""}
-              error={errors.name}
-            />
+            <Field label="Name" {...field("name")} required maxLength={50} autoComplete="off" />
             <SelectField
               label="Start from"
               name="template"

@@ -7,7 +7,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useParams } from "@remix-run/react";
-import { Field, FormMessage } from "~/components/form";
+import { AccountNameField, NewPasswordFields } from "~/components/account-fields";
+import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { clientIp } from "~/lib/context.server";
@@ -110,33 +111,8 @@ export default function Invitation() {
             <p className="text-sm text-slate-700">
               Your account’s e-mail address will be <strong>{invitation.email}</strong>.
             </p>
-            <Field
-              label="Name"
-              name="name"
-              autoComplete="name"
-              required
-              maxLength={100}
-              defaultValue={values.name}
-              error={errors.name}
-            />
-            <Field
-              label="Password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={8}
-              hint="At least 8 characters. Long passphrases are welcome."
-              error={errors.password}
-            />
-            <Field
-              label="Repeat password"
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              required
-              error={errors.confirm}
-            />
+            <AccountNameField defaultValue={values.name} error={errors.name} />
+            <NewPasswordFields errors={errors} />
             <button type="submit" className="btn-primary w-full" disabled={busy}>
               Create account and join
             </button>

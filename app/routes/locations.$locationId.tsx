@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { FormMessage } from "~/components/form";
+import { FormMessage, SearchInput } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { CollectionOptions } from "~/components/options";
@@ -127,18 +127,7 @@ export default function LocationPage() {
       {d.machines ? (
         <TitledSection headingId="machines-heading" title={<>Machines ({d.machines.total})</>} className="space-y-3">
           <Form method="get" role="search" className="flex gap-2">
-            <label htmlFor="loc-q" className="sr-only">
-              Filter machines
-            </label>
-            <input
-              id="loc-q"
-              name="q"
-              type="search"
-              defaultValue={d.q}
-              maxLength={100}
-              placeholder="Filter by name or maker"
-              className="input"
-            />
+            <SearchInput id="loc-q" label="Filter machines" defaultValue={d.q} placeholder="Filter by name or maker" />
             {d.collections.length ? (
               <>
                 <label htmlFor="loc-collection" className="sr-only">

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
+import { EmailField } from "~/components/account-fields";
 import { Field, FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
@@ -47,15 +48,7 @@ export default function Login() {
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <FormMessage error={errors.form} />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={valuesFor(result).email ?? ""}
-          error={errors.email}
-        />
+        <EmailField defaultValue={valuesFor(result).email ?? ""} error={errors.email} />
         <Field
           label="Password"
           name="password"

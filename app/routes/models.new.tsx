@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useSearchParams } from "@remix-run/react";
-import { Field, FormMessage, SelectField } from "~/components/form";
+import { Field, fieldsOf, FormMessage, SelectField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { forbidden, runAction } from "~/lib/failure.server";
@@ -45,6 +45,7 @@ export default function NewModel() {
   const [params] = useSearchParams();
   const errors = errorsFor(result);
   const values = valuesFor(result);
+  const field = fieldsOf(values, errors);
   const returnTo = params.get("returnTo") ?? "/machines/new";
   return (
     <div className="mx-auto max-w-xl space-y-6">
@@ -60,23 +61,10 @@ export default function NewModel() {
         <FormMessage
           error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)}
         />
-        <Field label="Name" name="name" required maxLength={255} defaultValue={values.name ?? ""} error={errors.name} />
-        <Field
-          label="Manufacturer"
-          name="manufacturer"
-          maxLength={100}
-          defaultValue={values.manufacturer ?? ""}
-          error={errors.manufacturer}
-        />
-        <Field
-          label="Year"
-          name="year"
-          inputMode="numeric"
-          maxLength={4}
-          defaultValue={values.year ?? ""}
-          error={errors.year}
-        />
-        <SelectField label="Type" name="machineType" defaultValue={values.machineType ?? ""} error={errors.machineType}>
+        <Field label="Name" {...field("name")} required maxLength={255} />
+        <Field label="Manufacturer" {...field("manufacturer")} maxLength={100} />
+        <Field label="Year" {...field("year")} inputMode="numeric" maxLength={4} />
+        <SelectField label="Type" {...field("machineType")}>
           <option value="">Not specified</option>
           {MACHINE_TYPES.map(([value, label]) => (
             <option key={value} value={value}>

@@ -5,6 +5,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { SearchInput } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { idParam } from "~/lib/ids";
@@ -33,17 +34,11 @@ export default function ReportPicker() {
         </p>
       </header>
       <Form method="get" role="search" className="flex gap-2">
-        <label htmlFor="machine-search" className="sr-only">
-          Search machines
-        </label>
-        <input
+        <SearchInput
           id="machine-search"
-          name="q"
-          type="search"
+          label="Search machines"
           defaultValue={q}
-          maxLength={100}
           placeholder="Search by name or maker"
-          className="input"
           autoComplete="off"
         />
         <button type="submit" className="btn-primary min-h-11">

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field, FormMessage } from "~/components/form";
+import { AccountNameField, EmailField, NewPasswordFields } from "~/components/account-fields";
+import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { runAction } from "~/lib/failure.server";
@@ -68,42 +69,9 @@ export default function Signup() {
       </p>
       <Form method="post" className="space-y-4" noValidate>
         <FormMessage error={errors.form} />
-        <Field
-          label="Name"
-          name="name"
-          autoComplete="name"
-          required
-          maxLength={100}
-          defaultValue={values.name}
-          error={errors.name}
-        />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={values.email}
-          error={errors.email}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          hint="At least 8 characters. Long passphrases are welcome."
-          error={errors.password}
-        />
-        <Field
-          label="Repeat password"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          error={errors.confirm}
-        />
+        <AccountNameField defaultValue={values.name} error={errors.name} />
+        <EmailField defaultValue={values.email} error={errors.email} />
+        <NewPasswordFields errors={errors} />
         <div className="hidden" aria-hidden="true">
           <label>
             Website <input name="website" tabIndex={-1} autoComplete="off" />

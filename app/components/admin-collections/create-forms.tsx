@@ -1,6 +1,6 @@
 /** The two "new …" forms of /admin/collections: a manual collection (location:edit) and a manual type (organization:manage). */
 import { Form } from "@remix-run/react";
-import { Field, SelectField, TextareaField } from "~/components/form";
+import { Field, fieldsOf, OptionList, SelectField, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 
 interface FormState {
@@ -17,6 +17,7 @@ export function NewCollectionForm({
   errors,
   values,
 }: FormState & { manualTypes: { id: string; label: string }[]; locations: { id: string; name: string }[] }) {
+  const field = fieldsOf(values, errors);
   return (
     <section className="card space-y-4" aria-labelledby="create-collection-heading">
       <h2 id="create-collection-heading" className="text-lg font-semibold">
@@ -27,16 +28,7 @@ export function NewCollectionForm({
       ) : (
         <Form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
           <input type="hidden" name="intent" value="collection-create" />
-          <Field
-            label="Name"
-            name="name"
-            required
-            maxLength={50}
-            autoComplete="off"
-            placeholder="Front Room"
-            defaultValue={values.name ?? ""}
-            error={errors.name}
-          />
+          <Field label="Name" {...field("name")} required maxLength={50} autoComplete="off" placeholder="Front Room" />
           <SelectField
             label="Type"
             name="typeId"
@@ -44,11 +36,7 @@ export function NewCollectionForm({
             error={errors.typeId}
             defaultValue={values.typeId ?? manualTypes[0]?.id}
           >
-            {manualTypes.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.label}
-              </option>
-            ))}
+            <OptionList options={manualTypes.map((t) => ({ id: t.id, name: t.label }))} />
           </SelectField>
           <SelectField
             label="Location"
@@ -58,25 +46,10 @@ export function NewCollectionForm({
             defaultValue={values.locationId ?? locations[0]?.id ?? ""}
           >
             <option value="">Whole organization</option>
-            {locations.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
+            <OptionList options={locations} />
           </SelectField>
-          <TextareaField
-            label="Description (optional)"
-            name="description"
-            rows={2}
-            maxLength={500}
-            error={errors.description}
-            defaultValue={values.description ?? ""}
-          />
-          <div className="sm:col-span-2">
-            <button type="submit" className="btn-primary" disabled={busy}>
-              Create collection
-            </button>
-          </div>
+          <TextareaField label="Description (optional)" {...field("description")} rows={2} maxLength={500} />
+          <SubmitRow busy={busy}>Create collection</SubmitRow>
         </Form>
       )}
     </section>
@@ -84,6 +57,7 @@ export function NewCollectionForm({
 }
 
 export function NewTypeForm({ busy, errors, values }: FormState) {
+  const field = fieldsOf(values, errors);
   return (
     <section className="card space-y-4" aria-labelledby="create-type-heading">
       <h2 id="create-type-heading" className="text-lg font-semibold">
@@ -94,37 +68,28 @@ export function NewTypeForm({ busy, errors, values }: FormState) {
       </p>
       <Form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
         <input type="hidden" name="intent" value="type-create" />
-        <Field
-          label="Type name"
-          name="name"
-          required
-          maxLength={50}
-          autoComplete="off"
-          defaultValue={values.name ?? ""}
-          error={errors.name}
-        />
-        <Field
-          label="Display name (optional)"
-          name="displayName"
-          maxLength={50}
-          defaultValue={values.displayName ?? ""}
-          error={errors.displayName}
-        />
+        <Field label="Type name" {...field("name")} required maxLength={50} autoComplete="off" />
+        <Field label="Display name (optional)" {...field("displayName")} maxLength={50} />
         <TextareaField
           label="Description (optional)"
-          name="description"
+          {...field("description")}
           rows={2}
           maxLength={500}
           className="sm:col-span-2"
-          defaultValue={values.description ?? ""}
-          error={errors.description}
         />
-        <div className="sm:col-span-2">
-          <button type="submit" className="btn-primary" disabled={busy}>
-            Create type
-          </button>
-        </div>
+        <SubmitRow busy={busy}>Create type</SubmitRow>
       </Form>
     </section>
+  );
+}
+
+/** The full-width row under both forms' fields with their submit button. */
+function SubmitRow({ busy, children }: { busy: boolean; children: string }) {
+  return (
+    <div className="sm:col-span-2">
+      <button type="submit" className="btn-primary" disabled={busy}>
+        {children}
+      </button>
+    </div>
   );
 }

@@ -3,7 +3,7 @@
  * hidden honeypot field for bots and the idempotency key against double submits.
  */
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { Field, FormMessage, IdempotencyKeyField, TextareaField } from "~/components/form";
+import { Field, fieldsOf, FormMessage, IdempotencyKeyField, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 
 export function ReportSection({
@@ -20,6 +20,7 @@ export function ReportSection({
   values: Record<string, string>;
 }) {
   const navigation = useNavigation();
+  const field = fieldsOf(values, errors);
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "report";
   return (
     <section aria-labelledby="report-heading" id="report" className="card space-y-4">
@@ -37,22 +38,18 @@ export function ReportSection({
         <IdempotencyKeyField value={reportKey} />
         <Field
           label="What’s wrong?"
-          name="title"
+          {...field("title")}
           required
           maxLength={255}
           autoComplete="off"
           placeholder="e.g. Left flipper is weak"
-          defaultValue={values.title ?? ""}
-          error={errors.title}
         />
         <TextareaField
           label="Details (optional)"
-          name="description"
+          {...field("description")}
           rows={3}
           maxLength={2000}
           hint="When does it happen? Every game, sometimes?"
-          defaultValue={values.description ?? ""}
-          error={errors.description}
         />
         {canAttach ? (
           <Field
@@ -66,24 +63,15 @@ export function ReportSection({
         ) : null}
         {signedInAs ? null : (
           <>
-            <Field
-              label="Your name (optional)"
-              name="name"
-              maxLength={100}
-              autoComplete="name"
-              defaultValue={values.name ?? ""}
-              error={errors.name}
-            />
+            <Field label="Your name (optional)" {...field("name")} maxLength={100} autoComplete="name" />
             <Field
               label="Your email (optional)"
-              name="email"
+              {...field("email")}
               type="email"
               inputMode="email"
               maxLength={254}
               autoComplete="email"
               hint="Only the team sees it, never the public. You can also follow your report with the link you get next."
-              defaultValue={values.email ?? ""}
-              error={errors.email}
             />
           </>
         )}

@@ -1,0 +1,15 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+/** The top of an admin page: the way back to /admin, the page's heading, then what the page is for (children). */
+export function AdminPageHeader({ crumb, title, children }: { crumb: string; title: string; children: ReactNode }) {
+  return (
+    <div>
+      <p className="text-sm">
+        <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> {crumb}
+      </p>
+      <h1 className="text-2xl font-bold">{title}</h1>
+      {children}
+    </div>
+  );
+}

@@ -120,13 +120,11 @@ export function IdempotencyKeyField({ value }: { value: string }) {
  * The name, typed-back value and error of each field of one form, so a form that failed shows what was typed next
  * to its error: `<Field label="Name" {...field("name")} />`.
  */
-export function fieldsOf(
-  values: Record<string, string | number | null | undefined>,
-  errors: Record<string, string | undefined>,
-) {
+export function fieldsOf<T extends object>(values: T, errors: Record<string, string | undefined>) {
+  const byName = values as Record<string, unknown>;
   return (name: string) => ({
     name,
-    defaultValue: values[name] == null ? "" : String(values[name]),
+    defaultValue: byName[name] == null ? "" : String(byName[name]),
     error: errors[name],
   });
 }

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, Ref, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { useId } from "react";
 
 type Common = { label: ReactNode; error?: string; hint?: ReactNode };
@@ -142,14 +142,18 @@ export function OptionList({ options }: { options: readonly { id: string; name: 
 export function SearchInput({
   id,
   label,
+  inputRef,
   ...input
-}: { id: string; label: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type" | "className">) {
+}: { id: string; label: string; inputRef?: Ref<HTMLInputElement> } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  "id" | "type" | "className"
+>) {
   return (
     <>
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
-      <input id={id} name="q" type="search" maxLength={100} className="input" {...input} />
+      <input ref={inputRef} id={id} name="q" type="search" maxLength={100} className="input" {...input} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 /** The issue list's search box and filters: a GET form, so every view is a URL that works without JavaScript. */
 import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
-import { SelectField } from "~/components/form";
+import { SearchInput, SelectField } from "~/components/form";
 import { NameOptions, StatusOptionGroups } from "~/components/options";
 import { ISSUE_LIMITS, ISSUE_SORTS } from "../../../core/issue-rules";
 import { SORT_LABELS } from "~/lib/issue-list-words";
@@ -49,18 +49,13 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
     <Form method="get" className="card space-y-3" role="search" aria-label="Filter issues">
       {current.category !== "active" ? <input type="hidden" name="category" value={current.category} /> : null}
       <div className="flex gap-2">
-        <label htmlFor="issue-search" className="sr-only">
-          Search issues
-        </label>
-        <input
-          ref={searchRef}
+        <SearchInput
+          inputRef={searchRef}
           id="issue-search"
-          type="search"
-          name="q"
+          label="Search issues"
           defaultValue={current.q}
           maxLength={ISSUE_LIMITS.search}
           placeholder="Search title and description (press /)"
-          className="input"
           enterKeyHint="search"
         />
         <button type="submit" className="btn-primary">

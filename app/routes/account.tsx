@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { NewPasswordFields } from "~/components/account-fields";
+import { TitledSection } from "~/components/titled-section";
 import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireUser } from "~/lib/access.server";
 import { errorsFor, messageFor, useActionResult } from "~/lib/action-result";
@@ -54,10 +55,7 @@ export default function Account() {
     <div className="mx-auto max-w-xl space-y-8">
       <h1 className="text-2xl font-bold">Your account</h1>
       <FormMessage error={errors.form} success={messageFor(result)} />
-      <section className="card space-y-4" aria-labelledby="profile-heading">
-        <h2 id="profile-heading" className="text-lg font-semibold">
-          Profile
-        </h2>
+      <TitledSection headingId="profile-heading" title="Profile" className="card space-y-4">
         <p className="text-sm text-slate-600">Signed in as {profile?.email}</p>
         <Form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="profile" />
@@ -81,11 +79,8 @@ export default function Account() {
             Save profile
           </button>
         </Form>
-      </section>
-      <section className="card space-y-4" aria-labelledby="password-heading">
-        <h2 id="password-heading" className="text-lg font-semibold">
-          Change password
-        </h2>
+      </TitledSection>
+      <TitledSection headingId="password-heading" title="Change password" className="card space-y-4">
         <Form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="password" />
           <Field
@@ -101,11 +96,8 @@ export default function Account() {
             Change password
           </button>
         </Form>
-      </section>
-      <section className="card space-y-3" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading" className="text-lg font-semibold">
-          Sessions
-        </h2>
+      </TitledSection>
+      <TitledSection headingId="sessions-heading" title="Sessions" className="card space-y-3">
         <p className="text-sm text-slate-600">
           You are signed in on {sessions} {sessions === 1 ? "device" : "devices"}.
         </p>
@@ -115,7 +107,7 @@ export default function Account() {
             Sign out everywhere
           </button>
         </Form>
-      </section>
+      </TitledSection>
     </div>
   );
 }

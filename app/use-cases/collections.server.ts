@@ -8,14 +8,13 @@ import { z } from "zod";
 import { MAX_MACHINE_IDS, describeFilterCriteria } from "../../core/collection-rules";
 import { fail } from "../../core/failure";
 import {
+  changeCollectionMachines,
   collectionNameTaken,
-  deleteCollectionMachines,
   deleteCollectionRow,
   getCollection,
   getCollectionType,
   getLocationOption,
   getPublicCollection,
-  insertCollectionMachines,
   insertManualCollection,
   listMachineLocations,
   listMachineOptions,
@@ -293,10 +292,7 @@ export async function updateCollectionMachines(
     const add = await requireOrgMachines(tx, organizationId, change.add, collection.locationId);
     const addSet = new Set(add);
     const remove = (await requireOrgMachines(tx, organizationId, change.remove, null)).filter((id) => !addSet.has(id));
-    const result = {
-      added: await insertCollectionMachines(tx, collection.id, add),
-      removed: await deleteCollectionMachines(tx, collection.id, remove),
-    };
+    const result = await changeCollectionMachines(tx, collection.id, { add, remove });
     if (result.added || result.removed) {
       await auditBy(tx, actor, {
         action: "collection.machines_changed",

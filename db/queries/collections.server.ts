@@ -249,15 +249,21 @@ const collectionOrder = [
   asc(collections.id),
 ];
 
-/** Every collection of the organization (admin page), by type order then collection order. */
-export async function listAdminCollections(db: DbOrTx, organizationId: string): Promise<CollectionSummary[]> {
-  const rows = await db
+/** Collections with their type, location and machine count (`summaryColumns`), filtered by `where`. */
+function selectSummaries(db: DbOrTx, organizationId: string, where: SQL | undefined) {
+  return db
     .select(summaryColumns(organizationId))
     .from(collections)
     .innerJoin(collectionTypes, eq(collectionTypes.id, collections.typeId))
     .leftJoin(locations, eq(locations.id, collections.locationId))
-    .where(eq(collectionTypes.organizationId, organizationId))
-    .orderBy(...collectionOrder);
+    .where(where);
+}
+
+/** Every collection of the organization (admin page), by type order then collection order. */
+export async function listAdminCollections(db: DbOrTx, organizationId: string): Promise<CollectionSummary[]> {
+  const rows = await selectSummaries(db, organizationId, eq(collectionTypes.organizationId, organizationId)).orderBy(
+    ...collectionOrder,
+  );
   return rows.map(toSummary);
 }
 
@@ -267,13 +273,11 @@ export async function getCollection(
   organizationId: string,
   collectionId: string,
 ): Promise<CollectionSummary | null> {
-  const [row] = await db
-    .select(summaryColumns(organizationId))
-    .from(collections)
-    .innerJoin(collectionTypes, eq(collectionTypes.id, collections.typeId))
-    .leftJoin(locations, eq(locations.id, collections.locationId))
-    .where(and(eq(collections.id, collectionId), eq(collectionTypes.organizationId, organizationId)))
-    .limit(1);
+  const [row] = await selectSummaries(
+    db,
+    organizationId,
+    and(eq(collections.id, collectionId), eq(collectionTypes.organizationId, organizationId)),
+  ).limit(1);
   return row ? toSummary(row) : null;
 }
 
@@ -368,35 +372,34 @@ export async function listMachineLocations(db: DbOrTx, organizationId: string, m
     .where(and(eq(machines.organizationId, organizationId), inArray(machines.id, [...machineIds])));
 }
 
-/** Adds machines to a collection (present ones are ignored); returns how many were added. */
-export async function insertCollectionMachines(
+/**
+ * Adds and removes machines of a collection in one call (present ones are not added twice); returns how many were
+ * added and removed.
+ */
+export async function changeCollectionMachines(
   db: DbOrTx,
   collectionId: string,
-  machineIds: readonly string[],
-): Promise<number> {
-  if (machineIds.length === 0) return 0;
-  const inserted = await db
-    .insert(collectionMachines)
-    .values(machineIds.map((machineId) => ({ collectionId, machineId })))
-    .onConflictDoNothing()
-    .returning({ machineId: collectionMachines.machineId });
-  return inserted.length;
-}
-
-/** Removes machines from a collection; returns how many were removed. */
-export async function deleteCollectionMachines(
-  db: DbOrTx,
-  collectionId: string,
-  machineIds: readonly string[],
-): Promise<number> {
-  if (machineIds.length === 0) return 0;
-  const deleted = await db
-    .delete(collectionMachines)
-    .where(
-      and(eq(collectionMachines.collectionId, collectionId), inArray(collectionMachines.machineId, [...machineIds])),
-    )
-    .returning({ machineId: collectionMachines.machineId });
-  return deleted.length;
+  change: { add: readonly string[]; remove: readonly string[] },
+): Promise<{ added: number; removed: number }> {
+  const added = change.add.length
+    ? await db
+        .insert(collectionMachines)
+        .values(change.add.map((machineId) => ({ collectionId, machineId })))
+        .onConflictDoNothing()
+        .returning({ machineId: collectionMachines.machineId })
+    : [];
+  const removed = change.remove.length
+    ? await db
+        .delete(collectionMachines)
+        .where(
+          and(
+            eq(collectionMachines.collectionId, collectionId),
+            inArray(collectionMachines.machineId, [...change.remove]),
+          ),
+        )
+        .returning({ machineId: collectionMachines.machineId })
+    : [];
+  return { added: added.length, removed: removed.length };
 }
 
 export interface MachineOption extends MachineSummary {
@@ -560,12 +563,11 @@ export async function refreshAutoCollections(db: DbOrTx, organizationId: string)
     );
     for (const plan of changes.create) {
       const created = await insertAutoCollection(db, type.id, plan);
-      await insertCollectionMachines(db, created.id, plan.machineIds);
+      await changeCollectionMachines(db, created.id, { add: plan.machineIds, remove: [] });
     }
     for (const change of changes.update) {
       if (change.meta) await updateAutoCollection(db, change.id, change.meta);
-      await insertCollectionMachines(db, change.id, change.add);
-      await deleteCollectionMachines(db, change.id, change.remove);
+      await changeCollectionMachines(db, change.id, change);
     }
     await deleteCollectionsOfType(db, type.id, changes.remove);
     result.generated += changes.create.length;
@@ -593,13 +595,11 @@ export interface PublicCollectionGroup {
 
 /** Enabled collection types with their collections and machine counts, in display order (types without any hidden). */
 export async function listPublicCollections(db: DbOrTx, organizationId: string): Promise<PublicCollectionGroup[]> {
-  const rows = await db
-    .select(summaryColumns(organizationId))
-    .from(collections)
-    .innerJoin(collectionTypes, eq(collectionTypes.id, collections.typeId))
-    .leftJoin(locations, eq(locations.id, collections.locationId))
-    .where(and(eq(collectionTypes.organizationId, organizationId), eq(collectionTypes.isEnabled, true)))
-    .orderBy(...collectionOrder);
+  const rows = await selectSummaries(
+    db,
+    organizationId,
+    and(eq(collectionTypes.organizationId, organizationId), eq(collectionTypes.isEnabled, true)),
+  ).orderBy(...collectionOrder);
   const groups: PublicCollectionGroup[] = [];
   for (const raw of rows) {
     const r = toSummary(raw);
@@ -737,50 +737,4 @@ export async function listCollectionsForFilter(
       machineCount: Number(r.machineCount),
     }))
     .filter((r) => r.machineCount > 0);
-}
-
-/**
- * The original's getForLocation: collections for a public location page, split into manual and automatic; only enabled
- * types; machineCount = machines of that collection at this location. Unknown / foreign location → null.
- */
-export async function getCollectionsForLocation(db: DbOrTx, organizationId: string, locationId: string) {
-  const [location] = await db
-    .select({ id: locations.id })
-    .from(locations)
-    .where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
-    .limit(1);
-  if (!location) return null;
-  const rows = await db
-    .select({
-      id: collections.id,
-      name: collections.name,
-      isManual: collections.isManual,
-      locationId: collections.locationId,
-      typeId: collectionTypes.id,
-      typeName: collectionTypes.name,
-      typeDisplayName: collectionTypes.displayName,
-      typeIsAuto: collectionTypes.isAutoGenerated,
-      machineCount: machineCountAtLocationSql(organizationId, locationId),
-    })
-    .from(collections)
-    .innerJoin(collectionTypes, eq(collectionTypes.id, collections.typeId))
-    .where(
-      and(
-        eq(collectionTypes.organizationId, organizationId),
-        eq(collectionTypes.isEnabled, true),
-        or(
-          eq(collections.locationId, locationId),
-          and(isNull(collections.locationId), eq(collectionTypes.isAutoGenerated, true)),
-        ),
-      ),
-    )
-    .orderBy(...collectionOrder);
-  const items = rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    machineCount: Number(r.machineCount),
-    type: { id: r.typeId, name: r.typeName, displayName: r.typeDisplayName },
-    isAuto: r.typeIsAuto || !r.isManual,
-  }));
-  return { manual: items.filter((i) => !i.isAuto), auto: items.filter((i) => i.isAuto) };
 }

@@ -15,7 +15,6 @@ import { createManualCollection, updateCollectionMachines } from "~/use-cases/co
 import { isFailure, type FailureCode } from "../../core/failure";
 import {
   getCollection,
-  getCollectionsForLocation,
   getPublicCollection,
   listAdminCollections,
   listCollectionMachineIds,
@@ -332,13 +331,10 @@ describe("manual collections", () => {
       removed: 0,
     });
 
-    // Location page: manual ones of this location, automatic org-wide ones; counts only machines here.
-    const forAnnex = await getCollectionsForLocation(t.db, apc, second.id);
-    expect(forAnnex?.manual.map((c) => c.name)).toEqual([]);
-    expect(forAnnex?.auto.find((c) => c.name === "Williams")?.machineCount).toBe(1);
-    const forMain = await getCollectionsForLocation(t.db, apc, location);
-    expect(forMain?.manual.map((c) => [c.name, c.machineCount])).toEqual([["Front Room", 2]]);
-    expect(await getCollectionsForLocation(t.db, apc, await mainLocationId(beta))).toBeNull();
+    // The location page's collection filter: counts only machines at that location.
+    const annexFilters = await listCollectionsForFilter(t.db, apc, { locationId: second.id });
+    expect(annexFilters.find((c) => c.name === "Williams")?.machineCount).toBe(1);
+    expect(annexFilters.some((c) => c.name === "Front Room")).toBe(false);
 
     // Filters for the machine list / location view.
     const filters = await listCollectionsForFilter(t.db, apc, { locationId: location });

@@ -6,12 +6,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   auditLogs,
   invitations,
   issueStatuses,
+  issues,
   machines,
   memberships,
   organizations,
@@ -134,6 +135,19 @@ export async function machineByName(db: Db, organizationId: string, name: string
   const [row] = await db.select().from(machines).where(and(eq(machines.organizationId, organizationId), eq(machines.name, name)));
   if (!row) throw new Error(`no machine ${name}`);
   return row;
+}
+
+/** A machine found by name and one of its open (NEW or IN_PROGRESS) issues from the seed. */
+export async function openIssueOf(db: Db, organizationId: string, machineName: string) {
+  const machine = await machineByName(db, organizationId, machineName);
+  const [row] = await db
+    .select({ id: issues.id })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .where(and(eq(issues.machineId, machine.id), inArray(issueStatuses.category, ["NEW", "IN_PROGRESS"])))
+    .limit(1);
+  if (!row) throw new Error(`no open issue on ${machineName}`);
+  return { machine, issueId: row.id };
 }
 
 /** A client for the organization (X-Organization header), signed in through the real login form. */

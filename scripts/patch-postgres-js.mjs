@@ -30,7 +30,11 @@ const edits = {
       `  function nextWrite(fn) {\n    ${MARK}\n    if (!socket) {\n      nextWriteTimer !== null && clearImmediate(nextWriteTimer)\n      chunk = nextWriteTimer = null\n      return false\n    }\n    const x = socket.write(chunk, fn)`,
       1,
     ],
-    ["    clearImmediate(nextWriteTimer)\n", "    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n", 2],
+    [
+      "    clearImmediate(nextWriteTimer)\n",
+      "    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n",
+      2,
+    ],
     [
       "    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))\n",
       "    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))\n    query = results = errorResponse = null\n    result = new Result()\n",
@@ -44,11 +48,7 @@ const edits = {
       "        new Promise((_, reject) => connection.onclose = e => reject(closedError = e || Errors.connection('CONNECTION_CLOSED', options)))",
       1,
     ],
-    [
-      "      } catch (e) {\n        await (name",
-      "      } catch (e) {\n        closedError || await (name",
-      1,
-    ],
+    ["      } catch (e) {\n        await (name", "      } catch (e) {\n        closedError || await (name", 1],
     [
       "        q.catch(e => uncaughtError || (uncaughtError = e))\n",
       "        q.catch(e => uncaughtError || (uncaughtError = e))\n        if (closedError)\n          return q.reject(closedError)\n",
@@ -67,7 +67,9 @@ for (const dir of ["src", "cjs/src"]) {
     for (const [from, to, times] of list) {
       const found = s.split(from).length - 1;
       if (found !== times) {
-        console.error(`patch-postgres-js: ${dir}/${name}: expected ${times}× ${JSON.stringify(from.slice(0, 50))}, found ${found}`);
+        console.error(
+          `patch-postgres-js: ${dir}/${name}: expected ${times}× ${JSON.stringify(from.slice(0, 50))}, found ${found}`,
+        );
         failed = true;
       }
       s = s.split(from).join(to);
@@ -76,6 +78,8 @@ for (const dir of ["src", "cjs/src"]) {
   }
 }
 if (failed) {
-  console.error("patch-postgres-js: node_modules/postgres is not the 3.4.9 this patch was written for; nothing written for the failing file(s)");
+  console.error(
+    "patch-postgres-js: node_modules/postgres is not the 3.4.9 this patch was written for; nothing written for the failing file(s)",
+  );
   process.exitCode = 1;
 }

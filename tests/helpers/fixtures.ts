@@ -6,12 +6,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import {
   auditLogs,
   invitations,
   issueStatuses,
+  issues,
   machines,
   memberships,
   organizations,
@@ -165,6 +166,25 @@ export async function machineByName(db: Db, organizationId: string, name: string
     .where(and(eq(machines.organizationId, organizationId), eq(machines.name, name)));
   if (!row) throw new Error(`no machine ${name}`);
   return row;
+}
+
+/** A machine found by name and one of its open (NEW or IN_PROGRESS) issues from the seed. */
+export async function openIssueOf(db: Db, organizationId: string, machineName: string) {
+  const machine = await machineByName(db, organizationId, machineName);
+  const issueId = await openIssueIdOn(db, machine.id);
+  if (!issueId) throw new Error(`no open issue on ${machineName}`);
+  return { machine, issueId };
+}
+
+/** The id of one open (NEW or IN_PROGRESS) issue on the machine, or undefined. */
+export async function openIssueIdOn(db: Db, machineId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: issues.id })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .where(and(eq(issues.machineId, machineId), inArray(issueStatuses.category, ["NEW", "IN_PROGRESS"])))
+    .limit(1);
+  return row?.id;
 }
 
 /** A client for the organization (X-Organization header), signed in through the real login form. */

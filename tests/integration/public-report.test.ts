@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PNG } from "pngjs";
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RULES, hit, resetRateLimits } from "~/lib/rate-limit.server";
 import {
@@ -24,7 +24,15 @@ import {
 } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { machineByName, makeTempUploadDir, orgIdOf, userIdOf, visible } from "../helpers/fixtures";
+import {
+  machineByName,
+  makeTempUploadDir,
+  openIssueIdOn,
+  openIssueOf,
+  orgIdOf,
+  userIdOf,
+  visible,
+} from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -276,12 +284,8 @@ describe("refusals write nothing", () => {
     });
     expect(twoKeys.status).toBe(400);
     expect(twoKeys.text).toContain("This form is out of date");
-    const [{ issueId }] = await t.db
-      .select({ issueId: issues.id })
-      .from(issues)
-      .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-      .where(and(eq(issues.machineId, machineId), inArray(issueStatuses.category, ["NEW", "IN_PROGRESS"])))
-      .limit(1);
+    const issueId = await openIssueIdOn(t.db, machineId);
+    if (!issueId) throw new Error("the test machine has no open issue");
     const [{ n: votesBefore }] = await t.db.select({ n: count() }).from(upvotes);
     const twoIssues = await player().post(`/m/${machineId}`, { intent: "metoo", issueId: [issueId, issueId] });
     expect(twoIssues.status).toBe(400);
@@ -387,23 +391,14 @@ describe("rate limits", () => {
 });
 
 describe("me too", () => {
-  async function openIssueOf(name: string) {
-    const m = await machineByName(t.db, apcId, name);
-    const [row] = await t.db
-      .select({ id: issues.id })
-      .from(issues)
-      .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-      .where(and(eq(issues.machineId, m.id), inArray(issueStatuses.category, ["NEW", "IN_PROGRESS"])))
-      .limit(1);
-    return { machine: m, issueId: row.id };
-  }
+  const openIssue = (name: string) => openIssueOf(t.db, apcId, name);
 
   async function votes(issueId: string) {
     return t.db.select().from(upvotes).where(eq(upvotes.issueId, issueId));
   }
 
   it("counts once per browser (httpOnly SameSite=Lax cookie) and once per signed-in user", async () => {
-    const { machine, issueId } = await openIssueOf("Ultraman: Kaiju Rumble (Blood Sucker Edition)");
+    const { machine, issueId } = await openIssue("Ultraman: Kaiju Rumble (Blood Sucker Edition)");
     const a = player();
     const first = await a.post(`/m/${machine.id}`, { intent: "metoo", issueId });
     expect(first.status).toBe(302);
@@ -447,7 +442,7 @@ describe("me too", () => {
     const res = await player().post(`/m/${closed.machineId}`, { intent: "metoo", issueId: closed.id });
     expect(res.status).toBe(404);
     expect(res.text).toContain("That problem was fixed or is no longer listed.");
-    const { issueId } = await openIssueOf("Ultraman: Kaiju Rumble (Blood Sucker Edition)");
+    const { issueId } = await openIssue("Ultraman: Kaiju Rumble (Blood Sucker Edition)");
     expect((await player().post(`/m/${m.id}`, { intent: "metoo", issueId })).status).toBe(404);
     const betaOrg = await orgIdOf(t.db, "beta");
     const betaMachine = await machineByName(t.db, betaOrg, "Funhouse");

@@ -9,13 +9,21 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { and, count, eq, inArray, isNull } from "drizzle-orm";
+import { and, count, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RULES, resetRateLimits } from "~/lib/rate-limit.server";
-import { comments, idempotencyKeys, issueStatuses, issues, upvotes } from "../../db/schema";
+import { comments, idempotencyKeys, issues, upvotes } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { machineByName, makeTempUploadDir, orgIdOf, priorityIdOf, signedIn, userIdOf } from "../helpers/fixtures";
+import {
+  machineByName,
+  makeTempUploadDir,
+  openIssueOf,
+  orgIdOf,
+  priorityIdOf,
+  signedIn,
+  userIdOf,
+} from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -113,14 +121,8 @@ describe("sign-in limits cannot lock the owner out", () => {
 
 describe("me too cannot be stuffed", () => {
   async function openIssue(machineName: string) {
-    const m = await machineByName(t.db, apcId, machineName);
-    const [row] = await t.db
-      .select({ id: issues.id })
-      .from(issues)
-      .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-      .where(and(eq(issues.machineId, m.id), inArray(issueStatuses.category, ["NEW", "IN_PROGRESS"])))
-      .limit(1);
-    return { machineId: m.id, issueId: row.id };
+    const { machine, issueId } = await openIssueOf(t.db, apcId, machineName);
+    return { machineId: machine.id, issueId };
   }
 
   async function anonymousVotes(issueId: string) {

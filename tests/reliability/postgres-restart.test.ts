@@ -209,18 +209,20 @@ describe("PostgreSQL stops and starts under traffic", () => {
     try {
       for (let round = 0; round < 3; round++) {
         let pid: number | undefined;
-        const tx = withTransaction(handle.db, async (t) => {
+        // The outcome handler is attached at once: the rejection can arrive while we await the kill below, and a
+        // rejection without a handler at that moment is reported as unhandled (vitest fails the run for it).
+        const settled = withTransaction(handle.db, async (t) => {
           const [row] = (await t.execute(sql`select pg_backend_pid() as pid`)) as unknown as Array<{ pid: number }>;
           pid = row.pid;
           await t.execute(sql`select pg_sleep(3)`);
-        });
-        while (pid === undefined) await sleep(20);
-        // What `pg_ctl stop -m fast`, a failover or an admin does to an in-flight transaction.
-        await killer.db.execute(sql`select pg_terminate_backend(${pid})`);
-        const failure = await tx.then(
+        }).then(
           () => null,
           (error: unknown) => error,
         );
+        while (pid === undefined) await sleep(20);
+        // What `pg_ctl stop -m fast`, a failover or an admin does to an in-flight transaction.
+        await killer.db.execute(sql`select pg_terminate_backend(${pid})`);
+        const failure = await settled;
         expect(failure, "the transaction must reject").not.toBeNull();
         await sleep(100);
         // The pool must serve the next queries, promptly and without the dead backend's error.

@@ -1,8 +1,8 @@
 /**
- * /notifications — the signed-in user's own notifications (newest first, 20 a page, unread filter), mark one / all
- * read, open one (marks it read and follows its link), and notification settings: the user's e-mail preferences and,
- * for machine owners, the per-machine owner toggles of the machines they own in this organization.
- * Only the caller's rows are ever read or changed (every query has userId = caller).
+ * /notifications — the signed-in user's own notifications in this organization (newest first, 20 a page, unread
+ * filter), mark one / all read, open one (marks it read and follows its link), and notification settings: the user's
+ * e-mail preferences and, for machine owners, the per-machine owner toggles of the machines they own in this
+ * organization. Only the caller's rows of this organization are ever read or changed (userId and organizationId).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";

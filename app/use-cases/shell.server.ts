@@ -16,8 +16,9 @@ export async function loadShell(actor: Actor) {
     organization: { name: actor.organization.name, subdomain: actor.organization.subdomain },
     user: user ? { name: user.name, email: user.email } : null,
     roleName: actor.membership?.roleName ?? null,
-    // this organization's only: the badge links to /notifications, which lists this organization's
-    unread: user ? await countUnreadNotifications(actor.db, user.id, actor.organizationId) : 0,
+    // this organization's only, and only for its members: the badge links to /notifications, which lists this
+    // organization's notifications to its members (a former member no longer sees them)
+    unread: user && actor.membership ? await countUnreadNotifications(actor.db, user.id, actor.organizationId) : 0,
     nav: {
       issues: actor.can("issue:view"),
       machines: actor.can("machine:view"),

@@ -8,7 +8,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client.server";
-import { issues, notifications } from "../../db/schema";
+import { issues, memberships, notifications } from "../../db/schema";
 import { addMember, createUser, seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf, roleIdOf, signedIn } from "../helpers/fixtures";
@@ -128,5 +128,15 @@ describe("a member of two organizations", () => {
     expect((await notificationAbout(betaIssue)).read).toBe(false);
     expect(badge((await inApc.get("/notifications")).text)).toBe(0);
     expect(badge((await inBeta.get("/notifications")).text)).toBe(1);
+  });
+
+  it("no longer sees an organization's notifications once they have left it", async () => {
+    await db.delete(memberships).where(and(eq(memberships.userId, bothId), eq(memberships.organizationId, beta)));
+    const page = await inBeta.get("/notifications");
+    expect(page.status).toBe(403);
+    expect(page.text).not.toContain((await notificationAbout(betaIssue)).id);
+    expect((await inBeta.post("/notifications", { intent: "read-all" })).status).toBe(403);
+    expect((await notificationAbout(betaIssue)).read).toBe(false);
+    expect(badge((await inApc.get("/notifications")).text)).toBe(0);
   });
 });

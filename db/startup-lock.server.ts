@@ -16,13 +16,14 @@
 import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { Db, DbOrTx } from "./client.server";
+import { withTransaction } from "./transaction.server";
 
 /** Fixed key of the start-up advisory lock (any constant bigint; the same in every PinPoint process). */
 export const STARTUP_LOCK_KEY = 7_265_011_939;
 
 /** Runs `fn` in one transaction that holds the start-up lock: at most one process at a time, per database. */
 export async function withStartupLock<T>(db: Db, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     // A literal, not a parameter: the drivers would send a JS number as int4 or float8, not bigint.
     await tx.execute(sql.raw(`select pg_advisory_xact_lock(${STARTUP_LOCK_KEY}::bigint)`));
     return fn(tx);

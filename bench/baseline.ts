@@ -202,8 +202,8 @@ async function resolveAccess(
   let unread = 0;
   if (withUnread && user) {
     const [row] = await q.query<{ n: number }>(
-      `select count(*)::int as n from "Notification" where "userId" = $1 and read = false`,
-      [user.id],
+      `select count(*)::int as n from "Notification" where "userId" = $1 and "organizationId" = $2 and read = false`,
+      [user.id, org.id],
     );
     unread = Number(row?.n ?? 0);
   }

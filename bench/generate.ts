@@ -435,9 +435,9 @@ export async function generateData(db: Db, opts: GenerateOptions): Promise<Gener
   add(
     await run(
       db,
-      `INSERT INTO "Notification" (id, message, read, "createdAt", "userId", type, "entityType", "entityId", "actionUrl")
+      `INSERT INTO "Notification" (id, message, read, "createdAt", "userId", "organizationId", type, "entityType", "entityId", "actionUrl")
        SELECT 'bn_' || g.i, 'Bench notification ' || g.i, g.i % 3 = 0, ${nowLit} - g.i * interval '1 hour', ${lit(admin.id)},
-              'ISSUE_UPDATED', 'ISSUE', 'bi_0_' || g.i, '/issues/bi_0_' || g.i
+              ${lit(orgs[0].id)}, 'ISSUE_UPDATED', 'ISSUE', 'bi_0_' || g.i, '/issues/bi_0_' || g.i
        FROM generate_series(1, 300) AS g(i) ON CONFLICT DO NOTHING`,
     ),
     "notifications",

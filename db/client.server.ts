@@ -15,6 +15,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import * as schema from "./schema/index";
 import { acquireDataDirLock, type DataDirLock } from "./lock.server";
+import { applyMigrations, withStartupLock } from "./startup-lock.server";
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -206,14 +207,12 @@ async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
   };
 }
 
-export async function migrateDatabase(handle: DbHandle): Promise<void> {
-  if (handle.kind === "pglite") {
-    const { migrate } = await import("drizzle-orm/pglite/migrator");
-    await migrate(handle.db as never, { migrationsFolder });
-  } else {
-    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    await migrate(handle.db as never, { migrationsFolder });
-  }
+/**
+ * Applies the pending migrations in one transaction under the start-up lock (db/startup-lock.server.ts), so servers
+ * starting together on one PostgreSQL database migrate it once; the others wait, then find nothing to apply.
+ */
+export async function migrateDatabase(handle: DbHandle): Promise<number> {
+  return withStartupLock(handle.db, (tx) => applyMigrations(tx, migrationsFolder));
 }
 
 /** Runs `fn` in one transaction (defined in ./transaction.ts, which query helpers import directly). */

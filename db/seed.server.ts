@@ -1226,6 +1226,7 @@ async function insertDemoIssues(db: DbOrTx, ctx: IssueContext, list: readonly De
     if (ownerId && ownerId !== reporter?.id) {
       notificationRows.push({
         id: seedId(`${key}:notification:owner`),
+        organizationId: ctx.organizationId,
         userId: ownerId,
         type: "ISSUE_CREATED",
         message: `New issue on your ${spec.machine}: ${quote(spec.title)}`,
@@ -1239,6 +1240,7 @@ async function insertDemoIssues(db: DbOrTx, ctx: IssueContext, list: readonly De
     if (assignee && assignee.id !== triage.id) {
       notificationRows.push({
         id: seedId(`${key}:notification:assignee`),
+        organizationId: ctx.organizationId,
         userId: assignee.id,
         type: "ISSUE_ASSIGNED",
         message: `${triage.name ?? "Someone"} assigned you ${quote(spec.title)} on ${spec.machine}`,

@@ -11,6 +11,7 @@ import { sql } from "drizzle-orm";
 import { defaultPgliteDir, migrateDatabase, openDatabase } from "../db/client.server";
 import { DataDirLockedError } from "../db/lock.server";
 import { seedDatabase } from "../db/seed.server";
+import { withStartupLock } from "../db/startup-lock.server";
 
 const [command, ...rest] = process.argv.slice(2);
 const url = process.env.DATABASE_URL || undefined;
@@ -44,7 +45,8 @@ async function main() {
     if (command === "seed" || command === "reset") {
       const demo = process.env.SEED_DEMO !== "false";
       const started = Date.now();
-      await seedDatabase(handle.db, { demo, log: (m: string) => console.log(m) });
+      // Under the start-up lock, so it never seeds alongside a server that is seeding the same database.
+      await withStartupLock(handle.db, (tx) => seedDatabase(tx, { demo, log: (m: string) => console.log(m) }));
       console.log(`Seeded ${demo ? "demo data" : "base data"} in ${Date.now() - started} ms`);
     }
     if (command === "purge-comments") {

@@ -156,7 +156,9 @@ if (wants("pg") && built) {
 }
 
 if (wants("reliability") && built) {
-  await step("reliability tests (outages, PgBouncer, SIGTERM, fuzz)", () => vitest("reliability", "reliability"));
+  await step("reliability tests (outages, PgBouncer, SIGTERM, concurrent start, fuzz)", () =>
+    vitest("reliability", "reliability"),
+  );
 }
 
 if (wants("e2e") && built) {

@@ -1,15 +1,15 @@
 /**
- * /notifications — the signed-in user's own notifications (newest first, 20 a page, unread filter), mark one / all
- * read, open one (marks it read and follows its link), and notification settings: the user's e-mail preferences and,
- * for machine owners, the per-machine owner toggles of the machines they own in this organization.
- * Only the caller's rows are ever read or changed (every query has userId = caller).
+ * /notifications — the signed-in user's own notifications in this organization (newest first, 20 a page, unread
+ * filter), mark one / all read, open one (marks it read and follows its link), and notification settings: the user's
+ * e-mail preferences and, for machine owners, the per-machine owner toggles of the machines they own in this
+ * organization. Only the caller's rows of this organization are ever read or changed (userId and organizationId).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormMessage, SelectField } from "~/components/form";
 import { TitleBar } from "~/components/list-page";
-import { requireUser } from "~/lib/access.server";
+import { requireMember } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
@@ -32,14 +32,14 @@ import {
 export const meta: MetaFunction = () => [{ title: "Notifications · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const actor = await requireUser(args);
+  const actor = await requireMember(args);
   const params = new URL(args.request.url).searchParams;
   const page = Number.parseInt(params.get("page") ?? "1", 10);
   return runLoader(() => loadNotificationsPage(actor, { unreadOnly: params.get("unread") === "1", page }));
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const actor = await requireUser(args);
+  const actor = await requireMember(args);
   const form = await readFormObject(args.request);
   const intent = intentOf(form);
   return runAction({ intent, form }, async () => {

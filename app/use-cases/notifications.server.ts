@@ -1,7 +1,9 @@
 /**
- * The signed-in person's own notifications and notification settings (/notifications). Only the caller's rows are
- * ever read or changed: every query has userId = the actor's user. Machine owner toggles apply to machines the
- * person owns in the actor's organization.
+ * The signed-in person's own notifications and notification settings (/notifications). Only the caller's rows in the
+ * actor's organization are ever read or changed: every query has userId = the actor's user and organizationId = the
+ * actor's organization, so the same person in another organization sees, counts and marks that one's separately.
+ * Machine owner toggles apply to machines the person owns in the actor's organization; the e-mail settings are the
+ * person's own, in every organization.
  */
 import { z } from "zod";
 import { fail } from "../../core/failure";
@@ -33,20 +35,24 @@ function signedIn(actor: Actor): asserts actor is Actor & { user: NonNullable<Ac
   if (!actor.user) throw fail.forbidden("Sign in to see your notifications.");
 }
 
-/** How many of the person's notifications are unread (the header's badge); 0 for visitors. */
+/** How many of the person's notifications in this organization are unread (the header's badge); 0 for visitors. */
 export async function countUnread(actor: Actor): Promise<number> {
-  return actor.user ? countUnreadNotifications(actor.db, actor.user.id) : 0;
+  return actor.user ? countUnreadNotifications(actor.db, actor.user.id, actor.organizationId) : 0;
 }
 
-/** One page of the person's notifications (newest first), the unread count, and their settings. */
+/** One page of the person's notifications here (newest first), the unread count, and their settings. */
 export async function loadNotificationsPage(actor: Actor, opts: { unreadOnly: boolean; page: number }) {
   signedIn(actor);
   const { db, organizationId } = actor;
   const userId = actor.user.id;
   const page = Math.min(Math.max(Math.trunc(opts.page) || 1, 1), 10_000);
   const [list, unread, prefs] = await Promise.all([
-    listNotifications(db, userId, { unreadOnly: opts.unreadOnly, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-    countUnreadNotifications(db, userId),
+    listNotifications(db, userId, organizationId, {
+      unreadOnly: opts.unreadOnly,
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    }),
+    countUnreadNotifications(db, userId, organizationId),
     getNotificationPreferences(db, userId, organizationId),
   ]);
   const now = new Date();
@@ -68,17 +74,20 @@ export async function loadNotificationsPage(actor: Actor, opts: { unreadOnly: bo
   };
 }
 
-/** Marks one of the person's notifications read; returns where it leads (a same-site path), if anywhere. */
+/**
+ * Marks one of the person's notifications here read; returns where it leads (a same-site path of this organization),
+ * if anywhere. Another organization's notification is not found.
+ */
 export async function markRead(actor: Actor, notificationId: string): Promise<string | null> {
   signedIn(actor);
-  const row = await markNotificationRead(actor.db, actor.user.id, notificationId);
+  const row = await markNotificationRead(actor.db, actor.user.id, actor.organizationId, notificationId);
   if (!row) throw fail.notFound("That notification does not exist.");
   return sameSitePath(row.actionUrl);
 }
 
 export async function markAllRead(actor: Actor): Promise<string> {
   signedIn(actor);
-  const n = await markAllNotificationsRead(actor.db, actor.user.id);
+  const n = await markAllNotificationsRead(actor.db, actor.user.id, actor.organizationId);
   return n ? `Marked ${n} as read.` : "Nothing unread.";
 }
 

@@ -1,5 +1,5 @@
 /**
- * The frame around every page: the header's organization, the signed-in person, their unread notifications and
+ * The frame around every page: the header's organization, the signed-in person, their unread notifications here and
  * which sections the navigation offers; and the admin hub (/admin), which lists the admin sections the actor may open.
  */
 import type { PermissionName } from "../../core/permissions";
@@ -16,7 +16,9 @@ export async function loadShell(actor: Actor) {
     organization: { name: actor.organization.name, subdomain: actor.organization.subdomain },
     user: user ? { name: user.name, email: user.email } : null,
     roleName: actor.membership?.roleName ?? null,
-    unread: user ? await countUnreadNotifications(actor.db, user.id) : 0,
+    // this organization's only, and only for its members: the badge links to /notifications, which lists this
+    // organization's notifications to its members (a former member no longer sees them)
+    unread: user && actor.membership ? await countUnreadNotifications(actor.db, user.id, actor.organizationId) : 0,
     nav: {
       issues: actor.can("issue:view"),
       machines: actor.can("machine:view"),

@@ -1,6 +1,8 @@
 /**
- * In-app notifications: the recipient's feed (only their own rows), unread count, mark read, preferences, and the
- * writers used by the issue workflow. Writers take the transaction of the change they report, so a notification
+ * In-app notifications: the recipient's feed (only their own rows, in one organization), unread count, mark read,
+ * preferences, and the writers used by the issue workflow. Every notification belongs to the organization of what it
+ * is about, and every read and change here is scoped by (userId, organizationId), so a person in two organizations
+ * sees, counts and marks only the current one's. Writers take the transaction of the change they report, so a notification
  * exists exactly when the change committed.
  *
  * Who is notified is decided by the pure `notificationRecipients` (core/issue-rules.ts): never the actor, only
@@ -24,11 +26,16 @@ import {
   type NotificationType,
 } from "../schema";
 
-export async function countUnreadNotifications(db: DbOrTx, userId: string): Promise<number> {
+/** Where one person's notifications in one organization are. */
+function ownIn(userId: string, organizationId: string) {
+  return and(eq(notifications.userId, userId), eq(notifications.organizationId, organizationId));
+}
+
+export async function countUnreadNotifications(db: DbOrTx, userId: string, organizationId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), eq(notifications.read, false)));
+    .where(and(ownIn(userId, organizationId), eq(notifications.read, false)));
   return Number(row?.n ?? 0);
 }
 
@@ -41,10 +48,11 @@ export interface NotificationItem {
   actionUrl: string | null;
 }
 
-/** The user's notifications, newest first (ties by id), one page; `hasMore` when another page follows. */
+/** The user's notifications in the organization, newest first (ties by id), one page; `hasMore` when more follow. */
 export async function listNotifications(
   db: DbOrTx,
   userId: string,
+  organizationId: string,
   opts: { unreadOnly?: boolean; limit?: number; offset?: number } = {},
 ): Promise<{ items: NotificationItem[]; hasMore: boolean }> {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
@@ -59,33 +67,34 @@ export async function listNotifications(
       actionUrl: notifications.actionUrl,
     })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), opts.unreadOnly ? eq(notifications.read, false) : undefined))
+    .where(and(ownIn(userId, organizationId), opts.unreadOnly ? eq(notifications.read, false) : undefined))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(limit + 1)
     .offset(offset);
   return { items: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
-/** Marks one of the user's notifications read; null when it is not theirs (or does not exist). */
+/** Marks one of the user's notifications in the organization read; null when it is not theirs there (or is none). */
 export async function markNotificationRead(
   db: DbOrTx,
   userId: string,
+  organizationId: string,
   notificationId: string,
 ): Promise<{ id: string; actionUrl: string | null } | null> {
   const [row] = await db
     .update(notifications)
     .set({ read: true })
-    .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId)))
+    .where(and(eq(notifications.id, notificationId), ownIn(userId, organizationId)))
     .returning({ id: notifications.id, actionUrl: notifications.actionUrl });
   return row ?? null;
 }
 
-/** Marks all of the user's unread notifications read; returns how many changed. */
-export async function markAllNotificationsRead(db: DbOrTx, userId: string): Promise<number> {
+/** Marks all of the user's unread notifications in the organization read; returns how many changed. */
+export async function markAllNotificationsRead(db: DbOrTx, userId: string, organizationId: string): Promise<number> {
   const rows = await db
     .update(notifications)
     .set({ read: true })
-    .where(and(eq(notifications.userId, userId), eq(notifications.read, false)))
+    .where(and(ownIn(userId, organizationId), eq(notifications.read, false)))
     .returning({ id: notifications.id });
   return rows.length;
 }
@@ -313,6 +322,7 @@ export async function notifyIssueEvent(
     const w = wording(input, r.role, ctx);
     return {
       userId: r.userId,
+      organizationId: input.organizationId,
       type: w.type,
       message: w.message,
       entityType: input.event === "commented" ? "COMMENT" : "ISSUE",

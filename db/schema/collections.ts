@@ -1,6 +1,6 @@
 /**
  * Collections (Rooms / Manufacturer / Era groupings of machines), the `_CollectionToMachine` join table,
- * Notifications (user-scoped) and the per-org Pinball Map integration config.
+ * Notifications (a person's, in one organization) and the per-org Pinball Map integration config.
  */
 import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { idColumn, ts } from "./columns";
@@ -101,6 +101,11 @@ export const notifications = pgTable(
     userId: text("userId")
       .notNull()
       .references(() => users.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /**
+     * The organization the notification is about (its issue's); the feed, badge and "mark read" of one organization
+     * never see another's. Not in the Prisma original (db/PARITY.md).
+     */
+    organizationId: organizationId(),
     type: notificationTypeEnum("type").notNull(),
     entityType: notificationEntityEnum("entityType"),
     entityId: text("entityId"),
@@ -108,10 +113,11 @@ export const notifications = pgTable(
     actionUrl: text("actionUrl"),
   },
   (t) => [
-    // unread badge count, mark-all-read
-    index("Notification_userId_read_idx").on(t.userId, t.read),
-    // notification feed, newest first
-    index("Notification_userId_createdAt_idx").on(t.userId, t.createdAt),
+    // unread badge count and mark-all-read of one person in one organization (countUnreadNotifications,
+    // markAllNotificationsRead); its userId prefix also serves the cascade when a user is deleted
+    index("Notification_userId_organizationId_read_idx").on(t.userId, t.organizationId, t.read),
+    // one person's feed in one organization, newest first (listNotifications)
+    index("Notification_userId_organizationId_createdAt_idx").on(t.userId, t.organizationId, t.createdAt),
   ],
 );
 

@@ -74,6 +74,7 @@ export const organizationsRelations = relations(organizations, ({ one, many }) =
   auditLogs: many(auditLogs),
   idempotencyKeys: many(idempotencyKeys),
   invitations: many(invitations),
+  notifications: many(notifications),
 }));
 
 export const membershipsRelations = relations(memberships, ({ one }) => ({
@@ -211,6 +212,7 @@ export const collectionMachinesRelations = relations(collectionMachines, ({ one 
 
 export const notificationsRelations = relations(notifications, ({ one }) => ({
   user: one(users, { fields: [notifications.userId], references: [users.id] }),
+  organization: one(organizations, { fields: [notifications.organizationId], references: [organizations.id] }),
 }));
 
 export const pinballMapConfigsRelations = relations(pinballMapConfigs, ({ one }) => ({

@@ -86,6 +86,7 @@ beforeAll(async () => {
   // A notification of an apc user.
   await db.insert(notifications).values({
     userId: await userIdOf(db, "member@dev.local"),
+    organizationId: apc,
     type: "ISSUE_UPDATED",
     message: "apc only",
     actionUrl: `/issues/${apcIssue}`,

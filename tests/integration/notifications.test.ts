@@ -211,6 +211,7 @@ describe("/notifications", () => {
     await db.insert(notifications).values(
       Array.from({ length: count }, (_, i) => ({
         userId,
+        organizationId: apc,
         type: "ISSUE_UPDATED" as const,
         message: `${prefix} ${String(i).padStart(2, "0")}`,
         actionUrl: "/issues",
@@ -254,7 +255,13 @@ describe("/notifications", () => {
     expect(open.location).toBe("/issues");
     const [evil] = await db
       .insert(notifications)
-      .values({ userId: ids.player, type: "SYSTEM_ANNOUNCEMENT", message: "evil", actionUrl: "//evil.example/x" })
+      .values({
+        userId: ids.player,
+        organizationId: apc,
+        type: "SYSTEM_ANNOUNCEMENT",
+        message: "evil",
+        actionUrl: "//evil.example/x",
+      })
       .returning({ id: notifications.id });
     expect((await player.post("/notifications", { intent: "open", notificationId: evil.id })).status).toBe(200);
 

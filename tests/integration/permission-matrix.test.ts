@@ -93,8 +93,9 @@ const MATRIX: Record<string, Probe> = {
   },
   "notifications.tsx": {
     url: () => "/notifications",
-    get: SIGNED_IN,
-    post: { body: () => ({ intent: "read", id: "" }), expect: ["login", 400, 400, 400, 400] },
+    // an organization's notifications are for its members (a former member no longer sees them)
+    get: ["login", 403, 200, 200, 200],
+    post: { body: () => ({ intent: "read", id: "" }), expect: ["login", 403, 400, 400, 400] },
   },
 
   // --- admin -----------------------------------------------------------------------------------------------------

@@ -324,6 +324,7 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .values({
         message: "New issue",
         userId: u.id,
+        organizationId: o.id,
         type: "ISSUE_CREATED",
         entityType: "ISSUE",
         entityId: i.id,
@@ -465,6 +466,7 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "_CollectionToMachine.A": { parent: "Collection", onDelete: "cascade" },
   "_CollectionToMachine.B": { parent: "Machine", onDelete: "cascade" },
   "Notification.userId": { parent: "User", onDelete: "cascade" },
+  "Notification.organizationId": { parent: "Organization", onDelete: "cascade" },
   "PinballMapConfig.organizationId": { parent: "Organization", onDelete: "cascade" },
   "IdempotencyKey.organizationId": { parent: "Organization", onDelete: "cascade" },
 };
@@ -933,8 +935,8 @@ describe("indexes", () => {
     "CollectionType_name_organizationId_key",
     "_CollectionToMachine_AB_pkey",
     "_CollectionToMachine_B_index",
-    "Notification_userId_read_idx",
-    "Notification_userId_createdAt_idx",
+    "Notification_userId_organizationId_read_idx",
+    "Notification_userId_organizationId_createdAt_idx",
     "Session_userId_idx",
     "Session_sessionToken_key",
     "AuditLog_organizationId_createdAt_idx",
@@ -1047,8 +1049,12 @@ describe("indexes", () => {
         "CollectionType_organizationId_sortOrder_idx",
       ],
       [
-        `select count(*) from "Notification" where "userId" = ${lit(admin.id)} and not read`,
-        "Notification_userId_read_idx",
+        `select count(*) from "Notification" where "userId" = ${lit(admin.id)} and "organizationId" = ${org} and not read`,
+        "Notification_userId_organizationId_read_idx",
+      ],
+      [
+        `select id from "Notification" where "userId" = ${lit(admin.id)} and "organizationId" = ${org} order by "createdAt" desc limit 21`,
+        "Notification_userId_organizationId_createdAt_idx",
       ],
       [`select id from "Session" where "userId" = ${lit(admin.id)}`, "Session_userId_idx"],
       [`select id from "Location" where "organizationId" = ${org}`, "Location_organizationId_idx"],
@@ -1242,6 +1248,11 @@ describe("seed", () => {
     // notifications only reach members, about issues of their organizations
     const notes = await t.db.select().from(notifications);
     expect(notes.length).toBeGreaterThan(10);
+    const orgOfIssue = new Map((await t.db.select().from(issues)).map((i) => [i.id, i.organizationId]));
+    for (const n of notes) {
+      expect(n.organizationId).toBe(orgOfIssue.get(n.entityId!));
+      expect(memberIds(n.organizationId).has(n.userId)).toBe(true);
+    }
     expect(notes.some((n) => !n.read)).toBe(true);
     expect(notes.some((n) => n.read)).toBe(true);
 

@@ -12,16 +12,7 @@ import zlib from "node:zlib";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 
 /** Asset types worth compressing (images and fonts of the build are compressed already). */
-const TEXT_TYPES: Readonly<Record<string, string>> = {
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".txt": "text/plain; charset=utf-8",
-  ".html": "text/html; charset=utf-8",
-};
+const TEXT_EXTENSIONS: ReadonlySet<string> = new Set([".js", ".mjs", ".css", ".map", ".json", ".svg", ".txt", ".html"]);
 
 /** Smaller files gain nothing measurable (one packet either way). */
 const MIN_BYTES = 1024;
@@ -86,14 +77,15 @@ export function precompressedAssets(dir: string, staticOptions: Parameters<typeo
     setHeaders(res, file) {
       const encoding = (Object.keys(SUFFIX) as Encoding[]).find((e) => file.endsWith(SUFFIX[e]));
       if (!encoding) return;
-      const original = file.slice(0, -SUFFIX[encoding].length);
-      res.setHeader("Content-Type", TEXT_TYPES[path.extname(original)] ?? "application/octet-stream");
+      // The type of the file itself, exactly as express.static (send) names it for the plain file.
+      const type = express.static.mime.lookup(file.slice(0, -SUFFIX[encoding].length));
+      const charset = express.static.mime.charsets.lookup(type, "");
+      res.setHeader("Content-Type", charset ? `${type}; charset=${charset}` : type);
       res.setHeader("Content-Encoding", encoding);
     },
   });
   return async (req: Request, res: Response, next: NextFunction) => {
-    const type = TEXT_TYPES[path.extname(req.path)];
-    if ((req.method !== "GET" && req.method !== "HEAD") || !type) return next();
+    if ((req.method !== "GET" && req.method !== "HEAD") || !TEXT_EXTENSIONS.has(path.extname(req.path))) return next();
     // Whatever the answer, it depends on Accept-Encoding (the plain file too, so caches keep them apart).
     res.vary("Accept-Encoding");
     let relative: string;
@@ -135,7 +127,7 @@ export async function precompressDirectory(
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
-    if (!TEXT_TYPES[path.extname(file)]) continue;
+    if (!TEXT_EXTENSIONS.has(path.extname(file))) continue;
     const data = await fs.readFile(file);
     if (data.byteLength < MIN_BYTES) continue;
     const variants: Array<[Encoding, Buffer]> = [

@@ -134,7 +134,7 @@ if (wants("static")) {
 
 const needsBuild = ["integration", "pg", "e2e", "reliability", undefined].includes(only);
 let built = true;
-if (needsBuild) built = await step("build", () => run("npx remix build"));
+if (needsBuild) built = await step("build", () => run("npm run build"));
 
 if (wants("unit")) await step("unit tests", () => vitest("unit", "unit"));
 

@@ -7,6 +7,7 @@
  */
 import crypto from "node:crypto";
 import path from "node:path";
+import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
 import type { ServerBuild } from "@remix-run/node";
 import { BAD_HOST_MESSAGE, hostPolicy, isAllowedHost, machineNames } from "../app/lib/allowed-hosts.server";
@@ -14,6 +15,7 @@ import { bodyLimitFor } from "../app/lib/body-limits";
 import type { DbHandle } from "../db/client.server";
 import { bodyLimit } from "./body-limit";
 import { outageGuard } from "./outage";
+import { precompressedAssets } from "./precompressed";
 import { remixHandler } from "./remix-handler";
 import { buildSecurityHeaders, isCrossSiteRequest } from "./security";
 
@@ -48,6 +50,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     next();
   });
+
+  // Text answers (pages, single-fetch data, JSON, SVG, scripts without a precompressed variant) over 1 kB go out
+  // brotli- or gzip-compressed when the client accepts it; images and other compressed types are left alone (the
+  // middleware's filter asks the `compressible` type list). Streamed pages stay streamed: Remix flushes the
+  // compressor after every chunk it writes (res.flush). docs/decisions/030-compression.md.
+  app.use(compression());
 
   // Bodies over the route's limit are refused with 413 before anything reads them (server/body-limit.ts).
   app.use(bodyLimit(bodyLimitFor));
@@ -113,10 +121,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
 
-  // Fingerprinted client assets can be cached forever; everything else in public/ briefly.
+  // Fingerprinted client assets can be cached forever (`public, max-age=31536000, immutable`), their .br/.gz variants
+  // written by `npm run build` included (server/precompressed.ts); everything else in public/ briefly.
+  const buildDir = path.join(options.publicDir, "build");
+  const forever = { immutable: true, maxAge: "1y" };
   app.use(
     "/build",
-    express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", fallthrough: true }),
+    precompressedAssets(buildDir, forever),
+    express.static(buildDir, { ...forever, fallthrough: true }),
   );
   // The other public files (favicon.svg, robots.txt …) all have an extension: page URLs and single-fetch `.data`
   // requests skip express.static's file-system stat(), which was a measurable share of a cheap page (bench/ANALYSIS.md).

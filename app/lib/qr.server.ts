@@ -28,10 +28,15 @@ export function qrPng(text: string, width = 400): Promise<Buffer> {
   });
 }
 
-/** A standalone SVG document (for download). */
-export function qrSvgDocument(text: string): Promise<string> {
+/**
+ * A standalone SVG document (for download). It says its size (width and height, the PNG's 400 px): without them
+ * programs that place the file (label and office software, some browsers) pick an arbitrary size or none; the
+ * viewBox still lets it scale to any label.
+ */
+export function qrSvgDocument(text: string, width = 400): Promise<string> {
   return QRCode.toString(text, {
     type: "svg",
+    width,
     margin: MARGIN,
     errorCorrectionLevel: "M",
     color: { dark: "#000000ff", light: "#ffffffff" },

@@ -6,9 +6,12 @@
  *   (so the form can show a field error and keep the other values) instead of being held in memory.
  * - `checkImageUpload(file)` validates an image by its CONTENT (magic bytes, via `file-type`), never by name or the
  *   browser's claimed type: JPEG, PNG or WebP, at most 5 MB.
- * - `saveImageUpload(file, { organizationId })` writes it under UPLOAD_DIR (default ./data/uploads) as
- *   `<organizationId>/<yyyy-mm>/<random>.<ext>` and returns the storage key (`path`, relative to UPLOAD_DIR, stored
- *   in Attachment.url), a safe display `fileName` and the detected `fileType`.
+ * - `saveImageUpload(file, { organizationId })` re-encodes it (`reencodePhoto`: upright, metadata such as the GPS
+ *   position dropped, at most PHOTO_LIMITS.longSide pixels, WebP, plus a small square preview; the sent file itself
+ *   is never stored) and writes both under UPLOAD_DIR (default ./data/uploads) as
+ *   `<organizationId>/<yyyy-mm>/<random>.webp` and `…/<random>-thumb.webp`. It returns the storage keys (`path` and
+ *   `thumbnailPath`, relative to UPLOAD_DIR, stored in Attachment.url and .thumbnailUrl), a safe display `fileName`
+ *   and the `fileType` (image/webp). docs/decisions/029-photos-reencoded-with-sharp.md.
  * - `readStoredUpload(path)` / `deleteStoredUpload(path)` for serving and cleanup (a failed transaction must delete
  *   the file it just saved). Keys are checked so they can never point outside UPLOAD_DIR.
  *
@@ -20,6 +23,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
+import sharp from "sharp";
 import { Failure } from "../../core/failure";
 import { NUL_MESSAGE, hasNulValue } from "./forms.server";
 import { ownValue } from "./own";
@@ -28,6 +32,24 @@ export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** Body cap for forms that carry one image: the image plus generous room for the text fields. */
 export const MAX_UPLOAD_BODY_BYTES = 6 * 1024 * 1024;
 export const MAX_FIELD_BYTES = 64 * 1024;
+
+/**
+ * What a stored photo becomes: its longer side at most `longSide` pixels (never enlarged), a `thumbnailSide` square
+ * preview cropped from its middle, both WebP. Images over `maxInputPixels` (width × height, read from the header
+ * before anything is decoded) are refused: a few kilobytes of PNG can declare gigabytes of pixels.
+ */
+export const PHOTO_LIMITS = {
+  longSide: 2048,
+  thumbnailSide: 320,
+  maxInputPixels: 50_000_000,
+  quality: 80,
+  thumbnailQuality: 70,
+} as const;
+export const PHOTO_TYPE = "image/webp";
+const PHOTO_EXTENSION = "webp";
+
+// Every upload is decoded once; libvips' operation cache would only keep their pixels in memory.
+sharp.cache(false);
 
 export const IMAGE_TYPES: Readonly<Record<string, string>> = {
   "image/jpeg": "jpg",
@@ -186,7 +208,10 @@ export function safeFileName(original: string | undefined, extension: string): s
   return `${stem}.${extension}`;
 }
 
-/** Validates an uploaded image by content and size; throws UploadError (field `field`) when it is not acceptable. */
+/**
+ * Validates an uploaded image by content and size; throws UploadError (field `field`) when it is not acceptable.
+ * `fileName` already carries the extension of the stored photo (.webp, see saveImageUpload).
+ */
 export async function checkImageUpload(
   file: File,
   opts: { field?: string; maxBytes?: number } = {},
@@ -200,40 +225,109 @@ export async function checkImageUpload(
   if (!detected || !extension) {
     throw new UploadError("That file is not a photo we can accept. Use a JPEG, PNG or WebP image.", 400, opts.field);
   }
-  return { bytes, fileType: detected.mime, extension, fileName: safeFileName(file.name, extension) };
+  return { bytes, fileType: detected.mime, extension, fileName: safeFileName(file.name, PHOTO_EXTENSION) };
 }
 
 export interface StoredUpload {
   /** Storage key relative to UPLOAD_DIR, with forward slashes (store this, e.g. in Attachment.url). */
   path: string;
+  /** Storage key of the square preview (Attachment.thumbnailUrl). */
+  thumbnailPath: string;
   fileName: string;
   fileType: string;
   size: number;
 }
 
-const KEY_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+export interface ReencodedPhoto {
+  image: Buffer;
+  thumbnail: Buffer;
+  width: number;
+  height: number;
+}
 
-/** Checks and stores an image; returns its storage key. Nothing is written when the image is refused. */
-export async function saveImageUpload(
-  file: File | CheckedImage,
-  opts: { organizationId: string; field?: string },
-): Promise<StoredUpload> {
-  if (!KEY_SEGMENT.test(opts.organizationId)) throw new Error("saveImageUpload: invalid organization id");
-  const image = file instanceof File ? await checkImageUpload(file, { field: opts.field }) : file;
-  const month = new Date().toISOString().slice(0, 7);
-  const key = `${opts.organizationId}/${month}/${crypto.randomBytes(16).toString("hex")}.${image.extension}`;
+const UNREADABLE = "We could not read that photo: the file may be damaged. Try another JPEG, PNG or WebP image.";
+
+/**
+ * Decodes an image (already checked by checkImageUpload) and encodes it again as described at PHOTO_LIMITS: turned
+ * upright by its EXIF orientation, its metadata (EXIF with any GPS position, XMP, IPTC, the ICC profile after
+ * conversion to sRGB) left behind, since sharp writes none unless asked. Damaged or oversized images throw
+ * UploadError (400), never anything else.
+ */
+export async function reencodePhoto(bytes: Buffer, field?: string): Promise<ReencodedPhoto> {
+  try {
+    const { data: image, info } = await sharp(bytes, {
+      limitInputPixels: PHOTO_LIMITS.maxInputPixels,
+      failOn: "warning",
+    })
+      .autoOrient()
+      .resize({
+        width: PHOTO_LIMITS.longSide,
+        height: PHOTO_LIMITS.longSide,
+        fit: "inside",
+        withoutEnlargement: true,
+      })
+      .webp({ quality: PHOTO_LIMITS.quality })
+      .toBuffer({ resolveWithObject: true });
+    // From the re-encoded photo (already upright and small): far cheaper than decoding the upload twice.
+    const thumbnail = await sharp(image)
+      .resize({ width: PHOTO_LIMITS.thumbnailSide, height: PHOTO_LIMITS.thumbnailSide, fit: "cover" })
+      .webp({ quality: PHOTO_LIMITS.thumbnailQuality })
+      .toBuffer();
+    return { image, thumbnail, width: info.width, height: info.height };
+  } catch (error) {
+    if (error instanceof Error && /pixel limit/i.test(error.message)) {
+      const mp = Math.round(PHOTO_LIMITS.maxInputPixels / 1_000_000);
+      throw new UploadError(`The photo has too many pixels: at most ${mp} megapixels.`, 400, field);
+    }
+    throw new UploadError(UNREADABLE, 400, field);
+  }
+}
+
+/** Writes beside the target and renames, so a crash never leaves a half-written file under the final name. */
+async function writeNew(key: string, data: Buffer): Promise<void> {
   const target = resolveKey(key);
   await fs.mkdir(path.dirname(target), { recursive: true });
-  // Write beside the target and rename, so a crash never leaves a half-written file under the final name.
   const temp = `${target}.${process.pid}.tmp`;
   try {
-    await fs.writeFile(temp, image.bytes, { flag: "wx", mode: 0o640 });
+    await fs.writeFile(temp, data, { flag: "wx", mode: 0o640 });
     await fs.rename(temp, target);
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => {});
     throw error;
   }
-  return { path: key, fileName: image.fileName, fileType: image.fileType, size: image.bytes.byteLength };
+}
+
+const KEY_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Checks, re-encodes and stores an image with its preview; returns their storage keys. Nothing is written when the
+ * image is refused (UploadError), and nothing is left behind when writing fails.
+ */
+export async function saveImageUpload(
+  file: File | CheckedImage,
+  opts: { organizationId: string; field?: string },
+): Promise<StoredUpload> {
+  if (!KEY_SEGMENT.test(opts.organizationId)) throw new Error("saveImageUpload: invalid organization id");
+  const checked = file instanceof File ? await checkImageUpload(file, { field: opts.field }) : file;
+  const photo = await reencodePhoto(checked.bytes, opts.field);
+  const month = new Date().toISOString().slice(0, 7);
+  const stem = `${opts.organizationId}/${month}/${crypto.randomBytes(16).toString("hex")}`;
+  const key = `${stem}.${PHOTO_EXTENSION}`;
+  const thumbnailKey = `${stem}-thumb.${PHOTO_EXTENSION}`;
+  await writeNew(key, photo.image);
+  try {
+    await writeNew(thumbnailKey, photo.thumbnail);
+  } catch (error) {
+    await deleteStoredUpload(key);
+    throw error;
+  }
+  return {
+    path: key,
+    thumbnailPath: thumbnailKey,
+    fileName: checked.fileName,
+    fileType: PHOTO_TYPE,
+    size: photo.image.byteLength,
+  };
 }
 
 /** `saveImageUpload` with refusals thrown as Failure (on `opts.field`). */
@@ -285,12 +379,15 @@ export async function readStoredUpload(key: string): Promise<{ data: Buffer; fil
   }
 }
 
-/** Deletes a stored file; missing files are fine (cleanup must never fail the request). */
-export async function deleteStoredUpload(key: string): Promise<void> {
-  try {
-    await fs.rm(resolveKey(key), { force: true });
-  } catch {
-    // Malformed key or already gone: nothing to clean up.
+/** Deletes stored files (null keys are skipped); missing files are fine (cleanup must never fail the request). */
+export async function deleteStoredUpload(...keys: Array<string | null | undefined>): Promise<void> {
+  for (const key of keys) {
+    if (!key) continue;
+    try {
+      await fs.rm(resolveKey(key), { force: true });
+    } catch {
+      // Malformed key or already gone: nothing to clean up.
+    }
   }
 }
 

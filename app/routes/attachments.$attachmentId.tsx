@@ -1,6 +1,6 @@
 /**
- * GET /attachments/<id> — the stored photo of an issue attachment, for visitors holding attachment:view in the
- * request's organization (the Unauthenticated role may hold it). The attachment must belong to that organization and
+ * GET /attachments/<id> — the stored photo of an issue attachment (`?size=thumbnail`: its small square preview, for
+ * lists), for visitors holding attachment:view in the request's organization (the Unauthenticated role may hold it). The attachment must belong to that organization and
  * its storage key must live under the organization's folder; otherwise 404 (indistinguishable from missing).
  * The type is detected from the bytes again (only JPEG/PNG/WebP are ever served inline), with inline disposition and
  * a private cache. `X-Content-Type-Options: nosniff` and the strict CSP come from the server's security headers
@@ -29,13 +29,14 @@ function refuse(status: number, message: string): Response {
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
+  const url = new URL(args.request.url);
   if (!actor.can("attachment:view") && !actor.user) {
-    const url = new URL(args.request.url);
     return redirect(`/login?redirectTo=${encodeURIComponent(url.pathname)}`);
   }
+  const size = url.searchParams.get("size") === "thumbnail" ? "thumbnail" : "full";
   let file;
   try {
-    file = await openAttachment(actor, args.params.attachmentId ?? "");
+    file = await openAttachment(actor, args.params.attachmentId ?? "", size);
   } catch (error) {
     if (isFailure(error)) return refuse(failureStatus(error.code), error.message);
     throw error;

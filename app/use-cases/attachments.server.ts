@@ -56,7 +56,12 @@ export async function addIssuePhoto(
       await insertAttachmentRow(tx, {
         organizationId,
         issueId: issue.id,
-        file: { url: stored.path, fileName: stored.fileName, fileType: stored.fileType },
+        file: {
+          url: stored.path,
+          thumbnailUrl: stored.thumbnailPath,
+          fileName: stored.fileName,
+          fileType: stored.fileType,
+        },
         now,
       });
       await updateIssueRow(tx, organizationId, issue.id, { updatedAt: now });
@@ -68,7 +73,7 @@ export async function addIssuePhoto(
       });
     });
   } catch (error) {
-    await deleteStoredUpload(stored.path);
+    await deleteStoredUpload(stored.path, stored.thumbnailPath);
     throw error;
   }
   return "Photo added.";
@@ -92,23 +97,25 @@ export async function deleteIssuePhoto(actor: Actor, issueId: string, attachment
     });
     return row;
   });
-  await deleteStoredUpload(removed.url);
+  await deleteStoredUpload(removed.url, removed.thumbnailUrl);
   return "Photo deleted.";
 }
 
 /**
- * The stored file of an attachment (`attachmentId` as it came in the URL) of the actor's organization, whose storage key lives under the organization's
- * folder; otherwise not found (indistinguishable from missing). The type is detected from the bytes again: only
- * JPEG, PNG and WebP count as images.
+ * The stored file of an attachment (`attachmentId` as it came in the URL) of the actor's organization, whose storage
+ * key lives under the organization's folder; otherwise not found (indistinguishable from missing). `size:
+ * "thumbnail"` asks for the square preview, which photos stored before previews existed do not have: they answer
+ * with the photo itself. The type is detected from the bytes again: only JPEG, PNG and WebP count as images.
  */
-export async function openAttachment(actor: Actor, attachmentId: string) {
+export async function openAttachment(actor: Actor, attachmentId: string, size: "full" | "thumbnail" = "full") {
   if (!actor.can("attachment:view")) throw fail.forbidden("You do not have permission to see this file.");
   const attachment = isPlausibleId(attachmentId)
     ? await findAttachmentFile(actor.db, actor.organizationId, attachmentId)
     : null;
-  if (!attachment || !uploadBelongsTo(attachment.url, actor.organizationId))
+  const key = size === "thumbnail" ? (attachment?.thumbnailUrl ?? attachment?.url) : attachment?.url;
+  if (!attachment || !key || !uploadBelongsTo(key, actor.organizationId))
     throw fail.notFound("We could not find that file.");
-  const stored = await readStoredUpload(attachment.url);
+  const stored = await readStoredUpload(key);
   if (!stored) throw fail.notFound("The file is no longer available.");
   return { fileName: attachment.fileName, ...stored, image: ownValue(IMAGE_TYPES, stored.fileType) !== undefined };
 }

@@ -27,7 +27,7 @@ import {
   UploadError,
   checkImageUpload,
   deleteStoredUpload,
-  saveImageUpload,
+  storeImageUpload,
   type CheckedImage,
 } from "../lib/uploads.server";
 import { ANONYMOUS_VOTES_PER_ADDRESS, ANONYMOUS_VOTE_WINDOW_MS, voterAddressHash } from "../lib/voter.server";
@@ -247,7 +247,8 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
   const early = limits ? peekLimits(limits) : null;
   if (early && !early.allowed) throw reportsRateLimited(early.retryAfterSeconds);
 
-  const stored = report.photo ? await saveImageUpload(report.photo, { organizationId, field: "photo" }) : null;
+  // Re-encoded only now, after the cheap refusals: a photo that cannot be decoded is a Failure on its field (400).
+  const stored = report.photo ? await storeImageUpload(report.photo, { organizationId, field: "photo" }) : null;
   try {
     const { result, replayed } = await runOnce(db, claim, async (tx) => {
       // Counted only for the submit that creates the issue, not for its repeats.
@@ -263,16 +264,23 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
           description: report.description,
           reporter: user ? { userId: user.id } : { name: report.name, email: report.email },
           attachments: stored
-            ? [{ url: stored.path, fileName: stored.fileName, fileType: stored.fileType }]
+            ? [
+                {
+                  url: stored.path,
+                  thumbnailUrl: stored.thumbnailPath,
+                  fileName: stored.fileName,
+                  fileType: stored.fileType,
+                },
+              ]
             : undefined,
         },
       );
       return { location: `/follow/${encodeURIComponent(created.followToken)}?new=1` };
     });
-    if (replayed && stored) await deleteStoredUpload(stored.path);
+    if (replayed && stored) await deleteStoredUpload(stored.path, stored.thumbnailPath);
     return result.location;
   } catch (error) {
-    if (stored) await deleteStoredUpload(stored.path);
+    if (stored) await deleteStoredUpload(stored.path, stored.thumbnailPath);
     if (isFailure(error)) throw publicFailure(error);
     throw error;
   }

@@ -44,7 +44,7 @@ export async function insertAttachmentRow(
   input: {
     organizationId: string;
     issueId: string;
-    file: { url: string; fileName: string; fileType: string };
+    file: { url: string; thumbnailUrl: string | null; fileName: string; fileType: string };
     now: Date;
   },
 ): Promise<string> {
@@ -54,6 +54,7 @@ export async function insertAttachmentRow(
       organizationId: input.organizationId,
       issueId: input.issueId,
       url: input.file.url,
+      thumbnailUrl: input.file.thumbnailUrl,
       fileName: input.file.fileName,
       fileType: input.file.fileType,
       createdAt: input.now,
@@ -62,7 +63,7 @@ export async function insertAttachmentRow(
   return row.id;
 }
 
-/** Deletes one attachment of the issue; returns its storage key and name (null when there is none). */
+/** Deletes one attachment of the issue; returns its storage keys and name (null when there is none). */
 export async function deleteAttachmentRow(db: DbOrTx, organizationId: string, issueId: string, attachmentId: string) {
   const [row] = await db
     .delete(attachments)
@@ -73,7 +74,7 @@ export async function deleteAttachmentRow(db: DbOrTx, organizationId: string, is
         eq(attachments.organizationId, organizationId),
       ),
     )
-    .returning({ url: attachments.url, fileName: attachments.fileName });
+    .returning({ url: attachments.url, thumbnailUrl: attachments.thumbnailUrl, fileName: attachments.fileName });
   return row ?? null;
 }
 
@@ -83,6 +84,7 @@ export async function findAttachmentFile(db: DbOrTx, organizationId: string, att
     .select({
       id: attachments.id,
       url: attachments.url,
+      thumbnailUrl: attachments.thumbnailUrl,
       fileName: attachments.fileName,
       fileType: attachments.fileType,
     })

@@ -8,8 +8,9 @@ import type { DbOrTx } from "../client.server";
 import { attachments, issueHistory, issueStatuses, issues, priorities } from "../schema";
 
 export interface NewIssueAttachment {
-  /** Storage key from saveImageUpload (`path`). */
+  /** Storage keys from saveImageUpload (`path`, `thumbnailPath`). */
   url: string;
+  thumbnailUrl: string | null;
   fileName: string;
   fileType: string;
 }
@@ -96,11 +97,16 @@ export async function insertIssueAttachments(
 ) {
   if (!input.files.length) return;
   const { organizationId, issueId, actorId } = input;
-  await db
-    .insert(attachments)
-    .values(
-      input.files.map((a) => ({ organizationId, issueId, url: a.url, fileName: a.fileName, fileType: a.fileType })),
-    );
+  await db.insert(attachments).values(
+    input.files.map((a) => ({
+      organizationId,
+      issueId,
+      url: a.url,
+      thumbnailUrl: a.thumbnailUrl,
+      fileName: a.fileName,
+      fileType: a.fileType,
+    })),
+  );
   await db.insert(issueHistory).values(
     input.files.map((a) => ({
       organizationId,

@@ -164,6 +164,8 @@ export const attachments = pgTable(
     url: text("url").notNull(),
     fileName: text("fileName").notNull(),
     fileType: text("fileType").notNull(),
+    // Storage key of the small square preview (app/lib/uploads.server.ts); null for photos stored before previews.
+    thumbnailUrl: text("thumbnailUrl"),
     createdAt: ts("createdAt").notNull().defaultNow(),
     organizationId: organizationId(),
     issueId: text("issueId")

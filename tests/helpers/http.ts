@@ -29,6 +29,8 @@ export interface TestServerOptions {
   mode?: "production" | "development" | "test";
   /** Trust X-Forwarded-* (as TRUST_PROXY=true does). */
   trustProxy?: boolean;
+  /** The client build's directory (default: public/ of this checkout). */
+  publicDir?: string;
 }
 
 export async function startTestServer(db: Db, opts: TestServerOptions = {}): Promise<TestServer> {
@@ -43,7 +45,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     build: await loadBuild(),
     database,
     mode: opts.mode ?? "test",
-    publicDir: path.resolve("public"),
+    publicDir: opts.publicDir ?? path.resolve("public"),
     trustProxy: opts.trustProxy,
   });
   const server = app.listen(0, "127.0.0.1");

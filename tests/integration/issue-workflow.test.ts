@@ -584,10 +584,11 @@ describe("photos", () => {
       .where(eq(attachments.issueId, id))
       .orderBy(asc(attachments.createdAt));
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatchObject({ organizationId: apc, fileName: "photo-1.png", fileType: "image/png" });
+    // Stored re-encoded as WebP, whatever was sent (tests/integration/photos.test.ts).
+    expect(rows[0]).toMatchObject({ organizationId: apc, fileName: "photo-1.webp", fileType: "image/webp" });
     expect(rows[0].url.startsWith(`${apc}/`)).toBe(true);
     const added = (await historyOf(id)).filter((h) => h.type === "ATTACHMENT_ADDED");
-    expect(added.map((h) => h.newValue)).toEqual(["photo-1.png", "photo-2.png", "photo-3.png"]);
+    expect(added.map((h) => h.newValue)).toEqual(["photo-1.webp", "photo-2.webp", "photo-3.webp"]);
     expect(added.every((h) => h.actorId === ids.member)).toBe(true);
 
     const files = storedFiles().length;
@@ -599,9 +600,9 @@ describe("photos", () => {
 
     const served = await member.get(`/attachments/${rows[0].id}`);
     expect(served.status).toBe(200);
-    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(served.headers.get("content-type")).toBe("image/webp");
     expect(served.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(served.headers.get("content-disposition")).toMatch(/^inline; filename="photo-1.png"/);
+    expect(served.headers.get("content-disposition")).toMatch(/^inline; filename="photo-1.webp"/);
     expect(served.headers.get("cache-control")).toMatch(/^private/);
     const page = await member.get(`/issues/${id}`);
     expect(page.text).toContain(`/attachments/${rows[0].id}`);
@@ -638,7 +639,7 @@ describe("photos", () => {
     expect(await lastHistory(id)).toMatchObject({
       type: "SYSTEM",
       field: "attachment",
-      oldValue: "to-delete.png",
+      oldValue: "to-delete.webp",
       actorId: ids.admin,
     });
     expect((await admin.get(`/attachments/${row.id}`)).status).toBe(404);

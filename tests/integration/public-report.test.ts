@@ -152,12 +152,13 @@ describe("reporting without an account", () => {
     // The photo sent with the report is on the timeline too.
     expect(history.find((h) => h.type === "ATTACHMENT_ADDED")).toMatchObject({
       actorId: null,
-      newValue: "flipper.png",
+      // Every photo is stored re-encoded as WebP (tests/integration/photos.test.ts).
+      newValue: "flipper.webp",
       organizationId: apcId,
     });
 
     const [att] = await t.db.select().from(attachments).where(eq(attachments.issueId, issue.id));
-    expect(att).toMatchObject({ fileType: "image/png", fileName: "flipper.png", organizationId: apcId });
+    expect(att).toMatchObject({ fileType: "image/webp", fileName: "flipper.webp", organizationId: apcId });
     expect(att.url.startsWith(`${apcId}/`)).toBe(true);
     expect(fs.existsSync(path.join(uploadRoot, att.url))).toBe(true);
 
@@ -174,7 +175,8 @@ describe("reporting without an account", () => {
       history: before.history + 2,
       attachments: before.attachments + 1,
       notifications: before.notifications + 1,
-      files: before.files + 1,
+      // The photo and its preview.
+      files: before.files + 2,
     });
 
     // The confirmation / follow page: status in plain words, no email.

@@ -88,7 +88,11 @@ describe("QR image → scan → machine page", () => {
     expect(svg.status).toBe(200);
     expect(svg.headers.get("content-type")).toContain("image/svg+xml");
     expect(svg.headers.get("content-disposition")).toMatch(/^attachment; filename="cleopatra-qr\.svg"$/);
-    expect(svg.text).toContain("<svg");
+    // The root element states its size (placed as 400 × 400 by programs that read it) and stays scalable.
+    const root = /<svg\b[^>]*>/.exec(svg.text)?.[0] ?? "";
+    expect(root).toMatch(/\swidth="400"/);
+    expect(root).toMatch(/\sheight="400"/);
+    expect(root).toMatch(/\sviewBox="0 0 \d+ \d+"/);
 
     const anonymous = server.client({ org: "apc" });
     const res = await anonymous.get(`/machines/${cleo.id}/qr.png`);

@@ -24,10 +24,14 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
           {attachments.map((a) => (
             <li key={a.id} className="space-y-1">
               <a href={`/attachments/${a.id}`} target="_blank" rel="noreferrer" className="block">
+                {/* The small square preview (app/lib/uploads.server.ts PHOTO_LIMITS); the link opens the photo. */}
                 <img
-                  src={`/attachments/${a.id}`}
+                  src={`/attachments/${a.id}?size=thumbnail`}
                   alt={a.fileName}
+                  width={320}
+                  height={320}
                   loading="lazy"
+                  decoding="async"
                   className="aspect-square w-full rounded-md border border-slate-200 object-cover"
                 />
               </a>
@@ -61,7 +65,7 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
             accept="image/jpeg,image/png,image/webp"
             required
             error={error}
-            hint="JPEG, PNG or WebP, up to 5 MB."
+            hint="JPEG, PNG or WebP, up to 5 MB. Location and camera details are removed."
           />
           <SubmitButton>Upload photo</SubmitButton>
         </Form>

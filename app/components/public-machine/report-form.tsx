@@ -57,7 +57,7 @@ export function ReportSection({
             name="photo"
             type="file"
             accept="image/jpeg,image/png,image/webp"
-            hint="JPEG, PNG or WebP, up to 5 MB."
+            hint="JPEG, PNG or WebP, up to 5 MB. Location and camera details are removed."
             error={errors.photo}
           />
         ) : null}

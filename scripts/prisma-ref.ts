@@ -105,6 +105,20 @@ function pad(rows: string[][]): string[] {
   );
 }
 
+/** prisma format's order of field attributes (it reorders them to this, whatever order they were written in). */
+const ATTRIBUTE_ORDER = ["@id", "@unique", "@default", "@updatedAt", "@map", "@db.", "@relation"];
+
+function canonicalOrder(attrs: string[]): string[] {
+  const rank = (a: string) => {
+    const i = ATTRIBUTE_ORDER.findIndex(
+      (prefix) => a === prefix || a.startsWith(prefix.endsWith(".") ? prefix : `${prefix}(`),
+    );
+    if (i < 0) throw new Error(`prisma-ref: no place for the attribute ${a} in ATTRIBUTE_ORDER`);
+    return i;
+  };
+  return [...attrs].sort((x, y) => rank(x) - rank(y));
+}
+
 function sqlText(value: SQL): string {
   return dialect.sqlToQuery(value).sql;
 }
@@ -277,7 +291,7 @@ export function generatePrismaSchema(): string {
       if (column.onUpdateFn) attrs.push("@updatedAt");
       if (key !== column.name) attrs.push(`@map("${column.name}")`);
       if (native) attrs.push(native);
-      rows.push([key, `${type}${column.notNull ? "" : "?"}`, attrs.join(" ")]);
+      rows.push([key, `${type}${column.notNull ? "" : "?"}`, canonicalOrder(attrs).join(" ")]);
     }
 
     // Relation fields, in declaration order.
@@ -314,11 +328,13 @@ export function generatePrismaSchema(): string {
       }
     }
 
+    // prisma format's layout: the comments right after the fields (it moves comments that follow the last block
+    // attribute there), then a blank line and the block attributes.
     out.push(`model ${model.name} {`);
     for (const line of pad(rows)) out.push(`  ${line}`);
-    if (blockLines.length || comments.length) out.push("");
-    for (const line of blockLines) out.push(`  ${line}`);
     for (const line of comments) out.push(`  ${line}`);
+    if (blockLines.length) out.push("");
+    for (const line of blockLines) out.push(`  ${line}`);
     out.push("}", "");
   }
 

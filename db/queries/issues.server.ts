@@ -178,6 +178,23 @@ export interface IssuePage {
   prevCursor: string | null;
 }
 
+const listColumns = {
+  id: issues.id,
+  title: issues.title,
+  createdAt: issues.createdAt,
+  updatedAt: issues.updatedAt,
+  resolvedAt: issues.resolvedAt,
+  status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
+  priority: { id: priorities.id, name: priorities.name, order: priorities.order },
+  machine: { id: machines.id, name: machines.name },
+  location: { id: locations.id, name: locations.name },
+  assignee: { id: assigneeUser.id, name: assigneeUser.name },
+  reporter: { id: reporterUser.id, name: reporterUser.name },
+  submitterName: issues.submitterName,
+  upvotes: upvoteCount,
+  comments: commentCount,
+};
+
 /**
  * One page of issues in one SQL statement (joins for status, priority, machine, location, assignee, reporter;
  * correlated counts of upvotes and visible comments). Keyset pagination on (sort key, id): stable under inserts,
@@ -190,6 +207,7 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
   const cursor = input.cursor ?? null;
   // Reading backwards ("before") flips the order; the rows are reversed again below.
   const ascending = (input.dir === "asc") !== (cursor?.kind === "before");
+  const direction = ascending ? asc : desc;
   if (cursor) {
     const value =
       input.sort === "created" || input.sort === "updated"
@@ -197,33 +215,21 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
         : sql`${cursor.value}::int`;
     where.push(sql`(${key}, ${issues.id}) ${sql.raw(ascending ? ">" : "<")} (${value}, ${cursor.id})`);
   }
-  const rows = await db
-    .select({
-      id: issues.id,
-      title: issues.title,
-      createdAt: issues.createdAt,
-      updatedAt: issues.updatedAt,
-      resolvedAt: issues.resolvedAt,
-      status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
-      priority: { id: priorities.id, name: priorities.name, order: priorities.order },
-      machine: { id: machines.id, name: machines.name },
-      location: { id: locations.id, name: locations.name },
-      assignee: { id: assigneeUser.id, name: assigneeUser.name },
-      reporter: { id: reporterUser.id, name: reporterUser.name },
-      submitterName: issues.submitterName,
-      upvotes: upvoteCount,
-      comments: commentCount,
-    })
-    .from(issues)
-    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
-    .innerJoin(machines, eq(machines.id, issues.machineId))
-    .innerJoin(locations, eq(locations.id, machines.locationId))
-    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
-    .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
-    .where(and(...where))
-    .orderBy(...(ascending ? [asc(key), asc(issues.id)] : [desc(key), desc(issues.id)]))
-    .limit(limit + 1);
+  const rows =
+    input.sort === "priority"
+      ? await priorityOrderedPage(db, input, where, ascending, limit + 1)
+      : await db
+          .select(listColumns)
+          .from(issues)
+          .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+          .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+          .innerJoin(machines, eq(machines.id, issues.machineId))
+          .innerJoin(locations, eq(locations.id, machines.locationId))
+          .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
+          .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
+          .where(and(...where))
+          .orderBy(direction(key), direction(issues.id))
+          .limit(limit + 1);
 
   const more = rows.length > limit;
   let items = rows.slice(0, limit) as IssueListItem[];
@@ -254,6 +260,47 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
     );
   }
   return { items, nextCursor: hasNext ? token(last) : null, prevCursor: hasPrev ? token(first) : null };
+}
+
+/**
+ * The list sorted by priority. The sort key is a column of Priority, so no index on Issue gives that order, and
+ * sorting the joined rows read every issue of the organization (a sequential scan at volume). Instead the
+ * organization's few priorities are the outer rows, and for each one a lateral subquery takes the first `rows`
+ * matching issues in id order from "Issue_organizationId_priorityId_id_idx"; the outer sort then orders at most
+ * priorities × `rows` rows. `where` (filters and cursor) is evaluated inside the subquery, where "Priority" is the
+ * outer row. Same rows and order as the single join would give.
+ */
+async function priorityOrderedPage(db: DbOrTx, input: ListIssuesInput, where: SQL[], ascending: boolean, rows: number) {
+  const direction = ascending ? asc : desc;
+  const inner = db
+    .select({ id: issues.id })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .$dynamic();
+  if (input.filters.locationId) inner.innerJoin(machines, eq(machines.id, issues.machineId));
+  const page = inner
+    .where(and(...where, eq(issues.priorityId, priorities.id)))
+    .orderBy(direction(issues.id))
+    .limit(rows)
+    .as("page");
+  const outer: SQL[] = [eq(priorities.organizationId, input.organizationId)];
+  // The cursor's priority and those after it only: an earlier priority's subquery would scan all of its issues
+  // to find none past the cursor.
+  const cursor = input.cursor;
+  if (cursor) outer.push(sql`${priorities.order} ${sql.raw(ascending ? ">=" : "<=")} ${cursor.value}::int`);
+  return db
+    .select(listColumns)
+    .from(priorities)
+    .innerJoinLateral(page, sql`true`)
+    .innerJoin(issues, eq(issues.id, page.id))
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .innerJoin(machines, eq(machines.id, issues.machineId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
+    .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
+    .where(and(...outer))
+    .orderBy(direction(priorities.order), direction(issues.id))
+    .limit(rows);
 }
 
 /** DB_VALIDATE: the first page of the list written by hand, without the query builder. */

@@ -115,16 +115,28 @@ export const issues = pgTable(
   (t) => [
     // /follow/<token>
     uniqueIndex("Issue_followToken_key").on(t.followToken),
-    // issue list filtered by status (open issues, counts per status), status-delete guard
+    // issue list filtered by status, counts per status category (read from this small index alone: few distinct
+    // values, so btree deduplication keeps it a tenth of the size of the one below), status-delete guard
     index("Issue_organizationId_statusId_idx").on(t.organizationId, t.statusId),
-    // machine page: issues of a machine; open-issue counts per machine
+    // open issues per machine and per location (home page, machine list: openIssueStatsSubquery in
+    // db/queries/machines.server.ts, listLocationsWithCounts): read from this index alone, for the open statuses only
+    index("Issue_organizationId_statusId_machineId_priorityId_idx").on(
+      t.organizationId,
+      t.statusId,
+      t.machineId,
+      t.priorityId,
+    ),
+    // machine page: issues of a machine
     index("Issue_organizationId_machineId_idx").on(t.organizationId, t.machineId),
-    // "my assigned issues", assignee filter
-    index("Issue_organizationId_assignedToId_idx").on(t.organizationId, t.assignedToId),
-    // default issue list: newest first within an org; dashboards "recent issues"
+    // "my assigned issues", assignee filter; the assignee first so that deleting a user finds their issues (set null)
+    index("Issue_assignedToId_organizationId_idx").on(t.assignedToId, t.organizationId),
+    // issue list sorted by creation (the default): newest first within an org; dashboards "recent issues"
     index("Issue_organizationId_createdAt_idx").on(t.organizationId, t.createdAt),
-    // issue list filtered by priority, priority-delete guard
-    index("Issue_organizationId_priorityId_idx").on(t.organizationId, t.priorityId),
+    // issue list sorted by last update
+    index("Issue_organizationId_updatedAt_idx").on(t.organizationId, t.updatedAt),
+    // issue list sorted by priority: one page per priority, in id order (listIssues' lateral query); priority filter
+    // and priority-delete guard
+    index("Issue_organizationId_priorityId_id_idx").on(t.organizationId, t.priorityId, t.id),
     // "issues I reported", user deletion (set null)
     index("Issue_createdById_idx").on(t.createdById),
     // issue search box: full-text match on title + description
@@ -154,6 +166,10 @@ export const comments = pgTable(
     index("Comment_issueId_createdAt_idx").on(t.issueId, t.createdAt),
     // comments by a user, user-delete guard (restrict)
     index("Comment_authorId_idx").on(t.authorId),
+    // user deletion (set null); only deleted comments have a deleter
+    index("Comment_deletedBy_idx")
+      .on(t.deletedBy)
+      .where(sql`"deletedBy" is not null`),
   ],
 );
 
@@ -202,6 +218,8 @@ export const issueHistory = pgTable(
     index("IssueHistory_issueId_changedAt_idx").on(t.issueId, t.changedAt),
     // organization-wide activity feed / cleanup
     index("IssueHistory_organizationId_idx").on(t.organizationId),
+    // user deletion (set null)
+    index("IssueHistory_actorId_idx").on(t.actorId),
   ],
 );
 
@@ -229,6 +247,10 @@ export const upvotes = pgTable(
     index("Upvote_issueId_idx").on(t.issueId),
     // anonymous votes for an issue from one address in the last day (addMeToo, app/use-cases/reports.server.ts)
     index("Upvote_issueId_addressHash_createdAt_idx").on(t.issueId, t.addressHash, t.createdAt),
+    // user-delete guard (restrict); most votes are anonymous, without a user
+    index("Upvote_userId_idx")
+      .on(t.userId)
+      .where(sql`"userId" is not null`),
     check("Upvote_voter_check", sql`num_nonnulls("userId", "voterKey") = 1`),
   ],
 );

@@ -135,6 +135,9 @@ export const invitations = pgTable(
     uniqueIndex("Invitation_organizationId_email_pending_key")
       .on(t.organizationId, t.email)
       .where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+    // user deletion (set null)
+    index("Invitation_invitedById_idx").on(t.invitedById),
+    index("Invitation_acceptedById_idx").on(t.acceptedById),
   ],
 );
 
@@ -157,6 +160,8 @@ export const auditLogs = pgTable(
   (t) => [
     // audit page: an organization's log, newest first
     index("AuditLog_organizationId_createdAt_idx").on(t.organizationId, t.createdAt),
+    // user deletion (set null)
+    index("AuditLog_actorId_idx").on(t.actorId),
   ],
 );
 

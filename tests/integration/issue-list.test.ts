@@ -3,7 +3,7 @@
  * pages without duplicates or gaps (forwards and backwards, with ties on the sort key), counts per category, and the
  * /issues page over HTTP (filters in the URL, bad parameters never a 500, members only).
  */
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import type { Db } from "../../db/client.server";
@@ -19,7 +19,7 @@ import {
   type IssueSort,
   type SortDir,
 } from "../../db/queries/issues.server";
-import { issues, issueStatuses, locations, machines, upvotes } from "../../db/schema";
+import { issues, issueStatuses, locations, machines, priorities, upvotes } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf, userIdOf } from "../helpers/fixtures";
@@ -265,6 +265,54 @@ describe("sorting and keyset pagination", () => {
       prev = page.prevCursor;
     }
     expect(back).toEqual(pages.slice(0, -1));
+  });
+
+  it("sorts by priority under every filter like sorting the filtered issues (also with two priorities of equal rank)", async () => {
+    // listIssues reads the priority sort per priority (a lateral subquery each); this compares it with the plain order.
+    const everything = await all({ category: "all" });
+    const someStatus = everything.find((i) => i.status.name === "Needs Parts")!.status.id;
+    const high = everything.find((i) => i.priority.name === "High")!.priority;
+    const assignee = everything.find((i) => i.assignee)!.assignee!.id;
+    const cases: IssueListFilters[] = [
+      {},
+      { category: "all" },
+      { category: "RESOLVED" },
+      { category: "all", statusIds: [someStatus] },
+      { category: "all", priorityId: high.id },
+      { category: "all", locationId: otherLocationId },
+      { category: "all", assigneeId: assignee },
+      { assigneeId: "unassigned" },
+      { category: "all", reporterId: "anonymous" },
+      { category: "all", q: "coil" },
+    ];
+    const check = async () => {
+      for (const filters of cases) {
+        const expected = await all(filters);
+        for (const dir of ["desc", "asc"] as const) {
+          const sign = dir === "desc" ? -1 : 1;
+          const sorted = [...expected].sort(
+            (a, b) => sign * (a.priority.order - b.priority.order || (a.id < b.id ? -1 : 1)),
+          );
+          const got = await all(filters, "priority", dir);
+          expect(
+            got.map((i) => i.id),
+            `${JSON.stringify(filters)} ${dir}`,
+          ).toEqual(sorted.map((i) => i.id));
+        }
+      }
+    };
+    await check();
+    const [other] = await db
+      .select({ id: priorities.id, order: priorities.order })
+      .from(priorities)
+      .where(and(eq(priorities.organizationId, apc), ne(priorities.id, high.id)))
+      .limit(1);
+    await db.update(priorities).set({ order: high.order }).where(eq(priorities.id, other.id));
+    try {
+      await check();
+    } finally {
+      await db.update(priorities).set({ order: other.order }).where(eq(priorities.id, other.id));
+    }
   });
 
   it("ignores malformed cursors", () => {

@@ -906,10 +906,12 @@ describe("indexes", () => {
     "Machine_organizationId_modelId_idx",
     "Machine_ownerId_idx",
     "Issue_organizationId_statusId_idx",
+    "Issue_organizationId_statusId_machineId_priorityId_idx",
     "Issue_organizationId_machineId_idx",
-    "Issue_organizationId_assignedToId_idx",
+    "Issue_assignedToId_organizationId_idx",
     "Issue_organizationId_createdAt_idx",
-    "Issue_organizationId_priorityId_idx",
+    "Issue_organizationId_updatedAt_idx",
+    "Issue_organizationId_priorityId_id_idx",
     "Issue_createdById_idx",
     "Issue_search_idx",
     "Issue_followToken_key",
@@ -970,7 +972,10 @@ describe("indexes", () => {
     );
     expect(def("Priority_organizationId_default_key")).toMatch(/^CREATE UNIQUE INDEX .* WHERE \("isDefault" = true\)$/);
     expect(def("Membership_userId_organizationId_key")).toMatch(/^CREATE UNIQUE INDEX/);
-    expect(def("Issue_organizationId_statusId_idx")).toMatch(/\("organizationId", "statusId"\)/);
+    expect(def("Issue_organizationId_statusId_machineId_priorityId_idx")).toMatch(
+      /\("organizationId", "statusId", "machineId", "priorityId"\)/,
+    );
+    expect(def("Comment_deletedBy_idx")).toMatch(/WHERE \("deletedBy" IS NOT NULL\)$/);
   });
 
   it("the key queries of the app use them (seeded database, sequential scans disabled)", async () => {
@@ -1005,7 +1010,8 @@ describe("indexes", () => {
       [`select id from "Machine" where "ownerId" = ${lit(admin.id)}`, "Machine_ownerId_idx"],
       [
         `select id from "Issue" where "organizationId" = ${org} and "statusId" = ${lit(status.id)}`,
-        "Issue_organizationId_statusId_idx",
+        // either (organizationId, statusId) index: the narrow one or the one that also holds machineId, priorityId
+        "Issue_organizationId_statusId_",
       ],
       [
         `select id from "Issue" where "organizationId" = ${org} and "machineId" = ${lit(issue.machineId)}`,
@@ -1013,11 +1019,11 @@ describe("indexes", () => {
       ],
       [
         `select id from "Issue" where "organizationId" = ${org} and "assignedToId" = ${lit(admin.id)}`,
-        "Issue_organizationId_assignedToId_idx",
+        "Issue_assignedToId_organizationId_idx",
       ],
       [
         `select id from "Issue" where "organizationId" = ${org} and "priorityId" = ${lit(priority.id)}`,
-        "Issue_organizationId_priorityId_idx",
+        "Issue_organizationId_priorityId_id_idx",
       ],
       [
         `select id from "Issue" where "organizationId" = ${org} order by "createdAt" desc limit 20`,

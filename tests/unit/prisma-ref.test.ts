@@ -1,5 +1,9 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
-import { describe, expect, it } from "vitest";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
 import { PRISMA_REF_PATH, generatePrismaSchema } from "../../scripts/prisma-ref";
 
 describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
@@ -72,5 +76,37 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
     expect(generated).toMatch(
       /author +User +@relation\("CommentAuthor", fields: \[authorId\], references: \[id\], onDelete: Restrict\)/,
     );
+  });
+});
+
+describe("db/prisma/schema.prisma and the real Prisma CLI (offline)", () => {
+  const prisma = path.resolve(import.meta.dirname, "..", "..", "node_modules", ".bin", "prisma");
+  // The CLI downloads its native engines before every command, although validate and format run on the WebAssembly
+  // schema engine bundled with it. Pointing the engine variables at a placeholder file skips the download (no
+  // network here); the placeholder is never executed.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prisma-ref-"));
+  const placeholder = path.join(dir, "no-native-engine");
+  fs.writeFileSync(placeholder, "");
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const env = {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: placeholder,
+    PRISMA_QUERY_ENGINE_LIBRARY: placeholder,
+    CHECKPOINT_DISABLE: "1",
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    // validate resolves env("DATABASE_URL") of the datasource; nothing connects to it.
+    DATABASE_URL: "postgresql://nobody@localhost:5432/none",
+  };
+  const run = (...args: string[]) =>
+    promisify(execFile)(prisma, [...args, "--schema", PRISMA_REF_PATH], { env, timeout: 60_000 });
+
+  it("passes prisma validate", { timeout: 60_000 }, async () => {
+    const { stdout } = await run("validate");
+    expect(stdout).toMatch(/is valid/);
+  });
+
+  it("is in prisma format's canonical form (prisma format --check)", { timeout: 60_000 }, async () => {
+    const { stdout } = await run("format", "--check");
+    expect(stdout).toMatch(/formatted correctly/);
   });
 });

@@ -184,9 +184,9 @@ export async function generateVolume(db: Db, opts: VolumeOptions): Promise<Volum
     );
     await run(
       db,
-      `INSERT INTO "Notification" (id, message, "createdAt", "userId", type, "entityType", "entityId")
-       SELECT 'vn_' || ${n} || '_' || g.i, 'Issue assigned', now(), (${members})[1 + g.i % ${memberCount}], 'ISSUE_ASSIGNED', 'ISSUE',
-              'vi_' || ${n} || '_' || g.i
+      `INSERT INTO "Notification" (id, message, "createdAt", "userId", "organizationId", type, "entityType", "entityId")
+       SELECT 'vn_' || ${n} || '_' || g.i, 'Issue assigned', now(), (${members})[1 + g.i % ${memberCount}], ${lit(id)},
+              'ISSUE_ASSIGNED', 'ISSUE', 'vi_' || ${n} || '_' || g.i
        FROM generate_series(1, ${issues}) AS g(i) WHERE g.i % 10 = 0`,
     );
     await run(

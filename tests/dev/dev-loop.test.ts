@@ -118,8 +118,8 @@ async function waitFor(dev: DevServer, what: string, check: () => Promise<boolea
   }
 }
 
-/** Processes of a group, from /proc: pid, parent and arguments. */
-function groupProcesses(pgid: number): Array<{ pid: number; ppid: number; args: string[] }> {
+/** Processes of a group, from /proc (the test runs on Linux): pid, parent, state and arguments. */
+function groupProcesses(pgid: number): Array<{ pid: number; ppid: number; state: string; args: string[] }> {
   const found = [];
   for (const name of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -128,7 +128,7 @@ function groupProcesses(pgid: number): Array<{ pid: number; ppid: number; args: 
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // state ppid pgrp …
       if (Number(fields[2]) !== pgid) continue;
       const args = fs.readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter(Boolean);
-      found.push({ pid: Number(name), ppid: Number(fields[1]), args });
+      found.push({ pid: Number(name), ppid: Number(fields[1]), state: fields[0], args });
     } catch {
       /* exited meanwhile */
     }
@@ -138,17 +138,15 @@ function groupProcesses(pgid: number): Array<{ pid: number; ppid: number; args: 
 
 /** The pids running server/index.ts in the dev group (a watcher naming it in its arguments is not one of them). */
 function serverPids(dev: DevServer): number[] {
-  const candidates = groupProcesses(dev.child.pid!).filter((p) => p.args.some((a) => a.endsWith("server/index.ts")));
+  const candidates = groupProcesses(dev.child.pid!).filter(
+    (p) => p.state !== "Z" && p.args.some((a) => a.endsWith("server/index.ts")),
+  );
   return candidates.filter((p) => !candidates.some((c) => c.ppid === p.pid)).map((p) => p.pid);
 }
 
+/** True while a process of the group is running (zombies, exited but not yet reaped, do not count). */
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return groupProcesses(pgid).some((p) => p.state !== "Z");
 }
 
 async function get(dev: DevServer, pathname: string) {
@@ -249,7 +247,13 @@ describe("npm run dev: one server process and one database client across rebuild
     expect(route.match(new RegExp(VISIBLE, "g")), `${ROUTE} has the text this test edits`).toHaveLength(1);
   });
   afterAll(async () => {
-    for (const pgid of groups) if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
+    for (const pgid of groups) {
+      try {
+        if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL"); // a failed run: leave nothing behind
+      } catch {
+        /* gone meanwhile */
+      }
+    }
     pg?.stop();
     fs.rmSync(project, { recursive: true, force: true });
   });

@@ -40,6 +40,19 @@ export default defineConfig({
           globalSetup: ["tests/helpers/global-setup.ts"],
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // `npm run dev` in a copy of the project: it builds there itself, so no production build is needed.
+          name: "dev",
+          env,
+          include: ["tests/dev/**/*.test.ts"],
+          environment: "node",
+          hookTimeout: 120_000,
+          testTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -4,9 +4,11 @@
  *   2. production build (used by HTTP integration tests and Playwright)
  *   3. unit + integration tests on the embedded PGlite
  *   4. integration tests again on a real PostgreSQL server (a throwaway PostgreSQL 15 cluster unless DATABASE_URL is set)
- *   5. Playwright end-to-end tests in Debian's Chromium (installed with apt-get when missing; never downloaded)
+ *   5. reliability tests (PostgreSQL restarts, PgBouncer, SIGTERM mid-write)
+ *   6. the dev loop: `npm run dev` in a copy of the project, on PGlite and on a throwaway PostgreSQL (builds itself)
+ *   7. Playwright end-to-end tests in Debian's Chromium (installed with apt-get when missing; never downloaded)
  * Prints one closing line "tests: N passed, M failed" and exits non-zero when anything failed.
- * `--only unit|integration|pg|e2e|static|reliability` runs one part.
+ * `--only unit|integration|pg|e2e|static|reliability|dev` runs one part.
  */
 import { execSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -159,6 +161,10 @@ if (wants("reliability") && built) {
   await step("reliability tests (outages, PgBouncer, SIGTERM, concurrent start, fuzz)", () =>
     vitest("reliability", "reliability"),
   );
+}
+
+if (wants("dev")) {
+  await step("dev loop (npm run dev on PGlite and PostgreSQL)", () => vitest("dev", "dev"));
 }
 
 if (wants("e2e") && built) {

@@ -31,6 +31,9 @@ export interface HttpAppOptions {
   /** The address the server listens on (HOST): its names count as our own hosts in production without configuration
    * (app/lib/allowed-hosts.server.ts machineNames). */
   listenHost?: string;
+  /** Headers added to every answer in development only (which process and database client served it); never in
+   * production or tests, where they would tell visitors about the process. */
+  devHeaders?: () => Record<string, string>;
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -48,6 +51,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       https: req.secure,
     });
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    if (options.mode === "development" && options.devHeaders) {
+      for (const [name, value] of Object.entries(options.devHeaders())) res.setHeader(name, value);
+    }
     next();
   });
 

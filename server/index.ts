@@ -1,18 +1,29 @@
 /**
  * `npm start` / `npm run dev`: opens the database (PGlite in ./data by default, or DATABASE_URL), applies migrations,
  * seeds demo data on an empty database, serves the app, and shuts down cleanly on SIGTERM/SIGINT.
+ * Under `npm run dev` (scripts/dev.ts runs this file) a rebuild is loaded into this same process
+ * (server/build-loader.ts), so the database is opened once per process, not once per edit.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { broadcastDevReady, installGlobals } from "@remix-run/node";
-import { closeDatabase, getDatabase } from "../db/client.server";
+import { installGlobals } from "@remix-run/node";
+import { closeDatabase, databaseOpenCount, getDatabase } from "../db/client.server";
 import { DataDirLockedError } from "../db/lock.server";
 import { ensureSeeded } from "../db/seed-on-start.server";
 import { createHttpApp } from "./app";
+import { announceBuild, buildStamp, importBuild, watchBuild, type BuildWatcher } from "./build-loader";
 
 installGlobals({ nativeFetch: true });
+
+// Logging to a closed pipe must not kill the process halfway through closing the database: under `remix dev`, Ctrl+C
+// ends remix dev (which reads our output) at once, while we are still shutting down.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
 
 const mode = process.env.NODE_ENV === "production" ? "production" : "development";
 const port = Number(process.env.PORT ?? 3000);
@@ -20,11 +31,9 @@ const host = process.env.HOST ?? "0.0.0.0";
 const root = process.cwd();
 const buildPath = path.resolve(root, "build/index.js");
 
-async function importBuild(): Promise<ServerBuild> {
-  // A query string defeats the ESM cache so development rebuilds are picked up.
-  const url = pathToFileURL(buildPath).href + (mode === "development" ? `?t=${fs.statSync(buildPath).mtimeMs}` : "");
-  return (await import(url)) as ServerBuild;
-}
+let server: Server | undefined;
+let buildWatcher: BuildWatcher | undefined;
+let stopping = false;
 
 async function main() {
   if (!fs.existsSync(buildPath)) {
@@ -44,8 +53,24 @@ async function main() {
   }
   console.log(`Database: ${database.kind} (${database.location})`);
   await ensureSeeded(database.db, { log: (m) => console.log(m) });
+  if (stopping) return;
 
-  let build = await importBuild();
+  let loadedStamp = buildStamp(buildPath);
+  let build: ServerBuild;
+  if (mode === "production") build = await importBuild(buildPath);
+  else {
+    // After a restart for a server file, remix dev may be writing build/index.js right now: wait for a whole one.
+    for (let attempt = 0; ; attempt++) {
+      loadedStamp = buildStamp(buildPath);
+      try {
+        build = await importBuild(buildPath, `${process.pid}-start-${attempt}`);
+        break;
+      } catch (error) {
+        if (attempt >= 40) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
   const app = createHttpApp({
     build: mode === "development" ? async () => build : build,
     database,
@@ -53,53 +78,84 @@ async function main() {
     publicDir: path.resolve(root, "public"),
     trustProxy: process.env.TRUST_PROXY === "true",
     listenHost: host,
+    // Development only (createHttpApp also ignores it in other modes): tests/dev/dev-loop.test.ts checks that edits
+    // are served by the same process and the same database client.
+    devHeaders:
+      mode === "development"
+        ? () => ({
+            "X-Dev-Pid": String(process.pid),
+            "X-Dev-Database-Opens": String(databaseOpenCount()),
+            "X-Dev-Build": build.assets.version,
+          })
+        : undefined,
   });
 
-  const server = app.listen(port, host, () => {
-    console.log(`PinPoint listening on http://localhost:${port} (ready in ${Date.now() - started} ms)`);
-    if (mode === "development") broadcastDevReady(build);
+  await new Promise<void>((resolve, reject) => {
+    server = app.listen(port, host, () => resolve());
+    server.once("error", reject);
   });
+  console.log(`PinPoint listening on http://localhost:${port} (ready in ${Date.now() - started} ms)`);
 
   if (mode === "development") {
-    // `remix dev --manual` rebuilds into build/; we re-import it without restarting, so the database stays open.
-    fs.watch(path.dirname(buildPath), { persistent: false }, async () => {
-      try {
-        build = await importBuild();
-        broadcastDevReady(build);
-      } catch {
-        /* the build is being written; the next event picks it up */
-      }
+    // `remix dev --manual` rebuilds into build/; we load the new build here instead of restarting.
+    buildWatcher = watchBuild({
+      buildPath,
+      loadedStamp,
+      onBuild: (next) => {
+        build = next;
+        console.log(`Loaded build ${next.assets.version}`);
+      },
+      log: (message) => console.error(message),
     });
+    await announceBuild(build, (message) => console.error(message));
   }
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal} received: closing the server and the database`);
-    // Give in-flight requests a moment, but never hang: PGlite must be closed to keep its writes.
-    const force = setTimeout(() => {
-      console.error("Shutdown took too long; exiting");
-      process.exit(1);
-    }, 4000);
-    force.unref();
-    // Stop accepting connections, let requests in flight finish (at most ~2 s), then close the database.
-    server.close(() => {
-      closeDatabase()
-        .then(() => process.exit(0))
-        .catch((error) => {
-          console.error("Error while closing the database", error);
-          process.exit(1);
-        });
-    });
-    server.closeIdleConnections?.();
-    setTimeout(() => server.closeAllConnections?.(), 2000).unref();
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
 }
 
-main().catch((error) => {
+function closeHttpServer(): Promise<void> {
+  const current = server;
+  if (!current) return Promise.resolve();
+  return new Promise((resolve) => {
+    // Stop accepting connections, let requests in flight finish (at most ~2 s).
+    current.close(() => resolve());
+    current.closeIdleConnections?.();
+    setTimeout(() => current.closeAllConnections?.(), 2000).unref();
+  });
+}
+
+const startup = main();
+
+function stop(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received: closing the server and the database`);
+  buildWatcher?.close();
+  // Migrations or the first seed are never cut halfway; after that, give in-flight requests a moment, but never
+  // hang: PGlite must be closed to keep its writes.
+  void startup
+    .catch(() => {})
+    .then(() => {
+      const force = setTimeout(() => {
+        console.error("Shutdown took too long; exiting");
+        process.exit(1);
+      }, 4000);
+      force.unref();
+      return closeHttpServer();
+    })
+    .then(() => closeDatabase())
+    .then(() => process.exit(0))
+    .catch((error) => {
+      console.error("Error while closing the database", error);
+      process.exit(1);
+    });
+}
+
+// `on`, not `once`: under `npm run dev` a Ctrl+C reaches us twice (from the terminal, and again from the dev runner);
+// a second signal without a listener would kill the process before the database is closed.
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));
+
+startup.catch(async (error) => {
   console.error(error);
+  await closeDatabase().catch(() => {});
   process.exit(1);
 });

@@ -61,6 +61,8 @@ describe.skipIf(!embedded)("server process on the embedded database", () => {
     expect(headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic'/);
     expect(headers.get("x-content-type-options")).toBe("nosniff");
     expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    // The development-only headers (server/index.ts devHeaders) name the process: never in production.
+    expect([...headers.keys()].filter((name) => name.startsWith("x-dev-"))).toEqual([]);
 
     const created = await signUp("lifecycle@example.com");
     expect(created.status).toBe(302);

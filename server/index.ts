@@ -11,6 +11,8 @@ import { closeDatabase, getDatabase } from "../db/client.server";
 import { DataDirLockedError } from "../db/lock.server";
 import { ensureSeeded } from "../db/seed-on-start.server";
 import { createHttpApp } from "./app";
+import { MailConfigError, mailConfigFromEnv, redactSmtpUrl, type MailConfig } from "./mail/config";
+import { startMailWorker, watchUnsentMail, type MailWorker } from "./mail/worker";
 
 installGlobals({ nativeFetch: true });
 
@@ -31,6 +33,16 @@ async function main() {
     console.error("No build found at build/index.js. Run `npm run build` first (npm start does this for you).");
     process.exit(1);
   }
+  let mailConfig: MailConfig;
+  try {
+    mailConfig = mailConfigFromEnv();
+  } catch (error) {
+    if (error instanceof MailConfigError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const started = Date.now();
   let database;
   try {
@@ -44,6 +56,17 @@ async function main() {
   }
   console.log(`Database: ${database.kind} (${database.location})`);
   await ensureSeeded(database.db, { log: (m) => console.log(m) });
+
+  // E-mail: the worker delivers the outbox (server/mail/worker.ts); without SMTP_URL messages wait there.
+  let mailWorker: MailWorker | null = null;
+  let stopWatchingMail: (() => void) | null = null;
+  if (mailConfig.smtpUrl) {
+    mailWorker = startMailWorker({ db: database.db, config: { ...mailConfig, smtpUrl: mailConfig.smtpUrl } });
+    console.log(`E-mail: sending through ${redactSmtpUrl(mailConfig.smtpUrl)} as ${mailConfig.from}`);
+  } else {
+    stopWatchingMail = watchUnsentMail();
+    console.log("E-mail: SMTP_URL is not set; messages wait in the outbox (/admin/outbox, npm run mail:outbox)");
+  }
 
   let build = await importBuild();
   const app = createHttpApp({
@@ -83,9 +106,13 @@ async function main() {
       process.exit(1);
     }, 4000);
     force.unref();
-    // Stop accepting connections, let requests in flight finish (at most ~2 s), then close the database.
+    // Stop accepting connections and the mail worker, let requests and a delivery in flight finish (at most ~2 s),
+    // then close the database.
+    stopWatchingMail?.();
+    const mailStopped = mailWorker ? mailWorker.stop(2000) : Promise.resolve();
     server.close(() => {
-      closeDatabase()
+      mailStopped
+        .then(() => closeDatabase())
         .then(() => process.exit(0))
         .catch((error) => {
           console.error("Error while closing the database", error);

@@ -43,13 +43,14 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
   const arrived: ReceivedMail[] = [];
   const refusals: Array<{ code: number; message: string }> = [];
   let holding: { acceptHeld: boolean; waiting: Array<() => void> } | null = null;
+  const closed = new Set<string>();
 
   const server = new SMTPServer({
     authOptional: true,
     // Plain SMTP on loopback: STARTTLS would need a certificate the client trusts.
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
@@ -63,15 +64,15 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
             html: typeof parsed.html === "string" ? parsed.html : "",
             header: (name) => {
               const line = parsed.headerLines.find((h) => h.key === name.toLowerCase())?.line;
-              return line
-                ?.slice(line.indexOf(":") + 1)
-                .replace(/\r?\n[ \t]+/g, " ")
-                .trim();
+              return line?.slice(line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, " ").trim();
             },
             raw,
           };
           arrived.push(mail);
+          let recorded = false;
           const answer = () => {
+            // The sender went away while we held the answer: it was never accepted (unless recorded as held).
+            if (closed.has(session.id)) return;
             const refusal = refusals.shift();
             if (refusal) {
               const error = new Error(refusal.message) as Error & { responseCode: number };
@@ -79,15 +80,21 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
               callback(error);
               return;
             }
-            if (!holding?.acceptHeld) accepted.push(mail);
+            if (!recorded) accepted.push(mail);
             callback(null, "Queued as test");
           };
           if (holding) {
-            if (holding.acceptHeld) accepted.push(mail);
+            if (holding.acceptHeld) {
+              accepted.push(mail);
+              recorded = true;
+            }
             holding.waiting.push(answer);
           } else answer();
         });
       });
+    },
+    onClose(session) {
+      closed.add(session.id);
     },
   });
   server.on("error", () => {});

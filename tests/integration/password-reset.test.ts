@@ -10,8 +10,7 @@ import { mailOutbox, passwordResetTokens } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { userIdOf } from "../helpers/fixtures";
-import { startTestServer } from "../helpers/http";
-import type { TestClient, type TestServer } from "../helpers/http";
+import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 import { resetPathIn, startTestSmtp, type ReceivedMail, type TestSmtp } from "../helpers/smtp";
 
 const OLD = "dev-login-123";

@@ -33,6 +33,8 @@ export interface TestSmtp {
    * receiver stored the message; only the "250" has not reached the sender yet).
    */
   hold(opts?: { acceptHeld?: boolean }): { release(): void };
+  /** How many SMTP connections are open now. */
+  openConnections(): number;
   /** Waits until `predicate(accepted)` holds (polling; `timeoutMs` is a safety net, not an assertion). */
   waitFor(predicate: (accepted: ReceivedMail[]) => boolean, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
   const refusals: Array<{ code: number; message: string }> = [];
   let holding: { acceptHeld: boolean; waiting: Array<() => void> } | null = null;
   const closed = new Set<string>();
+  const open = new Set<string>();
 
   const server = new SMTPServer({
     authOptional: true,
@@ -64,7 +67,10 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
             html: typeof parsed.html === "string" ? parsed.html : "",
             header: (name) => {
               const line = parsed.headerLines.find((h) => h.key === name.toLowerCase())?.line;
-              return line?.slice(line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, " ").trim();
+              return line
+                ?.slice(line.indexOf(":") + 1)
+                .replace(/\r?\n[ \t]+/g, " ")
+                .trim();
             },
             raw,
           };
@@ -93,7 +99,12 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
         });
       });
     },
+    onConnect(session, callback) {
+      open.add(session.id);
+      callback();
+    },
     onClose(session) {
+      open.delete(session.id);
       closed.add(session.id);
     },
   });
@@ -122,6 +133,7 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
         },
       };
     },
+    openConnections: () => open.size,
     async waitFor(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(accepted)) {

@@ -39,6 +39,8 @@ export async function action(args: ActionFunctionArgs) {
   return runAction({}, async () => {
     // Every submit from this address counts, valid or not.
     admitPasswordReset(actor);
+    // A dead link says so (404/410) before the fields are checked.
+    await loadResetPasswordPage(actor, token);
     await resetPassword(actor, token, parseInput(resetPasswordInput, form), linksFor(args.request));
     return redirect("/login?reset=1");
   });

@@ -28,7 +28,7 @@ function addressOf(from: string): string {
 const ADDRESS = /^[^\s@<>]+@([^\s@<>]+)$/;
 
 /** The settings, or a MailConfigError that says what is wrong (the server refuses to start with it). */
-export function mailConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MailConfig {
+export function mailConfigFromEnv(env: Record<string, string | undefined> = process.env): MailConfig {
   const raw = env.SMTP_URL?.trim() || null;
   let user = "";
   if (raw) {

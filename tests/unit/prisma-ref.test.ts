@@ -34,11 +34,13 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "IssueStatus",
       "Location",
       "Machine",
+      "MailOutbox",
       "Membership",
       "Model",
       "Notification",
       "Organization",
       "Password",
+      "PasswordResetToken",
       "Permission",
       "PinballMapConfig",
       "Priority",
@@ -51,6 +53,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
     const enums = [...generated.matchAll(/^enum (\w+) \{/gm)].map((m) => m[1]);
     expect(enums).toEqual([
       "ActivityType",
+      "MailStatus",
       "NotificationEntity",
       "NotificationFrequency",
       "NotificationType",

@@ -4,7 +4,7 @@
  * a new password, which signs out every session of the account and retires its other links, and a "password
  * changed" notice is queued. The request answers the same whether or not the address has an account: same
  * redirect, same limits, and the same time (a floor covers the extra writes of a known address).
- * docs/decisions/029-password-reset.md.
+ * docs/decisions/028-mail-outbox.md.
  */
 import crypto from "node:crypto";
 import { z } from "zod";

@@ -9,7 +9,7 @@
  * message directly, without the outbox, and says so.
  */
 import { testMail } from "../core/mail/account";
-import { openDatabase } from "../db/client.server";
+import { migrateDatabase, openDatabase, type DbHandle } from "../db/client.server";
 import { DataDirLockedError } from "../db/lock.server";
 import { claimMailById, listUnsentMail, queueMail, requeueFailedMail } from "../db/queries/outbox.server";
 import { composeMessage } from "../server/mail/compose";
@@ -23,8 +23,20 @@ const url = process.env.DATABASE_URL || undefined;
 const USAGE =
   "usage: npm run mail:outbox [-- --failed | --retry-failed]\n       npm run mail:send-test -- you@example.com";
 
-async function outbox() {
+/** The database, migrated like the server does on start (a fresh install may not have the outbox yet). */
+async function open(): Promise<DbHandle> {
   const handle = await openDatabase({ url, lock: true });
+  try {
+    if (process.env.DB_AUTO_MIGRATE !== "false") await migrateDatabase(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+async function outbox() {
+  const handle = await open();
   try {
     if (rest.includes("--retry-failed")) {
       const n = await requeueFailedMail(handle.db);
@@ -63,7 +75,7 @@ async function sendTest(config: MailConfig & { smtpUrl: string }) {
   const transport = createSmtpTransport(config.smtpUrl);
   let handle;
   try {
-    handle = await openDatabase({ url, lock: true });
+    handle = await open();
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     console.log("The embedded database is in use by the running server: sending directly, not through the outbox.");

@@ -170,6 +170,8 @@ function prismaDefault(column: PgColumn, type: string, isEnum: boolean): string 
   }
   if (typeof d === "boolean" || typeof d === "number") return `@default(${d})`;
   if (typeof d === "string") return isEnum ? `@default(${d})` : `@default(${JSON.stringify(d)})`;
+  // A JSON column's literal default (e.g. `{}`): Prisma writes it as a JSON string.
+  if (type === "Json" && d !== null && typeof d === "object") return `@default(${JSON.stringify(JSON.stringify(d))})`;
   throw new Error(`prisma-ref: unsupported default on ${column.name}`);
 }
 

@@ -14,6 +14,8 @@ import { DataDirLockedError } from "../db/lock.server";
 import { ensureSeeded } from "../db/seed-on-start.server";
 import { createHttpApp } from "./app";
 import { announceBuild, buildStamp, importBuild, watchBuild, type BuildWatcher } from "./build-loader";
+import { MailConfigError, mailConfigFromEnv, redactSmtpUrl, type MailConfig } from "./mail/config";
+import { startMailWorker, watchUnsentMail, type MailWorker } from "./mail/worker";
 
 installGlobals({ nativeFetch: true });
 
@@ -33,12 +35,24 @@ const buildPath = path.resolve(root, "build/index.js");
 
 let server: Server | undefined;
 let buildWatcher: BuildWatcher | undefined;
+let mailWorker: MailWorker | null = null;
+let stopWatchingMail: (() => void) | null = null;
 let stopping = false;
 
 async function main() {
   if (!fs.existsSync(buildPath)) {
     console.error("No build found at build/index.js. Run `npm run build` first (npm start does this for you).");
     process.exit(1);
+  }
+  let mailConfig: MailConfig;
+  try {
+    mailConfig = mailConfigFromEnv();
+  } catch (error) {
+    if (error instanceof MailConfigError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
   }
   const started = Date.now();
   let database;
@@ -54,6 +68,15 @@ async function main() {
   console.log(`Database: ${database.kind} (${database.location})`);
   await ensureSeeded(database.db, { log: (m) => console.log(m) });
   if (stopping) return;
+
+  // E-mail: the worker delivers the outbox (server/mail/worker.ts); without SMTP_URL messages wait there.
+  if (mailConfig.smtpUrl) {
+    mailWorker = startMailWorker({ db: database.db, config: { ...mailConfig, smtpUrl: mailConfig.smtpUrl } });
+    console.log(`E-mail: sending through ${redactSmtpUrl(mailConfig.smtpUrl)} as ${mailConfig.from}`);
+  } else {
+    stopWatchingMail = watchUnsentMail();
+    console.log("E-mail: SMTP_URL is not set; messages wait in the outbox (/admin/outbox, npm run mail:outbox)");
+  }
 
   let loadedStamp = buildStamp(buildPath);
   let build: ServerBuild;
@@ -139,7 +162,10 @@ function stop(signal: NodeJS.Signals) {
         process.exit(1);
       }, 4000);
       force.unref();
-      return closeHttpServer();
+      // The mail worker stops with the HTTP server: a delivery in flight finishes (at most ~2 s) before the database
+      // closes.
+      stopWatchingMail?.();
+      return Promise.all([closeHttpServer(), mailWorker ? mailWorker.stop(2000) : undefined]);
     })
     .then(() => closeDatabase())
     .then(() => process.exit(0))

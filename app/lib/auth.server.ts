@@ -10,7 +10,7 @@ import type { Db } from "./db.server";
 import { Failure, isFailure } from "../../core/failure";
 import { findUserWithPasswordByEmail, setPasswordHash } from "../../db/queries/users.server";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../core/password.server";
-import { beginSignInAttempt } from "./login-throttle.server";
+import { beginSignInAttempt, type AccountFailureHook } from "./login-throttle.server";
 
 export interface AuthUser {
   id: string;
@@ -50,10 +50,17 @@ export function createAuthenticator(db: Db) {
 
 /**
  * Checks the request's email and password (the body must still be unread) for `email` (normalised, may be empty)
- * from `ip`. Failures only count towards the limits; a success gives its slot back.
+ * from `ip`. Failures only count towards the limits; a success gives its slot back. `onAccountFailureThreshold`
+ * runs when this failure makes the account cross its failure threshold (app/lib/login-throttle.server.ts).
  */
-export async function signIn(db: Db, request: Request, email: string, ip: string): Promise<AuthUser> {
-  const start = await beginSignInAttempt(email, ip);
+export async function signIn(
+  db: Db,
+  request: Request,
+  email: string,
+  ip: string,
+  onAccountFailureThreshold?: AccountFailureHook,
+): Promise<AuthUser> {
+  const start = await beginSignInAttempt(email, ip, onAccountFailureThreshold);
   if (!start.allowed) {
     throw new Failure("rate_limited", "Too many sign-in attempts. Please wait a few minutes and try again.", {
       retryAfterSeconds: start.limit.retryAfterSeconds,
@@ -64,7 +71,7 @@ export async function signIn(db: Db, request: Request, email: string, ip: string
     start.attempt.succeeded();
     return user;
   } catch (error) {
-    if (isFailure(error)) start.attempt.failed();
+    if (isFailure(error)) await start.attempt.failed();
     throw error;
   }
 }

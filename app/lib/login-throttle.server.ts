@@ -38,32 +38,43 @@ export function slowDownMs(failures: number, threshold: number): number {
   return Math.min(SLOW_DOWN_MAX_MS, SLOW_DOWN_BASE_MS * 2 ** steps);
 }
 
+/** What to do besides the log line when an account crosses its threshold (the sign-in page tells the owner). */
+export type AccountFailureHook = (email: string, failures: number) => Promise<void>;
+
 /**
- * Called once per window when an account crosses its failure threshold. The place to tell the owner by e-mail
- * once the app sends mail; today it only writes a log line for the operator.
+ * Called once per window when an account crosses its failure threshold: a log line for the operator, then `notify`
+ * (the sign-in page passes app/use-cases/security-notices.server.ts noticeSignInAttempts: an e-mail to the owner,
+ * at most one an hour).
  */
-export function onAccountFailureThreshold(email: string, failures: number): void {
+export async function onAccountFailureThreshold(
+  email: string,
+  failures: number,
+  notify?: AccountFailureHook,
+): Promise<void> {
   console.warn(
     `[sign-in] ${failures} failed sign-ins for ${JSON.stringify(email)} within 15 minutes; its sign-ins are slowed down`,
   );
+  await notify?.(email, failures);
 }
 
 export interface SignInAttempt {
   /** The password was right: this attempt counts nowhere, and the (account, address) failures are forgotten. */
   succeeded(): void;
   /** The sign-in failed: it stays counted at the address limits and counts towards the account's slow-down. */
-  failed(): void;
+  failed(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts a sign-in attempt for `email` (normalised, may be empty) from `ip`: refused when the address or the
- * (account, address) pair is over its limit; otherwise waits out the account's slow-down, if any.
+ * (account, address) pair is over its limit; otherwise waits out the account's slow-down, if any. `notify` runs
+ * when a failure makes the account cross its threshold.
  */
 export async function beginSignInAttempt(
   email: string,
   ip: string,
+  notify?: AccountFailureHook,
 ): Promise<{ allowed: false; limit: RateLimitResult } | { allowed: true; attempt: SignInAttempt }> {
   const address = addressKey(ip);
   const addressKeyName = `login:ip:${address}`;
@@ -83,11 +94,11 @@ export async function beginSignInAttempt(
         refund(addressKeyName);
         if (email) clearKey(pairKey);
       },
-      failed() {
+      async failed() {
         if (!email) return;
         hit(accountKey, RULES.loginAccountSlowdown);
         const failures = countOf(accountKey);
-        if (failures >= threshold && failures - 1 < threshold) onAccountFailureThreshold(email, failures);
+        if (failures >= threshold && failures - 1 < threshold) await onAccountFailureThreshold(email, failures, notify);
       },
     },
   };

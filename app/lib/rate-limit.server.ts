@@ -137,6 +137,12 @@ export const RULES = {
   /** Wrong current passwords on the password-change form, per user (successes are refunded). */
   passwordChangePerUser: { limit: 8, windowMs: 15 * 60_000 },
   signupPerIp: { limit: 5, windowMs: 60 * 60_000 },
+  /** "Forgot your password?" requests from one client address, whatever the e-mail addresses. */
+  passwordResetPerIp: { limit: 10, windowMs: 60 * 60_000 },
+  /** "Forgot your password?" requests for one e-mail address (known or not), from anywhere: limits mail to one inbox. */
+  passwordResetPerAccount: { limit: 3, windowMs: 60 * 60_000 },
+  /** New-password submits on reset links from one client address. */
+  passwordResetSubmitPerIp: { limit: 20, windowMs: 15 * 60_000 },
   reportPerIp: { limit: 5, windowMs: 15 * 60_000 },
   reportPerMachine: { limit: 20, windowMs: 60 * 60_000 },
   upvotePerIp: { limit: 60, windowMs: 15 * 60_000 },

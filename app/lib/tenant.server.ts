@@ -64,3 +64,11 @@ export function absoluteUrl(request: Request, pathname: string): string {
   if (!isAllowedHost(current.host, hostPolicyFromEnv())) badRequest(BAD_HOST_MESSAGE);
   return new URL(pathname, current.origin).toString();
 }
+
+/** Builds absolute links (for e-mails) from paths; use cases take one so they never read the request. */
+export type LinkTo = (pathname: string) => string;
+
+/** Links on this request's public origin (absoluteUrl: PUBLIC_URL, else the request's accepted host). */
+export function linksFor(request: Request): LinkTo {
+  return (pathname) => absoluteUrl(request, pathname);
+}

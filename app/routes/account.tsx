@@ -8,6 +8,7 @@ import { errorsFor, messageFor, useActionResult } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { destroyUserSession } from "~/lib/session.server";
+import { linksFor } from "~/lib/tenant.server";
 import {
   changePassword,
   loadAccountPage,
@@ -36,7 +37,7 @@ export async function action(args: ActionFunctionArgs) {
         await updateProfile(actor, parseInput(profileInput, form));
         return { ok: true, intent, message: "Profile saved." };
       case "password":
-        await changePassword(actor, parseInput(passwordChangeInput, form));
+        await changePassword(actor, parseInput(passwordChangeInput, form), linksFor(args.request));
         return { ok: true, intent, message: "Password changed. Other sessions were signed out." };
       case "signout-everywhere":
         await signOutEverywhere(actor);

@@ -10,6 +10,8 @@ import { clientIp } from "~/lib/context.server";
 import { runAction } from "~/lib/failure.server";
 import { readFormObject } from "~/lib/forms.server";
 import { createUserSession, safeRedirect } from "~/lib/session.server";
+import { linksFor } from "~/lib/tenant.server";
+import { noticeSignInAttempts } from "~/use-cases/security-notices.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -32,7 +34,10 @@ export async function action(args: ActionFunctionArgs) {
     .toLowerCase()
     .slice(0, 254);
   return runAction({ form }, async () => {
-    const user = await signIn(access.db, request, email, clientIp(context));
+    // Many failures for one account: its owner gets an e-mail (at most one an hour).
+    const user = await signIn(access.db, request, email, clientIp(context), (account, failures) =>
+      noticeSignInAttempts(access.db, account, failures, linksFor(request)),
+    );
     return createUserSession(access.db, request, user.id, safeRedirect(first(form.redirectTo)), clientIp(context));
   });
 }
@@ -47,7 +52,12 @@ export default function Login() {
       <h1 className="mb-6 text-2xl font-bold">Sign in</h1>
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
-        <FormMessage error={errors.form} />
+        <FormMessage
+          error={errors.form}
+          success={
+            params.get("reset") === "1" ? "Your password was changed. Sign in with your new password." : undefined
+          }
+        />
         <EmailField defaultValue={valuesFor(result).email ?? ""} error={errors.email} />
         <Field
           label="Password"
@@ -61,6 +71,9 @@ export default function Login() {
           {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
         </button>
       </Form>
+      <p className="mt-4 text-sm">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
       <p className="mt-6 text-sm text-slate-600">
         No account yet? <Link to="/signup">Create one</Link>. Reporting a problem needs no account:{" "}
         <Link to="/report">report it here</Link>.

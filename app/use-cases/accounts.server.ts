@@ -20,7 +20,9 @@ import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { RULES, checkLimits, refund, take } from "../lib/rate-limit.server";
+import type { LinkTo } from "../lib/tenant.server";
 import type { Actor } from "./actor";
+import { queuePasswordChangedNotice } from "./security-notices.server";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Input
@@ -151,11 +153,15 @@ export async function updateProfile(actor: Actor, input: z.infer<typeof profileI
 }
 
 /**
- * Changes the password after checking the current one, and signs out every other browser of this user. Guessing
- * the current password from a hijacked session is limited like sign-in: only wrong current passwords count (the
- * slot taken here is given back when the password was right).
+ * Changes the password after checking the current one, signs out every other browser of this user and queues the
+ * "password changed" notice (links: for its reset link). Guessing the current password from a hijacked session is
+ * limited like sign-in: only wrong current passwords count (the slot taken here is given back when it was right).
  */
-export async function changePassword(actor: Actor, input: z.infer<typeof passwordChangeInput>): Promise<void> {
+export async function changePassword(
+  actor: Actor,
+  input: z.infer<typeof passwordChangeInput>,
+  links: LinkTo,
+): Promise<void> {
   requireUserActor(actor);
   const { db, user } = actor;
   const limitKey = `password-change:user:${user.id}`;
@@ -173,6 +179,7 @@ export async function changePassword(actor: Actor, input: z.infer<typeof passwor
   await withTransaction(db, async (tx) => {
     await setPasswordHash(tx, user.id, hash);
     await deleteUserSessions(tx, user.id, user.sessionId);
+    await queuePasswordChangedNotice(tx, user, links, new Date());
   });
 }
 

@@ -44,6 +44,12 @@ const ADMIN_SECTIONS: readonly AdminSection[] = [
     anyOf: ["user:manage"],
   },
   {
+    to: "/admin/outbox",
+    title: "E-mail outbox",
+    description: "The organization's e-mails: what was sent, what waits, and their links.",
+    anyOf: ["user:manage"],
+  },
+  {
     to: "/admin/roles",
     title: "Roles & permissions",
     description: "Create roles and choose what each role may do.",

@@ -7,6 +7,7 @@ import { accounts, passwords, sessions, users } from "./auth";
 import { collectionMachines, collections, collectionTypes, notifications, pinballMapConfigs } from "./collections";
 import { attachments, comments, issueHistory, issues, issueStatuses, priorities, upvotes } from "./issues";
 import { locations, machines, models } from "./machines";
+import { mailOutbox, passwordResetTokens } from "./mail";
 import {
   auditLogs,
   idempotencyKeys,
@@ -23,6 +24,7 @@ export * from "./organizations";
 export * from "./machines";
 export * from "./issues";
 export * from "./collections";
+export * from "./mail";
 
 // --- auth ------------------------------------------------------------------------------------------------------
 
@@ -30,6 +32,7 @@ export const usersRelations = relations(users, ({ one, many }) => ({
   accounts: many(accounts),
   sessions: many(sessions),
   password: one(passwords),
+  passwordResetTokens: many(passwordResetTokens),
   memberships: many(memberships),
   ownedMachines: many(machines),
   issuesCreated: many(issues, { relationName: "IssueCreatedBy" }),
@@ -75,6 +78,7 @@ export const organizationsRelations = relations(organizations, ({ one, many }) =
   idempotencyKeys: many(idempotencyKeys),
   invitations: many(invitations),
   notifications: many(notifications),
+  mailOutbox: many(mailOutbox),
 }));
 
 export const membershipsRelations = relations(memberships, ({ one }) => ({
@@ -217,4 +221,14 @@ export const notificationsRelations = relations(notifications, ({ one }) => ({
 
 export const pinballMapConfigsRelations = relations(pinballMapConfigs, ({ one }) => ({
   organization: one(organizations, { fields: [pinballMapConfigs.organizationId], references: [organizations.id] }),
+}));
+
+// --- mail --------------------------------------------------------------------------------------------------------
+
+export const mailOutboxRelations = relations(mailOutbox, ({ one }) => ({
+  organization: one(organizations, { fields: [mailOutbox.organizationId], references: [organizations.id] }),
+}));
+
+export const passwordResetTokensRelations = relations(passwordResetTokens, ({ one }) => ({
+  user: one(users, { fields: [passwordResetTokens.userId], references: [users.id] }),
 }));

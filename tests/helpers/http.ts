@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Db, DbHandle } from "../../db/client.server";
 import { createHttpApp } from "../../server/app";
+import { startMailWorker, type MailWorker } from "../../server/mail/worker";
 
 let buildPromise: Promise<ServerBuild> | undefined;
 function loadBuild(): Promise<ServerBuild> {
@@ -31,7 +32,12 @@ export interface TestServerOptions {
   trustProxy?: boolean;
   /** The client build's directory (default: public/ of this checkout). */
   publicDir?: string;
+  /** Run the mail worker in this server, as server/index.ts does when SMTP_URL is set (tests/helpers/smtp.ts). */
+  mail?: { smtpUrl: string; pollMs?: number };
 }
+
+/** The sender of test servers' mail: Message-IDs are `<outbox-id@pinpoint.test>`. */
+export const TEST_MAIL_FROM = "PinPoint <pinpoint@pinpoint.test>";
 
 export async function startTestServer(db: Db, opts: TestServerOptions = {}): Promise<TestServer> {
   const database: DbHandle = {
@@ -48,6 +54,14 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     publicDir: opts.publicDir ?? path.resolve("public"),
     trustProxy: opts.trustProxy,
   });
+  const worker: MailWorker | null = opts.mail
+    ? startMailWorker({
+        db,
+        config: { smtpUrl: opts.mail.smtpUrl, from: TEST_MAIL_FROM, domain: "pinpoint.test" },
+        pollMs: opts.mail.pollMs ?? 200,
+        log: () => {},
+      })
+    : null;
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const port = (server.address() as AddressInfo).port;
@@ -56,11 +70,13 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     url,
     port,
     client: (o) => new TestClient(url, o?.org),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await worker?.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 

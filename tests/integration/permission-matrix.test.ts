@@ -86,6 +86,18 @@ const MATRIX: Record<string, Probe> = {
     get: [200, 302, 302, 302, 302],
     post: { body: () => ({ name: "", email: "", password: "", confirm: "" }), expect: [400, 302, 302, 302, 302] },
   },
+  "forgot-password.tsx": {
+    // Anyone may ask for a reset link (signed in or not); an invalid address is a 400 for everyone.
+    url: () => "/forgot-password",
+    get: PUBLIC,
+    post: { body: () => ({ email: "not-an-email" }), expect: [400, 400, 400, 400, 400] },
+  },
+  "reset-password.$token.tsx": {
+    // A well-formed token of no reset link.
+    url: () => `/reset-password/${"A".repeat(43)}`,
+    get: [404, 404, 404, 404, 404],
+    post: { body: () => ({ password: "", confirm: "" }), expect: [404, 404, 404, 404, 404] },
+  },
   "logout.tsx": {
     url: () => "/logout",
     get: [302, 302, 302, 302, 302],
@@ -108,6 +120,7 @@ const MATRIX: Record<string, Probe> = {
       expect: ["login", 403, 403, 400, 400],
     },
   },
+  "admin.outbox.tsx": { url: () => "/admin/outbox", get: ["login", 403, 403, 200, 200] },
   "admin.roles._index.tsx": {
     url: () => "/admin/roles",
     get: ADMIN_ONLY,

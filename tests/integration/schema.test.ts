@@ -25,6 +25,7 @@ import {
   idempotencyKeys,
   invitations,
   issueHistory,
+  mailOutbox,
   issues,
   issueStatuses,
   locations,
@@ -33,6 +34,7 @@ import {
   models,
   notifications,
   organizations,
+  passwordResetTokens,
   passwords,
   permissions,
   pinballMapConfigs,
@@ -343,6 +345,30 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .values({ organizationId: o.id, scope: "report:m1", key: "k-1", result: { value: { location: "/x" } } })
       .returning(),
   );
+  put(
+    "MailOutbox",
+    await db
+      .insert(mailOutbox)
+      .values({
+        organizationId: o.id,
+        kind: "test",
+        toAddress: "invitee@example.com",
+        subject: "Hello",
+        textBody: "Hello\n",
+        htmlBody: "<p>Hello</p>",
+        headers: { "List-Unsubscribe": "<https://x.example/u>" },
+        dedupeKey: "fixture:1",
+        lockedUntil: new Date("2030-01-01T00:00:00.789Z"),
+      })
+      .returning(),
+  );
+  put(
+    "PasswordResetToken",
+    await db
+      .insert(passwordResetTokens)
+      .values({ userId: u.id, tokenHash: "sha256-reset", expiresAt: new Date("2030-01-01T00:00:00.012Z") })
+      .returning(),
+  );
   return rows;
 }
 
@@ -469,6 +495,8 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "Notification.organizationId": { parent: "Organization", onDelete: "cascade" },
   "PinballMapConfig.organizationId": { parent: "Organization", onDelete: "cascade" },
   "IdempotencyKey.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "MailOutbox.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "PasswordResetToken.userId": { parent: "User", onDelete: "cascade" },
 };
 
 interface FkCase {
@@ -846,6 +874,7 @@ describe("enums", () => {
     const byEnum: Record<string, string[]> = {};
     for (const r of rows) (byEnum[r.name] ??= []).push(r.value);
     expect(byEnum).toEqual({
+      MailStatus: ["pending", "sent", "failed"],
       ActivityType: [
         "CREATED",
         "STATUS_CHANGED",
@@ -944,6 +973,10 @@ describe("indexes", () => {
     "AuditLog_organizationId_createdAt_idx",
     "Invitation_tokenHash_key",
     "Invitation_organizationId_email_pending_key",
+    "MailOutbox_dedupeKey_key",
+    "MailOutbox_pending_idx",
+    "MailOutbox_organizationId_createdAt_idx",
+    "PasswordResetToken_tokenHash_key",
     "Role_name_organizationId_key",
     "Priority_name_organizationId_key",
     "IssueStatus_name_organizationId_key",

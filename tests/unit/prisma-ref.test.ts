@@ -38,11 +38,13 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "IssueStatus",
       "Location",
       "Machine",
+      "MailOutbox",
       "Membership",
       "Model",
       "Notification",
       "Organization",
       "Password",
+      "PasswordResetToken",
       "Permission",
       "PinballMapConfig",
       "Priority",
@@ -55,6 +57,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
     const enums = [...generated.matchAll(/^enum (\w+) \{/gm)].map((m) => m[1]);
     expect(enums).toEqual([
       "ActivityType",
+      "MailStatus",
       "NotificationEntity",
       "NotificationFrequency",
       "NotificationType",

@@ -1,0 +1,98 @@
+/**
+ * A password reset link: /reset-password/<token>. The person chooses a new password (`password`, `confirm`); that
+ * signs out every session of the account, and they sign in again. Unknown links answer 404, used or expired ones
+ * 410 (app/use-cases/password-reset.server.ts). The token is the capability: the page is not indexed.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { NewPasswordFields } from "~/components/account-fields";
+import { FormMessage } from "~/components/form";
+import { getAccess } from "~/lib/access.server";
+import { errorsFor, useActionResult } from "~/lib/action-result";
+import { runAction, runLoader } from "~/lib/failure.server";
+import { parseInput, readFormObject } from "~/lib/forms.server";
+import { linksFor } from "~/lib/tenant.server";
+import {
+  admitPasswordReset,
+  loadResetPasswordPage,
+  resetPassword,
+  resetPasswordInput,
+} from "~/use-cases/password-reset.server";
+
+export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
+
+export const meta: MetaFunction = () => [
+  { title: "Choose a new password · PinPoint" },
+  { name: "robots", content: "noindex, nofollow" },
+];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const actor = await getAccess(args);
+  return runLoader(() => loadResetPasswordPage(actor, args.params.token ?? ""));
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const actor = await getAccess(args);
+  const token = args.params.token ?? "";
+  const form = await readFormObject(args.request);
+  return runAction({}, async () => {
+    // Every submit from this address counts, valid or not.
+    admitPasswordReset(actor);
+    // A dead link says so (404/410) before the fields are checked.
+    await loadResetPasswordPage(actor, token);
+    await resetPassword(actor, token, parseInput(resetPasswordInput, form), linksFor(args.request));
+    return redirect("/login?reset=1");
+  });
+}
+
+export default function ResetPassword() {
+  const { email } = useLoaderData<typeof loader>();
+  const result = useActionResult();
+  const errors = errorsFor(result);
+  const navigation = useNavigation();
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="mb-2 text-2xl font-bold">Choose a new password</h1>
+      <p className="mb-6 text-sm text-slate-600">
+        For the account <strong>{email}</strong>. Saving it signs you out everywhere; then sign in with the new
+        password.
+      </p>
+      <Form method="post" className="space-y-4" noValidate>
+        <FormMessage error={errors.form} />
+        {/* Lets password managers file the new password under the right account. */}
+        <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
+        <NewPasswordFields errors={errors} label="New password" />
+        <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
+          Save the new password
+        </button>
+      </Form>
+      {errors.form ? (
+        <p className="mt-4 text-sm">
+          <Link to="/forgot-password">Ask for a new link</Link>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Unknown (404), used or expired (410) links: the reason, and where to get a new one. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const given = isRouteErrorResponse(error) ? (error.data as { message?: string } | null)?.message : undefined;
+  return (
+    <div className="mx-auto max-w-lg py-12 text-center" role="alert">
+      <p className="text-5xl font-bold text-slate-300">{status}</p>
+      <h1 className="mt-2 text-2xl font-semibold">
+        {status === 410 ? "Link no longer valid" : status === 404 ? "Link not found" : "Something went wrong"}
+      </h1>
+      <p className="mt-3 text-slate-700">
+        {status < 500 && given ? given : "Something went wrong on our side. Please try again in a moment."}
+      </p>
+      <p className="mt-6">
+        <Link to="/forgot-password">Ask for a new link</Link> · <Link to="/login">Sign in</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The organization's e-mail outbox page (/admin/outbox): its messages with their text, links and delivery state,
+ * so admins can act on them when this PinPoint sends no e-mail (no SMTP_URL). Account messages (password resets,
+ * security notices) have no organization and never appear here: an admin could otherwise take over other people's
+ * accounts; the operator reads them with `npm run mail:outbox` (docs/decisions/028-mail-outbox.md).
+ */
+import { linksInText } from "../../core/mail/compose";
+import { countOrganizationMail, listOrganizationMail } from "../../db/queries/outbox.server";
+import { formatDateTime } from "../lib/format";
+import { requireCan, type Actor } from "./actor";
+
+export const OUTBOX_PAGE_SIZE = 20;
+
+/** Words for the kinds of messages; kinds not listed here show as they are stored. */
+const KIND_LABELS: Record<string, string> = {
+  password_reset: "Password reset",
+  password_changed: "Password changed",
+  sign_in_attempts: "Failed sign-ins",
+  test: "Test message",
+};
+
+const STATUS_LABELS = { pending: "Waiting", sent: "Sent", failed: "Failed" } as const;
+
+export async function loadOutboxPage(actor: Actor, page: number) {
+  requireCan(actor, "user:manage");
+  const { db, organizationId } = actor;
+  const [rows, counts] = await Promise.all([
+    listOrganizationMail(db, organizationId, { limit: OUTBOX_PAGE_SIZE, offset: (page - 1) * OUTBOX_PAGE_SIZE }),
+    countOrganizationMail(db, organizationId),
+  ]);
+  return {
+    mailIsSent: Boolean(process.env.SMTP_URL?.trim()),
+    counts,
+    total: counts.pending + counts.sent + counts.failed,
+    page,
+    pageSize: OUTBOX_PAGE_SIZE,
+    messages: rows.map((m) => ({
+      id: m.id,
+      kind: KIND_LABELS[m.kind] ?? m.kind,
+      to: m.toAddress,
+      subject: m.subject,
+      text: m.textBody,
+      links: linksInText(m.textBody),
+      status: m.status,
+      statusLabel: STATUS_LABELS[m.status],
+      attempts: m.attempts,
+      lastError: m.lastError,
+      createdAt: formatDateTime(m.createdAt),
+      createdIso: m.createdAt.toISOString(),
+      sentAt: m.sentAt ? formatDateTime(m.sentAt) : null,
+      nextAttemptAt: m.status === "pending" && m.attempts > 0 ? formatDateTime(m.nextAttemptAt) : null,
+    })),
+  };
+}

@@ -109,7 +109,7 @@ describe("mail delivery across a restart of the server", () => {
       if (first.child.exitCode === null) first.child.kill("SIGKILL");
       if (second && second.child.exitCode === null) second.child.kill("SIGKILL");
     }
-  });
+  }, 180_000); // two server starts and a build of the outbox: slow on a busy 2-core machine
 
   it.skipIf(!onPostgres)(
     "a crash between the SMTP server's acceptance and our record: sent again with the same Message-ID",

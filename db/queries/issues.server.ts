@@ -10,7 +10,7 @@
  *   (db/schema/issues.ts ISSUE_SEARCH_DOCUMENT) and `websearch_to_tsquery('english', q)`, so the index is usable.
  */
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, type PgSelect } from "drizzle-orm/pg-core";
 import { type IssueSort, type StatusCategory } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
 import {
@@ -31,6 +31,15 @@ import { crossCheck, validationEnabled } from "../validate.server";
 
 const assigneeUser = alias(users, "assignee");
 const reporterUser = alias(users, "reporter");
+
+/** The joins an issue row of the list needs besides its status and priority: machine, location, assignee, reporter. */
+function withIssueContext<T extends PgSelect>(query: T) {
+  return query
+    .innerJoin(machines, eq(machines.id, issues.machineId))
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
+    .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById));
+}
 
 /** The search document, written against the Issue columns: the same expression as the GIN index. */
 export const issueSearchDocument = sql`to_tsvector('english', ${issues.title} || ' ' || coalesce(${issues.description}, ''))`;
@@ -218,15 +227,14 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
   const rows =
     input.sort === "priority"
       ? await priorityOrderedPage(db, input, where, ascending, limit + 1)
-      : await db
-          .select(listColumns)
-          .from(issues)
-          .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-          .innerJoin(priorities, eq(priorities.id, issues.priorityId))
-          .innerJoin(machines, eq(machines.id, issues.machineId))
-          .innerJoin(locations, eq(locations.id, machines.locationId))
-          .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
-          .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
+      : await withIssueContext(
+          db
+            .select(listColumns)
+            .from(issues)
+            .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+            .innerJoin(priorities, eq(priorities.id, issues.priorityId))
+            .$dynamic(),
+        )
           .where(and(...where))
           .orderBy(direction(key), direction(issues.id))
           .limit(limit + 1);
@@ -288,16 +296,15 @@ async function priorityOrderedPage(db: DbOrTx, input: ListIssuesInput, where: SQ
   // to find none past the cursor.
   const cursor = input.cursor;
   if (cursor) outer.push(sql`${priorities.order} ${sql.raw(ascending ? ">=" : "<=")} ${cursor.value}::int`);
-  return db
-    .select(listColumns)
-    .from(priorities)
-    .innerJoinLateral(page, sql`true`)
-    .innerJoin(issues, eq(issues.id, page.id))
-    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-    .innerJoin(machines, eq(machines.id, issues.machineId))
-    .innerJoin(locations, eq(locations.id, machines.locationId))
-    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
-    .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
+  return withIssueContext(
+    db
+      .select(listColumns)
+      .from(priorities)
+      .innerJoinLateral(page, sql`true`)
+      .innerJoin(issues, eq(issues.id, page.id))
+      .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+      .$dynamic(),
+  )
     .where(and(...outer))
     .orderBy(direction(priorities.order), direction(issues.id))
     .limit(rows);

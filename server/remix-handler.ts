@@ -9,6 +9,7 @@
  *   answer (/issues.csv) to a slow client would pile up in memory.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { Writable } from "node:stream";
 import type { NextFunction, Request, Response } from "express";
 import {
   createReadableStreamFromReadable,
@@ -56,7 +57,10 @@ export function remixHandler(options: RemixHandlerOptions) {
  * Writes the body chunk by chunk, reading the next one only when the connection has taken the last (`drain`); stops
  * reading, and cancels the stream, when the client goes away.
  */
-async function writeBody(body: ReadableStream<Uint8Array>, res: Response): Promise<void> {
+export async function writeBody(
+  body: ReadableStream<Uint8Array>,
+  res: Writable & { flush?: () => void },
+): Promise<void> {
   const reader = body.getReader();
   try {
     for (;;) {
@@ -71,7 +75,7 @@ async function writeBody(body: ReadableStream<Uint8Array>, res: Response): Promi
       }
       const more = res.write(value);
       // compression (server/app.ts) holds data back until flushed; streamed answers must reach the client as they go.
-      (res as Response & { flush?: () => void }).flush?.();
+      res.flush?.();
       if (!more && !res.destroyed) await drainedOrClosed(res);
     }
   } catch (error) {
@@ -80,7 +84,7 @@ async function writeBody(body: ReadableStream<Uint8Array>, res: Response): Promi
   }
 }
 
-function drainedOrClosed(res: Response): Promise<void> {
+function drainedOrClosed(res: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off("drain", done);

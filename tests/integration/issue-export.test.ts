@@ -192,6 +192,22 @@ describe("/issues.csv is the list", () => {
   });
 });
 
+describe("the Download CSV link on /issues", () => {
+  it("carries the list's filters, search and sort, without the page cursor", async () => {
+    const plain = await member.get("/issues");
+    expect(plain.text).toMatch(
+      /<a href="\/issues\.csv" download="">Download CSV<\/a>|<a [^>]*href="\/issues\.csv"[^>]*>Download CSV<\/a>/,
+    );
+    const first = await member.get("/issues?category=all&sort=priority&dir=asc&q=flipper");
+    const next = first.text.match(/<a [^>]*rel="next"[^>]*>/)?.[0].match(/href="([^"]+)"/)?.[1];
+    const page = next ? await member.get(next.replace(/&amp;/g, "&")) : first;
+    const href = page.text
+      .match(/<a [^>]*href="(\/issues\.csv[^"]*)"[^>]*>Download CSV<\/a>/)![1]
+      .replace(/&amp;/g, "&");
+    expect(href).toBe("/issues.csv?category=all&sort=priority&dir=asc&q=flipper");
+  });
+});
+
 describe("the file", () => {
   it("is a UTF-8 CSV attachment named after the organization and the day", async () => {
     const { res, text } = await download(member, "/issues.csv");

@@ -4,14 +4,16 @@
  *   off there), and when that refused the body with a 413 while the app was running, the app's answer is dropped;
  * - the request URL is built from the host server/app.ts accepted (app/lib/allowed-hosts.server.ts), never a raw header;
  * - every answer says `Vary: X-Organization`: the organization may come from that header (app/lib/tenant.server.ts),
- *   so no cache may serve one organization's page for another's.
+ *   so no cache may serve one organization's page for another's;
+ * - the body is written with backpressure (writeBody): Remix's writer never waits for the socket, so a long streamed
+ *   answer (/issues.csv) to a slow client would pile up in memory.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { Writable } from "node:stream";
 import type { NextFunction, Request, Response } from "express";
 import {
   createReadableStreamFromReadable,
   createRequestHandler,
-  writeReadableStreamToWritable,
   type AppLoadContext,
   type ServerBuild,
 } from "@remix-run/node";
@@ -42,13 +44,56 @@ export function remixHandler(options: RemixHandlerOptions) {
       res.status(response.status);
       for (const [name, value] of response.headers) res.append(name, value);
       res.vary("X-Organization");
-      if (response.body) await writeReadableStreamToWritable(response.body, res);
+      if (response.body) await writeBody(response.body, res);
       else res.end();
     } catch (error) {
       if (bodyRefused(res)) return;
       next(error);
     }
   };
+}
+
+/**
+ * Writes the body chunk by chunk, reading the next one only when the connection has taken the last (`drain`); stops
+ * reading, and cancels the stream, when the client goes away.
+ */
+export async function writeBody(
+  body: ReadableStream<Uint8Array>,
+  res: Writable & { flush?: () => void },
+): Promise<void> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      if (res.destroyed) {
+        await reader.cancel();
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) {
+        res.end();
+        return;
+      }
+      const more = res.write(value);
+      // compression (server/app.ts) holds data back until flushed; streamed answers must reach the client as they go.
+      res.flush?.();
+      if (!more && !res.destroyed) await drainedOrClosed(res);
+    }
+  } catch (error) {
+    res.destroy(error as Error);
+    throw error;
+  }
+}
+
+function drainedOrClosed(res: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 function toFetchRequest(req: Request, res: Response, host: string): globalThis.Request {

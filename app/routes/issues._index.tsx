@@ -10,35 +10,20 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { IssueFilters } from "~/components/issue-list/filters";
-import { useIssueListLink } from "~/components/issue-list/links";
+import { useIssueCsvHref, useIssueListLink } from "~/components/issue-list/links";
 import { IssuePager, IssueResults } from "~/components/issue-list/results";
 import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { CATEGORY_TABS, SEARCH_COUNT_CAP } from "~/lib/issue-list-words";
-import { loadIssueList } from "~/use-cases/issue-pages.server";
+import { loadIssueList, readIssueListQuery } from "~/use-cases/issue-pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireMember(args, "issue:view");
-  const p = new URL(args.request.url).searchParams;
-  return runLoader(() =>
-    loadIssueList(actor, {
-      category: p.get("category"),
-      status: p.getAll("status"),
-      priority: p.get("priority"),
-      machine: p.get("machine"),
-      location: p.get("location"),
-      assignee: p.get("assignee"),
-      reporter: p.get("reporter"),
-      q: p.get("q"),
-      sort: p.get("sort"),
-      dir: p.get("dir"),
-      after: p.get("after"),
-      before: p.get("before"),
-    }),
-  );
+  const query = readIssueListQuery(new URL(args.request.url).searchParams);
+  return runLoader(() => loadIssueList(actor, query));
 }
 
 export default function IssueList() {
@@ -46,6 +31,7 @@ export default function IssueList() {
   const { current, counts } = data;
   const navigation = useNavigation();
   const link = useIssueListLink();
+  const csvHref = useIssueCsvHref();
   const busy = navigation.state === "loading" && navigation.location?.pathname === "/issues";
 
   return (
@@ -55,6 +41,10 @@ export default function IssueList() {
           <Link to={link({ assignee: current.assignee === "me" ? null : "me" })} className="btn-secondary">
             {current.assignee === "me" ? "✓ Assigned to me" : "Assigned to me"}
           </Link>
+          {/* A plain link: the file is a download, not a page for client-side navigation. */}
+          <a href={csvHref} download className="btn-secondary">
+            Download CSV
+          </a>
           {data.canCreate ? (
             <Link to="/issues/new" className="btn-primary">
               New issue

@@ -15,6 +15,7 @@ import {
   listIssues,
   listMemberOptions,
   type IssueListFilters,
+  type IssueListItem,
   type SortDir,
   type TimelineItem,
 } from "../../db/queries/issues.server";
@@ -27,7 +28,7 @@ import { idParam } from "../lib/ids";
 import { CATEGORY_PARAM, CATEGORY_TABS, SEARCH_COUNT_CAP } from "../lib/issue-list-words";
 import { loadMachinePicker } from "../lib/machine-picker.server";
 import { activityActor, describeActivity } from "../lib/timeline-words";
-import { requireCan, requireMemberActor, type Actor } from "./actor";
+import { requireCan, requireMemberActor, type Actor, type MemberActor } from "./actor";
 import { ISSUE_NOT_FOUND } from "./issues.server";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -53,13 +54,30 @@ export interface IssueListQuery {
   before: string | null;
 }
 
+/** Reads the list's query parameters from a URL: /issues and /issues.csv read the same ones. */
+export function readIssueListQuery(searchParams: URLSearchParams): IssueListQuery {
+  return {
+    category: searchParams.get("category"),
+    status: searchParams.getAll("status"),
+    priority: searchParams.get("priority"),
+    machine: searchParams.get("machine"),
+    location: searchParams.get("location"),
+    assignee: searchParams.get("assignee"),
+    reporter: searchParams.get("reporter"),
+    q: searchParams.get("q"),
+    sort: searchParams.get("sort"),
+    dir: searchParams.get("dir"),
+    after: searchParams.get("after"),
+    before: searchParams.get("before"),
+  };
+}
+
 /**
- * One page of the triage list (keyset pagination), the per-category counts (a search stops counting at
- * SEARCH_COUNT_CAP), the filter options, and the filters as the form shows them.
+ * The list's query as the query helpers take it: filters, sort and direction, with unknown or malformed values
+ * dropped. The one interpretation of the URL, shared by the page (loadIssueList) and the export
+ * (./issue-export.server.ts), so a download holds exactly what the page lists.
  */
-export async function loadIssueList(actor: Actor, query: IssueListQuery) {
-  requireMemberActor(actor, "issue:view");
-  const { db, organizationId } = actor;
+export function issueListCriteria(actor: MemberActor, query: IssueListQuery) {
   const me = actor.user.id;
   const category = CATEGORY_PARAM.get(query.category ?? "active") ?? "active";
   const statusIds = query.status
@@ -82,6 +100,27 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
     reporterId: query.reporter === "me" ? me : query.reporter === "anonymous" ? "anonymous" : idParam(query.reporter),
     q: q || undefined,
   };
+  return { category, statusIds, q, sort, dir, filters };
+}
+
+/** How the list words who reported an issue: the member's name, a guest's name, or "Anonymous". */
+export function reporterLabel(item: Pick<IssueListItem, "reporter" | "submitterName">): string {
+  return item.reporter
+    ? displayName(item.reporter.name)
+    : item.submitterName
+      ? `${item.submitterName} (guest)`
+      : "Anonymous";
+}
+
+/**
+ * One page of the triage list (keyset pagination), the per-category counts (a search stops counting at
+ * SEARCH_COUNT_CAP), the filter options, and the filters as the form shows them.
+ */
+export async function loadIssueList(actor: Actor, query: IssueListQuery) {
+  requireMemberActor(actor, "issue:view");
+  const { db, organizationId } = actor;
+  const me = actor.user.id;
+  const { category, statusIds, q, sort, dir, filters } = issueListCriteria(actor, query);
   const after = decodeCursor(query.after, sort);
   const before = after ? null : decodeCursor(query.before, sort);
   const cursor = after ? { kind: "after" as const, ...after } : before ? { kind: "before" as const, ...before } : null;
@@ -109,11 +148,7 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
       assignee: i.assignee
         ? { id: i.assignee.id, name: displayName(i.assignee.name), isMe: i.assignee.id === me }
         : null,
-      reporter: i.reporter
-        ? displayName(i.reporter.name)
-        : i.submitterName
-          ? `${i.submitterName} (guest)`
-          : "Anonymous",
+      reporter: reporterLabel(i),
       createdIso: i.createdAt.toISOString(),
       createdAgo: timeAgo(i.createdAt, now),
       updatedAgo: timeAgo(i.updatedAt, now),

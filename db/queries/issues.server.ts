@@ -170,6 +170,9 @@ export function decodeCursor(
   }
 }
 
+/** The most rows one call of listIssues returns (the page shows 25; the CSV export reads this many at a time). */
+export const ISSUE_PAGE_MAX = 500;
+
 export interface ListIssuesInput {
   organizationId: string;
   filters: IssueListFilters;
@@ -210,7 +213,7 @@ const listColumns = {
  * no duplicates or gaps between pages.
  */
 export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<IssuePage> {
-  const limit = Math.min(Math.max(input.limit ?? 25, 1), 100);
+  const limit = Math.min(Math.max(input.limit ?? 25, 1), ISSUE_PAGE_MAX);
   const key = sortKey(input.sort);
   const where = filterConditions(input.organizationId, input.filters, true);
   const cursor = input.cursor ?? null;

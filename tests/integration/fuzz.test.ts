@@ -588,6 +588,11 @@ describe("fuzzing every route and form", () => {
     expect(routes.find((r) => r.file === "issues._index.tsx")?.query).toEqual(
       expect.arrayContaining(["category", "sort", "dir", "assignee", "after"]),
     );
+    // The CSV export reads the list's parameters through the same reader (app/use-cases/issue-pages.server.ts).
+    expect(routes.find((r) => r.file === "issues[.]csv.ts")?.pattern).toBe("/issues.csv");
+    expect(routes.find((r) => r.file === "issues[.]csv.ts")?.query).toEqual(
+      expect.arrayContaining(["category", "q", "sort", "dir", "assignee", "status"]),
+    );
     expect(routes.find((r) => r.file === "machines._index.tsx")?.query).toEqual(
       expect.arrayContaining(["collection", "location", "status"]),
     );

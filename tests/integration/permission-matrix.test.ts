@@ -202,6 +202,8 @@ const MATRIX: Record<string, Probe> = {
 
   // --- issues ------------------------------------------------------------------------------------------------------
   "issues._index.tsx": { url: () => "/issues", get: ["login", 403, 200, 200, 200] },
+  // The CSV export of the list: the list's permission.
+  "issues[.]csv.ts": { url: () => "/issues.csv", get: ["login", 403, 200, 200, 200] },
   "issues.$issueId.tsx": {
     url: (ids) => `/issues/${ids.issueId}`,
     get: PUBLIC,

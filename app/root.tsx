@@ -32,11 +32,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [
   { title: "PinPoint" },
   { name: "description", content: "Report and fix problems with pinball and arcade machines." },
-  { name: "theme-color", content: THEME_COLOUR },
 ];
-
-/** The header colour a phone gives the app; the same as the manifest's theme_color. */
-const THEME_COLOUR = "#4f46e5";
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
@@ -139,6 +135,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* Here, not in `meta`: a route's own meta replaces the root's. Same as the manifest's theme_color. */}
+        <meta name="theme-color" content="#4f46e5" />
         <Meta />
         <Links />
       </head>

@@ -110,9 +110,12 @@ function Header() {
   return (
     <header className="no-print border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center gap-x-4 gap-y-2 px-4 py-3">
-        <Link to="/" className="min-w-0 truncate text-lg font-bold text-slate-900 no-underline">
-          <span aria-hidden="true">📍</span> {data?.organization.name ?? "PinPoint"}
-        </Link>
+        {/* Its own block: the brand is not a link inside running text (the Menu button's label is next to it). */}
+        <div className="min-w-0 truncate">
+          <Link to="/" className="text-lg font-bold text-slate-900 no-underline">
+            <span aria-hidden="true">📍</span> {data?.organization.name ?? "PinPoint"}
+          </Link>
+        </div>
         <HeaderLinks className="hidden flex-1 items-center gap-x-4 sm:flex" />
         <details className="relative ml-auto sm:hidden" id="site-menu">
           <summary className="btn-secondary min-h-11 cursor-pointer list-none [&::-webkit-details-marker]:hidden">

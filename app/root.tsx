@@ -9,6 +9,7 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -16,12 +17,16 @@ import type { ReactNode } from "react";
 import { useNonce } from "~/lib/nonce";
 import { getAccess } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
+import { sendsScripts } from "~/lib/page-handle";
 import { loadShell } from "~/use-cases/shell.server";
 import styles from "./tailwind.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  // Staff can add PinPoint to a phone's home screen (public/manifest.webmanifest).
+  { rel: "manifest", href: "/manifest.webmanifest" },
+  { rel: "apple-touch-icon", href: "/icons/icon-192.png" },
 ];
 
 export const meta: MetaFunction = () => [
@@ -43,7 +48,7 @@ function NavItem({ to, children }: { to: string; children: ReactNode }) {
     <NavLink
       to={to}
       className={({ isActive }) =>
-        `rounded px-2 py-1 text-sm font-medium no-underline hover:bg-indigo-50 ${isActive ? "bg-indigo-100 text-indigo-900" : "text-slate-700"}`
+        `rounded px-2 py-2 text-sm font-medium no-underline hover:bg-indigo-50 sm:py-1 ${isActive ? "bg-indigo-100 text-indigo-900" : "text-slate-700"}`
       }
     >
       {children}
@@ -51,49 +56,73 @@ function NavItem({ to, children }: { to: string; children: ReactNode }) {
   );
 }
 
+/** The links of the header: the sections the person may open, then reporting and their account. */
+function HeaderLinks({ className }: { className: string }) {
+  const data = useRootData();
+  return (
+    <div className={className}>
+      {data ? (
+        <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-1 sm:flex-row sm:flex-wrap sm:items-center">
+          {data.nav.issues ? <NavItem to="/issues">Issues</NavItem> : null}
+          {data.nav.machines ? <NavItem to="/machines">Machines</NavItem> : null}
+          {data.nav.machines ? <NavItem to="/collections">Collections</NavItem> : null}
+          {data.nav.locations ? <NavItem to="/locations">Locations</NavItem> : null}
+          {data.nav.admin ? <NavItem to="/admin">Admin</NavItem> : null}
+        </nav>
+      ) : (
+        <div className="hidden sm:block sm:flex-1" />
+      )}
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
+        <Link to="/report" className="btn-primary">
+          Report a problem
+        </Link>
+        {data?.user ? (
+          <>
+            <Link to="/notifications" className="btn-secondary" aria-label={`Notifications, ${data.unread} unread`}>
+              🔔{data.unread > 0 ? <span className="badge bg-red-600 text-white">{data.unread}</span> : null}
+            </Link>
+            <Link to="/account" className="text-sm">
+              {data.user.name ?? data.user.email}
+            </Link>
+            <Form method="post" action="/logout">
+              <button type="submit" className="btn-secondary w-full sm:w-auto">
+                Sign out
+              </button>
+            </Form>
+          </>
+        ) : (
+          <Link to="/login" className="btn-secondary">
+            Sign in
+          </Link>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Wide screens show the links in a row; phones get a Menu button that opens them (a `<details>`, so it works without
+ * JavaScript; its summary is announced as a button that says whether the menu is open). Only one of the two copies
+ * is displayed at a time, so screen readers and keyboards meet one.
+ */
 function Header() {
   const data = useRootData();
   return (
     <header className="no-print border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-        <Link to="/" className="text-lg font-bold text-slate-900 no-underline">
-          <span aria-hidden="true">📍</span> {data?.organization.name ?? "PinPoint"}
-        </Link>
-        {data ? (
-          <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-1">
-            {data.nav.issues ? <NavItem to="/issues">Issues</NavItem> : null}
-            {data.nav.machines ? <NavItem to="/machines">Machines</NavItem> : null}
-            {data.nav.machines ? <NavItem to="/collections">Collections</NavItem> : null}
-            {data.nav.locations ? <NavItem to="/locations">Locations</NavItem> : null}
-            {data.nav.admin ? <NavItem to="/admin">Admin</NavItem> : null}
-          </nav>
-        ) : (
-          <div className="flex-1" />
-        )}
-        <div className="flex items-center gap-2">
-          <Link to="/report" className="btn-primary">
-            Report a problem
+      <div className="mx-auto flex max-w-6xl items-center gap-x-4 gap-y-2 px-4 py-3">
+        {/* Its own block: the brand is not a link inside running text (the Menu button's label is next to it). */}
+        <div className="min-w-0 truncate">
+          <Link to="/" className="text-lg font-bold text-slate-900 no-underline">
+            <span aria-hidden="true">📍</span> {data?.organization.name ?? "PinPoint"}
           </Link>
-          {data?.user ? (
-            <>
-              <Link to="/notifications" className="btn-secondary" aria-label={`Notifications, ${data.unread} unread`}>
-                🔔{data.unread > 0 ? <span className="badge bg-red-600 text-white">{data.unread}</span> : null}
-              </Link>
-              <Link to="/account" className="text-sm">
-                {data.user.name ?? data.user.email}
-              </Link>
-              <Form method="post" action="/logout">
-                <button type="submit" className="btn-secondary">
-                  Sign out
-                </button>
-              </Form>
-            </>
-          ) : (
-            <Link to="/login" className="btn-secondary">
-              Sign in
-            </Link>
-          )}
         </div>
+        <HeaderLinks className="hidden flex-1 items-center gap-x-4 sm:flex" />
+        <details className="relative ml-auto sm:hidden" id="site-menu">
+          <summary className="btn-secondary min-h-11 cursor-pointer list-none [&::-webkit-details-marker]:hidden">
+            <span aria-hidden="true">☰</span> Menu
+          </summary>
+          <HeaderLinks className="absolute right-0 top-full z-20 mt-2 flex w-64 max-w-[calc(100vw-2rem)] flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-lg" />
+        </details>
       </div>
     </header>
   );
@@ -101,11 +130,16 @@ function Header() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // In the browser React only runs on a page that sent its scripts: a client-side move into a `scripts: false` page
+  // keeps them (removing them would stop scroll restoration of the running app).
+  const scripts = sendsScripts(useMatches()) || typeof document !== "undefined";
   return (
     <html lang="en" className="h-full">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* Here, not in `meta`: a route's own meta replaces the root's. Same as the manifest's theme_color. */}
+        <meta name="theme-color" content="#4f46e5" />
         <Meta />
         <Links />
       </head>
@@ -120,8 +154,14 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="no-print border-t border-slate-200 py-4 text-center text-xs text-slate-500">
           PinPoint · machine data from <a href="https://pinballmap.com">Pinball Map</a> (CC BY-SA 4.0)
         </footer>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {/* Pages that declare `handle = { scripts: false }` are plain HTML: no client JavaScript at all
+            (docs/decisions/032-public-pages-without-client-js.md). */}
+        {scripts ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   );

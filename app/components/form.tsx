@@ -109,6 +109,46 @@ export function FormMessage({ error, success }: { error?: string; success?: stri
 }
 
 /**
+ * The error summary of a form that came back with errors: the message, then a link to each field to fix. It takes the
+ * focus when the page loads (`autofocus`, which works without JavaScript), so after a failed submit the browser shows
+ * it, not the top of the page, and a screen reader reads it first.
+ */
+export function ErrorSummary({
+  id,
+  message,
+  fields,
+}: {
+  id: string;
+  message: string;
+  fields: readonly { id: string; label: string; error?: string }[];
+}) {
+  const invalid = fields.filter((f) => f.error);
+  return (
+    <div
+      id={id}
+      role="alert"
+      tabIndex={-1}
+      // eslint-disable-next-line jsx-a11y/no-autofocus -- moving to the errors after a submit is the point here
+      autoFocus
+      className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800"
+    >
+      <p className="font-semibold">{message}</p>
+      {invalid.length > 0 ? (
+        <ul className="mt-1 list-disc pl-5">
+          {invalid.map((f) => (
+            <li key={f.id}>
+              <a href={`#${f.id}`} className="text-red-800">
+                {f.label}: {f.error}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/**
  * The hidden idempotency key of a form that creates something (app/lib/idempotency.server.ts): a double submit or
  * a retry with the same key gets the first answer instead of a second row.
  */

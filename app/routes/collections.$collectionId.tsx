@@ -11,6 +11,10 @@ import { machineCount } from "~/lib/collection-words";
 import { notFound, runLoader } from "~/lib/failure.server";
 import { idParam } from "~/lib/ids";
 import { PUBLIC_COLLECTION_PAGE_SIZE, loadPublicCollectionPage } from "~/use-cases/collections.server";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.collection.name} · Collections` : "Collection · PinPoint" },

@@ -8,6 +8,10 @@ import { requirePermission } from "~/lib/access.server";
 import { machineCount } from "~/lib/collection-words";
 import { runLoader } from "~/lib/failure.server";
 import { loadPublicCollections } from "~/use-cases/collections.server";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Collections · ${data.organizationName}` : "Collections · PinPoint" },

@@ -11,6 +11,10 @@ import { TitledSection } from "~/components/titled-section";
 import { getAccess } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { loadFollowPage } from "~/use-cases/public.server";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `Your report: ${d.issue.title}` : "Your report · PinPoint" },

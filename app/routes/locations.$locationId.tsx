@@ -18,6 +18,10 @@ import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
 import { requireCan } from "~/use-cases/actor";
 import { deleteLocation, loadLocationPage, locationInput, updateLocation } from "~/use-cases/locations.server";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" },

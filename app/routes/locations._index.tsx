@@ -4,6 +4,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable, TitleBar } from "~/components/list-page";
 import { requirePermission } from "~/lib/access.server";
 import { canCreateLocation, listLocations } from "~/use-cases/locations.server";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 export const meta: MetaFunction = () => [{ title: "Locations · PinPoint" }];
 

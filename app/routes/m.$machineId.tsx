@@ -29,6 +29,10 @@ import {
   requireReportableMachine,
 } from "~/use-cases/reports.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 // Document responses only carry headers a route passes on: keep Retry-After of a rate-limited submission.
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";

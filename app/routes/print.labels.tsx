@@ -6,6 +6,7 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { PrintButton } from "~/components/print-button";
 import { QrCodeSvg } from "~/components/qr-code";
 import { requirePermission } from "~/lib/access.server";
 import { badRequest, notFound, runLoader } from "~/lib/failure.server";
@@ -68,9 +69,11 @@ export default function PrintLabels() {
         </p>
         <h1 className="text-2xl font-bold">QR labels: {title}</h1>
         <p className="text-slate-700">
-          {labels.length} {labels.length === 1 ? "label" : "labels"}, six per page. Use your browser’s Print command
-          (Ctrl+P or ⌘P); choose “Actual size” and no headers and footers. Cut along the dashed lines.
+          {labels.length} {labels.length === 1 ? "label" : "labels"}, six per page. Print with the button or your
+          browser’s Print command (Ctrl+P or ⌘P); choose “Actual size” and no headers and footers. Cut along the dashed
+          lines.
         </p>
+        {labels.length > 0 ? <PrintButton label="Print labels" /> : null}
       </div>
       {labels.length === 0 ? (
         <p className="card text-slate-700 print:hidden">There are no machines to print labels for.</p>

@@ -8,6 +8,10 @@ import { data, redirect } from "@remix-run/node";
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { getAccess } from "~/lib/access.server";
 import { resolveQrCode } from "~/use-cases/qr.server";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 export const meta: MetaFunction = () => [{ title: "QR code · PinPoint" }, { name: "robots", content: "noindex" }];
 

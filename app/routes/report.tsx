@@ -10,6 +10,10 @@ import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { idParam } from "~/lib/ids";
 import { loadReportPicker } from "~/use-cases/public.server";
+import type { PageHandle } from "~/lib/page-handle";
+
+/** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
+export const handle: PageHandle = { scripts: false };
 
 export const meta: MetaFunction = () => [{ title: "Report a problem · PinPoint" }];
 

@@ -10,7 +10,8 @@ test.use({ ...iPhone, javaScriptEnabled: false });
 
 /** The QR target of a seeded machine, read from its team page by the demo admin (also without JavaScript). */
 async function qrPathOf(browser: Browser, machineName: string): Promise<string> {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  // At a desk: on a phone-sized screen the header's links are behind the Menu button.
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto("/login");
   await page.getByLabel("Email").fill("admin@dev.local");
@@ -82,7 +83,13 @@ test("a form error keeps what was typed and says what to fix", async ({ page, br
   await report.getByLabel("What’s wrong?").fill("Tube lights flicker");
   await report.getByLabel("Your email (optional)").fill("not-an-email");
   await report.getByRole("button", { name: "Send report" }).click();
-  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByText("Enter a valid email address", { exact: true })).toBeVisible();
+  // The page comes back with its error summary in view and focused (autofocus works without JavaScript), naming
+  // the field to fix.
+  const summary = page.locator("#report-errors");
+  await expect(summary).toBeFocused();
+  await expect(summary).toBeInViewport();
+  await expect(summary.getByRole("link", { name: "Your email: Enter a valid email address" })).toBeVisible();
   await expect(page.getByLabel("What’s wrong?")).toHaveValue("Tube lights flicker");
   await expect(page.getByLabel("Your email (optional)")).toHaveAttribute("aria-invalid", "true");
 });
@@ -98,19 +105,27 @@ test("an unknown QR code shows a friendly page with a way forward", async ({ pag
 test.describe("with JavaScript", () => {
   test.use({ javaScriptEnabled: true });
 
-  test("a field error, then the report and its follow page, then “me too” on it, without full page loads", async ({
+  // The public pages send no client JavaScript even when the browser runs it: a phone at a cabinet gains more from a
+  // 10 kB page than from client-side transitions (docs/decisions/032-public-pages-without-client-js.md). The journey
+  // is the same as without JavaScript, with ordinary page loads, and not one script is requested.
+  test("a field error, then the report and its follow page, then “me too” on it, with no scripts loaded", async ({
     page,
     browser,
   }) => {
     const qrPath = await qrPathOf(browser, "Xenon");
+    const scripts: string[] = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "script") scripts.push(r.url());
+    });
     const title = `Drop target sticks ${Date.now()}`;
     await page.goto(qrPath);
     const report = page.getByRole("region", { name: "Report a problem" });
     await report.getByLabel("What’s wrong?").fill(title);
     await report.getByLabel("Your email (optional)").fill("not-an-email");
     await report.getByRole("button", { name: "Send report" }).click();
-    await expect(report.getByText("Enter a valid email address")).toBeVisible();
+    await expect(report.getByText("Enter a valid email address", { exact: true })).toBeVisible();
     await expect(report.getByText("Please check the highlighted fields.")).toBeVisible();
+    await expect(page.locator("#report-errors")).toBeFocused();
     await report.getByLabel("Your email (optional)").fill("");
     await report.getByRole("button", { name: "Send report" }).click();
     await expect(page).toHaveURL(/\/follow\/[^/?]+\?new=1$/);
@@ -121,5 +136,6 @@ test.describe("with JavaScript", () => {
     await item.getByRole("button", { name: `Me too: ${title}` }).click();
     await expect(page.getByText("Thanks! We counted your “me too”.")).toBeVisible();
     await expect(page.getByRole("listitem").filter({ hasText: title })).toContainText("You said me too");
+    expect(scripts).toEqual([]);
   });
 });

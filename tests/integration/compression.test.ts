@@ -102,15 +102,16 @@ afterAll(async () => {
 
 describe("pages and data", () => {
   it("sends a page brotli-compressed when accepted, gzip when only that is, identity otherwise; same content", async () => {
-    const page = `/m/${cleoId}`;
-    const identity = await rawGet(server.url, page, null);
+    // A page that sends its scripts (public pages send none: docs/decisions/032-public-pages-without-client-js.md).
+    const page = `/machines/${cleoId}`;
+    const identity = await rawGet(server.url, page, null, admin);
     expect(identity.status).toBe(200);
     expect(identity.headers["content-encoding"]).toBeUndefined();
     expect(varyList(identity)).toContain("accept-encoding");
     // React streams the page: the shell first, then the loader data after </html>.
     expect(identity.body.toString("utf8")).toContain("streamController.close()");
 
-    const br = await rawGet(server.url, page, "gzip, deflate, br");
+    const br = await rawGet(server.url, page, "gzip, deflate, br", admin);
     expect(br.status).toBe(200);
     expect(br.headers["content-encoding"]).toBe("br");
     expect(br.headers["content-type"]).toMatch(/^text\/html/);
@@ -120,11 +121,11 @@ describe("pages and data", () => {
     // The streamed page arrives whole, its last chunk included.
     expect(normalized(decode(br))).toBe(normalized(identity.body));
 
-    const gzip = await rawGet(server.url, page, "gzip");
+    const gzip = await rawGet(server.url, page, "gzip", admin);
     expect(gzip.headers["content-encoding"]).toBe("gzip");
     expect(normalized(decode(gzip))).toBe(normalized(identity.body));
 
-    const refused = await rawGet(server.url, page, "br;q=0, gzip;q=0, identity");
+    const refused = await rawGet(server.url, page, "br;q=0, gzip;q=0, identity", admin);
     expect(refused.headers["content-encoding"]).toBeUndefined();
     expect(normalized(refused.body)).toBe(normalized(identity.body));
   });

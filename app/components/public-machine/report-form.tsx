@@ -3,7 +3,7 @@
  * hidden honeypot field for bots and the idempotency key against double submits.
  */
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { Field, fieldsOf, FormMessage, IdempotencyKeyField, TextareaField } from "~/components/form";
+import { ErrorSummary, Field, fieldsOf, IdempotencyKeyField, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 
 export function ReportSection({
@@ -32,11 +32,24 @@ export function ReportSection({
           {signedInAs ? `Reporting as ${signedInAs}.` : "No account needed. Takes about 30 seconds."}
         </p>
       </div>
-      {errors.form ? <FormMessage error={errors.form} /> : null}
+      {errors.form ? (
+        <ErrorSummary
+          id="report-errors"
+          message={errors.form}
+          fields={[
+            { id: "report-title", label: "What’s wrong?", error: errors.title },
+            { id: "report-description", label: "Details", error: errors.description },
+            { id: "report-photo", label: "Photo", error: errors.photo },
+            { id: "report-name", label: "Your name", error: errors.name },
+            { id: "report-email", label: "Your email", error: errors.email },
+          ]}
+        />
+      ) : null}
       <Form method="post" encType="multipart/form-data" className="space-y-4" noValidate>
         <input type="hidden" name="intent" value="report" />
         <IdempotencyKeyField value={reportKey} />
         <Field
+          id="report-title"
           label="What’s wrong?"
           {...field("title")}
           required
@@ -45,6 +58,7 @@ export function ReportSection({
           placeholder="e.g. Left flipper is weak"
         />
         <TextareaField
+          id="report-description"
           label="Details (optional)"
           {...field("description")}
           rows={3}
@@ -53,6 +67,7 @@ export function ReportSection({
         />
         {canAttach ? (
           <Field
+            id="report-photo"
             label="Photo (optional)"
             name="photo"
             type="file"
@@ -63,8 +78,15 @@ export function ReportSection({
         ) : null}
         {signedInAs ? null : (
           <>
-            <Field label="Your name (optional)" {...field("name")} maxLength={100} autoComplete="name" />
             <Field
+              id="report-name"
+              label="Your name (optional)"
+              {...field("name")}
+              maxLength={100}
+              autoComplete="name"
+            />
+            <Field
+              id="report-email"
               label="Your email (optional)"
               {...field("email")}
               type="email"

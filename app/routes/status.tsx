@@ -65,13 +65,20 @@ export default function StatusBoardPage() {
         <p className={tv ? "text-3xl" : "card text-slate-700"}>No machines on the floor yet.</p>
       ) : null}
 
-      {!empty ? <BoardLocations locations={d.locations} tv={tv} canViewIssues={d.canViewIssues} /> : null}
+      {!empty ? (
+        <BoardLocations
+          locations={d.locations}
+          tv={tv}
+          canViewIssues={d.canViewIssues}
+          windowDays={d.lastUpdateWindowDays}
+        />
+      ) : null}
 
       {d.truncated ? (
         <p className={tv ? "text-2xl" : "text-sm text-slate-700"}>Only the first 1,000 machines are shown.</p>
       ) : null}
 
-      <BoardLegend tv={tv} canViewIssues={d.canViewIssues} />
+      <BoardLegend tv={tv} canViewIssues={d.canViewIssues} windowDays={d.lastUpdateWindowDays} />
     </div>
   );
 }

@@ -46,6 +46,7 @@ export async function loader(args: LoaderFunctionArgs) {
     generatedAt: board.generatedAt,
     refreshSeconds: MAX_AGE_SECONDS,
     issuesVisible: board.canViewIssues,
+    lastUpdateWindowDays: board.lastUpdateWindowDays,
     totals: board.totals,
     truncated: board.truncated,
     locations: board.locations.map((l) => ({

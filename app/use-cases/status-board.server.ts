@@ -7,7 +7,7 @@
 import { deriveMachineStatus, MACHINE_STATUS_LABEL, type MachineStatus } from "../../core/machine-status";
 import { publicMachinePath } from "../../core/machines";
 import { topPriorityOrder } from "../../db/queries/machines.server";
-import { listStatusBoardRows } from "../../db/queries/status-board.server";
+import { listStatusBoardRows, STATUS_BOARD_WINDOW_DAYS } from "../../db/queries/status-board.server";
 import { timeAgo } from "../lib/format";
 import { requireCan, type Actor } from "./actor";
 
@@ -24,7 +24,8 @@ export interface StatusBoardMachine {
   openIssueCount: number | null;
   /**
    * When a problem on this machine was last reported, changed status or priority, or was closed or reopened
-   * (ISO 8601, UTC); null when there never was one or the visitor may not see issues.
+   * (ISO 8601, UTC); null when that did not happen in the last STATUS_BOARD_WINDOW_DAYS
+   * (db/queries/status-board.server.ts) or the visitor may not see issues.
    */
   lastUpdateAt: string | null;
   lastUpdateAgo: string | null;
@@ -40,6 +41,8 @@ export interface StatusBoard {
   organizationName: string;
   generatedAt: string;
   canViewIssues: boolean;
+  /** How far back "last update" looks, in days. */
+  lastUpdateWindowDays: number;
   /** Whether locations without machines are listed (location:view); otherwise only locations with machines appear. */
   showsEmptyLocations: boolean;
   locations: StatusBoardLocation[];
@@ -54,7 +57,7 @@ export async function loadStatusBoard(actor: Actor, now = new Date()): Promise<S
   const canViewIssues = actor.can("issue:view");
   const showsEmptyLocations = actor.can("location:view");
   const [{ rows, truncated }, top] = await Promise.all([
-    listStatusBoardRows(db, organizationId, { includeEmptyLocations: showsEmptyLocations }),
+    listStatusBoardRows(db, organizationId, { includeEmptyLocations: showsEmptyLocations, now }),
     topPriorityOrder(db, organizationId),
   ]);
 
@@ -92,6 +95,7 @@ export async function loadStatusBoard(actor: Actor, now = new Date()): Promise<S
     organizationName: actor.organization.name,
     generatedAt: now.toISOString(),
     canViewIssues,
+    lastUpdateWindowDays: STATUS_BOARD_WINDOW_DAYS,
     showsEmptyLocations,
     locations,
     totals,

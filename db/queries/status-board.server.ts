@@ -4,7 +4,7 @@
  * machine). The status itself is derived in app/use-cases/status-board.server.ts with core/machine-status.ts, from
  * the same numbers the public machine page uses.
  */
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { issueHistory, issues, locations, machines, models } from "../schema";
 import { openIssueStatsSubquery } from "./machines.server";
@@ -22,6 +22,13 @@ export const STATUS_BOARD_EVENT_TYPES = [
   "REOPENED",
 ] as const;
 
+/**
+ * "Last update" looks this far back. Reading every history entry of the organization on each board request would grow
+ * with its whole past; an issue's `updatedAt` moves with every one of these events (they all change the issue row),
+ * so the issues updated in the window, found through `Issue_organizationId_updatedAt_idx`, hold every recent event.
+ */
+export const STATUS_BOARD_WINDOW_DAYS = 90;
+
 /** A board shows at most this many machines (a venue is far smaller); `truncated` says when more exist. */
 export const STATUS_BOARD_MAX_ROWS = 1000;
 
@@ -37,7 +44,10 @@ export interface StatusBoardRow {
     year: number | null;
     openIssueCount: number;
     maxOpenPriorityOrder: number | null;
-    /** ISO 8601 (UTC) of the latest event of STATUS_BOARD_EVENT_TYPES on any of its issues, null without any. */
+    /**
+     * ISO 8601 (UTC) of the latest event of STATUS_BOARD_EVENT_TYPES on any of its issues within the last
+     * STATUS_BOARD_WINDOW_DAYS, null without any.
+     */
     lastEventAt: string | null;
   } | null;
 }
@@ -45,21 +55,36 @@ export interface StatusBoardRow {
 export async function listStatusBoardRows(
   db: DbOrTx,
   organizationId: string,
-  opts: { includeEmptyLocations: boolean },
+  opts: { includeEmptyLocations: boolean; now: Date },
 ): Promise<{ rows: StatusBoardRow[]; truncated: boolean }> {
+  const since = new Date(opts.now.getTime() - STATUS_BOARD_WINDOW_DAYS * 24 * 3600 * 1000);
   const stats = openIssueStatsSubquery(db, organizationId);
-  const activity = db
+  // Per issue updated in the window, its latest public event: a correlated subquery, so each issue's entries are read
+  // through IssueHistory_issueId_changedAt_idx (a join let the planner scan the organization's whole history).
+  // "Issue"."id" is spelled out: drizzle renders a column in a select list's sql without its table, which inside
+  // the subquery would name the history row's own id.
+  const eventTypes = sql.join(
+    STATUS_BOARD_EVENT_TYPES.map((type) => sql`${type}`),
+    sql`, `,
+  );
+  const recent = db
     .select({
       machineId: issues.machineId,
-      // Formatted in SQL: drivers differ in how they return an aggregate over `timestamp without time zone`.
-      lastAt: sql<string | null>`to_char(max(${issueHistory.changedAt}), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as("lastAt"),
+      at: sql<string | null>`(select h."changedAt" from ${issueHistory} h where h."issueId" = "Issue"."id"
+        and h."organizationId" = ${organizationId} and h."changedAt" >= ${since.toISOString()}::timestamp(3)
+        and h."type" in (${eventTypes}) order by h."issueId" desc, h."changedAt" desc limit 1)`.as("at"),
     })
-    .from(issueHistory)
-    .innerJoin(issues, and(eq(issues.id, issueHistory.issueId), eq(issues.organizationId, organizationId)))
-    .where(
-      and(eq(issueHistory.organizationId, organizationId), inArray(issueHistory.type, [...STATUS_BOARD_EVENT_TYPES])),
-    )
-    .groupBy(issues.machineId)
+    .from(issues)
+    .where(and(eq(issues.organizationId, organizationId), gte(issues.updatedAt, since)))
+    .as("recent_issues");
+  const activity = db
+    .select({
+      machineId: recent.machineId,
+      // Formatted in SQL: drivers differ in how they return an aggregate over `timestamp without time zone`.
+      lastAt: sql<string | null>`to_char(max(${recent.at}), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as("lastAt"),
+    })
+    .from(recent)
+    .groupBy(recent.machineId)
     .as("board_activity");
 
   const rows = await db

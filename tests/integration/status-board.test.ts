@@ -4,7 +4,7 @@
  * "last update" against the database, links, the TV variant and the meta refresh, empty states, the visitor role's
  * permissions, CORS and caching of the JSON, no private fields, and no other organization's machines.
  */
-import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MACHINE_STATUS_DESCRIPTION, MACHINE_STATUSES, type MachineStatus } from "../../core/machine-status";
 import {
@@ -45,6 +45,7 @@ interface JsonBoard {
   generatedAt: string;
   refreshSeconds: number;
   issuesVisible: boolean;
+  lastUpdateWindowDays: number;
   totals: Record<MachineStatus | "machines", number>;
   truncated: boolean;
   locations: { name: string; machines: JsonMachine[] }[];
@@ -207,6 +208,8 @@ describe("/status.json", () => {
       .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
       .where(and(eq(issues.organizationId, apc), ne(issueStatuses.category, "RESOLVED")))
       .groupBy(issues.machineId);
+    expect(json.lastUpdateWindowDays).toBe(90);
+    const since = new Date(Date.parse(json.generatedAt) - 90 * 24 * 3600 * 1000);
     const last = await t.db
       .select({ machineId: issues.machineId, at: sql<string>`max(${issueHistory.changedAt})` })
       .from(issueHistory)
@@ -214,6 +217,7 @@ describe("/status.json", () => {
       .where(
         and(
           eq(issues.organizationId, apc),
+          gte(issueHistory.changedAt, since),
           inArray(issueHistory.type, ["CREATED", "STATUS_CHANGED", "PRIORITY_CHANGED", "RESOLVED", "REOPENED"]),
         ),
       )
@@ -235,6 +239,7 @@ describe("/status.json", () => {
       expect(m.url).toBe(`${server.url}/m/${r.id}`);
     }
     expect(all.some((m) => m.openIssueCount! > 0)).toBe(true);
+    expect(all.some((m) => m.lastUpdateAt !== null)).toBe(true);
   });
 
   it("counts only public issue events as the last update (a comment does not count)", async () => {
@@ -250,6 +255,7 @@ describe("/status.json", () => {
     });
     const afterComment = (await board()).locations.flatMap((l) => l.machines).find((m) => m.id === before.id)!;
     expect(afterComment.lastUpdateAt).toBe(before.lastUpdateAt);
+    // A status change writes its history entry and moves the issue's updatedAt.
     await t.db.insert(issueHistory).values({
       issueId: issue.id,
       organizationId: apc,
@@ -257,8 +263,27 @@ describe("/status.json", () => {
       field: "status",
       changedAt: later,
     });
+    await t.db.update(issues).set({ updatedAt: later }).where(eq(issues.id, issue.id));
     const afterStatus = (await board()).locations.flatMap((l) => l.machines).find((m) => m.id === before.id)!;
     expect(afterStatus.lastUpdateAt).toBe(later.toISOString());
+    const page = visible((await server.client({ org: "apc" }).get("/status")).text);
+    expect(page).toContain("Last update");
+  });
+
+  it("looks back 90 days: older events read as no update", async () => {
+    const target = (await board()).locations.flatMap((l) => l.machines).find((m) => m.lastUpdateAt)!;
+    const old = new Date(Date.now() - 200 * 24 * 3600 * 1000);
+    const ids = (await t.db.select({ id: issues.id }).from(issues).where(eq(issues.machineId, target.id))).map(
+      (r) => r.id,
+    );
+    await t.db.update(issueHistory).set({ changedAt: old }).where(inArray(issueHistory.issueId, ids));
+    await t.db.update(issues).set({ updatedAt: old }).where(inArray(issues.id, ids));
+    const after = (await board()).locations.flatMap((l) => l.machines).find((m) => m.id === target.id)!;
+    expect(after.lastUpdateAt).toBeNull();
+    expect(after.status).toBe(target.status);
+    const html = (await server.client({ org: "apc" }).get("/status")).text;
+    const row = html.slice(html.indexOf(`data-machine-id="${target.id}"`));
+    expect(visible(row.slice(0, row.indexOf("</li>")))).toContain("No updates in 90 days");
   });
 
   it("carries no private fields", async () => {
@@ -267,7 +292,16 @@ describe("/status.json", () => {
     expect(res.text).not.toMatch(/email|owner|reporter|submitter|phone|qrCode|priority/i);
     const json = JSON.parse(res.text) as JsonBoard;
     expect(Object.keys(json).sort()).toEqual(
-      ["generatedAt", "issuesVisible", "locations", "organization", "refreshSeconds", "totals", "truncated"].sort(),
+      [
+        "generatedAt",
+        "issuesVisible",
+        "lastUpdateWindowDays",
+        "locations",
+        "organization",
+        "refreshSeconds",
+        "totals",
+        "truncated",
+      ].sort(),
     );
     for (const m of json.locations.flatMap((l) => l.machines))
       expect(Object.keys(m).sort()).toEqual(

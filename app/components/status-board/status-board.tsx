@@ -65,7 +65,14 @@ export function BoardTotals({
   );
 }
 
-function MachineRow({ m, tv, canViewIssues }: { m: BoardMachine; tv: boolean; canViewIssues: boolean }) {
+interface BoardOptions {
+  tv: boolean;
+  canViewIssues: boolean;
+  /** How far back "last update" looks, in days. */
+  windowDays: number;
+}
+
+function MachineRow({ m, tv, canViewIssues, windowDays }: BoardOptions & { m: BoardMachine }) {
   return (
     <li
       data-machine-id={m.id}
@@ -90,7 +97,7 @@ function MachineRow({ m, tv, canViewIssues }: { m: BoardMachine; tv: boolean; ca
                 Last update <time dateTime={m.lastUpdateAt}>{m.lastUpdateAgo}</time>
               </>
             ) : (
-              "No reports yet"
+              `No updates in ${windowDays} days`
             )}
           </p>
         ) : null}
@@ -103,15 +110,8 @@ function MachineRow({ m, tv, canViewIssues }: { m: BoardMachine; tv: boolean; ca
   );
 }
 
-export function BoardLocations({
-  locations,
-  tv,
-  canViewIssues,
-}: {
-  locations: BoardLocation[];
-  tv: boolean;
-  canViewIssues: boolean;
-}) {
+export function BoardLocations({ locations, ...options }: BoardOptions & { locations: BoardLocation[] }) {
+  const { tv } = options;
   return (
     <div className={tv ? "space-y-10" : "space-y-8"}>
       {locations.map((l) => (
@@ -124,7 +124,7 @@ export function BoardLocations({
           ) : (
             <ul className={tv ? "" : "grid gap-3 md:grid-cols-2"}>
               {l.machines.map((m) => (
-                <MachineRow key={m.id} m={m} tv={tv} canViewIssues={canViewIssues} />
+                <MachineRow key={m.id} m={m} {...options} />
               ))}
             </ul>
           )}
@@ -135,7 +135,7 @@ export function BoardLocations({
 }
 
 /** What the words on the board mean (the rule is core/machine-status.ts; "last update" is defined by the query). */
-export function BoardLegend({ tv, canViewIssues }: { tv: boolean; canViewIssues: boolean }) {
+export function BoardLegend({ tv, canViewIssues, windowDays }: BoardOptions) {
   return (
     <section aria-labelledby="legend-heading" className={tv ? "text-xl text-slate-200" : "text-sm text-slate-700"}>
       <h2 id="legend-heading" className={tv ? "text-2xl font-bold text-slate-50" : "font-semibold text-slate-900"}>
@@ -151,7 +151,8 @@ export function BoardLegend({ tv, canViewIssues }: { tv: boolean; canViewIssues:
         {canViewIssues ? (
           <li>
             <strong>Last update</strong>: when a problem with the machine was last reported, changed status or priority,
-            or was fixed or reopened. It is not a visit by the team: a machine nobody reported stays “No reports yet”.
+            or was fixed or reopened, within the last {windowDays} days. It is not a visit by the team, and comments do
+            not count.
           </li>
         ) : null}
       </ul>

@@ -39,3 +39,8 @@ export interface MachineListing {
   year: number | null;
   locationName: string;
 }
+
+/** The path of a machine's public page (where its QR sticker lands, app/routes/m.$machineId.tsx). */
+export function publicMachinePath(machineId: string): string {
+  return `/m/${encodeURIComponent(machineId)}`;
+}

@@ -58,9 +58,22 @@ export function getAccess({ request, context }: Args): Promise<Access> {
   return pending;
 }
 
-async function resolveAccess(db: Db, request: Request, ipAddress: string | null): Promise<Access> {
+/**
+ * What any visitor without a session may see here, whoever is asking: for answers that are cached publicly or read
+ * from other sites (/status.json), which must never carry a member's view.
+ */
+export function getVisitorAccess({ request, context }: Args): Promise<Access> {
+  return resolveAccess(getDb(context), request, context?.clientIp ?? null, { asVisitor: true });
+}
+
+async function resolveAccess(
+  db: Db,
+  request: Request,
+  ipAddress: string | null,
+  opts: { asVisitor?: boolean } = {},
+): Promise<Access> {
   const organization = await requireOrganization(db, request);
-  const user = await getSessionUser(db, request);
+  const user = opts.asVisitor ? null : await getSessionUser(db, request);
   const member = user ? await loadMemberAccess(db, user.id, organization.id) : null;
   let granted: string[];
   let isAdmin = false;

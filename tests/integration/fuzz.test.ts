@@ -597,6 +597,8 @@ describe("fuzzing every route and form", () => {
       expect.arrayContaining(["collection", "location", "status"]),
     );
     expect(routes.find((r) => r.file === "login.tsx")?.query).toContain("redirectTo");
+    expect(routes.find((r) => r.file === "status.tsx")?.query).toContain("tv");
+    expect(routes.find((r) => r.file === "status[.]json.ts")?.pattern).toBe("/status.json");
   });
 
   for (const route of routes) {

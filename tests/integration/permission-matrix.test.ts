@@ -199,6 +199,10 @@ const MATRIX: Record<string, Probe> = {
   "api.qr.$code.ts": { url: (ids) => `/api/qr/${ids.qrCode}`, get: [302, 302, 302, 302, 302] },
   "print.labels.tsx": { url: (ids) => `/print/labels?location=${ids.locationId}`, get: ADMIN_ONLY },
   "report.tsx": { url: () => "/report", get: PUBLIC },
+  // The venue status board needs machine:view, which visitors and every role here hold; the JSON is always the
+  // visitor's view, whoever asks.
+  "status.tsx": { url: () => "/status", get: PUBLIC },
+  "status[.]json.ts": { url: () => "/status.json", get: PUBLIC },
 
   // --- issues ------------------------------------------------------------------------------------------------------
   "issues._index.tsx": { url: () => "/issues", get: ["login", 403, 200, 200, 200] },

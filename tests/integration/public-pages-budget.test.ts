@@ -87,7 +87,10 @@ async function weigh(pathname: string): Promise<{ total: number; lines: string[]
   return { total, lines, page };
 }
 
-/** The public pages: the QR landing page, its confirmation, the follow page, collections, locations, the picker. */
+/**
+ * The public pages: the QR landing page, its confirmation, the follow page, collections, locations, the picker, the
+ * venue status board.
+ */
 async function publicPages(): Promise<string[]> {
   const collections = await html("/collections");
   const collection = /href="(\/collections\/[^"/?]+)"/.exec(collections)?.[1];
@@ -106,6 +109,8 @@ async function publicPages(): Promise<string[]> {
     collection!,
     "/locations",
     location!,
+    "/status",
+    "/status?tv=1",
   ];
 }
 

@@ -16,6 +16,7 @@ import { loadIssueList, type IssueListQuery } from "~/use-cases/issue-pages.serv
 import { loadMachineList, loadMachinePage, loadNewMachinePage } from "~/use-cases/machines.server";
 import { loadHomePage } from "~/use-cases/public.server";
 import { resolveQrCode } from "~/use-cases/qr.server";
+import { loadStatusBoard } from "~/use-cases/status-board.server";
 import { loadPublicMachinePage } from "~/use-cases/reports.server";
 import type { Actor } from "~/use-cases/actor";
 import type { Db } from "../../db/client.server";
@@ -299,6 +300,12 @@ describe("search and the machine lists", () => {
       )),
     ];
     expect(plans.length).toBeGreaterThan(10);
+    expect(seqScans(plans, ACTIVITY)).toEqual([]);
+  });
+
+  it("the venue status board (every machine, its open issues and last public event)", async () => {
+    const plans = await plansOf(() => loadStatusBoard(visitor));
+    expect(plans).toHaveLength(2);
     expect(seqScans(plans, ACTIVITY)).toEqual([]);
   });
 });

@@ -53,7 +53,7 @@ export function createAuthenticator(db: Db) {
  * from `ip`. Failures only count towards the limits; a success gives its slot back.
  */
 export async function signIn(db: Db, request: Request, email: string, ip: string): Promise<AuthUser> {
-  const start = await beginSignInAttempt(email, ip);
+  const start = await beginSignInAttempt(db, email, ip);
   if (!start.allowed) {
     throw new Failure("rate_limited", "Too many sign-in attempts. Please wait a few minutes and try again.", {
       retryAfterSeconds: start.limit.retryAfterSeconds,
@@ -61,10 +61,10 @@ export async function signIn(db: Db, request: Request, email: string, ip: string
   }
   try {
     const user = await createAuthenticator(db).authenticate("form", request);
-    start.attempt.succeeded();
+    await start.attempt.succeeded();
     return user;
   } catch (error) {
-    if (isFailure(error)) start.attempt.failed();
+    if (isFailure(error)) await start.attempt.failed();
     throw error;
   }
 }

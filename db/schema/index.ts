@@ -23,6 +23,7 @@ export * from "./organizations";
 export * from "./machines";
 export * from "./issues";
 export * from "./collections";
+export * from "./rate-limits";
 
 // --- auth ------------------------------------------------------------------------------------------------------
 

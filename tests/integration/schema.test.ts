@@ -37,6 +37,7 @@ import {
   permissions,
   pinballMapConfigs,
   priorities,
+  rateLimitCounters,
   rolePermissions,
   roles,
   sessions,
@@ -342,6 +343,10 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .insert(idempotencyKeys)
       .values({ organizationId: o.id, scope: "report:m1", key: "k-1", result: { value: { location: "/x" } } })
       .returning(),
+  );
+  put(
+    "RateLimitCounter",
+    await db.insert(rateLimitCounters).values({ key: "report:ip:x", count: 2, resetAt: 1_900_000_000_123 }).returning(),
   );
   return rows;
 }

@@ -150,10 +150,18 @@ describe("uploads in an S3-compatible bucket", () => {
     const id = await newIssue();
     expect((await member.post(`/issues/${id}`, attachForm(photo))).status).toBe(200);
     const [row] = await t.db.select().from(attachments).where(eq(attachments.issueId, id));
-    const admin = await login(two, "admin@dev.local");
-    const served = await getImage(admin, `/attachments/${row.id}`);
-    expect(served.status).toBe(200);
-    expect(await sharp(served.bytes).metadata()).toMatchObject({ format: "webp", width: 800 });
+    // Both servers live in this process: give the second one a disk of its own, as another machine would have.
+    const otherDisk = fs.mkdtempSync(path.join(uploadRoot, "..", "pinpoint-other-disk-"));
+    process.env.UPLOAD_DIR = otherDisk;
+    try {
+      const admin = await login(two, "admin@dev.local");
+      const served = await getImage(admin, `/attachments/${row.id}`);
+      expect(served.status).toBe(200);
+      expect(await sharp(served.bytes).metadata()).toMatchObject({ format: "webp", width: 800 });
+    } finally {
+      process.env.UPLOAD_DIR = uploadRoot;
+      fs.rmSync(otherDisk, { recursive: true, force: true });
+    }
   });
 });
 

@@ -46,6 +46,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "Permission",
       "PinballMapConfig",
       "Priority",
+      "RateLimitCounter",
       "Role",
       "Session",
       "Upvote",

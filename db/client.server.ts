@@ -96,6 +96,15 @@ function redactUrl(url: string): string {
   }
 }
 
+/**
+ * True when `db` talks to a PostgreSQL server (postgres-js), false for the embedded PGlite. Read from the client
+ * drizzle was built with, because tests and the server hand databases around without their DbHandle.
+ */
+export function isServerDatabase(db: Db): boolean {
+  // postgres-js's client is a tagged-template function; PGlite's is an object.
+  return typeof (db as unknown as { $client?: unknown }).$client === "function";
+}
+
 export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
   if (opts.url) return openPostgres(opts.url, opts.poolSize);
   return openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.lock ?? false);

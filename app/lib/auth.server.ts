@@ -60,7 +60,7 @@ export async function signIn(
   ip: string,
   onAccountFailureThreshold?: AccountFailureHook,
 ): Promise<AuthUser> {
-  const start = await beginSignInAttempt(email, ip, onAccountFailureThreshold);
+  const start = await beginSignInAttempt(db, email, ip, onAccountFailureThreshold);
   if (!start.allowed) {
     throw new Failure("rate_limited", "Too many sign-in attempts. Please wait a few minutes and try again.", {
       retryAfterSeconds: start.limit.retryAfterSeconds,
@@ -68,7 +68,7 @@ export async function signIn(
   }
   try {
     const user = await createAuthenticator(db).authenticate("form", request);
-    start.attempt.succeeded();
+    await start.attempt.succeeded();
     return user;
   } catch (error) {
     if (isFailure(error)) await start.attempt.failed();

@@ -11,6 +11,7 @@
  * The counters live behind app/lib/rate-limit.server.ts (take / refund / clearKey / hit / countOf), so moving that
  * store elsewhere leaves this file alone. RATE_LIMIT_MULTIPLIER scales the slow-down threshold like every limit.
  */
+import type { Db } from "../../db/client.server";
 import { addressKey } from "./client-address";
 import {
   RULES,
@@ -59,7 +60,7 @@ export async function onAccountFailureThreshold(
 
 export interface SignInAttempt {
   /** The password was right: this attempt counts nowhere, and the (account, address) failures are forgotten. */
-  succeeded(): void;
+  succeeded(): Promise<void>;
   /** The sign-in failed: it stays counted at the address limits and counts towards the account's slow-down. */
   failed(): Promise<void>;
 }
@@ -72,6 +73,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * when a failure makes the account cross its threshold.
  */
 export async function beginSignInAttempt(
+  db: Db,
   email: string,
   ip: string,
   notify?: AccountFailureHook,
@@ -82,22 +84,22 @@ export async function beginSignInAttempt(
   const accountKey = `login:account:${email}`;
   const entries: Array<[string, RateLimitRule]> = [[addressKeyName, RULES.loginPerIp]];
   if (email) entries.push([pairKey, RULES.loginPerAccountAndIp]);
-  const limit = take(entries);
+  const limit = await take(db, entries);
   if (!limit.allowed) return { allowed: false, limit };
   const threshold = scaledLimit(RULES.loginAccountSlowdown);
-  const delay = email ? slowDownMs(countOf(accountKey), threshold) : 0;
+  const delay = email ? slowDownMs(await countOf(db, accountKey), threshold) : 0;
   if (delay) await sleep(delay);
   return {
     allowed: true,
     attempt: {
-      succeeded() {
-        refund(addressKeyName);
-        if (email) clearKey(pairKey);
+      async succeeded() {
+        await refund(db, addressKeyName);
+        if (email) await clearKey(db, pairKey);
       },
       async failed() {
         if (!email) return;
-        hit(accountKey, RULES.loginAccountSlowdown);
-        const failures = countOf(accountKey);
+        await hit(db, accountKey, RULES.loginAccountSlowdown);
+        const failures = await countOf(db, accountKey);
         if (failures >= threshold && failures - 1 < threshold) await onAccountFailureThreshold(email, failures, notify);
       },
     },

@@ -8,25 +8,29 @@
  *   browser's claimed type: JPEG, PNG or WebP, at most 5 MB.
  * - `saveImageUpload(file, { organizationId })` re-encodes it (`reencodePhoto`: upright, metadata such as the GPS
  *   position dropped, at most PHOTO_LIMITS.longSide pixels, WebP, plus a small square preview; the sent file itself
- *   is never stored) and writes both under UPLOAD_DIR (default ./data/uploads) as
- *   `<organizationId>/<yyyy-mm>/<random>.webp` and `…/<random>-thumb.webp`. It returns the storage keys (`path` and
- *   `thumbnailPath`, relative to UPLOAD_DIR, stored in Attachment.url and .thumbnailUrl), a safe display `fileName`
- *   and the `fileType` (image/webp). docs/decisions/029-photos-reencoded-with-sharp.md.
- * - `readStoredUpload(path)` / `deleteStoredUpload(path)` for serving and cleanup (a failed transaction must delete
- *   the file it just saved). Keys are checked so they can never point outside UPLOAD_DIR.
+ *   is never stored) and writes both to the object storage (app/lib/storage.server.ts: UPLOAD_DIR, default
+ *   ./data/uploads, or an S3 bucket when S3_BUCKET is set) as `<organizationId>/<yyyy-mm>/<random>.webp` and
+ *   `…/<random>-thumb.webp`. It returns the storage keys (`path` and `thumbnailPath`, stored in Attachment.url and
+ *   .thumbnailUrl), a safe display `fileName` and the `fileType` (image/webp).
+ *   docs/decisions/029-photos-reencoded-with-sharp.md.
+ * - `readStoredUpload(path)` / `deleteStoredUpload(path)` for serving (as a stream) and cleanup (a failed transaction
+ *   must delete the file it just saved). Keys are checked so they can never point outside their organization's
+ *   folder of the storage.
  *
  * Serving files to permitted users is the caller's job (check attachment:view and the organization first).
  * Member pages and use cases see refusals as Failure (`readUploadFormObject`, `storeImageUpload`, `uploadFailure`).
  */
 import crypto from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
+import { Readable } from "node:stream";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 import { Failure } from "../../core/failure";
 import { NUL_MESSAGE, hasNulValue } from "./forms.server";
 import { ownValue } from "./own";
+import { objectStorage } from "./storage.server";
+
+export { uploadDir } from "./storage.server";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** Body cap for forms that carry one image: the image plus generous room for the text fields. */
@@ -67,10 +71,6 @@ export class UploadError extends Error {
     super(message);
     this.name = "UploadError";
   }
-}
-
-export function uploadDir(): string {
-  return path.resolve(process.env.UPLOAD_DIR ?? path.join(process.cwd(), "data", "uploads"));
 }
 
 function formatMb(bytes: number): string {
@@ -283,18 +283,8 @@ export async function reencodePhoto(bytes: Buffer, field?: string): Promise<Reen
   }
 }
 
-/** Writes beside the target and renames, so a crash never leaves a half-written file under the final name. */
 async function writeNew(key: string, data: Buffer): Promise<void> {
-  const target = resolveKey(key);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
-  try {
-    await fs.writeFile(temp, data, { flag: "wx", mode: 0o640 });
-    await fs.rename(temp, target);
-  } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => {});
-    throw error;
-  }
+  await objectStorage().put(checkedKey(key), data, PHOTO_TYPE);
 }
 
 const KEY_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
@@ -343,8 +333,8 @@ export async function storeImageUpload(
   }
 }
 
-/** Absolute path of a storage key; throws for keys that are malformed or would leave UPLOAD_DIR. */
-function resolveKey(key: string): string {
+/** A storage key as saveImageUpload makes them; throws for keys that are malformed or could leave their folder. */
+function checkedKey(key: string): string {
   const parts = key.split("/");
   const valid =
     parts.length >= 2 &&
@@ -352,31 +342,63 @@ function resolveKey(key: string): string {
       i === parts.length - 1 ? /^[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}$/.test(p) : KEY_SEGMENT.test(p),
     );
   if (!valid) throw new UploadError("Unknown file.", 400);
-  const root = uploadDir();
-  const full = path.resolve(root, ...parts);
-  if (!full.startsWith(root + path.sep)) throw new UploadError("Unknown file.", 400);
-  return full;
+  return key;
+}
+
+/** Enough leading bytes for `file-type` to recognise every image type we accept. */
+const HEAD_BYTES = 4100;
+
+export interface StoredFile {
+  /** The bytes, streamed from the storage as they are sent on. */
+  stream: ReadableStream<Uint8Array>;
+  fileType: string;
+  size: number;
 }
 
 /**
- * Reads a stored file; null when missing. The type is detected again from the content (the only trusted source).
- * Callers check permissions and that the key belongs to the requesting organization (it starts with its id).
+ * Opens a stored file as a stream; null when missing. The type is detected again from its first bytes (the only
+ * trusted source) before the rest is streamed. Callers check permissions and that the key belongs to the
+ * requesting organization (it starts with its id).
  */
-export async function readStoredUpload(key: string): Promise<{ data: Buffer; fileType: string; size: number } | null> {
-  let full: string;
+export async function readStoredUpload(key: string): Promise<StoredFile | null> {
+  let valid: string;
   try {
-    full = resolveKey(key);
+    valid = checkedKey(key);
   } catch {
     return null;
   }
+  const stored = await objectStorage().get(valid);
+  if (!stored) return null;
+  const chunks = stored.body[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let done = false;
   try {
-    const data = await fs.readFile(full);
-    const detected = await fileTypeFromBuffer(data);
-    return { data, fileType: detected?.mime ?? "application/octet-stream", size: data.byteLength };
+    while (headSize < HEAD_BYTES) {
+      const next = await chunks.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      head.push(Buffer.from(next.value));
+      headSize += next.value.byteLength;
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    await chunks.return?.();
     throw error;
   }
+  const first = Buffer.concat(head);
+  const detected = await fileTypeFromBuffer(first);
+  async function* all() {
+    yield first;
+    if (done) return;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return {
+    stream: Readable.toWeb(Readable.from(all())) as ReadableStream<Uint8Array>,
+    fileType: detected?.mime ?? "application/octet-stream",
+    size: stored.size,
+  };
 }
 
 /** Deletes stored files (null keys are skipped); missing files are fine (cleanup must never fail the request). */
@@ -384,9 +406,10 @@ export async function deleteStoredUpload(...keys: Array<string | null | undefine
   for (const key of keys) {
     if (!key) continue;
     try {
-      await fs.rm(resolveKey(key), { force: true });
-    } catch {
-      // Malformed key or already gone: nothing to clean up.
+      await objectStorage().delete(checkedKey(key));
+    } catch (error) {
+      // Malformed key or already gone: nothing to clean up. A store that is down leaves an orphan, said in the log.
+      if (!(error instanceof UploadError)) console.warn(`[uploads] could not delete ${key}:`, error);
     }
   }
 }

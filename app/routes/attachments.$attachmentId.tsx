@@ -41,7 +41,7 @@ export async function loader(args: LoaderFunctionArgs) {
     if (isFailure(error)) return refuse(failureStatus(error.code), error.message);
     throw error;
   }
-  return new Response(new Uint8Array(file.data), {
+  return new Response(file.stream, {
     status: 200,
     headers: {
       "Content-Type": file.image ? file.fileType : "application/octet-stream",

@@ -47,7 +47,7 @@ export async function action(args: ActionFunctionArgs) {
         return redirect("/");
       case "create-account": {
         // Before the form is read: signed-in visitors accept instead, and every attempt counts against the allowance.
-        admitNewAccount(actor);
+        await admitNewAccount(actor);
         const { userId } = await acceptInvitationWithNewAccount(actor, token, parseInput(invitationAccountInput, form));
         return createUserSession(actor.db, args.request, userId, "/", clientIp(args.context));
       }

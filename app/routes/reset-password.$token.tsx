@@ -38,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readFormObject(args.request);
   return runAction({}, async () => {
     // Every submit from this address counts, valid or not.
-    admitPasswordReset(actor);
+    await admitPasswordReset(actor);
     // A dead link says so (404/410) before the fields are checked.
     await loadResetPasswordPage(actor, token);
     await resetPassword(actor, token, parseInput(resetPasswordInput, form), linksFor(args.request));

@@ -30,7 +30,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readFormObject(args.request);
   return runAction({ form }, async () => {
     // Counted and screened before validation (accounts.server.ts): a bot that filled the honeypot gets the answer.
-    if (admitSignUp(actor, form) === "trap") return redirect(NEUTRAL_ANSWER);
+    if ((await admitSignUp(actor, form)) === "trap") return redirect(NEUTRAL_ANSWER);
     await signUp(actor, parseInput(signupInput, form));
     return redirect(NEUTRAL_ANSWER);
   });

@@ -75,8 +75,8 @@ function requireUserActor(actor: Actor): asserts actor is UserActor {
 const TOO_MANY_ACCOUNTS = "Too many accounts created from here. Please try again later.";
 
 /** Counts one account creation from the actor's address (sign-up and invitation pages share it). */
-export function spendSignUpAllowance(actor: Actor): void {
-  const limit = checkLimits([[`signup:ip:${actor.ipAddress ?? "unknown"}`, RULES.signupPerIp]]);
+export async function spendSignUpAllowance(actor: Actor): Promise<void> {
+  const limit = await checkLimits(actor.db, [[`signup:ip:${actor.ipAddress ?? "unknown"}`, RULES.signupPerIp]]);
   if (!limit.allowed)
     throw new Failure("rate_limited", TOO_MANY_ACCOUNTS, { retryAfterSeconds: limit.retryAfterSeconds });
 }
@@ -86,8 +86,8 @@ export function spendSignUpAllowance(actor: Actor): void {
  * honeypot field (people never see "website"; bots fill it) is answered like a success before validation, so a bot
  * learns nothing from field errors. "trap" means: answer as if done, create nothing.
  */
-export function admitSignUp(actor: Actor, form: Record<string, unknown>): "trap" | "go" {
-  spendSignUpAllowance(actor);
+export async function admitSignUp(actor: Actor, form: Record<string, unknown>): Promise<"trap" | "go"> {
+  await spendSignUpAllowance(actor);
   if (typeof form.website === "string" && form.website.trim() !== "") {
     console.warn("signup: honeypot field filled; ignored", { ip: actor.ipAddress ?? "unknown" });
     return "trap";
@@ -165,7 +165,7 @@ export async function changePassword(
   requireUserActor(actor);
   const { db, user } = actor;
   const limitKey = `password-change:user:${user.id}`;
-  const limit = take([[limitKey, RULES.passwordChangePerUser]]);
+  const limit = await take(db, [[limitKey, RULES.passwordChangePerUser]]);
   if (!limit.allowed) {
     throw new Failure("rate_limited", "Too many attempts. Please wait a few minutes and try again.", {
       retryAfterSeconds: limit.retryAfterSeconds,
@@ -174,7 +174,7 @@ export async function changePassword(
   const stored = await findPasswordHash(db, user.id);
   if (!stored || !(await verifyPassword(input.current, stored)).ok)
     throw fail.invalid("That is not your current password.", "current");
-  refund(limitKey);
+  await refund(db, limitKey);
   const hash = await hashPassword(input.password);
   await withTransaction(db, async (tx) => {
     await setPasswordHash(tx, user.id, hash);

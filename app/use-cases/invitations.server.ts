@@ -295,9 +295,9 @@ export async function acceptInvitation(actor: Actor, token: string): Promise<voi
  * The first step of creating an account on the invitation page, before the form is read: a signed-in visitor
  * accepts with their account instead, and every attempt counts against the address's sign-up allowance.
  */
-export function admitNewAccount(actor: Actor): void {
+export async function admitNewAccount(actor: Actor): Promise<void> {
   if (actor.user) throw fail.invalid("You are signed in: accept with your account instead.");
-  spendSignUpAllowance(actor);
+  await spendSignUpAllowance(actor);
 }
 
 /**

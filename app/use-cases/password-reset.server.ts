@@ -54,8 +54,8 @@ export const RESET_MESSAGES = {
   tooMany: "Too many password reset requests. Please wait a while and try again.",
 } as const;
 
-function limited(entries: Array<[string, RateLimitRule]>): void {
-  const limit = take(entries);
+async function limited(actor: Actor, entries: Array<[string, RateLimitRule]>): Promise<void> {
+  const limit = await take(actor.db, entries);
   if (!limit.allowed)
     throw new Failure("rate_limited", RESET_MESSAGES.tooMany, { retryAfterSeconds: limit.retryAfterSeconds });
 }
@@ -72,7 +72,7 @@ export async function requestPasswordReset(
   links: LinkTo,
 ): Promise<void> {
   const email = input.email.trim().toLowerCase();
-  limited([
+  await limited(actor, [
     [`password-reset:ip:${addressKey(actor.ipAddress ?? "unknown")}`, RULES.passwordResetPerIp],
     [`password-reset:account:${email}`, RULES.passwordResetPerAccount],
   ]);
@@ -122,8 +122,8 @@ export async function loadResetPasswordPage(actor: Actor, token: string): Promis
 }
 
 /** Counts one submit of the new-password form from the client's address (before the form is read). */
-export function admitPasswordReset(actor: Actor): void {
-  limited([[`password-reset-submit:ip:${addressKey(actor.ipAddress ?? "unknown")}`, RULES.passwordResetSubmitPerIp]]);
+export async function admitPasswordReset(actor: Actor): Promise<void> {
+  await limited(actor, [[`password-reset-submit:ip:${addressKey(actor.ipAddress ?? "unknown")}`, RULES.passwordResetSubmitPerIp]]);
 }
 
 /**

@@ -120,8 +120,8 @@ export function pinballMapRateKey(organizationId: string): string {
   return `pinballmap:org:${organizationId}`;
 }
 
-function spendUpstreamAllowance(organizationId: string): void {
-  const limit = checkLimits([[pinballMapRateKey(organizationId), PINBALLMAP_RATE_LIMIT]]);
+async function spendUpstreamAllowance(db: DbOrTx, organizationId: string): Promise<void> {
+  const limit = await checkLimits(db, [[pinballMapRateKey(organizationId), PINBALLMAP_RATE_LIMIT]]);
   if (limit.allowed) return;
   const minutes = Math.ceil(limit.retryAfterSeconds / 60);
   throw new Failure(
@@ -218,7 +218,7 @@ async function requireSyncTarget(
 /** Checks the target and the allowance, then fetches the lineup (nothing is written before it is fully read). */
 async function fetchLineupFor(actor: AuditActor, locationId: string) {
   const target = await requireSyncTarget(actor.db, actor.organizationId, locationId);
-  spendUpstreamAllowance(actor.organizationId);
+  await spendUpstreamAllowance(actor.db, actor.organizationId);
   return { target, lineup: await fetchLocationMachines(target.location.pinballMapId) };
 }
 

@@ -244,7 +244,7 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
   // Before the photo is written: a repeat of an answered submit gets its answer, and used-up limits refuse.
   const earlier = await earlierAnswer<{ location: string }>(db, claim);
   if (earlier) return earlier.location;
-  const early = limits ? peekLimits(limits) : null;
+  const early = limits ? await peekLimits(db, limits) : null;
   if (early && !early.allowed) throw reportsRateLimited(early.retryAfterSeconds);
 
   // Re-encoded only now, after the cheap refusals: a photo that cannot be decoded is a Failure on its field (400).
@@ -253,7 +253,7 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
     const { result, replayed } = await runOnce(db, claim, async (tx) => {
       // Counted only for the submit that creates the issue, not for its repeats.
       if (limits) {
-        const limit = checkLimits(limits);
+        const limit = await checkLimits(db, limits);
         if (!limit.allowed) throw reportsRateLimited(limit.retryAfterSeconds);
       }
       const created = await reportIssue(
@@ -312,7 +312,7 @@ export async function addMeToo(
   requireCan(actor, "issue:create");
   const { db, organizationId, user } = actor;
   if (!actor.membership) {
-    const limit = checkLimits([[`upvote:ip:${addressOf(actor)}`, RULES.upvotePerIp]]);
+    const limit = await checkLimits(db, [[`upvote:ip:${addressOf(actor)}`, RULES.upvotePerIp]]);
     if (!limit.allowed) {
       throw new Failure("rate_limited", "Too many taps in a short time. Please wait a few minutes and try again.", {
         retryAfterSeconds: limit.retryAfterSeconds,

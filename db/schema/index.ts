@@ -25,6 +25,7 @@ export * from "./machines";
 export * from "./issues";
 export * from "./collections";
 export * from "./mail";
+export * from "./rate-limits";
 
 // --- auth ------------------------------------------------------------------------------------------------------
 

@@ -371,7 +371,7 @@ describe("rate limits", () => {
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(blocked.text).toContain("Too many sign-in attempts");
     expect(sessionCookieOf(blocked)).toBeUndefined();
-    resetRateLimits();
+    await resetRateLimits();
     expect((await c.post("/login", { email: "member@dev.local", password: PASSWORD })).status).toBe(302);
   });
 

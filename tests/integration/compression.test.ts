@@ -88,7 +88,7 @@ beforeAll(async () => {
   plainCopy = copyPublic();
   server = await startTestServer(t.db, { publicDir: publicCopy });
   plainServer = await startTestServer(t.db, { publicDir: plainCopy });
-  resetRateLimits();
+  await resetRateLimits();
   admin = await signedIn(server, "admin@dev.local");
   cleoId = (await machineByName(t.db, await orgIdOf(t.db, "apc"), "Cleopatra")).id;
 });

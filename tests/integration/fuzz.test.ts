@@ -511,7 +511,7 @@ beforeAll(async () => {
   t = await createTestDb();
   await seedDatabase(t.db, { demo: true });
   server = await startTestServer(t.db);
-  resetRateLimits();
+  await resetRateLimits();
 
   Object.assign(own, await idsOf(t.db, await orgIdOf(t.db, "apc")));
   Object.assign(other, await idsOf(t.db, await orgIdOf(t.db, "beta")));

@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  resetRateLimits();
+  await resetRateLimits();
   await db
     .update(machines)
     .set({

@@ -361,7 +361,7 @@ async function check(file: string, method: "GET" | "POST") {
   const expected = method === "GET" ? probe.get! : probe.post!.expect;
   const problems: string[] = [];
   for (const [i, role] of ROLES.entries()) {
-    resetRateLimits();
+    await resetRateLimits();
     const client = method === "POST" && probe.post?.fresh ? await signedInClient(role) : clients[role];
     const res = method === "GET" ? await client.get(url) : await client.post(url, probe.post!.body(ids));
     if (!matches(res, expected[i])) problems.push(`${role}: expected ${expected[i]}, got ${describeActual(res)}`);

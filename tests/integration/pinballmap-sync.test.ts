@@ -154,9 +154,9 @@ afterAll(async () => {
   delete process.env.PINBALLMAP_TIMEOUT_MS;
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   serveAs("ok");
-  resetRateLimits();
+  await resetRateLimits();
 });
 
 /** Everything a sync may write, to prove "nothing changed". */
@@ -542,7 +542,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
 
   it("limits outbound requests per organization (429 with a message; Pinball Map is not called)", async () => {
     // Use up the organization's allowance (whatever RATE_LIMIT_MULTIPLIER the runner set).
-    while (hit(pinballMapRateKey(org), PINBALLMAP_RATE_LIMIT).allowed) {
+    while ((await hit(t.db, pinballMapRateKey(org), PINBALLMAP_RATE_LIMIT)).allowed) {
       /* counting */
     }
     const calls = stub.requests.length;
@@ -560,7 +560,7 @@ describe("lib and query functions, fresh organization without a catalogue", () =
     expect(await state()).toEqual(before);
     // Another organization is not affected.
     expect((await previewOutcome(other, location)).ok).toBe(false); // 404: not its location
-    resetRateLimits();
+    await resetRateLimits();
   });
 
   describe("upstream failures: a clear error and NOTHING changes", () => {

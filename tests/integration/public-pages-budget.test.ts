@@ -142,7 +142,7 @@ beforeAll(async () => {
     .where(and(eq(collectionTypes.organizationId, apc), eq(collectionTypes.name, "Manufacturer")));
   await updateCollectionType(await actorFor(t.db, apc), manufacturer.id, { isEnabled: true });
   server = await startTestServer(t.db);
-  resetRateLimits();
+  await resetRateLimits();
   cleoId = (await machineByName(t.db, apc, "Cleopatra")).id;
   pages = await publicPages();
 });

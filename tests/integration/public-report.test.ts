@@ -380,7 +380,8 @@ describe("rate limits", () => {
   });
 
   it("per machine: once the machine's hourly budget is used, reports are 429", async () => {
-    for (let i = 0; i < RULES.reportPerMachine.limit; i++) hit(`report:machine:${machineId}`, RULES.reportPerMachine);
+    for (let i = 0; i < RULES.reportPerMachine.limit; i++)
+      await hit(t.db, `report:machine:${machineId}`, RULES.reportPerMachine);
     const before = await counts();
     const res = await player().post(`/m/${machineId}`, reportForm({ title: "Flooded" }));
     expect(res.status).toBe(429);

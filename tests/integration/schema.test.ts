@@ -39,6 +39,7 @@ import {
   permissions,
   pinballMapConfigs,
   priorities,
+  rateLimitCounters,
   rolePermissions,
   roles,
   sessions,
@@ -368,6 +369,10 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .insert(passwordResetTokens)
       .values({ userId: u.id, tokenHash: "sha256-reset", expiresAt: new Date("2030-01-01T00:00:00.012Z") })
       .returning(),
+  );
+  put(
+    "RateLimitCounter",
+    await db.insert(rateLimitCounters).values({ key: "report:ip:x", count: 2, resetAt: 1_900_000_000_123 }).returning(),
   );
   return rows;
 }

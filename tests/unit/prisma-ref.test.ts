@@ -48,6 +48,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "Permission",
       "PinballMapConfig",
       "Priority",
+      "RateLimitCounter",
       "Role",
       "Session",
       "Upvote",

@@ -123,7 +123,9 @@ export async function loadResetPasswordPage(actor: Actor, token: string): Promis
 
 /** Counts one submit of the new-password form from the client's address (before the form is read). */
 export async function admitPasswordReset(actor: Actor): Promise<void> {
-  await limited(actor, [[`password-reset-submit:ip:${addressKey(actor.ipAddress ?? "unknown")}`, RULES.passwordResetSubmitPerIp]]);
+  await limited(actor, [
+    [`password-reset-submit:ip:${addressKey(actor.ipAddress ?? "unknown")}`, RULES.passwordResetSubmitPerIp],
+  ]);
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
+import { fail } from "../../core/failure";
 import { getAccess } from "~/lib/access.server";
 import { useActionResult } from "~/lib/action-result";
 import { runAction, runLoader } from "~/lib/failure.server";
@@ -33,9 +34,9 @@ function isOneClick(form: Record<string, unknown>): boolean {
 export async function action(args: ActionFunctionArgs) {
   const actor = await getAccess(args);
   const form = await readFormObject(args.request);
-  if (args.context.crossSite && !isOneClick(form))
-    throw new Response("Forbidden: this request came from another site and was refused.", { status: 403 });
   return runAction({ form }, async () => {
+    if (args.context.crossSite && !isOneClick(form))
+      throw fail.forbidden("This request came from another site and was refused.");
     await unsubscribeByToken(actor, args.params.token ?? "");
     return { ok: true as const, message: "Done: you will get no more e-mails about this problem." };
   });

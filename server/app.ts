@@ -17,7 +17,7 @@ import { bodyLimit } from "./body-limit";
 import { outageGuard } from "./outage";
 import { precompressedAssets } from "./precompressed";
 import { remixHandler } from "./remix-handler";
-import { buildSecurityHeaders, isCrossSiteRequest } from "./security";
+import { ONE_CLICK_UNSUBSCRIBE_PATH, buildSecurityHeaders, isCrossSiteRequest } from "./security";
 
 export interface HttpAppOptions {
   /** The Remix server build, or a function returning the latest one (development rebuilds). */
@@ -110,6 +110,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       scheme: req.protocol,
       allowedOrigins: process.env.PUBLIC_URL ? [process.env.PUBLIC_URL] : [],
     });
+    // One-click unsubscribe is the exception; its route accepts only the RFC 8058 body from another site.
+    if (crossSite && req.method === "POST" && ONE_CLICK_UNSUBSCRIBE_PATH.test(req.path)) {
+      res.locals.crossSite = true;
+      next();
+      return;
+    }
     if (crossSite) {
       res.status(403).type("text/plain").send("Forbidden: this request came from another site and was refused.");
       return;
@@ -158,6 +164,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         nonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         requestMemo: {},
+        crossSite: res.locals.crossSite === true,
       }),
     }),
   );

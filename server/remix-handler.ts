@@ -107,6 +107,9 @@ function toFetchRequest(req: Request, res: Response, host: string): globalThis.R
     headers: fetchHeaders(req.headers),
     signal: controller.signal,
   };
+  // A cross-site POST that server/app.ts let through (one-click unsubscribe only): Remix would abort the action over
+  // its foreign Origin with a 500; the route itself checks the body (app/routes/unsubscribe.$token.tsx).
+  if (res.locals.crossSite === true) (init.headers as Headers).delete("origin");
   if (req.method !== "GET" && req.method !== "HEAD") {
     init.body = createReadableStreamFromReadable(requestBody(req));
     init.duplex = "half";

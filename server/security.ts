@@ -94,3 +94,14 @@ export function isCrossSiteRequest(req: {
   if (typeof site === "string") return site !== "same-origin" && site !== "none";
   return false;
 }
+
+/**
+ * The one path a cross-site POST may reach: one-click unsubscribe (RFC 8058). Mail clients POST the body
+ * `List-Unsubscribe=One-Click` to the message's List-Unsubscribe address from their own origin, or with none. The
+ * server lets such a POST through marked `crossSite` in the load context, and app/routes/unsubscribe.$token.tsx then
+ * accepts nothing but exactly that body from it.
+ */
+export const ONE_CLICK_UNSUBSCRIBE_PATH = /^\/unsubscribe\/[A-Za-z0-9_-]{1,64}$/;
+
+/** The body of an RFC 8058 one-click unsubscribe POST. */
+export const ONE_CLICK_BODY = "List-Unsubscribe=One-Click";

@@ -14,6 +14,11 @@ declare module "@remix-run/node" {
     clientIp?: string;
     /** One fresh object per HTTP request: the key for per-request memoisation shared by all its loaders. */
     requestMemo?: object;
+    /**
+     * A POST from another site that the server let through: only one-click unsubscribe (server/security.ts
+     * ONE_CLICK_UNSUBSCRIBE_PATH), whose route then accepts only the RFC 8058 body.
+     */
+    crossSite?: boolean;
   }
 }
 

@@ -24,6 +24,7 @@ import { errorsFor, useActionResult } from "~/lib/action-result";
 import { failureResult, invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
+import { linksFor } from "~/lib/tenant.server";
 import { readUploadFormObject } from "~/lib/upload-form.server";
 import { addIssuePhoto, attachmentRefInput, deleteIssuePhoto } from "~/use-cases/attachments.server";
 import {
@@ -92,7 +93,10 @@ export async function action(args: ActionFunctionArgs) {
   return runAction({ intent, form }, async () => {
     switch (intent) {
       case "status":
-        return done((await changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId)).message);
+        return done(
+          (await changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, linksFor(args.request)))
+            .message,
+        );
       case "priority":
         return done((await changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId)).message);
       case "assign":

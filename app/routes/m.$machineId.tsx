@@ -17,6 +17,7 @@ import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.serv
 import { intentOf, parseInput } from "~/lib/forms.server";
 import { newIdempotencyKey } from "~/lib/idempotency.server";
 import { idParam } from "~/lib/ids";
+import { linksFor } from "~/lib/tenant.server";
 import { readUploadFormObject } from "~/lib/upload-form.server";
 import { ensureVoterKey, readVoterKey } from "~/lib/voter.server";
 import {
@@ -79,12 +80,12 @@ export async function action(args: ActionFunctionArgs) {
       case "report": {
         if (honeypotTripped(actor, machineId, form)) return redirect(`${page}?thanks=1`);
         const report = await parsePublicReport(actor, form, upload.oversized);
-        return redirect(await reportProblem(actor, machineId, report));
+        return redirect(await reportProblem(actor, machineId, report, linksFor(args.request)));
       }
       case "metoo": {
-        const { issueId } = parseInput(meTooInput, form);
+        const { issueId, email } = parseInput(meTooInput, form);
         const browser = actor.user ? null : await ensureVoterKey(args.request);
-        const outcome = await addMeToo(actor, machineId, issueId, browser?.voterKey ?? null);
+        const outcome = await addMeToo(actor, machineId, issueId, browser?.voterKey ?? null, { email });
         const note = outcome === "already" ? "&already=1" : outcome === "address_cap" ? "&full=1" : "";
         const id = encodeURIComponent(issueId);
         return redirect(

@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { fail } from "../../core/failure";
 import { hashPassword } from "../../core/password.server";
+import { invitationMail } from "../../core/mail/invitations";
 import { checkControl, checkGrant, validateInviteRole } from "../../core/role-rules";
 import {
   createInvitation,
@@ -21,6 +22,7 @@ import {
   type InvitationByToken,
 } from "../../db/queries/invitations.server";
 import { recordAudit } from "../../db/queries/audit.server";
+import { queueMail } from "../../db/queries/outbox.server";
 import {
   addMembership,
   isMemberByEmail,
@@ -34,7 +36,7 @@ import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { formatDateTime } from "../lib/format";
 import { hashToken } from "../lib/session.server";
-import { absoluteUrl } from "../lib/tenant.server";
+import { absoluteUrl, type LinkTo } from "../lib/tenant.server";
 import { requireCan, type Actor } from "./actor";
 import { auditBy } from "./audit.server";
 import { PASSWORDS_DIFFER, insertAccount, newPassword, personName, spendSignUpAllowance } from "./accounts.server";
@@ -69,12 +71,43 @@ function newInvitationToken(): { token: string; tokenHash: string } {
   return { token, tokenHash: hashToken(token) };
 }
 
-/**
- * The link that accepts an invitation. The one place that builds it: the members page shows it once, and the
- * e-mail that will send it must use this too.
- */
+/** The path that accepts an invitation: the members page shows it once, and the invitation e-mail carries it. */
+export const invitationPath = (token: string) => `/invite/${token}`;
+
+/** The link that accepts an invitation, on this request's public origin. */
 export function invitationLink(request: Request, token: string): string {
-  return absoluteUrl(request, `/invite/${token}`);
+  return absoluteUrl(request, invitationPath(token));
+}
+
+/** What MailOutbox.kind says of an invitation e-mail (/admin/outbox, `npm run mail:outbox`). */
+export const INVITATION_MAIL_KIND = "invitation";
+
+/**
+ * Queues the e-mail that carries a link just made, in the transaction that made it (a rollback takes it along).
+ * An organization message: admins of installs without SMTP read it on /admin/outbox. One message per link: the key
+ * holds the token's hash, so a new link sends again and nothing else can.
+ */
+async function queueInvitationMail(
+  tx: DbOrTx,
+  actor: Actor,
+  input: { invitationId: string; email: string; roleName: string; token: string; tokenHash: string; expiresAt: Date },
+  links: LinkTo,
+  renewed: boolean,
+): Promise<void> {
+  await queueMail(tx, {
+    kind: INVITATION_MAIL_KIND,
+    organizationId: actor.organizationId,
+    to: input.email,
+    dedupeKey: `invitation:${input.invitationId}:${input.tokenHash}`,
+    ...invitationMail({
+      organizationName: actor.organization.name,
+      roleName: input.roleName,
+      invitedByName: actor.user?.name ?? null,
+      acceptUrl: links(invitationPath(input.token)),
+      expiresAt: formatDateTime(input.expiresAt),
+      renewed,
+    }),
+  });
 }
 
 /** A link just made: its token (never stored, never shown again), for whom, and until when it works. */
@@ -100,10 +133,11 @@ export const INVITATION_MESSAGES = {
 // ---------------------------------------------------------------------------------------------------------------
 // The admin's side (members page)
 
-/** Invites an address with a role; the answer carries the link, to be shown once. */
+/** Invites an address with a role and e-mails it the link; the answer carries the link, to be shown once. */
 export async function inviteMember(
   actor: Actor,
   input: z.infer<typeof inviteInput>,
+  links: LinkTo,
 ): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
   const { organizationId } = actor;
@@ -143,6 +177,8 @@ export async function inviteMember(
       targetId: created.id,
       meta: { email, role: rule.role.name, expiresAt: expiresAt.toISOString() },
     });
+    const mail = { invitationId: created.id, email, roleName: rule.role.name, token, tokenHash, expiresAt };
+    await queueInvitationMail(tx, actor, mail, links, false);
     return {
       message: `Invitation for ${email} as ${rule.role.name} created.`,
       link: { token, email, expiresAt: formatDateTime(expiresAt) },
@@ -160,12 +196,13 @@ async function pendingInvitation(tx: DbOrTx, organizationId: string, invitationI
 }
 
 /**
- * Replaces the link of a pending invitation (the old one stops working) and resets its expiry. Whoever makes a
- * working link hands out the role, so the delegation rule for giving that role applies.
+ * Replaces the link of a pending invitation (the old one stops working), resets its expiry and e-mails the new
+ * link. Whoever makes a working link hands out the role, so the delegation rule for giving that role applies.
  */
 export async function renewInvitationLink(
   actor: Actor,
   invitationId: string,
+  links: LinkTo,
 ): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
   const { organizationId } = actor;
@@ -182,6 +219,8 @@ export async function renewInvitationLink(
       targetId: invitation.id,
       meta: { email: invitation.email, role: invitation.roleName, expiresAt: expiresAt.toISOString() },
     });
+    const mail = { invitationId: invitation.id, email: invitation.email, roleName: invitation.roleName };
+    await queueInvitationMail(tx, actor, { ...mail, token, tokenHash, expiresAt }, links, true);
     return {
       message: `New link for ${invitation.email} created; the old link no longer works.`,
       link: { token, email: invitation.email, expiresAt: formatDateTime(expiresAt) },

@@ -38,6 +38,8 @@ import { machineExists } from "../../db/queries/machines.server";
 import { notifyIssueCreated, notifyIssueEvent } from "../../db/queries/notifications.server";
 import { listPriorities } from "../../db/queries/priorities.server";
 import { withTransaction } from "../../db/transaction.server";
+import type { LinkTo } from "../lib/tenant.server";
+import { queueClosedMails } from "./subscriptions.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "../lib/idempotency.server";
@@ -222,8 +224,16 @@ export function eventBy(actor: MemberActor, issueId: string) {
   return { organizationId: actor.organizationId, issueId, actorId: actor.user.id, actorName: actor.user.name };
 }
 
-/** Moves an issue to another status of the organization (resolvedAt, history, owner/reporter notifications). */
-export async function changeIssueStatus(actor: Actor, issueId: string, statusId: string): Promise<ChangeOutcome> {
+/**
+ * Moves an issue to another status of the organization (resolvedAt, history, owner/reporter notifications; closing
+ * it e-mails the reporter and "me too" subscribers once, app/use-cases/subscriptions.server.ts).
+ */
+export async function changeIssueStatus(
+  actor: Actor,
+  issueId: string,
+  statusId: string,
+  links: LinkTo,
+): Promise<ChangeOutcome> {
   requireMemberActor(actor, "issue:edit");
   const { organizationId } = actor;
   return withTransaction(actor.db, async (tx) => {
@@ -260,6 +270,10 @@ export async function changeIssueStatus(actor: Actor, issueId: string, statusId:
       from: current.name,
       to: target.name,
     });
+    if (target.category === "RESOLVED" && current.category !== "RESOLVED") {
+      const org = { organizationId, organizationName: actor.organization.name };
+      await queueClosedMails(tx, org, issue.id, target.name, links);
+    }
     return { changed: true, message: `Status changed to “${target.name}”.` };
   });
 }

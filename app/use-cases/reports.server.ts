@@ -19,6 +19,8 @@ import {
   type Voter,
 } from "../../db/queries/upvotes.server";
 import { withTransaction } from "../../db/transaction.server";
+import type { LinkTo } from "../lib/tenant.server";
+import { subscribeReporter, subscribeVoter } from "./subscriptions.server";
 import { fields } from "../lib/fields.server";
 import { timeAgo } from "../lib/format";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
@@ -227,7 +229,12 @@ function publicFailure(error: Failure): Failure {
  * and removed again when no issue was stored (refused, failed, or a repeat of an earlier submit); the issue, its
  * history, the photo's row and the owner's notification are written in one transaction with the key's claim.
  */
-export async function reportProblem(actor: Actor, machineId: string, report: PublicReport): Promise<string> {
+export async function reportProblem(
+  actor: Actor,
+  machineId: string,
+  report: PublicReport,
+  links: LinkTo,
+): Promise<string> {
   requireCan(actor, "issue:create");
   const { db, organizationId, user } = actor;
   // Members are accountable; the limits guard the anonymous front door.
@@ -275,6 +282,11 @@ export async function reportProblem(actor: Actor, machineId: string, report: Pub
             : undefined,
         },
       );
+      // An anonymous reporter who left an address gets a receipt, and one message when the issue is closed.
+      if (!user && report.email) {
+        const org = { organizationId, organizationName: actor.organization.name };
+        await subscribeReporter(tx, org, created.id, report.email.trim().toLowerCase(), links);
+      }
       return { location: `/follow/${encodeURIComponent(created.followToken)}?new=1` };
     });
     if (replayed && stored) await deleteStoredUpload(stored.path, stored.thumbnailPath);
@@ -293,6 +305,8 @@ const CHOOSE_PROBLEM = "Choose a problem from the list.";
 
 export const meTooInput = z.object({
   issueId: z.string({ error: CHOOSE_PROBLEM }).trim().min(1, CHOOSE_PROBLEM).max(64, CHOOSE_PROBLEM),
+  /** Optional: the voter is told at this address when the problem is fixed. */
+  email: text(fields.optionalEmail),
 });
 
 /** added; already (this voter backs it); address_cap (enough anonymous votes from this address today). */
@@ -301,14 +315,18 @@ export type MeTooOutcome = "added" | "already" | "address_cap";
 /**
  * Backs an open issue of this machine: once per signed-in user, once per anonymous browser (its voter key, which the
  * caller has made sure of), and at most ANONYMOUS_VOTES_PER_ADDRESS anonymous votes per issue and address per day.
+ * An address left with the vote is told when the issue is closed (also when the vote itself was already counted;
+ * not when the address's votes are used up).
  */
 export async function addMeToo(
   actor: Actor,
   machineId: string,
   issueId: string,
   browserVoterKey: string | null,
-  now = new Date(),
+  opts: { email?: string | null; now?: Date } = {},
 ): Promise<MeTooOutcome> {
+  const now = opts.now ?? new Date();
+  const email = opts.email?.trim().toLowerCase() || null;
   requireCan(actor, "issue:create");
   const { db, organizationId, user } = actor;
   if (!actor.membership) {
@@ -329,12 +347,20 @@ export async function addMeToo(
     // from one address cannot all see room under the cap.
     const open = await findOpenIssueForVote(tx, organizationId, issueId, { machineId, lock: Boolean(addressHash) });
     if (!open) throw fail.notFound("That problem was fixed or is no longer listed.");
+    const subscribe = async () => {
+      if (email) await subscribeVoter(tx, organizationId, issueId, email);
+    };
     if (addressHash) {
-      if (await hasVoted(tx, organizationId, issueId, voter)) return "already";
+      if (await hasVoted(tx, organizationId, issueId, voter)) {
+        await subscribe();
+        return "already";
+      }
       const since = new Date(now.getTime() - ANONYMOUS_VOTE_WINDOW_MS);
       if ((await countVotesFromAddress(tx, organizationId, issueId, addressHash, since)) >= ANONYMOUS_VOTES_PER_ADDRESS)
         return "address_cap";
     }
-    return (await insertUpvote(tx, issueId, voter, now)) ? "added" : "already";
+    const added = await insertUpvote(tx, issueId, voter, now);
+    await subscribe();
+    return added ? "added" : "already";
   });
 }

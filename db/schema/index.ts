@@ -5,7 +5,16 @@
 import { relations } from "drizzle-orm";
 import { accounts, passwords, sessions, users } from "./auth";
 import { collectionMachines, collections, collectionTypes, notifications, pinballMapConfigs } from "./collections";
-import { attachments, comments, issueHistory, issues, issueStatuses, priorities, upvotes } from "./issues";
+import {
+  attachments,
+  comments,
+  issueHistory,
+  issues,
+  issueStatuses,
+  issueSubscribers,
+  priorities,
+  upvotes,
+} from "./issues";
 import { locations, machines, models } from "./machines";
 import { mailOutbox, passwordResetTokens } from "./mail";
 import {
@@ -64,6 +73,7 @@ export const passwordsRelations = relations(passwords, ({ one }) => ({
 
 export const organizationsRelations = relations(organizations, ({ one, many }) => ({
   memberships: many(memberships),
+  issueSubscribers: many(issueSubscribers),
   locations: many(locations),
   roles: many(roles),
   machines: many(machines),
@@ -154,6 +164,7 @@ export const machinesRelations = relations(machines, ({ one, many }) => ({
 
 export const issuesRelations = relations(issues, ({ one, many }) => ({
   organization: one(organizations, { fields: [issues.organizationId], references: [organizations.id] }),
+  subscribers: many(issueSubscribers),
   machine: one(machines, { fields: [issues.machineId], references: [machines.id] }),
   status: one(issueStatuses, { fields: [issues.statusId], references: [issueStatuses.id] }),
   priority: one(priorities, { fields: [issues.priorityId], references: [priorities.id] }),
@@ -190,6 +201,14 @@ export const issueHistoryRelations = relations(issueHistory, ({ one }) => ({
   organization: one(organizations, { fields: [issueHistory.organizationId], references: [organizations.id] }),
   actor: one(users, { fields: [issueHistory.actorId], references: [users.id] }),
   issue: one(issues, { fields: [issueHistory.issueId], references: [issues.id] }),
+}));
+
+export const issueSubscribersRelations = relations(issueSubscribers, ({ one }) => ({
+  organization: one(organizations, {
+    fields: [issueSubscribers.organizationId],
+    references: [organizations.id],
+  }),
+  issue: one(issues, { fields: [issueSubscribers.issueId], references: [issues.id] }),
 }));
 
 export const upvotesRelations = relations(upvotes, ({ one }) => ({

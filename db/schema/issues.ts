@@ -1,4 +1,5 @@
 /** Issues and everything hanging off them: Priority, IssueStatus, Comment, Attachment, IssueHistory, Upvote. */
+import { randomBytes } from "node:crypto";
 import { createId } from "@paralleldrive/cuid2";
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
@@ -252,6 +253,33 @@ export const upvotes = pgTable(
       .on(t.userId)
       .where(sql`"userId" is not null`),
     check("Upvote_voter_check", sql`num_nonnulls("userId", "voterKey") = 1`),
+  ],
+);
+
+/**
+ * People told by e-mail when an issue is closed: the anonymous reporter who left an address, and "me too" voters who
+ * left one (app/use-cases/subscriptions.server.ts). Never shown on public pages. `token` is the capability of
+ * /unsubscribe/<token> (it only turns these messages off).
+ */
+export const issueSubscribers = pgTable(
+  "IssueSubscriber",
+  {
+    id: idColumn(),
+    organizationId: organizationId(),
+    issueId: text("issueId")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    email: text("email").notNull(),
+    token: text("token")
+      .notNull()
+      .$defaultFn(() => randomBytes(32).toString("base64url")),
+    createdAt: ts("createdAt").notNull().defaultNow(),
+    unsubscribedAt: ts("unsubscribedAt"),
+  },
+  (t) => [
+    uniqueIndex("IssueSubscriber_issueId_email_key").on(t.issueId, t.email),
+    uniqueIndex("IssueSubscriber_token_key").on(t.token),
+    index("IssueSubscriber_organizationId_idx").on(t.organizationId),
   ],
 );
 

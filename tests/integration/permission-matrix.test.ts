@@ -220,6 +220,12 @@ const MATRIX: Record<string, Probe> = {
   },
   "attachments.$attachmentId.tsx": { url: () => `/attachments/${NOPE}`, get: [404, 404, 404, 404, 403] },
   "follow.$token.tsx": { url: () => `/follow/${NOPE}`, get: [404, 404, 404, 404, 404] },
+  "unsubscribe.$token.tsx": {
+    // A well-formed token of no subscription: not found for everyone, reading and unsubscribing alike.
+    url: () => `/unsubscribe/${"A".repeat(43)}`,
+    get: [404, 404, 404, 404, 404],
+    post: { body: () => ({ "List-Unsubscribe": "One-Click" }), expect: [404, 404, 404, 404, 404] },
+  },
   "invite.$token.tsx": {
     // A well-formed token of no invitation. Accepting needs a session (anonymous: 400 before the lookup).
     url: () => `/invite/${"A".repeat(43)}`,

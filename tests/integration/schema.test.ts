@@ -44,6 +44,7 @@ import {
   roles,
   sessions,
   upvotes,
+  issueSubscribers,
   users,
   verificationTokens,
 } from "../../db/schema";
@@ -302,6 +303,18 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .returning(),
   );
   put("Upvote", await db.insert(upvotes).values({ issueId: i.id, userId: u.id }).returning());
+  put(
+    "IssueSubscriber",
+    await db
+      .insert(issueSubscribers)
+      .values({
+        organizationId: o.id,
+        issueId: i.id,
+        email: "fan@example.com",
+        unsubscribedAt: new Date("2030-01-01T00:00:00.345Z"),
+      })
+      .returning(),
+  );
   const ct = put(
     "CollectionType",
     await db
@@ -502,6 +515,8 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "IdempotencyKey.organizationId": { parent: "Organization", onDelete: "cascade" },
   "MailOutbox.organizationId": { parent: "Organization", onDelete: "cascade" },
   "PasswordResetToken.userId": { parent: "User", onDelete: "cascade" },
+  "IssueSubscriber.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "IssueSubscriber.issueId": { parent: "Issue", onDelete: "cascade" },
 };
 
 interface FkCase {
@@ -982,6 +997,8 @@ describe("indexes", () => {
     "MailOutbox_pending_idx",
     "MailOutbox_organizationId_createdAt_idx",
     "PasswordResetToken_tokenHash_key",
+    "IssueSubscriber_issueId_email_key",
+    "IssueSubscriber_token_key",
     "Role_name_organizationId_key",
     "Priority_name_organizationId_key",
     "IssueStatus_name_organizationId_key",

@@ -102,9 +102,22 @@ function MeTooButton({ issue }: { issue: KnownProblem }) {
     );
   }
   return (
-    <Form method="post" className="shrink-0" preventScrollReset>
+    <Form method="post" className="shrink-0 space-y-2" preventScrollReset>
       <input type="hidden" name="intent" value="metoo" />
       <input type="hidden" name="issueId" value={issue.id} />
+      <div>
+        <label htmlFor={`metoo-email-${issue.id}`} className="block text-sm text-slate-700">
+          E-mail me when it is fixed (optional)
+        </label>
+        <input
+          id={`metoo-email-${issue.id}`}
+          type="email"
+          name="email"
+          autoComplete="email"
+          maxLength={254}
+          className="input min-h-11 w-full"
+        />
+      </div>
       <button type="submit" className="btn-secondary min-h-11 w-full sm:w-auto" aria-label={`Me too: ${issue.title}`}>
         <span aria-hidden="true">👍</span> Me too
       </button>

@@ -17,7 +17,7 @@ import { bodyLimit } from "./body-limit";
 import { outageGuard } from "./outage";
 import { precompressedAssets } from "./precompressed";
 import { remixHandler } from "./remix-handler";
-import { buildSecurityHeaders, isCrossSiteRequest } from "./security";
+import { buildSecurityHeaders, isCrossSiteRequest, ONE_CLICK_UNSUBSCRIBE } from "./security";
 
 export interface HttpAppOptions {
   /** The Remix server build, or a function returning the latest one (development rebuilds). */
@@ -102,6 +102,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   // document, single-fetch (`.data`) and resource-route requests alike (Remix's own check covers documents only and
   // answers 500). See docs/decisions/006-csrf-origin-check.md.
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // The one-click unsubscribe of notification e-mails (RFC 8058) is posted by mail providers, from anywhere; its
+    // signed token is the proof and it can only turn e-mails off (app/routes/notifications_.unsubscribe.$token.tsx).
+    if (req.method === "POST" && ONE_CLICK_UNSUBSCRIBE.test(req.path)) {
+      next();
+      return;
+    }
     const crossSite = isCrossSiteRequest({
       method: req.method,
       headers: req.headers,

@@ -48,6 +48,9 @@ function hostOf(value: string): string | null {
   }
 }
 
+/** The one path exempt from the cross-site check: the one-click unsubscribe of notification e-mails (RFC 8058). */
+export const ONE_CLICK_UNSUBSCRIBE = /^\/notifications\/unsubscribe\/[A-Za-z0-9._-]{1,300}$/;
+
 /**
  * True when a state-changing request was started by another site. Browsers send `Origin` on every POST;
  * `Origin: null` (sandboxed frames, some redirects, `Referrer-Policy: no-referrer` pages) counts as foreign.

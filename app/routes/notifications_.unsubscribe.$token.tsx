@@ -25,7 +25,10 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const actor = await getAccess(args);
-  return runAction({}, async () => ({ ok: true as const, message: await unsubscribeByLink(actor, args.params.token ?? "") }));
+  return runAction({}, async () => ({
+    ok: true as const,
+    message: await unsubscribeByLink(actor, args.params.token ?? ""),
+  }));
 }
 
 export default function Unsubscribe() {
@@ -43,8 +46,8 @@ export default function Unsubscribe() {
       ) : emailsOn ? (
         <>
           <p className="mb-4 text-slate-700">
-            You get e-mails about issues in {organizationName}. This turns notification e-mails off for your
-            account (in every organization); notifications on the site stay.
+            You get e-mails about issues in {organizationName}. This turns notification e-mails off for your account (in
+            every organization); notifications on the site stay.
           </p>
           <Form method="post">
             <FormMessage error={errors.form} />

@@ -8,9 +8,10 @@
  */
 import { fail } from "../../core/failure";
 import { listUnsubscribeHeaders } from "../../core/mail/headers";
-import { issueNotificationMail, issueThreadHeaders } from "../../core/mail/notifications";
+import { issueNotificationMail, issueThreadHeaders, notificationDigestMail } from "../../core/mail/notifications";
 import type { DbOrTx } from "../../db/client.server";
 import {
+  loadDailyDigests,
   notificationEmailsEnabled,
   turnOffNotificationEmails,
   writeIssueEventNotifications,
@@ -82,4 +83,51 @@ export async function unsubscribeByLink(actor: Actor, token: string): Promise<st
   const userId = tokenOwner(actor, token);
   await turnOffNotificationEmails(actor.db, userId);
   return "E-mail notifications are off. You still see notifications on the site; turn e-mails back on in your notification settings.";
+}
+
+/** The most notifications one digest lists (the rest are on the notifications page). */
+const DIGEST_MAX_ITEMS = 50;
+
+/**
+ * Queues the daily digests of one UTC day (`day` = "yyyy-mm-dd"): ONE message per member per organization listing
+ * that day's unread notifications. The dedupe key `digest:<userId>:<orgId>:<day>` makes it once, however often and
+ * on however many instances this runs. A system job (server/mail/digest.ts), so no Actor: `linksFor` gives each
+ * organization's public address. Returns how many messages were queued.
+ */
+export async function queueDailyDigests(
+  db: DbOrTx,
+  input: { day: string; linksFor: (organizationSubdomain: string) => (pathname: string) => string },
+): Promise<number> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.day)) throw new Error(`not a day: ${input.day}`);
+  const start = new Date(`${input.day}T00:00:00.000Z`);
+  const end = new Date(start.getTime() + 24 * 60 * 60 * 1000);
+  const batches = await loadDailyDigests(db, { start, end });
+  let queued = 0;
+  for (const b of batches) {
+    const links = input.linksFor(b.organization.subdomain);
+    const unsubscribe = unsubscribeUrl(links, b.userId, b.organization.id);
+    const listed = b.items.slice(0, DIGEST_MAX_ITEMS);
+    const row = await queueMail(db, {
+      kind: "notification_digest",
+      organizationId: b.organization.id,
+      to: b.email,
+      dedupeKey: `digest:${b.userId}:${b.organization.id}:${input.day}`,
+      headers: listUnsubscribeHeaders(unsubscribe),
+      ...notificationDigestMail({
+        name: b.name,
+        organizationName: b.organization.name,
+        day: input.day,
+        items: listed.map((i) => ({
+          message: i.message,
+          url: i.actionUrl?.startsWith("/") && !i.actionUrl.startsWith("//") ? links(i.actionUrl) : null,
+        })),
+        more: b.items.length - listed.length,
+        notificationsUrl: links("/notifications"),
+        unsubscribeUrl: unsubscribe,
+        settingsUrl: links("/notifications"),
+      }),
+    });
+    if (row) queued += 1;
+  }
+  return queued;
 }

@@ -48,15 +48,18 @@ export function notificationDigestMail(input: {
   organizationName: string;
   day: string;
   items: { message: string; url: string | null }[];
+  /** How many more there were than listed. */
+  more?: number;
   notificationsUrl: string;
   unsubscribeUrl: string;
   settingsUrl: string;
 }): RenderedMail {
-  const n = input.items.length;
+  const n = input.items.length + (input.more ?? 0);
   const blocks: MailBlock[] = [
     `${n} unread ${n === 1 ? "notification" : "notifications"} in ${input.organizationName} on ${input.day}:`,
   ];
   for (const item of input.items) blocks.push(item.url ? { label: item.message, url: item.url } : item.message);
+  if (input.more) blocks.push(`And ${input.more} more.`);
   blocks.push(
     { label: "See all your notifications", url: input.notificationsUrl },
     { label: "Change your notification settings", url: input.settingsUrl },

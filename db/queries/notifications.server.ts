@@ -11,7 +11,7 @@
  * e-mail settings (User.emailNotificationsEnabled / notificationFrequency) so the use case can queue the e-mails in
  * the same transaction (app/use-cases/notification-mail.server.ts).
  */
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
@@ -21,6 +21,7 @@ import {
   memberships,
   models,
   notifications,
+  organizations,
   users,
   type NewNotification,
   type NotificationFrequency,
@@ -417,4 +418,67 @@ export async function notificationEmailsEnabled(db: DbOrTx, userId: string): Pro
     .where(eq(users.id, userId))
     .limit(1);
   return row ? row.on : null;
+}
+
+/** One member's digest in one organization: their unread notifications of the day, oldest first. */
+export interface DigestBatch {
+  userId: string;
+  email: string;
+  name: string | null;
+  organization: { id: string; name: string; subdomain: string };
+  items: { message: string; actionUrl: string | null }[];
+}
+
+/**
+ * The daily digests of [start, end): for every person whose e-mail setting is "daily digest" and who is still a
+ * member, their unread notifications created in that window, grouped by organization.
+ */
+export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: Date }): Promise<DigestBatch[]> {
+  const rows = await db
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      organizationId: organizations.id,
+      organizationName: organizations.name,
+      subdomain: organizations.subdomain,
+      message: notifications.message,
+      actionUrl: notifications.actionUrl,
+    })
+    .from(notifications)
+    .innerJoin(users, eq(users.id, notifications.userId))
+    .innerJoin(organizations, eq(organizations.id, notifications.organizationId))
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, notifications.userId), eq(memberships.organizationId, notifications.organizationId)),
+    )
+    .where(
+      and(
+        eq(notifications.read, false),
+        gte(notifications.createdAt, window.start),
+        lt(notifications.createdAt, window.end),
+        eq(users.emailNotificationsEnabled, true),
+        eq(users.notificationFrequency, "DAILY"),
+        isNotNull(users.email),
+      ),
+    )
+    .orderBy(asc(notifications.userId), asc(notifications.organizationId), asc(notifications.createdAt));
+  const batches = new Map<string, DigestBatch>();
+  for (const r of rows) {
+    if (!r.email) continue;
+    const key = `${r.userId}:${r.organizationId}`;
+    let batch = batches.get(key);
+    if (!batch) {
+      batch = {
+        userId: r.userId,
+        email: r.email,
+        name: r.name,
+        organization: { id: r.organizationId, name: r.organizationName, subdomain: r.subdomain },
+        items: [],
+      };
+      batches.set(key, batch);
+    }
+    batch.items.push({ message: r.message, actionUrl: r.actionUrl });
+  }
+  return [...batches.values()];
 }

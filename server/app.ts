@@ -105,6 +105,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     // The one-click unsubscribe of notification e-mails (RFC 8058) is posted by mail providers, from anywhere; its
     // signed token is the proof and it can only turn e-mails off (app/routes/notifications_.unsubscribe.$token.tsx).
     if (req.method === "POST" && ONE_CLICK_UNSUBSCRIBE.test(req.path)) {
+      // Remix refuses a document action whose Origin is not the host (with a 500): drop it, it decides nothing here.
+      delete req.headers.origin;
       next();
       return;
     }

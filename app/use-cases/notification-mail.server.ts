@@ -39,7 +39,8 @@ export async function notifyIssue(
   const result = await writeIssueEventNotifications(tx, { ...input, organizationId });
   if (!result) return [];
   const issueUrl = actor.links(`/issues/${result.issue.id}`);
-  const thread = issueThreadHeaders(result.issue.id, new URL(issueUrl).hostname);
+  // The thread id must not depend on the address a change came in on, so it is built from the organization.
+  const thread = issueThreadHeaders(result.issue.id, `${actor.organization.subdomain}.pinpoint`);
   for (const w of result.written) {
     if (!w.email || !w.emailNotificationsEnabled || w.notificationFrequency !== "IMMEDIATE") continue;
     const unsubscribe = unsubscribeUrl(actor.links, w.userId, organizationId);

@@ -12,7 +12,10 @@ const short = (s: string, max = 60) => (s.length > max ? `${s.slice(0, max - 1)}
 const footer = (organizationName: string) =>
   `You get this message because you are a member of ${organizationName} on PinPoint and chose e-mail notifications. Use the unsubscribe link above, or your notification settings, to stop them.`;
 
-/** The thread of one issue: every message about it refers to the same id (RFC 5322 References / In-Reply-To). */
+/**
+ * The thread of one issue: every message about it refers to the same id (RFC 5322 References / In-Reply-To).
+ * `domain` must be the same for every message about the issue (the caller uses the organization, not a host).
+ */
 export function issueThreadHeaders(issueId: string, domain: string): Record<string, string> {
   const safeId = issueId.replace(/[^A-Za-z0-9._-]/g, "");
   const safeDomain = domain.replace(/[^A-Za-z0-9.-]/g, "") || "pinpoint.invalid";

@@ -9,7 +9,7 @@
 import { fail } from "../../core/failure";
 import { listUnsubscribeHeaders } from "../../core/mail/headers";
 import { issueNotificationMail, issueThreadHeaders, notificationDigestMail } from "../../core/mail/notifications";
-import type { DbOrTx } from "../../db/client.server";
+import type { DbOrTx } from "../lib/db.server";
 import {
   loadDailyDigests,
   notificationEmailsEnabled,

@@ -15,6 +15,7 @@ import { ensureSeeded } from "../db/seed-on-start.server";
 import { createHttpApp } from "./app";
 import { announceBuild, buildStamp, importBuild, watchBuild, type BuildWatcher } from "./build-loader";
 import { MailConfigError, mailConfigFromEnv, redactSmtpUrl, type MailConfig } from "./mail/config";
+import { startDigestScheduler, type DigestScheduler } from "./mail/digest";
 import { startMailWorker, watchUnsentMail, type MailWorker } from "./mail/worker";
 
 installGlobals({ nativeFetch: true });
@@ -37,6 +38,7 @@ let server: Server | undefined;
 let buildWatcher: BuildWatcher | undefined;
 let mailWorker: MailWorker | null = null;
 let stopWatchingMail: (() => void) | null = null;
+let digestScheduler: DigestScheduler | null = null;
 let stopping = false;
 
 async function main() {
@@ -77,6 +79,8 @@ async function main() {
     stopWatchingMail = watchUnsentMail();
     console.log("E-mail: SMTP_URL is not set; messages wait in the outbox (/admin/outbox, npm run mail:outbox)");
   }
+  // Daily notification digests of the previous UTC day (server/mail/digest.ts).
+  digestScheduler = startDigestScheduler({ db: database.db, port, log: (m) => console.log(m) });
 
   let loadedStamp = buildStamp(buildPath);
   let build: ServerBuild;
@@ -165,6 +169,7 @@ function stop(signal: NodeJS.Signals) {
       // The mail worker stops with the HTTP server: a delivery in flight finishes (at most ~2 s) before the database
       // closes.
       stopWatchingMail?.();
+      digestScheduler?.stop();
       return Promise.all([closeHttpServer(), mailWorker ? mailWorker.stop(2000) : undefined]);
     })
     .then(() => closeDatabase())

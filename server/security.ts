@@ -96,12 +96,10 @@ export function isCrossSiteRequest(req: {
 }
 
 /**
- * The one path a cross-site POST may reach: one-click unsubscribe (RFC 8058). Mail clients POST the body
- * `List-Unsubscribe=One-Click` to the message's List-Unsubscribe address from their own origin, or with none. The
- * server lets such a POST through marked `crossSite` in the load context, and app/routes/unsubscribe.$token.tsx then
- * accepts nothing but exactly that body from it.
+ * The only paths a cross-site POST may reach: the one-click unsubscribe links (RFC 8058) of the reporter's e-mails
+ * (`/unsubscribe/<token>`) and of members' notification e-mails (`/notifications/unsubscribe/<token>`). Mail clients
+ * POST the body `List-Unsubscribe=One-Click` from their own origin, or with none. The server lets such a POST through
+ * marked `crossSite` in the load context, and both routes then accept nothing but exactly that body from it
+ * (app/lib/one-click.server.ts).
  */
-export const ONE_CLICK_UNSUBSCRIBE_PATH = /^\/unsubscribe\/[A-Za-z0-9_-]{1,64}$/;
-
-/** The body of an RFC 8058 one-click unsubscribe POST. */
-export const ONE_CLICK_BODY = "List-Unsubscribe=One-Click";
+export const ONE_CLICK_UNSUBSCRIBE_PATH = /^\/(?:notifications\/)?unsubscribe\/[A-Za-z0-9._-]{1,300}$/;

@@ -19,7 +19,7 @@ import type { OrganizationSummary } from "../../db/queries/organizations.server"
 import { getDb } from "./context.server";
 import { forbidden } from "./errors.server";
 import { getSessionUser, type SessionUser } from "./session.server";
-import { requireOrganization } from "./tenant.server";
+import { linksFor, requireOrganization, type LinkTo } from "./tenant.server";
 
 export interface Access {
   db: Db;
@@ -32,6 +32,8 @@ export interface Access {
   can(permission: PermissionName): boolean;
   /** The client's address (for the audit log), as the server sees it; null when unknown. */
   ipAddress: string | null;
+  /** Absolute links on this request's public origin, for e-mails that use cases queue (linksFor). */
+  links: LinkTo;
 }
 
 export type MemberAccess = Access & { user: SessionUser; membership: NonNullable<Access["membership"]> };
@@ -98,6 +100,7 @@ async function resolveAccess(
     isAdmin,
     can: (p) => permissions.has(p),
     ipAddress,
+    links: linksFor(request),
   };
 }
 

@@ -8,8 +8,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
-import { fail } from "../../core/failure";
 import { getAccess } from "~/lib/access.server";
+import { requireOneClickIfCrossSite } from "~/lib/one-click.server";
 import { useActionResult } from "~/lib/action-result";
 import { runAction, runLoader } from "~/lib/failure.server";
 import { readFormObject } from "~/lib/forms.server";
@@ -25,18 +25,11 @@ export async function loader(args: LoaderFunctionArgs) {
   return runLoader(() => loadUnsubscribePage(actor, args.params.token ?? ""));
 }
 
-/** Exactly the RFC 8058 body: one field, `List-Unsubscribe`, whose value is `One-Click`. */
-function isOneClick(form: Record<string, unknown>): boolean {
-  const keys = Object.keys(form);
-  return keys.length === 1 && form["List-Unsubscribe"] === "One-Click";
-}
-
 export async function action(args: ActionFunctionArgs) {
   const actor = await getAccess(args);
   const form = await readFormObject(args.request);
   return runAction({ form }, async () => {
-    if (args.context.crossSite && !isOneClick(form))
-      throw fail.forbidden("This request came from another site and was refused.");
+    requireOneClickIfCrossSite(args.context.crossSite, form);
     await unsubscribeByToken(actor, args.params.token ?? "");
     return { ok: true as const, message: "Done: you will get no more e-mails about this problem." };
   });

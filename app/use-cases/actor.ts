@@ -8,7 +8,16 @@ import type { Access } from "../lib/access.server";
 
 export type Actor = Pick<
   Access,
-  "db" | "organization" | "organizationId" | "user" | "membership" | "permissions" | "isAdmin" | "can" | "ipAddress"
+  | "db"
+  | "organization"
+  | "organizationId"
+  | "user"
+  | "membership"
+  | "permissions"
+  | "isAdmin"
+  | "can"
+  | "ipAddress"
+  | "links"
 >;
 
 /** A signed-in member of the actor's organization. */

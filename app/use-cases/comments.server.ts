@@ -9,8 +9,8 @@ import { ISSUE_LIMITS, canDeleteComment, canEditComment, validateCommentContent 
 import { insertComment, lockComment, setCommentContent, setCommentDeleted } from "../../db/queries/comments.server";
 import { runOnce } from "./run-once.server";
 import { updateIssueRow, writeIssueHistory } from "../../db/queries/issues.server";
-import { notifyIssueEvent } from "../../db/queries/notifications.server";
 import { withTransaction } from "../../db/transaction.server";
+import { notifyIssue } from "./notification-mail.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
@@ -66,7 +66,7 @@ async function writeComment(tx: DbOrTx, actor: MemberActor, issueId: string, tex
     field: "comment",
     newValue: commentId,
   });
-  await notifyIssueEvent(tx, {
+  await notifyIssue(tx, actor, {
     ...eventBy(actor, issue.id),
     event: "commented",
     commentId,

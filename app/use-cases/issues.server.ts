@@ -35,11 +35,11 @@ import {
 } from "../../db/queries/issues.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
 import { machineExists } from "../../db/queries/machines.server";
-import { notifyIssueCreated, notifyIssueEvent } from "../../db/queries/notifications.server";
 import { listPriorities } from "../../db/queries/priorities.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { LinkTo } from "../lib/tenant.server";
 import { queueClosedMails } from "./subscriptions.server";
+import { notifyIssue } from "./notification-mail.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { STALE_FORM_MESSAGE, newIdempotencyKey, readIdempotencyKey } from "../lib/idempotency.server";
@@ -141,7 +141,7 @@ async function writeNewIssue(
     await insertIssueAttachments(tx, { organizationId, issueId: issue.id, actorId: userId, files: input.attachments });
   }
   // The shared rules decide who hears of it: never the actor, only current members, per the owner's toggles.
-  await notifyIssueCreated(tx, { organizationId, issueId: issue.id, actorId: userId });
+  await notifyIssue(tx, actor, { issueId: issue.id, actorId: userId, event: "created" });
   return issue;
 }
 
@@ -264,7 +264,7 @@ export async function changeIssueStatus(
       oldValue: current.name,
       newValue: target.name,
     });
-    await notifyIssueEvent(tx, {
+    await notifyIssue(tx, actor, {
       ...eventBy(actor, issue.id),
       event: "status",
       from: current.name,
@@ -353,7 +353,7 @@ async function writeAssignment(
     newValue: assigneeId ? displayName(next?.name) : null,
   });
   if (assignmentEffects(check.change, actor.user.id, assigneeId).notifyAssignee) {
-    await notifyIssueEvent(tx, {
+    await notifyIssue(tx, actor, {
       ...eventBy(actor, issue.id),
       event: "assigned",
     });

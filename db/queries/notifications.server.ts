@@ -7,10 +7,11 @@
  *
  * Who is notified is decided by the pure `notificationRecipients` (core/issue-rules.ts): never the actor, only
  * current members of the issue's organization, machine owners per their machine's toggles.
- * User.emailNotificationsEnabled / notificationFrequency are stored for e-mail delivery (not sent yet); in-app
- * notifications are always written.
+ * In-app notifications are always written; `writeIssueEventNotifications` also answers each recipient's address and
+ * e-mail settings (User.emailNotificationsEnabled / notificationFrequency) so the use case can queue the e-mails in
+ * the same transaction (app/use-cases/notification-mail.server.ts).
  */
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
@@ -20,6 +21,7 @@ import {
   memberships,
   models,
   notifications,
+  organizations,
   users,
   type NewNotification,
   type NotificationFrequency,
@@ -261,7 +263,7 @@ function quote(s: string, max = 80): string {
   return `“${t}”`;
 }
 
-type EventDetails =
+export type EventDetails =
   | { event: "created" }
   | { event: "status"; from: string; to: string }
   | { event: "assigned" }
@@ -300,24 +302,40 @@ function wording(
   }
 }
 
+/** One written notification and what e-mailing it needs. */
+export interface WrittenNotification {
+  userId: string;
+  email: string | null;
+  name: string | null;
+  emailNotificationsEnabled: boolean;
+  notificationFrequency: NotificationFrequency;
+  message: string;
+}
+
+export interface IssueEventNotifications {
+  issue: { id: string; title: string; machine: string };
+  written: WrittenNotification[];
+}
+
 /**
- * Writes the notifications of one issue event. Returns the recipients' ids (for tests and logs).
+ * Writes the notifications of one issue event and answers them with each recipient's e-mail settings.
  * `actorId` null = anonymous (nobody is excluded as the actor).
  */
-export async function notifyIssueEvent(
+export async function writeIssueEventNotifications(
   db: DbOrTx,
   input: { organizationId: string; issueId: string; actorId: string | null; actorName?: string | null } & EventDetails,
-): Promise<string[]> {
+): Promise<IssueEventNotifications | null> {
   const loaded = await loadIssueParties(db, input.organizationId, input.issueId);
-  if (!loaded) return [];
+  if (!loaded) return null;
   const event: NotificationEvent = input.event;
   const recipients = notificationRecipients(event, loaded.parties, input.actorId);
-  if (recipients.length === 0) return [];
   const ctx = {
     title: loaded.row.title,
     machine: loaded.row.machineName || loaded.row.modelName || "machine",
     actorName: input.actorName ?? null,
   };
+  const issue = { id: loaded.row.id, title: ctx.title, machine: ctx.machine };
+  if (recipients.length === 0) return { issue, written: [] };
   const rows: NewNotification[] = recipients.map((r) => {
     const w = wording(input, r.role, ctx);
     return {
@@ -331,7 +349,47 @@ export async function notifyIssueEvent(
     };
   });
   await db.insert(notifications).values(rows);
-  return recipients.map((r) => r.userId);
+  const people = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      emailNotificationsEnabled: users.emailNotificationsEnabled,
+      notificationFrequency: users.notificationFrequency,
+    })
+    .from(users)
+    .where(
+      inArray(
+        users.id,
+        recipients.map((r) => r.userId),
+      ),
+    );
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const written = rows.flatMap((row) => {
+    const p = byId.get(row.userId);
+    return p
+      ? [
+          {
+            userId: p.id,
+            email: p.email,
+            name: p.name,
+            emailNotificationsEnabled: p.emailNotificationsEnabled,
+            notificationFrequency: p.notificationFrequency,
+            message: row.message,
+          },
+        ]
+      : [];
+  });
+  return { issue, written };
+}
+
+/** Writes the notifications of one issue event (no e-mail). Returns the recipients' ids (for tests and logs). */
+export async function notifyIssueEvent(
+  db: DbOrTx,
+  input: { organizationId: string; issueId: string; actorId: string | null; actorName?: string | null } & EventDetails,
+): Promise<string[]> {
+  const result = await writeIssueEventNotifications(db, input);
+  return result?.written.map((w) => w.userId) ?? [];
 }
 
 /** The machine owner hears about a new issue (for reportIssue: anonymous reports pass actorId null). */
@@ -340,4 +398,87 @@ export function notifyIssueCreated(
   input: { organizationId: string; issueId: string; actorId: string | null },
 ) {
   return notifyIssueEvent(db, { ...input, event: "created" });
+}
+
+/** Turns the person's notification e-mails off (the one-click unsubscribe link). Answers whether they were on. */
+export async function turnOffNotificationEmails(db: DbOrTx, userId: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ emailNotificationsEnabled: false })
+    .where(and(eq(users.id, userId), eq(users.emailNotificationsEnabled, true)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Whether the person gets notification e-mails at all (null: no such person). */
+export async function notificationEmailsEnabled(db: DbOrTx, userId: string): Promise<boolean | null> {
+  const [row] = await db
+    .select({ on: users.emailNotificationsEnabled })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row ? row.on : null;
+}
+
+/** One member's digest in one organization: their unread notifications of the day, oldest first. */
+export interface DigestBatch {
+  userId: string;
+  email: string;
+  name: string | null;
+  organization: { id: string; name: string; subdomain: string };
+  items: { message: string; actionUrl: string | null }[];
+}
+
+/**
+ * The daily digests of [start, end): for every person whose e-mail setting is "daily digest" and who is still a
+ * member, their unread notifications created in that window, grouped by organization.
+ */
+export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: Date }): Promise<DigestBatch[]> {
+  const rows = await db
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      organizationId: organizations.id,
+      organizationName: organizations.name,
+      subdomain: organizations.subdomain,
+      message: notifications.message,
+      actionUrl: notifications.actionUrl,
+    })
+    .from(notifications)
+    .innerJoin(users, eq(users.id, notifications.userId))
+    .innerJoin(organizations, eq(organizations.id, notifications.organizationId))
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, notifications.userId), eq(memberships.organizationId, notifications.organizationId)),
+    )
+    .where(
+      and(
+        eq(notifications.read, false),
+        gte(notifications.createdAt, window.start),
+        lt(notifications.createdAt, window.end),
+        eq(users.emailNotificationsEnabled, true),
+        eq(users.notificationFrequency, "DAILY"),
+        isNotNull(users.email),
+      ),
+    )
+    .orderBy(asc(notifications.userId), asc(notifications.organizationId), asc(notifications.createdAt));
+  const batches = new Map<string, DigestBatch>();
+  for (const r of rows) {
+    if (!r.email) continue;
+    const key = `${r.userId}:${r.organizationId}`;
+    let batch = batches.get(key);
+    if (!batch) {
+      batch = {
+        userId: r.userId,
+        email: r.email,
+        name: r.name,
+        organization: { id: r.organizationId, name: r.organizationName, subdomain: r.subdomain },
+        items: [],
+      };
+      batches.set(key, batch);
+    }
+    batch.items.push({ message: r.message, actionUrl: r.actionUrl });
+  }
+  return [...batches.values()];
 }

@@ -35,5 +35,6 @@ export async function actorFor(
     isAdmin: false,
     can: (p) => granted.has(p),
     ipAddress: null,
+    links: (pathname) => new URL(pathname, `http://${organization.subdomain}.localhost`).toString(),
   };
 }

@@ -103,6 +103,12 @@ const MATRIX: Record<string, Probe> = {
     get: [302, 302, 302, 302, 302],
     post: { body: () => ({}), expect: [302, 302, 302, 302, 302], fresh: true },
   },
+  "notifications_.unsubscribe.$token.tsx": {
+    // A well-formed link of no one (the signed token is the only proof; no session needed or used).
+    url: () => `/notifications/unsubscribe/nobody.noorg.${"A".repeat(43)}`,
+    get: [404, 404, 404, 404, 404],
+    post: { body: () => ({ "List-Unsubscribe": "One-Click" }), expect: [404, 404, 404, 404, 404] },
+  },
   "notifications.tsx": {
     url: () => "/notifications",
     // an organization's notifications are for its members (a former member no longer sees them)

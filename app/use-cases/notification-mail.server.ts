@@ -1,0 +1,134 @@
+/**
+ * Notification e-mails for members. `notifyIssue` writes the in-app notifications of an issue event (the rules in
+ * core/issue-rules.ts: never the actor, only current members) and, in the same transaction, queues one e-mail to each
+ * recipient whose setting is "right away" (User.emailNotificationsEnabled and notificationFrequency IMMEDIATE).
+ * "Daily digest" recipients get nothing now: server/mail/digest.ts sends them one message a day. The setting is the
+ * person's own, for every organization (the schema has no per-organization or per-kind e-mail setting).
+ * The one-click unsubscribe link (/notifications/unsubscribe/<token>) turns that setting off.
+ */
+import { fail } from "../../core/failure";
+import { listUnsubscribeHeaders } from "../../core/mail/headers";
+import { issueNotificationMail, issueThreadHeaders, notificationDigestMail } from "../../core/mail/notifications";
+import type { DbOrTx } from "../lib/db.server";
+import {
+  loadDailyDigests,
+  notificationEmailsEnabled,
+  turnOffNotificationEmails,
+  writeIssueEventNotifications,
+  type EventDetails,
+} from "../../db/queries/notifications.server";
+import { queueMail } from "../../db/queries/outbox.server";
+import { readUnsubscribeToken, unsubscribeToken } from "../lib/unsubscribe-token.server";
+import type { Actor } from "./actor";
+
+/** Where the one-click unsubscribe of `userId` in `organizationId` is (absolute, for the List-Unsubscribe header). */
+export function unsubscribeUrl(links: (pathname: string) => string, userId: string, organizationId: string): string {
+  return links(`/notifications/unsubscribe/${unsubscribeToken(userId, organizationId)}`);
+}
+
+/**
+ * Writes the notifications of one issue event and queues the "right away" e-mails, inside the caller's transaction.
+ * `actorId` null = anonymous. Returns the recipients' ids.
+ */
+export async function notifyIssue(
+  tx: DbOrTx,
+  actor: Actor,
+  input: { issueId: string; actorId: string | null; actorName?: string | null } & EventDetails,
+): Promise<string[]> {
+  const { organizationId } = actor;
+  const result = await writeIssueEventNotifications(tx, { ...input, organizationId });
+  if (!result) return [];
+  const issueUrl = actor.links(`/issues/${result.issue.id}`);
+  // The thread id must not depend on the address a change came in on, so it is built from the organization.
+  const thread = issueThreadHeaders(result.issue.id, `${actor.organization.subdomain}.pinpoint`);
+  for (const w of result.written) {
+    if (!w.email || !w.emailNotificationsEnabled || w.notificationFrequency !== "IMMEDIATE") continue;
+    const unsubscribe = unsubscribeUrl(actor.links, w.userId, organizationId);
+    await queueMail(tx, {
+      kind: "notification",
+      organizationId,
+      to: w.email,
+      headers: { ...listUnsubscribeHeaders(unsubscribe), ...thread },
+      ...issueNotificationMail({
+        name: w.name,
+        organizationName: actor.organization.name,
+        machine: result.issue.machine,
+        issueTitle: result.issue.title,
+        message: w.message,
+        issueUrl,
+        unsubscribeUrl: unsubscribe,
+        settingsUrl: actor.links("/notifications"),
+      }),
+    });
+  }
+  return result.written.map((w) => w.userId);
+}
+
+/** The person a link is for, when it is a valid link of this organization; 404 otherwise. */
+function tokenOwner(actor: Actor, token: string): string {
+  const ids = readUnsubscribeToken(token);
+  if (!ids || ids.organizationId !== actor.organizationId) throw fail.notFound("This unsubscribe link is not valid.");
+  return ids.userId;
+}
+
+/** The confirm page of an unsubscribe link: whether e-mails are still on. */
+export async function loadUnsubscribePage(actor: Actor, token: string) {
+  const userId = tokenOwner(actor, token);
+  const on = await notificationEmailsEnabled(actor.db, userId);
+  if (on === null) throw fail.notFound("This unsubscribe link is not valid.");
+  return { organizationName: actor.organization.name, emailsOn: on };
+}
+
+/** One click (RFC 8058): turns the person's notification e-mails off. No sign-in: the signed link is the proof. */
+export async function unsubscribeByLink(actor: Actor, token: string): Promise<string> {
+  const userId = tokenOwner(actor, token);
+  await turnOffNotificationEmails(actor.db, userId);
+  return "E-mail notifications are off. You still see notifications on the site; turn e-mails back on in your notification settings.";
+}
+
+/** The most notifications one digest lists (the rest are on the notifications page). */
+const DIGEST_MAX_ITEMS = 50;
+
+/**
+ * Queues the daily digests of one UTC day (`day` = "yyyy-mm-dd"): ONE message per member per organization listing
+ * that day's unread notifications. The dedupe key `digest:<userId>:<orgId>:<day>` makes it once, however often and
+ * on however many instances this runs. A system job (server/mail/digest.ts), so no Actor: `linksFor` gives each
+ * organization's public address. Returns how many messages were queued.
+ */
+export async function queueDailyDigests(
+  db: DbOrTx,
+  input: { day: string; linksFor: (organizationSubdomain: string) => (pathname: string) => string },
+): Promise<number> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.day)) throw new Error(`not a day: ${input.day}`);
+  const start = new Date(`${input.day}T00:00:00.000Z`);
+  const end = new Date(start.getTime() + 24 * 60 * 60 * 1000);
+  const batches = await loadDailyDigests(db, { start, end });
+  let queued = 0;
+  for (const b of batches) {
+    const links = input.linksFor(b.organization.subdomain);
+    const unsubscribe = unsubscribeUrl(links, b.userId, b.organization.id);
+    const listed = b.items.slice(0, DIGEST_MAX_ITEMS);
+    const row = await queueMail(db, {
+      kind: "notification_digest",
+      organizationId: b.organization.id,
+      to: b.email,
+      dedupeKey: `digest:${b.userId}:${b.organization.id}:${input.day}`,
+      headers: listUnsubscribeHeaders(unsubscribe),
+      ...notificationDigestMail({
+        name: b.name,
+        organizationName: b.organization.name,
+        day: input.day,
+        items: listed.map((i) => ({
+          message: i.message,
+          url: i.actionUrl?.startsWith("/") && !i.actionUrl.startsWith("//") ? links(i.actionUrl) : null,
+        })),
+        more: b.items.length - listed.length,
+        notificationsUrl: links("/notifications"),
+        unsubscribeUrl: unsubscribe,
+        settingsUrl: links("/notifications"),
+      }),
+    });
+    if (row) queued += 1;
+  }
+  return queued;
+}

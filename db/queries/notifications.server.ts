@@ -12,6 +12,7 @@ import { and, count, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
+import { checkNotificationPreferences, checkNotifications, checkUnreadCount } from "../reference/notifications.server";
 import {
   issues,
   machines,
@@ -23,13 +24,16 @@ import {
   type NotificationFrequency,
   type NotificationType,
 } from "../schema";
+import { validationEnabled } from "../validate.server";
 
 export async function countUnreadNotifications(db: DbOrTx, userId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(notifications)
     .where(and(eq(notifications.userId, userId), eq(notifications.read, false)));
-  return Number(row?.n ?? 0);
+  const n = Number(row?.n ?? 0);
+  if (validationEnabled()) await checkUnreadCount(db, userId, n);
+  return n;
 }
 
 export interface NotificationItem {
@@ -63,7 +67,11 @@ export async function listNotifications(
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(limit + 1)
     .offset(offset);
-  return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+  const page = { items: rows.slice(0, limit), hasMore: rows.length > limit };
+  if (validationEnabled()) {
+    await checkNotifications(db, userId, { unreadOnly: Boolean(opts.unreadOnly), limit, offset }, page);
+  }
+  return page;
 }
 
 /** Marks one of the user's notifications read; null when it is not theirs (or does not exist). */
@@ -120,7 +128,10 @@ export async function getNotificationPreferences(
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  if (!user) return null;
+  if (!user) {
+    if (validationEnabled()) await checkNotificationPreferences(db, userId, organizationId, null);
+    return null;
+  }
   const owned = await db
     .select({
       id: machines.id,
@@ -133,7 +144,9 @@ export async function getNotificationPreferences(
     .from(machines)
     .where(and(eq(machines.ownerId, userId), eq(machines.organizationId, organizationId)))
     .orderBy(machines.name, machines.id);
-  return { ...user, machines: owned };
+  const prefs = { ...user, machines: owned };
+  if (validationEnabled()) await checkNotificationPreferences(db, userId, organizationId, prefs);
+  return prefs;
 }
 
 export async function updateUserNotificationSettings(

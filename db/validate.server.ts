@@ -109,6 +109,20 @@ export function stable(value: unknown): string {
 /** Where two normalized values first differ, for a readable message. */
 function firstDifference(a: unknown, b: unknown, path = "$"): string {
   if (Array.isArray(a) && Array.isArray(b)) {
+    // Rows with ids: name the rows only one side has before comparing positions (a missing row shifts the rest).
+    const ids = (rows: unknown[]) =>
+      rows.every((r) => r && typeof r === "object" && "id" in r)
+        ? rows.map((r) => String((r as { id: unknown }).id))
+        : null;
+    const left = ids(a);
+    const right = ids(b);
+    if (left && right) {
+      const onlyLeft = left.filter((id) => !right.includes(id));
+      const onlyRight = right.filter((id) => !left.includes(id));
+      if (onlyLeft.length || onlyRight.length) {
+        return `${path}: rows only Drizzle has ${clip(stable(onlyLeft))}, rows only the reference has ${clip(stable(onlyRight))}`;
+      }
+    }
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (stable(a[i]) !== stable(b[i])) return firstDifference(a[i], b[i], `${path}[${i}]`);
     }

@@ -420,9 +420,6 @@ describe("DB_VALIDATE: a difference fails loudly", () => {
         expect(messages.length, path).toBeGreaterThan(0);
         expect(messages[0]).toMatch(/disagree/);
       }
-      messages.length = 0;
-      await admin.get(list);
-      expect(messages.some((m) => m.startsWith("issue list"))).toBe(true);
 
       // The same pages without DB_VALIDATE: 200, so the 500 above was the check.
       delete env.DB_VALIDATE;
@@ -434,7 +431,8 @@ describe("DB_VALIDATE: a difference fails loudly", () => {
       env.NODE_ENV = "development";
       messages.length = 0;
       await page(admin, list);
-      expect(messages.some((m) => m.startsWith("issue list"))).toBe(true);
+      // Every check of the page ran (none threw); the list's message names the row only the Drizzle read has.
+      expect(messages.find((m) => m.startsWith("issue list:"))).toContain(`rows only Drizzle has ["${victim.id}"]`);
 
       // Production: never checked, whatever DB_VALIDATE says.
       env.NODE_ENV = "production";

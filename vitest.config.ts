@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 const alias = { "~": path.resolve(import.meta.dirname, "app") };
 // Tests never write a generated secret into ./data; a fixed test-only secret signs their cookies.
 const env = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
+// Integration tests cross-check every page read they cause against its hand-written reference query; a difference
+// fails the request with a 500 (db/validate.server.ts). About +10% CPU on the page-heavy files; DB_VALIDATE=0 turns it off.
+const integrationEnv = { ...env, DB_VALIDATE: process.env.DB_VALIDATE ?? "1" };
 
 export default defineConfig({
   resolve: { alias },
@@ -17,7 +20,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          env,
+          env: integrationEnv,
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           hookTimeout: 120_000,

@@ -12,6 +12,7 @@ import { installGlobals } from "@remix-run/node";
 import { closeDatabase, databaseOpenCount, getDatabase } from "../db/client.server";
 import { DataDirLockedError } from "../db/lock.server";
 import { ensureSeeded } from "../db/seed-on-start.server";
+import { validationMode } from "../db/validate.server";
 import { createHttpApp } from "./app";
 import { announceBuild, buildStamp, importBuild, watchBuild, type BuildWatcher } from "./build-loader";
 import { MailConfigError, mailConfigFromEnv, redactSmtpUrl, type MailConfig } from "./mail/config";
@@ -68,6 +69,9 @@ async function main() {
     throw error;
   }
   console.log(`Database: ${database.kind} (${database.location})`);
+  if (validationMode() === "log") console.log("DB_VALIDATE: page reads are cross-checked; differences are logged");
+  else if (process.env.DB_VALIDATE === "1")
+    console.log(`DB_VALIDATE=1 is ignored under NODE_ENV=${process.env.NODE_ENV}`);
   await ensureSeeded(database.db, { log: (m) => console.log(m) });
   if (stopping) return;
 

@@ -6,7 +6,9 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
+import { checkAttachments } from "../reference/issues.server";
 import { attachments, issues } from "../schema";
+import { validationEnabled } from "../validate.server";
 
 export const ATTACHMENTS_PER_ISSUE = ISSUE_LIMITS.attachmentsPerIssue;
 
@@ -18,7 +20,7 @@ export interface AttachmentItem {
 }
 
 export async function listAttachments(db: DbOrTx, organizationId: string, issueId: string): Promise<AttachmentItem[]> {
-  return db
+  const rows = await db
     .select({
       id: attachments.id,
       fileName: attachments.fileName,
@@ -28,6 +30,8 @@ export async function listAttachments(db: DbOrTx, organizationId: string, issueI
     .from(attachments)
     .where(and(eq(attachments.issueId, issueId), eq(attachments.organizationId, organizationId)))
     .orderBy(asc(attachments.createdAt), asc(attachments.id));
+  if (validationEnabled()) await checkAttachments(db, organizationId, issueId, rows);
+  return rows;
 }
 
 export async function countAttachments(db: DbOrTx, organizationId: string, issueId: string): Promise<number> {

@@ -21,7 +21,16 @@ import {
 import type { MachineListing } from "../../core/machines";
 import type { DbOrTx } from "../client.server";
 import { isUniqueViolation } from "../pg-errors.server";
+import {
+  checkAdminCollections,
+  checkCollection,
+  checkCollectionMachineOptions,
+  checkCollectionTypes,
+  checkPublicCollection,
+  checkPublicCollections,
+} from "../reference/collections.server";
 import { collectionMachines, collections, collectionTypes, locations, machines, models } from "../schema";
+import { validationEnabled } from "../validate.server";
 import { machineSummaryColumns, type MachineSummary } from "./machine-summary.server";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -61,7 +70,9 @@ export async function listCollectionTypes(db: DbOrTx, organizationId: string): P
     .where(eq(collectionTypes.organizationId, organizationId))
     .groupBy(collectionTypes.id)
     .orderBy(asc(collectionTypes.sortOrder), asc(collectionTypes.name));
-  return rows.map((r) => ({ ...r, label: r.displayName || r.name, collectionCount: Number(r.collectionCount) }));
+  const types = rows.map((r) => ({ ...r, label: r.displayName || r.name, collectionCount: Number(r.collectionCount) }));
+  if (validationEnabled()) await checkCollectionTypes(db, organizationId, types);
+  return types;
 }
 
 export async function getCollectionType(db: DbOrTx, organizationId: string, typeId: string) {
@@ -264,7 +275,9 @@ export async function listAdminCollections(db: DbOrTx, organizationId: string): 
   const rows = await selectSummaries(db, organizationId, eq(collectionTypes.organizationId, organizationId)).orderBy(
     ...collectionOrder,
   );
-  return rows.map(toSummary);
+  const summaries = rows.map(toSummary);
+  if (validationEnabled()) await checkAdminCollections(db, organizationId, summaries);
+  return summaries;
 }
 
 /** One collection of the organization, or null (missing or another organization's). */
@@ -278,7 +291,9 @@ export async function getCollection(
     organizationId,
     and(eq(collections.id, collectionId), eq(collectionTypes.organizationId, organizationId)),
   ).limit(1);
-  return row ? toSummary(row) : null;
+  const summary = row ? toSummary(row) : null;
+  if (validationEnabled()) await checkCollection(db, organizationId, collectionId, summary);
+  return summary;
 }
 
 /** One location of the organization (to tie a collection to), or null. */
@@ -432,7 +447,9 @@ export async function listMachineOptions(
       ),
     )
     .orderBy(asc(models.name), asc(machines.name), asc(machines.id));
-  return rows.map((r) => ({ ...r, inCollection: Boolean(r.inCollection) }));
+  const options = rows.map((r) => ({ ...r, inCollection: Boolean(r.inCollection) }));
+  if (validationEnabled()) await checkCollectionMachineOptions(db, organizationId, opts, options);
+  return options;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -626,6 +643,7 @@ export async function listPublicCollections(db: DbOrTx, organizationId: string):
       machineCount: r.machineCount,
     });
   }
+  if (validationEnabled()) await checkPublicCollections(db, organizationId, groups);
   return groups;
 }
 
@@ -642,7 +660,10 @@ export async function getPublicCollection(
   page: { limit: number; offset: number } = { limit: 100, offset: 0 },
 ): Promise<{ collection: CollectionSummary; machines: PublicCollectionMachine[]; total: number } | null> {
   const collection = await getCollection(db, organizationId, collectionId);
-  if (!collection || !collection.typeIsEnabled) return null;
+  if (!collection || !collection.typeIsEnabled) {
+    if (validationEnabled()) await checkPublicCollection(db, organizationId, collectionId, page, null);
+    return null;
+  }
   const where = and(eq(collectionMachines.collectionId, collection.id), eq(machines.organizationId, organizationId));
   const rows = await db
     .select({
@@ -661,7 +682,9 @@ export async function getPublicCollection(
     .orderBy(asc(models.name), asc(machines.name), asc(machines.id))
     .limit(page.limit)
     .offset(page.offset);
-  return { collection, machines: rows, total: collection.machineCount };
+  const found = { collection, machines: rows, total: collection.machineCount };
+  if (validationEnabled()) await checkPublicCollection(db, organizationId, collectionId, page, found);
+  return found;
 }
 
 /**

@@ -27,7 +27,15 @@ import {
   users,
   type ActivityType,
 } from "../schema";
-import { crossCheck, validationEnabled } from "../validate.server";
+import {
+  checkIssueCounts,
+  checkIssueDetail,
+  checkIssueList,
+  checkIssueMachineOptions,
+  checkIssueTimeline,
+  checkMemberOptions,
+} from "../reference/issues.server";
+import { validationEnabled } from "../validate.server";
 
 const assigneeUser = alias(users, "assignee");
 const reporterUser = alias(users, "reporter");
@@ -261,15 +269,7 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
     hasNext = true;
     hasPrev = more;
   }
-  if (validationEnabled() && !cursor && (input.sort === "created" || input.sort === "updated")) {
-    await crossCheck(
-      db,
-      "issue list",
-      items.map((i) => i.id),
-      referenceIssueListSql(input, limit),
-      (ref) => ref.map((r) => r.id),
-    );
-  }
+  if (validationEnabled()) await checkIssueList(db, input, limit, items);
   return { items, nextCursor: hasNext ? token(last) : null, prevCursor: hasPrev ? token(first) : null };
 }
 
@@ -313,42 +313,6 @@ async function priorityOrderedPage(db: DbOrTx, input: ListIssuesInput, where: SQ
     .limit(rows);
 }
 
-/** DB_VALIDATE: the first page of the list written by hand, without the query builder. */
-function referenceIssueListSql(input: ListIssuesInput, limit: number): SQL {
-  const f = input.filters;
-  const parts: SQL[] = [sql`i."organizationId" = ${input.organizationId}`];
-  if (f.statusIds?.length)
-    parts.push(
-      sql`i."statusId" in (${sql.join(
-        f.statusIds.map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
-    );
-  const c = f.category ?? "active";
-  if (c === "active") parts.push(sql`s.category <> 'RESOLVED'`);
-  else if (c !== "all") parts.push(sql`s.category = ${c}`);
-  if (f.priorityId) parts.push(sql`i."priorityId" = ${f.priorityId}`);
-  if (f.machineId) parts.push(sql`i."machineId" = ${f.machineId}`);
-  if (f.locationId) parts.push(sql`m."locationId" = ${f.locationId}`);
-  if (f.assigneeId === "unassigned") parts.push(sql`i."assignedToId" is null`);
-  else if (f.assigneeId) parts.push(sql`i."assignedToId" = ${f.assigneeId}`);
-  if (f.reporterId === "anonymous") parts.push(sql`i."createdById" is null`);
-  else if (f.reporterId) parts.push(sql`i."createdById" = ${f.reporterId}`);
-  if (f.q?.trim()) {
-    parts.push(
-      sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${f.q.trim()})`,
-    );
-  }
-  const column = input.sort === "updated" ? sql`i."updatedAt"` : sql`i."createdAt"`;
-  const direction = input.dir === "asc" ? sql`asc` : sql`desc`;
-  return sql`select i.id from "Issue" i
-    join "IssueStatus" s on s.id = i."statusId"
-    join "Machine" m on m.id = i."machineId"
-    where ${sql.join(parts, sql` and `)}
-    order by ${column} ${direction}, i.id ${direction}
-    limit ${limit}`;
-}
-
 /**
  * Issues per status category under the list's filters (ignoring the status/category filter), for its tabs. With a search, counting every match of a broad word in a large
  * organization costs more than the page itself (tens of thousands of rows, bench/ANALYSIS.md), so `cap` stops
@@ -373,7 +337,9 @@ export async function countIssuesByCategory(
   const counts: Record<StatusCategory, number> = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0 };
   for (const r of rows) counts[r.category] = Number(r.n);
   const total = counts.NEW + counts.IN_PROGRESS + counts.RESOLVED;
-  return { counts, capped: opts.cap !== undefined && total > opts.cap };
+  const result = { counts, capped: opts.cap !== undefined && total > opts.cap };
+  if (validationEnabled()) await checkIssueCounts(db, organizationId, filters, opts.cap, result);
+  return result;
 }
 
 export interface MemberOption {
@@ -389,7 +355,9 @@ export async function listMemberOptions(db: DbOrTx, organizationId: string): Pro
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organizationId, organizationId))
     .orderBy(asc(users.name), asc(users.id));
-  return rows.map((r) => ({ id: r.id, name: displayName(r.name) }));
+  const result = rows.map((r) => ({ id: r.id, name: displayName(r.name) }));
+  if (validationEnabled()) await checkMemberOptions(db, organizationId, result);
+  return result;
 }
 
 /**
@@ -414,7 +382,9 @@ export async function listMachineOptions(
       ),
     )
     .orderBy(asc(locations.name), asc(machines.name), asc(machines.id));
-  return opts.limit ? query.limit(opts.limit) : query;
+  const rows = await (opts.limit ? query.limit(opts.limit) : query);
+  if (validationEnabled()) await checkIssueMachineOptions(db, organizationId, opts, rows);
+  return rows;
 }
 
 export function displayName(name: string | null | undefined): string {
@@ -455,6 +425,7 @@ export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId
     .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
     .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
     .limit(1);
+  if (validationEnabled()) await checkIssueDetail(db, organizationId, issueId, row ?? null);
   return row ?? null;
 }
 
@@ -575,6 +546,7 @@ export async function getIssueTimeline(
     if (a.kind !== b.kind) return a.kind === "activity" ? -1 : 1;
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
+  if (validationEnabled()) await checkIssueTimeline(db, organizationId, issueId, Boolean(opts.includeDeleted), items);
   return items;
 }
 

@@ -2,7 +2,9 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { LocationDetails } from "../../core/locations";
 import type { DbOrTx } from "../client.server";
+import { checkLocationOptions } from "../reference/options.server";
 import { issueStatuses, issues, locations, machines } from "../schema";
+import { validationEnabled } from "../validate.server";
 
 export interface LocationInput extends LocationDetails {
   name: string;
@@ -53,11 +55,13 @@ export async function listLocationsWithCounts(db: DbOrTx, organizationId: string
 
 /** id + name of every location, for pickers. */
 export async function listLocationOptions(db: DbOrTx, organizationId: string) {
-  return db
+  const rows = await db
     .select({ id: locations.id, name: locations.name })
     .from(locations)
     .where(eq(locations.organizationId, organizationId))
     .orderBy(asc(locations.name), asc(locations.id));
+  if (validationEnabled()) await checkLocationOptions(db, organizationId, rows);
+  return rows;
 }
 
 export async function getLocation(db: DbOrTx, organizationId: string, locationId: string) {

@@ -6,6 +6,13 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { issueStatuses, issues, locations, machines, memberships, models, priorities, users } from "../schema";
+import {
+  checkMachineDetail,
+  checkMachineIssues,
+  checkOwnerOptions,
+  checkTopPriorityOrder,
+} from "../reference/machines.server";
+import { validationEnabled } from "../validate.server";
 import { machineSummaryColumns, type MachineSummary } from "./machine-summary.server";
 import { containsPattern } from "./search.server";
 
@@ -44,7 +51,9 @@ export async function topPriorityOrder(db: DbOrTx, organizationId: string): Prom
     .select({ top: sql<number | null>`max(${priorities.order})` })
     .from(priorities)
     .where(eq(priorities.organizationId, organizationId));
-  return row?.top == null ? null : Number(row.top);
+  const top = row?.top == null ? null : Number(row.top);
+  if (validationEnabled()) await checkTopPriorityOrder(db, organizationId, top);
+  return top;
 }
 
 export interface MachineListFilters {
@@ -179,6 +188,7 @@ export async function getMachineDetail(db: DbOrTx, organizationId: string, machi
     .leftJoin(users, eq(users.id, machines.ownerId))
     .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
     .limit(1);
+  if (validationEnabled()) await checkMachineDetail(db, organizationId, machineId, row ?? null);
   return row ?? null;
 }
 
@@ -206,7 +216,7 @@ export async function listMachineIssues(
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .innerJoin(priorities, eq(priorities.id, issues.priorityId))
     .where(and(scope, ne(issueStatuses.category, "RESOLVED")))
-    .orderBy(desc(priorities.order), desc(issues.createdAt))
+    .orderBy(desc(priorities.order), desc(issues.createdAt), desc(issues.id))
     .limit(200);
   const closed = await db
     .select(columns)
@@ -214,8 +224,10 @@ export async function listMachineIssues(
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .innerJoin(priorities, eq(priorities.id, issues.priorityId))
     .where(and(scope, eq(issueStatuses.category, "RESOLVED")))
-    .orderBy(desc(sql`coalesce(${issues.resolvedAt}, ${issues.updatedAt})`))
+    .orderBy(desc(sql`coalesce(${issues.resolvedAt}, ${issues.updatedAt})`), desc(issues.id))
     .limit(opts.recentClosed ?? 5);
+  if (validationEnabled())
+    await checkMachineIssues(db, organizationId, machineId, opts.recentClosed ?? 5, { open, closed });
   return { open, closed };
 }
 
@@ -235,9 +247,11 @@ export async function listOwnerOptions(db: DbOrTx, organizationId: string) {
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organizationId, organizationId))
-    .orderBy(asc(sql`coalesce(${users.name}, ${users.email})`));
+    .orderBy(asc(sql`coalesce(${users.name}, ${users.email})`), asc(users.id));
   // Members without a name are shown by the part of their address before the @.
-  return rows.map((r) => ({ id: r.id, name: r.name || (r.email ? r.email.split("@")[0] : "Member") }));
+  const result = rows.map((r) => ({ id: r.id, name: r.name || (r.email ? r.email.split("@")[0] : "Member") }));
+  if (validationEnabled()) await checkOwnerOptions(db, organizationId, result);
+  return result;
 }
 
 /** The columns a machine is written with (create and edit); the use case has checked every reference. */

@@ -5,7 +5,9 @@
  */
 import { and, asc, count, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
+import { checkModelOptions } from "../reference/machines.server";
 import { machines, models } from "../schema";
+import { validationEnabled } from "../validate.server";
 import { containsPattern } from "./search.server";
 
 /** The models an organization may see and use. */
@@ -46,7 +48,7 @@ export async function listModelOptions(
     .select(optionColumns)
     .from(models)
     .where(and(...conditions))
-    .orderBy(sql`${models.isCustom} desc`, asc(models.name), asc(models.year))
+    .orderBy(sql`${models.isCustom} desc`, asc(models.name), asc(models.year), asc(models.id))
     .limit(limit);
   // Keep the currently chosen model in the list even when the filter would hide it.
   if (opts.includeId && !rows.some((r) => r.id === opts.includeId)) {
@@ -60,6 +62,9 @@ export async function listModelOptions(
         isCustom: chosen.isCustom,
       });
   }
+  // The machine page's picker has no search; a search's matching (ILIKE) is not cross-checked.
+  if (validationEnabled() && !q)
+    await checkModelOptions(db, organizationId, { limit, includeId: opts.includeId }, rows);
   return rows;
 }
 

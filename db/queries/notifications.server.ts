@@ -15,6 +15,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt } from "drizzle-
 import { alias } from "drizzle-orm/pg-core";
 import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
+import { checkNotificationPreferences, checkNotifications, checkUnreadCount } from "../reference/notifications.server";
 import {
   issues,
   machines,
@@ -27,6 +28,7 @@ import {
   type NotificationFrequency,
   type NotificationType,
 } from "../schema";
+import { validationEnabled } from "../validate.server";
 
 /** Where one person's notifications in one organization are. */
 function ownIn(userId: string, organizationId: string) {
@@ -38,7 +40,9 @@ export async function countUnreadNotifications(db: DbOrTx, userId: string, organ
     .select({ n: count() })
     .from(notifications)
     .where(and(ownIn(userId, organizationId), eq(notifications.read, false)));
-  return Number(row?.n ?? 0);
+  const n = Number(row?.n ?? 0);
+  if (validationEnabled()) await checkUnreadCount(db, userId, organizationId, n);
+  return n;
 }
 
 export interface NotificationItem {
@@ -73,7 +77,11 @@ export async function listNotifications(
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(limit + 1)
     .offset(offset);
-  return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+  const page = { items: rows.slice(0, limit), hasMore: rows.length > limit };
+  if (validationEnabled()) {
+    await checkNotifications(db, userId, organizationId, { unreadOnly: Boolean(opts.unreadOnly), limit, offset }, page);
+  }
+  return page;
 }
 
 /** Marks one of the user's notifications in the organization read; null when it is not theirs there (or is none). */
@@ -131,7 +139,10 @@ export async function getNotificationPreferences(
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  if (!user) return null;
+  if (!user) {
+    if (validationEnabled()) await checkNotificationPreferences(db, userId, organizationId, null);
+    return null;
+  }
   const owned = await db
     .select({
       id: machines.id,
@@ -144,7 +155,9 @@ export async function getNotificationPreferences(
     .from(machines)
     .where(and(eq(machines.ownerId, userId), eq(machines.organizationId, organizationId)))
     .orderBy(machines.name, machines.id);
-  return { ...user, machines: owned };
+  const prefs = { ...user, machines: owned };
+  if (validationEnabled()) await checkNotificationPreferences(db, userId, organizationId, prefs);
+  return prefs;
 }
 
 export async function updateUserNotificationSettings(

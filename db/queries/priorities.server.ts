@@ -6,7 +6,9 @@
  */
 import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
+import { checkPriorities } from "../reference/options.server";
 import { issues, priorities } from "../schema";
+import { validationEnabled } from "../validate.server";
 import { listOptionsWithUsage, optionRowColumns, type OptionRow, type OptionTable } from "./ordered-options.server";
 
 export interface PriorityOption extends OptionRow {
@@ -22,7 +24,9 @@ function selectPriorities(db: DbOrTx, organizationId: string) {
 }
 
 export async function listPriorities(db: DbOrTx, organizationId: string): Promise<PriorityOption[]> {
-  return selectPriorities(db, organizationId);
+  const rows = await selectPriorities(db, organizationId);
+  if (validationEnabled()) await checkPriorities(db, organizationId, rows);
+  return rows;
 }
 
 /** Priorities as an ordered option list, for the shared statements of ./ordered-options.server.ts. */

@@ -15,6 +15,8 @@ import {
   upvotes,
   users,
 } from "../schema";
+import { checkPublicMachinePage } from "../reference/public.server";
+import { validationEnabled } from "../validate.server";
 import { machineSummaryColumns } from "./machine-summary.server";
 import { listMachines, topPriorityOrder, type MachineListFilters } from "./machines.server";
 
@@ -42,7 +44,11 @@ export async function getPublicMachinePage(
     .innerJoin(locations, eq(locations.id, machines.locationId))
     .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
     .limit(1);
-  if (!machine) return null;
+  const since = new Date((opts.now ?? new Date()).getTime() - 30 * 24 * 3600 * 1000);
+  if (!machine) {
+    if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, null);
+    return null;
+  }
 
   const votes = db
     .select({ issueId: upvotes.issueId, n: sql<number>`count(*)::int`.as("voteCount") })
@@ -73,10 +79,9 @@ export async function getPublicMachinePage(
         ne(issueStatuses.category, "RESOLVED"),
       ),
     )
-    .orderBy(desc(priorities.order), desc(issues.createdAt))
+    .orderBy(desc(priorities.order), desc(issues.createdAt), desc(issues.id))
     .limit(100);
 
-  const since = new Date((opts.now ?? new Date()).getTime() - 30 * 24 * 3600 * 1000);
   const recentlyFixed = await db
     .select({ id: issues.id, title: issues.title, resolvedAt: issues.resolvedAt })
     .from(issues)
@@ -89,15 +94,17 @@ export async function getPublicMachinePage(
         gte(issues.resolvedAt, since),
       ),
     )
-    .orderBy(desc(issues.resolvedAt))
+    .orderBy(desc(issues.resolvedAt), desc(issues.id))
     .limit(3);
 
-  return {
+  const page = {
     machine,
     openIssues: openIssues.map((i) => ({ ...i, upvoteCount: Number(i.upvoteCount) })) as PublicOpenIssue[],
     recentlyFixed,
     topPriorityOrder: await topPriorityOrder(db, organizationId),
   };
+  if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, page);
+  return page;
 }
 
 /** Public machine cards (home page): no owner data. */

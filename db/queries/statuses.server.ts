@@ -6,7 +6,9 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { StatusCategory } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
+import { checkStatuses } from "../reference/options.server";
 import { issueStatuses, issues } from "../schema";
+import { validationEnabled } from "../validate.server";
 import { listOptionsWithUsage, optionRowColumns, type OptionRow, type OptionTable } from "./ordered-options.server";
 
 export interface StatusOption extends OptionRow {
@@ -23,7 +25,9 @@ function selectStatuses(db: DbOrTx, organizationId: string) {
 
 /** The organization's statuses in display order (admin's order, then name). */
 export async function listStatuses(db: DbOrTx, organizationId: string): Promise<StatusOption[]> {
-  return selectStatuses(db, organizationId);
+  const rows = await selectStatuses(db, organizationId);
+  if (validationEnabled()) await checkStatuses(db, organizationId, rows);
+  return rows;
 }
 
 /** Statuses as an ordered option list, for the shared statements of ./ordered-options.server.ts. */

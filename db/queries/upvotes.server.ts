@@ -6,7 +6,9 @@
  */
 import { and, count, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
+import { checkVotedIssueIds } from "../reference/public.server";
 import { issueStatuses, issues, upvotes } from "../schema";
+import { validationEnabled } from "../validate.server";
 
 export type Voter = { userId: string } | { voterKey: string; addressHash?: string };
 
@@ -108,7 +110,9 @@ export async function listVotedIssueIds(
     .from(upvotes)
     .innerJoin(issues, eq(issues.id, upvotes.issueId))
     .where(and(eq(issues.organizationId, organizationId), inArray(upvotes.issueId, issueIds), voterCondition(voter)));
-  return rows.map((r) => r.issueId);
+  const ids = rows.map((r) => r.issueId);
+  if (validationEnabled()) await checkVotedIssueIds(db, organizationId, issueIds, voter, ids);
+  return ids;
 }
 
 /** Vote count of one issue of the organization. */

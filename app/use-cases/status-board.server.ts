@@ -9,33 +9,8 @@ import { publicMachinePath } from "../../core/machines";
 import { topPriorityOrder } from "../../db/queries/machines.server";
 import { listStatusBoardRows, STATUS_BOARD_WINDOW_DAYS } from "../../db/queries/status-board.server";
 import { timeAgo } from "../lib/format";
+import type { StatusBoardLocation } from "../lib/status-board";
 import { requireCan, type Actor } from "./actor";
-
-export interface StatusBoardMachine {
-  id: string;
-  name: string;
-  /** Model, maker and year when they add something to the name ("" otherwise). */
-  subtitle: string;
-  status: MachineStatus;
-  statusLabel: string;
-  /** The machine's public page, a path on the organization's host. */
-  path: string;
-  /** Open issues; null when the visitor may not see issues (the public machine page hides them too). */
-  openIssueCount: number | null;
-  /**
-   * When a problem on this machine was last reported, changed status or priority, or was closed or reopened
-   * (ISO 8601, UTC); null when that did not happen in the last STATUS_BOARD_WINDOW_DAYS
-   * (db/queries/status-board.server.ts) or the visitor may not see issues.
-   */
-  lastUpdateAt: string | null;
-  lastUpdateAgo: string | null;
-}
-
-export interface StatusBoardLocation {
-  id: string;
-  name: string;
-  machines: StatusBoardMachine[];
-}
 
 export interface StatusBoard {
   organizationName: string;

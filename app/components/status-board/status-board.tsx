@@ -4,25 +4,8 @@
  */
 import { Link } from "@remix-run/react";
 import { MACHINE_STATUS_DESCRIPTION, MACHINE_STATUSES, type MachineStatus } from "../../../core/machine-status";
+import type { StatusBoardLocation, StatusBoardMachine } from "../../lib/status-board";
 import { MachineStatusBadge } from "../machine-status";
-
-export interface BoardMachine {
-  id: string;
-  name: string;
-  subtitle: string;
-  status: MachineStatus;
-  statusLabel: string;
-  path: string;
-  openIssueCount: number | null;
-  lastUpdateAt: string | null;
-  lastUpdateAgo: string | null;
-}
-
-export interface BoardLocation {
-  id: string;
-  name: string;
-  machines: BoardMachine[];
-}
 
 /** Static class names (Tailwind must see them literally): solid fills, readable from a distance. */
 const TV_PILL: Record<MachineStatus, string> = {
@@ -33,7 +16,7 @@ const TV_PILL: Record<MachineStatus, string> = {
 
 const ICON: Record<MachineStatus, string> = { playable: "●", degraded: "▲", down: "■" };
 
-function StatusPill({ m, tv }: { m: BoardMachine; tv: boolean }) {
+function StatusPill({ m, tv }: { m: StatusBoardMachine; tv: boolean }) {
   if (!tv) return <MachineStatusBadge status={m.status} large />;
   return (
     <span className={`inline-flex items-center gap-2 rounded-lg px-4 py-1 font-bold ${TV_PILL[m.status]}`}>
@@ -72,7 +55,7 @@ interface BoardOptions {
   windowDays: number;
 }
 
-function MachineRow({ m, tv, canViewIssues, windowDays }: BoardOptions & { m: BoardMachine }) {
+function MachineRow({ m, tv, canViewIssues, windowDays }: BoardOptions & { m: StatusBoardMachine }) {
   return (
     <li
       data-machine-id={m.id}
@@ -110,7 +93,7 @@ function MachineRow({ m, tv, canViewIssues, windowDays }: BoardOptions & { m: Bo
   );
 }
 
-export function BoardLocations({ locations, ...options }: BoardOptions & { locations: BoardLocation[] }) {
+export function BoardLocations({ locations, ...options }: BoardOptions & { locations: StatusBoardLocation[] }) {
   const { tv } = options;
   return (
     <div className={tv ? "space-y-10" : "space-y-8"}>

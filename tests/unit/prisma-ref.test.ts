@@ -36,6 +36,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "Issue",
       "IssueHistory",
       "IssueStatus",
+      "IssueSubscriber",
       "Location",
       "Machine",
       "MailOutbox",

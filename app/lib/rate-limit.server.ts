@@ -107,8 +107,14 @@ function postgresStore(db: Db): CounterStore {
   };
 }
 
-function storeFor(db: Db): CounterStore {
+/**
+ * The counters of `db`'s kind of database. `tx`: the caller's open transaction on it, to count inside it (the count
+ * then commits or rolls back with the write, and no second pooled connection is needed while the transaction holds
+ * one: with the pool full of requests waiting on that transaction's locks, it would never come).
+ */
+function storeFor(db: Db, tx?: Db): CounterStore {
   if (!isServerDatabase(db)) return memoryStore;
+  if (tx) return postgresStore(tx);
   let store = state.shared.get(db);
   if (!store) {
     store = postgresStore(db);
@@ -133,8 +139,14 @@ function retryAfter(bucket: CounterState, now: number): number {
 }
 
 /** Counts one hit against `key` and says whether it is still within the rule. */
-export async function hit(db: Db, key: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitResult> {
-  const bucket = await storeFor(db).hit(key, rule.windowMs, now);
+export async function hit(
+  db: Db,
+  key: string,
+  rule: RateLimitRule,
+  now = Date.now(),
+  tx?: Db,
+): Promise<RateLimitResult> {
+  const bucket = await storeFor(db, tx).hit(key, rule.windowMs, now);
   return { allowed: bucket.count <= scaledLimit(rule), retryAfterSeconds: retryAfter(bucket, now) };
 }
 
@@ -210,10 +222,11 @@ export async function checkLimits(
   db: Db,
   entries: Array<[string, RateLimitRule]>,
   now = Date.now(),
+  tx?: Db,
 ): Promise<RateLimitResult> {
   let refused: RateLimitResult | null = null;
   for (const [key, rule] of entries) {
-    const result = await hit(db, key, rule, now);
+    const result = await hit(db, key, rule, now, tx);
     if (!result.allowed) refused = worse(refused, result.retryAfterSeconds);
   }
   return refused ?? { allowed: true, retryAfterSeconds: 0 };

@@ -258,9 +258,10 @@ export async function reportProblem(
   const stored = report.photo ? await storeImageUpload(report.photo, { organizationId, field: "photo" }) : null;
   try {
     const { result, replayed } = await runOnce(db, claim, async (tx) => {
-      // Counted only for the submit that creates the issue, not for its repeats.
+      // Counted only for the submit that creates the issue, not for its repeats, and inside its transaction: the
+      // repeats wait on the claimed key while holding pooled connections.
       if (limits) {
-        const limit = await checkLimits(db, limits);
+        const limit = await checkLimits(db, limits, Date.now(), tx);
         if (!limit.allowed) throw reportsRateLimited(limit.retryAfterSeconds);
       }
       const created = await reportIssue(

@@ -62,6 +62,7 @@ export async function writeBody(
   res: Writable & { flush?: () => void },
 ): Promise<void> {
   const reader = body.getReader();
+  const writable = drainWaiter(res);
   try {
     for (;;) {
       if (res.destroyed) {
@@ -76,24 +77,37 @@ export async function writeBody(
       const more = res.write(value);
       // compression (server/app.ts) holds data back until flushed; streamed answers must reach the client as they go.
       res.flush?.();
-      if (!more && !res.destroyed) await drainedOrClosed(res);
+      if (!more && !res.destroyed) await writable.next();
     }
   } catch (error) {
     res.destroy(error as Error);
     throw error;
+  } finally {
+    writable.release();
   }
 }
 
-function drainedOrClosed(res: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
+/**
+ * One `drain` and one `close` listener per response, not one pair per wait: compression (server/app.ts) forwards
+ * `on("drain")` to its brotli/gzip stream but not `off("drain")`, so listeners added per wait piled up there (Node's
+ * MaxListenersExceededWarning during large streamed answers, and every drain called all of them).
+ */
+function drainWaiter(res: Writable) {
+  let wake: (() => void) | undefined;
+  const onReady = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  res.on("drain", onReady);
+  res.on("close", onReady);
+  return {
+    next: () => new Promise<void>((resolve) => (wake = resolve)),
+    release: () => {
+      res.off("drain", onReady);
+      res.off("close", onReady);
+    },
+  };
 }
 
 function toFetchRequest(req: Request, res: Response, host: string): globalThis.Request {

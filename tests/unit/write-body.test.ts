@@ -3,7 +3,11 @@
  * connection takes it, and a client that goes away stops the reading. Real Node streams; "a while" is a number of
  * event-loop turns, not a duration.
  */
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import compression from "compression";
 import { describe, expect, it } from "vitest";
 import { writeBody } from "../../server/remix-handler";
 
@@ -77,5 +81,54 @@ describe("writeBody", () => {
     await writing;
     expect(src.cancelled()).toBe(true);
     expect(src.pulled()).toBeLessThan(10);
+  });
+
+  it("adds no listener per wait when compression sits in front of the connection", async () => {
+    // compression forwards on("drain") to its brotli stream but not off("drain"), so a listener per wait piled up
+    // there; Node says so with a MaxListenersExceededWarning once eleven are attached.
+    const compress = compression();
+    // Fresh random text per chunk compresses little, so the socket does fill up (compression skips binary types).
+    const chunkBytes = 16 * 1024;
+    const chunks = 256;
+    const server = http.createServer((req, res) => {
+      compress(req as never, res as never, () => {
+        let sent = 0;
+        const stream = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent++ === chunks) return controller.close();
+            controller.enqueue(new TextEncoder().encode(randomBytes((chunkBytes * 3) / 4).toString("base64")));
+          },
+        });
+        res.setHeader("Content-Type", "text/plain");
+        void writeBody(stream, res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const received = await new Promise<number>((resolve, reject) => {
+        http
+          .get({ port, host: "127.0.0.1", headers: { "accept-encoding": "br" } }, (response) => {
+            let bytes = 0;
+            response.on("data", (data: Buffer) => {
+              bytes += data.length;
+              response.pause();
+              setImmediate(() => response.resume());
+            });
+            response.on("end", () => resolve(bytes));
+            response.on("error", reject);
+          })
+          .on("error", reject);
+      });
+      expect(received).toBeGreaterThan(chunks * chunkBytes * 0.5);
+      await turns(5);
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../scripts/postgres-throwaway";
@@ -58,12 +59,32 @@ export function proxyDirectives(upstream: string): string[] {
 }
 
 export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
+  const port = await freePort();
+  const http = [
+    "upstream pinpoint {",
+    ...upstreamPorts.map((p) => `  server 127.0.0.1:${p} max_fails=1 fail_timeout=1s;`),
+    "}",
+    "server {",
+    `  listen 127.0.0.1:${port};`,
+    "  client_max_body_size 12m;",
+    "  location / {",
+    ...proxyDirectives("pinpoint").map((d) => `    ${d}`),
+    "  }",
+    "}",
+  ];
+  return runNginx(http, port);
+}
+
+/**
+ * nginx with `http` as the inside of its http block (upstreams and servers), answering on loopback `port` (the
+ * first port it listens on; any other is the caller's business).
+ */
+export async function runNginx(http: string[], port: number): Promise<Nginx> {
   const bin = nginxBinary();
   if (!bin) throw new Error(NGINX_MISSING);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-nginx-"));
   // Worker processes run as an unprivileged user when we are root: they must reach the temporary directories.
   fs.chmodSync(dir, 0o755);
-  const port = await freePort();
   const accessLog = path.join(dir, "access.log");
   const errorLog = path.join(dir, "error.log");
   const temp = (name: string) => {
@@ -87,16 +108,7 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
     // Tab-separated: status, request line, upstream addresses and their statuses.
     "  log_format lb '$status\\t$request_method\\t$request_uri\\t$upstream_addr\\t$upstream_status';",
     `  access_log ${accessLog} lb;`,
-    "  client_max_body_size 12m;",
-    "  upstream pinpoint {",
-    ...upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=1s;`),
-    "  }",
-    "  server {",
-    `    listen 127.0.0.1:${port};`,
-    "    location / {",
-    ...proxyDirectives("pinpoint").map((d) => `      ${d}`),
-    "    }",
-    "  }",
+    ...http.map((line) => `  ${line}`),
     "}",
     "",
   ].join("\n");
@@ -112,14 +124,9 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nginx exited at start:\n${readError()}\n${conf}`);
-    try {
-      // Any answer means nginx listens (the upstreams may still be starting).
-      await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port}:\n${readError()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    if (await listening(port)) break;
+    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port}:\n${readError()}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 
   return {
@@ -153,4 +160,15 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }

@@ -2,9 +2,12 @@
  * The deployment files that cannot run here (no Docker on the test machine; docs/deploy.md says so): compose.yaml
  * parses, wires the app to its PostgreSQL and S3-compatible store with matching names and credentials, and names only
  * variables the README documents; the Dockerfile is multi-stage, runs as a non-root user and checks /healthz; the
- * systemd unit in docs/deploy.md sets only documented variables.
+ * systemd units in docs/deploy.md set only documented variables and pass `systemd-analyze verify` (where installed).
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -91,5 +94,23 @@ describe("docs/deploy.md", () => {
     const names = [...deploy.matchAll(/^Environment=([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(3);
     expect(names.filter((n) => !documented.has(n))).toEqual([]);
+  });
+
+  it.skipIf(!fs.existsSync("/usr/bin/systemd-analyze"))("its systemd units pass systemd-analyze verify", () => {
+    const deploy = fs.readFileSync("docs/deploy.md", "utf8");
+    const blocks = [...deploy.matchAll(/```ini\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const names = ["pinpoint.service", "pinpoint-backup.service", "pinpoint-backup.timer"];
+    expect(blocks).toHaveLength(names.length);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-units-"));
+    try {
+      const files = names.map((name, i) => {
+        fs.writeFileSync(path.join(dir, name), blocks[i]);
+        return path.join(dir, name);
+      });
+      // Throws (with systemd's complaint) when a unit has a bad setting.
+      execFileSync("systemd-analyze", ["verify", "--man=no", ...files], { stdio: "pipe" });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

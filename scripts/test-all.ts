@@ -4,7 +4,8 @@
  *   2. production build (used by HTTP integration tests and Playwright)
  *   3. unit + integration tests on the embedded PGlite
  *   4. integration tests again on a real PostgreSQL server (a throwaway PostgreSQL 15 cluster unless DATABASE_URL is set)
- *   5. reliability tests (PostgreSQL restarts, PgBouncer, SIGTERM mid-write)
+ *   5. reliability tests (PostgreSQL restarts, PgBouncer, SIGTERM mid-write, two instances behind Debian's nginx,
+ *      installed with apt-get when missing)
  *   6. the dev loop: `npm run dev` in a copy of the project, on PGlite and on a throwaway PostgreSQL (builds itself)
  *   7. Playwright end-to-end tests in Debian's Chromium (installed with apt-get when missing; never downloaded)
  * Prints one closing line "tests: N passed, M failed" and exits non-zero when anything failed.
@@ -96,6 +97,22 @@ function ensureChromium(): string {
   return "/usr/bin/chromium";
 }
 
+/** Debian's nginx for the two-instance suite (tests/reliability/two-instances.test.ts reads NGINX_PATH). */
+function ensureNginx(): string {
+  const candidates = [process.env.NGINX_PATH, "/usr/sbin/nginx"].filter(Boolean) as string[];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (found) return found;
+  if (process.getuid?.() !== 0)
+    throw new Error("nginx is missing and we are not root: run `apt-get install -y nginx-light` or set NGINX_PATH.");
+  console.log("Installing Debian's nginx (apt-get install nginx-light)…");
+  execSync(
+    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light",
+    { stdio: "inherit" },
+  );
+  if (!fs.existsSync("/usr/sbin/nginx")) throw new Error("apt-get install nginx-light did not provide /usr/sbin/nginx");
+  return "/usr/sbin/nginx";
+}
+
 function playwright(env: Record<string, string>): boolean {
   const out = path.join(resultsDir, "e2e.json");
   fs.rmSync(out, { force: true });
@@ -158,8 +175,8 @@ if (wants("pg") && built) {
 }
 
 if (wants("reliability") && built) {
-  await step("reliability tests (outages, PgBouncer, SIGTERM, concurrent start, fuzz)", () =>
-    vitest("reliability", "reliability"),
+  await step("reliability tests (outages, PgBouncer, SIGTERM, concurrent start, two instances behind nginx)", () =>
+    vitest("reliability", "reliability", { NGINX_PATH: ensureNginx() }),
   );
 }
 

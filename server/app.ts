@@ -14,9 +14,12 @@ import { BAD_HOST_MESSAGE, hostPolicy, isAllowedHost, machineNames } from "../ap
 import { bodyLimitFor } from "../app/lib/body-limits";
 import type { DbHandle } from "../db/client.server";
 import { bodyLimit } from "./body-limit";
+import { errorFields, log } from "./log";
 import { outageGuard } from "./outage";
 import { precompressedAssets } from "./precompressed";
 import { remixHandler } from "./remix-handler";
+import { requestScope } from "./request-log";
+import { ROUTE_LABEL, remixRouteLabel } from "./route-label";
 import { ONE_CLICK_UNSUBSCRIBE_PATH, buildSecurityHeaders, isCrossSiteRequest } from "./security";
 
 export interface HttpAppOptions {
@@ -40,6 +43,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
+  const getBuild = typeof options.build === "function" ? options.build : async () => options.build as ServerBuild;
+
+  // The request id and the access log line (server/request-log.ts) come first, so refused requests are logged too.
+  app.use(requestScope());
 
   // Security headers first, so they reach static files, redirects, 404s and errors alike.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -68,6 +75,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   // The health check names no host, database or version: load balancers probe it by address.
   app.get(["/healthz", "/api/health"], async (_req, res) => {
+    res.locals.route = "/healthz";
     try {
       await withTimeout(options.database.ping(), 3000);
       res.set("Cache-Control", "no-store").json({ status: "healthy" });
@@ -139,6 +147,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const forever = { immutable: true, maxAge: "1y" };
   app.use(
     "/build",
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.locals.route = ROUTE_LABEL.static;
+      next();
+    },
     precompressedAssets(buildDir, forever),
     express.static(buildDir, { ...forever, fallthrough: true }),
   );
@@ -147,7 +159,21 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const publicFiles = express.static(options.publicDir, { maxAge: "1h" });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const ext = path.extname(req.path);
-    if (ext && ext !== ".data") return publicFiles(req, res, next);
+    // A file of public/, unless none exists and a Remix resource route (`/issues.csv`) answers: see below.
+    if (ext && ext !== ".data") {
+      res.locals.route = ROUTE_LABEL.static;
+      return publicFiles(req, res, next);
+    }
+    next();
+  });
+
+  // The route label of logs and metrics: the Remix route that will answer.
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.route = remixRouteLabel(await getBuild(), req.path);
+    } catch {
+      res.locals.route = ROUTE_LABEL.noMatch;
+    }
     next();
   });
 
@@ -165,9 +191,25 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         requestMemo: {},
         crossSite: res.locals.crossSite === true,
+        requestId: res.locals.requestId as string,
       }),
     }),
   );
+
+  // Anything thrown past Remix (it answers its own errors with the error page) is a bug: logged with the request id,
+  // answered with a page that shows the id, never the error.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    void next;
+    log().error(errorFields(error), "unhandled error");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res
+      .status(500)
+      .type("text/plain")
+      .send(`Something went wrong on our side. Reference: ${res.locals.requestId as string}\n`);
+  });
 
   return app;
 }

@@ -14,6 +14,7 @@ import { DataDirLockedError } from "../db/lock.server";
 import { ensureSeeded } from "../db/seed-on-start.server";
 import { validationMode } from "../db/validate.server";
 import { createHttpApp } from "./app";
+import { errorFields, log } from "./log";
 import { announceBuild, buildStamp, importBuild, watchBuild, type BuildWatcher } from "./build-loader";
 import { MailConfigError, mailConfigFromEnv, redactSmtpUrl, type MailConfig } from "./mail/config";
 import { startDigestScheduler, type DigestScheduler } from "./mail/digest";
@@ -44,7 +45,7 @@ let stopping = false;
 
 async function main() {
   if (!fs.existsSync(buildPath)) {
-    console.error("No build found at build/index.js. Run `npm run build` first (npm start does this for you).");
+    log().fatal("No build found at build/index.js. Run `npm run build` first (npm start does this for you).");
     process.exit(1);
   }
   let mailConfig: MailConfig;
@@ -52,7 +53,7 @@ async function main() {
     mailConfig = mailConfigFromEnv();
   } catch (error) {
     if (error instanceof MailConfigError) {
-      console.error(`\n${error.message}\n`);
+      log().fatal(error.message);
       process.exit(1);
     }
     throw error;
@@ -63,28 +64,28 @@ async function main() {
     database = await getDatabase();
   } catch (error) {
     if (error instanceof DataDirLockedError) {
-      console.error(`\n${error.message}\n`);
+      log().fatal(error.message);
       process.exit(1);
     }
     throw error;
   }
-  console.log(`Database: ${database.kind} (${database.location})`);
-  if (validationMode() === "log") console.log("DB_VALIDATE: page reads are cross-checked; differences are logged");
+  log().info(`Database: ${database.kind} (${database.location})`);
+  if (validationMode() === "log") log().info("DB_VALIDATE: page reads are cross-checked; differences are logged");
   else if (process.env.DB_VALIDATE === "1")
-    console.log(`DB_VALIDATE=1 is ignored under NODE_ENV=${process.env.NODE_ENV}`);
-  await ensureSeeded(database.db, { log: (m) => console.log(m) });
+    log().warn(`DB_VALIDATE=1 is ignored under NODE_ENV=${process.env.NODE_ENV}`);
+  await ensureSeeded(database.db, { log: (m) => log().info(m) });
   if (stopping) return;
 
   // E-mail: the worker delivers the outbox (server/mail/worker.ts); without SMTP_URL messages wait there.
   if (mailConfig.smtpUrl) {
     mailWorker = startMailWorker({ db: database.db, config: { ...mailConfig, smtpUrl: mailConfig.smtpUrl } });
-    console.log(`E-mail: sending through ${redactSmtpUrl(mailConfig.smtpUrl)} as ${mailConfig.from}`);
+    log().info(`E-mail: sending through ${redactSmtpUrl(mailConfig.smtpUrl)} as ${mailConfig.from}`);
   } else {
     stopWatchingMail = watchUnsentMail();
-    console.log("E-mail: SMTP_URL is not set; messages wait in the outbox (/admin/outbox, npm run mail:outbox)");
+    log().info("E-mail: SMTP_URL is not set; messages wait in the outbox (/admin/outbox, npm run mail:outbox)");
   }
   // Daily notification digests of the previous UTC day (server/mail/digest.ts).
-  digestScheduler = startDigestScheduler({ db: database.db, port, log: (m) => console.log(m) });
+  digestScheduler = startDigestScheduler({ db: database.db, port, log: (m) => log().info(m) });
 
   let loadedStamp = buildStamp(buildPath);
   let build: ServerBuild;
@@ -125,7 +126,7 @@ async function main() {
     server = app.listen(port, host, () => resolve());
     server.once("error", reject);
   });
-  console.log(`PinPoint listening on http://localhost:${port} (ready in ${Date.now() - started} ms)`);
+  log().info(`PinPoint listening on http://localhost:${port} (ready in ${Date.now() - started} ms)`);
 
   if (mode === "development") {
     // `remix dev --manual` rebuilds into build/; we load the new build here instead of restarting.
@@ -134,11 +135,11 @@ async function main() {
       loadedStamp,
       onBuild: (next) => {
         build = next;
-        console.log(`Loaded build ${next.assets.version}`);
+        log().info(`Loaded build ${next.assets.version}`);
       },
-      log: (message) => console.error(message),
+      log: (message) => log().warn(message),
     });
-    await announceBuild(build, (message) => console.error(message));
+    await announceBuild(build, (message) => log().warn(message));
   }
 }
 
@@ -158,7 +159,7 @@ const startup = main();
 function stop(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal} received: closing the server and the database`);
+  log().info(`${signal} received: closing the server and the database`);
   buildWatcher?.close();
   // Migrations or the first seed are never cut halfway; after that, give in-flight requests a moment, but never
   // hang: PGlite must be closed to keep its writes.
@@ -166,7 +167,7 @@ function stop(signal: NodeJS.Signals) {
     .catch(() => {})
     .then(() => {
       const force = setTimeout(() => {
-        console.error("Shutdown took too long; exiting");
+        log().error("Shutdown took too long; exiting");
         process.exit(1);
       }, 4000);
       force.unref();
@@ -179,7 +180,7 @@ function stop(signal: NodeJS.Signals) {
     .then(() => closeDatabase())
     .then(() => process.exit(0))
     .catch((error) => {
-      console.error("Error while closing the database", error);
+      log().error(errorFields(error), "Error while closing the database");
       process.exit(1);
     });
 }
@@ -190,7 +191,7 @@ process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGINT", () => stop("SIGINT"));
 
 startup.catch(async (error) => {
-  console.error(error);
+  log().fatal(errorFields(error), "start-up failed");
   await closeDatabase().catch(() => {});
   process.exit(1);
 });

@@ -12,7 +12,8 @@ import express, { type Request, type Response, type NextFunction } from "express
 import type { ServerBuild } from "@remix-run/node";
 import { BAD_HOST_MESSAGE, hostPolicy, isAllowedHost, machineNames } from "../app/lib/allowed-hosts.server";
 import { bodyLimitFor } from "../app/lib/body-limits";
-import type { DbHandle } from "../db/client.server";
+import { migrationsFolder, type DbHandle } from "../db/client.server";
+import { migrationStatus } from "../db/migration-status.server";
 import { bodyLimit } from "./body-limit";
 import { errorFields, log } from "./log";
 import { outageGuard } from "./outage";
@@ -37,6 +38,8 @@ export interface HttpAppOptions {
   /** Headers added to every answer in development only (which process and database client served it); never in
    * production or tests, where they would tell visitors about the process. */
   devHeaders?: () => Record<string, string>;
+  /** True once the process is shutting down (server/index.ts): `/readyz` then answers 503. */
+  draining?: () => boolean;
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -73,15 +76,35 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   // Bodies over the route's limit are refused with 413 before anything reads them (server/body-limit.ts).
   app.use(bodyLimit(bodyLimitFor));
 
-  // The health check names no host, database or version: load balancers probe it by address.
-  app.get(["/healthz", "/api/health"], async (_req, res) => {
+  // The health checks name no host, database or version: load balancers probe them by address, whatever the host.
+  // Liveness: the process answers HTTP. It never touches the database, so a database outage does not get every
+  // instance restarted.
+  app.get(["/healthz", "/api/health"], (_req, res) => {
     res.locals.route = "/healthz";
-    try {
-      await withTimeout(options.database.ping(), 3000);
-      res.set("Cache-Control", "no-store").json({ status: "healthy" });
-    } catch {
-      res.status(503).set("Cache-Control", "no-store").json({ status: "unhealthy" });
+    res.set("Cache-Control", "no-store").json({ status: "healthy" });
+  });
+
+  // Readiness: send traffic here? Not while shutting down, not when the database does not answer, and not before
+  // this build's migrations are applied.
+  app.get("/readyz", async (_req, res) => {
+    res.locals.route = "/readyz";
+    res.set("Cache-Control", "no-store");
+    if (options.draining?.()) {
+      res.status(503).json({ status: "unready", reason: "shutting down" });
+      return;
     }
+    let pending: number;
+    try {
+      pending = (await withTimeout(migrationStatus(options.database.db, migrationsFolder), 3000)).pending;
+    } catch {
+      res.status(503).json({ status: "unready", reason: "the database does not answer" });
+      return;
+    }
+    if (pending > 0) {
+      res.status(503).json({ status: "unready", reason: `${pending} migration(s) not applied yet` });
+      return;
+    }
+    res.json({ status: "ready" });
   });
 
   // Only hosts of this deployment (app/lib/allowed-hosts.server.ts): the host ends up in QR codes and absolute links.

@@ -16,6 +16,7 @@ import { migrationsFolder, type DbHandle } from "../db/client.server";
 import { migrationStatus } from "../db/migration-status.server";
 import { bodyLimit } from "./body-limit";
 import { errorFields, log } from "./log";
+import { createMetrics } from "./metrics";
 import { outageGuard } from "./outage";
 import { precompressedAssets } from "./precompressed";
 import { remixHandler } from "./remix-handler";
@@ -38,6 +39,8 @@ export interface HttpAppOptions {
   /** Headers added to every answer in development only (which process and database client served it); never in
    * production or tests, where they would tell visitors about the process. */
   devHeaders?: () => Record<string, string>;
+  /** METRICS_TOKEN: with it `/metrics` serves Prometheus metrics to `Authorization: Bearer <token>`; without, 404. */
+  metricsToken?: string;
   /** True once the process is shutting down (server/index.ts): `/readyz` then answers 503. */
   draining?: () => boolean;
 }
@@ -48,8 +51,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   if (options.trustProxy) app.set("trust proxy", true);
   const getBuild = typeof options.build === "function" ? options.build : async () => options.build as ServerBuild;
 
-  // The request id and the access log line (server/request-log.ts) come first, so refused requests are logged too.
-  app.use(requestScope());
+  // The request id, the access log line (server/request-log.ts) and the request metrics come first, so refused
+  // requests are counted too.
+  const metrics = options.metricsToken ? createMetrics(options.database, options.metricsToken) : undefined;
+  app.use(requestScope(metrics?.observe));
 
   // Security headers first, so they reach static files, redirects, 404s and errors alike.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -82,6 +87,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get(["/healthz", "/api/health"], (_req, res) => {
     res.locals.route = "/healthz";
     res.set("Cache-Control", "no-store").json({ status: "healthy" });
+  });
+
+  // Prometheus metrics (server/metrics.ts): only with METRICS_TOKEN; otherwise the address does not exist.
+  app.get("/metrics", (req, res, next) => {
+    if (!metrics) return next();
+    res.locals.route = "/metrics";
+    metrics.handler(req, res).catch(next);
   });
 
   // Readiness: send traffic here? Not while shutting down, not when the database does not answer, and not before

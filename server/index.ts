@@ -109,6 +109,7 @@ async function main() {
     mode,
     publicDir: path.resolve(root, "public"),
     trustProxy: process.env.TRUST_PROXY === "true",
+    metricsToken: process.env.METRICS_TOKEN || undefined,
     listenHost: host,
     // Development only (createHttpApp also ignores it in other modes): tests/dev/dev-loop.test.ts checks that edits
     // are served by the same process and the same database client.

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { installGlobals } from "@remix-run/node";
 import { closeDatabase, databaseOpenCount, getDatabase } from "../db/client.server";
@@ -42,6 +42,7 @@ let mailWorker: MailWorker | null = null;
 let stopWatchingMail: (() => void) | null = null;
 let digestScheduler: DigestScheduler | null = null;
 let stopping = false;
+let draining = false;
 
 async function main() {
   if (!fs.existsSync(buildPath)) {
@@ -110,6 +111,7 @@ async function main() {
     publicDir: path.resolve(root, "public"),
     trustProxy: process.env.TRUST_PROXY === "true",
     metricsToken: process.env.METRICS_TOKEN || undefined,
+    draining: () => draining,
     listenHost: host,
     // Development only (createHttpApp also ignores it in other modes): tests/dev/dev-loop.test.ts checks that edits
     // are served by the same process and the same database client.
@@ -126,6 +128,12 @@ async function main() {
   await new Promise<void>((resolve, reject) => {
     server = app.listen(port, host, () => resolve());
     server.once("error", reject);
+  });
+  // While draining, a keep-alive connection closes once its answer is out (closeHttpServer).
+  server!.on("request", (_req, res: ServerResponse) => {
+    res.once("finish", () => {
+      if (draining) setImmediate(() => server?.closeIdleConnections());
+    });
   });
   log().info(`PinPoint listening on http://localhost:${port} (ready in ${Date.now() - started} ms)`);
 
@@ -144,15 +152,31 @@ async function main() {
   }
 }
 
-function closeHttpServer(): Promise<void> {
+/**
+ * Stops accepting connections and waits for the requests in flight, at most `timeoutMs`; then cuts the connections
+ * still open. Each keep-alive connection is closed as soon as its last answer is out, so no new request starts on it.
+ */
+function closeHttpServer(timeoutMs: number): Promise<void> {
   const current = server;
   if (!current) return Promise.resolve();
   return new Promise((resolve) => {
-    // Stop accepting connections, let requests in flight finish (at most ~2 s).
-    current.close(() => resolve());
-    current.closeIdleConnections?.();
-    setTimeout(() => current.closeAllConnections?.(), 2000).unref();
+    const cut = setTimeout(() => {
+      log().warn({ timeoutMs }, "requests still running at SHUTDOWN_TIMEOUT_MS; closing their connections");
+      current.closeAllConnections();
+    }, timeoutMs);
+    cut.unref();
+    current.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    current.closeIdleConnections();
   });
+}
+
+/** SHUTDOWN_TIMEOUT_MS: how long in-flight requests may take to finish after SIGTERM (default 10 s). */
+function shutdownTimeoutMs(): number {
+  const value = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+  return Number.isFinite(value) && value >= 0 ? value : 10_000;
 }
 
 const startup = main();
@@ -160,26 +184,33 @@ const startup = main();
 function stop(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
-  log().info(`${signal} received: closing the server and the database`);
+  // From now on /readyz answers 503 (server/app.ts), so a load balancer stops sending here.
+  draining = true;
+  const timeoutMs = shutdownTimeoutMs();
+  log().info({ signal, timeoutMs }, "shutting down: no new connections; draining requests in flight");
   buildWatcher?.close();
-  // Migrations or the first seed are never cut halfway; after that, give in-flight requests a moment, but never
-  // hang: PGlite must be closed to keep its writes.
+  // Migrations or the first seed are never cut halfway; after that, requests in flight get SHUTDOWN_TIMEOUT_MS to
+  // finish, but the process never hangs: PGlite must be closed to keep its writes.
   void startup
     .catch(() => {})
     .then(() => {
       const force = setTimeout(() => {
         log().error("Shutdown took too long; exiting");
         process.exit(1);
-      }, 4000);
+      }, timeoutMs + 5000);
       force.unref();
-      // The mail worker stops with the HTTP server: a delivery in flight finishes (at most ~2 s) before the database
-      // closes.
+      // The mail worker stops taking messages at once; a delivery in flight finishes (at most ~2 s) before the
+      // database closes, as do the requests in flight.
       stopWatchingMail?.();
       digestScheduler?.stop();
-      return Promise.all([closeHttpServer(), mailWorker ? mailWorker.stop(2000) : undefined]);
+      return Promise.all([closeHttpServer(timeoutMs), mailWorker ? mailWorker.stop(2000) : undefined]);
     })
+    .then(() => log().info("requests drained and mail worker stopped; closing the database"))
     .then(() => closeDatabase())
-    .then(() => process.exit(0))
+    .then(() => {
+      log().info("stopped");
+      process.exit(0);
+    })
     .catch((error) => {
       log().error(errorFields(error), "Error while closing the database");
       process.exit(1);

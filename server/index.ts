@@ -187,7 +187,10 @@ function stop(signal: NodeJS.Signals) {
   // From now on /readyz answers 503 (server/app.ts), so a load balancer stops sending here.
   draining = true;
   const timeoutMs = shutdownTimeoutMs();
-  log().info({ signal, timeoutMs }, "shutting down: no new connections; draining requests in flight");
+  log().info(
+    { signal, timeoutMs },
+    `${signal} received: closing the server and the database (no new connections; draining requests in flight)`,
+  );
   buildWatcher?.close();
   // Migrations or the first seed are never cut halfway; after that, requests in flight get SHUTDOWN_TIMEOUT_MS to
   // finish, but the process never hangs: PGlite must be closed to keep its writes.

@@ -3,7 +3,11 @@ import { defineConfig } from "vitest/config";
 
 const alias = { "~": path.resolve(import.meta.dirname, "app") };
 // Tests never write a generated secret into ./data; a fixed test-only secret signs their cookies.
-const env = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
+// Quiet logs (server/log.ts) unless LOG_LEVEL asks for them; spawned servers log at info (tests/helpers/server-process.ts).
+const env = {
+  SESSION_SECRET: "test-only-session-secret-0123456789abcdef",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+};
 // Integration tests cross-check every page read they cause against its hand-written reference query; a difference
 // fails the request with a 500 (db/validate.server.ts). About +10% CPU on the page-heavy files; DB_VALIDATE=0 turns it off.
 const integrationEnv = { ...env, DB_VALIDATE: process.env.DB_VALIDATE ?? "1" };

@@ -5,6 +5,8 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/lib/nonce";
+import { errorFields, log } from "~/lib/log.server";
+import { RequestIdProvider } from "~/lib/request-id";
 import {
   DATABASE_OUTAGE_PAGE,
   isDatabaseUnavailable,
@@ -36,7 +38,9 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <RequestIdProvider value={loadContext.requestId}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </RequestIdProvider>
       </NonceProvider>,
       {
         nonce,
@@ -57,7 +61,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) log().error(errorFields(error), "error while streaming a page");
         },
       },
     );
@@ -65,17 +69,20 @@ export default function handleRequest(
   });
 }
 
-/** One log line per unexpected server error; responses never carry the stack (Remix sanitizes in production). */
+/**
+ * One log line per unexpected server error, with the request's id (server/log.ts adds it); responses never carry the
+ * stack (Remix sanitizes in production), the error page shows the id instead (app/root.tsx).
+ */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   // Unknown URLs and other expected 4xx answers are not server errors.
   if (isRouteErrorResponse(error) && error.status < 500) return;
   if (isDatabaseUnavailable(error)) {
     reportDatabaseUnavailable(request);
-    console.error(`[db-unavailable] ${request.method} ${new URL(request.url).pathname}: ${(error as Error).message}`);
+    log().warn({ method: request.method, ...errorFields(error) }, "database unavailable");
     return;
   }
-  console.error(error);
+  log().error({ method: request.method, ...errorFields(error) }, "unexpected server error");
 };
 
 /** Single-fetch data requests get the same 503 treatment as documents. */

@@ -9,12 +9,14 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
+  useLocation,
   useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "~/lib/nonce";
+import { REQUEST_ID_ATTRIBUTE, useRequestReference } from "~/lib/request-id";
 import { getAccess } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { sendsScripts } from "~/lib/page-handle";
@@ -172,12 +174,14 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+  // A new page, a new error: its reference is fixed when the page mounts (app/lib/request-id.tsx).
+  return <GeneralErrorBoundary key={useLocation().key} />;
 }
 
 /** A friendly page per status; never a stack trace (production strips them; we never render `error.stack`). */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
+  const reference = useRequestReference();
   let status = 500;
   let message = "Something went wrong on our side. Please try again in a moment.";
   if (isRouteErrorResponse(error)) {
@@ -201,6 +205,12 @@ export function GeneralErrorBoundary() {
       <p className="text-5xl font-bold text-slate-300">{status}</p>
       <h1 className="mt-2 text-2xl font-semibold">{titles[status] ?? (status >= 500 ? "Server error" : "Error")}</h1>
       <p className="mt-3 text-slate-700">{message}</p>
+      {reference ? (
+        <p className="mt-3 text-sm text-slate-600">
+          Reference: <code {...{ [REQUEST_ID_ATTRIBUTE]: reference }}>{reference}</code>
+          {status >= 500 ? " (please quote it if you tell us about this problem)" : null}
+        </p>
+      ) : null}
       <p className="mt-6">
         <Link to="/">Go to the start page</Link>
       </p>

@@ -27,9 +27,20 @@ export interface DbHandle {
   kind: "pglite" | "postgres";
   /** Where the data lives, for logs: a directory, "memory://" or the URL without its password. */
   location: string;
-  /** Runs `select 1`; used by /healthz. */
+  /** Runs `select 1`; used by the outage probe (server/outage.ts). */
   ping(): Promise<void>;
+  /** Connection use for /metrics (server/metrics.ts); absent where unknown. */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections the client may open (PGlite: its one connection). */
+  max: number;
+  /** Statements and transactions under way that hold a connection (at most `max`); postgres-js only. */
+  inUse?: number;
+  /** Statements and transactions waiting for a free connection; postgres-js only. */
+  waiting?: number;
 }
 
 export interface OpenOptions {
@@ -133,11 +144,14 @@ async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
     onnotice: () => {},
     connection: { application_name: "pinpoint" },
   });
-  const db = drizzle(pooled ? sql : preparingClient(sql), { schema }) as unknown as Db;
+  const max = poolSize ?? Number(process.env.DATABASE_POOL_SIZE ?? 10);
+  const busy = { count: 0 };
+  const db = drizzle(countingClient(pooled ? sql : preparingClient(sql), busy), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
     location: redactUrl(url),
+    poolStats: () => ({ max, inUse: Math.min(busy.count, max), waiting: Math.max(0, busy.count - max) }),
     async ping() {
       await sql`select 1`;
     },
@@ -145,6 +159,40 @@ async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
       await sql.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * Counts what holds (or waits for) one of the pool's connections: a statement outside a transaction, or a whole
+ * transaction (its statements run on the transaction's connection and are not counted again). postgres-js keeps its
+ * queues private, so /metrics reads this count instead (server/metrics.ts).
+ */
+function countingClient(sql: Sql, busy: { count: number }): Sql {
+  const done = () => {
+    busy.count -= 1;
+  };
+  return new Proxy(sql, {
+    get(target, prop) {
+      if (prop === "unsafe") {
+        return (...args: unknown[]) => {
+          const query = (target.unsafe as (...a: unknown[]) => PromiseLike<unknown>)(...args);
+          busy.count += 1;
+          // After the caller's synchronous `.values()`/`.raw()`: postgres-js starts a query on its first `then`.
+          queueMicrotask(() => void query.then(done, done));
+          return query;
+        };
+      }
+      if (prop === "begin") {
+        return (...args: unknown[]) => {
+          const transaction = (target.begin as (...a: unknown[]) => Promise<unknown>)(...args);
+          busy.count += 1;
+          void transaction.then(done, done);
+          return transaction;
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -204,6 +252,7 @@ async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
     async ping() {
       await client.query("select 1");
     },
+    poolStats: () => ({ max: 1 }),
     async close() {
       if (closed) return;
       closed = true;

@@ -12,11 +12,16 @@ import express, { type Request, type Response, type NextFunction } from "express
 import type { ServerBuild } from "@remix-run/node";
 import { BAD_HOST_MESSAGE, hostPolicy, isAllowedHost, machineNames } from "../app/lib/allowed-hosts.server";
 import { bodyLimitFor } from "../app/lib/body-limits";
-import type { DbHandle } from "../db/client.server";
+import { migrationsFolder, type DbHandle } from "../db/client.server";
+import { migrationStatus } from "../db/migration-status.server";
 import { bodyLimit } from "./body-limit";
+import { errorFields, log } from "./log";
+import { createMetrics } from "./metrics";
 import { outageGuard } from "./outage";
 import { precompressedAssets } from "./precompressed";
 import { remixHandler } from "./remix-handler";
+import { requestScope } from "./request-log";
+import { ROUTE_LABEL, remixRouteLabel } from "./route-label";
 import { ONE_CLICK_UNSUBSCRIBE_PATH, buildSecurityHeaders, isCrossSiteRequest } from "./security";
 
 export interface HttpAppOptions {
@@ -34,12 +39,22 @@ export interface HttpAppOptions {
   /** Headers added to every answer in development only (which process and database client served it); never in
    * production or tests, where they would tell visitors about the process. */
   devHeaders?: () => Record<string, string>;
+  /** METRICS_TOKEN: with it `/metrics` serves Prometheus metrics to `Authorization: Bearer <token>`; without, 404. */
+  metricsToken?: string;
+  /** True once the process is shutting down (server/index.ts): `/readyz` then answers 503. */
+  draining?: () => boolean;
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
+  const getBuild = typeof options.build === "function" ? options.build : async () => options.build as ServerBuild;
+
+  // The request id, the access log line (server/request-log.ts) and the request metrics come first, so refused
+  // requests are counted too.
+  const metrics = options.metricsToken ? createMetrics(options.database, options.metricsToken) : undefined;
+  app.use(requestScope(metrics?.observe));
 
   // Security headers first, so they reach static files, redirects, 404s and errors alike.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -66,14 +81,42 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   // Bodies over the route's limit are refused with 413 before anything reads them (server/body-limit.ts).
   app.use(bodyLimit(bodyLimitFor));
 
-  // The health check names no host, database or version: load balancers probe it by address.
-  app.get(["/healthz", "/api/health"], async (_req, res) => {
-    try {
-      await withTimeout(options.database.ping(), 3000);
-      res.set("Cache-Control", "no-store").json({ status: "healthy" });
-    } catch {
-      res.status(503).set("Cache-Control", "no-store").json({ status: "unhealthy" });
+  // The health checks name no host, database or version: load balancers probe them by address, whatever the host.
+  // Liveness: the process answers HTTP. It never touches the database, so a database outage does not get every
+  // instance restarted.
+  app.get(["/healthz", "/api/health"], (_req, res) => {
+    res.locals.route = "/healthz";
+    res.set("Cache-Control", "no-store").json({ status: "healthy" });
+  });
+
+  // Prometheus metrics (server/metrics.ts): only with METRICS_TOKEN; otherwise the address does not exist.
+  app.get("/metrics", (req, res, next) => {
+    if (!metrics) return next();
+    res.locals.route = "/metrics";
+    metrics.handler(req, res).catch(next);
+  });
+
+  // Readiness: send traffic here? Not while shutting down, not when the database does not answer, and not before
+  // this build's migrations are applied.
+  app.get("/readyz", async (_req, res) => {
+    res.locals.route = "/readyz";
+    res.set("Cache-Control", "no-store");
+    if (options.draining?.()) {
+      res.status(503).json({ status: "unready", reason: "shutting down" });
+      return;
     }
+    let pending: number;
+    try {
+      pending = (await withTimeout(migrationStatus(options.database.db, migrationsFolder), 3000)).pending;
+    } catch {
+      res.status(503).json({ status: "unready", reason: "the database does not answer" });
+      return;
+    }
+    if (pending > 0) {
+      res.status(503).json({ status: "unready", reason: `${pending} migration(s) not applied yet` });
+      return;
+    }
+    res.json({ status: "ready" });
   });
 
   // Only hosts of this deployment (app/lib/allowed-hosts.server.ts): the host ends up in QR codes and absolute links.
@@ -139,6 +182,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const forever = { immutable: true, maxAge: "1y" };
   app.use(
     "/build",
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.locals.route = ROUTE_LABEL.static;
+      next();
+    },
     precompressedAssets(buildDir, forever),
     express.static(buildDir, { ...forever, fallthrough: true }),
   );
@@ -147,7 +194,21 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const publicFiles = express.static(options.publicDir, { maxAge: "1h" });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const ext = path.extname(req.path);
-    if (ext && ext !== ".data") return publicFiles(req, res, next);
+    // A file of public/, unless none exists and a Remix resource route (`/issues.csv`) answers: see below.
+    if (ext && ext !== ".data") {
+      res.locals.route = ROUTE_LABEL.static;
+      return publicFiles(req, res, next);
+    }
+    next();
+  });
+
+  // The route label of logs and metrics: the Remix route that will answer.
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.route = remixRouteLabel(await getBuild(), req.path);
+    } catch {
+      res.locals.route = ROUTE_LABEL.noMatch;
+    }
     next();
   });
 
@@ -165,9 +226,25 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         requestMemo: {},
         crossSite: res.locals.crossSite === true,
+        requestId: res.locals.requestId as string,
       }),
     }),
   );
+
+  // Anything thrown past Remix (it answers its own errors with the error page) is a bug: logged with the request id,
+  // answered with a page that shows the id, never the error.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    void next;
+    log().error(errorFields(error), "unhandled error");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res
+      .status(500)
+      .type("text/plain")
+      .send(`Something went wrong on our side. Reference: ${res.locals.requestId as string}\n`);
+  });
 
   return app;
 }

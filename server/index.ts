@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { installGlobals } from "@remix-run/node";
 import { closeDatabase, databaseOpenCount, getDatabase } from "../db/client.server";
@@ -14,6 +14,7 @@ import { DataDirLockedError } from "../db/lock.server";
 import { ensureSeeded } from "../db/seed-on-start.server";
 import { validationMode } from "../db/validate.server";
 import { createHttpApp } from "./app";
+import { errorFields, log } from "./log";
 import { announceBuild, buildStamp, importBuild, watchBuild, type BuildWatcher } from "./build-loader";
 import { MailConfigError, mailConfigFromEnv, redactSmtpUrl, type MailConfig } from "./mail/config";
 import { startDigestScheduler, type DigestScheduler } from "./mail/digest";
@@ -41,10 +42,11 @@ let mailWorker: MailWorker | null = null;
 let stopWatchingMail: (() => void) | null = null;
 let digestScheduler: DigestScheduler | null = null;
 let stopping = false;
+let draining = false;
 
 async function main() {
   if (!fs.existsSync(buildPath)) {
-    console.error("No build found at build/index.js. Run `npm run build` first (npm start does this for you).");
+    log().fatal("No build found at build/index.js. Run `npm run build` first (npm start does this for you).");
     process.exit(1);
   }
   let mailConfig: MailConfig;
@@ -52,7 +54,7 @@ async function main() {
     mailConfig = mailConfigFromEnv();
   } catch (error) {
     if (error instanceof MailConfigError) {
-      console.error(`\n${error.message}\n`);
+      log().fatal(error.message);
       process.exit(1);
     }
     throw error;
@@ -63,28 +65,28 @@ async function main() {
     database = await getDatabase();
   } catch (error) {
     if (error instanceof DataDirLockedError) {
-      console.error(`\n${error.message}\n`);
+      log().fatal(error.message);
       process.exit(1);
     }
     throw error;
   }
-  console.log(`Database: ${database.kind} (${database.location})`);
-  if (validationMode() === "log") console.log("DB_VALIDATE: page reads are cross-checked; differences are logged");
+  log().info(`Database: ${database.kind} (${database.location})`);
+  if (validationMode() === "log") log().info("DB_VALIDATE: page reads are cross-checked; differences are logged");
   else if (process.env.DB_VALIDATE === "1")
-    console.log(`DB_VALIDATE=1 is ignored under NODE_ENV=${process.env.NODE_ENV}`);
-  await ensureSeeded(database.db, { log: (m) => console.log(m) });
+    log().warn(`DB_VALIDATE=1 is ignored under NODE_ENV=${process.env.NODE_ENV}`);
+  await ensureSeeded(database.db, { log: (m) => log().info(m) });
   if (stopping) return;
 
   // E-mail: the worker delivers the outbox (server/mail/worker.ts); without SMTP_URL messages wait there.
   if (mailConfig.smtpUrl) {
     mailWorker = startMailWorker({ db: database.db, config: { ...mailConfig, smtpUrl: mailConfig.smtpUrl } });
-    console.log(`E-mail: sending through ${redactSmtpUrl(mailConfig.smtpUrl)} as ${mailConfig.from}`);
+    log().info(`E-mail: sending through ${redactSmtpUrl(mailConfig.smtpUrl)} as ${mailConfig.from}`);
   } else {
     stopWatchingMail = watchUnsentMail();
-    console.log("E-mail: SMTP_URL is not set; messages wait in the outbox (/admin/outbox, npm run mail:outbox)");
+    log().info("E-mail: SMTP_URL is not set; messages wait in the outbox (/admin/outbox, npm run mail:outbox)");
   }
   // Daily notification digests of the previous UTC day (server/mail/digest.ts).
-  digestScheduler = startDigestScheduler({ db: database.db, port, log: (m) => console.log(m) });
+  digestScheduler = startDigestScheduler({ db: database.db, port, log: (m) => log().info(m) });
 
   let loadedStamp = buildStamp(buildPath);
   let build: ServerBuild;
@@ -108,6 +110,8 @@ async function main() {
     mode,
     publicDir: path.resolve(root, "public"),
     trustProxy: process.env.TRUST_PROXY === "true",
+    metricsToken: process.env.METRICS_TOKEN || undefined,
+    draining: () => draining,
     listenHost: host,
     // Development only (createHttpApp also ignores it in other modes): tests/dev/dev-loop.test.ts checks that edits
     // are served by the same process and the same database client.
@@ -125,7 +129,13 @@ async function main() {
     server = app.listen(port, host, () => resolve());
     server.once("error", reject);
   });
-  console.log(`PinPoint listening on http://localhost:${port} (ready in ${Date.now() - started} ms)`);
+  // While draining, a keep-alive connection closes once its answer is out (closeHttpServer).
+  server!.on("request", (_req, res: ServerResponse) => {
+    res.once("finish", () => {
+      if (draining) setImmediate(() => server?.closeIdleConnections());
+    });
+  });
+  log().info(`PinPoint listening on http://localhost:${port} (ready in ${Date.now() - started} ms)`);
 
   if (mode === "development") {
     // `remix dev --manual` rebuilds into build/; we load the new build here instead of restarting.
@@ -134,23 +144,39 @@ async function main() {
       loadedStamp,
       onBuild: (next) => {
         build = next;
-        console.log(`Loaded build ${next.assets.version}`);
+        log().info(`Loaded build ${next.assets.version}`);
       },
-      log: (message) => console.error(message),
+      log: (message) => log().warn(message),
     });
-    await announceBuild(build, (message) => console.error(message));
+    await announceBuild(build, (message) => log().warn(message));
   }
 }
 
-function closeHttpServer(): Promise<void> {
+/**
+ * Stops accepting connections and waits for the requests in flight, at most `timeoutMs`; then cuts the connections
+ * still open. Each keep-alive connection is closed as soon as its last answer is out, so no new request starts on it.
+ */
+function closeHttpServer(timeoutMs: number): Promise<void> {
   const current = server;
   if (!current) return Promise.resolve();
   return new Promise((resolve) => {
-    // Stop accepting connections, let requests in flight finish (at most ~2 s).
-    current.close(() => resolve());
-    current.closeIdleConnections?.();
-    setTimeout(() => current.closeAllConnections?.(), 2000).unref();
+    const cut = setTimeout(() => {
+      log().warn({ timeoutMs }, "requests still running at SHUTDOWN_TIMEOUT_MS; closing their connections");
+      current.closeAllConnections();
+    }, timeoutMs);
+    cut.unref();
+    current.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    current.closeIdleConnections();
   });
+}
+
+/** SHUTDOWN_TIMEOUT_MS: how long in-flight requests may take to finish after SIGTERM (default 10 s). */
+function shutdownTimeoutMs(): number {
+  const value = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+  return Number.isFinite(value) && value >= 0 ? value : 10_000;
 }
 
 const startup = main();
@@ -158,28 +184,38 @@ const startup = main();
 function stop(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal} received: closing the server and the database`);
+  // From now on /readyz answers 503 (server/app.ts), so a load balancer stops sending here.
+  draining = true;
+  const timeoutMs = shutdownTimeoutMs();
+  log().info(
+    { signal, timeoutMs },
+    `${signal} received: closing the server and the database (no new connections; draining requests in flight)`,
+  );
   buildWatcher?.close();
-  // Migrations or the first seed are never cut halfway; after that, give in-flight requests a moment, but never
-  // hang: PGlite must be closed to keep its writes.
+  // Migrations or the first seed are never cut halfway; after that, requests in flight get SHUTDOWN_TIMEOUT_MS to
+  // finish, but the process never hangs: PGlite must be closed to keep its writes.
   void startup
     .catch(() => {})
     .then(() => {
       const force = setTimeout(() => {
-        console.error("Shutdown took too long; exiting");
+        log().error("Shutdown took too long; exiting");
         process.exit(1);
-      }, 4000);
+      }, timeoutMs + 5000);
       force.unref();
-      // The mail worker stops with the HTTP server: a delivery in flight finishes (at most ~2 s) before the database
-      // closes.
+      // The mail worker stops taking messages at once; a delivery in flight finishes (at most ~2 s) before the
+      // database closes, as do the requests in flight.
       stopWatchingMail?.();
       digestScheduler?.stop();
-      return Promise.all([closeHttpServer(), mailWorker ? mailWorker.stop(2000) : undefined]);
+      return Promise.all([closeHttpServer(timeoutMs), mailWorker ? mailWorker.stop(2000) : undefined]);
     })
+    .then(() => log().info("requests drained and mail worker stopped; closing the database"))
     .then(() => closeDatabase())
-    .then(() => process.exit(0))
+    .then(() => {
+      log().info("stopped");
+      process.exit(0);
+    })
     .catch((error) => {
-      console.error("Error while closing the database", error);
+      log().error(errorFields(error), "Error while closing the database");
       process.exit(1);
     });
 }
@@ -190,7 +226,7 @@ process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGINT", () => stop("SIGINT"));
 
 startup.catch(async (error) => {
-  console.error(error);
+  log().fatal(errorFields(error), "start-up failed");
   await closeDatabase().catch(() => {});
   process.exit(1);
 });

@@ -19,6 +19,8 @@ declare module "@remix-run/node" {
      * ONE_CLICK_UNSUBSCRIBE_PATH), whose route then accepts only the RFC 8058 body.
      */
     crossSite?: boolean;
+    /** This request's id (server/request-log.ts): in every log line of the request and on the error page. */
+    requestId?: string;
   }
 }
 

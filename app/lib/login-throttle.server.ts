@@ -13,6 +13,7 @@
  */
 import type { Db } from "../../db/client.server";
 import { addressKey } from "./client-address";
+import { log, maskEmail } from "./log.server";
 import {
   RULES,
   clearKey,
@@ -52,8 +53,10 @@ export async function onAccountFailureThreshold(
   failures: number,
   notify?: AccountFailureHook,
 ): Promise<void> {
-  console.warn(
-    `[sign-in] ${failures} failed sign-ins for ${JSON.stringify(email)} within 15 minutes; its sign-ins are slowed down`,
+  // The domain only: logs never hold whole e-mail addresses (server/log.ts).
+  log().warn(
+    { failures, account: maskEmail(email) },
+    "failed sign-ins within 15 minutes crossed the threshold; this account's sign-ins are slowed down",
   );
   await notify?.(email, failures);
 }

@@ -7,6 +7,7 @@
  */
 import type { Db } from "../../db/client.server";
 import { queueDailyDigests } from "../../app/use-cases/notification-mail.server";
+import { errorFields, log } from "../log";
 
 export const DIGEST_INTERVAL_MS = 15 * 60 * 1000;
 
@@ -51,7 +52,7 @@ export function startDigestScheduler(opts: {
       if (n > 0) opts.log?.(`E-mail: queued ${n} daily ${n === 1 ? "digest" : "digests"} for ${day}`);
     } catch (error) {
       // A database hiccup: the next round tries again (the dedupe key keeps it once).
-      console.error("Daily digest failed:", error);
+      log().error(errorFields(error), "Daily digest failed");
     } finally {
       running = false;
     }

@@ -21,6 +21,7 @@ import {
   releaseMail,
   type ClaimedMail,
 } from "../../db/queries/outbox.server";
+import { log as logger } from "../log";
 import { composeMessage } from "./compose";
 import type { MailConfig } from "./config";
 import { judgeFailure, nextStep, type SmtpFailure } from "./policy";
@@ -99,7 +100,7 @@ export interface MailWorker {
 
 export function startMailWorker(options: MailWorkerOptions): MailWorker {
   const { db, config } = options;
-  const log = options.log ?? ((m: string) => console.log(m));
+  const log = options.log ?? ((m: string) => logger().info(m));
   const leaseSeconds = options.leaseSeconds ?? MAIL_LEASE_SECONDS;
   const transport = createSmtpTransport(config.smtpUrl);
   let stopping = false;
@@ -184,7 +185,7 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
 }
 
 /** Without SMTP_URL: a log line when a message is queued, so the operator knows where to find it (no content). */
-export function watchUnsentMail(log: (message: string) => void = (m) => console.log(m)): () => void {
+export function watchUnsentMail(log: (message: string) => void = (m) => logger().info(m)): () => void {
   return onMailQueued(() =>
     log(
       "[mail] a message was queued; SMTP_URL is not set, so it waits in the outbox (organization messages: " +

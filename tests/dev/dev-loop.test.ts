@@ -78,6 +78,7 @@ async function startDev(env: Record<string, string>): Promise<DevServer> {
     SEED_DEMO: "false",
     RATE_LIMIT_MULTIPLIER: "1000",
     NO_COLOR: "1",
+    LOG_LEVEL: "info", // the test reads the server's lines (vitest.config.ts makes this process silent)
     ...env,
   };
   const child = spawn("npm", ["run", "dev", "--", "--port", String(devPort)], {

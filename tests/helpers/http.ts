@@ -34,6 +34,10 @@ export interface TestServerOptions {
   publicDir?: string;
   /** Run the mail worker in this server, as server/index.ts does when SMTP_URL is set (tests/helpers/smtp.ts). */
   mail?: { smtpUrl: string; pollMs?: number };
+  /** Serve /metrics to this bearer token (METRICS_TOKEN). */
+  metricsToken?: string;
+  /** The database handle's connection use for /metrics (a real DbHandle's poolStats). */
+  poolStats?: DbHandle["poolStats"];
 }
 
 /** The sender of test servers' mail: Message-IDs are `<outbox-id@pinpoint.test>`. */
@@ -46,6 +50,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     location: "test",
     ping: opts.ping ?? (async () => {}),
     close: async () => {},
+    poolStats: opts.poolStats,
   };
   const app = createHttpApp({
     build: await loadBuild(),
@@ -53,6 +58,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     mode: opts.mode ?? "test",
     publicDir: opts.publicDir ?? path.resolve("public"),
     trustProxy: opts.trustProxy,
+    metricsToken: opts.metricsToken,
   });
   const worker: MailWorker | null = opts.mail
     ? startMailWorker({

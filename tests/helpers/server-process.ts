@@ -26,6 +26,8 @@ export function spawnServer(opts: { port: number; dir: string; env?: Record<stri
       UPLOAD_DIR: path.join(opts.dir, "uploads"),
       DATABASE_URL: "",
       SEED_DEMO: "false",
+      // Tests read the process's output (vitest.config.ts makes the test process itself silent).
+      LOG_LEVEL: "info",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

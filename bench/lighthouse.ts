@@ -24,6 +24,8 @@ export interface LighthouseRun {
   transferBytes: number | null;
   /** Audits of the two categories that did not pass (score < 1), with Lighthouse's title. */
   failing: { id: string; title: string; score: number | null; display?: string }[];
+  /** Set when the figures come from another run than the rest of the report (said next to them). */
+  source?: string;
 }
 
 interface Lhr {
@@ -45,7 +47,7 @@ interface Lhr {
 type LighthouseFn = (url: string, flags: Record<string, unknown>) => Promise<{ lhr: Lhr } | undefined>;
 
 /** Starts Chromium headless with a DevTools port of its choosing and reads the port from its stderr. */
-async function startChromium(executable: string): Promise<{ port: number; version: string; stop(): void }> {
+async function startChromium(executable: string): Promise<{ port: number; version: string; stop(): Promise<void> }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-lighthouse-"));
   const child = spawn(
     executable,
@@ -63,9 +65,16 @@ async function startChromium(executable: string): Promise<{ port: number; versio
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
-  const stop = () => {
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
     child.kill("SIGKILL");
-    fs.rmSync(profile, { recursive: true, force: true });
+    // Chromium's helpers may still write into the profile for a moment after the kill.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch {
+      /* a temporary directory left behind is harmless */
+    }
   };
   const port = await new Promise<number>((resolve, reject) => {
     let text = "";
@@ -79,8 +88,8 @@ async function startChromium(executable: string): Promise<{ port: number; versio
       }
     });
     child.once("exit", (code) => reject(new Error(`Chromium exited with ${code}: ${text.slice(0, 500)}`)));
-  }).catch((error) => {
-    stop();
+  }).catch(async (error) => {
+    await stop();
     throw error;
   });
   const version = await fetch(`http://127.0.0.1:${port}/json/version`)
@@ -130,6 +139,6 @@ export async function runLighthouse(url: string, log: (m: string) => void): Prom
       failing,
     };
   } finally {
-    chrome.stop();
+    await chrome.stop();
   }
 }

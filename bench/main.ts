@@ -20,6 +20,7 @@ import { installGlobals } from "@remix-run/node";
 import type { AddressInfo } from "node:net";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../scripts/postgres-throwaway";
 import type { createHttpApp as CreateHttpApp } from "../server/app";
+import { precompressDirectory } from "../server/precompressed";
 import { startBaselineServer, type BaselineServer } from "./baseline";
 import { preparePrivateBuild, type PrivateBuild } from "./build";
 import { floorBuild } from "./floor";
@@ -144,6 +145,8 @@ async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVar
     createHttpApp: typeof CreateHttpApp;
   };
   const privateBuild = preparePrivateBuild(root, log);
+  // The client assets as `npm run build` leaves them for production: with brotli and gzip variants beside them.
+  await precompressDirectory(path.join(privateBuild.root, "public", "build"));
   const build = (await import(pathToFileURL(privateBuild.buildPath).href)) as ServerBuild;
   return { who, root, createHttpApp, build, privateBuild };
 }
@@ -157,7 +160,7 @@ async function startApp(
     build,
     database,
     mode: "production",
-    publicDir: path.join(variant.root, "public"),
+    publicDir: path.join(variant.privateBuild.root, "public"),
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));

@@ -273,7 +273,7 @@ function lighthouseSection(run: DbResults["lighthouse"]): string {
   const score = (v: number | null) => (v === null ? "—" : v.toFixed(2));
   const ms = (v: number | null) => (v === null ? "—" : `${formatInt(v)} ms`);
   const lines = [
-    `Lighthouse ${run.lighthouse} (default config = mobile preset: emulated Moto G Power, simulated slow 4G, 4× CPU slowdown) in Debian's ${run.chromium}, on \`${run.url.replace(/^https?:\/\/[^/]+/, "")}\` of ours (first database of this run).`,
+    `Lighthouse ${run.lighthouse} (default config = mobile preset: emulated Moto G Power, simulated slow 4G, 4× CPU slowdown) in Debian's ${run.chromium}, on \`${run.url.replace(/^https?:\/\/[^/]+/, "")}\` of ours (${run.source ?? "first database of this run"}).`,
     "",
     "| performance | accessibility | best practices | LCP | FCP | total blocking time | CLS | bytes (Lighthouse's count) | goals: perf ≥ 0.98, a11y 1.0, LCP ≤ 1.5 s |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",

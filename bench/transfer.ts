@@ -85,6 +85,8 @@ async function weigh(
   const assets = assetsOf(html);
   for (const url of assets) {
     const asset = await wireGet(port, url, host);
+    // A missing asset would weigh as a small 404 page: fail loudly instead.
+    if (asset.status !== 200) throw new Error(`${who} ${path}: ${url} answered ${asset.status}`);
     const plain = await sendOnce(port, { method: "GET", path: url, headers: { host } });
     items.push({
       url,

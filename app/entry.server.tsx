@@ -3,10 +3,11 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToPipeableStream, renderToString } from "react-dom/server";
 import { NonceProvider } from "~/lib/nonce";
 import { errorFields, log } from "~/lib/log.server";
 import { RequestIdProvider } from "~/lib/request-id";
+import { sendsScripts } from "~/lib/page-handle";
 import {
   DATABASE_OUTAGE_PAGE,
   isDatabaseUnavailable,
@@ -33,38 +34,51 @@ export default function handleRequest(
     responseHeaders.set("Content-Type", "text/html; charset=utf-8");
     return new Response(DATABASE_OUTAGE_PAGE, { status: 503, headers: responseHeaders });
   }
+  const app = (
+    <NonceProvider value={nonce}>
+      <RequestIdProvider value={loadContext.requestId}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </RequestIdProvider>
+    </NonceProvider>
+  );
+  // Pages without client JavaScript (`handle.scripts: false`) have no data to stream and nothing suspends: one
+  // synchronous render and one write cost less than React's streaming renderer with its many small writes
+  // (docs/decisions/042-server-overhead.md).
+  const matches = remixContext.staticHandlerContext.matches;
+  if (!sendsScripts(matches.map((m) => remixContext.routeModules[m.route.id] ?? {}))) {
+    const html = `<!DOCTYPE html>${renderToString(app)}`;
+    responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+    responseHeaders.set("Content-Length", String(Buffer.byteLength(html)));
+    return new Response(html, {
+      headers: responseHeaders,
+      status: responseStatusCode,
+    });
+  }
   const bot = isbot(request.headers.get("user-agent") || "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
-        <RequestIdProvider value={loadContext.requestId}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-        </RequestIdProvider>
-      </NonceProvider>,
-      {
-        nonce,
-        [bot ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) log().error(errorFields(error), "error while streaming a page");
-        },
+    const { pipe, abort } = renderToPipeableStream(app, {
+      nonce,
+      [bot ? "onAllReady" : "onShellReady"]() {
+        shellRendered = true;
+        const body = new PassThrough();
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        resolve(
+          new Response(createReadableStreamFromReadable(body), {
+            headers: responseHeaders,
+            status: responseStatusCode,
+          }),
+        );
+        pipe(body);
       },
-    );
+      onShellError(error: unknown) {
+        reject(error);
+      },
+      onError(error: unknown) {
+        responseStatusCode = 500;
+        if (shellRendered) log().error(errorFields(error), "error while streaming a page");
+      },
+    });
     setTimeout(abort, ABORT_DELAY);
   });
 }

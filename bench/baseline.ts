@@ -611,13 +611,14 @@ async function report(q: RawClient, access: Access, req: http.IncomingMessage, m
     );
     if (machine.ownerId && machine.ownerNotificationsEnabled && machine.notifyOnNewIssues) {
       await tx.query(
-        `insert into "Notification" (id, "userId", type, message, "entityType", "entityId", "actionUrl") values ($1, $2, 'ISSUE_CREATED', $3, 'ISSUE', $4, $5)`,
+        `insert into "Notification" (id, "userId", type, message, "entityType", "entityId", "actionUrl", "organizationId") values ($1, $2, 'ISSUE_CREATED', $3, 'ISSUE', $4, $5, $6)`,
         [
           createId(),
           machine.ownerId,
           `New issue on your ${machine.name} (${machine.modelName}): ${title}`.slice(0, 300),
           issue.id,
           `/issues/${issue.id}`,
+          orgId,
         ],
       );
     }
@@ -718,12 +719,12 @@ async function changeStatus(
     if (recipients.length) {
       const values: unknown[] = [];
       const tuples = recipients.map((r, i) => {
-        values.push(createId(), r.userId, r.message, issue.id, `/issues/${issue.id}`);
-        const b = i * 5;
-        return `($${b + 1}, $${b + 2}, 'ISSUE_UPDATED', $${b + 3}, 'ISSUE', $${b + 4}, $${b + 5})`;
+        values.push(createId(), r.userId, r.message, issue.id, `/issues/${issue.id}`, orgId);
+        const b = i * 6;
+        return `($${b + 1}, $${b + 2}, 'ISSUE_UPDATED', $${b + 3}, 'ISSUE', $${b + 4}, $${b + 5}, $${b + 6})`;
       });
       await tx.query(
-        `insert into "Notification" (id, "userId", type, message, "entityType", "entityId", "actionUrl") values ${tuples.join(", ")}`,
+        `insert into "Notification" (id, "userId", type, message, "entityType", "entityId", "actionUrl", "organizationId") values ${tuples.join(", ")}`,
         values,
       );
     }

@@ -2,7 +2,7 @@
  * A private copy of the production server build. build/ is shared with the test suites, which rebuild it (vitest
  * builds under NODE_ENV=test, which yields a development build that cannot run under NODE_ENV=production). The
  * benchmark copies a production build into .cache/pinpoint-bench/<pid>/build once and uses only that copy, so a
- * rebuild during the run changes nothing. `public` is linked, not copied.
+ * rebuild during the run changes nothing. `public` is copied with it.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -47,7 +47,9 @@ export function preparePrivateBuild(repoRoot: string, log: (m: string) => void):
     throw new Error(
       "could not get a production build (build/ changed while copying?); run `npx remix build` and retry",
     );
-  fs.symlinkSync(path.join(repoRoot, "public"), path.join(root, "public"), "dir");
+  // public/ is copied too (2 MB): its build/ assets must be the ones this server build names, also when a test run
+  // rebuilds the shared build/ and public/build/ (a development build, other hashes) during the bench.
+  fs.cpSync(path.join(repoRoot, "public"), path.join(root, "public"), { recursive: true });
   return {
     root,
     buildPath,

@@ -4,7 +4,7 @@
  * Loaded by bench/run.ts after the environment is set (NODE_ENV=production before React is imported).
  *
  * Flags: --scale 1 (both databases) --pglite-scale <n> (PGlite only) --only postgres|pglite --concurrency 8
- *        --warmup 2 --duration 10 (seconds) --count-requests 20 --cold-repeats 3 --skip-cold-start
+ *        --warmup 2 --duration 10 (seconds) --count-requests 20 --cold-repeats 3 --skip-cold-start --skip-lighthouse
  *        --scenarios machine,qr,list,detail,report,status --out docs/benchmarks.md
  *        --render (rewrite the report from the saved JSON and bench/ANALYSIS.md, no measuring)
  * Environment: BENCH_DEBUG_SQL=1 prints the statements of each page's first request; BENCH_CANDIDATE_ROOT=<dir> also
@@ -20,9 +20,12 @@ import { installGlobals } from "@remix-run/node";
 import type { AddressInfo } from "node:net";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../scripts/postgres-throwaway";
 import type { createHttpApp as CreateHttpApp } from "../server/app";
+import { precompressDirectory } from "../server/precompressed";
 import { startBaselineServer, type BaselineServer } from "./baseline";
 import { preparePrivateBuild, type PrivateBuild } from "./build";
 import { floorBuild } from "./floor";
+import { runLighthouse } from "./lighthouse";
+import { measureTransfer } from "./transfer";
 import { measureColdStart, type ColdStartRun } from "./cold-start";
 import { openBenchPglite, openBenchPostgres, type BenchDatabase, type RawClient } from "./db";
 import { BIG_SUBDOMAIN, generateData, plan, type GeneratedData } from "./generate";
@@ -55,6 +58,7 @@ interface Args {
   countRequests: number;
   coldRepeats: number;
   skipColdStart: boolean;
+  skipLighthouse: boolean;
   /** Only these scenarios (comma-separated keys), for development. */
   scenarios: string[] | null;
   out: string;
@@ -85,6 +89,7 @@ function parseArgs(argv: string[]): Args {
     countRequests: Math.round(num("--count-requests", 20)),
     coldRepeats: Math.round(num("--cold-repeats", 3)),
     skipColdStart: argv.includes("--skip-cold-start"),
+    skipLighthouse: argv.includes("--skip-lighthouse"),
     scenarios:
       get("--scenarios")
         ?.split(",")
@@ -140,6 +145,8 @@ async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVar
     createHttpApp: typeof CreateHttpApp;
   };
   const privateBuild = preparePrivateBuild(root, log);
+  // The client assets as `npm run build` leaves them for production: with brotli and gzip variants beside them.
+  await precompressDirectory(path.join(privateBuild.root, "public", "build"));
   const build = (await import(pathToFileURL(privateBuild.buildPath).href)) as ServerBuild;
   return { who, root, createHttpApp, build, privateBuild };
 }
@@ -153,7 +160,7 @@ async function startApp(
     build,
     database,
     mode: "production",
-    publicDir: path.join(variant.root, "public"),
+    publicDir: path.join(variant.privateBuild.root, "public"),
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
@@ -290,6 +297,7 @@ async function benchDatabase(
   args: Args,
   variants: AppVariant[],
   secrets: string[],
+  withLighthouse: boolean,
 ): Promise<DbResults> {
   const scale = kind === "postgres" ? args.scale : args.pgliteScale;
   const startedAt = performance.now();
@@ -463,9 +471,34 @@ async function benchDatabase(
       });
     }
 
+    // Bytes on the wire of the public pages (first visit, br/gzip accepted), and Lighthouse on the QR landing page
+    // once per bench (on the first database), after the load so it runs on a quieter machine.
+    log(`${kind}: transfer sizes of the public pages (Accept-Encoding: br, gzip)`);
+    const transfer = await measureTransfer({
+      data,
+      app: running[0].app.port,
+      floor: floor.port,
+      baseline: baseline.port,
+    });
+    let lighthouse: DbResults["lighthouse"];
+    if (!args.skipLighthouse && withLighthouse) {
+      const url = `http://${BIG_SUBDOMAIN}.localhost:${running[0].app.port}${transfer[0].path}`;
+      try {
+        lighthouse = await runLighthouse(url, log);
+        log(
+          `lighthouse: performance ${lighthouse.performance}, accessibility ${lighthouse.accessibility}, LCP ${Math.round(lighthouse.lcpMs ?? NaN)} ms`,
+        );
+      } catch (error) {
+        log(`lighthouse failed: ${(error as Error).message}`);
+        lighthouse = { error: (error as Error).message };
+      }
+    }
+
     return {
       kind,
       version: db.version,
+      transfer,
+      ...(lighthouse ? { lighthouse } : {}),
       scale,
       data,
       statements,
@@ -543,8 +576,9 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
 
   try {
     const databases: DbResults[] = [];
-    if (args.only !== "pglite") databases.push(await benchDatabase("postgres", args, variants, secrets));
-    if (args.only !== "postgres") databases.push(await benchDatabase("pglite", args, variants, secrets));
+    if (args.only !== "pglite") databases.push(await benchDatabase("postgres", args, variants, secrets, true));
+    if (args.only !== "postgres")
+      databases.push(await benchDatabase("pglite", args, variants, secrets, databases.length === 0));
 
     let coldStart: ColdStartRun[] = [];
     if (!args.skipColdStart) {

@@ -1,7 +1,9 @@
 /** Renders docs/benchmarks.md from the results of one `npm run bench`. */
 import type { ColdStartRun } from "./cold-start";
 import type { GeneratedData } from "./generate";
+import type { LighthouseRun } from "./lighthouse";
 import type { LoadResult } from "./load";
+import type { TransferPage } from "./transfer";
 import {
   formatDuration,
   formatInt,
@@ -54,6 +56,10 @@ export interface DbResults {
   scenarios: ScenarioResult[];
   pgss: boolean;
   totalMs: number;
+  /** Public pages on the wire, first visit with `Accept-Encoding: br, gzip` (bench/transfer.ts). */
+  transfer?: TransferPage[];
+  /** Lighthouse on the QR landing page (bench/lighthouse.ts); the first database only. */
+  lighthouse?: LighthouseRun | { error: string };
 }
 
 export interface BenchResults {
@@ -144,8 +150,8 @@ function scenarioTable(db: DbResults): string {
 
 function floorTable(db: DbResults): string {
   const lines = [
-    "| scenario | baseline req/s | floor req/s | floor vs baseline | ours req/s | ours vs floor | ours vs baseline | p50 baseline / floor / ours (ms) | size floor |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| scenario | baseline req/s | floor req/s | floor vs baseline | ours req/s | ours vs floor | ours vs baseline | p50 baseline / floor / ours (ms) | size floor | ours vs floor ≤ 1.3×? |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
   ];
   for (const s of db.scenarios) {
     if (!s.floor) continue;
@@ -154,7 +160,7 @@ function floorTable(db: DbResults): string {
         1,
       )} | **${formatRatio(throughputRatio(s.app.rps, s.floor.rps))}** | ${formatRatio(throughputRatio(s.app.rps, s.baseline.rps))} | ${formatMs(s.baseline.p50)} / ${formatMs(
         s.floor.p50,
-      )} / ${formatMs(s.app.p50)} | ${kib(s.floor.avgBytes)} |`,
+      )} / ${formatMs(s.app.p50)} | ${kib(s.floor.avgBytes)} | ${throughputRatio(s.app.rps, s.floor.rps) <= 1.3 ? "yes" : "**no**"} |`,
     );
   }
   return lines.join("\n");
@@ -225,6 +231,66 @@ function explainSection(db: DbResults): string {
     "</details>",
   );
   return out.join("\n");
+}
+
+const TRANSFER_BUDGET = 60_000;
+
+function transferSection(db: DbResults): string {
+  const pages = db.transfer ?? [];
+  if (!pages.length) return "_Not measured._";
+  const who = { app: "ours", floor: "floor", baseline: "baseline" } as const;
+  const lines = [
+    "| server | page | status | HTML (as sent) | CSS + JS (as sent) | scripts | **total on the wire** | decoded | ≤ 60 kB? |",
+    "|---|---|---:|---:|---:|---:|---:|---:|:---:|",
+  ];
+  for (const p of pages) {
+    const [html, ...assets] = p.items;
+    const assetBytes = assets.reduce((a, i) => a + i.bytes, 0);
+    lines.push(
+      `| ${who[p.who]} | ${p.title} \`${p.path.replace(/\/follow\/[^?]+/, "/follow/<token>")}\` | ${p.status} | ${formatInt(html.bytes)} B (${html.encoding}) | ${formatInt(
+        assetBytes,
+      )} B (${assets.length} file${assets.length === 1 ? "" : "s"}${assets.length ? `: ${[...new Set(assets.map((a) => a.encoding))].join(", ")}` : ""}) | ${p.scripts} | **${formatInt(
+        p.totalBytes,
+      )} B** | ${formatInt(p.items.reduce((a, i) => a + i.decodedBytes, 0))} B | ${p.totalBytes <= TRANSFER_BUDGET ? "yes" : "**no**"} |`,
+    );
+  }
+  const qr = (w: TransferPage["who"]) => pages.find((p) => p.who === w && p.path.startsWith("/m/"));
+  const [ours, floor, base] = [qr("app"), qr("floor"), qr("baseline")];
+  if (ours && floor && base) {
+    lines.push(
+      "",
+      `QR landing page on the wire: ours **${formatInt(ours.totalBytes)} B**, floor ${formatInt(floor.totalBytes)} B (${(ours.totalBytes / floor.totalBytes).toFixed(2)}× ours ÷ floor), ` +
+        `bare baseline ${formatInt(base.totalBytes)} B (${(ours.totalBytes / base.totalBytes).toFixed(2)}× ours ÷ baseline; the baseline's node:http handler does not compress, the floor goes through our Express app and its compression). ` +
+        "The floor's document also names the app's root stylesheet and scripts (its React document has `<Scripts />`); ours names none (decision 032).",
+    );
+  }
+  return lines.join("\n");
+}
+
+function lighthouseSection(run: DbResults["lighthouse"]): string {
+  if (!run) return "_Not run (`--skip-lighthouse`)._";
+  if ("error" in run) return `_Lighthouse failed: ${run.error}_`;
+  const score = (v: number | null) => (v === null ? "—" : v.toFixed(2));
+  const ms = (v: number | null) => (v === null ? "—" : `${formatInt(v)} ms`);
+  const lines = [
+    `Lighthouse ${run.lighthouse} (default config = mobile preset: emulated Moto G Power, simulated slow 4G, 4× CPU slowdown) in Debian's ${run.chromium}, on \`${run.url.replace(/^https?:\/\/[^/]+/, "")}\` of ours (${run.source ?? "first database of this run"}).`,
+    "",
+    "| performance | accessibility | best practices | LCP | FCP | total blocking time | CLS | bytes (Lighthouse's count) | goals: perf ≥ 0.98, a11y 1.0, LCP ≤ 1.5 s |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+    `| **${score(run.performance)}** | **${score(run.accessibility)}** | ${score(run.bestPractices)} | **${ms(run.lcpMs)}** | ${ms(run.fcpMs)} | ${ms(run.tbtMs)} | ${
+      run.cls === null ? "—" : run.cls.toFixed(3)
+    } | ${run.transferBytes === null ? "—" : `${formatInt(run.transferBytes)} B`} | ${
+      (run.performance ?? 0) >= 0.98 && run.accessibility === 1 && (run.lcpMs ?? Infinity) <= 1500
+        ? "met"
+        : "**not met**"
+    } |`,
+  ];
+  if (run.failing.length) {
+    lines.push("", "Audits below a full score:", "");
+    for (const f of run.failing)
+      lines.push(`- \`${f.id}\` ${f.title}: ${f.score}${f.display ? ` (${f.display})` : ""}`);
+  }
+  return lines.join("\n");
 }
 
 function dataTable(dbs: DbResults[]): string {
@@ -332,6 +398,24 @@ export function writeReport(results: BenchResults, analysis: string): string {
     dataTable(dbs),
     "",
   );
+  const withTransfer = dbs.find((d) => d.transfer?.length);
+  if (withTransfer) {
+    parts.push(
+      "## Public pages on a phone",
+      "",
+      `### Bytes on the wire (${label(withTransfer.kind)} run)`,
+      "",
+      "First visit as a browser makes it: each page with `Accept-Encoding: br, gzip`, plus every stylesheet, script and modulepreload its HTML names, counted as sent (compressed). " +
+        "Goal (issue 17): ≤ 60 kB per page, HTML + CSS + JS. bench/transfer.ts; tests/integration/public-pages-budget.test.ts holds the same budget on the demo data.",
+      "",
+      transferSection(withTransfer),
+      "",
+      "### Lighthouse: QR landing page",
+      "",
+      lighthouseSection(dbs.find((d) => d.lighthouse)?.lighthouse),
+      "",
+    );
+  }
   if (pg && lite && pg.scale !== lite.scale) {
     parts.push(
       `**Two scales:** PostgreSQL ran at scale ${pg.scale} (${formatInt(pg.data.big.issues)} issues in the big organization), PGlite at scale ${lite.scale} ` +

@@ -11,10 +11,11 @@
  * Prints one closing line "tests: N passed, M failed" and exits non-zero when anything failed.
  * `--only unit|integration|pg|e2e|static|reliability|dev` runs one part.
  */
-import { execSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ensureChromium, ensureNginx } from "./debian-programs";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-throwaway";
 
 const args = process.argv.slice(2);
@@ -76,41 +77,6 @@ function vitest(label: string, project: string, env: Record<string, string> = {}
     return false;
   }
   return ok;
-}
-
-function ensureChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
-    Boolean,
-  ) as string[];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (found) return found;
-  if (process.getuid?.() !== 0)
-    throw new Error(
-      "Chromium is missing and we are not root: run `apt-get install -y chromium` (Debian) or set CHROMIUM_PATH.",
-    );
-  console.log("Installing Debian's Chromium (apt-get install chromium)…");
-  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
-    stdio: "inherit",
-  });
-  if (!fs.existsSync("/usr/bin/chromium"))
-    throw new Error("apt-get install chromium did not provide /usr/bin/chromium");
-  return "/usr/bin/chromium";
-}
-
-/** Debian's nginx for the two-instance suite (tests/reliability/two-instances.test.ts reads NGINX_PATH). */
-function ensureNginx(): string {
-  const candidates = [process.env.NGINX_PATH, "/usr/sbin/nginx"].filter(Boolean) as string[];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (found) return found;
-  if (process.getuid?.() !== 0)
-    throw new Error("nginx is missing and we are not root: run `apt-get install -y nginx-light` or set NGINX_PATH.");
-  console.log("Installing Debian's nginx (apt-get install nginx-light)…");
-  execSync(
-    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light",
-    { stdio: "inherit" },
-  );
-  if (!fs.existsSync("/usr/sbin/nginx")) throw new Error("apt-get install nginx-light did not provide /usr/sbin/nginx");
-  return "/usr/sbin/nginx";
 }
 
 function playwright(env: Record<string, string>): boolean {

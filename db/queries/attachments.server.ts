@@ -3,7 +3,7 @@
  * storage key. The statements only: app/use-cases/attachments.server.ts checks ATTACHMENTS_PER_ISSUE under the issue's
  * row lock and writes the history rows in the same transaction.
  */
-import { and, asc, count, eq } from "drizzle-orm";
+import { and, asc, count, eq, isNull } from "drizzle-orm";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
 import { checkAttachments } from "../reference/issues.server";
@@ -103,4 +103,37 @@ export async function findAttachmentFile(db: DbOrTx, organizationId: string, att
     )
     .limit(1);
   return row ?? null;
+}
+
+/** Photos stored as sent, before re-encoding gave every photo a preview (`npm run photos:reencode`). */
+export async function listPhotosWithoutPreview(
+  db: DbOrTx,
+  organizationId: string,
+): Promise<{ id: string; url: string; fileName: string }[]> {
+  return db
+    .select({ id: attachments.id, url: attachments.url, fileName: attachments.fileName })
+    .from(attachments)
+    .where(and(eq(attachments.organizationId, organizationId), isNull(attachments.thumbnailUrl)))
+    .orderBy(asc(attachments.id));
+}
+
+/**
+ * Points an attachment at its re-encoded file, if it still points at `previousUrl` (not deleted or replaced in the
+ * meantime); true when the row was changed.
+ */
+export async function replaceAttachmentFile(
+  db: DbOrTx,
+  organizationId: string,
+  id: string,
+  previousUrl: string,
+  file: { url: string; thumbnailUrl: string; fileName: string; fileType: string },
+): Promise<boolean> {
+  const rows = await db
+    .update(attachments)
+    .set(file)
+    .where(
+      and(eq(attachments.id, id), eq(attachments.organizationId, organizationId), eq(attachments.url, previousUrl)),
+    )
+    .returning({ id: attachments.id });
+  return rows.length > 0;
 }

@@ -22,3 +22,9 @@ export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string)
     .limit(1);
   return row ?? null;
 }
+
+/** Every organization's id, for operator commands that work through all of them (`npm run photos:reencode`). */
+export async function listOrganizationIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db.select({ id: organizations.id }).from(organizations).orderBy(organizations.id);
+  return rows.map((r) => r.id);
+}

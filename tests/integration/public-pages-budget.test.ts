@@ -33,17 +33,21 @@ interface Wire {
 }
 
 /** A GET as a browser's first visit: no cookies, brotli or gzip accepted, nothing decoded. */
-function wireGet(pathname: string): Promise<Wire> {
+function wireGet(pathname: string, acceptEncoding = "br, gzip"): Promise<Wire> {
   return new Promise((resolve, reject) => {
     http
-      .get(server.url + pathname, { headers: { "X-Organization": "apc", "Accept-Encoding": "br, gzip" } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-        res.on("error", reject);
-      })
+      .get(
+        server.url + pathname,
+        { headers: { "X-Organization": "apc", "Accept-Encoding": acceptEncoding } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on("error", reject);
+        },
+      )
       .on("error", reject);
   });
 }
@@ -174,5 +178,16 @@ describe("public pages", () => {
     }
     const form = await html(`/m/${cleoId}`);
     expect(form).toMatch(/<form[^>]*method="post"[^>]*action="\/m\/[^"]+"[^>]*enctype="multipart\/form-data"/i);
+  });
+
+  it("are rendered in one piece, with their length known up front (no streaming renderer without scripts)", async () => {
+    // docs/decisions/042-server-overhead.md: renderToString for pages that declare `scripts: false`.
+    for (const pathname of pages) {
+      const res = await wireGet(pathname, "identity");
+      expect(res.status, pathname).toBe(200);
+      expect(res.headers["transfer-encoding"], pathname).toBeUndefined();
+      expect(res.headers["content-length"], pathname).toBe(String(res.body.byteLength));
+      expect(res.body.toString("utf8").startsWith("<!DOCTYPE html><html"), pathname).toBe(true);
+    }
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * The QR landing page passes axe's automated accessibility rules (the rules Lighthouse's accessibility score is built
+ * from; Lighthouse itself runs in `npm run bench`, bench/lighthouse.ts, because its scores depend on timing). On a
+ * phone, in light and dark colour schemes, and after a failed submit (error summary). axe-core is the copy Lighthouse
+ * (a pinned dev dependency) brings along.
+ */
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import { devices, expect, test, type Page } from "@playwright/test";
+
+const { defaultBrowserType: _ignored, ...iPhone } = devices["iPhone 13"];
+test.use({ ...iPhone });
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return found.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+async function firstMachinePage(page: Page): Promise<string> {
+  await page.goto("/report");
+  const href = await page.locator('a[href^="/m/"]').first().getAttribute("href");
+  expect(href).toBeTruthy();
+  return href!;
+}
+
+test("the QR landing page has no axe violations, light and dark, before and after a failed submit", async ({
+  page,
+}) => {
+  const machinePage = await firstMachinePage(page);
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.goto(machinePage);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    expect(await violations(page), `${machinePage} (${colorScheme})`).toEqual([]);
+  }
+  // A failed submit: the form comes back with its error summary.
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto(machinePage);
+  // Blank after trimming: the browser's `required` check lets it through, the server refuses it.
+  const form = page.locator('form[enctype="multipart/form-data"]').first();
+  await form.locator('[name="title"]').fill("   ");
+  await form.locator('button[type="submit"]').first().click();
+  await expect(page.getByRole("alert").first()).toBeVisible();
+  expect(await violations(page), `${machinePage} after a failed submit`).toEqual([]);
+});

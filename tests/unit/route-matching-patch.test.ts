@@ -1,0 +1,73 @@
+/**
+ * patches/@remix-run+router+1.23.3.patch: the server flattens and ranks a route tree once and compiles each route
+ * pattern once, instead of on every request (Remix matches the whole tree two to three times per request;
+ * docs/decisions/042-server-overhead.md). Counted here by the RegExp objects the router builds; matching itself
+ * must give the same answers.
+ */
+import { createRequire } from "node:module";
+import type * as Router from "@remix-run/router";
+import { afterEach, describe, expect, it } from "vitest";
+
+// The CommonJS build is the one Node (the server) loads; the patch changes only that file.
+const router = createRequire(import.meta.url)("@remix-run/router") as typeof Router;
+
+const NativeRegExp = globalThis.RegExp;
+let built = 0;
+
+afterEach(() => {
+  globalThis.RegExp = NativeRegExp;
+});
+
+function countRegExps() {
+  built = 0;
+  globalThis.RegExp = new Proxy(NativeRegExp, {
+    construct(target, args) {
+      built += 1;
+      return Reflect.construct(target, args);
+    },
+  });
+}
+
+function tree() {
+  return [
+    {
+      id: "root",
+      path: "",
+      children: [
+        { id: "machine", path: "m/:machineId" },
+        { id: "issue", path: "issues/:issueId" },
+        { id: "issues", path: "issues", index: false },
+        { id: "follow", path: "follow/:token" },
+        { id: "splat", path: "*" },
+      ],
+    },
+  ];
+}
+
+describe("route matching on the server (patched @remix-run/router)", () => {
+  it("compiles a route tree's patterns once, not on every match", () => {
+    const routes = tree();
+    const paths = ["/m/abc", "/issues/i1", "/issues", "/follow/t", "/other"];
+    countRegExps();
+    for (const path of paths) router.matchRoutes(routes, path);
+    expect(built).toBeGreaterThan(0);
+    built = 0;
+    for (let i = 0; i < 3; i++) for (const path of paths) router.matchRoutes(routes, path);
+    expect(built).toBe(0);
+  });
+
+  it("answers as before: params, ranking, splat, no match", () => {
+    const routes = tree();
+    const ids = (path: string) => router.matchRoutes(routes, path)?.map((m) => m.route.id) ?? null;
+    expect(ids("/m/abc")).toEqual(["root", "machine"]);
+    expect(router.matchRoutes(routes, "/m/abc")?.[1].params).toEqual({ machineId: "abc" });
+    expect(ids("/issues")).toEqual(["root", "issues"]);
+    expect(ids("/issues/x/")).toEqual(["root", "issue"]);
+    expect(ids("/nothing/here")).toEqual(["root", "splat"]);
+    expect(router.matchRoutes([{ id: "a", path: "/a" }], "/b")).toBeNull();
+    // A new tree (a development rebuild) is matched on its own.
+    expect(router.matchRoutes([{ id: "b", path: "/b" }], "/b")?.[0].route.id).toBe("b");
+    expect(router.matchPath("/m/:id", "/M/X")?.params).toEqual({ id: "X" });
+    expect(router.matchPath({ path: "/m/:id", caseSensitive: true }, "/M/X")).toBeNull();
+  });
+});

@@ -320,6 +320,8 @@ export interface WrittenNotification {
   userId: string;
   email: string | null;
   name: string | null;
+  /** Notification e-mails go only to proved addresses (app/use-cases/email-verification.server.ts). */
+  emailVerified: boolean;
   emailNotificationsEnabled: boolean;
   notificationFrequency: NotificationFrequency;
   message: string;
@@ -367,6 +369,7 @@ export async function writeIssueEventNotifications(
       id: users.id,
       email: users.email,
       name: users.name,
+      emailVerified: users.emailVerified,
       emailNotificationsEnabled: users.emailNotificationsEnabled,
       notificationFrequency: users.notificationFrequency,
     })
@@ -386,6 +389,7 @@ export async function writeIssueEventNotifications(
             userId: p.id,
             email: p.email,
             name: p.name,
+            emailVerified: p.emailVerified !== null,
             emailNotificationsEnabled: p.emailNotificationsEnabled,
             notificationFrequency: p.notificationFrequency,
             message: row.message,
@@ -443,8 +447,8 @@ export interface DigestBatch {
 }
 
 /**
- * The daily digests of [start, end): for every person whose e-mail setting is "daily digest" and who is still a
- * member, their unread notifications created in that window, grouped by organization.
+ * The daily digests of [start, end): for every person whose e-mail setting is "daily digest", whose address is
+ * verified and who is still a member, their unread notifications created in that window, grouped by organization.
  */
 export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: Date }): Promise<DigestBatch[]> {
   const rows = await db
@@ -473,6 +477,7 @@ export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: D
         eq(users.emailNotificationsEnabled, true),
         eq(users.notificationFrequency, "DAILY"),
         isNotNull(users.email),
+        isNotNull(users.emailVerified),
       ),
     )
     .orderBy(asc(notifications.userId), asc(notifications.organizationId), asc(notifications.createdAt));

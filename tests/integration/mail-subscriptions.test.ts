@@ -185,3 +185,22 @@ describe("the reporter's loop", () => {
     expect(await queuedTo("loop.someone@example.test", "issue_closed")).toHaveLength(1);
   });
 });
+
+describe("the admin's outbox page", () => {
+  it("shows the messages' text and follow links but never a recipient's unsubscribe link or token", async () => {
+    const voter = "outbox.voter@example.test";
+    const { issueId } = await report("Outbox: drop target sticks", "outbox.reporter@example.test");
+    expect((await visitor().post(`/m/${machineId}`, { intent: "metoo", issueId, email: voter })).status).toBe(302);
+    const tokens = (await t.db.select().from(issueSubscribers).where(eq(issueSubscribers.issueId, issueId))).map(
+      (s) => s.token,
+    );
+    expect(tokens).toHaveLength(2);
+    const page = await admin.get("/admin/outbox");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("Outbox: drop target sticks");
+    expect(page.text).toContain("/follow/");
+    expect(page.text).toContain("only in the recipient");
+    expect(page.text).not.toContain("/unsubscribe/");
+    for (const token of tokens) expect(page.text).not.toContain(token);
+  });
+});

@@ -177,6 +177,19 @@ describe("daily digest", () => {
   });
 });
 
+describe("the admin's outbox page", () => {
+  it("lists notification e-mails without their one-click unsubscribe links", async () => {
+    const issue = await newIssue();
+    const [row] = await queuedTo(GARY, issue.title);
+    const link = /https?:\/\/\S+\/notifications\/unsubscribe\/\S+/.exec(row.textBody)![0];
+    const page = await admin.get("/admin/outbox");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(issue.title);
+    expect(page.text).not.toContain("/notifications/unsubscribe/");
+    expect(page.text).not.toContain(link.split("/").pop()!);
+  });
+});
+
 describe("a choice per kind of event", () => {
   const choose = async (choices: Record<string, string>) => {
     const res = await gary.post("/notifications", {

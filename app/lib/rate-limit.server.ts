@@ -278,6 +278,8 @@ export const RULES = {
   passwordResetPerAccount: { limit: 3, windowMs: 60 * 60_000 },
   /** New-password submits on reset links from one client address. */
   passwordResetSubmitPerIp: { limit: 20, windowMs: 15 * 60_000 },
+  /** Address-proving e-mails (a new verification link, an e-mail change) one account may ask for. */
+  addressMailPerUser: { limit: 3, windowMs: 60 * 60_000 },
   reportPerIp: { limit: 5, windowMs: 15 * 60_000 },
   reportPerMachine: { limit: 20, windowMs: 60 * 60_000 },
   upvotePerIp: { limit: 60, windowMs: 15 * 60_000 },

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { NewPasswordFields } from "~/components/account-fields";
+import { EmailSection } from "~/components/account/email-section";
 import { TitledSection } from "~/components/titled-section";
 import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireUser } from "~/lib/access.server";
-import { errorsFor, messageFor, useActionResult } from "~/lib/action-result";
+import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { destroyUserSession } from "~/lib/session.server";
@@ -17,6 +18,7 @@ import {
   signOutEverywhere,
   updateProfile,
 } from "~/use-cases/accounts.server";
+import { emailChangeInput, requestEmailChange, resendVerification } from "~/use-cases/email-verification.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -39,6 +41,10 @@ export async function action(args: ActionFunctionArgs) {
       case "password":
         await changePassword(actor, parseInput(passwordChangeInput, form), linksFor(args.request));
         return { ok: true, intent, message: "Password changed. Other sessions were signed out." };
+      case "resend-verification":
+        return { ok: true, intent, message: await resendVerification(actor) };
+      case "email":
+        return { ok: true, intent, message: await requestEmailChange(actor, parseInput(emailChangeInput, form)) };
       case "signout-everywhere":
         await signOutEverywhere(actor);
         return destroyUserSession(actor.db, args.request, "/login");
@@ -49,13 +55,16 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { profile, sessions } = useLoaderData<typeof loader>();
+  const { profile, sessions, emailVerified } = useLoaderData<typeof loader>();
   const result = useActionResult();
   const errors = errorsFor(result);
+  const onEmailForm = result?.intent === "email";
+  const [params] = useSearchParams();
+  const confirmed = params.get("confirmed") === "1" && !result ? "Your e-mail address is confirmed." : undefined;
   return (
     <div className="mx-auto max-w-xl space-y-8">
       <h1 className="text-2xl font-bold">Your account</h1>
-      <FormMessage error={errors.form} success={messageFor(result)} />
+      <FormMessage error={errors.form} success={messageFor(result) ?? confirmed} />
       <TitledSection headingId="profile-heading" title="Profile" className="card space-y-4">
         <p className="text-sm text-slate-600">Signed in as {profile?.email}</p>
         <Form method="post" className="space-y-4">
@@ -81,6 +90,12 @@ export default function Account() {
           </button>
         </Form>
       </TitledSection>
+      <EmailSection
+        email={profile?.email ?? null}
+        verified={emailVerified}
+        errors={onEmailForm ? errors : {}}
+        values={valuesFor(result, "email")}
+      />
       <TitledSection headingId="password-heading" title="Change password" className="card space-y-4">
         <Form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="password" />
@@ -90,9 +105,9 @@ export default function Account() {
             type="password"
             autoComplete="current-password"
             required
-            error={errors.current}
+            error={onEmailForm ? undefined : errors.current}
           />
-          <NewPasswordFields errors={errors} label="New password" hint={false} />
+          <NewPasswordFields errors={onEmailForm ? {} : errors} label="New password" hint={false} />
           <button className="btn-primary" type="submit">
             Change password
           </button>

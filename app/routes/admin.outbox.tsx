@@ -39,7 +39,7 @@ export default function AdminOutbox() {
           This PinPoint does not send e-mail (no SMTP server is configured), so messages wait here. Pass a message on to
           its recipient yourself, for example its invitation link. Password resets and other messages about people’s own
           accounts are not shown here; the person who runs this PinPoint can read them with{" "}
-          <code>npm run mail:outbox</code>.
+          <code>npm run mail:outbox</code>. Unsubscribe links are left out: they belong to their recipients.
         </p>
       )}
       <section aria-labelledby="messages-heading" className="space-y-3">

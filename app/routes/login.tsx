@@ -55,7 +55,11 @@ export default function Login() {
         <FormMessage
           error={errors.form}
           success={
-            params.get("reset") === "1" ? "Your password was changed. Sign in with your new password." : undefined
+            params.get("reset") === "1"
+              ? "Your password was changed. Sign in with your new password."
+              : params.get("confirmed") === "1"
+                ? "Your e-mail address is confirmed. Sign in with it."
+                : undefined
           }
         />
         <EmailField defaultValue={valuesFor(result).email ?? ""} error={errors.email} />

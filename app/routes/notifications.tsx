@@ -7,18 +7,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { FormMessage, SelectField } from "~/components/form";
+import { FormMessage } from "~/components/form";
 import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
-import {
-  FREQUENCY_LABELS,
-  NOTIFICATION_FREQUENCIES,
-  OWNER_TOGGLES,
-  OWNER_TOGGLE_LABELS,
-} from "~/lib/notification-words";
+import { OWNER_TOGGLES, OWNER_TOGGLE_LABELS } from "~/lib/notification-words";
+import { EmailSettingsForm } from "~/components/notifications/email-settings";
 import {
   loadNotificationsPage,
   markAllRead,
@@ -180,42 +176,18 @@ export default function Notifications() {
         </nav>
       ) : null}
 
-      {d.prefs ? (
+      {d.prefs && d.emailChoices ? (
         <section className="card space-y-4" aria-labelledby="settings-heading" id="settings">
           <h2 id="settings-heading" className="text-lg font-semibold">
             Settings
           </h2>
-          <Form method="post" className="space-y-3">
-            <input type="hidden" name="intent" value="settings" />
-            <div className="flex items-center gap-2">
-              <input
-                id="email-enabled"
-                type="checkbox"
-                name="emailNotificationsEnabled"
-                defaultChecked={d.prefs.emailNotificationsEnabled}
-                className="h-5 w-5"
-              />
-              <label htmlFor="email-enabled" className="text-sm font-medium">
-                Also send me notifications by e-mail
-              </label>
-            </div>
-            <SelectField
-              label="E-mail frequency"
-              name="notificationFrequency"
-              defaultValue={d.prefs.notificationFrequency}
-              error={errors.notificationFrequency}
-              hint="In-app notifications always appear here. E-mail delivery is not switched on for this site yet; your choice is kept for when it is."
-            >
-              {NOTIFICATION_FREQUENCIES.map((f) => (
-                <option key={f} value={f}>
-                  {FREQUENCY_LABELS[f]}
-                </option>
-              ))}
-            </SelectField>
-            <button type="submit" className="btn-primary" disabled={busy}>
-              Save settings
-            </button>
-          </Form>
+          <EmailSettingsForm
+            enabled={d.prefs.emailNotificationsEnabled}
+            choices={d.emailChoices}
+            verified={d.emailVerified}
+            errors={errorsFor(result, "settings")}
+            busy={busy}
+          />
 
           {d.prefs.machines.length ? (
             <Form method="post" className="space-y-3">

@@ -47,7 +47,8 @@ export default function Signup() {
       <div className="mx-auto max-w-sm space-y-4" role="status">
         <h1 className="text-2xl font-bold">Thanks: now sign in</h1>
         <p className="text-slate-700">
-          If this e-mail address was new, your account is ready: sign in with it and the password you chose.
+          If this e-mail address was new, your account is ready: sign in with it and the password you chose. We also
+          sent a link to confirm the address.
         </p>
         <p className="text-slate-700">
           If the address already had an account, nothing was changed: sign in with that account’s password.

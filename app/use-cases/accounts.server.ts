@@ -22,6 +22,7 @@ import { fields } from "../lib/fields.server";
 import { RULES, checkLimits, refund, take } from "../lib/rate-limit.server";
 import type { LinkTo } from "../lib/tenant.server";
 import type { Actor } from "./actor";
+import { emailVerifiedOf, queueVerificationMail } from "./email-verification.server";
 import { queuePasswordChangedNotice } from "./security-notices.server";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -118,9 +119,12 @@ export async function insertAccount(
  */
 export async function signUp(actor: Actor, input: SignupInput): Promise<void> {
   const passwordHash = await hashPassword(input.password);
-  const user = await withTransaction(actor.db, (tx) =>
-    insertAccount(tx, { email: input.email, name: input.name, passwordHash }),
-  );
+  const user = await withTransaction(actor.db, async (tx) => {
+    const created = await insertAccount(tx, { email: input.email, name: input.name, passwordHash });
+    // The account works at once; the link proves the address (./email-verification.server.ts).
+    if (created) await queueVerificationMail(tx, { id: created.id, email: input.email, name: input.name }, actor.links);
+    return created;
+  });
   if (!user) await notifyExistingAccountOwner(input.email);
 }
 
@@ -140,11 +144,12 @@ async function notifyExistingAccountOwner(email: string): Promise<void> {
 
 export async function loadAccountPage(actor: Actor) {
   requireUserActor(actor);
-  const [profile, sessions] = await Promise.all([
+  const [profile, sessions, emailVerified] = await Promise.all([
     getUserProfile(actor.db, actor.user.id),
     countUserSessions(actor.db, actor.user.id),
+    emailVerifiedOf(actor.db, actor.user.id),
   ]);
-  return { profile, sessions };
+  return { profile, sessions, emailVerified };
 }
 
 export async function updateProfile(actor: Actor, input: z.infer<typeof profileInput>): Promise<void> {

@@ -39,6 +39,7 @@ import { hashToken } from "../lib/session.server";
 import { absoluteUrl, type LinkTo } from "../lib/tenant.server";
 import { requireCan, type Actor } from "./actor";
 import { auditBy } from "./audit.server";
+import { markEmailVerifiedIfNot, requireVerifiedEmail } from "./email-verification.server";
 import { PASSWORDS_DIFFER, insertAccount, newPassword, personName, spendSignUpAllowance } from "./accounts.server";
 import { actorFacts, permissionsOf } from "./roles.server";
 
@@ -140,6 +141,7 @@ export async function inviteMember(
   links: LinkTo,
 ): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
+  if (actor.user) await requireVerifiedEmail(actor.db, actor.user.id);
   const { organizationId } = actor;
   const email = input.email.trim().toLowerCase();
   const { token, tokenHash } = newInvitationToken();
@@ -205,6 +207,7 @@ export async function renewInvitationLink(
   links: LinkTo,
 ): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
+  if (actor.user) await requireVerifiedEmail(actor.db, actor.user.id);
   const { organizationId } = actor;
   const { token, tokenHash } = newInvitationToken();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
@@ -319,13 +322,21 @@ async function acceptWith(
   });
 }
 
-/** A signed-in user accepts: they become a member with the invited role (not when already a member). */
+/**
+ * A signed-in user accepts: they become a member with the invited role (not when already a member). Their address
+ * must be verified, unless the invitation was sent to it.
+ */
 export async function acceptInvitation(actor: Actor, token: string): Promise<void> {
   const user = actor.user;
   if (!user) throw fail.invalid("Sign in first to accept the invitation.");
-  await acceptWith(actor, token, async (tx) => {
+  await acceptWith(actor, token, async (tx, invitation) => {
     if (await isOrganizationMember(tx, actor.organizationId, user.id))
       throw fail.conflict(INVITATION_MESSAGES.alreadyMember);
+    // The link was e-mailed to the invited address: accepting it with the account of that address proves it.
+    // Anyone else joins only with a proved address (./email-verification.server.ts).
+    const own = user.email?.toLowerCase() === invitation.email.toLowerCase();
+    if (own) await markEmailVerifiedIfNot(tx, user.id, invitation.email);
+    else await requireVerifiedEmail(tx, user.id);
     return { userId: user.id, newAccount: false };
   });
 }

@@ -17,7 +17,24 @@ const KIND_LABELS: Record<string, string> = {
   password_changed: "Password changed",
   sign_in_attempts: "Failed sign-ins",
   test: "Test message",
+  invitation: "Invitation",
+  notification: "Notification",
+  notification_digest: "Daily digest",
+  report_receipt: "Report received",
+  me_too_receipt: "Me too: we will tell you",
+  issue_closed: "Problem fixed",
 };
+
+/**
+ * What admins see of a message's text: everything but its unsubscribe links. Those links (/unsubscribe/<token>,
+ * /notifications/unsubscribe/<token>) act for their recipient without sign-in, so they stay with the recipient;
+ * the links an admin passes on (invitations, the issue and follow links) stay.
+ */
+export const HIDDEN_UNSUBSCRIBE_LINK = "(unsubscribe link: only in the recipient's copy)";
+
+export function withoutUnsubscribeLinks(text: string): string {
+  return text.replace(/https?:\/\/[^\s<>"]*\/unsubscribe\/[^\s<>"]*/g, HIDDEN_UNSUBSCRIBE_LINK);
+}
 
 const STATUS_LABELS = { pending: "Waiting", sent: "Sent", failed: "Failed" } as const;
 
@@ -34,21 +51,24 @@ export async function loadOutboxPage(actor: Actor, page: number) {
     total: counts.pending + counts.sent + counts.failed,
     page,
     pageSize: OUTBOX_PAGE_SIZE,
-    messages: rows.map((m) => ({
-      id: m.id,
-      kind: KIND_LABELS[m.kind] ?? m.kind,
-      to: m.toAddress,
-      subject: m.subject,
-      text: m.textBody,
-      links: linksInText(m.textBody),
-      status: m.status,
-      statusLabel: STATUS_LABELS[m.status],
-      attempts: m.attempts,
-      lastError: m.lastError,
-      createdAt: formatDateTime(m.createdAt),
-      createdIso: m.createdAt.toISOString(),
-      sentAt: m.sentAt ? formatDateTime(m.sentAt) : null,
-      nextAttemptAt: m.status === "pending" && m.attempts > 0 ? formatDateTime(m.nextAttemptAt) : null,
-    })),
+    messages: rows.map((m) => {
+      const text = withoutUnsubscribeLinks(m.textBody);
+      return {
+        id: m.id,
+        kind: KIND_LABELS[m.kind] ?? m.kind,
+        to: m.toAddress,
+        subject: m.subject,
+        text,
+        links: linksInText(text),
+        status: m.status,
+        statusLabel: STATUS_LABELS[m.status],
+        attempts: m.attempts,
+        lastError: m.lastError,
+        createdAt: formatDateTime(m.createdAt),
+        createdIso: m.createdAt.toISOString(),
+        sentAt: m.sentAt ? formatDateTime(m.sentAt) : null,
+        nextAttemptAt: m.status === "pending" && m.attempts > 0 ? formatDateTime(m.nextAttemptAt) : null,
+      };
+    }),
   };
 }

@@ -1,12 +1,14 @@
 /**
  * Notification e-mails for members. `notifyIssue` writes the in-app notifications of an issue event (the rules in
  * core/issue-rules.ts: never the actor, only current members) and, in the same transaction, queues one e-mail to each
- * recipient whose setting is "right away" (User.emailNotificationsEnabled and notificationFrequency IMMEDIATE).
- * "Daily digest" recipients get nothing now: server/mail/digest.ts sends them one message a day. The setting is the
- * person's own, for every organization (the schema has no per-organization or per-kind e-mail setting).
+ * recipient who chose "right away" for the event's kind (core/notification-email.ts; User.emailNotificationsEnabled
+ * is the switch for all kinds) and whose address is verified.
+ * "Daily digest" kinds get nothing now: server/mail/digest.ts sends them one message a day. The setting is the
+ * person's own, for every organization (the schema has no per-organization e-mail setting).
  * The one-click unsubscribe link (/notifications/unsubscribe/<token>) turns that setting off.
  */
 import { fail } from "../../core/failure";
+import { emailChoiceFor } from "../../core/notification-email";
 import { listUnsubscribeHeaders } from "../../core/mail/headers";
 import { issueNotificationMail, issueThreadHeaders, notificationDigestMail } from "../../core/mail/notifications";
 import type { DbOrTx } from "../lib/db.server";
@@ -42,7 +44,13 @@ export async function notifyIssue(
   // The thread id must not depend on the address a change came in on, so it is built from the organization.
   const thread = issueThreadHeaders(result.issue.id, `${actor.organization.subdomain}.pinpoint`);
   for (const w of result.written) {
-    if (!w.email || !w.emailNotificationsEnabled || w.notificationFrequency !== "IMMEDIATE") continue;
+    if (!w.email || !w.emailVerified) continue;
+    const person = {
+      enabled: w.emailNotificationsEnabled,
+      byKind: w.emailFrequencyByKind,
+      frequency: w.notificationFrequency,
+    };
+    if (emailChoiceFor(w.type, person) !== "IMMEDIATE") continue;
     const unsubscribe = unsubscribeUrl(actor.links, w.userId, organizationId);
     await queueMail(tx, {
       kind: "notification",

@@ -8,6 +8,13 @@
 import { z } from "zod";
 import { fail } from "../../core/failure";
 import {
+  EMAIL_CHOICES,
+  EMAIL_KINDS,
+  effectiveChoices,
+  type EmailChoice,
+  type EmailKind,
+} from "../../core/notification-email";
+import {
   countUnreadNotifications,
   getNotificationPreferences,
   listNotifications,
@@ -19,16 +26,20 @@ import {
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
 import { timeAgo } from "../lib/format";
-import { NOTIFICATION_FREQUENCIES, OWNER_TOGGLES } from "../lib/notification-words";
+import { OWNER_TOGGLES } from "../lib/notification-words";
 import { sameSitePath } from "../lib/safe-redirect";
 import type { Actor } from "./actor";
+import { emailVerifiedOf } from "./email-verification.server";
 
 const PAGE_SIZE = 20;
 
 export const notificationRefInput = z.object({ notificationId: fields.id });
+/** The settings form: the switch for all e-mails, and one choice per kind (`email:<KIND>`). */
 export const notificationSettingsInput = z.object({
   emailNotificationsEnabled: z.literal("on").optional(),
-  notificationFrequency: z.enum(NOTIFICATION_FREQUENCIES, { error: "Choose how often" }),
+  ...(Object.fromEntries(
+    EMAIL_KINDS.map((k) => [`email:${k}`, z.enum(EMAIL_CHOICES, { error: "Choose right away, daily digest or off" })]),
+  ) as Record<`email:${EmailKind}`, z.ZodEnum<{ [K in EmailChoice]: K }>>),
 });
 
 function signedIn(actor: Actor): asserts actor is Actor & { user: NonNullable<Actor["user"]> } {
@@ -46,7 +57,7 @@ export async function loadNotificationsPage(actor: Actor, opts: { unreadOnly: bo
   const { db, organizationId } = actor;
   const userId = actor.user.id;
   const page = Math.min(Math.max(Math.trunc(opts.page) || 1, 1), 10_000);
-  const [list, unread, prefs] = await Promise.all([
+  const [list, unread, prefs, emailVerified] = await Promise.all([
     listNotifications(db, userId, organizationId, {
       unreadOnly: opts.unreadOnly,
       limit: PAGE_SIZE,
@@ -54,6 +65,7 @@ export async function loadNotificationsPage(actor: Actor, opts: { unreadOnly: bo
     }),
     countUnreadNotifications(db, userId, organizationId),
     getNotificationPreferences(db, userId, organizationId),
+    emailVerifiedOf(db, userId),
   ]);
   const now = new Date();
   return {
@@ -71,6 +83,10 @@ export async function loadNotificationsPage(actor: Actor, opts: { unreadOnly: bo
       ago: timeAgo(n.createdAt, now),
     })),
     prefs,
+    emailChoices: prefs
+      ? effectiveChoices({ byKind: prefs.emailFrequencyByKind, frequency: prefs.notificationFrequency })
+      : null,
+    emailVerified,
   };
 }
 
@@ -98,7 +114,7 @@ export async function saveNotificationSettings(
   signedIn(actor);
   await updateUserNotificationSettings(actor.db, actor.user.id, {
     emailNotificationsEnabled: input.emailNotificationsEnabled === "on",
-    notificationFrequency: input.notificationFrequency,
+    emailFrequencyByKind: Object.fromEntries(EMAIL_KINDS.map((k) => [k, input[`email:${k}`]])),
   });
   return "Notification settings saved.";
 }

@@ -349,7 +349,14 @@ export async function addMeToo(
     const open = await findOpenIssueForVote(tx, organizationId, issueId, { machineId, lock: Boolean(addressHash) });
     if (!open) throw fail.notFound("That problem was fixed or is no longer listed.");
     const subscribe = async () => {
-      if (email) await subscribeVoter(tx, organizationId, issueId, email);
+      if (email)
+        await subscribeVoter(
+          tx,
+          { organizationId, organizationName: actor.organization.name },
+          issueId,
+          email,
+          actor.links,
+        );
     };
     if (addressHash) {
       if (await hasVoted(tx, organizationId, issueId, voter)) {

@@ -8,7 +8,7 @@
  */
 import { fail } from "../../core/failure";
 import { listUnsubscribeHeaders } from "../../core/mail/headers";
-import { issueClosedMail, reportReceiptMail } from "../../core/mail/issues";
+import { issueClosedMail, meTooReceiptMail, reportReceiptMail } from "../../core/mail/issues";
 import { queueMail } from "../../db/queries/outbox.server";
 import {
   activeSubscribers,
@@ -21,7 +21,11 @@ import type { DbOrTx } from "../lib/db.server";
 import type { LinkTo } from "../lib/tenant.server";
 import type { Actor } from "./actor";
 
-export const SUBSCRIPTION_MAIL_KINDS = { receipt: "report_receipt", closed: "issue_closed" } as const;
+export const SUBSCRIPTION_MAIL_KINDS = {
+  receipt: "report_receipt",
+  voter: "me_too_receipt",
+  closed: "issue_closed",
+} as const;
 
 const unsubscribePath = (token: string) => `/unsubscribe/${token}`;
 const followPath = (token: string) => `/follow/${encodeURIComponent(token)}`;
@@ -60,9 +64,28 @@ export async function subscribeReporter(
   });
 }
 
-/** A "me too" voter's address: told when the issue is closed (no message now). */
-export async function subscribeVoter(tx: DbOrTx, organizationId: string, issueId: string, email: string) {
-  await subscribeToIssue(tx, { organizationId, issueId, email });
+/**
+ * A "me too" voter's address: told when the issue is closed. One short message now says so and carries the
+ * one-click unsubscribe link, so the voter can stop it before that (at most one per subscription, ever).
+ */
+export async function subscribeVoter(tx: DbOrTx, org: Org, issueId: string, email: string, links: LinkTo) {
+  const issue = await findIssueMailFacts(tx, org.organizationId, issueId);
+  if (!issue) throw new Error("subscribeVoter: the issue was just voted on");
+  const sub = await subscribeToIssue(tx, { organizationId: org.organizationId, issueId, email });
+  const unsubscribeUrl = links(unsubscribePath(sub.token));
+  await queueMail(tx, {
+    kind: SUBSCRIPTION_MAIL_KINDS.voter,
+    organizationId: org.organizationId,
+    to: sub.email,
+    dedupeKey: `me-too:${sub.id}`,
+    headers: listUnsubscribeHeaders(unsubscribeUrl),
+    ...meTooReceiptMail({
+      organizationName: org.organizationName,
+      machineName: issue.machineName,
+      issueTitle: issue.title,
+      unsubscribeUrl,
+    }),
+  });
 }
 
 /**

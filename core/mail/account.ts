@@ -71,3 +71,55 @@ export function testMail(input: { sentAt: string }): RenderedMail {
     ],
   });
 }
+
+export function verifyEmailMail(input: { name: string | null; verifyUrl: string; validHours: number }): RenderedMail {
+  return renderMail({
+    subject: "Confirm your e-mail address for PinPoint",
+    greeting: greeting(input.name),
+    blocks: [
+      "Please confirm that this is your e-mail address. Open this link and press the button on the page:",
+      { label: "Confirm my e-mail address", url: input.verifyUrl },
+      `The link works once, for ${input.validHours} hours. Until you confirm, you can use your account, but you cannot invite people, join an organization or get notifications by e-mail.`,
+      "If you did not create a PinPoint account, ignore this message.",
+    ],
+    footer: "You get this message because this address was used to create a PinPoint account.",
+  });
+}
+
+export function emailChangeConfirmMail(input: {
+  name: string | null;
+  newEmail: string;
+  confirmUrl: string;
+  validHours: number;
+}): RenderedMail {
+  return renderMail({
+    subject: "Confirm your new e-mail address for PinPoint",
+    greeting: greeting(input.name),
+    blocks: [
+      `You asked to use ${input.newEmail} for your PinPoint account. Open this link and press the button on the page to make the change:`,
+      { label: "Use this e-mail address", url: input.confirmUrl },
+      `The link works once, for ${input.validHours} hours. Nothing changes until you confirm.`,
+      "If you did not ask for this, ignore this message.",
+    ],
+    footer: "You get this message because someone asked to move a PinPoint account to this address.",
+  });
+}
+
+export function emailChangeNoticeMail(input: {
+  name: string | null;
+  newEmail: string;
+  requestedAt: string;
+  forgotUrl: string;
+}): RenderedMail {
+  return renderMail({
+    subject: "Your PinPoint e-mail address is about to change",
+    greeting: greeting(input.name),
+    blocks: [
+      `On ${input.requestedAt}, someone signed in to your PinPoint account asked to change its e-mail address to ${input.newEmail}. The change happens only if the link sent to that address is opened.`,
+      "If that was you, there is nothing to do.",
+      "If it was not you, someone else can sign in to your account. Choose a new password now, which also signs out every device:",
+      { label: "Reset your password", url: input.forgotUrl },
+    ],
+    footer: "Security notices about your account are always sent; they cannot be turned off.",
+  });
+}

@@ -29,6 +29,24 @@ export function reportReceiptMail(input: {
   });
 }
 
+export function meTooReceiptMail(input: {
+  organizationName: string;
+  machineName: string;
+  issueTitle: string;
+  unsubscribeUrl: string;
+}): RenderedMail {
+  return renderMail({
+    subject: `We will tell you when it is fixed: ${input.issueTitle}`,
+    greeting: "Hello,",
+    blocks: [
+      `You said “me too” to a problem with ${input.machineName} at ${input.organizationName}: “${input.issueTitle}”.`,
+      "We will send you one message when it is fixed, and nothing else.",
+      { label: "Stop these messages", url: input.unsubscribeUrl },
+    ],
+    footer: `You get this message because this address was left on a “me too” for ${input.organizationName}.`,
+  });
+}
+
 export function issueClosedMail(input: {
   organizationName: string;
   machineName: string;

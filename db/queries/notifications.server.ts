@@ -14,6 +14,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
+import { emailChoiceFor } from "../../core/notification-email";
 import type { DbOrTx } from "../client.server";
 import { checkNotificationPreferences, checkNotifications, checkUnreadCount } from "../reference/notifications.server";
 import {
@@ -115,6 +116,8 @@ export async function markAllNotificationsRead(db: DbOrTx, userId: string, organ
 export interface NotificationPreferences {
   emailNotificationsEnabled: boolean;
   notificationFrequency: NotificationFrequency;
+  /** Per kind of event (core/notification-email.ts); a missing kind follows notificationFrequency. */
+  emailFrequencyByKind: Record<string, string>;
   machines: {
     id: string;
     name: string;
@@ -135,6 +138,7 @@ export async function getNotificationPreferences(
     .select({
       emailNotificationsEnabled: users.emailNotificationsEnabled,
       notificationFrequency: users.notificationFrequency,
+      emailFrequencyByKind: users.emailFrequencyByKind,
     })
     .from(users)
     .where(eq(users.id, userId))
@@ -163,7 +167,7 @@ export async function getNotificationPreferences(
 export async function updateUserNotificationSettings(
   db: DbOrTx,
   userId: string,
-  values: { emailNotificationsEnabled: boolean; notificationFrequency: NotificationFrequency },
+  values: { emailNotificationsEnabled: boolean; emailFrequencyByKind: Record<string, string> },
 ): Promise<void> {
   await db.update(users).set(values).where(eq(users.id, userId));
 }
@@ -320,8 +324,13 @@ export interface WrittenNotification {
   userId: string;
   email: string | null;
   name: string | null;
+  /** Notification e-mails go only to proved addresses (app/use-cases/email-verification.server.ts). */
+  emailVerified: boolean;
   emailNotificationsEnabled: boolean;
   notificationFrequency: NotificationFrequency;
+  emailFrequencyByKind: Record<string, string>;
+  /** The notification's kind (the e-mail choice is per kind). */
+  type: NotificationType;
   message: string;
 }
 
@@ -367,8 +376,10 @@ export async function writeIssueEventNotifications(
       id: users.id,
       email: users.email,
       name: users.name,
+      emailVerified: users.emailVerified,
       emailNotificationsEnabled: users.emailNotificationsEnabled,
       notificationFrequency: users.notificationFrequency,
+      emailFrequencyByKind: users.emailFrequencyByKind,
     })
     .from(users)
     .where(
@@ -386,8 +397,11 @@ export async function writeIssueEventNotifications(
             userId: p.id,
             email: p.email,
             name: p.name,
+            emailVerified: p.emailVerified !== null,
             emailNotificationsEnabled: p.emailNotificationsEnabled,
             notificationFrequency: p.notificationFrequency,
+            emailFrequencyByKind: p.emailFrequencyByKind,
+            type: row.type,
             message: row.message,
           },
         ]
@@ -443,8 +457,9 @@ export interface DigestBatch {
 }
 
 /**
- * The daily digests of [start, end): for every person whose e-mail setting is "daily digest" and who is still a
- * member, their unread notifications created in that window, grouped by organization.
+ * The daily digests of [start, end): for every person whose address is verified and who is still a member, their
+ * unread notifications created in that window of the kinds they chose "daily digest" for
+ * (core/notification-email.ts), grouped by organization.
  */
 export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: Date }): Promise<DigestBatch[]> {
   const rows = await db
@@ -457,6 +472,9 @@ export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: D
       subdomain: organizations.subdomain,
       message: notifications.message,
       actionUrl: notifications.actionUrl,
+      type: notifications.type,
+      frequency: users.notificationFrequency,
+      byKind: users.emailFrequencyByKind,
     })
     .from(notifications)
     .innerJoin(users, eq(users.id, notifications.userId))
@@ -471,14 +489,15 @@ export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: D
         gte(notifications.createdAt, window.start),
         lt(notifications.createdAt, window.end),
         eq(users.emailNotificationsEnabled, true),
-        eq(users.notificationFrequency, "DAILY"),
         isNotNull(users.email),
+        isNotNull(users.emailVerified),
       ),
     )
     .orderBy(asc(notifications.userId), asc(notifications.organizationId), asc(notifications.createdAt));
   const batches = new Map<string, DigestBatch>();
   for (const r of rows) {
     if (!r.email) continue;
+    if (emailChoiceFor(r.type, { enabled: true, byKind: r.byKind, frequency: r.frequency }) !== "DAILY") continue;
     const key = `${r.userId}:${r.organizationId}`;
     let batch = batches.get(key);
     if (!batch) {

@@ -11,7 +11,7 @@
  *   and with `npm run mail:outbox` (all, account messages included).
  * docs/decisions/028-mail-outbox.md.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { dbNowUtc, mailOutbox, type MailOutboxRow, type MailStatus } from "../schema";
 import { afterCommit } from "../transaction.server";
@@ -203,6 +203,32 @@ export async function requeueFailedMail(db: DbOrTx): Promise<number> {
     .where(eq(mailOutbox.status, "failed"))
     .returning({ id: mailOutbox.id });
   return rows.length;
+}
+
+/** What a purged message that keeps its row says instead of its subject. */
+export const PURGED_SUBJECT = "(removed: sent long ago)";
+
+/**
+ * Purges messages sent more than `keepDays` days ago (the worker, MAIL_OUTBOX_KEEP_DAYS). A message without a
+ * dedupeKey is deleted. One with a key keeps an emptied row (no address, subject, text or headers): the key is the
+ * "at most once, ever" of its sender (the one "fixed" message per subscriber, a digest per day), which must outlive
+ * the text. Answers how many rows were deleted and emptied.
+ */
+export async function purgeSentMail(db: DbOrTx, keepDays: number): Promise<{ deleted: number; emptied: number }> {
+  const old = and(
+    eq(mailOutbox.status, "sent"),
+    lt(mailOutbox.sentAt, sql`${dbNowUtc} - make_interval(days => ${keepDays})`),
+  );
+  const deleted = await db
+    .delete(mailOutbox)
+    .where(and(old, isNull(mailOutbox.dedupeKey)))
+    .returning({ id: mailOutbox.id });
+  const emptied = await db
+    .update(mailOutbox)
+    .set({ toAddress: "", subject: PURGED_SUBJECT, textBody: "", htmlBody: null, headers: {} })
+    .where(and(old, isNotNull(mailOutbox.dedupeKey), ne(mailOutbox.subject, PURGED_SUBJECT)))
+    .returning({ id: mailOutbox.id });
+  return { deleted: deleted.length, emptied: emptied.length };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

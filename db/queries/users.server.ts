@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { passwords, users } from "../schema";
 
@@ -62,4 +62,39 @@ export async function getUserProfile(db: DbOrTx, userId: string) {
 
 export async function updateUserProfile(db: DbOrTx, userId: string, values: { name: string; bio: string | null }) {
   await db.update(users).set(values).where(eq(users.id, userId));
+}
+
+/** The address of an account and whether it was proved (null: no such account). */
+export async function findUserEmailState(db: DbOrTx, userId: string) {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, name: users.name, emailVerified: users.emailVerified })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Marks the account's address proved, only while it still is `email` (a link for an older address does nothing). */
+export async function markEmailVerified(db: DbOrTx, userId: string, email: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ emailVerified: now })
+    .where(and(eq(users.id, userId), sql`lower(${users.email}) = ${email.toLowerCase()}`))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Whether another account than `userId` has this e-mail (any case). */
+export async function emailTakenByOther(db: DbOrTx, email: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(sql`lower(${users.email}) = ${email.toLowerCase()}`, ne(users.id, userId)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/** Sets a new, proved address (the link sent to it was opened). */
+export async function setUserEmail(db: DbOrTx, userId: string, email: string, now: Date): Promise<void> {
+  await db.update(users).set({ email: email.toLowerCase(), emailVerified: now }).where(eq(users.id, userId));
 }

@@ -71,6 +71,7 @@ export async function checkNotificationPreferences(
     "notification preferences",
     result,
     sql`select u."emailNotificationsEnabled", u."notificationFrequency"::text as "notificationFrequency",
+        u."emailFrequencyByKind",
         coalesce((
           select json_agg(json_build_object(
               'id', m.id, 'name', m.name, 'ownerNotificationsEnabled', m."ownerNotificationsEnabled",
@@ -85,6 +86,8 @@ export async function checkNotificationPreferences(
         ? {
             emailNotificationsEnabled: r.emailNotificationsEnabled,
             notificationFrequency: r.notificationFrequency,
+            emailFrequencyByKind:
+              typeof r.emailFrequencyByKind === "string" ? JSON.parse(r.emailFrequencyByKind) : r.emailFrequencyByKind,
             machines: typeof r.machines === "string" ? JSON.parse(r.machines) : r.machines,
           }
         : null,

@@ -4,7 +4,7 @@
  * User/Account/Session/VerificationToken mirror the original Prisma models (table = model name, columns camelCase).
  * Password is ours: authentication is done in-app (scrypt hashes) instead of by Supabase Auth. See db/PARITY.md.
  */
-import { boolean, index, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { idColumn, timestamps, ts, updatedAt } from "./columns";
 
 export const notificationFrequencyEnum = pgEnum("NotificationFrequency", ["IMMEDIATE", "DAILY", "WEEKLY", "DISABLED"]);
@@ -24,6 +24,11 @@ export const users = pgTable(
     emailNotificationsEnabled: boolean("emailNotificationsEnabled").notNull().default(true),
     pushNotificationsEnabled: boolean("pushNotificationsEnabled").notNull().default(false),
     notificationFrequency: notificationFrequencyEnum("notificationFrequency").notNull().default("IMMEDIATE"),
+    /**
+     * Notification e-mails per kind of event: { ISSUE_ASSIGNED: "IMMEDIATE" | "DAILY" | "OFF", … }. A kind missing here
+     * follows notificationFrequency (core/notification-email.ts).
+     */
+    emailFrequencyByKind: jsonb("emailFrequencyByKind").$type<Record<string, string>>().notNull().default({}),
   },
   (t) => [
     // sign-in and invitations: look a user up by e-mail (store e-mails lower-cased; the index is case-sensitive)

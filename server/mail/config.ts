@@ -1,6 +1,6 @@
 /**
- * E-mail settings from the environment: SMTP_URL (where to send; unset = messages wait in the outbox) and MAIL_FROM
- * (the sender). Read once when the server starts (server/index.ts) and by `npm run mail:send-test`.
+ * E-mail settings from the environment: SMTP_URL (where to send; unset = messages wait in the outbox), MAIL_FROM
+ * (the sender) and MAIL_OUTBOX_KEEP_DAYS (how long sent messages stay in the outbox). Read once when the server starts (server/index.ts) and by `npm run mail:send-test`.
  */
 
 export interface MailConfig {
@@ -10,7 +10,11 @@ export interface MailConfig {
   from: string;
   /** The domain of the sender address: Message-IDs are `<outbox-id@domain>`. */
   domain: string;
+  /** Sent messages older than this many days are purged by the worker (MAIL_OUTBOX_KEEP_DAYS, default 30). */
+  keepSentDays?: number;
 }
+
+export const DEFAULT_KEEP_SENT_DAYS = 30;
 
 export class MailConfigError extends Error {
   constructor(message: string) {
@@ -52,7 +56,11 @@ export function mailConfigFromEnv(env: Record<string, string | undefined> = proc
   if (/[\r\n]/.test(from)) throw new MailConfigError("MAIL_FROM must be one line");
   const match = ADDRESS.exec(addressOf(from));
   if (!match) throw new MailConfigError(`MAIL_FROM is not an e-mail address: ${JSON.stringify(from)}`);
-  return { smtpUrl: raw, from, domain: match[1].toLowerCase() };
+  const keepRaw = env.MAIL_OUTBOX_KEEP_DAYS?.trim();
+  const keepSentDays = keepRaw ? Number(keepRaw) : DEFAULT_KEEP_SENT_DAYS;
+  if (!Number.isInteger(keepSentDays) || keepSentDays < 1 || keepSentDays > 3650)
+    throw new MailConfigError(`MAIL_OUTBOX_KEEP_DAYS must be a whole number of days from 1 to 3650 (it is ${keepRaw})`);
+  return { smtpUrl: raw, from, domain: match[1].toLowerCase(), keepSentDays };
 }
 
 function safeHostname(url: string): string | null {

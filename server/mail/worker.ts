@@ -8,6 +8,7 @@
  * - A message whose worker died mid-delivery is taken over once its lease expires. Its Message-ID is derived from
  *   the outbox id (./compose.ts), so the rare second delivery (the SMTP server had accepted it, our UPDATE never
  *   ran) is recognisable as a duplicate: docs/decisions/028-mail-outbox.md.
+ * - Once an hour it purges messages sent more than MAIL_OUTBOX_KEEP_DAYS days ago (`purgeSentMail`).
  * - `stop()` (server shutdown, before the database closes) waits a moment for the message in flight; one still in
  *   flight then is given back (`releaseMail`) for the next start.
  */
@@ -18,18 +19,21 @@ import {
   markMailRetry,
   markMailSent,
   onMailQueued,
+  purgeSentMail,
   releaseMail,
   type ClaimedMail,
 } from "../../db/queries/outbox.server";
 import { log as logger } from "../log";
 import { composeMessage } from "./compose";
-import type { MailConfig } from "./config";
+import { DEFAULT_KEEP_SENT_DAYS, type MailConfig } from "./config";
 import { judgeFailure, nextStep, type SmtpFailure } from "./policy";
 import { createSmtpTransport, type SmtpTransport } from "./transport";
 
 /** How long a claim holds a message: far longer than one delivery can take (SMTP_TIMEOUTS). */
 export const MAIL_LEASE_SECONDS = 5 * 60;
 export const MAIL_POLL_MS = 5_000;
+/** How often the worker purges old sent messages (db/queries/outbox.server.ts purgeSentMail). */
+export const MAIL_PURGE_EVERY_MS = 60 * 60_000;
 
 export type DeliveryOutcome =
   | { status: "sent"; response: string }
@@ -108,8 +112,20 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   let running: Promise<void> | null = null;
   let inFlight: ClaimedMail | null = null;
   let serverWasDown = false;
+  let lastPurge = 0;
+
+  async function purgeNowAndThen(): Promise<void> {
+    if (Date.now() - lastPurge < MAIL_PURGE_EVERY_MS) return;
+    lastPurge = Date.now();
+    const purged = await purgeSentMail(db, config.keepSentDays ?? DEFAULT_KEEP_SENT_DAYS);
+    if (purged.deleted + purged.emptied > 0)
+      log(
+        `[mail] purged ${purged.deleted + purged.emptied} messages sent over ${config.keepSentDays ?? DEFAULT_KEEP_SENT_DAYS} days ago`,
+      );
+  }
 
   async function drain(): Promise<void> {
+    await purgeNowAndThen();
     while (!stopping) {
       const message = await claimNextMail(db, { leaseSeconds });
       if (!message) return;

@@ -107,7 +107,9 @@ describe("the reporter's loop", () => {
     expect(await queuedTo(voter, "issue_closed")).toHaveLength(1);
 
     const toReporter = await mailsTo(reporter, 2);
-    const [toVoter] = await mailsTo(voter, 1);
+    // The voter: the short "we will tell you" message, then the one "fixed" message.
+    const [voterReceipt, toVoter] = await mailsTo(voter, 2);
+    expect(voterReceipt.subject).toBe("We will tell you when it is fixed: Loop: left ramp rejects");
     const statusName = (await t.db.select().from(issueStatuses).where(eq(issueStatuses.id, closedStatusId)))[0].name;
     for (const fixed of [toReporter[1], toVoter]) {
       expect(fixed.subject).toBe("Fixed: Loop: left ramp rejects");
@@ -118,7 +120,7 @@ describe("the reporter's loop", () => {
     expect(toReporter[1].text).toContain(followPath);
     expect(toVoter.text).not.toContain("/follow/");
     expect(smtp.accepted.filter((m) => m.to === reporter)).toHaveLength(2);
-    expect(smtp.accepted.filter((m) => m.to === voter)).toHaveLength(1);
+    expect(smtp.accepted.filter((m) => m.to === voter)).toHaveLength(2);
 
     // No address on the public pages.
     for (const path of [followPath, `/m/${machineId}`, unsubscribePathIn(toVoter)]) {
@@ -154,5 +156,51 @@ describe("the reporter's loop", () => {
 
     await setStatus(issueId, closedStatusId);
     expect(await queuedTo(reporter, "issue_closed")).toHaveLength(0);
+  });
+
+  it("a me-too voter who left an address gets one short message with a one-click unsubscribe that works", async () => {
+    const voter = "loop.voter-leaver@example.test";
+    const { issueId } = await report("Loop: spinner stuck", "loop.someone@example.test");
+    expect((await visitor().post(`/m/${machineId}`, { intent: "metoo", issueId, email: voter })).status).toBe(302);
+    // Voting again with the same address sends nothing more.
+    expect((await visitor().post(`/m/${machineId}`, { intent: "metoo", issueId, email: voter })).status).toBe(302);
+    const [receipt] = await mailsTo(voter, 1);
+    expect(receipt.subject).toBe("We will tell you when it is fixed: Loop: spinner stuck");
+    expect(receipt.header("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+    const path = unsubscribePathIn(receipt);
+    expect(receipt.text).toContain(`${server.url}${path}`);
+    expect(receipt.text).not.toContain("/follow/");
+    expect(await queuedTo(voter, "me_too_receipt")).toHaveLength(1);
+
+    const oneClick = await visitor().post(
+      path,
+      { "List-Unsubscribe": "One-Click" },
+      { Origin: "https://mail.example.net" },
+    );
+    expect(oneClick.status).toBe(200);
+    const [sub] = await t.db.select().from(issueSubscribers).where(eq(issueSubscribers.email, voter));
+    expect(sub.unsubscribedAt).not.toBeNull();
+    await setStatus(issueId, closedStatusId);
+    expect(await queuedTo(voter, "issue_closed")).toHaveLength(0);
+    expect(await queuedTo("loop.someone@example.test", "issue_closed")).toHaveLength(1);
+  });
+});
+
+describe("the admin's outbox page", () => {
+  it("shows the messages' text and follow links but never a recipient's unsubscribe link or token", async () => {
+    const voter = "outbox.voter@example.test";
+    const { issueId } = await report("Outbox: drop target sticks", "outbox.reporter@example.test");
+    expect((await visitor().post(`/m/${machineId}`, { intent: "metoo", issueId, email: voter })).status).toBe(302);
+    const tokens = (await t.db.select().from(issueSubscribers).where(eq(issueSubscribers.issueId, issueId))).map(
+      (s) => s.token,
+    );
+    expect(tokens).toHaveLength(2);
+    const page = await admin.get("/admin/outbox");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("Outbox: drop target sticks");
+    expect(page.text).toContain("/follow/");
+    expect(page.text).toContain("only in the recipient");
+    expect(page.text).not.toContain("/unsubscribe/");
+    for (const token of tokens) expect(page.text).not.toContain(token);
   });
 });

@@ -57,7 +57,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   resetRateLimits();
-  await db.update(users).set({ emailNotificationsEnabled: true, notificationFrequency: "IMMEDIATE" });
+  await db
+    .update(users)
+    .set({ emailNotificationsEnabled: true, notificationFrequency: "IMMEDIATE", emailFrequencyByKind: {} });
   await db
     .update(machines)
     .set({ ownerNotificationsEnabled: true, notifyOnNewIssues: true, notifyOnStatusChanges: true })
@@ -172,6 +174,80 @@ describe("daily digest", () => {
     for (const issue of issues) expect(mail.text).toContain(issue.title);
     expect(mail.text).toContain(`http://apc.localhost/issues/${issues[0].id}`);
     expect(mail.header("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+  });
+});
+
+describe("the admin's outbox page", () => {
+  it("lists notification e-mails without their one-click unsubscribe links", async () => {
+    const issue = await newIssue();
+    const [row] = await queuedTo(GARY, issue.title);
+    const link = /https?:\/\/\S+\/notifications\/unsubscribe\/\S+/.exec(row.textBody)![0];
+    const page = await admin.get("/admin/outbox");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(issue.title);
+    expect(page.text).not.toContain("/notifications/unsubscribe/");
+    expect(page.text).not.toContain(link.split("/").pop()!);
+  });
+});
+
+describe("a choice per kind of event", () => {
+  const choose = async (choices: Record<string, string>) => {
+    const res = await gary.post("/notifications", {
+      intent: "settings",
+      emailNotificationsEnabled: "on",
+      "email:ISSUE_ASSIGNED": "IMMEDIATE",
+      "email:ISSUE_COMMENTED": "IMMEDIATE",
+      ...choices,
+    });
+    expect(res.status).toBe(200);
+  };
+
+  it("right away, daily digest or off per kind, honoured by the e-mail path and the digest", async () => {
+    await choose({ "email:ISSUE_CREATED": "OFF", "email:ISSUE_UPDATED": "IMMEDIATE" });
+    const page = await gary.get("/notifications");
+    expect(page.text).toContain("New issue on a machine I own");
+    const quiet = await newIssue();
+    expect(await queuedTo(GARY, quiet.title)).toHaveLength(0);
+    await setStatus(admin, quiet.id, "In Progress");
+    expect(await queuedTo(GARY, quiet.title)).toHaveLength(1);
+
+    await choose({ "email:ISSUE_CREATED": "IMMEDIATE", "email:ISSUE_UPDATED": "DAILY" });
+    await db.update(notifications).set({ read: true }).where(eq(notifications.userId, ids.gary));
+    const later = await newIssue();
+    await setStatus(admin, later.id, "Needs Parts");
+    const now = await queuedTo(GARY, later.title);
+    expect(now).toHaveLength(1);
+    expect(now[0].textBody).toContain("New issue on your");
+
+    const day = new Date().toISOString().slice(0, 10);
+    const linksFor = (sub: string) => (p: string) => new URL(p, `http://${sub}.localhost`).toString();
+    await queueDailyDigests(db, { day, linksFor });
+    const [digest] = await db
+      .select()
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.toAddress, GARY), eq(mailOutbox.kind, "notification_digest")));
+    expect(digest.textBody).toContain("Needs Parts");
+    expect(digest.textBody).not.toContain("New issue on your");
+  });
+
+  it("refuses a choice that does not exist (400) and keeps the saved ones", async () => {
+    await choose({ "email:ISSUE_CREATED": "OFF", "email:ISSUE_UPDATED": "DAILY" });
+    const bad = await gary.post("/notifications", {
+      intent: "settings",
+      "email:ISSUE_ASSIGNED": "HOURLY",
+      "email:ISSUE_COMMENTED": "OFF",
+      "email:ISSUE_CREATED": "OFF",
+      "email:ISSUE_UPDATED": "OFF",
+    });
+    expect(bad.status).toBe(400);
+    const [u] = await db.select().from(users).where(eq(users.id, ids.gary));
+    expect(u.emailNotificationsEnabled).toBe(true);
+    expect(u.emailFrequencyByKind).toEqual({
+      ISSUE_ASSIGNED: "IMMEDIATE",
+      ISSUE_COMMENTED: "IMMEDIATE",
+      ISSUE_CREATED: "OFF",
+      ISSUE_UPDATED: "DAILY",
+    });
   });
 });
 

@@ -294,29 +294,41 @@ describe("/notifications", () => {
   });
 
   it("saves the user's settings and validates them", async () => {
-    expect((await player.post("/notifications", { intent: "settings", notificationFrequency: "DAILY" })).status).toBe(
-      200,
-    );
+    const all = (choice: string) => ({
+      "email:ISSUE_ASSIGNED": choice,
+      "email:ISSUE_COMMENTED": choice,
+      "email:ISSUE_UPDATED": choice,
+      "email:ISSUE_CREATED": choice,
+    });
+    expect((await player.post("/notifications", { intent: "settings", ...all("DAILY") })).status).toBe(200);
     let [u] = await db.select().from(users).where(eq(users.id, ids.player));
-    expect(u).toMatchObject({ emailNotificationsEnabled: false, notificationFrequency: "DAILY" });
+    expect(u.emailNotificationsEnabled).toBe(false);
+    expect(u.emailFrequencyByKind).toEqual({
+      ISSUE_ASSIGNED: "DAILY",
+      ISSUE_COMMENTED: "DAILY",
+      ISSUE_UPDATED: "DAILY",
+      ISSUE_CREATED: "DAILY",
+    });
     expect(
       (
         await player.post("/notifications", {
           intent: "settings",
           emailNotificationsEnabled: "on",
-          notificationFrequency: "HOURLY",
+          ...all("HOURLY"),
         })
       ).status,
     ).toBe(400);
     [u] = await db.select().from(users).where(eq(users.id, ids.player));
-    expect(u.notificationFrequency).toBe("DAILY");
+    expect(u.emailNotificationsEnabled).toBe(false);
     await player.post("/notifications", {
       intent: "settings",
       emailNotificationsEnabled: "on",
-      notificationFrequency: "WEEKLY",
+      ...all("OFF"),
+      "email:ISSUE_ASSIGNED": "IMMEDIATE",
     });
     [u] = await db.select().from(users).where(eq(users.id, ids.player));
-    expect(u).toMatchObject({ emailNotificationsEnabled: true, notificationFrequency: "WEEKLY" });
+    expect(u.emailNotificationsEnabled).toBe(true);
+    expect(u.emailFrequencyByKind).toMatchObject({ ISSUE_ASSIGNED: "IMMEDIATE", ISSUE_CREATED: "OFF" });
   });
 
   it("lets owners set the toggles of their own machines only", async () => {

@@ -98,6 +98,12 @@ const MATRIX: Record<string, Probe> = {
     get: [404, 404, 404, 404, 404],
     post: { body: () => ({ password: "", confirm: "" }), expect: [404, 404, 404, 404, 404] },
   },
+  "verify-email.$token.tsx": {
+    // A well-formed token of no link: the token is the only proof, for everyone alike.
+    url: () => `/verify-email/${"A".repeat(43)}`,
+    get: [404, 404, 404, 404, 404],
+    post: { body: () => ({}), expect: [404, 404, 404, 404, 404] },
+  },
   "logout.tsx": {
     url: () => "/logout",
     get: [302, 302, 302, 302, 302],

@@ -1,0 +1,85 @@
+/**
+ * A link that proves an e-mail address: /verify-email/<token>. It verifies a new account's address, or confirms a
+ * new address for an account (app/use-cases/email-verification.server.ts). Opening the link only shows the page;
+ * the button does it, so programs that open links in e-mails change nothing. Unknown links answer 404, used or
+ * expired ones 410. The token is the capability: no sign-in needed, and the page is not indexed.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { FormMessage } from "~/components/form";
+import { getAccess } from "~/lib/access.server";
+import { errorsFor, useActionResult } from "~/lib/action-result";
+import { runAction, runLoader } from "~/lib/failure.server";
+import { loadAddressLinkPage, redeemAddressLink } from "~/use-cases/email-verification.server";
+
+export const meta: MetaFunction = () => [
+  { title: "Confirm your e-mail address · PinPoint" },
+  { name: "robots", content: "noindex, nofollow" },
+];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const actor = await getAccess(args);
+  return runLoader(() => loadAddressLinkPage(actor, args.params.token ?? ""));
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const actor = await getAccess(args);
+  const token = args.params.token ?? "";
+  return runAction({}, async () => {
+    await redeemAddressLink(actor, token);
+    // A redirect: after the action this page's loader would answer 410 for the link just used.
+    return redirect(actor.user ? "/account?confirmed=1" : "/login?confirmed=1");
+  });
+}
+
+export default function VerifyEmail() {
+  const { purpose, email } = useLoaderData<typeof loader>();
+  const result = useActionResult();
+  const navigation = useNavigation();
+  return (
+    <div className="mx-auto max-w-sm space-y-4">
+      <h1 className="text-2xl font-bold">
+        {purpose === "verify" ? "Confirm your e-mail address" : "Confirm your new e-mail address"}
+      </h1>
+      <FormMessage error={errorsFor(result).form} />
+      <p className="text-slate-700">
+        {purpose === "verify" ? (
+          <>
+            Press the button to confirm that <strong>{email}</strong> is your address.
+          </>
+        ) : (
+          <>
+            Press the button to make <strong>{email}</strong> your account’s address. You then sign in with it.
+          </>
+        )}
+      </p>
+      <Form method="post">
+        <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
+          {purpose === "verify" ? "Confirm my e-mail address" : "Use this e-mail address"}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+/** Unknown (404), used or expired (410) links: the reason, and where to get a new one. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const given = isRouteErrorResponse(error) ? (error.data as { message?: string } | null)?.message : undefined;
+  return (
+    <div className="mx-auto max-w-lg py-12 text-center" role="alert">
+      <p className="text-5xl font-bold text-slate-300">{status}</p>
+      <h1 className="mt-2 text-2xl font-semibold">
+        {status === 410 ? "Link no longer valid" : status === 404 ? "Link not found" : "Something went wrong"}
+      </h1>
+      <p className="mt-3 text-slate-700">
+        {status < 500 && given ? given : "Something went wrong on our side. Please try again in a moment."}
+      </p>
+      <p className="mt-6">
+        <Link to="/account">Your account</Link> · <Link to="/login">Sign in</Link>
+      </p>
+    </div>
+  );
+}

@@ -7,6 +7,7 @@
  *   status / priority / details → issue:edit      assign → issue:assign (members of the organization only)
  *   comment → issue:create     comment-edit → issue:edit + author     comment-delete → author, or issue:delete
  *   comment-restore → organization:manage     attach → attachment:create (≤3 photos)     attachment-delete → attachment:delete
+ *   merge / unmerge → issue:edit (this issue is the duplicate: app/use-cases/issue-merge.server.ts)
  *
  * Unknown intent or invalid input → 400 with field errors and nothing written; ids of other organizations → 404.
  */
@@ -14,6 +15,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { EditDetails } from "~/components/issue-page/edit-details";
+import { MergeForm, MergedDuplicates, MergedNotice } from "~/components/issue-page/merge";
 import { Photos } from "~/components/issue-page/photos";
 import { Timeline } from "~/components/issue-page/timeline";
 import { TriagePanel } from "~/components/issue-page/triage-panel";
@@ -36,6 +38,7 @@ import {
   editComment,
   restoreComment,
 } from "~/use-cases/comments.server";
+import { mergeInput, mergeIssues, unmergeIssue } from "~/use-cases/issue-merge.server";
 import { loadIssuePage } from "~/use-cases/issue-pages.server";
 import {
   ISSUE_NOT_FOUND,
@@ -74,6 +77,8 @@ const INTENT_PERMISSION: ReadonlyMap<string, PermissionName | null> = new Map([
   ["comment-restore", "organization:manage"],
   ["attach", "attachment:create"],
   ["attachment-delete", "attachment:delete"],
+  ["merge", "issue:edit"],
+  ["unmerge", "issue:edit"],
 ]);
 
 export async function action(args: ActionFunctionArgs) {
@@ -120,6 +125,10 @@ export async function action(args: ActionFunctionArgs) {
         );
       case "attachment-delete":
         return done(await deleteIssuePhoto(actor, issueId, parseInput(attachmentRefInput, form).attachmentId));
+      case "merge":
+        return done((await mergeIssues(actor, issueId, parseInput(mergeInput, form).targetIssueId)).message);
+      case "unmerge":
+        return done((await unmergeIssue(actor, issueId)).message);
       default:
         throw invalidInput({ form: "Unknown action." });
     }
@@ -162,6 +171,7 @@ export default function IssuePage() {
 
       {result?.ok ? <FormMessage success={result.message} /> : null}
       {errors.form ? <FormMessage error={errors.form} /> : null}
+      <MergedNotice d={d} />
 
       {/* Phones: description, then triage, then photos and activity. Wider screens: triage in a side column. */}
       <div className="flex flex-col gap-6 md:grid md:grid-cols-3 md:items-start">
@@ -184,10 +194,12 @@ export default function IssuePage() {
           {perms.viewAttachments ? <Photos d={d} error={errorsFor(result, "attach").photo} /> : null}
 
           <Timeline d={d} result={result} />
+          <MergedDuplicates d={d} />
         </div>
 
         <aside className="space-y-4 md:col-start-3 md:row-span-2 md:row-start-1" aria-label="Issue details">
           <TriagePanel d={d} result={result} />
+          <MergeForm d={d} result={result} />
           <section className="card space-y-2 text-sm" aria-labelledby="facts-heading">
             <h2 id="facts-heading" className="font-semibold">
               Details

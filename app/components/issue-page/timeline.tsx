@@ -119,6 +119,11 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
               <span aria-hidden="true">•</span>
               <p>
                 <strong className="font-medium">{t.actor}</strong> {t.text}{" "}
+                {t.link ? (
+                  <>
+                    (<Link to={t.link}>open that issue</Link>){" "}
+                  </>
+                ) : null}
                 <WhenTime at={t.at} className="text-slate-500" />
               </p>
             </li>

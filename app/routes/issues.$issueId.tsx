@@ -5,6 +5,7 @@
  * and is done by a member (anonymous visitors are sent to sign in):
  *
  *   status / priority / details → issue:edit      assign → issue:assign (members of the organization only)
+ *   triage (the no-JavaScript "Save" of status, priority and assignee together) → each field's own permission
  *   comment → issue:create     comment-edit → issue:edit + author     comment-delete → author, or issue:delete
  *   comment-restore → organization:manage     attach → attachment:create (≤3 photos)     attachment-delete → attachment:delete
  *   merge / unmerge → issue:edit (this issue is the duplicate: app/use-cases/issue-merge.server.ts)
@@ -17,6 +18,7 @@ import { FormMessage } from "~/components/form";
 import { EditDetails } from "~/components/issue-page/edit-details";
 import { MergeForm, MergedDuplicates, MergedNotice } from "~/components/issue-page/merge";
 import { Photos } from "~/components/issue-page/photos";
+import { IssueShortcuts } from "~/components/issue-page/shortcuts";
 import { Timeline } from "~/components/issue-page/timeline";
 import { TriagePanel } from "~/components/issue-page/triage-panel";
 import { WhenTime } from "~/components/issue-page/when-time";
@@ -40,6 +42,7 @@ import {
 } from "~/use-cases/comments.server";
 import { mergeInput, mergeIssues, unmergeIssue } from "~/use-cases/issue-merge.server";
 import { loadIssuePage } from "~/use-cases/issue-pages.server";
+import { saveTriage, triageInput } from "~/use-cases/issue-triage.server";
 import {
   ISSUE_NOT_FOUND,
   assignInput,
@@ -68,6 +71,7 @@ export async function loader(args: LoaderFunctionArgs) {
 /** The permission each form needs (null: any member); an intent not listed here is unknown. */
 const INTENT_PERMISSION: ReadonlyMap<string, PermissionName | null> = new Map([
   ["status", "issue:edit"],
+  ["triage", null],
   ["priority", "issue:edit"],
   ["details", "issue:edit"],
   ["assign", "issue:assign"],
@@ -102,6 +106,8 @@ export async function action(args: ActionFunctionArgs) {
           (await changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, linksFor(args.request)))
             .message,
         );
+      case "triage":
+        return done((await saveTriage(actor, issueId, parseInput(triageInput, form), linksFor(args.request))).message);
       case "priority":
         return done((await changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId)).message);
       case "assign":
@@ -143,9 +149,14 @@ export default function IssuePage() {
 
   return (
     <article className="mx-auto max-w-4xl space-y-6" aria-labelledby="issue-title">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link to="/issues">← All issues</Link>
-      </nav>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <nav aria-label="Breadcrumb" className="text-sm">
+          <Link to="/issues" id="all-issues-link">
+            ← All issues
+          </Link>
+        </nav>
+        <IssueShortcuts d={d} />
+      </div>
 
       <header className="space-y-2">
         <div className="flex flex-wrap items-center gap-2">

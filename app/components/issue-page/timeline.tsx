@@ -161,6 +161,7 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
           {d.commentKey ? <IdempotencyKeyField value={d.commentKey} /> : null}
           <TextareaField
             label="Add a comment"
+            id="comment-content"
             name="content"
             defaultValue={draft}
             rows={3}

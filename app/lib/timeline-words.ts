@@ -46,7 +46,19 @@ export function describeActivity(t: ActivityFacts): string {
     case "ATTACHMENT_ADDED":
       return `added the photo ${quote(t.newValue)}`;
     case "MERGED":
-      return "merged a duplicate into this issue";
+      // field: core/issue-merge.ts MERGE_HISTORY_FIELDS; oldValue is the other issue's title at the time.
+      switch (t.field) {
+        case "merged_from":
+          return `merged the duplicate ${quote(t.oldValue)} into this issue`;
+        case "merged_into":
+          return `merged this issue into ${quote(t.oldValue)} as a duplicate`;
+        case "unmerged":
+          return `split ${quote(t.oldValue)} off this issue again`;
+        case "unmerged_from":
+          return `split this issue off ${quote(t.oldValue)} again`;
+        default:
+          return "merged a duplicate into this issue";
+      }
     case "COMMENTED":
       return "commented";
     case "SYSTEM":
@@ -69,4 +81,9 @@ export function describeActivity(t: ActivityFacts): string {
     default:
       return "updated this issue";
   }
+}
+
+/** The other issue a merge row names (its newValue is that issue's id), for a link beside the sentence. */
+export function activityIssueLink(t: Pick<ActivityFacts, "type" | "newValue">): string | null {
+  return t.type === "MERGED" && t.newValue ? `/issues/${encodeURIComponent(t.newValue)}` : null;
 }

@@ -1,15 +1,20 @@
 /**
  * Follow a report without an account: /follow/<secret token> (given after reporting). Shows the problem, the machine,
- * where it stands (Open / In progress / Closed) and the public timeline of status changes. No emails, no member
- * names beyond a first name, no comments. The token is the capability; the page is not indexed.
+ * where it stands (Open / In progress / Closed, and a sentence in plain words; a report merged into another follows
+ * that one) and the public timeline of status and merge events, and offers "e-mail me when it's fixed" (a plain form,
+ * app/use-cases/follow.server.ts). No emails, no member names beyond a first name, no comments. The token is the
+ * capability; the page is not indexed.
  */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { FormMessage } from "~/components/form";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Field, FormMessage } from "~/components/form";
 import { StatusCategoryBadge } from "~/components/status-category";
 import { TitledSection } from "~/components/titled-section";
 import { getAccess } from "~/lib/access.server";
-import { runLoader } from "~/lib/failure.server";
+import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { runAction, runLoader } from "~/lib/failure.server";
+import { readFormObject, parseInput } from "~/lib/forms.server";
+import { followSubscribeInput, subscribeFromFollowPage } from "~/use-cases/follow.server";
 import { loadFollowPage } from "~/use-cases/public.server";
 import type { PageHandle } from "~/lib/page-handle";
 
@@ -27,8 +32,24 @@ export async function loader(args: LoaderFunctionArgs) {
   return { ...page, isNew: new URL(args.request.url).searchParams.get("new") === "1" };
 }
 
+// Document responses only carry headers a route passes on: keep Retry-After of a rate-limited submission.
+export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
+
+export async function action(args: ActionFunctionArgs) {
+  const actor = await getAccess(args);
+  const form = await readFormObject(args.request);
+  const intent = "subscribe";
+  return runAction({ intent, form }, async () => {
+    const { email } = parseInput(followSubscribeInput, form);
+    return { ok: true as const, intent, message: await subscribeFromFollowPage(actor, args.params.token ?? "", email) };
+  });
+}
+
 export default function FollowReport() {
-  const { isNew, issue, timeline } = useLoaderData<typeof loader>();
+  const { isNew, issue, timeline, plainStatus, mergedInto, canSubscribe } = useLoaderData<typeof loader>();
+  const result = useActionResult();
+  const errors = errorsFor(result, "subscribe");
+  const subscribed = messageFor(result, "subscribe");
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       {isNew ? (
@@ -56,6 +77,19 @@ export default function FollowReport() {
             <span className="text-slate-700">{issue.statusName}</span>
           ) : null}
         </p>
+        {mergedInto ? (
+          <p>
+            Someone else reported the same problem, so the team follows both as one. That report is{" "}
+            <strong>
+              {mergedInto.statusLabel.toLowerCase()}
+              {mergedInto.statusName.toLowerCase() !== mergedInto.statusLabel.toLowerCase()
+                ? ` (${mergedInto.statusName})`
+                : ""}
+            </strong>
+            .
+          </p>
+        ) : null}
+        <p className="text-slate-800">{plainStatus}</p>
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
           <dt className="text-slate-600">Reported</dt>
           <dd>
@@ -92,6 +126,32 @@ export default function FollowReport() {
           </ol>
         )}
       </TitledSection>
+
+      {canSubscribe || subscribed ? (
+        <TitledSection headingId="email-heading" title="E-mail me when it’s fixed" className="card space-y-3">
+          {subscribed ? (
+            <FormMessage success={subscribed} />
+          ) : (
+            <Form method="post" className="space-y-3" noValidate>
+              {errors.form && !errors.email ? <FormMessage error={errors.form} /> : null}
+              <Field
+                label="Your e-mail"
+                name="email"
+                type="email"
+                autoComplete="email"
+                required
+                maxLength={254}
+                defaultValue={valuesFor(result, "subscribe").email}
+                error={errors.email}
+                hint="One message when it is fixed, nothing else. Never shown to anyone."
+              />
+              <button type="submit" className="btn-primary">
+                E-mail me
+              </button>
+            </Form>
+          )}
+        </TitledSection>
+      ) : null}
 
       <p className="flex flex-wrap gap-3">
         <Link to={`/m/${issue.machineId}`} className="btn-secondary">

@@ -5,8 +5,10 @@
  * and is done by a member (anonymous visitors are sent to sign in):
  *
  *   status / priority / details → issue:edit      assign → issue:assign (members of the organization only)
+ *   triage (the no-JavaScript "Save" of status, priority and assignee together) → each field's own permission
  *   comment → issue:create     comment-edit → issue:edit + author     comment-delete → author, or issue:delete
  *   comment-restore → organization:manage     attach → attachment:create (≤3 photos)     attachment-delete → attachment:delete
+ *   merge / unmerge → issue:edit (this issue is the duplicate: app/use-cases/issue-merge.server.ts)
  *
  * Unknown intent or invalid input → 400 with field errors and nothing written; ids of other organizations → 404.
  */
@@ -14,7 +16,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { EditDetails } from "~/components/issue-page/edit-details";
+import { MergeForm, MergedDuplicates, MergedNotice } from "~/components/issue-page/merge";
 import { Photos } from "~/components/issue-page/photos";
+import { IssueShortcuts } from "~/components/issue-page/shortcuts";
 import { Timeline } from "~/components/issue-page/timeline";
 import { TriagePanel } from "~/components/issue-page/triage-panel";
 import { WhenTime } from "~/components/issue-page/when-time";
@@ -36,7 +40,9 @@ import {
   editComment,
   restoreComment,
 } from "~/use-cases/comments.server";
+import { mergeInput, mergeIssues, unmergeIssue } from "~/use-cases/issue-merge.server";
 import { loadIssuePage } from "~/use-cases/issue-pages.server";
+import { saveTriage, triageInput } from "~/use-cases/issue-triage.server";
 import {
   ISSUE_NOT_FOUND,
   assignInput,
@@ -65,6 +71,7 @@ export async function loader(args: LoaderFunctionArgs) {
 /** The permission each form needs (null: any member); an intent not listed here is unknown. */
 const INTENT_PERMISSION: ReadonlyMap<string, PermissionName | null> = new Map([
   ["status", "issue:edit"],
+  ["triage", null],
   ["priority", "issue:edit"],
   ["details", "issue:edit"],
   ["assign", "issue:assign"],
@@ -74,6 +81,8 @@ const INTENT_PERMISSION: ReadonlyMap<string, PermissionName | null> = new Map([
   ["comment-restore", "organization:manage"],
   ["attach", "attachment:create"],
   ["attachment-delete", "attachment:delete"],
+  ["merge", "issue:edit"],
+  ["unmerge", "issue:edit"],
 ]);
 
 export async function action(args: ActionFunctionArgs) {
@@ -97,6 +106,8 @@ export async function action(args: ActionFunctionArgs) {
           (await changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, linksFor(args.request)))
             .message,
         );
+      case "triage":
+        return done((await saveTriage(actor, issueId, parseInput(triageInput, form), linksFor(args.request))).message);
       case "priority":
         return done((await changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId)).message);
       case "assign":
@@ -120,6 +131,10 @@ export async function action(args: ActionFunctionArgs) {
         );
       case "attachment-delete":
         return done(await deleteIssuePhoto(actor, issueId, parseInput(attachmentRefInput, form).attachmentId));
+      case "merge":
+        return done((await mergeIssues(actor, issueId, parseInput(mergeInput, form).targetIssueId)).message);
+      case "unmerge":
+        return done((await unmergeIssue(actor, issueId)).message);
       default:
         throw invalidInput({ form: "Unknown action." });
     }
@@ -134,9 +149,14 @@ export default function IssuePage() {
 
   return (
     <article className="mx-auto max-w-4xl space-y-6" aria-labelledby="issue-title">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link to="/issues">← All issues</Link>
-      </nav>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <nav aria-label="Breadcrumb" className="text-sm">
+          <Link to="/issues" id="all-issues-link">
+            ← All issues
+          </Link>
+        </nav>
+        <IssueShortcuts d={d} />
+      </div>
 
       <header className="space-y-2">
         <div className="flex flex-wrap items-center gap-2">
@@ -162,6 +182,7 @@ export default function IssuePage() {
 
       {result?.ok ? <FormMessage success={result.message} /> : null}
       {errors.form ? <FormMessage error={errors.form} /> : null}
+      <MergedNotice d={d} />
 
       {/* Phones: description, then triage, then photos and activity. Wider screens: triage in a side column. */}
       <div className="flex flex-col gap-6 md:grid md:grid-cols-3 md:items-start">
@@ -184,10 +205,12 @@ export default function IssuePage() {
           {perms.viewAttachments ? <Photos d={d} error={errorsFor(result, "attach").photo} /> : null}
 
           <Timeline d={d} result={result} />
+          <MergedDuplicates d={d} />
         </div>
 
         <aside className="space-y-4 md:col-start-3 md:row-span-2 md:row-start-1" aria-label="Issue details">
           <TriagePanel d={d} result={result} />
+          <MergeForm d={d} result={result} />
           <section className="card space-y-2 text-sm" aria-labelledby="facts-heading">
             <h2 id="facts-heading" className="font-semibold">
               Details

@@ -12,6 +12,7 @@ import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { IssueFilters } from "~/components/issue-list/filters";
 import { useIssueCsvHref, useIssueListLink } from "~/components/issue-list/links";
 import { IssuePager, IssueResults } from "~/components/issue-list/results";
+import { IssueListShortcuts } from "~/components/issue-list/shortcuts";
 import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
@@ -84,6 +85,7 @@ export default function IssueList() {
       ) : null}
 
       <IssueFilters current={current} options={data.options} />
+      <IssueListShortcuts />
       <IssueResults
         items={data.items}
         current={current}

@@ -27,7 +27,8 @@ import { newIdempotencyKey } from "../lib/idempotency.server";
 import { idParam } from "../lib/ids";
 import { CATEGORY_PARAM, CATEGORY_TABS, SEARCH_COUNT_CAP } from "../lib/issue-list-words";
 import { loadMachinePicker } from "../lib/machine-picker.server";
-import { activityActor, describeActivity } from "../lib/timeline-words";
+import { findMergeTarget, listMergeCandidates, listMergedDuplicates } from "../../db/queries/issue-merge.server";
+import { activityActor, activityIssueLink, describeActivity } from "../lib/timeline-words";
 import { requireCan, requireMemberActor, type Actor, type MemberActor } from "./actor";
 import { ISSUE_NOT_FOUND } from "./issues.server";
 
@@ -217,12 +218,13 @@ export async function loadIssuePage(actor: Actor, issueId: string, opts: { showD
     viewAttachments: actor.can("attachment:view"),
     deleteAttachments: isMember && actor.can("attachment:delete"),
   };
-  const [timeline, attachments, statuses, priorities, members] = await Promise.all([
+  const [timeline, attachments, statuses, priorities, members, merge] = await Promise.all([
     getIssueTimeline(db, organizationId, issueId, { includeDeleted: showDeleted }),
     perms.viewAttachments ? listAttachments(db, organizationId, issueId) : Promise.resolve([]),
     perms.edit ? listStatuses(db, organizationId) : Promise.resolve([]),
     perms.edit ? listPriorities(db, organizationId) : Promise.resolve([]),
     perms.assign ? listMemberOptions(db, organizationId) : Promise.resolve([]),
+    loadMergeParts(actor, issueId, perms.edit),
   ]);
   const now = new Date();
   const when = (d: Date): When => ({ iso: d.toISOString(), ago: timeAgo(d, now), full: formatDateTime(d) });
@@ -257,6 +259,35 @@ export async function loadIssuePage(actor: Actor, issueId: string, opts: { showD
     statuses,
     priorities: priorities.map((p) => ({ id: p.id, name: p.name })),
     members,
+    merge: {
+      into: merge.into,
+      candidates: merge.candidates,
+      duplicates: merge.duplicates.map((dup) => ({
+        id: dup.id,
+        title: dup.title,
+        comments: dup.comments.map((c) => ({ id: c.id, content: c.content, author: c.author, at: when(c.createdAt) })),
+        photos: perms.viewAttachments ? dup.photos : [],
+      })),
+    },
+  };
+}
+
+/**
+ * Merge parts of the issue page: where this issue is merged into, the duplicates merged into it (their comments and
+ * photos stay theirs and are shown here), and for triagers the issues it could be merged into.
+ */
+async function loadMergeParts(actor: Actor, issueId: string, canEdit: boolean) {
+  const { db, organizationId } = actor;
+  const [into, duplicates] = await Promise.all([
+    findMergeTarget(db, organizationId, issueId),
+    listMergedDuplicates(db, organizationId, issueId),
+  ]);
+  const candidates =
+    canEdit && !into && duplicates.length === 0 ? await listMergeCandidates(db, organizationId, issueId) : [];
+  return {
+    into: into ? { id: into.id, title: into.title } : null,
+    duplicates,
+    candidates: candidates.map((c) => ({ id: c.id, title: c.title, statusName: c.statusName, category: c.category })),
   };
 }
 
@@ -278,5 +309,6 @@ function timelineEntry(t: TimelineItem, when: (d: Date) => When, guestName: stri
     at: when(t.at),
     actor: activityActor(t, guestName),
     text: describeActivity(t),
+    link: activityIssueLink(t),
   };
 }

@@ -3,7 +3,7 @@
  * /report and the follow page of a report. Minimal shapes: no reporter or member emails, no member names beyond a
  * first name. The QR landing page and its writes are in ./reports.server.ts.
  */
-import { CATEGORY_LABELS } from "../../core/issue-rules";
+import { CATEGORY_LABELS, type StatusCategory } from "../../core/issue-rules";
 import { deriveMachineStatus, type MachineStatus } from "../../core/machine-status";
 import { fail } from "../../core/failure";
 import { listLocationsWithCounts } from "../../db/queries/locations.server";
@@ -69,9 +69,15 @@ export async function loadReportPicker(actor: Actor, query: { q: string; machine
   return { goTo: null, groups, total: rows.length, organizationName: actor.organization.name };
 }
 
-/** What a public timeline entry says (getFollowPage returns status-related history only). */
-function describeFollowEntry(entry: { type: string; newValue: string | null }): string {
+/** What a public timeline entry says (getFollowPage returns status-related and merge history only). */
+function describeFollowEntry(entry: { type: string; field: string; newValue: string | null }): string {
   switch (entry.type) {
+    case "MERGED":
+      // core/issue-merge.ts MERGE_HISTORY_FIELDS; the other report is never named or linked here.
+      if (entry.field === "merged_into") return "Merged with another report of the same problem";
+      if (entry.field === "unmerged_from") return "Separated from the other report again";
+      if (entry.field === "merged_from") return "Another report of the same problem was merged into this one";
+      return "Another report was separated from this one again";
     case "CREATED":
       return "Problem reported";
     case "STATUS_CHANGED":
@@ -85,6 +91,18 @@ function describeFollowEntry(entry: { type: string; newValue: string | null }): 
   }
 }
 
+/** Where a report stands, in a sentence for the person who reported it. */
+export function plainStatus(category: StatusCategory, statusName: string): string {
+  switch (category) {
+    case "NEW":
+      return "The team has your report. Nobody has started on it yet.";
+    case "IN_PROGRESS":
+      return `Someone is working on it (“${statusName}”).`;
+    case "RESOLVED":
+      return `This problem is closed: “${statusName}”.`;
+  }
+}
+
 /**
  * The follow page of a report, found by its secret token within the organization: the token is the capability, so
  * no permission is asked. The problem, its machine, where it stands and the public timeline.
@@ -92,8 +110,16 @@ function describeFollowEntry(entry: { type: string; newValue: string | null }): 
 export async function loadFollowPage(actor: Actor, followToken: string, now = new Date()) {
   const page = await getFollowPage(actor.db, actor.organizationId, followToken);
   if (!page) throw fail.notFound("We could not find that report. Check the link you were given.");
-  const { issue } = page;
+  const { issue, mergedInto } = page;
+  // A merged report is followed through the issue it joined: that one's state is what the reporter waits for.
+  const current = mergedInto ?? issue;
   return {
+    plainStatus: plainStatus(current.category, current.statusName),
+    mergedInto: mergedInto
+      ? { statusLabel: CATEGORY_LABELS[mergedInto.category], statusName: mergedInto.statusName }
+      : null,
+    // "E-mail me when it's fixed" while there is something left to fix.
+    canSubscribe: current.category !== "RESOLVED",
     issue: {
       title: issue.title,
       category: issue.category,

@@ -133,6 +133,7 @@ export async function listPublicMachines(
 export interface FollowTimelineEntry {
   id: string;
   type: string;
+  field: string;
   oldValue: string | null;
   newValue: string | null;
   changedAt: Date;
@@ -158,6 +159,7 @@ export async function getFollowPage(db: DbOrTx, organizationId: string, followTo
       machineName: machines.name,
       modelName: models.name,
       locationName: locations.name,
+      mergedIntoId: issues.mergedIntoId,
     })
     .from(issues)
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
@@ -167,10 +169,20 @@ export async function getFollowPage(db: DbOrTx, organizationId: string, followTo
     .where(and(eq(issues.followToken, followToken), eq(issues.organizationId, organizationId)))
     .limit(1);
   if (!issue) return null;
+  // A report merged into another as its duplicate: where that one stands (never its id, token or reporter).
+  const [mergedInto] = issue.mergedIntoId
+    ? await db
+        .select({ category: issueStatuses.category, statusName: issueStatuses.name, resolvedAt: issues.resolvedAt })
+        .from(issues)
+        .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+        .where(and(eq(issues.id, issue.mergedIntoId), eq(issues.organizationId, organizationId)))
+        .limit(1)
+    : [];
   const rows = await db
     .select({
       id: issueHistory.id,
       type: issueHistory.type,
+      field: issueHistory.field,
       oldValue: issueHistory.oldValue,
       newValue: issueHistory.newValue,
       changedAt: issueHistory.changedAt,
@@ -182,15 +194,37 @@ export async function getFollowPage(db: DbOrTx, organizationId: string, followTo
       and(
         eq(issueHistory.issueId, issue.id),
         eq(issueHistory.organizationId, organizationId),
-        inArray(issueHistory.type, ["CREATED", "STATUS_CHANGED", "RESOLVED", "REOPENED"]),
+        inArray(issueHistory.type, ["CREATED", "STATUS_CHANGED", "RESOLVED", "REOPENED", "MERGED"]),
       ),
     )
     .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id))
     .limit(100);
-  const { id: _id, ...publicIssue } = issue;
+  const { id: _id, mergedIntoId: _mergedIntoId, ...publicIssue } = issue;
   const timeline: FollowTimelineEntry[] = rows.map(({ actorName, ...r }) => ({
     ...r,
     actorFirstName: r.type === "CREATED" ? null : actorName ? actorName.trim().split(/\s+/)[0] || null : null,
   }));
-  return { issue: publicIssue, timeline };
+  return { issue: publicIssue, mergedInto: mergedInto ?? null, timeline };
+}
+
+/**
+ * The issue a follow link's "e-mail me when it's fixed" subscribes to: the report itself, or the issue it was merged
+ * into (its subscribers moved there). Null when the token is unknown here.
+ */
+export async function findFollowSubscriptionTarget(db: DbOrTx, organizationId: string, followToken: string) {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(followToken)) return null;
+  const [row] = await db
+    .select({ id: issues.id, mergedIntoId: issues.mergedIntoId })
+    .from(issues)
+    .where(and(eq(issues.followToken, followToken), eq(issues.organizationId, organizationId)))
+    .limit(1);
+  if (!row) return null;
+  const targetId = row.mergedIntoId ?? row.id;
+  const [target] = await db
+    .select({ id: issues.id, category: issueStatuses.category })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .where(and(eq(issues.id, targetId), eq(issues.organizationId, organizationId)))
+    .limit(1);
+  return target ?? null;
 }

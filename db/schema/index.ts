@@ -9,6 +9,7 @@ import {
   attachments,
   comments,
   issueHistory,
+  issueMerges,
   issues,
   issueStatuses,
   issueSubscribers,
@@ -74,6 +75,7 @@ export const passwordsRelations = relations(passwords, ({ one }) => ({
 export const organizationsRelations = relations(organizations, ({ one, many }) => ({
   memberships: many(memberships),
   issueSubscribers: many(issueSubscribers),
+  issueMerges: many(issueMerges),
   locations: many(locations),
   roles: many(roles),
   machines: many(machines),
@@ -165,6 +167,8 @@ export const machinesRelations = relations(machines, ({ one, many }) => ({
 export const issuesRelations = relations(issues, ({ one, many }) => ({
   organization: one(organizations, { fields: [issues.organizationId], references: [organizations.id] }),
   subscribers: many(issueSubscribers),
+  mergesAsSource: many(issueMerges, { relationName: "MergeSource" }),
+  mergesAsTarget: many(issueMerges, { relationName: "MergeTarget" }),
   machine: one(machines, { fields: [issues.machineId], references: [machines.id] }),
   status: one(issueStatuses, { fields: [issues.statusId], references: [issueStatuses.id] }),
   priority: one(priorities, { fields: [issues.priorityId], references: [priorities.id] }),
@@ -209,6 +213,12 @@ export const issueSubscribersRelations = relations(issueSubscribers, ({ one }) =
     references: [organizations.id],
   }),
   issue: one(issues, { fields: [issueSubscribers.issueId], references: [issues.id] }),
+}));
+
+export const issueMergesRelations = relations(issueMerges, ({ one }) => ({
+  organization: one(organizations, { fields: [issueMerges.organizationId], references: [organizations.id] }),
+  source: one(issues, { fields: [issueMerges.sourceIssueId], references: [issues.id], relationName: "MergeSource" }),
+  target: one(issues, { fields: [issueMerges.targetIssueId], references: [issues.id], relationName: "MergeTarget" }),
 }));
 
 export const upvotesRelations = relations(upvotes, ({ one }) => ({

@@ -2,7 +2,18 @@
 import { randomBytes } from "node:crypto";
 import { createId } from "@paralleldrive/cuid2";
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
 import { idColumn, timestamps, ts } from "./columns";
 import { users } from "./auth";
 import { machines } from "./machines";
@@ -112,6 +123,11 @@ export const issues = pgTable(
     assignedToId: text("assignedToId").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
     /** Secret for /follow/<token>: an anonymous reporter follows the report without learning the issue id. */
     followToken: text("followToken").notNull().$defaultFn(createId),
+    /** Set while this issue is merged into another as its duplicate (IssueMerge has the details). */
+    mergedIntoId: text("mergedIntoId").references((): AnyPgColumn => issues.id, {
+      onDelete: "set null",
+      onUpdate: "cascade",
+    }),
   },
   (t) => [
     // /follow/<token>
@@ -142,6 +158,10 @@ export const issues = pgTable(
     index("Issue_createdById_idx").on(t.createdById),
     // issue search box: full-text match on title + description
     index("Issue_search_idx").using("gin", sql.raw(ISSUE_SEARCH_DOCUMENT)),
+    // deleting an issue (set null) and "what is merged into this one"; only merged duplicates have one
+    index("Issue_mergedIntoId_idx")
+      .on(t.mergedIntoId)
+      .where(sql`"mergedIntoId" is not null`),
   ],
 );
 
@@ -283,6 +303,59 @@ export const issueSubscribers = pgTable(
   ],
 );
 
+/**
+ * One merge of a duplicate (source) into another issue (target) of the organization, and exactly what it moved, so
+ * that an unmerge can put back those rows and no others (app/use-cases/issue-merge.server.ts). `undoneAt` is set by
+ * the unmerge; at most one merge of a source is in force at a time.
+ */
+export const issueMerges = pgTable(
+  "IssueMerge",
+  {
+    id: idColumn(),
+    organizationId: organizationId(),
+    sourceIssueId: text("sourceIssueId")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    targetIssueId: text("targetIssueId")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    /** The source's status before it was closed as a duplicate; null when that status was removed since. */
+    previousStatusId: text("previousStatusId").references(() => issueStatuses.id, {
+      onDelete: "set null",
+      onUpdate: "cascade",
+    }),
+    previousResolvedAt: ts("previousResolvedAt"),
+    /** Upvote ids moved from the source to the target (votes the target already had from the same voter stay). */
+    movedUpvoteIds: jsonb("movedUpvoteIds").$type<string[]>().notNull().default([]),
+    /** IssueSubscriber ids moved likewise (addresses the target already had stay on the source). */
+    movedSubscriberIds: jsonb("movedSubscriberIds").$type<string[]>().notNull().default([]),
+    mergedById: text("mergedById").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    mergedAt: ts("mergedAt").notNull().defaultNow(),
+    undoneById: text("undoneById").references(() => users.id, { onDelete: "set null", onUpdate: "cascade" }),
+    undoneAt: ts("undoneAt"),
+  },
+  (t) => [
+    // one merge in force per duplicate: two concurrent merges of the same issue cannot both commit
+    uniqueIndex("IssueMerge_sourceIssueId_active_key")
+      .on(t.sourceIssueId)
+      .where(sql`"undoneAt" is null`),
+    // the target's page: what was merged into it
+    index("IssueMerge_targetIssueId_idx").on(t.targetIssueId),
+    index("IssueMerge_organizationId_idx").on(t.organizationId),
+    // user deletion (set null)
+    index("IssueMerge_mergedById_idx")
+      .on(t.mergedById)
+      .where(sql`"mergedById" is not null`),
+    index("IssueMerge_undoneById_idx")
+      .on(t.undoneById)
+      .where(sql`"undoneById" is not null`),
+    index("IssueMerge_previousStatusId_idx")
+      .on(t.previousStatusId)
+      .where(sql`"previousStatusId" is not null`),
+  ],
+);
+
+export type IssueMerge = typeof issueMerges.$inferSelect;
 export type Priority = typeof priorities.$inferSelect;
 export type NewPriority = typeof priorities.$inferInsert;
 export type IssueStatus = typeof issueStatuses.$inferSelect;

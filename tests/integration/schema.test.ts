@@ -45,6 +45,7 @@ import {
   sessions,
   upvotes,
   issueSubscribers,
+  issueMerges,
   users,
   verificationTokens,
 } from "../../db/schema";
@@ -303,6 +304,25 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .returning(),
   );
   put("Upvote", await db.insert(upvotes).values({ issueId: i.id, userId: u.id }).returning());
+  // The schema alone does not forbid a merge into itself (app/use-cases/issue-merge.server.ts does): one issue suffices.
+  put(
+    "IssueMerge",
+    await db
+      .insert(issueMerges)
+      .values({
+        organizationId: o.id,
+        sourceIssueId: i.id,
+        targetIssueId: i.id,
+        previousStatusId: st.id,
+        previousResolvedAt: new Date("2026-01-02T03:04:05.678Z"),
+        movedUpvoteIds: ["u1"],
+        movedSubscriberIds: [],
+        mergedById: u.id,
+        undoneById: u.id,
+        undoneAt: new Date("2026-01-03T03:04:05.678Z"),
+      })
+      .returning(),
+  );
   put(
     "IssueSubscriber",
     await db
@@ -517,6 +537,13 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "PasswordResetToken.userId": { parent: "User", onDelete: "cascade" },
   "IssueSubscriber.organizationId": { parent: "Organization", onDelete: "cascade" },
   "IssueSubscriber.issueId": { parent: "Issue", onDelete: "cascade" },
+  "Issue.mergedIntoId": { parent: "Issue", onDelete: "set null" },
+  "IssueMerge.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "IssueMerge.sourceIssueId": { parent: "Issue", onDelete: "cascade" },
+  "IssueMerge.targetIssueId": { parent: "Issue", onDelete: "cascade" },
+  "IssueMerge.previousStatusId": { parent: "IssueStatus", onDelete: "set null" },
+  "IssueMerge.mergedById": { parent: "User", onDelete: "set null" },
+  "IssueMerge.undoneById": { parent: "User", onDelete: "set null" },
 };
 
 interface FkCase {
@@ -999,6 +1026,9 @@ describe("indexes", () => {
     "PasswordResetToken_tokenHash_key",
     "IssueSubscriber_issueId_email_key",
     "IssueSubscriber_token_key",
+    "Issue_mergedIntoId_idx",
+    "IssueMerge_sourceIssueId_active_key",
+    "IssueMerge_targetIssueId_idx",
     "Role_name_organizationId_key",
     "Priority_name_organizationId_key",
     "IssueStatus_name_organizationId_key",

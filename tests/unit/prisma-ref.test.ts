@@ -35,6 +35,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "Invitation",
       "Issue",
       "IssueHistory",
+      "IssueMerge",
       "IssueStatus",
       "IssueSubscriber",
       "Location",

@@ -78,7 +78,11 @@ export function IssueResults({
           {items.map((i) => (
             <li key={i.id} className="p-3 hover:bg-slate-50 sm:p-4">
               <div className="flex flex-wrap items-start justify-between gap-2">
-                <Link to={`/issues/${i.id}`} className="min-w-0 flex-1 text-base font-semibold text-slate-900">
+                <Link
+                  to={`/issues/${i.id}`}
+                  data-issue-link=""
+                  className="min-w-0 flex-1 text-base font-semibold text-slate-900 focus:underline"
+                >
                   {i.title}
                 </Link>
                 <StatusCategoryBadge category={i.status.category}>{i.status.name}</StatusCategoryBadge>

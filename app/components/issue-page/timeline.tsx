@@ -119,6 +119,11 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
               <span aria-hidden="true">•</span>
               <p>
                 <strong className="font-medium">{t.actor}</strong> {t.text}{" "}
+                {t.link ? (
+                  <>
+                    (<Link to={t.link}>open that issue</Link>){" "}
+                  </>
+                ) : null}
                 <WhenTime at={t.at} className="text-slate-500" />
               </p>
             </li>
@@ -156,6 +161,7 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
           {d.commentKey ? <IdempotencyKeyField value={d.commentKey} /> : null}
           <TextareaField
             label="Add a comment"
+            id="comment-content"
             name="content"
             defaultValue={draft}
             rows={3}

@@ -28,7 +28,7 @@ export type TimelineEntry =
       author: { id: string; name: string };
       deleted: { at: When; by: string | null } | null;
     }
-  | { kind: "activity"; id: string; at: When; actor: string; text: string };
+  | { kind: "activity"; id: string; at: When; actor: string; text: string; link?: string | null };
 
 export interface IssuePageData {
   me: { id: string } | null;
@@ -48,4 +48,14 @@ export interface IssuePageData {
   statuses: readonly { id: string; name: string; category: StatusCategory }[];
   priorities: readonly { id: string; name: string }[];
   members: readonly { id: string; name: string }[];
+  merge: {
+    into: { id: string; title: string } | null;
+    candidates: readonly { id: string; title: string; statusName: string; category: StatusCategory }[];
+    duplicates: readonly {
+      id: string;
+      title: string;
+      comments: readonly { id: string; content: string; author: string; at: When }[];
+      photos: readonly { id: string; fileName: string }[];
+    }[];
+  };
 }

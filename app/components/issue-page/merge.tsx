@@ -1,0 +1,111 @@
+/**
+ * The issue page's merge parts: the notice on a merged duplicate (with "Unmerge"), the "Merge into another issue"
+ * form for triagers, and the duplicates merged into this issue with their comments and photos
+ * (app/use-cases/issue-merge.server.ts).
+ */
+import { Form, Link } from "@remix-run/react";
+import { SelectField } from "~/components/form";
+import { errorsFor, type ActionResult } from "~/lib/action-result";
+import { CATEGORY_LABELS } from "../../../core/issue-rules";
+import { SubmitButton } from "./submit-button";
+import type { IssuePageData } from "./types";
+import { WhenTime } from "./when-time";
+
+export function MergedNotice({ d }: { d: IssuePageData }) {
+  const into = d.merge.into;
+  if (!into) return null;
+  return (
+    <section className="card space-y-2 border-amber-300 bg-amber-50" aria-labelledby="merged-heading">
+      <h2 id="merged-heading" className="font-semibold">
+        Merged as a duplicate
+      </h2>
+      <p>
+        This issue was merged into <Link to={`/issues/${into.id}`}>{into.title}</Link>. Its votes and followers moved
+        there; its comments and photos are shown there too.
+      </p>
+      {d.perms.edit ? (
+        <Form method="post" preventScrollReset>
+          <input type="hidden" name="intent" value="unmerge" />
+          <SubmitButton>Unmerge</SubmitButton>
+        </Form>
+      ) : null}
+    </section>
+  );
+}
+
+export function MergeForm({ d, result }: { d: IssuePageData; result: ActionResult | undefined }) {
+  const { candidates } = d.merge;
+  if (!d.perms.edit || d.merge.into || d.merge.duplicates.length > 0) return null;
+  const error = errorsFor(result, "merge").targetIssueId;
+  return (
+    <details className="card text-sm" open={error ? true : undefined}>
+      <summary className="cursor-pointer font-semibold">Merge into another issue</summary>
+      {candidates.length === 0 ? (
+        <p className="mt-2 text-slate-600">No other issue of this machine to merge into.</p>
+      ) : (
+        <Form method="post" preventScrollReset className="mt-2 space-y-2">
+          <input type="hidden" name="intent" value="merge" />
+          <SelectField
+            label="Same problem as"
+            id="merge-target"
+            name="targetIssueId"
+            hint="This issue is closed as a duplicate; its votes and followers move to the one you pick."
+            error={error}
+          >
+            {candidates.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.title} ({CATEGORY_LABELS[c.category]}: {c.statusName})
+              </option>
+            ))}
+          </SelectField>
+          <SubmitButton>Merge</SubmitButton>
+        </Form>
+      )}
+    </details>
+  );
+}
+
+export function MergedDuplicates({ d }: { d: IssuePageData }) {
+  const { duplicates } = d.merge;
+  if (duplicates.length === 0) return null;
+  return (
+    <section className="space-y-3" aria-labelledby="duplicates-heading">
+      <h2 id="duplicates-heading" className="text-lg font-semibold">
+        Merged duplicates
+      </h2>
+      {duplicates.map((dup) => (
+        <article key={dup.id} className="card space-y-2" aria-label={`Merged from ${dup.title}`}>
+          <h3 className="font-medium">
+            Merged from <Link to={`/issues/${dup.id}`}>{dup.title}</Link>
+          </h3>
+          {dup.comments.length === 0 && dup.photos.length === 0 ? (
+            <p className="text-sm text-slate-600">No comments or photos.</p>
+          ) : null}
+          {dup.comments.length ? (
+            <ol className="space-y-2">
+              {dup.comments.map((c) => (
+                <li key={c.id} className="text-sm">
+                  <p className="text-slate-600">
+                    <strong className="text-slate-900">{c.author}</strong> commented <WhenTime at={c.at} />
+                  </p>
+                  <p className="whitespace-pre-wrap break-words">{c.content}</p>
+                </li>
+              ))}
+            </ol>
+          ) : null}
+          {dup.photos.length ? (
+            <ul className="flex flex-wrap gap-2 text-sm">
+              {dup.photos.map((p) => (
+                <li key={p.id}>
+                  <a href={`/attachments/${p.id}`} target="_blank" rel="noreferrer">
+                    Photo: {p.fileName}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </article>
+      ))}
+    </section>
+  );
+}

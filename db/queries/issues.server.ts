@@ -61,29 +61,55 @@ export const issueSearchDocument = sql`to_tsvector('english', ${issues.title} ||
 /** What an anonymous reporter left, as the expression of "Issue_submitter_trgm_idx". */
 const issueSubmitterDocument = sql`(coalesce(${issues.submitterName}, '') || ' ' || coalesce(${issues.reporterEmail}, ''))`;
 
+/** The organization's machines and members whose names (or e-mails) contain a search, looked up before the list. */
+export interface SearchNames {
+  machineIds: string[];
+  userIds: string[];
+}
+
+/** Names, e-mails and a guest's address are searched from this many characters on (the trigram index needs three). */
+export const NAME_SEARCH_MIN_LENGTH = 3;
+
+/**
+ * Looks up the names a search may mean (one statement, the organization's small tables), so that the list's own
+ * statement carries them as arrays whose size the planner knows: for a rare name it then reads the few matching
+ * issues by index instead of walking the whole list in order. Null when the search does not look for names.
+ */
+export async function findSearchNames(db: DbOrTx, organizationId: string, q: string): Promise<SearchNames | null> {
+  const text = q.trim();
+  if (text.length < NAME_SEARCH_MIN_LENGTH || usesSearchSyntax(text)) return null;
+  const like = containsPattern(text);
+  // Written with aliases: two tables here have "id", "name" and "organizationId".
+  const result = await db.execute(sql`select
+      array(select m.id from "Machine" m left join "Model" mo on mo.id = m."modelId"
+        where m."organizationId" = ${organizationId} and (m.name ilike ${like} or mo.name ilike ${like})) as "machineIds",
+      array(select ms."userId" from "Membership" ms join "User" u on u.id = ms."userId"
+        where ms."organizationId" = ${organizationId} and (u.name ilike ${like} or u.email ilike ${like})) as "userIds"`);
+  const [row] = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as {
+    machineIds: string[] | null;
+    userIds: string[] | null;
+  }[];
+  return { machineIds: row?.machineIds ?? [], userIds: row?.userIds ?? [] };
+}
+
 /**
  * The forgiving search (see the top of this file): full-text (quoted phrases, OR, -exclusions; never a syntax
- * error), or the title's word similarity (`q <% title`, pg_trgm.word_similarity_threshold: 0.6), or the machine's
- * or its model's name, or the reporter (a member's name or e-mail, a guest's name or address). The names are looked
- * up among the organization's machines and members first (`= any(array(…))`: one lookup, then an index condition).
+ * error), or the title's word similarity (`q <% title`, pg_trgm.word_similarity_threshold: 0.6), or, with `names`
+ * (findSearchNames), the machine's or its model's name, or the reporter (a member's name or e-mail, a guest's name
+ * or address) containing `q`. Names are matched by containing, not by similarity: "Machine 12" is as similar to
+ * "Machine 345" as "fliper" to "flipper".
  */
-export function issueSearchCondition(organizationId: string, q: string): SQL {
+export function issueSearchCondition(organizationId: string, q: string, names: SearchNames | null = null): SQL {
   const fullText = sql`${issueSearchDocument} @@ websearch_to_tsquery('english', ${q})`;
   // Search syntax ("phrase", -word, or) asks for exactly that: no similar words, names or people then.
   if (usesSearchSyntax(q)) return fullText;
-  const like = containsPattern(q);
-  return sql`(${fullText}
-    or ${q} <% ${issues.title}
-    or ${issues.machineId} = any(array(
-      select ${machines.id} from ${machines} left join ${models} on ${models.id} = ${machines.modelId}
-      where ${machines.organizationId} = ${organizationId}
-        and (${machines.name} ilike ${like} or ${q} <% ${machines.name} or ${models.name} ilike ${like} or ${q} <% ${models.name})))
-    or ${issues.createdById} = any(array(
-      select ${memberships.userId} from ${memberships} inner join ${users} on ${users.id} = ${memberships.userId}
-      where ${memberships.organizationId} = ${organizationId}
-        and (${users.name} ilike ${like} or ${users.email} ilike ${like} or ${q} <% ${users.name})))
-    or ${issueSubmitterDocument} ilike ${like}
-    or ${q} <% ${issueSubmitterDocument})`;
+  const arms: SQL[] = [fullText, sql`${q} <% ${issues.title}`];
+  if (names) {
+    if (names.machineIds.length) arms.push(inArray(issues.machineId, names.machineIds));
+    if (names.userIds.length) arms.push(inArray(issues.createdById, names.userIds));
+    arms.push(sql`${issueSubmitterDocument} ilike ${containsPattern(q)}`);
+  }
+  return sql`(${sql.join(arms, sql` or `)})`;
 }
 
 /** True when the search uses websearch_to_tsquery's syntax: quotes, a word excluded with "-", or "or". */
@@ -151,7 +177,12 @@ export interface IssueListItem {
   relevance?: number;
 }
 
-function filterConditions(organizationId: string, f: IssueListFilters, withStatus: boolean): SQL[] {
+function filterConditions(
+  organizationId: string,
+  f: IssueListFilters,
+  withStatus: boolean,
+  names: SearchNames | null = null,
+): SQL[] {
   const where: (SQL | undefined)[] = [eq(issues.organizationId, organizationId)];
   if (withStatus) {
     if (f.statusIds?.length) where.push(inArray(issues.statusId, f.statusIds));
@@ -166,7 +197,7 @@ function filterConditions(organizationId: string, f: IssueListFilters, withStatu
   else if (f.assigneeId) where.push(eq(issues.assignedToId, f.assigneeId));
   if (f.reporterId === "anonymous") where.push(isNull(issues.createdById));
   else if (f.reporterId) where.push(eq(issues.createdById, f.reporterId));
-  if (f.q?.trim()) where.push(issueSearchCondition(organizationId, f.q.trim()));
+  if (f.q?.trim()) where.push(issueSearchCondition(organizationId, f.q.trim(), names));
   return where.filter((w): w is SQL => Boolean(w));
 }
 
@@ -275,7 +306,8 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
   // Without a search there is nothing to rank: "relevance" is then the creation order (cursors included).
   const sort: IssueSort = input.sort === "relevance" && !q ? "created" : input.sort;
   const key = sortKey(sort, q);
-  const where = filterConditions(input.organizationId, input.filters, true);
+  const names = q ? await findSearchNames(db, input.organizationId, q) : null;
+  const where = filterConditions(input.organizationId, input.filters, true, names);
   const cursor = input.cursor ?? null;
   // Reading backwards ("before") flips the order; the rows are reversed again below.
   const ascending = (input.dir === "asc") !== (cursor?.kind === "before");
@@ -381,7 +413,9 @@ export async function countIssuesByCategory(
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .$dynamic();
   if (filters.locationId) matching.innerJoin(machines, eq(machines.id, issues.machineId));
-  matching.where(and(...filterConditions(organizationId, filters, false)));
+  const q = filters.q?.trim();
+  const names = q ? await findSearchNames(db, organizationId, q) : null;
+  matching.where(and(...filterConditions(organizationId, filters, false, names)));
   if (opts.cap) matching.limit(opts.cap + 1);
   const sample = matching.as("matching");
   const rows = await db.select({ category: sample.category, n: count() }).from(sample).groupBy(sample.category);

@@ -45,7 +45,7 @@ function filterSql(organizationId: string, f: IssueListFilters, withStatus: bool
 /**
  * The forgiving search on `i` (docs/decisions/038-trigram-search-and-duplicate-guard.md), written out plainly: the
  * full-text match; unless the search uses its syntax, also the title's word similarity, the machine's or model's
- * name, a member reporter's name or e-mail, a guest reporter's name or address.
+ * name, a member reporter's name or e-mail, a guest reporter's name or address (names: containing the search).
  */
 function searchSql(organizationId: string, q: string): SQL {
   // `a <% b` is word_similarity(a, b) >= pg_trgm.word_similarity_threshold, 0.6 unless configured (we do not).
@@ -53,20 +53,17 @@ function searchSql(organizationId: string, q: string): SQL {
   const fullText = sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${q})`;
   if (/["]|(^|\s)-\S|\sor\s/i.test(q)) return fullText;
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const similar = sql`word_similarity(${q}, i.title) >= ${TRGM_WORD}`;
+  if (q.length < 3) return sql`(${fullText} or ${similar})`;
   return sql`(${fullText}
-    or word_similarity(${q}, i.title) >= ${TRGM_WORD}
+    or ${similar}
     or exists (select 1 from "Machine" sm left join "Model" smo on smo.id = sm."modelId"
       where sm.id = i."machineId" and sm."organizationId" = ${organizationId}
-        and (sm.name ilike ${like} or smo.name ilike ${like}
-          or word_similarity(${q}, sm.name) >= ${TRGM_WORD}
-          or word_similarity(${q}, smo.name) >= ${TRGM_WORD}))
+        and (sm.name ilike ${like} or smo.name ilike ${like}))
     or exists (select 1 from "User" su join "Membership" sms on sms."userId" = su.id
       where su.id = i."createdById" and sms."organizationId" = ${organizationId}
-        and (su.name ilike ${like} or su.email ilike ${like}
-          or word_similarity(${q}, su.name) >= ${TRGM_WORD}))
-    or coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", '') ilike ${like}
-    or word_similarity(${q}, coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", ''))
-      >= ${TRGM_WORD})`;
+        and (su.name ilike ${like} or su.email ilike ${like}))
+    or coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", '') ilike ${like})`;
 }
 
 /** The joins every list row needs, each held to the issue's organization. */

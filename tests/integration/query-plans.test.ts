@@ -254,10 +254,11 @@ describe("the issue list (loadIssueList, listIssues, countIssuesByCategory)", ()
       const input: ListIssuesInput = { organizationId: org, filters: view.filters(), sort, dir, limit: 25 };
       rec.take();
       const first = await listIssues(rec.db, input);
+      // One statement, or two for a search: the names it may mean (findSearchNames), then the page.
       const firstPage = rec.take();
-      expect(firstPage).toHaveLength(1);
+      expect(firstPage).toHaveLength(view.filters().q ? 2 : 1);
       expect(first.items.length).toBeGreaterThan(0);
-      const read = await issueRowsRead(firstPage[0]);
+      const read = await issueRowsRead(firstPage[firstPage.length - 1]);
       expect(read.rows, read.plan).toBeLessThanOrEqual(PAGE_READ_LIMIT);
       if (!first.nextCursor) return; // one assignee's issues fit on one page
 
@@ -266,7 +267,7 @@ describe("the issue list (loadIssueList, listIssues, countIssuesByCategory)", ()
         string,
       ];
       await listIssues(rec.db, { ...input, cursor: { kind: "after", value, id } });
-      const second = await issueRowsRead(rec.take()[0]);
+      const second = await issueRowsRead(rec.take().at(-1)!);
       expect(second.rows, second.plan).toBeLessThanOrEqual(PAGE_READ_LIMIT);
     },
   );

@@ -14,7 +14,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { Logger } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Db, DbHandle } from "../db/client.server";
-import { migrateDatabase, openDatabase } from "../db/client.server";
+import { migrateDatabase, openDatabase, pgliteExtensions } from "../db/client.server";
 import * as schema from "../db/schema/index";
 
 /** Counts the statements drizzle sends (every query of the app goes through drizzle; BEGIN/COMMIT are not counted). */
@@ -109,7 +109,7 @@ function postgresRaw(sqlClient: unknown): RawClient {
 
 export async function openBenchPglite(): Promise<BenchDatabase> {
   const { PGlite } = await import("@electric-sql/pglite");
-  const client = new PGlite();
+  const client = new PGlite({ extensions: await pgliteExtensions() });
   await client.waitReady;
   let closed = false;
   const close = async () => {

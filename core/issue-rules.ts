@@ -31,7 +31,8 @@ export function isStatusCategory(value: unknown): value is StatusCategory {
 }
 
 /** Sort keys of the issue list. */
-export const ISSUE_SORTS = ["created", "updated", "priority", "upvotes"] as const;
+/** "relevance": full-text rank, then trigram similarity to the title; only with a search (the default then). */
+export const ISSUE_SORTS = ["created", "updated", "priority", "upvotes", "relevance"] as const;
 export type IssueSort = (typeof ISSUE_SORTS)[number];
 
 export const ISSUE_LIMITS = {

@@ -225,6 +225,15 @@ export function preparingClient(sql: Sql): Sql {
   });
 }
 
+/**
+ * The extensions the migrations create (`CREATE EXTENSION`), which PGlite must be given when it opens: pg_trgm for the
+ * duplicate guard and the forgiving search (migrations/0010_trigram_search.sql).
+ */
+export async function pgliteExtensions() {
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  return { pg_trgm };
+}
+
 async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
   const memory = dir.startsWith("memory://");
   let dirLock: DataDirLock | undefined;
@@ -235,9 +244,10 @@ async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
+  const extensions = await pgliteExtensions();
   let client: InstanceType<typeof PGlite>;
   try {
-    client = memory ? new PGlite() : new PGlite(dir);
+    client = memory ? new PGlite({ extensions }) : new PGlite(dir, { extensions });
     await client.waitReady;
   } catch (error) {
     dirLock?.release();

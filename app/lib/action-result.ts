@@ -10,7 +10,22 @@ export type { FieldErrors };
 /** Values echoed back so a form that failed keeps what the person typed. */
 export type FormValues = Record<string, string | string[] | undefined>;
 
-export type ActionSuccess = { ok: true; intent?: string; message?: string; details?: string[] };
+/**
+ * "Is it one of these?" (the public report form's duplicate guard, app/use-cases/reports.server.ts): the open issues
+ * the report resembles, and the form's values to send again with "No, it's something new".
+ */
+export interface SimilarChoice {
+  issues: { id: string; title: string; status: string; upvoteCount: number }[];
+  values: Record<string, string>;
+}
+
+export type ActionSuccess = {
+  ok: true;
+  intent?: string;
+  message?: string;
+  details?: string[];
+  similar?: SimilarChoice;
+};
 export type ActionFailure = { ok: false; intent?: string; errors: FieldErrors; values?: FormValues };
 export type ActionResult = ActionSuccess | ActionFailure;
 

@@ -28,4 +28,5 @@ export const SORT_LABELS: Readonly<Record<IssueSort, string>> = {
   updated: "Last activity",
   priority: "Priority",
   upvotes: "Me too votes",
+  relevance: "Best match",
 };

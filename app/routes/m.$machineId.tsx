@@ -11,6 +11,7 @@ import { FormMessage } from "~/components/form";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { KnownProblems } from "~/components/public-machine/known-problems";
 import { ReportSection, SignInToReport } from "~/components/public-machine/report-form";
+import { SimilarProblems } from "~/components/public-machine/similar-choice";
 import { requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
@@ -28,6 +29,7 @@ import {
   parsePublicReport,
   reportProblem,
   requireReportableMachine,
+  type PublicReport,
 } from "~/use-cases/reports.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
 import type { PageHandle } from "~/lib/page-handle";
@@ -80,7 +82,10 @@ export async function action(args: ActionFunctionArgs) {
       case "report": {
         if (honeypotTripped(actor, machineId, form)) return redirect(`${page}?thanks=1`);
         const report = await parsePublicReport(actor, form, upload.oversized);
-        return redirect(await reportProblem(actor, machineId, report, linksFor(args.request)));
+        const outcome = await reportProblem(actor, machineId, report, linksFor(args.request));
+        if ("filed" in outcome) return redirect(outcome.filed);
+        // "Is it one of these?": nothing stored; the answer carries what to send again for "something new".
+        return { ok: true as const, intent, similar: { issues: outcome.similar, values: resubmitValues(report) } };
       }
       case "metoo": {
         const { issueId, email } = parseInput(meTooInput, form);
@@ -97,6 +102,16 @@ export async function action(args: ActionFunctionArgs) {
         throw invalidInput({ form: "Unknown action." });
     }
   });
+}
+
+/** The report's fields for the guard's "No, it's something new" form (the photo cannot be sent back). */
+function resubmitValues(report: PublicReport): Record<string, string> {
+  const values: Record<string, string> = { title: report.title };
+  if (report.description) values.description = report.description;
+  if (report.name) values.name = report.name;
+  if (report.email) values.email = report.email;
+  if (report.idempotencyKey) values.idempotencyKey = report.idempotencyKey;
+  return values;
 }
 
 function votedMessage(d: { alreadyVoted: boolean; votesFull: boolean }): string {
@@ -144,8 +159,11 @@ export default function PublicMachinePage() {
         <KnownProblems openIssues={d.openIssues} recentlyFixed={d.recentlyFixed} canVote={d.canReport} />
       ) : null}
 
-      {d.canReport ? (
+      {d.canReport && result?.ok && result.similar ? (
+        <SimilarProblems choice={result.similar} canAttach={d.canAttach} />
+      ) : d.canReport ? (
         <ReportSection
+          similarUrl={d.canViewIssues ? `/m/${encodeURIComponent(machine.id)}/similar` : null}
           signedInAs={d.signedInAs}
           canAttach={d.canAttach}
           reportKey={d.reportKey}

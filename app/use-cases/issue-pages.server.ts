@@ -86,9 +86,9 @@ export function issueListCriteria(actor: MemberActor, query: IssueListQuery) {
     .filter((s): s is string => Boolean(s))
     .slice(0, 20);
   const q = (query.q ?? "").trim().slice(0, ISSUE_LIMITS.search);
-  const sort: IssueSort = (ISSUE_SORTS as readonly string[]).includes(query.sort ?? "")
-    ? (query.sort as IssueSort)
-    : "created";
+  // A search is ranked unless another order was chosen; without one there is nothing to rank by.
+  const chosen = (ISSUE_SORTS as readonly string[]).includes(query.sort ?? "") ? (query.sort as IssueSort) : null;
+  const sort: IssueSort = q ? (chosen ?? "relevance") : chosen === "relevance" || !chosen ? "created" : chosen;
   const dir: SortDir = query.dir === "asc" ? "asc" : "desc";
   const filters: IssueListFilters = {
     // A chosen status is more specific than the category tab.

@@ -9,7 +9,15 @@ import { z } from "zod";
 import { Failure, fail, isFailure } from "../../core/failure";
 import { deriveMachineStatus } from "../../core/machine-status";
 import { machineExists } from "../../db/queries/machines.server";
-import { getPublicMachinePage } from "../../db/queries/public.server";
+import { findSimilarOpenIssues, getPublicMachinePage } from "../../db/queries/public.server";
+import {
+  CONFIRM_NEW_VALUE,
+  DUPLICATE_MAX_MATCHES,
+  DUPLICATE_TEXT_THRESHOLD,
+  DUPLICATE_TITLE_THRESHOLD,
+  SIMILAR_QUERY_MIN_LENGTH,
+} from "../../core/duplicate-guard";
+import { CATEGORY_LABELS } from "../../core/issue-rules";
 import {
   countVotesFromAddress,
   findOpenIssueForVote,
@@ -143,6 +151,8 @@ export interface PublicReport {
   photo: CheckedImage | null;
   /** The form's idempotency key; null for a form without one (still works, without de-duplication). */
   idempotencyKey: string | null;
+  /** "No, it's something new": file it although it resembles known issues (the duplicate guard was answered). */
+  confirmNew: boolean;
 }
 
 /**
@@ -203,6 +213,7 @@ export async function parsePublicReport(
     email: signedIn ? undefined : email,
     photo,
     idempotencyKey: key.key,
+    confirmNew: form.confirmNew === CONFIRM_NEW_VALUE,
   };
 }
 
@@ -224,17 +235,24 @@ function publicFailure(error: Failure): Failure {
   return error;
 }
 
+/** What a report from the machine page led to: filed (the follow page's path), or "is it one of these?". */
+export type ReportOutcome = { filed: string } | { similar: SimilarProblem[] };
+
 /**
  * Stores a report from the machine page and returns the path of its follow page. The photo file is written first
  * and removed again when no issue was stored (refused, failed, or a repeat of an earlier submit); the issue, its
  * history, the photo's row and the owner's notification are written in one transaction with the key's claim.
+ * The duplicate guard: unless `report.confirmNew`, a report resembling open issues of the machine is not stored and
+ * answers those issues instead. It runs after the key's earlier answer (a repeat of a filed report still leads to
+ * its follow page) and the limits' peek, and before the key is claimed, so "No, it's something new" can resubmit the
+ * same key; nothing is counted or written for it.
  */
 export async function reportProblem(
   actor: Actor,
   machineId: string,
   report: PublicReport,
   links: LinkTo,
-): Promise<string> {
+): Promise<ReportOutcome> {
   requireCan(actor, "issue:create");
   const { db, organizationId, user } = actor;
   // Members are accountable; the limits guard the anonymous front door.
@@ -250,9 +268,13 @@ export async function reportProblem(
     : null;
   // Before the photo is written: a repeat of an answered submit gets its answer, and used-up limits refuse.
   const earlier = await earlierAnswer<{ location: string }>(db, claim);
-  if (earlier) return earlier.location;
+  if (earlier) return { filed: earlier.location };
   const early = limits ? await peekLimits(db, limits) : null;
   if (early && !early.allowed) throw reportsRateLimited(early.retryAfterSeconds);
+  if (!report.confirmNew) {
+    const similar = await findSimilarProblems(actor, machineId, report);
+    if (similar.length) return { similar };
+  }
 
   // Re-encoded only now, after the cheap refusals: a photo that cannot be decoded is a Failure on its field (400).
   const stored = report.photo ? await storeImageUpload(report.photo, { organizationId, field: "photo" }) : null;
@@ -291,12 +313,59 @@ export async function reportProblem(
       return { location: `/follow/${encodeURIComponent(created.followToken)}?new=1` };
     });
     if (replayed && stored) await deleteStoredUpload(stored.path, stored.thumbnailPath);
-    return result.location;
+    return { filed: result.location };
   } catch (error) {
     if (stored) await deleteStoredUpload(stored.path, stored.thumbnailPath);
     if (isFailure(error)) throw publicFailure(error);
     throw error;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// "Is it one of these?"
+
+/** An open issue of the machine that resembles a report: what the public page shows of it. */
+export interface SimilarProblem {
+  id: string;
+  title: string;
+  /** The status in plain words ("New", "In progress (Waiting for parts)"). */
+  status: string;
+  upvoteCount: number;
+}
+
+/**
+ * Open issues of the machine that resemble the report (core/duplicate-guard.ts), for the report form's guard and
+ * for the matches shown while typing (/m/<id>/similar). None for visitors who may not see the machine's issues.
+ */
+export async function findSimilarProblems(
+  actor: Actor,
+  machineId: string,
+  report: { title: string; description?: string },
+): Promise<SimilarProblem[]> {
+  requireCan(actor, "machine:view");
+  if (!actor.can("issue:view")) return [];
+  const title = report.title.trim().slice(0, 255);
+  if (title.length < SIMILAR_QUERY_MIN_LENGTH) return [];
+  const rows = await findSimilarOpenIssues(
+    actor.db,
+    actor.organizationId,
+    machineId,
+    { title, description: report.description?.trim().slice(0, 2000) },
+    {
+      titleThreshold: DUPLICATE_TITLE_THRESHOLD,
+      textThreshold: DUPLICATE_TEXT_THRESHOLD,
+      limit: DUPLICATE_MAX_MATCHES,
+    },
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    status:
+      r.category === "IN_PROGRESS" && r.statusName !== "In Progress"
+        ? `${CATEGORY_LABELS[r.category]} (${r.statusName})`
+        : CATEGORY_LABELS[r.category],
+    upvoteCount: r.upvoteCount,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

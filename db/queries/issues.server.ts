@@ -6,8 +6,13 @@
  * - Every helper takes `organizationId` and puts it in the WHERE; ids from another organization find nothing.
  * - The triage changes are statement-level pieces (lock the row, look up the organization's options, update, append
  *   history); app/use-cases/issues.server.ts runs each change in one transaction and applies core/issue-rules.ts.
- * - Search uses PostgreSQL full-text search with the exact expression of the GIN index "Issue_search_idx"
- *   (db/schema/issues.ts ISSUE_SEARCH_DOCUMENT) and `websearch_to_tsquery('english', q)`, so the index is usable.
+ * - Search forgives (docs/decisions/038-trigram-search-and-duplicate-guard.md): an issue matches by full-text search
+ *   with the exact expression of the GIN index "Issue_search_idx" (db/schema/issues.ts ISSUE_SEARCH_DOCUMENT,
+ *   `websearch_to_tsquery('english', q)`), or by pg_trgm word similarity to its title ("Issue_title_trgm_idx": typos),
+ *   or by its machine's or model's name, its reporter's name or e-mail (members of the organization), or an anonymous
+ *   reporter's name or address ("Issue_submitter_trgm_idx"). Every arm is an index condition on Issue, so the
+ *   planner ORs bitmaps instead of reading the organization's issues. Sorted by relevance: full-text rank, then
+ *   title similarity.
  */
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { alias, type PgSelect } from "drizzle-orm/pg-core";
@@ -27,6 +32,7 @@ import {
   users,
   type ActivityType,
 } from "../schema";
+import { containsPattern } from "./search.server";
 import {
   checkIssueCounts,
   checkIssueDetail,
@@ -52,9 +58,72 @@ function withIssueContext<T extends PgSelect>(query: T) {
 /** The search document, written against the Issue columns: the same expression as the GIN index. */
 export const issueSearchDocument = sql`to_tsvector('english', ${issues.title} || ' ' || coalesce(${issues.description}, ''))`;
 
-/** `document @@ websearch_to_tsquery('english', q)`: quoted phrases, OR, -exclusions; never a syntax error. */
-export function issueSearchCondition(q: string): SQL {
-  return sql`${issueSearchDocument} @@ websearch_to_tsquery('english', ${q})`;
+/** What an anonymous reporter left, as the expression of "Issue_submitter_trgm_idx". */
+const issueSubmitterDocument = sql`(coalesce(${issues.submitterName}, '') || ' ' || coalesce(${issues.reporterEmail}, ''))`;
+
+/** The organization's machines and members whose names (or e-mails) contain a search, looked up before the list. */
+export interface SearchNames {
+  machineIds: string[];
+  userIds: string[];
+}
+
+/** Names, e-mails and a guest's address are searched from this many characters on (the trigram index needs three). */
+export const NAME_SEARCH_MIN_LENGTH = 3;
+
+/**
+ * Looks up the names a search may mean (one statement, the organization's small tables), so that the list's own
+ * statement carries them as arrays whose size the planner knows: for a rare name it then reads the few matching
+ * issues by index instead of walking the whole list in order. Null when the search does not look for names.
+ */
+export async function findSearchNames(db: DbOrTx, organizationId: string, q: string): Promise<SearchNames | null> {
+  const text = q.trim();
+  if (text.length < NAME_SEARCH_MIN_LENGTH || usesSearchSyntax(text)) return null;
+  const like = containsPattern(text);
+  // Written with aliases: two tables here have "id", "name" and "organizationId".
+  const result = await db.execute(sql`select
+      array(select m.id from "Machine" m left join "Model" mo on mo.id = m."modelId"
+        where m."organizationId" = ${organizationId} and (m.name ilike ${like} or mo.name ilike ${like})) as "machineIds",
+      array(select ms."userId" from "Membership" ms join "User" u on u.id = ms."userId"
+        where ms."organizationId" = ${organizationId} and (u.name ilike ${like} or u.email ilike ${like})) as "userIds"`);
+  const [row] = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as {
+    machineIds: string[] | null;
+    userIds: string[] | null;
+  }[];
+  return { machineIds: row?.machineIds ?? [], userIds: row?.userIds ?? [] };
+}
+
+/**
+ * The forgiving search (see the top of this file): full-text (quoted phrases, OR, -exclusions; never a syntax
+ * error), or the title's word similarity (`q <% title`, pg_trgm.word_similarity_threshold: 0.6), or, with `names`
+ * (findSearchNames), the machine's or its model's name, or the reporter (a member's name or e-mail, a guest's name
+ * or address) containing `q`. Names are matched by containing, not by similarity: "Machine 12" is as similar to
+ * "Machine 345" as "fliper" to "flipper".
+ */
+export function issueSearchCondition(organizationId: string, q: string, names: SearchNames | null = null): SQL {
+  const fullText = sql`${issueSearchDocument} @@ websearch_to_tsquery('english', ${q})`;
+  // Search syntax ("phrase", -word, or) asks for exactly that: no similar words, names or people then.
+  if (usesSearchSyntax(q)) return fullText;
+  const arms: SQL[] = [fullText, sql`${q} <% ${issues.title}`];
+  if (names) {
+    if (names.machineIds.length) arms.push(inArray(issues.machineId, names.machineIds));
+    if (names.userIds.length) arms.push(inArray(issues.createdById, names.userIds));
+    arms.push(sql`${issueSubmitterDocument} ilike ${containsPattern(q)}`);
+  }
+  return sql`(${sql.join(arms, sql` or `)})`;
+}
+
+/** True when the search uses websearch_to_tsquery's syntax: quotes, a word excluded with "-", or "or". */
+export function usesSearchSyntax(q: string): boolean {
+  return /["]|(^|\s)-\S|\sor\s/i.test(q);
+}
+
+/**
+ * The relevance order of a search as one integer (a keyset cursor holds it): the full-text rank in thousandths,
+ * then the title's word similarity in hundred-thousandths.
+ */
+export function issueRelevance(q: string): SQL<number> {
+  return sql<number>`(least(floor(ts_rank(${issueSearchDocument}, websearch_to_tsquery('english', ${q})) * 1000), 20000) * 100000
+    + floor(word_similarity(${q}, ${issues.title}) * 99999))::int`;
 }
 
 const upvoteCount = sql<number>`(select count(*)::int from ${upvotes} where ${upvotes.issueId} = ${issues.id})`;
@@ -104,9 +173,16 @@ export interface IssueListItem {
   submitterName: string | null;
   upvotes: number;
   comments: number;
+  /** The sort key of a search sorted by relevance (issueRelevance). */
+  relevance?: number;
 }
 
-function filterConditions(organizationId: string, f: IssueListFilters, withStatus: boolean): SQL[] {
+function filterConditions(
+  organizationId: string,
+  f: IssueListFilters,
+  withStatus: boolean,
+  names: SearchNames | null = null,
+): SQL[] {
   const where: (SQL | undefined)[] = [eq(issues.organizationId, organizationId)];
   if (withStatus) {
     if (f.statusIds?.length) where.push(inArray(issues.statusId, f.statusIds));
@@ -121,12 +197,14 @@ function filterConditions(organizationId: string, f: IssueListFilters, withStatu
   else if (f.assigneeId) where.push(eq(issues.assignedToId, f.assigneeId));
   if (f.reporterId === "anonymous") where.push(isNull(issues.createdById));
   else if (f.reporterId) where.push(eq(issues.createdById, f.reporterId));
-  if (f.q?.trim()) where.push(issueSearchCondition(f.q.trim()));
+  if (f.q?.trim()) where.push(issueSearchCondition(organizationId, f.q.trim(), names));
   return where.filter((w): w is SQL => Boolean(w));
 }
 
-function sortKey(sort: IssueSort): SQL | typeof issues.createdAt | typeof priorities.order {
+function sortKey(sort: IssueSort, q: string | undefined): SQL | typeof issues.createdAt | typeof priorities.order {
   switch (sort) {
+    case "relevance":
+      return q?.trim() ? issueRelevance(q.trim()) : issues.createdAt;
     case "updated":
       return issues.updatedAt;
     case "priority":
@@ -140,6 +218,8 @@ function sortKey(sort: IssueSort): SQL | typeof issues.createdAt | typeof priori
 
 function cursorValue(sort: IssueSort, item: IssueListItem): string | number {
   switch (sort) {
+    case "relevance":
+      return item.relevance ?? 0;
     case "updated":
       return item.updatedAt.toISOString();
     case "priority":
@@ -222,25 +302,29 @@ const listColumns = {
  */
 export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<IssuePage> {
   const limit = Math.min(Math.max(input.limit ?? 25, 1), ISSUE_PAGE_MAX);
-  const key = sortKey(input.sort);
-  const where = filterConditions(input.organizationId, input.filters, true);
+  const q = input.filters.q?.trim();
+  // Without a search there is nothing to rank: "relevance" is then the creation order (cursors included).
+  const sort: IssueSort = input.sort === "relevance" && !q ? "created" : input.sort;
+  const key = sortKey(sort, q);
+  const names = q ? await findSearchNames(db, input.organizationId, q) : null;
+  const where = filterConditions(input.organizationId, input.filters, true, names);
   const cursor = input.cursor ?? null;
   // Reading backwards ("before") flips the order; the rows are reversed again below.
   const ascending = (input.dir === "asc") !== (cursor?.kind === "before");
   const direction = ascending ? asc : desc;
   if (cursor) {
     const value =
-      input.sort === "created" || input.sort === "updated"
-        ? sql`${cursor.value}::timestamp`
-        : sql`${cursor.value}::int`;
+      sort === "created" || sort === "updated" ? sql`${cursor.value}::timestamp` : sql`${cursor.value}::int`;
     where.push(sql`(${key}, ${issues.id}) ${sql.raw(ascending ? ">" : "<")} (${value}, ${cursor.id})`);
   }
+  // Ranked: the key goes out with each row, for the cursor.
+  const columns = sort === "relevance" ? { ...listColumns, relevance: sql<number>`${key}` } : listColumns;
   const rows =
-    input.sort === "priority"
+    sort === "priority"
       ? await priorityOrderedPage(db, input, where, ascending, limit + 1)
       : await withIssueContext(
           db
-            .select(listColumns)
+            .select(columns)
             .from(issues)
             .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
             .innerJoin(priorities, eq(priorities.id, issues.priorityId))
@@ -255,8 +339,7 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
   if (cursor?.kind === "before") items = items.reverse();
   const first = items[0];
   const last = items[items.length - 1];
-  const token = (item: IssueListItem | undefined) =>
-    item ? encodeCursor(cursorValue(input.sort, item), item.id) : null;
+  const token = (item: IssueListItem | undefined) => (item ? encodeCursor(cursorValue(sort, item), item.id) : null);
   let hasNext: boolean;
   let hasPrev: boolean;
   if (!cursor) {
@@ -269,7 +352,7 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
     hasNext = true;
     hasPrev = more;
   }
-  if (validationEnabled()) await checkIssueList(db, input, limit, items);
+  if (validationEnabled()) await checkIssueList(db, { ...input, sort }, limit, items);
   return { items, nextCursor: hasNext ? token(last) : null, prevCursor: hasPrev ? token(first) : null };
 }
 
@@ -330,7 +413,9 @@ export async function countIssuesByCategory(
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .$dynamic();
   if (filters.locationId) matching.innerJoin(machines, eq(machines.id, issues.machineId));
-  matching.where(and(...filterConditions(organizationId, filters, false)));
+  const q = filters.q?.trim();
+  const names = q ? await findSearchNames(db, organizationId, q) : null;
+  matching.where(and(...filterConditions(organizationId, filters, false, names)));
   if (opts.cap) matching.limit(opts.cap + 1);
   const sample = matching.as("matching");
   const rows = await db.select({ category: sample.category, n: count() }).from(sample).groupBy(sample.category);

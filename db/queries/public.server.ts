@@ -107,6 +107,68 @@ export async function getPublicMachinePage(
   return page;
 }
 
+export interface SimilarOpenIssue {
+  id: string;
+  title: string;
+  category: "NEW" | "IN_PROGRESS" | "RESOLVED";
+  statusName: string;
+  upvoteCount: number;
+  /** The greater of the two similarities below, for the order. */
+  score: number;
+}
+
+/**
+ * Open issues of one machine whose title resembles the report's title (pg_trgm `word_similarity(report, issue title)`
+ * at least `titleThreshold`), or whose title and description resemble the report's title and details (at least
+ * `textThreshold`); the most similar first. Only titles and statuses: this is shown on the public page.
+ * Reads the machine's issues through "Issue_organizationId_machineId_idx" (a machine has few open issues).
+ */
+export async function findSimilarOpenIssues(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+  report: { title: string; description?: string },
+  opts: { titleThreshold: number; textThreshold: number; limit: number },
+): Promise<SimilarOpenIssue[]> {
+  const reportText = [report.title, report.description ?? ""].join(" ").trim();
+  const titleScore = sql<number>`word_similarity(${report.title}, ${issues.title})`;
+  const textScore = sql<number>`word_similarity(${reportText}, ${issues.title} || ' ' || coalesce(${issues.description}, ''))`;
+  const scored = db
+    .select({
+      id: issues.id,
+      title: issues.title,
+      category: issueStatuses.category,
+      statusName: issueStatuses.name,
+      createdAt: issues.createdAt,
+      titleScore: sql<number>`${titleScore}`.as("titleScore"),
+      textScore: sql<number>`${textScore}`.as("textScore"),
+    })
+    .from(issues)
+    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+    .where(
+      and(
+        eq(issues.organizationId, organizationId),
+        eq(issues.machineId, machineId),
+        ne(issueStatuses.category, "RESOLVED"),
+      ),
+    )
+    .as("scored");
+  const rows = await db
+    .select({
+      id: scored.id,
+      title: scored.title,
+      category: scored.category,
+      statusName: scored.statusName,
+      upvoteCount: sql<number>`(select count(*)::int from ${upvotes} where ${upvotes.issueId} = ${scored.id})`,
+      score: sql<number>`greatest(${scored.titleScore}, ${scored.textScore})::float8`,
+    })
+    .from(scored)
+    .where(sql`${scored.titleScore} >= ${opts.titleThreshold} or ${scored.textScore} >= ${opts.textThreshold}`)
+    .orderBy(sql`greatest(${scored.titleScore}, ${scored.textScore}) desc`, desc(scored.createdAt), desc(scored.id))
+    .limit(opts.limit);
+  return rows.map((r) => ({ ...r, upvoteCount: Number(r.upvoteCount), score: Number(r.score) }));
+}
+
 /** Public machine cards (home page): no owner data. */
 export async function listPublicMachines(
   db: DbOrTx,

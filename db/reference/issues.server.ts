@@ -38,12 +38,32 @@ function filterSql(organizationId: string, f: IssueListFilters, withStatus: bool
   if (f.reporterId === "anonymous") parts.push(sql`i."createdById" is null`);
   else if (f.reporterId) parts.push(sql`i."createdById" = ${f.reporterId}`);
   const q = f.q?.trim();
-  if (q) {
-    parts.push(
-      sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${q})`,
-    );
-  }
+  if (q) parts.push(searchSql(organizationId, q));
   return sql.join(parts, sql` and `);
+}
+
+/**
+ * The forgiving search on `i` (docs/decisions/038-trigram-search-and-duplicate-guard.md), written out plainly: the
+ * full-text match; unless the search uses its syntax, also the title's word similarity, the machine's or model's
+ * name, a member reporter's name or e-mail, a guest reporter's name or address (names: containing the search).
+ */
+function searchSql(organizationId: string, q: string): SQL {
+  // `a <% b` is word_similarity(a, b) >= pg_trgm.word_similarity_threshold, 0.6 unless configured (we do not).
+  const TRGM_WORD = sql.raw("0.6::float8");
+  const fullText = sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${q})`;
+  if (/["]|(^|\s)-\S|\sor\s/i.test(q)) return fullText;
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const similar = sql`word_similarity(${q}, i.title) >= ${TRGM_WORD}`;
+  if (q.length < 3) return sql`(${fullText} or ${similar})`;
+  return sql`(${fullText}
+    or ${similar}
+    or exists (select 1 from "Machine" sm left join "Model" smo on smo.id = sm."modelId"
+      where sm.id = i."machineId" and sm."organizationId" = ${organizationId}
+        and (sm.name ilike ${like} or smo.name ilike ${like}))
+    or exists (select 1 from "User" su join "Membership" sms on sms."userId" = su.id
+      where su.id = i."createdById" and sms."organizationId" = ${organizationId}
+        and (su.name ilike ${like} or su.email ilike ${like}))
+    or coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", '') ilike ${like})`;
 }
 
 /** The joins every list row needs, each held to the issue's organization. */
@@ -94,14 +114,18 @@ function listItemFromRow(r: Record<string, unknown>) {
  * the cursor read in the direction of travel, then put in the page's order.
  */
 function issueListSql(input: ListIssuesInput, limit: number): SQL {
+  const q = input.filters.q?.trim() ?? "";
   const key =
-    input.sort === "updated"
-      ? sql`i."updatedAt"`
-      : input.sort === "priority"
-        ? sql`p."order"`
-        : input.sort === "upvotes"
-          ? sql`coalesce(v.n, 0)`
-          : sql`i."createdAt"`;
+    input.sort === "relevance"
+      ? sql`(least(floor(ts_rank(to_tsvector('english', i.title || ' ' || coalesce(i.description, '')), websearch_to_tsquery('english', ${q})) * 1000), 20000) * 100000
+          + floor(word_similarity(${q}, i.title) * 99999))::int`
+      : input.sort === "updated"
+        ? sql`i."updatedAt"`
+        : input.sort === "priority"
+          ? sql`p."order"`
+          : input.sort === "upvotes"
+            ? sql`coalesce(v.n, 0)`
+            : sql`i."createdAt"`;
   const cursor = input.cursor ?? null;
   const pageAsc = input.dir === "asc";
   const readAsc = cursor?.kind === "before" ? !pageAsc : pageAsc;

@@ -42,6 +42,9 @@ export const activityTypeEnum = pgEnum("ActivityType", [
  */
 export const ISSUE_SEARCH_DOCUMENT = `to_tsvector('english', "title" || ' ' || coalesce("description", ''))`;
 
+/** What an anonymous reporter left (name, address), as one text: the trigram index below is built on it. */
+export const ISSUE_SUBMITTER_DOCUMENT = `(coalesce("submitterName", '') || ' ' || coalesce("reporterEmail", ''))`;
+
 export const priorities = pgTable(
   "Priority",
   {
@@ -162,6 +165,11 @@ export const issues = pgTable(
     index("Issue_mergedIntoId_idx")
       .on(t.mergedIntoId)
       .where(sql`"mergedIntoId" is not null`),
+    // search that forgives typos (word similarity on the title, pg_trgm) and the duplicate guard of the report form:
+    // docs/decisions/038-trigram-search-and-duplicate-guard.md
+    index("Issue_title_trgm_idx").using("gin", sql.raw(`"title" gin_trgm_ops`)),
+    // members' search by the name or address an anonymous reporter left
+    index("Issue_submitter_trgm_idx").using("gin", sql.raw(`${ISSUE_SUBMITTER_DOCUMENT} gin_trgm_ops`)),
   ],
 );
 

@@ -161,7 +161,13 @@ async function reportProblem(dev: DevServer, title: string): Promise<string> {
   expect(machineId, "a machine link on /report").toBeTruthy();
   const res = await fetch(`${dev.base}/m/${machineId}`, {
     method: "POST",
-    body: new URLSearchParams({ intent: "report", title, description: "written before the edits", website: "" }),
+    body: new URLSearchParams({
+      intent: "report",
+      title,
+      description: "written before the edits",
+      website: "",
+      confirmNew: "1",
+    }),
     headers: { Origin: dev.base },
     redirect: "manual",
   });

@@ -213,7 +213,7 @@ describe("full-text search", () => {
     const plan = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
       return rowsOf(
-        await tx.execute(sql`explain select ${issues.id} from ${issues} where ${issueSearchCondition("flipper")}`),
+        await tx.execute(sql`explain select ${issues.id} from ${issues} where ${issueSearchCondition(apc, "flipper")}`),
       );
     });
     const text = plan.map((r) => Object.values(r).join(" ")).join("\n");
@@ -480,5 +480,78 @@ describe("/issues in a large organization", () => {
       await db.delete(machines).where(eq(machines.locationId, warehouse.id));
       await db.delete(locations).where(eq(locations.id, warehouse.id));
     }
+  });
+});
+
+describe("search that forgives", () => {
+  const titles = (items: IssueListItem[]) => items.map((i) => i.title);
+
+  it("finds through typos in the title", async () => {
+    expect(titles(await all({ category: "all", q: "fliper" }))).toEqual(
+      expect.arrayContaining(["Left flipper feels weak", "Dead right flipper", "Right flipper sticks up"]),
+    );
+    expect(titles(await all({ category: "all", q: "multibal" }))).toContain("Display flickers during multiball");
+  });
+
+  it("finds by the machine's name", async () => {
+    const found = await all({ category: "all", q: "backroom xenon" });
+    expect(titles(found)).toContain("Backroom glass cracked");
+    expect(found.every((i) => i.machine.id === otherMachineId || /backroom|xenon/i.test(i.title))).toBe(true);
+    expect(titles(await all({ category: "all", q: "cleopatra" }))).toEqual(
+      expect.arrayContaining(["Tens score reel skips", "No tilt bob installed"]),
+    );
+  });
+
+  it("finds by a member reporter's name or e-mail and a guest's name or address, in the organization only", async () => {
+    const byEmail = await all({ category: "all", q: "member@dev.local" });
+    expect(byEmail.map((i) => i.id)).toEqual(expect.arrayContaining(tieIds));
+    expect(titles(await all({ category: "all", q: "maya.r@example" }))).toContain("Auto-launch fires twice");
+    expect(titles(await all({ category: "all", q: "Maya" }))).toContain("Auto-launch fires twice");
+    expect(await all({ category: "all", q: "member@dev.local" }, "created", "desc", beta)).toEqual([]);
+  });
+
+  it("ranks full-text matches first, then by similarity, and pages through the ranking without gaps", async () => {
+    const ranked = await all({ category: "all", q: "flipper" }, "relevance");
+    const keys = ranked.map((i) => i.relevance!);
+    expect(keys.length).toBeGreaterThan(3);
+    for (let n = 1; n < keys.length; n++) expect(keys[n]).toBeLessThanOrEqual(keys[n - 1]);
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const cursor: ReturnType<typeof decodeCursor> = after ? decodeCursor(after, "relevance") : null;
+      const page = await listIssues(db, {
+        organizationId: apc,
+        filters: { category: "all", q: "flipper" },
+        sort: "relevance",
+        dir: "desc",
+        cursor: cursor ? { kind: "after", ...cursor } : null,
+        limit: 2,
+      });
+      seen.push(...page.items.map((i) => i.id));
+      after = page.nextCursor;
+    } while (after);
+    expect(seen).toEqual(ranked.map((i) => i.id));
+  });
+
+  it("search syntax stays exact: a phrase or an excluded word adds no similar words", async () => {
+    const excluded = await all({ category: "all", q: "flipper -dead" });
+    expect(titles(excluded)).not.toContain("Dead right flipper");
+    expect(await all({ category: "all", q: '"fliper"' })).toEqual([]);
+  });
+
+  it("the page ranks a search by default and highlights the matching words, escaped", async () => {
+    await reportIssueAs(db, {
+      organizationId: apc,
+      machineId: otherMachineId,
+      title: "Flipper <b>bold</b> & sticky",
+      reporter: { name: "Guest" },
+    });
+    const res = await member.get(`/issues?q=${encodeURIComponent("fliper")}&category=all`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("<mark");
+    expect(res.text).toMatch(/<mark[^>]*>flipper<\/mark>/);
+    expect(res.text).toMatch(/<mark[^>]*>Flipper<\/mark> &lt;b&gt;bold&lt;\/b&gt; &amp; sticky/);
+    expect(res.text).not.toContain("<b>bold</b>");
+    expect(res.text).toMatch(/<option value="relevance" selected="">Best match<\/option>/);
   });
 });

@@ -207,6 +207,8 @@ const MATRIX: Record<string, Probe> = {
     // Reporting needs issue:create, which visitors have (Unauthenticated role) and the custom role lacks.
     post: { body: () => ({ intent: "report", title: "" }), expect: [400, 400, 400, 400, 403] },
   },
+  // The report form's matches while typing: whoever may report there.
+  "m.$machineId_.similar.ts": { url: (ids) => `/m/${ids.machineId}/similar?q=flipper`, get: [200, 200, 200, 200, 403] },
   "qr.$code.tsx": { url: (ids) => `/qr/${ids.qrCode}`, get: [302, 302, 302, 302, 302] },
   "api.qr.$code.ts": { url: (ids) => `/api/qr/${ids.qrCode}`, get: [302, 302, 302, 302, 302] },
   "print.labels.tsx": { url: (ids) => `/print/labels?location=${ids.locationId}`, get: ADMIN_ONLY },

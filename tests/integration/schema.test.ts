@@ -990,6 +990,8 @@ describe("indexes", () => {
     "Issue_organizationId_priorityId_id_idx",
     "Issue_createdById_idx",
     "Issue_search_idx",
+    "Issue_title_trgm_idx",
+    "Issue_submitter_trgm_idx",
     "Issue_followToken_key",
     "Priority_organizationId_idx",
     "Priority_organizationId_default_key",
@@ -1049,6 +1051,7 @@ describe("indexes", () => {
     expect(def("Issue_search_idx")).toMatch(
       /USING gin \(to_tsvector\('english'::regconfig, \(\(title \|\| ' '::text\) \|\| COALESCE\(description, ''::text\)\)\)\)/,
     );
+    expect(def("Issue_title_trgm_idx")).toMatch(/USING gin \(title gin_trgm_ops\)/);
     expect(def("IssueStatus_organizationId_default_key")).toMatch(
       /^CREATE UNIQUE INDEX .* WHERE \("isDefault" = true\)$/,
     );

@@ -220,10 +220,11 @@ async function issueCount(where?: ReturnType<typeof eq>) {
   return Number(row.n);
 }
 
+/** A report that is filed even when it resembles an earlier one (confirmNew: tests/integration/duplicate-guard.test.ts). */
 function reportBody(fields: Record<string, string>): FormData {
   const fd = new FormData();
   fd.append("intent", "report");
-  for (const [k, v] of Object.entries({ website: "", ...fields })) fd.append(k, v);
+  for (const [k, v] of Object.entries({ website: "", confirmNew: "1", ...fields })) fd.append(k, v);
   return fd;
 }
 

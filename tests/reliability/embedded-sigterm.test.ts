@@ -75,7 +75,7 @@ describe("SIGTERM during writes on the embedded database", () => {
         const res = await fetchTimed(
           base,
           `/m/${machineId}`,
-          form({ intent: "report", title, description: "stream", website: "" }),
+          form({ intent: "report", title, description: "stream", website: "", confirmNew: "1" }),
         );
         r = { ...res, kind: "report", key: title };
       }

@@ -143,6 +143,7 @@ describe("PgBouncer in transaction mode", () => {
     const title = `pgbouncer report ${Date.now()}`;
     const report = await anon.post(`/m/${machineId}`, {
       intent: "report",
+      confirmNew: "1",
       title,
       description: "through PgBouncer",
       website: "",
@@ -215,7 +216,10 @@ describe("PgBouncer in transaction mode", () => {
       jobs.push(p.then((r) => ({ what, status: r.status, text: r.text })));
     for (let i = 0; i < 10; i++) track(`GET /m (${i})`, client().get(`/m/${machineId}`));
     for (const title of titles)
-      track(`report ${title}`, client().post(`/m/${machineId}`, { intent: "report", title, website: "" }));
+      track(
+        `report ${title}`,
+        client().post(`/m/${machineId}`, { intent: "report", title, website: "", confirmNew: "1" }),
+      );
     for (let i = 0; i < 4; i++) track(`GET /issues (${i})`, admin.get("/issues"));
     openIssues.forEach((issue, i) => {
       const next = statuses.find((s) => s.id !== issue.statusId) ?? statuses[i % statuses.length];

@@ -78,7 +78,13 @@ afterAll(async () => {
 });
 
 function report(title: string): Promise<Timed> {
-  const body = new URLSearchParams({ intent: "report", title, description: "reliability test", website: "" });
+  const body = new URLSearchParams({
+    intent: "report",
+    title,
+    description: "reliability test",
+    website: "",
+    confirmNew: "1",
+  });
   return fetchTimed(app.url, `/m/${machineId}`, {
     method: "POST",
     body,

@@ -51,6 +51,7 @@ afterAll(async () => {
 function report(base: string, machineId: string, title: string): Promise<Response> {
   const body = new FormData();
   body.append("intent", "report");
+  body.append("confirmNew", "1");
   body.append("title", title);
   body.append("website", "");
   return fetch(`${base}/m/${machineId}`, {

@@ -44,6 +44,7 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
   }, []);
   const byPriority = current.sort === "priority";
   const byVotes = current.sort === "upvotes";
+  const byMatch = current.sort === "relevance";
 
   return (
     <Form method="get" className="card space-y-3" role="search" aria-label="Filter issues">
@@ -108,7 +109,7 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
             <NameOptions items={options.members} />
           </Filter>
           <Filter label="Sort by" name="sort" value={current.sort}>
-            {ISSUE_SORTS.map((s) => (
+            {ISSUE_SORTS.filter((s) => s !== "relevance" || current.q).map((s) => (
               <option key={s} value={s}>
                 {SORT_LABELS[s]}
               </option>
@@ -116,10 +117,22 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
           </Filter>
           <Filter label="Order" name="dir" value={current.dir}>
             <option value="desc">
-              {byPriority ? "Most urgent first" : byVotes ? "Most votes first" : "Newest first"}
+              {byPriority
+                ? "Most urgent first"
+                : byVotes
+                  ? "Most votes first"
+                  : byMatch
+                    ? "Best match first"
+                    : "Newest first"}
             </option>
             <option value="asc">
-              {byPriority ? "Least urgent first" : byVotes ? "Fewest votes first" : "Oldest first"}
+              {byPriority
+                ? "Least urgent first"
+                : byVotes
+                  ? "Fewest votes first"
+                  : byMatch
+                    ? "Weakest match first"
+                    : "Oldest first"}
             </option>
           </Filter>
         </div>

@@ -1,6 +1,7 @@
 /** The issue list's rows, its empty states and its pages (keyset cursors). */
 import { Link } from "@remix-run/react";
 import { StatusCategoryBadge } from "~/components/status-category";
+import { Highlighted } from "./highlight";
 import { useIssueListLink } from "./links";
 import { hasFilters, type IssueListFilterValues, type IssueListRow } from "./types";
 
@@ -83,14 +84,14 @@ export function IssueResults({
                   data-issue-link=""
                   className="min-w-0 flex-1 text-base font-semibold text-slate-900 focus:underline"
                 >
-                  {i.title}
+                  <Highlighted text={i.title} q={current.q} />
                 </Link>
                 <StatusCategoryBadge category={i.status.category}>{i.status.name}</StatusCategoryBadge>
               </div>
               <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-600">
                 <span>
                   <span className="sr-only">Machine: </span>
-                  {i.machine.name}
+                  <Highlighted text={i.machine.name} q={current.q} />
                 </span>
                 <span>
                   Priority:{" "}
@@ -98,7 +99,8 @@ export function IssueResults({
                 </span>
                 <span>{i.assignee ? `Assigned to ${i.assignee.isMe ? "you" : i.assignee.name}` : "Unassigned"}</span>
                 <span>
-                  <time dateTime={i.createdIso}>Reported {i.createdAgo}</time> by {i.reporter}
+                  <time dateTime={i.createdIso}>Reported {i.createdAgo}</time> by{" "}
+                  <Highlighted text={i.reporter} q={current.q} />
                 </span>
                 {i.comments ? (
                   <span>

@@ -93,7 +93,18 @@ function ProblemStatus({ category, statusName }: { category: StatusCategory; sta
   );
 }
 
-function MeTooButton({ issue }: { issue: KnownProblem }) {
+/** The "me too" form of one problem (also offered by the report form's "Is it one of these?"). */
+export function MeTooButton({
+  issue,
+  idPrefix = "metoo",
+  email,
+}: {
+  issue: { id: string; title: string; voted?: boolean };
+  /** Keeps the e-mail field's id unique when one problem is shown twice on the page. */
+  idPrefix?: string;
+  /** The address the player already typed into the report, if any. */
+  email?: string;
+}) {
   if (issue.voted) {
     return (
       <p className="shrink-0 text-sm font-medium text-green-800">
@@ -106,13 +117,14 @@ function MeTooButton({ issue }: { issue: KnownProblem }) {
       <input type="hidden" name="intent" value="metoo" />
       <input type="hidden" name="issueId" value={issue.id} />
       <div>
-        <label htmlFor={`metoo-email-${issue.id}`} className="block text-sm text-slate-700">
+        <label htmlFor={`${idPrefix}-email-${issue.id}`} className="block text-sm text-slate-700">
           E-mail me when it is fixed (optional)
         </label>
         <input
-          id={`metoo-email-${issue.id}`}
+          id={`${idPrefix}-email-${issue.id}`}
           type="email"
           name="email"
+          defaultValue={email}
           autoComplete="email"
           maxLength={254}
           className="input min-h-11 w-full"

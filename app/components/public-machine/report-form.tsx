@@ -5,6 +5,8 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { ErrorSummary, Field, fieldsOf, IdempotencyKeyField, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
+import { useNonce } from "~/lib/nonce";
+import { SIMILAR_WHILE_TYPING } from "./similar-script";
 
 export function ReportSection({
   signedInAs,
@@ -12,7 +14,10 @@ export function ReportSection({
   reportKey,
   errors,
   values,
+  similarUrl,
 }: {
+  /** Where the matches shown while typing come from (/m/<id>/similar); null: none are shown. */
+  similarUrl: string | null;
   signedInAs: string | null;
   canAttach: boolean;
   reportKey: string;
@@ -20,6 +25,7 @@ export function ReportSection({
   values: Record<string, string>;
 }) {
   const navigation = useNavigation();
+  const nonce = useNonce();
   const field = fieldsOf(values, errors);
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "report";
   return (
@@ -45,7 +51,20 @@ export function ReportSection({
           ]}
         />
       ) : null}
-      <Form method="post" encType="multipart/form-data" className="space-y-4" noValidate>
+      {similarUrl ? (
+        // The "Me too" buttons the script lists inside the report form submit this form (a form cannot hold one).
+        <form id="similar-metoo" method="post" hidden>
+          <input type="hidden" name="intent" value="metoo" />
+        </form>
+      ) : null}
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        className="space-y-4"
+        noValidate
+        id="report-form"
+        data-similar={similarUrl ?? undefined}
+      >
         <input type="hidden" name="intent" value="report" />
         <IdempotencyKeyField value={reportKey} />
         <Field
@@ -65,6 +84,7 @@ export function ReportSection({
           maxLength={2000}
           hint="When does it happen? Every game, sometimes?"
         />
+        {similarUrl ? <div id="similar-live" aria-live="polite" className="space-y-2 text-sm empty:hidden" /> : null}
         {canAttach ? (
           <Field
             id="report-photo"
@@ -106,6 +126,11 @@ export function ReportSection({
           {submitting ? "Sending…" : "Send report"}
         </button>
       </Form>
+      {similarUrl ? (
+        // A constant of ours, no data in it (React would escape a text child, which breaks a script).
+        // eslint-disable-next-line react/no-danger
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SIMILAR_WHILE_TYPING }} />
+      ) : null}
     </section>
   );
 }

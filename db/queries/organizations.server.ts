@@ -7,6 +7,9 @@ export interface OrganizationSummary {
   name: string;
   subdomain: string;
   logoUrl: string | null;
+  /** IANA time zone and locale of its dates (app/lib/format.ts dateFormatterFor). */
+  timeZone: string;
+  locale: string;
 }
 
 export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string): Promise<OrganizationSummary | null> {
@@ -16,6 +19,8 @@ export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string)
       name: organizations.name,
       subdomain: organizations.subdomain,
       logoUrl: organizations.logoUrl,
+      timeZone: organizations.timeZone,
+      locale: organizations.locale,
     })
     .from(organizations)
     .where(eq(organizations.subdomain, subdomain))

@@ -79,3 +79,44 @@ export function formatDuration(seconds: number | null): string {
 export function toHours(seconds: number | null): number | null {
   return seconds === null ? null : Math.round(seconds / 360) / 10;
 }
+
+/** The figures of one machine, one location or the whole selection. */
+export interface Figures {
+  countedSeconds: number;
+  downSeconds: number;
+  degradedSeconds: number;
+  /** Share of counted time not down (degraded machines are playable), null when no time counted. */
+  uptimePercent: number | null;
+  repairs: number;
+  /** Mean time to resolve: mean length of the open stretches a resolution ended in the period. */
+  mttrSeconds: number | null;
+  issues: number;
+  answered: number;
+  medianResponseSeconds: number | null;
+  reopened: number;
+}
+
+export interface MachineFigures extends Figures {
+  id: string;
+  name: string;
+  locationId: string;
+  locationName: string;
+  status: MachineStatus;
+  /** Since when the machine is down (ISO), when it is down now and the history shows when it began. */
+  downSince: string | null;
+}
+
+export interface LocationFigures extends Figures {
+  id: string;
+  name: string;
+  machines: number;
+  downNow: number;
+}
+
+export interface RepeatOffender {
+  machineId: string;
+  machineName: string;
+  title: string;
+  issues: number;
+  lastAt: string;
+}

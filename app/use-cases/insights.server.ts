@@ -4,14 +4,20 @@
  * status of each slice of time, and of each machine now, comes from core/machine-status.ts through
  * core/reliability.ts. Members with issue:view, as the issue list.
  */
-import { deriveMachineStatus, type MachineStatus } from "../../core/machine-status";
+import { CSV_BOM, csvDateTime, csvRow } from "../../core/csv";
+import { deriveMachineStatus, MACHINE_STATUS_LABEL } from "../../core/machine-status";
 import {
   DEFAULT_INSIGHT_PERIOD,
   isInsightPeriod,
   statusTimes,
+  toHours,
   uptimePercent,
+  type Figures,
   type InsightPeriod,
   type LevelTime,
+  type LocationFigures,
+  type MachineFigures,
+  type RepeatOffender,
 } from "../../core/reliability";
 import {
   ANY_OPEN_LEVEL,
@@ -40,47 +46,6 @@ export function readInsightsQuery(params: URLSearchParams): InsightsQuery {
     period: isInsightPeriod(period) ? period : DEFAULT_INSIGHT_PERIOD,
     location: location && location.length <= 64 ? location : null,
   };
-}
-
-/** The figures of one machine, one location or the whole selection. */
-export interface Figures {
-  countedSeconds: number;
-  downSeconds: number;
-  degradedSeconds: number;
-  /** Share of counted time not down (degraded machines are playable), null when no time counted. */
-  uptimePercent: number | null;
-  repairs: number;
-  /** Mean time to resolve: mean length of the open stretches a resolution ended in the period. */
-  mttrSeconds: number | null;
-  issues: number;
-  answered: number;
-  medianResponseSeconds: number | null;
-  reopened: number;
-}
-
-export interface MachineFigures extends Figures {
-  id: string;
-  name: string;
-  locationId: string;
-  locationName: string;
-  status: MachineStatus;
-  /** Since when the machine is down (ISO), when it is down now and the history shows when it began. */
-  downSince: string | null;
-}
-
-export interface LocationFigures extends Figures {
-  id: string;
-  name: string;
-  machines: number;
-  downNow: number;
-}
-
-export interface RepeatOffender {
-  machineId: string;
-  machineName: string;
-  title: string;
-  issues: number;
-  lastAt: string;
 }
 
 export interface InsightsPage {
@@ -235,4 +200,83 @@ export async function loadInsights(actor: Actor, query: InsightsQuery, now = new
 
 function zeroResponse(): ResponseRow {
   return { scope: "location", machineId: null, locationId: null, issues: 0, answered: 0, medianResponseSeconds: null };
+}
+
+export const INSIGHTS_CSV_COLUMNS = [
+  "Scope",
+  "Name",
+  "Location",
+  "Machines",
+  "Status now",
+  "Down now (hours)",
+  "Downtime (hours)",
+  "Degraded (hours)",
+  "Counted time (hours)",
+  "Uptime (%)",
+  "Repairs",
+  "Mean time to resolve (hours)",
+  "New issues",
+  "Answered",
+  "Median first response (hours)",
+  "Reopened",
+] as const;
+
+/**
+ * /insights.csv: the page's figures for the same filters, one row for the selection, one per location and one per
+ * machine, then the repeated problems. Spreadsheet-safe through core/csv.ts (names are people's text).
+ */
+export async function exportInsightsCsv(
+  actor: Actor,
+  query: InsightsQuery,
+  now = new Date(),
+): Promise<{ fileName: string; body: string }> {
+  const page = await loadInsights(actor, query, now);
+  const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+  const figures = (f: Figures) => [
+    toHours(f.downSeconds),
+    toHours(f.degradedSeconds),
+    toHours(f.countedSeconds),
+    round(f.uptimePercent),
+    f.repairs,
+    toHours(f.mttrSeconds),
+    f.issues,
+    f.answered,
+    toHours(f.medianResponseSeconds),
+    f.reopened,
+  ];
+  const lines = [CSV_BOM + csvRow(INSIGHTS_CSV_COLUMNS)];
+  const scopeName = page.query.location
+    ? (page.locations.find((l) => l.id === page.query.location)?.name ?? "")
+    : actor.organization.name;
+  lines.push(
+    csvRow([
+      page.query.location ? "Selection" : "Organization",
+      scopeName,
+      "",
+      page.total.machines,
+      `${page.total.downNow} down`,
+      null,
+      ...figures(page.total),
+    ]),
+  );
+  for (const l of page.byLocation) {
+    lines.push(csvRow(["Location", l.name, l.name, l.machines, `${l.downNow} down`, null, ...figures(l)]));
+  }
+  for (const m of page.machines) {
+    const downFor = m.downSince ? (now.getTime() - Date.parse(m.downSince)) / 1000 : null;
+    lines.push(
+      csvRow(["Machine", m.name, m.locationName, 1, MACHINE_STATUS_LABEL[m.status], toHours(downFor), ...figures(m)]),
+    );
+  }
+  if (page.repeats.length) {
+    lines.push(csvRow([]), csvRow(["Repeated problem", "Machine", "Times", "Last reported (UTC)"]));
+    for (const r of page.repeats) {
+      lines.push(csvRow([r.title, r.machineName, r.issues, csvDateTime(new Date(r.lastAt))]));
+    }
+  }
+  const day = now.toISOString().slice(0, 10);
+  return {
+    fileName: `reliability-${actor.organization.subdomain}-${page.query.period}d-${day}.csv`,
+    body: lines.join(""),
+  };
 }

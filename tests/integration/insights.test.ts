@@ -16,20 +16,31 @@
  *   repair 4 d, first response 4 d.
  * - Bar / Delta: nothing.
  */
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadInsights, readInsightsQuery, type InsightsPage } from "~/use-cases/insights.server";
 import type { Actor } from "~/use-cases/actor";
 import { issueHistory, issues, locations, machines, models } from "../../db/schema";
 import { addMember, createUser, seedOrganization, type BootstrappedOrganization } from "../../db/seed.server";
+import { csvDateTime } from "../../core/csv";
+import { hashPassword } from "../../core/password.server";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { signedIn, visible } from "../helpers/fixtures";
+import { startTestServer, type TestServer } from "../helpers/http";
 import { memberActor } from "../helpers/issue-actors";
 
-const NOW = new Date("2026-06-01T00:00:00.000Z");
+// Whole minutes ago: the HTTP requests measure up to their own "now", a few seconds later, and the CSV's hours
+// (one decimal) do not see those seconds.
+const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
 const DAY = 86_400;
 const HOUR = 3_600;
 const at = (days: number, hours = 0) => new Date(NOW.getTime() + (days * DAY + hours * HOUR) * 1000);
 
+process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
+const PASSWORD = "dev-login-123";
+
 let t: TestDb;
+let server: TestServer;
 let actor: Actor;
 let org: BootstrappedOrganization;
 const m: Record<string, string> = {};
@@ -38,10 +49,12 @@ const loc: Record<string, string> = {};
 beforeAll(async () => {
   t = await createTestDb();
   const db = t.db;
-  org = await seedOrganization(db, { name: "Insight Arcade", subdomain: "insight" });
+  // A name a spreadsheet would run as a formula: the CSV must neutralise it.
+  org = await seedOrganization(db, { name: "=Insight Arcade", subdomain: "insight" });
   const other = await seedOrganization(db, { name: "Other", subdomain: "other" });
-  const member = await createUser(db, { email: "tech@insight.test", name: "Tech" });
-  const outsider = await createUser(db, { email: "out@insight.test", name: "Outsider" });
+  const passwordHash = await hashPassword(PASSWORD);
+  const member = await createUser(db, { email: "tech@insight.test", name: "Tech", passwordHash });
+  const outsider = await createUser(db, { email: "out@insight.test", name: "Outsider", passwordHash });
   await addMember(db, { userId: member.id, organizationId: org.organization.id, roleId: org.roles.admin.id });
   actor = await memberActor(db, org.organization.id, member.id);
 
@@ -182,9 +195,11 @@ beforeAll(async () => {
     priority: "Critical",
   });
   await history(foreign, [{ type: "CREATED", at: at(-50), new: "created", by: null }], other);
+  server = await startTestServer(db);
 }, 120_000);
 
 afterAll(async () => {
+  await server?.close();
   await t?.close();
 });
 
@@ -291,5 +306,62 @@ describe("longer periods", () => {
 
   it("an unknown period falls back to 30 days", () => {
     expect(readInsightsQuery(new URLSearchParams({ period: "7" })).period).toBe(30);
+  });
+});
+
+describe("the page and the CSV over HTTP", () => {
+  it("members only: a visitor is sent to sign in, a signed-in non-member is refused", async () => {
+    const anonymous = await server.client({ org: "insight" }).get("/insights");
+    expect([302, 303]).toContain(anonymous.status);
+    expect(anonymous.headers.get("location")).toContain("/login");
+    const outsider = await signedIn(server, "out@insight.test", "insight");
+    expect((await outsider.get("/insights")).status).toBe(403);
+    expect((await outsider.get("/insights.csv")).status).toBe(403);
+  });
+
+  it("the page: filters in the URL, SVG charts with a title, a description and a table, no client script", async () => {
+    const c = await signedIn(server, "tech@insight.test", "insight");
+    const res = await c.get(`/insights?period=90&location=${loc.Arcade}`);
+    expect(res.status).toBe(200);
+    const html = visible(res.text);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).toMatch(/<option value="90" selected="">/);
+    expect(html).toContain(`<option value="${loc.Arcade}" selected="">`);
+    const charts = [...html.matchAll(/<svg[^>]*role="img"[^>]*>([\s\S]*?)<\/svg>/g)];
+    expect(charts.length).toBeGreaterThanOrEqual(2);
+    for (const [, inner] of charts) {
+      expect(inner).toMatch(/^<title id="[^"]+">[^<]+<\/title><desc id="[^"]+">[^<]+<\/desc>/);
+    }
+    expect(html).toContain("Machines with the most downtime");
+    expect(html).toContain("the chart&#x27;s numbers");
+    expect(html).toContain(">Bravo<");
+    expect(html).not.toContain(">Charlie<");
+    expect(html).toContain(`/insights.csv?period=90&amp;location=${loc.Arcade}`);
+  });
+
+  it("empty states for a location whose machines had no issues", async () => {
+    const c = await signedIn(server, "tech@insight.test", "insight");
+    const [row] = await t.db
+      .insert(locations)
+      .values({ name: "Empty room", organizationId: org.organization.id })
+      .returning({ id: locations.id });
+    const html = visible((await c.get(`/insights?location=${row.id}`)).text);
+    expect(html).toContain("No machine was down or degraded in this period.");
+    expect(html).toContain("There are no machines at this location");
+    await t.db.delete(locations).where(eq(locations.id, row.id));
+  });
+
+  it("the CSV: the figures for the same filters, formula-looking text neutralised", async () => {
+    const c = await signedIn(server, "tech@insight.test", "insight");
+    const res = await c.get("/insights.csv?period=30");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="reliability-insight-30d-/);
+    const lines = res.text.replace(/^\uFEFF/, "").split("\r\n");
+    expect(lines[0]).toMatch(/^Scope,Name,Location,Machines,Status now,/);
+    expect(lines[1]).toBe("Organization,'=Insight Arcade,,4,1 down,,840,120,2400,65,3,56,3,3,6,1");
+    expect(lines).toContain("Machine,Bravo,Arcade,1,Down,840,720,0,720,0,0,,0,0,,0");
+    expect(lines).toContain("Location,Bar,Bar,2,0 down,,48,0,960,95,1,96,1,1,96,0");
+    expect(lines).toContain(`left flipper WEAK!,Alpha,2,${csvDateTime(at(-5))}`);
   });
 });

@@ -40,6 +40,12 @@ interface AdminSection {
 
 const ADMIN_SECTIONS: readonly AdminSection[] = [
   {
+    to: "/admin/organization",
+    title: "Organization",
+    description: "Time zone and date format.",
+    anyOf: ["organization:manage"],
+  },
+  {
     to: "/admin/members",
     title: "Members",
     description: "Invite people, change their roles, remove members.",

@@ -443,10 +443,14 @@ export interface DigestBatch {
 }
 
 /**
- * The daily digests of [start, end): for every person whose e-mail setting is "daily digest" and who is still a
- * member, their unread notifications created in that window, grouped by organization.
+ * The daily digests of [start, end) for the organizations in `timeZone` (whose "day" that window is): for every
+ * person whose e-mail setting is "daily digest" and who is still a member, their unread notifications created in
+ * that window, grouped by organization.
  */
-export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: Date }): Promise<DigestBatch[]> {
+export async function loadDailyDigests(
+  db: DbOrTx,
+  window: { start: Date; end: Date; timeZone: string },
+): Promise<DigestBatch[]> {
   const rows = await db
     .select({
       userId: users.id,
@@ -468,6 +472,7 @@ export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: D
     .where(
       and(
         eq(notifications.read, false),
+        eq(organizations.timeZone, window.timeZone),
         gte(notifications.createdAt, window.start),
         lt(notifications.createdAt, window.end),
         eq(users.emailNotificationsEnabled, true),

@@ -27,3 +27,21 @@ export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string)
     .limit(1);
   return row ?? null;
 }
+
+/** The time zones organizations use (each once): the daily digest runs per zone (server/mail/digest.ts). */
+export async function listOrganizationTimeZones(db: DbOrTx): Promise<string[]> {
+  const rows = await db.selectDistinct({ timeZone: organizations.timeZone }).from(organizations);
+  return rows.map((r) => r.timeZone);
+}
+
+/** Sets the organization's time zone and locale. */
+export async function updateOrganizationDateSettings(
+  db: DbOrTx,
+  organizationId: string,
+  settings: { timeZone: string; locale: string },
+): Promise<void> {
+  await db
+    .update(organizations)
+    .set({ timeZone: settings.timeZone, locale: settings.locale })
+    .where(eq(organizations.id, organizationId));
+}

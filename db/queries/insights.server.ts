@@ -52,22 +52,35 @@ export function countedTime(w: InsightsWindow): SQL {
 function segmentCtes(w: InsightsWindow): SQL {
   const org = w.organizationId;
   return sql`
+  -- Issues that may have been open during the window: those open now (found through the status index) and those
+  -- changed since it began (a resolution moves updatedAt, so every issue resolved inside the window is among them).
   cand as (
-    select i."id", i."machineId", i."createdAt", i."resolvedAt", p."name" as "priorityName",
-      case when s."category" = 'RESOLVED' then coalesce(i."resolvedAt", i."updatedAt") end as "closedAt"
+    select i."id", i."machineId", i."createdAt", p."name" as "priorityName", null::timestamp(3) as "closedAt"
+    from "IssueStatus" s
+    join "Issue" i on i."organizationId" = ${org} and i."statusId" = s."id"
+    join "Priority" p on p."id" = i."priorityId"
+    where s."organizationId" = ${org} and s."category" <> 'RESOLVED' and i."createdAt" < ${stamp(w.to)}
+    union all
+    select i."id", i."machineId", i."createdAt", p."name", coalesce(i."resolvedAt", i."updatedAt")
     from "Issue" i
     join "IssueStatus" s on s."id" = i."statusId"
     join "Priority" p on p."id" = i."priorityId"
-    where i."organizationId" = ${org} and i."createdAt" < ${stamp(w.to)}
-      and (i."resolvedAt" is null or i."resolvedAt" >= ${stamp(w.from)} or s."category" <> 'RESOLVED')
+    where i."organizationId" = ${org} and i."updatedAt" >= ${stamp(w.from)} and s."category" = 'RESOLVED'
+      and i."createdAt" < ${stamp(w.to)} and coalesce(i."resolvedAt", i."updatedAt") >= ${stamp(w.from)}
   ),
+  -- Each issue's own rows through IssueHistory_issueId_changedAt_idx: a lateral subquery kept apart by "offset 0"
+  -- (pulled up into a join, it let the planner read the organization's whole history).
   ev as (
     select h."issueId", greatest(h."changedAt", c."createdAt") as "at", h."id" as "tie",
       case h."type" when 'RESOLVED' then false when 'REOPENED' then true end as "open",
       case when h."field" = 'priority' then coalesce(h."newValue", '') end as "prio",
-      h."oldValue", h."field", h."changedAt"
-    from cand c join "IssueHistory" h on h."issueId" = c."id"
-    where h."organizationId" = ${org} and (h."type" in ('RESOLVED', 'REOPENED') or h."field" = 'priority')
+      h."oldValue", h."field", h."changedAt", c."machineId"
+    from cand c
+    cross join lateral (select x."issueId", x."changedAt", x."id", x."type", x."field", x."newValue", x."oldValue"
+      from "IssueHistory" x
+      where x."issueId" = c."id" and x."organizationId" = ${org}
+        and (x."type" in ('RESOLVED', 'REOPENED') or x."field" = 'priority')
+      offset 0) h
   ),
   first_ev as (
     select "issueId",
@@ -184,7 +197,6 @@ export interface RepairRow {
 
 /** Per machine: the repairs finished in the window (for the mean time to resolve) and the reopenings. */
 export async function listRepairs(db: DbOrTx, w: InsightsWindow): Promise<RepairRow[]> {
-  const org = w.organizationId;
   const result = await db.execute(sql`with ${segmentCtes(w)},
   done as (
     select "machineId", count(*)::int as "repairs", sum(${seconds(sql`"runStart"`, sql`"end"`)}) as "repairSeconds"
@@ -192,11 +204,9 @@ export async function listRepairs(db: DbOrTx, w: InsightsWindow): Promise<Repair
     group by "machineId"
   ),
   reopened as (
-    select c."machineId", count(distinct h."issueId")::int as "reopened"
-    from cand c join "IssueHistory" h on h."issueId" = c."id"
-    where h."organizationId" = ${org} and h."type" = 'REOPENED'
-      and h."changedAt" >= ${stamp(w.from)} and h."changedAt" < ${stamp(w.to)}
-    group by c."machineId"
+    select "machineId", count(distinct "issueId")::int as "reopened" from ev
+    where "open" and "changedAt" >= ${stamp(w.from)} and "changedAt" < ${stamp(w.to)}
+    group by "machineId"
   )
   select coalesce(d."machineId", r."machineId") as "machineId", coalesce(d."repairs", 0) as "repairs",
     coalesce(d."repairSeconds", 0) as "repairSeconds", coalesce(r."reopened", 0) as "reopened"

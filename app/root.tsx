@@ -69,6 +69,7 @@ function HeaderLinks({ className }: { className: string }) {
           {data.nav.machines ? <NavItem to="/machines">Machines</NavItem> : null}
           {data.nav.machines ? <NavItem to="/collections">Collections</NavItem> : null}
           {data.nav.locations ? <NavItem to="/locations">Locations</NavItem> : null}
+          {data.nav.insights ? <NavItem to="/insights">Reliability</NavItem> : null}
           {data.nav.admin ? <NavItem to="/admin">Admin</NavItem> : null}
         </nav>
       ) : (

@@ -70,6 +70,8 @@ export const DEMO_PASSWORD = "dev-login-123";
 export const APC = {
   name: "Austin Pinball Collective",
   subdomain: "apc",
+  timeZone: "America/Chicago",
+  locale: "en-US",
   location: {
     name: "Austin Pinball Collective",
     street: "8777 Research Blvd",
@@ -247,6 +249,9 @@ export interface BootstrapOptions {
   logoUrl?: string | null;
   /** Fixed id for the organization (seed uses deterministic ids); random when omitted. */
   id?: string;
+  /** IANA time zone and locale of a new organization (an existing one keeps its own); default UTC, en-US. */
+  timeZone?: string;
+  locale?: string;
 }
 
 /** Inserts `rows` into a per-organization table only when the organization has no row there yet. */
@@ -278,6 +283,8 @@ export async function bootstrapOrganization(db: DbOrTx, opts: BootstrapOptions):
       name: opts.name,
       subdomain: opts.subdomain,
       logoUrl: opts.logoUrl ?? null,
+      ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
     })
     .onConflictDoNothing({ target: organizations.subdomain })
     .returning();
@@ -1295,6 +1302,8 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<void> {
       id: seedId("org:apc"),
       name: APC.name,
       subdomain: APC.subdomain,
+      timeZone: APC.timeZone,
+      locale: APC.locale,
       logoUrl: null,
     });
     log(`organization ${APC.subdomain}: ${apc.created ? "created" : "exists"}`);

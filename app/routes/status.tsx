@@ -10,7 +10,7 @@ import { BoardLegend, BoardLocations, BoardTotals } from "~/components/status-bo
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import type { PageHandle } from "~/lib/page-handle";
-import { formatDateTime } from "~/lib/format";
+import { dateFormatterFor } from "~/lib/format";
 import { loadStatusBoard } from "~/use-cases/status-board.server";
 
 const REFRESH_SECONDS = 60;
@@ -28,7 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "machine:view");
   const tv = new URL(args.request.url).searchParams.get("tv") === "1";
   const board = await runLoader(() => loadStatusBoard(actor));
-  return { ...board, tv, updatedAt: formatDateTime(new Date(board.generatedAt)) };
+  return { ...board, tv, updatedAt: dateFormatterFor(actor.organization).dateTime(board.generatedAt) };
 }
 
 export default function StatusBoardPage() {

@@ -29,7 +29,7 @@ import {
 import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
-import { formatDateTime } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { RULES, refund, take } from "../lib/rate-limit.server";
 import { hashToken } from "../lib/session.server";
 import type { LinkTo } from "../lib/tenant.server";
@@ -190,7 +190,7 @@ export async function requestEmailChange(actor: Actor, input: z.infer<typeof ema
         ...emailChangeNoticeMail({
           name: user.name,
           newEmail: email,
-          requestedAt: formatDateTime(now),
+          requestedAt: dateFormatterFor({}).dateTime(now),
           forgotUrl: actor.links("/forgot-password"),
         }),
       });

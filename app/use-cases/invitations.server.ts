@@ -34,7 +34,7 @@ import { userExistsWithEmail } from "../../db/queries/users.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
-import { formatDateTime } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { hashToken } from "../lib/session.server";
 import { absoluteUrl, type LinkTo } from "../lib/tenant.server";
 import { requireCan, type Actor } from "./actor";
@@ -105,7 +105,7 @@ async function queueInvitationMail(
       roleName: input.roleName,
       invitedByName: actor.user?.name ?? null,
       acceptUrl: links(invitationPath(input.token)),
-      expiresAt: formatDateTime(input.expiresAt),
+      expiresAt: dateFormatterFor(actor.organization).dateTime(input.expiresAt),
       renewed,
     }),
   });
@@ -183,7 +183,7 @@ export async function inviteMember(
     await queueInvitationMail(tx, actor, mail, links, false);
     return {
       message: `Invitation for ${email} as ${rule.role.name} created.`,
-      link: { token, email, expiresAt: formatDateTime(expiresAt) },
+      link: { token, email, expiresAt: dateFormatterFor(actor.organization).dateTime(expiresAt) },
     };
   });
 }
@@ -226,7 +226,7 @@ export async function renewInvitationLink(
     await queueInvitationMail(tx, actor, { ...mail, token, tokenHash, expiresAt }, links, true);
     return {
       message: `New link for ${invitation.email} created; the old link no longer works.`,
-      link: { token, email: invitation.email, expiresAt: formatDateTime(expiresAt) },
+      link: { token, email: invitation.email, expiresAt: dateFormatterFor(actor.organization).dateTime(expiresAt) },
     };
   });
 }
@@ -276,7 +276,7 @@ export async function loadInvitationPage(actor: Actor, token: string) {
     organizationName: invitation.organizationName,
     roleName: invitation.roleName,
     email: invitation.email,
-    expiresAt: formatDateTime(invitation.expiresAt),
+    expiresAt: dateFormatterFor(actor.organization).dateTime(invitation.expiresAt),
     expiresIso: invitation.expiresAt.toISOString(),
     signedIn,
     signedInAs: actor.user?.email ?? null,

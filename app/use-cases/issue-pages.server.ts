@@ -22,7 +22,7 @@ import {
 import { listLocationOptions } from "../../db/queries/locations.server";
 import { listPriorities } from "../../db/queries/priorities.server";
 import { listStatuses } from "../../db/queries/statuses.server";
-import { formatDateTime, timeAgo } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { newIdempotencyKey } from "../lib/idempotency.server";
 import { idParam } from "../lib/ids";
 import { CATEGORY_PARAM, CATEGORY_TABS, SEARCH_COUNT_CAP } from "../lib/issue-list-words";
@@ -151,8 +151,8 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
         : null,
       reporter: reporterLabel(i),
       createdIso: i.createdAt.toISOString(),
-      createdAgo: timeAgo(i.createdAt, now),
-      updatedAgo: timeAgo(i.updatedAt, now),
+      createdAgo: dateFormatterFor(actor.organization).relative(i.createdAt, now),
+      updatedAgo: dateFormatterFor(actor.organization).relative(i.updatedAt, now),
       upvotes: i.upvotes,
       comments: i.comments,
     })),
@@ -227,7 +227,11 @@ export async function loadIssuePage(actor: Actor, issueId: string, opts: { showD
     loadMergeParts(actor, issueId, perms.edit),
   ]);
   const now = new Date();
-  const when = (d: Date): When => ({ iso: d.toISOString(), ago: timeAgo(d, now), full: formatDateTime(d) });
+  const when = (d: Date): When => ({
+    iso: d.toISOString(),
+    ago: dateFormatterFor(actor.organization).relative(d, now),
+    full: dateFormatterFor(actor.organization).dateTime(d),
+  });
   return {
     me: actor.user && actor.membership ? { id: actor.user.id } : null,
     perms,

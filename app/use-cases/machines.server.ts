@@ -41,7 +41,7 @@ import {
 } from "../../db/queries/models.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
-import { timeAgo } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { requireCan, requireMemberActor, type Actor } from "./actor";
 
 const NOT_FOUND = "We could not find that machine.";
@@ -248,7 +248,9 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
       locationName: machine.locationName,
       ownerId: machine.ownerId,
       ownerName: machine.ownerName,
-      qrGenerated: machine.qrCodeGeneratedAt ? timeAgo(machine.qrCodeGeneratedAt, now) : null,
+      qrGenerated: machine.qrCodeGeneratedAt
+        ? dateFormatterFor(actor.organization).relative(machine.qrCodeGeneratedAt, now)
+        : null,
       notifications: {
         ownerNotificationsEnabled: machine.ownerNotificationsEnabled,
         notifyOnNewIssues: machine.notifyOnNewIssues,
@@ -269,13 +271,13 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
         statusName: i.statusName,
         statusLabel: CATEGORY_LABELS[i.category],
         priorityName: i.priorityName,
-        age: timeAgo(i.createdAt, now),
+        age: dateFormatterFor(actor.organization).relative(i.createdAt, now),
       })),
       closed: issues.closed.map((i) => ({
         id: i.id,
         title: i.title,
         statusName: i.statusName,
-        age: timeAgo(i.resolvedAt ?? i.createdAt, now),
+        age: dateFormatterFor(actor.organization).relative(i.resolvedAt ?? i.createdAt, now),
       })),
     },
     edit: canEdit ? { owners, locations, models } : null,

@@ -6,7 +6,7 @@
  */
 import { linksInText } from "../../core/mail/compose";
 import { countOrganizationMail, listOrganizationMail } from "../../db/queries/outbox.server";
-import { formatDateTime } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { requireCan, type Actor } from "./actor";
 
 export const OUTBOX_PAGE_SIZE = 20;
@@ -64,10 +64,13 @@ export async function loadOutboxPage(actor: Actor, page: number) {
         statusLabel: STATUS_LABELS[m.status],
         attempts: m.attempts,
         lastError: m.lastError,
-        createdAt: formatDateTime(m.createdAt),
+        createdAt: dateFormatterFor(actor.organization).dateTime(m.createdAt),
         createdIso: m.createdAt.toISOString(),
-        sentAt: m.sentAt ? formatDateTime(m.sentAt) : null,
-        nextAttemptAt: m.status === "pending" && m.attempts > 0 ? formatDateTime(m.nextAttemptAt) : null,
+        sentAt: m.sentAt ? dateFormatterFor(actor.organization).dateTime(m.sentAt) : null,
+        nextAttemptAt:
+          m.status === "pending" && m.attempts > 0
+            ? dateFormatterFor(actor.organization).dateTime(m.nextAttemptAt)
+            : null,
       };
     }),
   };

@@ -26,7 +26,7 @@ import {
 import { findRoleFacts, listRoles } from "../../db/queries/roles.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
-import { formatDateTime } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { requireCan, type Actor } from "./actor";
 import { auditBy } from "./audit.server";
 import { actorFacts, permissionsOf } from "./roles.server";
@@ -83,7 +83,7 @@ export async function loadMembersPage(actor: Actor, page: number) {
       email: i.email,
       roleName: i.roleName,
       invitedByName: i.invitedByName,
-      expiresAt: formatDateTime(i.expiresAt),
+      expiresAt: dateFormatterFor(actor.organization).dateTime(i.expiresAt),
       expiresIso: i.expiresAt.toISOString(),
       expired: i.expiresAt.getTime() <= now.getTime(),
       canRenew: grantable(i.roleId),

@@ -9,6 +9,7 @@
  */
 import { fail } from "../../core/failure";
 import { emailChoiceFor } from "../../core/notification-email";
+import { addDays, dayIn, startOfDayIn } from "../../core/time-zones";
 import { listUnsubscribeHeaders } from "../../core/mail/headers";
 import { issueNotificationMail, issueThreadHeaders, notificationDigestMail } from "../../core/mail/notifications";
 import type { DbOrTx } from "../lib/db.server";
@@ -19,6 +20,7 @@ import {
   writeIssueEventNotifications,
   type EventDetails,
 } from "../../db/queries/notifications.server";
+import { listOrganizationTimeZones } from "../../db/queries/organizations.server";
 import { queueMail } from "../../db/queries/outbox.server";
 import { readUnsubscribeToken, unsubscribeToken } from "../lib/unsubscribe-token.server";
 import type { Actor } from "./actor";
@@ -98,19 +100,37 @@ export async function unsubscribeByLink(actor: Actor, token: string): Promise<st
 const DIGEST_MAX_ITEMS = 50;
 
 /**
- * Queues the daily digests of one UTC day (`day` = "yyyy-mm-dd"): ONE message per member per organization listing
- * that day's unread notifications. The dedupe key `digest:<userId>:<orgId>:<day>` makes it once, however often and
- * on however many instances this runs. A system job (server/mail/digest.ts), so no Actor: `linksFor` gives each
- * organization's public address. Returns how many messages were queued.
+ * Queues the daily digests: ONE message per member per organization listing the unread notifications of the
+ * organization's previous day in its own time zone (Organization.timeZone), as of `now`. The dedupe key
+ * `digest:<userId>:<orgId>:<day>` makes it once, however often and on however many instances this runs. A system
+ * job (server/mail/digest.ts), so no Actor: `linksFor` gives each organization's public address. Returns how many
+ * messages were queued.
  */
 export async function queueDailyDigests(
   db: DbOrTx,
-  input: { day: string; linksFor: (organizationSubdomain: string) => (pathname: string) => string },
+  input: { now: Date; linksFor: (organizationSubdomain: string) => (pathname: string) => string },
 ): Promise<number> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.day)) throw new Error(`not a day: ${input.day}`);
-  const start = new Date(`${input.day}T00:00:00.000Z`);
-  const end = new Date(start.getTime() + 24 * 60 * 60 * 1000);
-  const batches = await loadDailyDigests(db, { start, end });
+  let queued = 0;
+  for (const timeZone of await listOrganizationTimeZones(db)) {
+    const day = addDays(dayIn(input.now, timeZone), -1);
+    const start = startOfDayIn(day, timeZone);
+    const end = startOfDayIn(addDays(day, 1), timeZone);
+    queued += await queueDigestsOfDay(db, { day, start, end, timeZone, linksFor: input.linksFor });
+  }
+  return queued;
+}
+
+async function queueDigestsOfDay(
+  db: DbOrTx,
+  input: {
+    day: string;
+    start: Date;
+    end: Date;
+    timeZone: string;
+    linksFor: (organizationSubdomain: string) => (pathname: string) => string;
+  },
+): Promise<number> {
+  const batches = await loadDailyDigests(db, input);
   let queued = 0;
   for (const b of batches) {
     const links = input.linksFor(b.organization.subdomain);

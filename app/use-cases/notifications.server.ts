@@ -25,7 +25,7 @@ import {
 } from "../../db/queries/notifications.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
-import { timeAgo } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { OWNER_TOGGLES } from "../lib/notification-words";
 import { sameSitePath } from "../lib/safe-redirect";
 import type { Actor } from "./actor";
@@ -80,7 +80,7 @@ export async function loadNotificationsPage(actor: Actor, opts: { unreadOnly: bo
       type: n.type,
       hasLink: Boolean(sameSitePath(n.actionUrl)),
       iso: n.createdAt.toISOString(),
-      ago: timeAgo(n.createdAt, now),
+      ago: dateFormatterFor(actor.organization).relative(n.createdAt, now),
     })),
     prefs,
     emailChoices: prefs

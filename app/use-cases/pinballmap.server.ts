@@ -46,7 +46,8 @@ import { fields } from "../lib/fields.server";
 import { fetchLocationMachines } from "../lib/pinballmap.server";
 import type { SyncResultCounts } from "../lib/pinballmap-words";
 import { checkLimits, type RateLimitRule } from "../lib/rate-limit.server";
-import { requireCan } from "./actor";
+import { dateFormatterFor } from "../lib/format";
+import { requireCan, type Actor } from "./actor";
 import { auditBy, type AuditActor } from "./audit.server";
 
 type DbOrTx = AuditActor["db"];
@@ -100,11 +101,9 @@ export type SyncApplyInput = z.infer<typeof syncApplyInput>;
 
 const LOCATION_NOT_FOUND = "That location does not exist.";
 
-/** "2026-11-24 16:05 UTC": minutes are enough for sync times, and the server and browser agree. */
-function formatWhen(date: Date | string | null): string | null {
-  if (!date) return null;
-  const d = typeof date === "string" ? new Date(date) : date;
-  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+/** A sync time in the organization's zone and locale (app/lib/format.ts). */
+function formatWhen(actor: Pick<Actor, "organization">, date: Date | string | null): string | null {
+  return date ? dateFormatterFor(actor.organization).dateTime(date) : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -149,7 +148,7 @@ export async function loadPinballMapPage(actor: AuditActor) {
       pinballMapId: l.pinballMapId,
       pinballMapUrl: l.pinballMapId ? pinballMapLocationPage(l.pinballMapId) : null,
       machineCount: l.machineCount,
-      lastSyncAt: formatWhen(l.lastSyncAt),
+      lastSyncAt: formatWhen(actor, l.lastSyncAt),
     })),
   };
 }
@@ -222,13 +221,19 @@ async function fetchLineupFor(actor: AuditActor, locationId: string) {
   return { target, lineup: await fetchLocationMachines(target.location.pinballMapId) };
 }
 
-function describePlan(target: SyncTarget, plan: SyncPlan, catalogue: Catalogue, organizationId: string) {
+function describePlan(
+  actor: Pick<Actor, "organization">,
+  target: SyncTarget,
+  plan: SyncPlan,
+  catalogue: Catalogue,
+  organizationId: string,
+) {
   return {
     location: {
       id: target.location.id,
       name: target.location.name,
       pinballMapId: target.location.pinballMapId,
-      lastSyncAt: formatWhen(target.location.lastSyncAt),
+      lastSyncAt: formatWhen(actor, target.location.lastSyncAt),
     },
     pinballMapUrl: pinballMapLocationPage(target.location.pinballMapId),
     checksum: planChecksum(plan),
@@ -280,10 +285,10 @@ export async function previewLocationSync(actor: AuditActor, locationId: string)
   const plan = planSync(lineup.machines, await loadLocalLineup(actor.db, actor.organizationId, target.location.id));
   const catalogue = await loadCatalogue(actor.db, plan.onlyRemote);
   return {
-    ...describePlan(target, plan, catalogue, actor.organizationId),
+    ...describePlan(actor, target, plan, catalogue, actor.organizationId),
     ignored: lineup.ignored,
     sourceUrl: lineup.sourceUrl,
-    fetchedAt: formatWhen(lineup.fetchedAt),
+    fetchedAt: formatWhen(actor, lineup.fetchedAt),
   };
 }
 

@@ -9,7 +9,7 @@ import { fail } from "../../core/failure";
 import { listLocationsWithCounts } from "../../db/queries/locations.server";
 import { listMachinesForReport, machineExists } from "../../db/queries/machines.server";
 import { getFollowPage, listPublicMachines } from "../../db/queries/public.server";
-import { formatDateTime, timeAgo } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { requireCan, type Actor } from "./actor";
 
 export const HOME_PAGE_SIZE = 48;
@@ -125,10 +125,10 @@ export async function loadFollowPage(actor: Actor, followToken: string, now = ne
       category: issue.category,
       statusLabel: CATEGORY_LABELS[issue.category],
       statusName: issue.statusName,
-      reportedAgo: timeAgo(issue.createdAt, now),
-      reportedAt: formatDateTime(issue.createdAt),
+      reportedAgo: dateFormatterFor(actor.organization).relative(issue.createdAt, now),
+      reportedAt: dateFormatterFor(actor.organization).dateTime(issue.createdAt),
       reportedIso: issue.createdAt.toISOString(),
-      resolvedAt: issue.resolvedAt ? formatDateTime(issue.resolvedAt) : null,
+      resolvedAt: issue.resolvedAt ? dateFormatterFor(actor.organization).dateTime(issue.resolvedAt) : null,
       resolvedIso: issue.resolvedAt ? issue.resolvedAt.toISOString() : null,
       machineId: issue.machineId,
       machineName: issue.machineName,
@@ -139,9 +139,9 @@ export async function loadFollowPage(actor: Actor, followToken: string, now = ne
       id: t.id,
       text: describeFollowEntry(t),
       by: t.actorFirstName,
-      when: formatDateTime(t.changedAt),
+      when: dateFormatterFor(actor.organization).dateTime(t.changedAt),
       iso: t.changedAt.toISOString(),
-      ago: timeAgo(t.changedAt, now),
+      ago: dateFormatterFor(actor.organization).relative(t.changedAt, now),
     })),
   };
 }

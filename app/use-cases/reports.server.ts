@@ -30,7 +30,7 @@ import { withTransaction } from "../../db/transaction.server";
 import type { LinkTo } from "../lib/tenant.server";
 import { subscribeReporter, subscribeVoter } from "./subscriptions.server";
 import { fields } from "../lib/fields.server";
-import { timeAgo } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { STALE_FORM_MESSAGE, readIdempotencyKey } from "../lib/idempotency.server";
 import { RULES, checkLimits, peekLimits, type RateLimitRule } from "../lib/rate-limit.server";
 import {
@@ -94,7 +94,7 @@ export async function loadPublicMachinePage(
       title: i.title,
       category: i.category,
       statusName: i.statusName,
-      age: timeAgo(i.createdAt, now),
+      age: dateFormatterFor(actor.organization).relative(i.createdAt, now),
       reportedOn: i.createdAt.toISOString().slice(0, 10),
       upvoteCount: i.upvoteCount,
       voted: voted.has(i.id),
@@ -104,7 +104,7 @@ export async function loadPublicMachinePage(
       ? page.recentlyFixed.map((i) => ({
           id: i.id,
           title: i.title,
-          age: i.resolvedAt ? timeAgo(i.resolvedAt, now) : "",
+          age: i.resolvedAt ? dateFormatterFor(actor.organization).relative(i.resolvedAt, now) : "",
         }))
       : [],
     canReport: actor.can("issue:create"),

@@ -8,7 +8,7 @@ import { mailQueuedSince, queueMail } from "../../db/queries/outbox.server";
 import { findUserWithPasswordByEmail } from "../../db/queries/users.server";
 import { withTransaction } from "../../db/transaction.server";
 import type { Db, DbOrTx } from "../lib/db.server";
-import { formatDateTime } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import { RULES } from "../lib/rate-limit.server";
 import type { LinkTo } from "../lib/tenant.server";
 
@@ -33,7 +33,12 @@ export async function queuePasswordChangedNotice(
     kind: MAIL_KINDS.passwordChanged,
     organizationId: null,
     to: user.email,
-    ...passwordChangedMail({ name: user.name, changedAt: formatDateTime(now), forgotUrl: links("/forgot-password") }),
+    // An account message belongs to no organization (a person may be in several): its time is in UTC.
+    ...passwordChangedMail({
+      name: user.name,
+      changedAt: dateFormatterFor({}).dateTime(now),
+      forgotUrl: links("/forgot-password"),
+    }),
   });
 }
 

@@ -21,6 +21,8 @@ export async function loadShell(actor: Actor) {
     unread: user && actor.membership ? await countUnreadNotifications(actor.db, user.id, actor.organizationId) : 0,
     nav: {
       issues: actor.can("issue:view"),
+      // /insights is for members (app/routes/insights.tsx)
+      insights: Boolean(actor.membership) && actor.can("issue:view"),
       machines: actor.can("machine:view"),
       locations: actor.can("location:view"),
       admin: ADMIN_HUB_PERMISSIONS.some((p) => actor.can(p)),
@@ -37,6 +39,12 @@ interface AdminSection {
 }
 
 const ADMIN_SECTIONS: readonly AdminSection[] = [
+  {
+    to: "/admin/organization",
+    title: "Organization",
+    description: "Time zone and date format.",
+    anyOf: ["organization:manage"],
+  },
   {
     to: "/admin/members",
     title: "Members",

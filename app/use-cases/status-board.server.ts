@@ -8,7 +8,7 @@ import { deriveMachineStatus, MACHINE_STATUS_LABEL, type MachineStatus } from ".
 import { publicMachinePath } from "../../core/machines";
 import { topPriorityOrder } from "../../db/queries/machines.server";
 import { listStatusBoardRows, STATUS_BOARD_WINDOW_DAYS } from "../../db/queries/status-board.server";
-import { timeAgo } from "../lib/format";
+import { dateFormatterFor } from "../lib/format";
 import type { StatusBoardLocation } from "../lib/status-board";
 import { requireCan, type Actor } from "./actor";
 
@@ -62,7 +62,8 @@ export async function loadStatusBoard(actor: Actor, now = new Date()): Promise<S
       path: publicMachinePath(m.id),
       openIssueCount: canViewIssues ? m.openIssueCount : null,
       lastUpdateAt: canViewIssues ? m.lastEventAt : null,
-      lastUpdateAgo: canViewIssues && m.lastEventAt ? timeAgo(m.lastEventAt, now) : null,
+      lastUpdateAgo:
+        canViewIssues && m.lastEventAt ? dateFormatterFor(actor.organization).relative(m.lastEventAt, now) : null,
     });
   }
 

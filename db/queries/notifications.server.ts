@@ -457,11 +457,14 @@ export interface DigestBatch {
 }
 
 /**
- * The daily digests of [start, end): for every person whose address is verified and who is still a member, their
- * unread notifications created in that window of the kinds they chose "daily digest" for
- * (core/notification-email.ts), grouped by organization.
+ * The daily digests of [start, end) for the organizations in `timeZone` (whose "day" that window is): for every
+ * person whose address is verified and who is still a member, their unread notifications created in that window of
+ * the kinds they chose "daily digest" for (core/notification-email.ts), grouped by organization.
  */
-export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: Date }): Promise<DigestBatch[]> {
+export async function loadDailyDigests(
+  db: DbOrTx,
+  window: { start: Date; end: Date; timeZone: string },
+): Promise<DigestBatch[]> {
   const rows = await db
     .select({
       userId: users.id,
@@ -486,6 +489,7 @@ export async function loadDailyDigests(db: DbOrTx, window: { start: Date; end: D
     .where(
       and(
         eq(notifications.read, false),
+        eq(organizations.timeZone, window.timeZone),
         gte(notifications.createdAt, window.start),
         lt(notifications.createdAt, window.end),
         eq(users.emailNotificationsEnabled, true),

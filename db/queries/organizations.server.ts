@@ -7,6 +7,9 @@ export interface OrganizationSummary {
   name: string;
   subdomain: string;
   logoUrl: string | null;
+  /** IANA time zone and locale of its dates (app/lib/format.ts dateFormatterFor). */
+  timeZone: string;
+  locale: string;
 }
 
 export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string): Promise<OrganizationSummary | null> {
@@ -16,6 +19,8 @@ export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string)
       name: organizations.name,
       subdomain: organizations.subdomain,
       logoUrl: organizations.logoUrl,
+      timeZone: organizations.timeZone,
+      locale: organizations.locale,
     })
     .from(organizations)
     .where(eq(organizations.subdomain, subdomain))
@@ -27,4 +32,22 @@ export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string)
 export async function listOrganizationIds(db: DbOrTx): Promise<string[]> {
   const rows = await db.select({ id: organizations.id }).from(organizations).orderBy(organizations.id);
   return rows.map((r) => r.id);
+}
+
+/** The time zones organizations use (each once): the daily digest runs per zone (server/mail/digest.ts). */
+export async function listOrganizationTimeZones(db: DbOrTx): Promise<string[]> {
+  const rows = await db.selectDistinct({ timeZone: organizations.timeZone }).from(organizations);
+  return rows.map((r) => r.timeZone);
+}
+
+/** Sets the organization's time zone and locale. */
+export async function updateOrganizationDateSettings(
+  db: DbOrTx,
+  organizationId: string,
+  settings: { timeZone: string; locale: string },
+): Promise<void> {
+  await db
+    .update(organizations)
+    .set({ timeZone: settings.timeZone, locale: settings.locale })
+    .where(eq(organizations.id, organizationId));
 }

@@ -14,6 +14,10 @@ export const organizations = pgTable(
     name: text("name").notNull(),
     subdomain: text("subdomain").notNull(),
     logoUrl: text("logoUrl"),
+    /** IANA time zone of the organization's dates and of its "day" (daily digest); checked with Intl on save. */
+    timeZone: text("timeZone").notNull().default("UTC"),
+    /** BCP 47 locale of its dates and numbers (e.g. "en-US"). */
+    locale: text("locale").notNull().default("en-US"),
     ...timestamps(),
   },
   (t) => [

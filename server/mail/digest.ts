@@ -1,6 +1,6 @@
 /**
  * The daily digest scheduler of the server process: every `intervalMs` (and once at start) it queues the digests of
- * the previous UTC day (app/use-cases/notification-mail.server.ts queueDailyDigests). The outbox's dedupe key
+ * each organization's previous day in its own time zone (app/use-cases/notification-mail.server.ts queueDailyDigests). The outbox's dedupe key
  * `digest:<userId>:<orgId>:<day>` makes each digest once, however many instances run this and however often, so
  * a server that was down at midnight sends yesterday's digests when it starts. The worker delivers them like any
  * other message; without SMTP_URL they wait in the outbox.
@@ -10,11 +10,6 @@ import { queueDailyDigests } from "../../app/use-cases/notification-mail.server"
 import { errorFields, log } from "../log";
 
 export const DIGEST_INTERVAL_MS = 15 * 60 * 1000;
-
-/** The previous UTC day of `now`, "yyyy-mm-dd". */
-export function previousUtcDay(now: Date): string {
-  return new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
 
 /**
  * An organization's public address outside any request: PUBLIC_URL when set (as app/lib/tenant.server.ts
@@ -47,9 +42,8 @@ export function startDigestScheduler(opts: {
     if (running) return;
     running = true;
     try {
-      const day = previousUtcDay(new Date());
-      const n = await queueDailyDigests(opts.db, { day, linksFor: links });
-      if (n > 0) opts.log?.(`E-mail: queued ${n} daily ${n === 1 ? "digest" : "digests"} for ${day}`);
+      const n = await queueDailyDigests(opts.db, { now: new Date(), linksFor: links });
+      if (n > 0) opts.log?.(`E-mail: queued ${n} daily ${n === 1 ? "digest" : "digests"}`);
     } catch (error) {
       // A database hiccup: the next round tries again (the dedupe key keeps it once).
       log().error(errorFields(error), "Daily digest failed");

@@ -20,6 +20,8 @@ export async function actorFor(
       name: organizations.name,
       subdomain: organizations.subdomain,
       logoUrl: organizations.logoUrl,
+      timeZone: organizations.timeZone,
+      locale: organizations.locale,
     })
     .from(organizations)
     .where(eq(organizations.id, organizationId));

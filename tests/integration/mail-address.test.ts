@@ -242,13 +242,14 @@ describe("what needs a verified address", () => {
     expect(inApp.some((n) => n.userId === garyId)).toBe(true);
 
     await db.update(users).set({ notificationFrequency: "DAILY" }).where(eq(users.id, garyId));
-    const day = new Date().toISOString().slice(0, 10);
+    // As of tomorrow, "yesterday" in the organization's zone is today.
+    const now = new Date(Date.now() + 24 * 3600 * 1000);
     const digests = () =>
       db
         .select()
         .from(mailOutbox)
         .where(and(eq(mailOutbox.toAddress, gary), eq(mailOutbox.kind, "notification_digest")));
-    await queueDailyDigests(db, { day, linksFor: () => (p) => `${server.url}${p}` });
+    await queueDailyDigests(db, { now, linksFor: () => (p) => `${server.url}${p}` });
     expect(await digests()).toHaveLength(0);
 
     await db

@@ -153,6 +153,8 @@ describe("notification e-mails right away", () => {
 });
 
 describe("daily digest", () => {
+  const linksFor = (sub: string) => (p: string) => new URL(p, `http://${sub}.localhost`).toString();
+
   it("queues no message per event and ONE digest listing the day's unread notifications, once", async () => {
     await db.update(users).set({ notificationFrequency: "DAILY" }).where(eq(users.id, ids.member));
     await db.update(notifications).set({ read: true }).where(eq(notifications.userId, ids.member));
@@ -160,10 +162,10 @@ describe("daily digest", () => {
     for (const issue of issues) await setStatus(admin, issue.id, "In Progress");
     for (const issue of issues) expect(await queuedTo(MEMBER, issue.title)).toHaveLength(0);
 
-    const day = new Date().toISOString().slice(0, 10);
-    const linksFor = (sub: string) => (p: string) => new URL(p, `http://${sub}.localhost`).toString();
-    expect(await queueDailyDigests(db, { day, linksFor })).toBe(1);
-    expect(await queueDailyDigests(db, { day, linksFor })).toBe(0);
+    // As of tomorrow, "yesterday" in the organization's zone is today.
+    const now = new Date(Date.now() + 24 * 3600 * 1000);
+    expect(await queueDailyDigests(db, { now, linksFor })).toBe(1);
+    expect(await queueDailyDigests(db, { now, linksFor })).toBe(0);
     const rows = await db
       .select()
       .from(mailOutbox)
@@ -174,6 +176,29 @@ describe("daily digest", () => {
     for (const issue of issues) expect(mail.text).toContain(issue.title);
     expect(mail.text).toContain(`http://apc.localhost/issues/${issues[0].id}`);
     expect(mail.header("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+  });
+
+  it("the digest's day is the organization's day in its time zone (apc: America/Chicago), not the UTC day", async () => {
+    await db.update(users).set({ notificationFrequency: "DAILY" }).where(eq(users.id, ids.member));
+    await db.update(notifications).set({ read: true }).where(eq(notifications.userId, ids.member));
+    const issue = await newIssue();
+    await setStatus(admin, issue.id, "In Progress");
+    // 03:00 UTC on the 25th is 21:00 on the 24th in Chicago.
+    await db
+      .update(notifications)
+      .set({ createdAt: new Date("2026-11-25T03:00:00Z") })
+      .where(and(eq(notifications.userId, ids.member), eq(notifications.actionUrl, `/issues/${issue.id}`)));
+    // 23:00 on the 24th in Chicago: the 24th is not over there, so its digest waits (the UTC day would be).
+    expect(await queueDailyDigests(db, { now: new Date("2026-11-25T05:00:00Z"), linksFor })).toBe(0);
+    // 01:00 on the 25th in Chicago: the digest of the 24th, Chicago time, lists it.
+    expect(await queueDailyDigests(db, { now: new Date("2026-11-25T07:00:00Z"), linksFor })).toBe(1);
+    const [row] = await db
+      .select()
+      .from(mailOutbox)
+      .where(
+        and(eq(mailOutbox.toAddress, MEMBER), like(mailOutbox.dedupeKey, `digest:${ids.member}:${apc}:2026-11-24`)),
+      );
+    expect(row.textBody).toContain(issue.title);
   });
 });
 
@@ -219,9 +244,10 @@ describe("a choice per kind of event", () => {
     expect(now).toHaveLength(1);
     expect(now[0].textBody).toContain("New issue on your");
 
-    const day = new Date().toISOString().slice(0, 10);
+    // As of tomorrow, "yesterday" in the organization's zone is today.
+    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
     const linksFor = (sub: string) => (p: string) => new URL(p, `http://${sub}.localhost`).toString();
-    await queueDailyDigests(db, { day, linksFor });
+    await queueDailyDigests(db, { now: tomorrow, linksFor });
     const [digest] = await db
       .select()
       .from(mailOutbox)

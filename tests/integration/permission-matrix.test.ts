@@ -169,6 +169,11 @@ const MATRIX: Record<string, Probe> = {
     get: ADMIN_ONLY,
     post: { body: () => ({ intent: "set-location", locationId: "", pinballMapId: "" }), expect: ADMIN_ONLY_POST },
   },
+  "admin.organization.tsx": {
+    url: () => "/admin/organization",
+    get: ADMIN_ONLY,
+    post: { body: () => ({ intent: "dates", timeZone: "", locale: "" }), expect: ADMIN_ONLY_POST },
+  },
   "admin.qr-codes.tsx": {
     url: () => "/admin/qr-codes",
     get: ADMIN_ONLY,
@@ -222,6 +227,9 @@ const MATRIX: Record<string, Probe> = {
   "issues._index.tsx": { url: () => "/issues", get: ["login", 403, 200, 200, 200] },
   // The CSV export of the list: the list's permission.
   "issues[.]csv.ts": { url: () => "/issues.csv", get: ["login", 403, 200, 200, 200] },
+  // Reliability figures and their CSV: members who may see issues.
+  "insights.tsx": { url: () => "/insights", get: ["login", 403, 200, 200, 200] },
+  "insights[.]csv.ts": { url: () => "/insights.csv", get: ["login", 403, 200, 200, 200] },
   "issues.$issueId.tsx": {
     url: (ids) => `/issues/${ids.issueId}`,
     get: PUBLIC,

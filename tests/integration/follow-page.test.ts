@@ -56,7 +56,9 @@ const textOf = (html: string) =>
 
 /** An anonymous report without an address: answers the issue id and its follow path. */
 async function report(title: string): Promise<{ id: string; path: string }> {
-  const res = await server.client({ org: "apc" }).post(`/m/${machineId}`, { intent: "report", title, website: "" });
+  const res = await server
+    .client({ org: "apc" })
+    .post(`/m/${machineId}`, { intent: "report", title, website: "", confirmNew: "1" });
   expect(res.status).toBe(302);
   const path = res.location!.replace(/\?new=1$/, "");
   const token = decodeURIComponent(path.split("/").pop()!);
@@ -108,10 +110,13 @@ describe("the follow page", () => {
       statusId: await statusIdOf(t.db, apc, "Fixed"),
     });
     expect(fixed.status).toBe(200);
-    await smtp.waitFor((all) => all.some((m) => m.to === "follower@example.test"));
+    // The subscription's own confirmation (with its unsubscribe link), then exactly one "fixed" message.
+    await smtp.waitFor((all) => all.some((m) => m.to === "follower@example.test" && m.subject.startsWith("Fixed:")));
     const mails = smtp.accepted.filter((m) => m.to === "follower@example.test");
-    expect(mails).toHaveLength(1);
-    expect(mails[0].subject).toBe("Fixed: Follow: outlane post loose");
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      "Fixed: Follow: outlane post loose",
+      "We will tell you when it is fixed: Follow: outlane post loose",
+    ]);
 
     // Closed: no form, and a late submit is refused.
     const closed = await visitor.get(path);

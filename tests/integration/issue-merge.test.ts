@@ -65,7 +65,7 @@ beforeEach(() => resetRateLimits());
 async function report(title: string, email: string, where = { org: "apc", machine: "" }): Promise<string> {
   const res = await server
     .client({ org: where.org })
-    .post(`/m/${where.machine || machineId}`, { intent: "report", title, website: "", email });
+    .post(`/m/${where.machine || machineId}`, { intent: "report", title, website: "", email, confirmNew: "1" });
   expect(res.status).toBe(302);
   const token = decodeURIComponent(
     res

@@ -144,6 +144,9 @@ export const SCENARIOS: Scenario[] = [
           name: "Bench Player",
           email: `player${j}@example.com`,
           website: "",
+          // The bench's titles resemble each other and the seeded issues: this is the submit after "No, it's
+          // something new" on the duplicate guard's answer, the one that files the issue.
+          confirmNew: "1",
         }),
       })),
   },

@@ -132,6 +132,8 @@ function report(
   body.append("intent", "report");
   body.append("title", fields.title);
   body.append("website", "");
+  // Past the duplicate guard ("Limit 1" resembles "Limit 0"): this suite is about instances, not look-alikes.
+  body.append("confirmNew", "1");
   if (fields.email) body.append("email", fields.email);
   body.append("idempotencyKey", fields.key ?? crypto.randomBytes(16).toString("base64url"));
   return fetchTimed(base, `/m/${machineId}`, {

@@ -10,6 +10,7 @@ import { FormMessage } from "~/components/form";
 import { MachineFields } from "~/components/machine-fields";
 import { MachineIssuesSection } from "~/components/machine-page/issues-section";
 import { OwnerNotificationsSection } from "~/components/machine-page/notifications-section";
+import { PresenceSection } from "~/components/machine-page/presence-section";
 import { MachineQrSection } from "~/components/machine-page/qr-section";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { DeleteSection, EditSection } from "~/components/record-sections";
@@ -28,6 +29,7 @@ import {
   updateMachine,
   updateMachineNotifications,
 } from "~/use-cases/machines.server";
+import { changeMachinePresence, presenceInput } from "~/use-cases/machine-presence.server";
 import { regenerateMachineQr } from "~/use-cases/qr.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
 
@@ -42,6 +44,7 @@ const FLASH: Record<string, string> = {
   saved: "Changes saved.",
   notifications: "Notification settings saved.",
   qr: "New QR code made. Print and replace the sticker: the old one no longer works.",
+  presence: "Saved where the machine is.",
 };
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -54,7 +57,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { qrCodeId, ...page } = await runLoader(() => loadMachinePage(actor, machineId));
   const qrUrl = qrTargetUrl(args.request, qrCodeId);
   const url = new URL(args.request.url);
-  const flashKey = ["created", "saved", "notifications", "qr"].find((k) => url.searchParams.has(k));
+  const flashKey = ["created", "saved", "notifications", "qr", "presence"].find((k) => url.searchParams.has(k));
   return { ...page, qr: { url: qrUrl, svg: qrSvgData(qrUrl) }, flash: flashKey ? FLASH[flashKey] : null };
 }
 
@@ -74,6 +77,10 @@ export async function action(args: ActionFunctionArgs) {
       case "notifications":
         await updateMachineNotifications(actor, machineId, parseInput(ownerNotificationsInput, form));
         return redirect(`${base}?notifications=1`);
+      case "presence":
+        await requirePermission(args, "machine:edit");
+        await changeMachinePresence(actor, machineId, parseInput(presenceInput, form));
+        return redirect(`${base}?presence=1#presence-heading`);
       case "regenerate-qr":
         await requirePermission(args, "machine:edit");
         await regenerateMachineQr(actor, machineId, form.confirm === "yes");
@@ -86,6 +93,11 @@ export async function action(args: ActionFunctionArgs) {
         throw invalidInput({ form: "Unknown action." });
     }
   });
+}
+
+function presenceError(result: ReturnType<typeof useActionResult>): string | undefined {
+  const e = errorsFor(result, "presence");
+  return e.presence ?? e.form;
 }
 
 export default function MachineDetail() {
@@ -136,6 +148,8 @@ export default function MachineDetail() {
           ) : null}
         </p>
       </header>
+
+      <PresenceSection presence={d.presence} canChange={d.can.edit} error={presenceError(result)} />
 
       {d.can.viewIssues ? <MachineIssuesSection open={d.issues.open} closed={d.issues.closed} /> : null}
 

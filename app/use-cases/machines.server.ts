@@ -10,6 +10,7 @@ import { MACHINE_TYPE_VALUES, modelYearRange } from "../../core/machines";
 import { deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
 import { PRESENCE_LABEL, isMachinePresence, isOnFloor } from "../../core/machine-presence";
 import { getMachinePresence, listPresenceChanges } from "../../db/queries/machine-presence.server";
+import { countMachineNotes } from "../../db/queries/maintenance.server";
 import { Failure, fail } from "../../core/failure";
 import type { DbOrTx } from "../lib/db.server";
 import {
@@ -303,6 +304,8 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
       notifications: canEdit || (actor.user != null && actor.user.id === machine.ownerId),
       viewIssues: canViewIssues,
       report: actor.can("issue:create"),
+      maintain: Boolean(actor.membership) && actor.can("machine:maintain"),
+      attach: actor.can("attachment:create"),
     },
   };
 }
@@ -401,6 +404,12 @@ export async function deleteMachine(actor: Actor, machineId: string, confirmed: 
   await withTransaction(actor.db, async (tx) => {
     if (!(await lockMachine(tx, organizationId, machineId))) throw fail.notFound(NOT_FOUND);
     const n = await countMachineIssues(tx, organizationId, machineId);
+    const notes = await countMachineNotes(tx, organizationId, machineId);
+    if (notes > 0 && n === 0) {
+      throw fail.conflict(
+        `This machine has ${notes} maintenance ${notes === 1 ? "note" : "notes"} and cannot be deleted, so its log is kept. Mark it “Removed” instead.`,
+      );
+    }
     if (n > 0) {
       throw fail.conflict(
         `This machine has ${n} ${n === 1 ? "issue" : "issues"} and cannot be deleted, so its history is kept. Move it to another location instead if it left this one.`,

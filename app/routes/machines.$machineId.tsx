@@ -12,6 +12,7 @@ import { MachineIssuesSection } from "~/components/machine-page/issues-section";
 import { OwnerNotificationsSection } from "~/components/machine-page/notifications-section";
 import { PresenceSection } from "~/components/machine-page/presence-section";
 import { TimelineSection } from "~/components/machine-page/timeline-section";
+import { WatchButton } from "~/components/watch-button";
 import { MachineQrSection } from "~/components/machine-page/qr-section";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { DeleteSection, EditSection } from "~/components/record-sections";
@@ -34,6 +35,7 @@ import {
 } from "~/use-cases/machines.server";
 import { changeMachinePresence, presenceInput } from "~/use-cases/machine-presence.server";
 import { regenerateMachineQr } from "~/use-cases/qr.server";
+import { setWatch, watchInput, watchState } from "~/use-cases/watches.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
@@ -49,6 +51,8 @@ const FLASH: Record<string, string> = {
   qr: "New QR code made. Print and replace the sticker: the old one no longer works.",
   presence: "Saved where the machine is.",
   note: "Maintenance note added.",
+  watching: "You are watching this machine: you will be notified of its issues.",
+  unwatched: "You no longer watch this machine.",
   noteDeleted: "Maintenance note deleted.",
 };
 
@@ -62,20 +66,30 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const timelinePage = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
   const { qrCodeId, ...page } = await runLoader(() => loadMachinePage(actor, machineId));
-  const [timeline, noteOptions] = await runLoader(() =>
+  const [timeline, noteOptions, watch] = await runLoader(() =>
     Promise.all([
       loadMachineTimeline(actor, machineId, timelinePage),
       page.can.maintain ? noteFormOptions(actor, machineId) : Promise.resolve(null),
+      watchState(actor, { machineId }),
     ]),
   );
   const qrUrl = qrTargetUrl(args.request, qrCodeId);
-  const flashKey = ["created", "saved", "notifications", "qr", "presence", "note", "noteDeleted"].find((k) =>
-    url.searchParams.has(k),
-  );
+  const flashKey = [
+    "created",
+    "saved",
+    "notifications",
+    "qr",
+    "presence",
+    "note",
+    "noteDeleted",
+    "watching",
+    "unwatched",
+  ].find((k) => url.searchParams.has(k));
   return {
     ...page,
     timeline,
     noteOptions,
+    watch,
     qr: { url: qrUrl, svg: qrSvgData(qrUrl) },
     flash: flashKey ? FLASH[flashKey] : null,
   };
@@ -111,6 +125,11 @@ export async function action(args: ActionFunctionArgs) {
           oversized: upload.oversized.has("photo"),
         });
         return redirect(`${base}?note=1#timeline-heading`);
+      case "watch": {
+        const input = parseInput(watchInput, form);
+        await setWatch(actor, { machineId }, input);
+        return redirect(`${base}?${input.watch === "on" ? "watching" : "unwatched"}=1`);
+      }
       case "regenerate-qr":
         await requirePermission(args, "machine:edit");
         await regenerateMachineQr(actor, machineId, form.confirm === "yes");
@@ -171,11 +190,12 @@ export default function MachineDetail() {
           <Link to={`/m/${machine.id}`} className="btn-secondary">
             Public page
           </Link>
-          {d.can.report ? (
+          {d.can.report && d.presence.onFloor ? (
             <Link to={`/m/${machine.id}#report`} className="btn-secondary">
               Report a problem
             </Link>
           ) : null}
+          {d.watch.canWatch ? <WatchButton watching={d.watch.watching} what="machine" /> : null}
         </p>
       </header>
 

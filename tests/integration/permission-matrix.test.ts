@@ -183,6 +183,8 @@ const MATRIX: Record<string, Probe> = {
       presence: { body: () => ({ intent: "presence", presence: "" }), expect: ["login", 403, 403, 400, 403] },
       // machine:maintain: the seeded Member role holds it, the custom role does not
       note: { body: () => ({ intent: "note", content: "" }), expect: ["login", 403, 400, 400, 403] },
+      // any member who may see the machine
+      watch: { body: () => ({ intent: "watch", watch: "" }), expect: ["login", 403, 400, 400, 400] },
     },
   },
   "machines.$machineId_.log.$noteId.tsx": {
@@ -232,6 +234,10 @@ const MATRIX: Record<string, Probe> = {
     url: (ids) => `/issues/${ids.issueId}`,
     get: PUBLIC,
     post: { body: () => ({ intent: "status", statusId: "" }), expect: ["login", 403, 400, 400, 403] },
+    intents: {
+      // any member who may see the issue
+      watch: { body: () => ({ intent: "watch", watch: "" }), expect: ["login", 403, 400, 400, 400] },
+    },
   },
   "issues.new.tsx": {
     url: () => "/issues/new",

@@ -375,7 +375,7 @@ export function moveInOrder(ids: readonly string[], id: string, direction: "up" 
 // Notifications (who hears about what; db/queries/notifications.server.ts writes the rows)
 
 export type NotificationEvent = "created" | "status" | "assigned" | "commented";
-export type RecipientRole = "owner" | "reporter" | "assignee";
+export type RecipientRole = "owner" | "reporter" | "assignee" | "watcher";
 
 export interface NotificationParties {
   /** The machine owner and the machine's toggles; isMember = still a member of the issue's organization. */
@@ -391,6 +391,8 @@ export interface NotificationParties {
   reporter: { userId: string; isMember: boolean } | null;
   /** The current (for "assigned": the new) assignee. */
   assignee: { userId: string; isMember: boolean } | null;
+  /** Members watching the issue or its machine (docs/decisions/041-floor-presence-maintenance-watchers.md). */
+  watchers?: readonly { userId: string; isMember: boolean }[];
 }
 
 /**
@@ -398,7 +400,8 @@ export interface NotificationParties {
  * - created: the machine owner (master toggle + notifyOnNewIssues);
  * - status: the machine owner (master toggle + notifyOnStatusChanges) and the reporter;
  * - assigned: the new assignee (not when assigning yourself);
- * - commented: the assignee, the reporter and the machine owner (master toggle + notifyOnComments).
+ * - commented: the assignee, the reporter and the machine owner (master toggle + notifyOnComments);
+ * - every event: the watchers of the issue and of its machine, after the people above.
  */
 export function notificationRecipients(
   event: NotificationEvent,
@@ -430,5 +433,6 @@ export function notificationRecipients(
       add(ownerWants("notifyOnComments"), "owner");
       break;
   }
+  for (const w of parties.watchers ?? []) add(w, "watcher");
   return out;
 }

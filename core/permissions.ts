@@ -1,5 +1,5 @@
 /**
- * The permission catalogue (21 `resource:action` strings), their dependencies, and the built-in role sets.
+ * The permission catalogue (22 `resource:action` strings), their dependencies, and the built-in role sets.
  * Pure data + functions, no database: used by the seed, the access checker and the UI.
  */
 
@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   { name: "machine:create", description: "Add machines" },
   { name: "machine:edit", description: "Edit machines, their owner and location, and (re)generate QR codes" },
   { name: "machine:delete", description: "Remove machines" },
+  { name: "machine:maintain", description: "Add maintenance notes to machines and edit or delete their own" },
   { name: "location:view", description: "View locations" },
   { name: "location:create", description: "Create locations" },
   { name: "location:edit", description: "Edit locations and manage manual collections" },
@@ -32,7 +33,7 @@ export const PERMISSIONS = [
 
 export type PermissionName = (typeof PERMISSIONS)[number]["name"];
 
-/** All 21 names, in catalogue order. */
+/** All 22 names, in catalogue order. */
 export const ALL_PERMISSION_NAMES: readonly PermissionName[] = PERMISSIONS.map((p) => p.name);
 
 /** name → description. */
@@ -52,6 +53,7 @@ export const PERMISSION_DEPENDENCIES: Readonly<Partial<Record<PermissionName, re
   "issue:bulk_manage": ["issue:view", "issue:edit"],
   "machine:edit": ["machine:view"],
   "machine:delete": ["machine:view"],
+  "machine:maintain": ["machine:view"],
   "location:edit": ["location:view"],
   "location:delete": ["location:view"],
   "attachment:delete": ["attachment:view"],
@@ -121,6 +123,7 @@ export const ROLE_TEMPLATES = {
       "issue:delete",
       "issue:assign",
       "machine:view",
+      "machine:maintain",
       "location:view",
       "attachment:view",
       "attachment:create",

@@ -227,7 +227,7 @@ export function preparingClient(sql: Sql): Sql {
 
 /**
  * The extensions the migrations create (`CREATE EXTENSION`), which PGlite must be given when it opens: pg_trgm for the
- * duplicate guard and the forgiving search (migrations/0010_trigram_search.sql).
+ * duplicate guard and the forgiving search (migrations/0012_trigram_search.sql).
  */
 export async function pgliteExtensions() {
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");

@@ -146,6 +146,8 @@ function prismaType(column: PgColumn): { type: string; native?: string } {
       return { type: "Json", native: "@db.Json" };
     case "timestamp (3)":
       return { type: "DateTime" };
+    case "date":
+      return { type: "DateTime", native: "@db.Date" };
     default: {
       const ts = /^timestamp(?: \((\d)\))?( with time zone)?$/.exec(sqlType);
       if (ts) return { type: "DateTime", native: `@db.${ts[2] ? "Timestamptz" : "Timestamp"}(${ts[1] ?? 6})` };

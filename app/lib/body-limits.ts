@@ -18,13 +18,17 @@ export const BODY_LIMITS = {
 
 /**
  * Paths of the routes that read their body with readUploadForm (app/routes/m.$machineId.tsx, the public report and
- * "me too"; app/routes/issues.$issueId.tsx, attachments and every other action of the issue page), also as
+ * "me too"; app/routes/issues.$issueId.tsx, attachments and every other action of the issue page;
+ * app/routes/machines.$machineId.tsx and machines.$machineId_.log.$noteId.tsx, maintenance notes), also as
  * single-fetch `.data` requests. tests/integration/security-http.test.ts fails when a route starts reading uploads
  * without being listed here.
  */
 const UPLOAD_PATHS: readonly RegExp[] = [
   /^\/m\/[^/]+?(?:\.data)?\/?$/,
   /^\/issues\/(?!new(?:\.data)?\/?$)[^/]+?(?:\.data)?\/?$/,
+  // The member machine page (a maintenance note may carry a photo) and a note's edit page.
+  /^\/machines\/(?!new(?:\.data)?\/?$)[^/]+?(?:\.data)?\/?$/,
+  /^\/machines\/[^/]+\/log\/[^/]+?(?:\.data)?\/?$/,
 ];
 
 const LONG_FORM_PATHS: readonly RegExp[] = [

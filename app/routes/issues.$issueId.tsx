@@ -23,6 +23,7 @@ import { Timeline } from "~/components/issue-page/timeline";
 import { TriagePanel } from "~/components/issue-page/triage-panel";
 import { WhenTime } from "~/components/issue-page/when-time";
 import { StatusCategoryBadge } from "~/components/status-category";
+import { WatchButton } from "~/components/watch-button";
 import { getAccess, requireMember, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { failureResult, invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
@@ -54,6 +55,7 @@ import {
   priorityInput,
   statusInput,
 } from "~/use-cases/issues.server";
+import { setWatch, watchInput, watchState } from "~/use-cases/watches.server";
 import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { PermissionName } from "../../core/permissions";
 
@@ -65,7 +67,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "issue:view");
   const issueId = idParam(args.params.issueId) ?? notFound(ISSUE_NOT_FOUND);
   const showDeleted = new URL(args.request.url).searchParams.get("deleted") === "1";
-  return runLoader(() => loadIssuePage(actor, issueId, { showDeleted }));
+  const [page, watch] = await runLoader(() =>
+    Promise.all([loadIssuePage(actor, issueId, { showDeleted }), watchState(actor, { issueId })]),
+  );
+  return { ...page, watch };
 }
 
 /** The permission each form needs (null: any member); an intent not listed here is unknown. */
@@ -83,6 +88,7 @@ const INTENT_PERMISSION: ReadonlyMap<string, PermissionName | null> = new Map([
   ["attachment-delete", "attachment:delete"],
   ["merge", "issue:edit"],
   ["unmerge", "issue:edit"],
+  ["watch", "issue:view"],
 ]);
 
 export async function action(args: ActionFunctionArgs) {
@@ -129,6 +135,8 @@ export async function action(args: ActionFunctionArgs) {
         return done(
           await addIssuePhoto(actor, issueId, { file: form.photo, oversized: upload.oversized.has("photo") }),
         );
+      case "watch":
+        return done(await setWatch(actor, { issueId }, parseInput(watchInput, form)));
       case "attachment-delete":
         return done(await deleteIssuePhoto(actor, issueId, parseInput(attachmentRefInput, form).attachmentId));
       case "merge":
@@ -178,6 +186,7 @@ export default function IssuePage() {
           {issue.machine.model && issue.machine.model !== issue.machine.name ? ` (${issue.machine.model})` : ""} ·{" "}
           {issue.location.name}
         </p>
+        {d.watch.canWatch ? <WatchButton watching={d.watch.watching} what="issue" /> : null}
       </header>
 
       {result?.ok ? <FormMessage success={result.message} /> : null}

@@ -159,7 +159,14 @@ export default function PublicMachinePage() {
         <KnownProblems openIssues={d.openIssues} recentlyFixed={d.recentlyFixed} canVote={d.canReport} />
       ) : null}
 
-      {d.canReport && result?.ok && result.similar ? (
+      {d.notOnFloorMessage ? (
+        <section aria-labelledby="not-on-floor" className="card space-y-1">
+          <h2 id="not-on-floor" className="text-lg font-semibold">
+            {d.notOnFloorMessage}
+          </h2>
+          <p className="text-sm text-slate-700">It cannot take reports until it is back. Thanks for looking out!</p>
+        </section>
+      ) : d.canReport && result?.ok && result.similar ? (
         <SimilarProblems choice={result.similar} canAttach={d.canAttach} />
       ) : d.canReport ? (
         <ReportSection

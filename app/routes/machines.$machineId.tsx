@@ -10,15 +10,20 @@ import { FormMessage } from "~/components/form";
 import { MachineFields } from "~/components/machine-fields";
 import { MachineIssuesSection } from "~/components/machine-page/issues-section";
 import { OwnerNotificationsSection } from "~/components/machine-page/notifications-section";
+import { PresenceSection } from "~/components/machine-page/presence-section";
+import { TimelineSection } from "~/components/machine-page/timeline-section";
+import { WatchButton } from "~/components/watch-button";
 import { MachineQrSection } from "~/components/machine-page/qr-section";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { DeleteSection, EditSection } from "~/components/record-sections";
 import { requireMember, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
-import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
+import { intentOf, parseInput } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
+import { readUploadFormObject } from "~/lib/upload-form.server";
+import { addMaintenanceNote, loadMachineTimeline, noteFormOptions, noteInput } from "~/use-cases/maintenance.server";
 import {
   deleteMachine,
   loadMachinePage,
@@ -28,7 +33,9 @@ import {
   updateMachine,
   updateMachineNotifications,
 } from "~/use-cases/machines.server";
+import { changeMachinePresence, presenceInput } from "~/use-cases/machine-presence.server";
 import { regenerateMachineQr } from "~/use-cases/qr.server";
+import { setWatch, watchInput, watchState } from "~/use-cases/watches.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
@@ -42,6 +49,11 @@ const FLASH: Record<string, string> = {
   saved: "Changes saved.",
   notifications: "Notification settings saved.",
   qr: "New QR code made. Print and replace the sticker: the old one no longer works.",
+  presence: "Saved where the machine is.",
+  note: "Maintenance note added.",
+  watching: "You are watching this machine: you will be notified of its issues.",
+  unwatched: "You no longer watch this machine.",
+  noteDeleted: "Maintenance note deleted.",
 };
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -51,17 +63,45 @@ export async function loader(args: LoaderFunctionArgs) {
     await runLoader(() => requireMachine(actor, machineId));
     throw redirect(`/m/${machineId}`);
   }
-  const { qrCodeId, ...page } = await runLoader(() => loadMachinePage(actor, machineId));
-  const qrUrl = qrTargetUrl(args.request, qrCodeId);
   const url = new URL(args.request.url);
-  const flashKey = ["created", "saved", "notifications", "qr"].find((k) => url.searchParams.has(k));
-  return { ...page, qr: { url: qrUrl, svg: qrSvgData(qrUrl) }, flash: flashKey ? FLASH[flashKey] : null };
+  const timelinePage = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
+  const { qrCodeId, ...page } = await runLoader(() => loadMachinePage(actor, machineId));
+  const [timeline, noteOptions, watch] = await runLoader(() =>
+    Promise.all([
+      loadMachineTimeline(actor, machineId, timelinePage),
+      page.can.maintain ? noteFormOptions(actor, machineId) : Promise.resolve(null),
+      watchState(actor, { machineId }),
+    ]),
+  );
+  const qrUrl = qrTargetUrl(args.request, qrCodeId);
+  const flashKey = [
+    "created",
+    "saved",
+    "notifications",
+    "qr",
+    "presence",
+    "note",
+    "noteDeleted",
+    "watching",
+    "unwatched",
+  ].find((k) => url.searchParams.has(k));
+  return {
+    ...page,
+    timeline,
+    noteOptions,
+    watch,
+    qr: { url: qrUrl, svg: qrSvgData(qrUrl) },
+    flash: flashKey ? FLASH[flashKey] : null,
+  };
 }
 
 export async function action(args: ActionFunctionArgs) {
   const actor = await requireMember(args);
   const machineId = idParam(args.params.machineId) ?? notFound(NOT_FOUND);
-  const form = await readFormObject(args.request);
+  // A maintenance note may carry a photo: every form of the page is read with bounded memory (413 when too large).
+  const upload = await readUploadFormObject(args.request, { intent: "note" });
+  if (!upload.ok) return upload.answer;
+  const { form } = upload;
   const intent = intentOf(form);
   const base = `/machines/${machineId}`;
   return runAction({ intent, form }, async () => {
@@ -74,6 +114,22 @@ export async function action(args: ActionFunctionArgs) {
       case "notifications":
         await updateMachineNotifications(actor, machineId, parseInput(ownerNotificationsInput, form));
         return redirect(`${base}?notifications=1`);
+      case "presence":
+        await requirePermission(args, "machine:edit");
+        await changeMachinePresence(actor, machineId, parseInput(presenceInput, form));
+        return redirect(`${base}?presence=1#presence-heading`);
+      case "note":
+        await requirePermission(args, "machine:maintain");
+        await addMaintenanceNote(actor, machineId, parseInput(noteInput, form), {
+          file: form.photo,
+          oversized: upload.oversized.has("photo"),
+        });
+        return redirect(`${base}?note=1#timeline-heading`);
+      case "watch": {
+        const input = parseInput(watchInput, form);
+        await setWatch(actor, { machineId }, input);
+        return redirect(`${base}?${input.watch === "on" ? "watching" : "unwatched"}=1`);
+      }
       case "regenerate-qr":
         await requirePermission(args, "machine:edit");
         await regenerateMachineQr(actor, machineId, form.confirm === "yes");
@@ -86,6 +142,11 @@ export async function action(args: ActionFunctionArgs) {
         throw invalidInput({ form: "Unknown action." });
     }
   });
+}
+
+function presenceError(result: ReturnType<typeof useActionResult>): string | undefined {
+  const e = errorsFor(result, "presence");
+  return e.presence ?? e.form;
 }
 
 export default function MachineDetail() {
@@ -129,15 +190,35 @@ export default function MachineDetail() {
           <Link to={`/m/${machine.id}`} className="btn-secondary">
             Public page
           </Link>
-          {d.can.report ? (
+          {d.can.report && d.presence.onFloor ? (
             <Link to={`/m/${machine.id}#report`} className="btn-secondary">
               Report a problem
             </Link>
           ) : null}
+          {d.watch.canWatch ? <WatchButton watching={d.watch.watching} what="machine" /> : null}
         </p>
       </header>
 
+      <PresenceSection presence={d.presence} canChange={d.can.edit} error={presenceError(result)} />
+
       {d.can.viewIssues ? <MachineIssuesSection open={d.issues.open} closed={d.issues.closed} /> : null}
+
+      <TimelineSection
+        machineId={machine.id}
+        timeline={d.timeline}
+        addForm={
+          d.noteOptions
+            ? {
+                today: d.timeline.today,
+                options: d.noteOptions,
+                canAttach: d.can.attach,
+                errors: errorsFor(result, "note"),
+                values: valuesFor(result, "note"),
+                failed: result?.ok === false && result.intent === "note",
+              }
+            : null
+        }
+      />
 
       <MachineQrSection
         machine={machine}

@@ -14,6 +14,7 @@ import {
   insertAttachmentRow,
 } from "../../db/queries/attachments.server";
 import { getIssueDetail, updateIssueRow, writeIssueHistory } from "../../db/queries/issues.server";
+import { findMaintenancePhotoFile } from "../../db/queries/maintenance.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
 import { isPlausibleId } from "../lib/ids";
@@ -109,9 +110,13 @@ export async function deleteIssuePhoto(actor: Actor, issueId: string, attachment
  */
 export async function openAttachment(actor: Actor, attachmentId: string, size: "full" | "thumbnail" = "full") {
   if (!actor.can("attachment:view")) throw fail.forbidden("You do not have permission to see this file.");
-  const attachment = isPlausibleId(attachmentId)
-    ? await findAttachmentFile(actor.db, actor.organizationId, attachmentId)
-    : null;
+  const plausible = isPlausibleId(attachmentId);
+  // Photos of the maintenance log (./maintenance.server.ts) share this route; they are for members only.
+  const attachment =
+    (plausible ? await findAttachmentFile(actor.db, actor.organizationId, attachmentId) : null) ??
+    (plausible && actor.membership
+      ? await findMaintenancePhotoFile(actor.db, actor.organizationId, attachmentId)
+      : null);
   const key = size === "thumbnail" ? (attachment?.thumbnailUrl ?? attachment?.url) : attachment?.url;
   if (!attachment || !key || !uploadBelongsTo(key, actor.organizationId))
     throw fail.notFound("We could not find that file.");

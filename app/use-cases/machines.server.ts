@@ -8,6 +8,9 @@ import { CATEGORY_LABELS } from "../../core/issue-rules";
 import { z } from "zod";
 import { MACHINE_TYPE_VALUES, modelYearRange } from "../../core/machines";
 import { deriveMachineStatus, isMachineStatus } from "../../core/machine-status";
+import { PRESENCE_LABEL, isMachinePresence, isOnFloor } from "../../core/machine-presence";
+import { getMachinePresence, listPresenceChanges } from "../../db/queries/machine-presence.server";
+import { countMachineNotes } from "../../db/queries/maintenance.server";
 import { Failure, fail } from "../../core/failure";
 import type { DbOrTx } from "../lib/db.server";
 import {
@@ -225,13 +228,16 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
   if (!machine) throw fail.notFound(NOT_FOUND);
   const canEdit = actor.can("machine:edit");
   const canViewIssues = actor.can("issue:view");
-  const [issues, top, owners, locations, models] = await Promise.all([
+  const [issues, top, owners, locations, models, presence, presenceHistory] = await Promise.all([
     canViewIssues ? listMachineIssues(db, organizationId, machineId) : Promise.resolve({ open: [], closed: [] }),
     topPriorityOrder(db, organizationId),
     canEdit ? listOwnerOptions(db, organizationId) : Promise.resolve([]),
     canEdit ? listLocationOptions(db, organizationId) : Promise.resolve([]),
     canEdit ? listModelOptions(db, organizationId, { includeId: machine.modelId }) : Promise.resolve([]),
+    getMachinePresence(db, organizationId, machineId),
+    listPresenceChanges(db, organizationId, machineId),
   ]);
+  const presenceLabel = (p: string | null) => (isMachinePresence(p) ? PRESENCE_LABEL[p] : "Unknown");
   return {
     machine: {
       id: machine.id,
@@ -259,6 +265,19 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
       },
     },
     qrCodeId: machine.qrCodeId,
+    presence: {
+      value: presence ?? "on_floor",
+      label: presenceLabel(presence),
+      onFloor: isOnFloor(presence),
+      history: presenceHistory.map((h) => ({
+        id: h.id,
+        from: presenceLabel(h.from),
+        to: presenceLabel(h.to),
+        who: h.actorName ?? "Someone",
+        when: dateFormatterFor(actor.organization).relative(h.changedAt, now),
+        at: h.changedAt.toISOString(),
+      })),
+    },
     status: deriveMachineStatus({
       openIssueCount: issues.open.length,
       maxOpenPriorityOrder: issues.open.length ? Math.max(...issues.open.map((i) => i.priorityOrder)) : null,
@@ -287,6 +306,8 @@ export async function loadMachinePage(actor: Actor, machineId: string, now = new
       notifications: canEdit || (actor.user != null && actor.user.id === machine.ownerId),
       viewIssues: canViewIssues,
       report: actor.can("issue:create"),
+      maintain: Boolean(actor.membership) && actor.can("machine:maintain"),
+      attach: actor.can("attachment:create"),
     },
   };
 }
@@ -385,6 +406,12 @@ export async function deleteMachine(actor: Actor, machineId: string, confirmed: 
   await withTransaction(actor.db, async (tx) => {
     if (!(await lockMachine(tx, organizationId, machineId))) throw fail.notFound(NOT_FOUND);
     const n = await countMachineIssues(tx, organizationId, machineId);
+    const notes = await countMachineNotes(tx, organizationId, machineId);
+    if (notes > 0 && n === 0) {
+      throw fail.conflict(
+        `This machine has ${notes} maintenance ${notes === 1 ? "note" : "notes"} and cannot be deleted, so its log is kept. Mark it “Removed” instead.`,
+      );
+    }
     if (n > 0) {
       throw fail.conflict(
         `This machine has ${n} ${n === 1 ? "issue" : "issues"} and cannot be deleted, so its history is kept. Move it to another location instead if it left this one.`,

@@ -7,8 +7,10 @@
  */
 import { z } from "zod";
 import { Failure, fail, isFailure } from "../../core/failure";
+import { NOT_ON_FLOOR_MESSAGE, isOnFloor } from "../../core/machine-presence";
 import { deriveMachineStatus } from "../../core/machine-status";
 import { machineExists } from "../../db/queries/machines.server";
+import { getMachinePresence } from "../../db/queries/machine-presence.server";
 import { findSimilarOpenIssues, getPublicMachinePage } from "../../db/queries/public.server";
 import {
   CONFIRM_NEW_VALUE,
@@ -66,6 +68,8 @@ export async function loadPublicMachinePage(
   const { db, organizationId, user } = actor;
   const page = await getPublicMachinePage(db, organizationId, machineId, { now });
   if (!page) throw fail.notFound(NOT_FOUND);
+  // Off the floor (in the workshop, on loan, …): no report form and no "me too" (requireReportableMachine refuses them).
+  const onFloor = isOnFloor(await getMachinePresence(db, organizationId, machineId));
   const canViewIssues = actor.can("issue:view");
   const openIssues = canViewIssues ? page.openIssues : [];
   const voter: Voter | null = user ? { userId: user.id } : browserVoterKey ? { voterKey: browserVoterKey } : null;
@@ -107,17 +111,24 @@ export async function loadPublicMachinePage(
           age: i.resolvedAt ? dateFormatterFor(actor.organization).relative(i.resolvedAt, now) : "",
         }))
       : [],
-    canReport: actor.can("issue:create"),
+    onFloor,
+    notOnFloorMessage: onFloor ? null : NOT_ON_FLOOR_MESSAGE,
+    canReport: onFloor && actor.can("issue:create"),
     canAttach: actor.can("attachment:create"),
     signedInAs: user ? (user.name ?? "you") : null,
     isMember: Boolean(actor.membership),
   };
 }
 
-/** Throws Failure("not_found") unless the machine takes reports from the actor (checked before the body is read). */
+/**
+ * Throws unless the machine takes reports from the actor (checked before the body is read): not_found when it is not
+ * in the organization, conflict (409) while it is not on the floor.
+ */
 export async function requireReportableMachine(actor: Actor, machineId: string): Promise<void> {
   requireCan(actor, "issue:create");
-  if (!(await machineExists(actor.db, actor.organizationId, machineId))) throw fail.notFound(NOT_FOUND);
+  const presence = await getMachinePresence(actor.db, actor.organizationId, machineId);
+  if (presence === null) throw fail.notFound(NOT_FOUND);
+  if (!isOnFloor(presence)) throw fail.conflict(NOT_ON_FLOOR_MESSAGE);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

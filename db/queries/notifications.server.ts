@@ -30,6 +30,7 @@ import {
   type NotificationType,
 } from "../schema";
 import { validationEnabled } from "../validate.server";
+import { listIssueWatchers } from "./watches.server";
 
 /** Where one person's notifications in one organization are. */
 function ownIn(userId: string, organizationId: string) {
@@ -219,6 +220,7 @@ async function loadIssueParties(db: DbOrTx, organizationId: string, issueId: str
     .select({
       id: issues.id,
       title: issues.title,
+      machineId: issues.machineId,
       machineName: machines.name,
       modelName: models.name,
       ownerId: machines.ownerId,
@@ -256,9 +258,11 @@ async function loadIssueParties(db: DbOrTx, organizationId: string, issueId: str
     .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
     .limit(1);
   if (!row) return null;
+  const watchers = await listIssueWatchers(db, organizationId, row.id, row.machineId);
   return {
     row,
     parties: {
+      watchers,
       owner: row.ownerId
         ? {
             userId: row.ownerId,
@@ -293,6 +297,7 @@ function wording(
 ): { type: NotificationType; message: string } {
   const t = quote(ctx.title);
   const who = ctx.actorName ?? "Someone";
+  if (role === "watcher") return watcherWording(d, t, ctx.machine, who);
   switch (d.event) {
     case "created":
       return { type: "ISSUE_CREATED", message: `New issue on your ${ctx.machine}: ${t}` };
@@ -316,6 +321,25 @@ function wording(
               ? `${who} commented on ${t} on your ${ctx.machine}`
               : `${who} commented on ${t} (${ctx.machine}), assigned to you`,
       };
+  }
+}
+
+/** What a watcher of the issue or its machine reads. */
+function watcherWording(
+  d: EventDetails,
+  t: string,
+  machine: string,
+  who: string,
+): { type: NotificationType; message: string } {
+  switch (d.event) {
+    case "created":
+      return { type: "ISSUE_CREATED", message: `New issue on ${machine} (you watch it): ${t}` };
+    case "status":
+      return { type: "ISSUE_UPDATED", message: `Status of ${t} (${machine}) changed: ${d.from} → ${d.to}` };
+    case "assigned":
+      return { type: "ISSUE_ASSIGNED", message: `${who} changed who works on ${t} (${machine})` };
+    case "commented":
+      return { type: "ISSUE_COMMENTED", message: `${who} commented on ${t} (${machine})` };
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The venue status board (/status, /status.json): every machine of the organization with its location, open-issue
  * numbers and the time of its latest public issue event, in one statement (grouped subqueries, never a query per
- * machine). The status itself is derived in app/use-cases/status-board.server.ts with core/machine-status.ts, from
+ * machine). Machines off the floor are left out. The status itself is derived in app/use-cases/status-board.server.ts with core/machine-status.ts, from
  * the same numbers the public machine page uses.
  */
 import { and, asc, eq, gte, isNotNull, sql } from "drizzle-orm";
+import { ON_FLOOR } from "../../core/machine-presence";
 import type { DbOrTx } from "../client.server";
 import { issueHistory, issues, locations, machines, models } from "../schema";
 import { openIssueStatsSubquery } from "./machines.server";
@@ -101,7 +102,15 @@ export async function listStatusBoardRows(
       lastEventAt: activity.lastAt,
     })
     .from(locations)
-    .leftJoin(machines, and(eq(machines.locationId, locations.id), eq(machines.organizationId, organizationId)))
+    // Only machines on the floor are on the board (core/machine-presence.ts): one off it cannot be played or reported.
+    .leftJoin(
+      machines,
+      and(
+        eq(machines.locationId, locations.id),
+        eq(machines.organizationId, organizationId),
+        eq(machines.presence, ON_FLOOR),
+      ),
+    )
     .leftJoin(models, eq(models.id, machines.modelId))
     .leftJoin(stats, eq(stats.machineId, machines.id))
     .leftJoin(activity, eq(activity.machineId, machines.id))

@@ -16,6 +16,7 @@ import {
   priorities,
   upvotes,
 } from "./issues";
+import { machinePresenceChanges, maintenanceNotes, maintenancePhotos, watches } from "./floor";
 import { locations, machines, models } from "./machines";
 import { mailOutbox, passwordResetTokens } from "./mail";
 import {
@@ -36,6 +37,7 @@ export * from "./issues";
 export * from "./collections";
 export * from "./mail";
 export * from "./rate-limits";
+export * from "./floor";
 
 // --- auth ------------------------------------------------------------------------------------------------------
 
@@ -56,6 +58,9 @@ export const usersRelations = relations(users, ({ one, many }) => ({
   auditLogs: many(auditLogs),
   invitationsSent: many(invitations, { relationName: "InvitationInvitedBy" }),
   invitationsAccepted: many(invitations, { relationName: "InvitationAcceptedBy" }),
+  presenceChanges: many(machinePresenceChanges),
+  maintenanceNotes: many(maintenanceNotes),
+  watches: many(watches),
 }));
 
 export const accountsRelations = relations(accounts, ({ one }) => ({
@@ -92,6 +97,10 @@ export const organizationsRelations = relations(organizations, ({ one, many }) =
   invitations: many(invitations),
   notifications: many(notifications),
   mailOutbox: many(mailOutbox),
+  machinePresenceChanges: many(machinePresenceChanges),
+  maintenanceNotes: many(maintenanceNotes),
+  maintenancePhotos: many(maintenancePhotos),
+  watches: many(watches),
 }));
 
 export const membershipsRelations = relations(memberships, ({ one }) => ({
@@ -160,6 +169,9 @@ export const machinesRelations = relations(machines, ({ one, many }) => ({
   owner: one(users, { fields: [machines.ownerId], references: [users.id] }),
   issues: many(issues),
   collectionMachines: many(collectionMachines),
+  presenceChanges: many(machinePresenceChanges),
+  maintenanceNotes: many(maintenanceNotes),
+  watches: many(watches),
 }));
 
 // --- issues ----------------------------------------------------------------------------------------------------
@@ -178,6 +190,8 @@ export const issuesRelations = relations(issues, ({ one, many }) => ({
   attachments: many(attachments),
   history: many(issueHistory),
   upvotes: many(upvotes),
+  maintenanceNotes: many(maintenanceNotes),
+  watches: many(watches),
 }));
 
 export const prioritiesRelations = relations(priorities, ({ one, many }) => ({
@@ -261,4 +275,35 @@ export const mailOutboxRelations = relations(mailOutbox, ({ one }) => ({
 
 export const passwordResetTokensRelations = relations(passwordResetTokens, ({ one }) => ({
   user: one(users, { fields: [passwordResetTokens.userId], references: [users.id] }),
+}));
+
+// --- floor: presence history, maintenance log, watchers ----------------------------------------------------------
+
+export const machinePresenceChangesRelations = relations(machinePresenceChanges, ({ one }) => ({
+  organization: one(organizations, {
+    fields: [machinePresenceChanges.organizationId],
+    references: [organizations.id],
+  }),
+  machine: one(machines, { fields: [machinePresenceChanges.machineId], references: [machines.id] }),
+  actor: one(users, { fields: [machinePresenceChanges.actorId], references: [users.id] }),
+}));
+
+export const maintenanceNotesRelations = relations(maintenanceNotes, ({ one, many }) => ({
+  organization: one(organizations, { fields: [maintenanceNotes.organizationId], references: [organizations.id] }),
+  machine: one(machines, { fields: [maintenanceNotes.machineId], references: [machines.id] }),
+  issue: one(issues, { fields: [maintenanceNotes.issueId], references: [issues.id] }),
+  author: one(users, { fields: [maintenanceNotes.authorId], references: [users.id] }),
+  photos: many(maintenancePhotos),
+}));
+
+export const maintenancePhotosRelations = relations(maintenancePhotos, ({ one }) => ({
+  organization: one(organizations, { fields: [maintenancePhotos.organizationId], references: [organizations.id] }),
+  note: one(maintenanceNotes, { fields: [maintenancePhotos.noteId], references: [maintenanceNotes.id] }),
+}));
+
+export const watchesRelations = relations(watches, ({ one }) => ({
+  organization: one(organizations, { fields: [watches.organizationId], references: [organizations.id] }),
+  user: one(users, { fields: [watches.userId], references: [users.id] }),
+  issue: one(issues, { fields: [watches.issueId], references: [issues.id] }),
+  machine: one(machines, { fields: [watches.machineId], references: [machines.id] }),
 }));

@@ -1,6 +1,7 @@
 /** Locations (per org), Models (global catalogue + org-custom) and Machines (physical cabinets). */
 import { createId } from "@paralleldrive/cuid2";
-import { boolean, doublePrecision, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, check, doublePrecision, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { idColumn, timestamps, ts } from "./columns";
 import { users } from "./auth";
 import { organizationId, organizations } from "./organizations";
@@ -91,6 +92,8 @@ export const machines = pgTable(
     qrCodeId: text("qrCodeId").notNull().$defaultFn(createId),
     qrCodeUrl: text("qrCodeUrl"),
     qrCodeGeneratedAt: ts("qrCodeGeneratedAt"),
+    /** Where the cabinet is (core/machine-presence.ts); only "on_floor" takes reports and shows on the status board. */
+    presence: text("presence").notNull().default("on_floor"),
     ...timestamps(),
   },
   (t) => [
@@ -102,6 +105,10 @@ export const machines = pgTable(
     index("Machine_organizationId_modelId_idx").on(t.organizationId, t.modelId),
     // profile "my machines", issue filter by owner, owner notifications
     index("Machine_ownerId_idx").on(t.ownerId),
+    check(
+      "Machine_presence_check",
+      sql`"presence" in ('on_floor', 'off_floor', 'on_loan', 'pending_arrival', 'removed')`,
+    ),
   ],
 );
 

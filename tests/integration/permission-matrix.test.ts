@@ -57,6 +57,8 @@ interface Probe {
     /** The POST ends the session (sign-out): use a freshly signed-in client per role. */
     fresh?: boolean;
   };
+  /** Further forms of the same route whose intent checks its own permission: name → body and expectation. */
+  intents?: Record<string, { body: (ids: Ids) => Record<string, string | string[]>; expect: Row }>;
 }
 
 /** A well-formed id that exists nowhere. */
@@ -187,6 +189,20 @@ const MATRIX: Record<string, Probe> = {
     // Visitors who are not members are sent to the public machine page.
     get: [302, 302, 200, 200, 200],
     post: { body: () => ({ intent: "update", name: "" }), expect: ["login", 403, 403, 400, 403] },
+    intents: {
+      // machine:edit
+      presence: { body: () => ({ intent: "presence", presence: "" }), expect: ["login", 403, 403, 400, 403] },
+      // machine:maintain: the seeded Member role holds it, the custom role does not
+      note: { body: () => ({ intent: "note", content: "" }), expect: ["login", 403, 400, 400, 403] },
+      // any member who may see the machine
+      watch: { body: () => ({ intent: "watch", watch: "" }), expect: ["login", 403, 400, 400, 400] },
+    },
+  },
+  "machines.$machineId_.log.$noteId.tsx": {
+    // A note that does not exist: members holding machine:maintain get 404, the others are refused first.
+    url: (ids) => `/machines/${ids.machineId}/log/${NOPE}`,
+    get: ["login", 403, 404, 404, 403],
+    post: { body: () => ({ intent: "save", content: "" }), expect: ["login", 403, 404, 404, 403] },
   },
   "machines.new.tsx": {
     url: () => "/machines/new",
@@ -234,6 +250,10 @@ const MATRIX: Record<string, Probe> = {
     url: (ids) => `/issues/${ids.issueId}`,
     get: PUBLIC,
     post: { body: () => ({ intent: "status", statusId: "" }), expect: ["login", 403, 400, 400, 403] },
+    intents: {
+      // any member who may see the issue
+      watch: { body: () => ({ intent: "watch", watch: "" }), expect: ["login", 403, 400, 400, 400] },
+    },
   },
   "issues.new.tsx": {
     url: () => "/issues/new",
@@ -388,20 +408,25 @@ function describeActual(res: TestResponse): string {
   return res.status >= 300 && res.status < 400 ? `${res.status} → ${res.location}` : String(res.status);
 }
 
-async function check(file: string, method: "GET" | "POST") {
+async function check(file: string, method: "GET" | "POST", intent?: string) {
   const probe = MATRIX[file];
   const url = probe.url(ids);
-  const expected = method === "GET" ? probe.get! : probe.post!.expect;
+  const extra = intent ? probe.intents![intent] : undefined;
+  const expected = extra ? extra.expect : method === "GET" ? probe.get! : probe.post!.expect;
+  const body = extra ? extra.body : probe.post?.body;
   const problems: string[] = [];
   for (const [i, role] of ROLES.entries()) {
     await resetRateLimits();
     const client = method === "POST" && probe.post?.fresh ? await signedInClient(role) : clients[role];
-    const res = method === "GET" ? await client.get(url) : await client.post(url, probe.post!.body(ids));
+    const res = method === "GET" ? await client.get(url) : await client.post(url, body!(ids));
     if (!matches(res, expected[i])) problems.push(`${role}: expected ${expected[i]}, got ${describeActual(res)}`);
     // A 500 is never acceptable, whatever the table says.
     if (res.status >= 500) problems.push(`${role}: server error ${res.status}`);
   }
-  expect(problems, `${method} ${url} (app/routes/${file})\n  ${problems.join("\n  ")}`).toEqual([]);
+  expect(
+    problems,
+    `${method} ${url}${intent ? ` intent=${intent}` : ""} (app/routes/${file})\n  ${problems.join("\n  ")}`,
+  ).toEqual([]);
 }
 
 describe("GET and POST per role", () => {
@@ -410,5 +435,7 @@ describe("GET and POST per role", () => {
     if (!existing.has(file)) continue;
     if (probe.get) it(`GET ${file}`, () => check(file, "GET"));
     if (probe.post) it(`POST ${file}`, () => check(file, "POST"));
+    for (const intent of Object.keys(probe.intents ?? {}))
+      it(`POST ${file} intent=${intent}`, () => check(file, "POST", intent));
   }
 });

@@ -46,8 +46,12 @@ import {
   upvotes,
   issueSubscribers,
   issueMerges,
+  machinePresenceChanges,
+  maintenanceNotes,
+  maintenancePhotos,
   users,
   verificationTokens,
+  watches,
 } from "../../db/schema";
 import { DEMO_ISSUES, SEED_NOW, bootstrapOrganization, seedDatabase } from "../../db/seed.server";
 import { allTableNames, createTestDb, type TestDb } from "../helpers/db";
@@ -404,6 +408,49 @@ async function insertFixture(): Promise<Map<string, Row>> {
       .returning(),
   );
   put(
+    "MachinePresenceChange",
+    await db
+      .insert(machinePresenceChanges)
+      .values({
+        organizationId: o.id,
+        machineId: mc.id,
+        fromPresence: "on_floor",
+        toPresence: "on_loan",
+        actorId: u.id,
+      })
+      .returning(),
+  );
+  const note = put(
+    "MaintenanceNote",
+    await db
+      .insert(maintenanceNotes)
+      .values({
+        organizationId: o.id,
+        machineId: mc.id,
+        issueId: i.id,
+        authorId: u.id,
+        performedOn: "2030-01-02",
+        tag: "parts",
+        content: "New flipper coil",
+      })
+      .returning(),
+  );
+  put(
+    "MaintenancePhoto",
+    await db
+      .insert(maintenancePhotos)
+      .values({
+        organizationId: o.id,
+        noteId: note.id as string,
+        url: `${o.id}/2030-01/a.webp`,
+        thumbnailUrl: null,
+        fileName: "coil.webp",
+        fileType: "image/webp",
+      })
+      .returning(),
+  );
+  put("Watch", await db.insert(watches).values({ organizationId: o.id, userId: u.id, machineId: mc.id }).returning());
+  put(
     "RateLimitCounter",
     await db.insert(rateLimitCounters).values({ key: "report:ip:x", count: 2, resetAt: 1_900_000_000_123 }).returning(),
   );
@@ -544,6 +591,19 @@ const EXPECTED_FKS: Record<string, { parent: string; onDelete: "cascade" | "rest
   "IssueMerge.previousStatusId": { parent: "IssueStatus", onDelete: "set null" },
   "IssueMerge.mergedById": { parent: "User", onDelete: "set null" },
   "IssueMerge.undoneById": { parent: "User", onDelete: "set null" },
+  "MachinePresenceChange.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "MachinePresenceChange.machineId": { parent: "Machine", onDelete: "cascade" },
+  "MachinePresenceChange.actorId": { parent: "User", onDelete: "set null" },
+  "MaintenanceNote.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "MaintenanceNote.machineId": { parent: "Machine", onDelete: "restrict" },
+  "MaintenanceNote.issueId": { parent: "Issue", onDelete: "set null" },
+  "MaintenanceNote.authorId": { parent: "User", onDelete: "set null" },
+  "MaintenancePhoto.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "MaintenancePhoto.noteId": { parent: "MaintenanceNote", onDelete: "cascade" },
+  "Watch.organizationId": { parent: "Organization", onDelete: "cascade" },
+  "Watch.userId": { parent: "User", onDelete: "cascade" },
+  "Watch.issueId": { parent: "Issue", onDelete: "cascade" },
+  "Watch.machineId": { parent: "Machine", onDelete: "cascade" },
 };
 
 interface FkCase {
@@ -595,6 +655,11 @@ function cloneRow(table: PgTable, row: Row, suffix: string): Row {
   return clone;
 }
 
+/** Tables whose row points at exactly one of two parents (a CHECK): pointing at one clears the other. */
+const EXCLUSIVE_TARGETS: Record<string, Record<string, string>> = {
+  Watch: { issueId: "machineId", machineId: "issueId" },
+};
+
 describe("foreign keys", () => {
   it("every foreign key of the schema has the expected parent and delete rule, and updates cascade", () => {
     expect(Object.fromEntries(fkCases.map((c) => [c.key, { parent: c.parentName, onDelete: c.onDelete }]))).toEqual(
@@ -632,9 +697,14 @@ describe("foreign keys", () => {
         pk.map((col) => `"${col}" = ${lit(String(values[col]))}`).join(" and ");
       const fixturePk = Object.fromEntries(pk.map((col) => [col, childRow[keyOf(c.child, col)]]));
 
+      const other = EXCLUSIVE_TARGETS[c.childName]?.[c.column];
+      const clearOther = other ? `, "${other}" = null` : "";
+
       // orphan: pointing the fixture child at a missing parent is rejected
       expect(
-        await pgError(q(`update ${childTable} set "${c.column}" = 'no-such-parent' where ${whereOf(fixturePk)}`)),
+        await pgError(
+          q(`update ${childTable} set "${c.column}" = 'no-such-parent'${clearOther} where ${whereOf(fixturePk)}`),
+        ),
       ).toBe(FK_VIOLATION);
 
       // a dedicated parent with a dedicated child (no other rows depend on either)
@@ -642,6 +712,7 @@ describe("foreign keys", () => {
       await t.db.insert(c.parent).values(parent as never);
       const child = cloneRow(c.child, childRow, "c");
       child[keyOf(c.child, c.column)] = parent[keyOf(c.parent, c.parentColumn)];
+      if (other) child[keyOf(c.child, other)] = null;
       let inserted = await pgError(t.db.insert(c.child).values(child as never));
       if (inserted === UNIQUE_VIOLATION) {
         // e.g. Membership(userId, organizationId): make room by removing the fixture row first
@@ -1279,7 +1350,7 @@ describe("seed", () => {
     expect(await counts()).toEqual(first);
     expect(await t.db.select().from(issues).orderBy(issues.id)).toEqual(firstIssues);
     expect(first.Organization).toBe(2);
-    expect(first.Permission).toBe(21);
+    expect(first.Permission).toBe(22);
     expect(first.Model).toBe(41);
   });
 

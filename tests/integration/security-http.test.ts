@@ -596,8 +596,22 @@ describe("6. Request bodies over the limit are refused with 413", () => {
       // readUploadForm or a wrapper of it (readUploadFormObject, app/lib/upload-form.server.ts).
       .filter((f) => /readUploadForm\w*\(/.test(fs.readFileSync(path.join(routesDir, f), "utf8")))
       .sort();
-    expect(uploadFiles).toEqual(["issues.$issueId.tsx", "m.$machineId.tsx"]);
-    for (const p of [`/m/${machineId}`, `/m/${machineId}.data`, `/issues/${issueId}`, `/issues/${issueId}.data`]) {
+    expect(uploadFiles).toEqual([
+      "issues.$issueId.tsx",
+      "m.$machineId.tsx",
+      "machines.$machineId.tsx",
+      "machines.$machineId_.log.$noteId.tsx",
+    ]);
+    for (const p of [
+      `/m/${machineId}`,
+      `/m/${machineId}.data`,
+      `/issues/${issueId}`,
+      `/issues/${issueId}.data`,
+      `/machines/${machineId}`,
+      `/machines/${machineId}.data`,
+      `/machines/${machineId}/log/abc`,
+      `/machines/${machineId}/log/abc.data`,
+    ]) {
       expect(bodyLimitFor(p), p).toBe(BODY_LIMITS.uploadBytes);
     }
     for (const p of [
@@ -609,6 +623,8 @@ describe("6. Request bodies over the limit are refused with 413", () => {
       "/admin/roles",
       "/admin/collections",
       "/report",
+      "/machines/new",
+      `/machines/${machineId}/qr.svg`,
     ]) {
       expect(bodyLimitFor(p), p).toBe(BODY_LIMITS.formBytes);
     }

@@ -13,7 +13,7 @@ import {
 } from "../../core/permissions";
 
 describe("permission catalogue", () => {
-  it("has the 21 permissions of the original, in resource:action form, each with a description", () => {
+  it("has the 21 permissions of the original plus machine:maintain, in resource:action form, each with a description", () => {
     expect(ALL_PERMISSION_NAMES).toEqual([
       "issue:view",
       "issue:create",
@@ -25,6 +25,7 @@ describe("permission catalogue", () => {
       "machine:create",
       "machine:edit",
       "machine:delete",
+      "machine:maintain",
       "location:view",
       "location:create",
       "location:edit",
@@ -37,7 +38,7 @@ describe("permission catalogue", () => {
       "user:manage",
       "admin:view_analytics",
     ]);
-    expect(new Set(ALL_PERMISSION_NAMES).size).toBe(21);
+    expect(new Set(ALL_PERMISSION_NAMES).size).toBe(22);
     for (const p of PERMISSIONS) {
       expect(p.name).toMatch(/^[a-z]+:[a-z_]+$/);
       expect(p.description.trim().length).toBeGreaterThan(5);
@@ -80,6 +81,7 @@ describe("permission catalogue", () => {
       "issue:bulk_manage": ["issue:view", "issue:edit"],
       "machine:edit": ["machine:view"],
       "machine:delete": ["machine:view"],
+      "machine:maintain": ["machine:view"],
       "location:edit": ["location:view"],
       "location:delete": ["location:view"],
       "attachment:delete": ["attachment:view"],
@@ -147,7 +149,7 @@ describe("built-in role sets", () => {
     expect(expandPermissions([...UNAUTHENTICATED_PERMISSIONS]).sort()).toEqual([...UNAUTHENTICATED_PERMISSIONS].sort());
   });
 
-  it("MEMBER template has the 9 member permissions, all valid and closed under dependencies", () => {
+  it("MEMBER template has the 10 member permissions (machine:maintain added to the original 9), all valid and closed under dependencies", () => {
     expect(ROLE_TEMPLATES.MEMBER.name).toBe("Member");
     expect([...MEMBER_PERMISSIONS].sort()).toEqual(
       [
@@ -157,6 +159,7 @@ describe("built-in role sets", () => {
         "issue:delete",
         "issue:assign",
         "machine:view",
+        "machine:maintain",
         "location:view",
         "attachment:view",
         "attachment:create",

@@ -9,7 +9,6 @@ import { z } from "zod";
 import { Failure, fail, isFailure } from "../../core/failure";
 import { NOT_ON_FLOOR_MESSAGE, isOnFloor } from "../../core/machine-presence";
 import { deriveMachineStatus } from "../../core/machine-status";
-import { machineExists } from "../../db/queries/machines.server";
 import { getMachinePresence } from "../../db/queries/machine-presence.server";
 import { findSimilarOpenIssues, getPublicMachinePage } from "../../db/queries/public.server";
 import {

@@ -106,6 +106,7 @@ describe("mail settings", () => {
       smtpUrl: null,
       from: "PinPoint <pinpoint@localhost>",
       domain: "localhost",
+      keepSentDays: 30,
     });
     expect(mailConfigFromEnv({ PUBLIC_URL: "https://pinball.example.org" }).from).toBe(
       "PinPoint <pinpoint@pinball.example.org>",

@@ -40,7 +40,10 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "IssueSubscriber",
       "Location",
       "Machine",
+      "MachinePresenceChange",
       "MailOutbox",
+      "MaintenanceNote",
+      "MaintenancePhoto",
       "Membership",
       "Model",
       "Notification",
@@ -56,6 +59,7 @@ describe("db/prisma/schema.prisma (generated Prisma reference)", () => {
       "Upvote",
       "User",
       "VerificationToken",
+      "Watch",
     ]);
     const enums = [...generated.matchAll(/^enum (\w+) \{/gm)].map((m) => m[1]);
     expect(enums).toEqual([

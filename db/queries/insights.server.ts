@@ -12,10 +12,12 @@
  * difference of two of them, and app/use-cases/insights.server.ts hands each such slice to deriveMachineStatus.
  *
  * Which time counts: `countedTime` below is the one place that says when a machine's time counts at all (for the
- * percentages and for downtime): from the start of the period, or the machine's creation, until now. A machine's
- * presence (on the floor or not) would narrow exactly these intervals.
+ * percentages and for downtime): the time it was on the floor (core/machine-presence.ts), from the start of the
+ * period or the machine's creation until now. Time off the floor, on loan, pending arrival or removed is neither
+ * downtime nor uptime.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { ON_FLOOR } from "../../core/machine-presence";
 import type { DbOrTx } from "../client.server";
 import { rowsOf } from "../validate.server";
 
@@ -34,13 +36,33 @@ const stamp = (d: Date) => sql`${d.toISOString()}::timestamp(3)`;
 const seconds = (a: SQL, b: SQL) => sql`extract(epoch from (${b} - ${a}))::float8`;
 
 /**
- * The intervals (machineId, "from", "to") during which a machine's time counts, within the window. Today: each
- * machine of the organization from max(period start, its creation) to now. Downtime and uptime are measured only
- * inside these intervals; anything that makes time not count (a machine off the floor) removes intervals here.
+ * The intervals (machineId, "from", "to") during which a machine's time counts, within the window: the stretches it
+ * was on the floor. Its presence history (MachinePresenceChange) cuts its life into spans: from its creation to the
+ * first change in that change's "from" presence (today's presence when it never changed), then from each change to
+ * the next in the change's "to" presence. Downtime and uptime are measured only inside the on-floor spans.
  */
 export function countedTime(w: InsightsWindow): SQL {
-  return sql`select m."id" as "machineId", greatest(m."createdAt", ${stamp(w.from)}) as "from", ${stamp(w.to)} as "to"
-    from "Machine" m where m."organizationId" = ${w.organizationId} and m."createdAt" < ${stamp(w.to)}`;
+  const org = w.organizationId;
+  return sql`select "machineId", greatest("start", ${stamp(w.from)}) as "from", least("end", ${stamp(w.to)}) as "to"
+    from (
+      select m."id" as "machineId", m."createdAt" as "start",
+        coalesce(c."changedAt", 'infinity'::timestamp(3)) as "end", coalesce(c."fromPresence", m."presence") as "presence"
+      from "Machine" m
+      left join lateral (select x."changedAt", x."fromPresence" from "MachinePresenceChange" x
+        where x."machineId" = m."id" and x."organizationId" = ${org}
+        order by x."changedAt", x."id" limit 1) c on true
+      where m."organizationId" = ${org}
+      union all
+      select c."machineId", c."changedAt",
+        coalesce((select n."changedAt" from "MachinePresenceChange" n
+          where n."machineId" = c."machineId" and n."organizationId" = ${org}
+            and (n."changedAt", n."id") > (c."changedAt", c."id")
+          order by n."changedAt", n."id" limit 1), 'infinity'::timestamp(3)),
+        c."toPresence"
+      from "MachinePresenceChange" c where c."organizationId" = ${org}
+    ) spans
+    where "presence" = ${ON_FLOOR} and "start" < ${stamp(w.to)} and "end" > ${stamp(w.from)}
+      and "start" < "end"`;
 }
 
 /**

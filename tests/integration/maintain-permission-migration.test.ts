@@ -4,10 +4,7 @@
  * exactly the roles that held machine:edit, issue:edit or issue:bulk_manage got it; visitors' role never does.
  * Re-seeding afterwards changes nothing.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSION_DESCRIPTIONS } from "../../core/permissions";
 import { migrationsFolder, type Db } from "../../db/client.server";
@@ -17,43 +14,14 @@ import { seedDatabase, seedId } from "../../db/seed.server";
 import { applyMigrations, withStartupLock } from "../../db/startup-lock.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { orgIdOf } from "../helpers/fixtures";
+import { migrationsUpTo, rawRows, runMigrations, withLaterColumns } from "../helpers/migrations";
 
-const BEFORE = "0009_issue_subscribers";
+const rows = <T>(query: string) => rawRows<T>(db, query);
+
+const BEFORE = "0013_organization_time_zone";
 
 let t: TestDb;
 let db: Db;
-let tmp: string;
-
-async function migrate(folder: string) {
-  if (t.kind === "pglite") {
-    const { migrate: run } = await import("drizzle-orm/pglite/migrator");
-    await run(db as never, { migrationsFolder: folder });
-  } else {
-    const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
-    await run(db as never, { migrationsFolder: folder });
-  }
-}
-
-/** A copy of the migrations that stops at `last`. */
-function migrationsUpTo(last: string): string {
-  const out = path.join(tmp, "migrations");
-  fs.mkdirSync(path.join(out, "meta"), { recursive: true });
-  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
-    entries: { tag: string }[];
-  };
-  const end = journal.entries.findIndex((e) => e.tag === last);
-  expect(end).toBeGreaterThanOrEqual(0);
-  journal.entries = journal.entries.slice(0, end + 1);
-  for (const e of journal.entries)
-    fs.copyFileSync(path.join(migrationsFolder, `${e.tag}.sql`), path.join(out, `${e.tag}.sql`));
-  fs.writeFileSync(path.join(out, "meta", "_journal.json"), JSON.stringify(journal));
-  return out;
-}
-
-async function rows<T>(query: string): Promise<T[]> {
-  const res = await db.execute(sql.raw(query));
-  return ((res as unknown as { rows?: T[] }).rows ?? (res as unknown as T[])) as T[];
-}
 
 /** Role name → whether it holds machine:maintain, in organization `apc`. */
 async function holders(): Promise<Record<string, boolean>> {
@@ -67,31 +35,30 @@ async function holders(): Promise<Record<string, boolean>> {
 }
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "maintain-migration-"));
   t = await createTestDb({ migrate: false });
   db = t.db;
-  await migrate(migrationsUpTo(BEFORE));
-  // Today's seed names Machine.presence in its inserts: present for the writing only.
-  await db.execute(sql.raw(`ALTER TABLE "Machine" ADD COLUMN "presence" text`));
-  await seedDatabase(db, { demo: false });
-  // A database from before the permission existed: no row, so no role holds it.
-  await db.delete(permissions).where(eq(permissions.name, "machine:maintain"));
-  const apc = await orgIdOf(db, "apc");
-  await createRole(db, apc, { name: "Techs", isDefault: false, permissions: ["machine:view", "machine:edit"] });
-  await createRole(db, apc, { name: "Triage", isDefault: false, permissions: ["issue:bulk_manage"] });
-  await createRole(db, apc, {
-    name: "Viewers",
-    isDefault: false,
-    permissions: ["issue:view", "machine:view", "issue:create"],
+  const upTo = migrationsUpTo(BEFORE);
+  await runMigrations(t, upTo.folder);
+  upTo.remove();
+  await withLaterColumns(db, async () => {
+    await seedDatabase(db, { demo: false });
+    // A database from before the permission existed: no row, so no role holds it.
+    await db.delete(permissions).where(eq(permissions.name, "machine:maintain"));
+    const apc = await orgIdOf(db, "apc");
+    await createRole(db, apc, { name: "Techs", isDefault: false, permissions: ["machine:view", "machine:edit"] });
+    await createRole(db, apc, { name: "Triage", isDefault: false, permissions: ["issue:bulk_manage"] });
+    await createRole(db, apc, {
+      name: "Viewers",
+      isDefault: false,
+      permissions: ["issue:view", "machine:view", "issue:create"],
+    });
   });
   expect(Object.values(await holders()).some(Boolean)).toBe(false);
-  await db.execute(sql.raw(`ALTER TABLE "Machine" DROP COLUMN "presence"`));
   expect(await withStartupLock(db, (tx) => applyMigrations(tx, migrationsFolder))).toBeGreaterThanOrEqual(1);
 });
 
 afterAll(async () => {
   await t?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe("machine:maintain in existing roles", () => {

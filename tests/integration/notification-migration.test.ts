@@ -4,9 +4,6 @@
  * (/issues/<id>, /machines/<id>), else the recipient's only organization; rows none of these attribute are removed;
  * then the column is NOT NULL.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationsFolder, type Db } from "../../db/client.server";
@@ -14,45 +11,14 @@ import { comments, issues, machines } from "../../db/schema";
 import { addMember, bootstrapOrganization, createUser, ensureLocation, seedDatabase } from "../../db/seed.server";
 import { applyMigrations, withStartupLock } from "../../db/startup-lock.server";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { migrationsUpTo, rawRows, runMigrations, withLaterColumns } from "../helpers/migrations";
+
+const rows = <T>(query: string) => rawRows<T>(db, query);
 
 const BEFORE = "0003_invitations";
-/** Columns added by migrations after BEFORE to tables the seed writes. */
-const LATER_COLUMNS: [table: string, column: string][] = [["Machine", "presence"]];
 
 let t: TestDb;
 let db: Db;
-let tmp: string;
-
-async function migrate(folder: string) {
-  if (t.kind === "pglite") {
-    const { migrate: run } = await import("drizzle-orm/pglite/migrator");
-    await run(db as never, { migrationsFolder: folder });
-  } else {
-    const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
-    await run(db as never, { migrationsFolder: folder });
-  }
-}
-
-/** A copy of the migrations that stops at `last`. */
-function migrationsUpTo(last: string): string {
-  const out = path.join(tmp, "migrations");
-  fs.mkdirSync(path.join(out, "meta"), { recursive: true });
-  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
-    entries: { tag: string }[];
-  };
-  const end = journal.entries.findIndex((e) => e.tag === last);
-  expect(end).toBeGreaterThanOrEqual(0);
-  journal.entries = journal.entries.slice(0, end + 1);
-  for (const e of journal.entries)
-    fs.copyFileSync(path.join(migrationsFolder, `${e.tag}.sql`), path.join(out, `${e.tag}.sql`));
-  fs.writeFileSync(path.join(out, "meta", "_journal.json"), JSON.stringify(journal));
-  return out;
-}
-
-async function rows<T>(query: string): Promise<T[]> {
-  const res = await db.execute(sql.raw(query));
-  return ((res as unknown as { rows?: T[] }).rows ?? (res as unknown as T[])) as T[];
-}
 
 const lit = (s: string | null) => (s === null ? "NULL" : `'${s.replace(/'/g, "''")}'`);
 
@@ -62,87 +28,83 @@ const before: Record<string, [string, string | null, string | null, string | nul
 const expected: Record<string, string | null> = {};
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "notification-migration-"));
   t = await createTestDb({ migrate: false });
   db = t.db;
-  await migrate(migrationsUpTo(BEFORE));
-  // The seed writes with today's schema, whose inserts name every column: give the tables it fills the columns later
-  // migrations add, for the writing only (dropped again before those migrations run).
-  for (const [table, column] of LATER_COLUMNS)
-    await db.execute(sql.raw(`ALTER TABLE "${table}" ADD COLUMN "${column}" text`));
+  const upTo = migrationsUpTo(BEFORE);
+  await runMigrations(t, upTo.folder);
+  upTo.remove();
+  // The seed writes with today's schema: the columns later migrations add exist while it writes.
+  await withLaterColumns(db, async () => {
+    // apc (with its 41 machines) and a second organization with one machine, through the seed's own helpers; none of
+    // them writes notifications, so they work on the schema before the migration.
+    await seedDatabase(db, { demo: false });
+    const [apcMachine] = await db.select().from(machines).limit(1);
+    const apc = apcMachine.organizationId;
+    const other = await bootstrapOrganization(db, { name: "Other Arcade", subdomain: "other" });
+    const otherOrg = other.organization.id;
+    const otherLocation = await ensureLocation(db, otherOrg, { name: "Floor" });
+    const [otherMachine] = await db
+      .insert(machines)
+      .values({ name: "Xenon", organizationId: otherOrg, locationId: otherLocation.id, modelId: apcMachine.modelId })
+      .returning();
 
-  // apc (with its 41 machines) and a second organization with one machine, through the seed's own helpers; none of
-  // them writes notifications, so they work on the schema before the migration.
-  await seedDatabase(db, { demo: false });
-  const [apcMachine] = await db.select().from(machines).limit(1);
-  const apc = apcMachine.organizationId;
-  const other = await bootstrapOrganization(db, { name: "Other Arcade", subdomain: "other" });
-  const otherOrg = other.organization.id;
-  const otherLocation = await ensureLocation(db, otherOrg, { name: "Floor" });
-  const [otherMachine] = await db
-    .insert(machines)
-    .values({ name: "Xenon", organizationId: otherOrg, locationId: otherLocation.id, modelId: apcMachine.modelId })
-    .returning();
+    const both = await createUser(db, { email: "both@example.test" });
+    const apcOnly = await createUser(db, { email: "apc-only@example.test" });
+    const nowhere = await createUser(db, { email: "nowhere@example.test" });
+    await addMember(db, { userId: both.id, organizationId: apc, roleId: (await roleOf(apc)).id });
+    await addMember(db, { userId: both.id, organizationId: otherOrg, roleId: other.roles.admin.id });
+    await addMember(db, { userId: apcOnly.id, organizationId: apc, roleId: (await roleOf(apc)).id });
 
-  const both = await createUser(db, { email: "both@example.test" });
-  const apcOnly = await createUser(db, { email: "apc-only@example.test" });
-  const nowhere = await createUser(db, { email: "nowhere@example.test" });
-  await addMember(db, { userId: both.id, organizationId: apc, roleId: (await roleOf(apc)).id });
-  await addMember(db, { userId: both.id, organizationId: otherOrg, roleId: other.roles.admin.id });
-  await addMember(db, { userId: apcOnly.id, organizationId: apc, roleId: (await roleOf(apc)).id });
+    const issue = async (organizationId: string, machineId: string, statusId: string, priorityId: string) =>
+      (
+        await db
+          .insert(issues)
+          .values({ title: "Old issue", organizationId, machineId, statusId, priorityId })
+          .returning({ id: issues.id })
+      )[0].id;
+    const apcIssue = await issue(apc, apcMachine.id, ...(await defaults(apc)));
+    const otherIssue = await issue(otherOrg, otherMachine.id, other.defaultStatus.id, other.defaultPriority.id);
+    const [otherComment] = await db
+      .insert(comments)
+      .values({ issueId: otherIssue, authorId: both.id, content: "Old comment" })
+      .returning({ id: comments.id });
 
-  const issue = async (organizationId: string, machineId: string, statusId: string, priorityId: string) =>
-    (
-      await db
-        .insert(issues)
-        .values({ title: "Old issue", organizationId, machineId, statusId, priorityId })
-        .returning({ id: issues.id })
-    )[0].id;
-  const apcIssue = await issue(apc, apcMachine.id, ...(await defaults(apc)));
-  const otherIssue = await issue(otherOrg, otherMachine.id, other.defaultStatus.id, other.defaultPriority.id);
-  const [otherComment] = await db
-    .insert(comments)
-    .values({ issueId: otherIssue, authorId: both.id, content: "Old comment" })
-    .returning({ id: comments.id });
-
-  const add = (
-    id: string,
-    userId: string,
-    entity: [string | null, string | null],
-    actionUrl: string | null,
-    org: string | null,
-  ) => {
-    before[id] = [userId, entity[0], entity[1], actionUrl];
-    expected[id] = org;
-  };
-  add("n_issue", both.id, ["ISSUE", apcIssue], `/issues/${apcIssue}`, apc);
-  add("n_comment", both.id, ["COMMENT", otherComment.id], `/issues/${otherIssue}`, otherOrg);
-  add("n_machine", both.id, ["MACHINE", otherMachine.id], null, otherOrg);
-  add("n_org", both.id, ["ORGANIZATION", otherOrg], null, otherOrg);
-  // The entity wins over a link that says otherwise.
-  add("n_entity_first", both.id, ["ISSUE", otherIssue], `/issues/${apcIssue}`, otherOrg);
-  // A purged comment: its link still names the issue.
-  add("n_purged_comment", both.id, ["COMMENT", "gone"], `/issues/${otherIssue}#comment-gone`, otherOrg);
-  add("n_link_only", both.id, [null, null], `/issues/${apcIssue}`, apc);
-  add("n_machine_link", both.id, ["ISSUE", "gone"], `/machines/${otherMachine.id}?tab=issues`, otherOrg);
-  add("n_only_member", apcOnly.id, ["ISSUE", "gone"], "/issues/gone", apc);
-  add("n_ambiguous", both.id, ["ISSUE", "gone"], "/issues", null);
-  add("n_nowhere", nowhere.id, [null, null], null, null);
-  await db.execute(
-    sql.raw(
-      `INSERT INTO "Notification" (id, message, "userId", type, "entityType", "entityId", "actionUrl") VALUES ${Object.entries(
-        before,
-      )
-        .map(
-          ([id, [userId, type, entityId, url]]) =>
-            `(${lit(id)}, 'old', ${lit(userId)}, 'ISSUE_UPDATED', ${type ? `${lit(type)}::"NotificationEntity"` : "NULL"}, ${lit(entityId)}, ${lit(url)})`,
+    const add = (
+      id: string,
+      userId: string,
+      entity: [string | null, string | null],
+      actionUrl: string | null,
+      org: string | null,
+    ) => {
+      before[id] = [userId, entity[0], entity[1], actionUrl];
+      expected[id] = org;
+    };
+    add("n_issue", both.id, ["ISSUE", apcIssue], `/issues/${apcIssue}`, apc);
+    add("n_comment", both.id, ["COMMENT", otherComment.id], `/issues/${otherIssue}`, otherOrg);
+    add("n_machine", both.id, ["MACHINE", otherMachine.id], null, otherOrg);
+    add("n_org", both.id, ["ORGANIZATION", otherOrg], null, otherOrg);
+    // The entity wins over a link that says otherwise.
+    add("n_entity_first", both.id, ["ISSUE", otherIssue], `/issues/${apcIssue}`, otherOrg);
+    // A purged comment: its link still names the issue.
+    add("n_purged_comment", both.id, ["COMMENT", "gone"], `/issues/${otherIssue}#comment-gone`, otherOrg);
+    add("n_link_only", both.id, [null, null], `/issues/${apcIssue}`, apc);
+    add("n_machine_link", both.id, ["ISSUE", "gone"], `/machines/${otherMachine.id}?tab=issues`, otherOrg);
+    add("n_only_member", apcOnly.id, ["ISSUE", "gone"], "/issues/gone", apc);
+    add("n_ambiguous", both.id, ["ISSUE", "gone"], "/issues", null);
+    add("n_nowhere", nowhere.id, [null, null], null, null);
+    await db.execute(
+      sql.raw(
+        `INSERT INTO "Notification" (id, message, "userId", type, "entityType", "entityId", "actionUrl") VALUES ${Object.entries(
+          before,
         )
-        .join(", ")}`,
-    ),
-  );
-
-  for (const [table, column] of LATER_COLUMNS)
-    await db.execute(sql.raw(`ALTER TABLE "${table}" DROP COLUMN "${column}"`));
+          .map(
+            ([id, [userId, type, entityId, url]]) =>
+              `(${lit(id)}, 'old', ${lit(userId)}, 'ISSUE_UPDATED', ${type ? `${lit(type)}::"NotificationEntity"` : "NULL"}, ${lit(entityId)}, ${lit(url)})`,
+          )
+          .join(", ")}`,
+      ),
+    );
+  });
 
   // The rest as the app applies it on start (earlier ones were applied by drizzle's own migrator, as by drizzle-kit).
   expect(await withStartupLock(db, (tx) => applyMigrations(tx, migrationsFolder))).toBeGreaterThanOrEqual(1);
@@ -150,7 +112,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 async function roleOf(organizationId: string) {

@@ -6,6 +6,7 @@
  * `createHttpApp` is also what the integration tests start, with a database of their own.
  */
 import crypto from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import path from "node:path";
 import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
@@ -232,18 +233,26 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   );
 
   // Anything thrown past Remix (it answers its own errors with the error page) is a bug: logged with the request id,
-  // answered with a page that shows the id, never the error.
+  // answered with a page that shows the id, never the error. Errors that carry a 4xx status are the request's fault
+  // (Express's own 400 for a path with a broken percent-escape such as /invite/%E0%A4%A): that status, plainly.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     void next;
-    log().error(errorFields(error), "unhandled error");
+    const clientStatus = clientErrorStatusOf(error);
+    if (clientStatus) log().warn({ status: clientStatus, ...errorFields(error) }, "bad request");
+    else log().error(errorFields(error), "unhandled error");
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    res
-      .status(500)
-      .type("text/plain")
-      .send(`Something went wrong on our side. Reference: ${res.locals.requestId as string}\n`);
+    const reference = `Reference: ${res.locals.requestId as string}`;
+    if (clientStatus) {
+      res
+        .status(clientStatus)
+        .type("text/plain")
+        .send(`${STATUS_CODES[clientStatus] ?? "Bad request"}: this address or request is malformed. ${reference}\n`);
+      return;
+    }
+    res.status(500).type("text/plain").send(`Something went wrong on our side. ${reference}\n`);
   });
 
   return app;
@@ -263,4 +272,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/** The 4xx status an error thrown by Express or a middleware carries (`status` or `statusCode`), else null. */
+function clientErrorStatusOf(error: unknown): number | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === "number" ? status : typeof statusCode === "number" ? statusCode : null;
+  return code !== null && code >= 400 && code < 500 ? code : null;
 }

@@ -332,6 +332,7 @@ describe("roles", () => {
         "issue:edit",
         "issue:view",
         "location:view",
+        "machine:maintain",
         "machine:view",
       ].sort(),
     );

@@ -373,6 +373,8 @@ describe("deleting a user: the foreign-key lookups PostgreSQL runs for every ref
       "Issue.assignedToId",
       "Issue.createdById",
       "IssueHistory.actorId",
+      "IssueMerge.mergedById",
+      "IssueMerge.undoneById",
       "Machine.ownerId",
       "MachinePresenceChange.actorId",
       "MaintenanceNote.authorId",
@@ -435,9 +437,12 @@ describe("deleting a user: the foreign-key lookups PostgreSQL runs for every ref
     // Account (NextAuth's, never written), Password (no passwords in this data) and PasswordResetToken (no resets
     // asked for) are empty here; PasswordResetToken_userId_idx serves its lookup once it has rows. So are the floor's
     // tables (docs/decisions/041-floor-presence-maintenance-watchers.md), served by MachinePresenceChange_actorId_idx,
-    // MaintenanceNote_authorId_idx and Watch_userId_issueId_key.
+    // MaintenanceNote_authorId_idx and Watch_userId_issueId_key; and IssueMerge (no merges in this data; its partial
+    // indexes IssueMerge_mergedById_idx and IssueMerge_undoneById_idx start with the column).
     expect(small.sort()).toEqual([
       "Account",
+      "IssueMerge",
+      "IssueMerge",
       "MachinePresenceChange",
       "MaintenanceNote",
       "Password",

@@ -45,6 +45,8 @@ export default defineConfig({
       DATABASE_URL: "",
       // Many sign-ins from one address during the run; the limits themselves are tested in integration tests.
       RATE_LIMIT_MULTIPLIER: "100",
+      // One JSON line per request would bury Playwright's own report; warnings and errors still show.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
   },
 });

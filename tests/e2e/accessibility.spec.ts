@@ -4,29 +4,11 @@
  * phone, in light and dark colour schemes, and after a failed submit (error summary). axe-core is the copy Lighthouse
  * (a pinned dev dependency) brings along.
  */
-import fs from "node:fs";
-import { createRequire } from "node:module";
 import { devices, expect, test, type Page } from "@playwright/test";
+import { axeViolations as violations } from "./axe";
 
 const { defaultBrowserType: _ignored, ...iPhone } = devices["iPhone 13"];
 test.use({ ...iPhone });
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return found.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
 
 async function firstMachinePage(page: Page): Promise<string> {
   await page.goto("/report");

@@ -29,7 +29,8 @@ import {
 import { findStatusesByIds, writeIssueHistory } from "../../db/queries/issues.server";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
-import { requireMemberActor, type Actor } from "./actor";
+import type { DbOrTx } from "../lib/db.server";
+import { requireMemberActor, type Actor, type MemberActor } from "./actor";
 import { changeBy, eventBy, type ChangeOutcome } from "./issues.server";
 import { notifyIssue } from "./notification-mail.server";
 
@@ -89,34 +90,12 @@ export async function mergeIssues(actor: Actor, sourceId: string, targetId: stri
       resolvedAt: target.resolvedAt,
       updatedAt: now,
     });
-    if (source.statusId !== duplicate.id) {
-      await writeIssueHistory(tx, {
-        ...changeBy(actor, source.id, now),
-        type: statusActivityType(source.category, "RESOLVED"),
-        field: "status",
-        oldValue: source.statusName,
-        newValue: duplicate.name,
-      });
-      await notifyIssue(tx, actor, {
-        ...eventBy(actor, source.id),
-        event: "status",
-        from: source.statusName,
-        to: duplicate.name,
-      });
-    }
-    await writeIssueHistory(tx, {
-      ...changeBy(actor, source.id, now),
-      type: "MERGED",
-      field: MERGE_HISTORY_FIELDS.mergedInto,
-      oldValue: target.title,
-      newValue: target.id,
-    });
-    await writeIssueHistory(tx, {
-      ...changeBy(actor, target.id, now),
-      type: "MERGED",
-      field: MERGE_HISTORY_FIELDS.mergedFrom,
-      oldValue: source.title,
-      newValue: source.id,
+    await recordMergeStep(tx, actor, {
+      source,
+      target,
+      sourceStatus: duplicate,
+      fields: [MERGE_HISTORY_FIELDS.mergedInto, MERGE_HISTORY_FIELDS.mergedFrom],
+      now,
     });
     return { changed: true, message: `Merged into “${target.title}”.` };
   });
@@ -157,35 +136,69 @@ export async function unmergeIssue(actor: Actor, sourceId: string): Promise<Chan
       resolvedAt,
       updatedAt: now,
     });
-    if (status.id !== source.statusId) {
-      await writeIssueHistory(tx, {
-        ...changeBy(actor, source.id, now),
-        type: statusActivityType(source.category, status.category),
-        field: "status",
-        oldValue: source.statusName,
-        newValue: status.name,
-      });
-      await notifyIssue(tx, actor, {
-        ...eventBy(actor, source.id),
-        event: "status",
-        from: source.statusName,
-        to: status.name,
-      });
-    }
-    await writeIssueHistory(tx, {
-      ...changeBy(actor, source.id, now),
-      type: "MERGED",
-      field: MERGE_HISTORY_FIELDS.unmergedFrom,
-      oldValue: target.title,
-      newValue: target.id,
-    });
-    await writeIssueHistory(tx, {
-      ...changeBy(actor, target.id, now),
-      type: "MERGED",
-      field: MERGE_HISTORY_FIELDS.unmerged,
-      oldValue: source.title,
-      newValue: source.id,
+    await recordMergeStep(tx, actor, {
+      source,
+      target,
+      sourceStatus: status,
+      fields: [MERGE_HISTORY_FIELDS.unmergedFrom, MERGE_HISTORY_FIELDS.unmerged],
+      now,
     });
     return { changed: true, message: `Split off “${target.title}” again; this issue is “${status.name}”.` };
+  });
+}
+
+type LockedIssue = Awaited<ReturnType<typeof lockIssuesForMerge>>[number];
+
+/**
+ * The history of one merge or unmerge on both timelines: the source's status change (with its notification) when
+ * its status changes, and a MERGED row on each issue naming the other.
+ */
+async function recordMergeStep(
+  tx: DbOrTx,
+  actor: MemberActor,
+  step: {
+    source: LockedIssue;
+    target: LockedIssue;
+    sourceStatus: { id: string; name: string; category: LockedIssue["category"] };
+    /** The MERGED rows' fields: on the source, on the target. */
+    fields: readonly [string, string];
+    now: Date;
+  },
+): Promise<void> {
+  const {
+    source,
+    target,
+    sourceStatus,
+    fields: [onSource, onTarget],
+    now,
+  } = step;
+  if (sourceStatus.id !== source.statusId) {
+    await writeIssueHistory(tx, {
+      ...changeBy(actor, source.id, now),
+      type: statusActivityType(source.category, sourceStatus.category),
+      field: "status",
+      oldValue: source.statusName,
+      newValue: sourceStatus.name,
+    });
+    await notifyIssue(tx, actor, {
+      ...eventBy(actor, source.id),
+      event: "status",
+      from: source.statusName,
+      to: sourceStatus.name,
+    });
+  }
+  await writeIssueHistory(tx, {
+    ...changeBy(actor, source.id, now),
+    type: "MERGED",
+    field: onSource,
+    oldValue: target.title,
+    newValue: target.id,
+  });
+  await writeIssueHistory(tx, {
+    ...changeBy(actor, target.id, now),
+    type: "MERGED",
+    field: onTarget,
+    oldValue: source.title,
+    newValue: source.id,
   });
 }

@@ -6,8 +6,9 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
+import { LinkErrorPage } from "~/components/link-error";
 import { getAccess } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { runAction, runLoader } from "~/lib/failure.server";
@@ -65,21 +66,9 @@ export default function VerifyEmail() {
 
 /** Unknown (404), used or expired (410) links: the reason, and where to get a new one. */
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const given = isRouteErrorResponse(error) ? (error.data as { message?: string } | null)?.message : undefined;
   return (
-    <div className="mx-auto max-w-lg py-12 text-center" role="alert">
-      <p className="text-5xl font-bold text-slate-300">{status}</p>
-      <h1 className="mt-2 text-2xl font-semibold">
-        {status === 410 ? "Link no longer valid" : status === 404 ? "Link not found" : "Something went wrong"}
-      </h1>
-      <p className="mt-3 text-slate-700">
-        {status < 500 && given ? given : "Something went wrong on our side. Please try again in a moment."}
-      </p>
-      <p className="mt-6">
-        <Link to="/account">Your account</Link> · <Link to="/login">Sign in</Link>
-      </p>
-    </div>
+    <LinkErrorPage>
+      <Link to="/account">Your account</Link> · <Link to="/login">Sign in</Link>
+    </LinkErrorPage>
   );
 }

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { ALL_PERMISSION_NAMES } from "../../core/permissions";
 
 const PASSWORD = "dev-login-123";
 
@@ -42,9 +43,9 @@ test.describe("sign-in and admin access", () => {
     await expect(page.getByRole("heading", { level: 1, name: /Roles/ })).toBeVisible();
     await page.getByRole("region", { name: "Roles" }).getByRole("link", { name: "Admin", exact: true }).click();
     await expect(page.getByText("The Admin role is built in")).toBeVisible();
-    // Its permission boxes are all ticked and cannot be changed.
+    // Its permission boxes, one per permission of the catalogue, are all ticked and cannot be changed.
     const boxes = page.getByRole("checkbox");
-    expect(await boxes.count()).toBe(21);
+    expect(await boxes.count()).toBe(ALL_PERMISSION_NAMES.length);
     for (const box of await boxes.all()) {
       await expect(box).toBeChecked();
       await expect(box).toBeDisabled();

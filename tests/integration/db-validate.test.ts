@@ -7,7 +7,7 @@
  * organization's status) turns the pages that show it into 500s under NODE_ENV=test, is only logged under
  * development, and is not looked at in production.
  */
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ISSUE_SORTS } from "../../core/issue-rules";
 import {
@@ -398,7 +398,15 @@ describe("DB_VALIDATE: a difference fails loudly", () => {
   });
 
   it("an issue on another organization's status: 500 in tests, logged in development, unseen in production", async () => {
-    const [victim] = await openIssues(1);
+    // The newest open issue, so that it is on the first page of the list sorted by creation (the lowest id, as
+    // openIssues picks, was sometimes an older seeded issue further down: then only the counts disagreed).
+    const [victim] = await t.db
+      .select({ id: issues.id, machineId: issues.machineId })
+      .from(issues)
+      .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
+      .where(and(eq(issues.organizationId, apc), ne(issueStatuses.category, "RESOLVED")))
+      .orderBy(desc(issues.createdAt), desc(issues.id))
+      .limit(1);
     const [foreignStatus] = await t.db
       .select({ id: issueStatuses.id })
       .from(issueStatuses)

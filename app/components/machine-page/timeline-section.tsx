@@ -6,24 +6,10 @@ import { Form, Link } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { Pagination } from "~/components/pagination";
 import { TitledSection } from "~/components/titled-section";
+import type { TimelineItem } from "~/use-cases/maintenance.server";
 import { NoteFields, type NoteFormOptions } from "./note-fields";
 
-export type TimelineItemView =
-  | { kind: "issue"; id: string; at: string; when: string; title: string; status: string; priorityName: string }
-  | {
-      kind: "note";
-      id: string;
-      at: string;
-      day: string;
-      tag: string;
-      content: string;
-      authorName: string;
-      issue: { id: string; title: string } | null;
-      photos: { id: string; fileName: string }[];
-      canChange: boolean;
-    };
-
-function NoteEntry({ machineId, n }: { machineId: string; n: Extract<TimelineItemView, { kind: "note" }> }) {
+function NoteEntry({ machineId, n }: { machineId: string; n: Extract<TimelineItem, { kind: "note" }> }) {
   return (
     <div className="space-y-1">
       <p className="text-sm text-slate-600">
@@ -70,7 +56,7 @@ export function TimelineSection({
   addForm,
 }: {
   machineId: string;
-  timeline: { items: TimelineItemView[]; total: number; page: number; pageSize: number };
+  timeline: { items: TimelineItem[]; total: number; page: number; pageSize: number };
   addForm: {
     today: string;
     options: NoteFormOptions;

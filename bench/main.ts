@@ -126,13 +126,13 @@ function loadAverage(): string {
 /** The servers a scenario's load runs against. */
 type Who = "app" | "candidate" | "floor" | "baseline";
 
-interface RunningServer {
+export interface RunningServer {
   port: number;
   close(): Promise<void>;
 }
 
 /** The app under test, and optionally a candidate (another checkout, e.g. with a proposed fix) measured alongside. */
-interface AppVariant {
+export interface AppVariant {
   who: "app" | "candidate";
   root: string;
   createHttpApp: typeof CreateHttpApp;
@@ -140,7 +140,7 @@ interface AppVariant {
   privateBuild: PrivateBuild;
 }
 
-async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVariant> {
+export async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVariant> {
   const { createHttpApp } = (await import(pathToFileURL(path.join(root, "server", "app.ts")).href)) as {
     createHttpApp: typeof CreateHttpApp;
   };
@@ -151,7 +151,7 @@ async function loadVariant(who: AppVariant["who"], root: string): Promise<AppVar
   return { who, root, createHttpApp, build, privateBuild };
 }
 
-async function startApp(
+export async function startApp(
   variant: AppVariant,
   database: BenchDatabase["app"],
   build: ServerBuild = variant.build,
@@ -175,7 +175,7 @@ async function startApp(
   };
 }
 
-async function login(port: number, data: GeneratedData): Promise<string> {
+export async function login(port: number, data: GeneratedData): Promise<string> {
   const host = `${BIG_SUBDOMAIN}.localhost:${port}`;
   const res = await sendOnce(port, {
     method: "POST",

@@ -14,6 +14,7 @@ import {
   getIssueTimeline,
   listIssues,
   listMemberOptions,
+  type IssueDetail,
   type IssueListFilters,
   type IssueListItem,
   type SortDir,
@@ -224,7 +225,7 @@ export async function loadIssuePage(actor: Actor, issueId: string, opts: { showD
     perms.edit ? listStatuses(db, organizationId) : Promise.resolve([]),
     perms.edit ? listPriorities(db, organizationId) : Promise.resolve([]),
     perms.assign ? listMemberOptions(db, organizationId) : Promise.resolve([]),
-    loadMergeParts(actor, issueId, perms.edit),
+    loadMergeParts(actor, issue, perms.edit),
   ]);
   const now = new Date();
   const when = (d: Date): When => ({
@@ -280,14 +281,19 @@ export async function loadIssuePage(actor: Actor, issueId: string, opts: { showD
  * Merge parts of the issue page: where this issue is merged into, the duplicates merged into it (their comments and
  * photos stay theirs and are shown here), and for triagers the issues it could be merged into.
  */
-async function loadMergeParts(actor: Actor, issueId: string, canEdit: boolean) {
+async function loadMergeParts(
+  actor: Actor,
+  issue: Pick<IssueDetail, "id" | "mergedIntoId" | "hasDuplicates">,
+  canEdit: boolean,
+) {
   const { db, organizationId } = actor;
+  // Most issues are neither merged nor merge targets: the detail row says so, and then nothing more is read.
   const [into, duplicates] = await Promise.all([
-    findMergeTarget(db, organizationId, issueId),
-    listMergedDuplicates(db, organizationId, issueId),
+    issue.mergedIntoId ? findMergeTarget(db, organizationId, issue.id) : null,
+    issue.hasDuplicates ? listMergedDuplicates(db, organizationId, issue.id) : [],
   ]);
   const candidates =
-    canEdit && !into && duplicates.length === 0 ? await listMergeCandidates(db, organizationId, issueId) : [];
+    canEdit && !into && duplicates.length === 0 ? await listMergeCandidates(db, organizationId, issue.id) : [];
   return {
     into: into ? { id: into.id, title: into.title } : null,
     duplicates,

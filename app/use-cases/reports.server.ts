@@ -68,7 +68,7 @@ export async function loadPublicMachinePage(
   const page = await getPublicMachinePage(db, organizationId, machineId, { now });
   if (!page) throw fail.notFound(NOT_FOUND);
   // Off the floor (in the workshop, on loan, …): no report form and no "me too" (requireReportableMachine refuses them).
-  const onFloor = isOnFloor(await getMachinePresence(db, organizationId, machineId));
+  const onFloor = isOnFloor(page.machine.presence);
   const canViewIssues = actor.can("issue:view");
   const openIssues = canViewIssues ? page.openIssues : [];
   const voter: Voter | null = user ? { userId: user.id } : browserVoterKey ? { voterKey: browserVoterKey } : null;

@@ -499,6 +499,9 @@ export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId
       assignee: { id: assigneeUser.id, name: assigneeUser.name },
       reporter: { id: reporterUser.id, name: reporterUser.name },
       upvotes: upvoteCount,
+      // The page looks up merges only when there are any (app/use-cases/issue-pages.server.ts loadMergeParts).
+      mergedIntoId: issues.mergedIntoId,
+      hasDuplicates: sql<boolean>`exists (select 1 from "Issue" "duplicate" where "duplicate"."mergedIntoId" = ${issues.id} and "duplicate"."organizationId" = ${organizationId})`,
     })
     .from(issues)
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))

@@ -38,7 +38,7 @@ export async function getPublicMachinePage(
   opts: { now?: Date } = {},
 ) {
   const [machine] = await db
-    .select({ ...machineSummaryColumns, city: locations.city })
+    .select({ ...machineSummaryColumns, city: locations.city, presence: machines.presence })
     .from(machines)
     .innerJoin(models, eq(models.id, machines.modelId))
     .innerJoin(locations, eq(locations.id, machines.locationId))

@@ -252,6 +252,8 @@ function detailView(d: IssueDetail | null) {
     assignee: d.assignee?.id ? { id: d.assignee.id, name: d.assignee.name } : null,
     reporter: d.reporter?.id ? { id: d.reporter.id, name: d.reporter.name } : null,
     upvotes: d.upvotes,
+    mergedIntoId: d.mergedIntoId,
+    hasDuplicates: d.hasDuplicates,
   };
 }
 
@@ -273,7 +275,9 @@ export async function checkIssueDetail(
         m.id as "machineId", m.name as "machineName", m."ownerId", md.name as "modelName",
         l.id as "locationId", l.name as "locationName",
         a.id as "assigneeId", a.name as "assigneeName", r.id as "reporterId", r.name as "reporterName",
-        (select count(*) from "Upvote" u where u."issueId" = i.id) as upvotes
+        (select count(*) from "Upvote" u where u."issueId" = i.id) as upvotes, i."mergedIntoId",
+        (select count(*) from "Issue" dup where dup."mergedIntoId" = i.id and dup."organizationId" = i."organizationId") > 0
+          as "hasDuplicates"
       from "Issue" i
       ${listJoins}
       left join "Model" md on md.id = m."modelId" and (md."organizationId" is null or md."organizationId" = m."organizationId")
@@ -300,6 +304,8 @@ export async function checkIssueDetail(
             assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName } : null,
             reporter: r.reporterId ? { id: r.reporterId, name: r.reporterName } : null,
             upvotes: num(r.upvotes),
+            mergedIntoId: r.mergedIntoId,
+            hasDuplicates: r.hasDuplicates,
           }
         : null,
   );

@@ -20,6 +20,7 @@ interface PublicMachinePageLike {
     locationId: string;
     locationName: string;
     city: string | null;
+    presence: string;
   };
   openIssues: PublicOpenIssue[];
   recentlyFixed: { id: string; title: string; resolvedAt: Date | null }[];
@@ -55,7 +56,7 @@ export async function checkPublicMachinePage(
       topPriorityOrder: result.topPriorityOrder,
     },
     sql`select m.id, m.name, md.name as "modelName", md.manufacturer, md.year, l.id as "locationId",
-        l.name as "locationName", l.city,
+        l.name as "locationName", l.city, m.presence,
         coalesce((
           select json_agg(o order by o."priorityOrder" desc, o.created desc, o.id desc) from (
             select i.id, i.title, s.category, s.name as "statusName", p."order" as "priorityOrder",
@@ -97,6 +98,7 @@ export async function checkPublicMachinePage(
               locationId: r.locationId,
               locationName: r.locationName,
               city: r.city,
+              presence: r.presence,
             },
             openIssues: jsonRows(r.openIssues).map((i) => ({
               id: i.id,

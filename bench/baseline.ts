@@ -152,7 +152,7 @@ async function resolveAccess(
   withUnread: boolean,
 ): Promise<Access> {
   const [org] = await q.query<{ id: string; name: string; subdomain: string }>(
-    `select id, name, subdomain, "logoUrl" from "Organization" where subdomain = $1 limit 1`,
+    `select id, name, subdomain, "logoUrl", "timeZone", locale from "Organization" where subdomain = $1 limit 1`,
     [subdomainOf(req)],
   );
   if (!org) throw new HttpError(404, "There is no organization at this address.");
@@ -228,8 +228,9 @@ async function machinePage(q: RawClient, access: Access, machineId: string): Pro
     manufacturer: string | null;
     year: number | null;
     locationName: string;
+    presence: string;
   }>(
-    `select m.id, m.name, mo.name as "modelName", mo.manufacturer, mo.year, l.id as "locationId", l.name as "locationName", l.city
+    `select m.id, m.name, mo.name as "modelName", mo.manufacturer, mo.year, l.id as "locationId", l.name as "locationName", l.city, m.presence
        from "Machine" m join "Model" mo on mo.id = m."modelId" join "Location" l on l.id = m."locationId"
       where m.id = $1 and m."organizationId" = $2 limit 1`,
     [machineId, orgId],
@@ -288,10 +289,14 @@ async function machinePage(q: RawClient, access: Access, machineId: string): Pro
     `<p>${esc(machine.locationName)}</p><h1>${esc(machine.name)}</h1><p>${esc([machine.modelName, machine.manufacturer, machine.year].filter(Boolean).join(" · "))}</p>
      <p class="status">${status}</p><section><h2>Known problems (${open.length})</h2><ul>${items}</ul>
      <details><summary>Recently fixed (${fixed.length})</summary><ul>${fixedList}</ul></details></section>
-     <section id="report"><h2>Report a problem</h2><form method="post" enctype="multipart/form-data"><input type="hidden" name="intent" value="report">
+     ${
+       machine.presence === "on_floor"
+         ? `     <section id="report"><h2>Report a problem</h2><form method="post" enctype="multipart/form-data"><input type="hidden" name="intent" value="report">
      <label>What’s wrong? <input name="title" required maxlength="255"></label><label>Details (optional) <textarea name="description" rows="3" maxlength="2000"></textarea></label>
      <label>Photo (optional) <input type="file" name="photo" accept="image/jpeg,image/png,image/webp"></label><label>Your name (optional) <input name="name"></label>
-     <label>E-mail (optional) <input name="email" type="email"></label><div hidden><input name="website" tabindex="-1"></div><button type="submit">Send report</button></form></section>`,
+     <label>E-mail (optional) <input name="email" type="email"></label><div hidden><input name="website" tabindex="-1"></div><button type="submit">Send report</button></form></section>`
+         : "<p>This machine is not on the floor right now.</p>"
+     }`,
   );
 }
 
@@ -455,7 +460,8 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
             s.id as "statusId", s.name as "statusName", s.category, p.id as "priorityId", p.name as "priorityName", p."order" as "priorityOrder",
             m.id as "machineId", m.name as "machineName", m."ownerId", mo.name as "modelName", l.id as "locationId", l.name as "locationName",
             a.id as "assigneeId", a.name as "assigneeName", r.id as "reporterId", r.name as "reporterName",
-            (select count(*)::int from "Upvote" u where u."issueId" = i.id) as upvotes
+            (select count(*)::int from "Upvote" u where u."issueId" = i.id) as upvotes, i."mergedIntoId",
+            exists (select 1 from "Issue" d where d."mergedIntoId" = i.id and d."organizationId" = i."organizationId") as "hasDuplicates"
        from "Issue" i join "IssueStatus" s on s.id = i."statusId" join "Priority" p on p.id = i."priorityId"
        join "Machine" m on m.id = i."machineId" join "Location" l on l.id = m."locationId" left join "Model" mo on mo.id = m."modelId"
        left join "User" a on a.id = i."assignedToId" left join "User" r on r.id = i."createdById"
@@ -464,7 +470,10 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
   );
   if (!issue) throw new HttpError(404, "We could not find that issue.");
   const can = (perm: string) => access.member && access.perms.has(perm);
-  const [comments, history, attachments, statuses, priorities, members] = await Promise.all([
+  // Like ours: the merge lookups only for merged issues and merge targets (none in the bench data), candidates for
+  // triagers otherwise; whether the member watches the issue.
+  if (issue.mergedIntoId || issue.hasDuplicates) throw new HttpError(501, "The baseline does not show merges.");
+  const [comments, history, attachments, statuses, priorities, members, candidates, watching] = await Promise.all([
     q.query<Record<string, unknown>>(
       `select c.id, c.content, c."createdAt", c."updatedAt", c."deletedAt", au.id as "authorId", au.name as "authorName", d.name as "deletedByName"
          from "Comment" c join "Issue" i on i.id = c."issueId" join "User" au on au.id = c."authorId" left join "User" d on d.id = c."deletedBy"
@@ -501,6 +510,21 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
           [orgId],
         )
       : Promise.resolve([]),
+    can("issue:edit")
+      ? q.query<{ id: string; title: string; statusName: string }>(
+          `select i.id, i.title, s.name as "statusName" from "Issue" i join "Issue" self on self.id = $1 and self."organizationId" = $2
+             join "IssueStatus" s on s.id = i."statusId"
+            where i."organizationId" = $2 and i."machineId" = self."machineId" and i.id <> $1 and i."mergedIntoId" is null
+            order by s.category = 'RESOLVED', i."createdAt" desc, i.id limit 50`,
+          [issueId, orgId],
+        )
+      : Promise.resolve([]),
+    access.member && access.user
+      ? q.query<{ id: string }>(
+          `select id from "Watch" where "organizationId" = $1 and "userId" = $2 and "issueId" = $3 limit 1`,
+          [orgId, access.user.id, issueId],
+        )
+      : Promise.resolve([]),
   ]);
   const timeline = [
     ...history.map((h) => ({
@@ -528,6 +552,16 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
      <form method="post"><input type="hidden" name="intent" value="assign"><select name="assigneeId">${members
        .map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`)
        .join("")}</select><button>Assign</button></form>
+     <form method="post"><input type="hidden" name="intent" value="watch"><button name="watch" value="${watching.length ? "off" : "on"}">${
+       watching.length ? "Stop watching" : "Watch"
+     }</button></form>
+     ${
+       candidates.length
+         ? `<form method="post"><input type="hidden" name="intent" value="merge"><select name="targetId">${candidates
+             .map((c) => `<option value="${esc(c.id)}">${esc(c.title)} (${esc(c.statusName)})</option>`)
+             .join("")}</select><button>Merge into</button></form>`
+         : ""
+     }
      <section><h2>Photos (${attachments.length})</h2></section><section><h2>Activity</h2><ol>${timeline.map((t) => t.html).join("")}</ol></section>
      <form method="post"><input type="hidden" name="intent" value="comment"><textarea name="content"></textarea><button>Comment</button></form>`,
   );

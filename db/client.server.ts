@@ -146,7 +146,7 @@ async function openPostgres(url: string, poolSize?: number): Promise<DbHandle> {
   });
   const max = poolSize ?? Number(process.env.DATABASE_POOL_SIZE ?? 10);
   const busy = { count: 0 };
-  const db = drizzle(countingClient(pooled ? sql : preparingClient(sql), busy), { schema }) as unknown as Db;
+  const db = drizzle(countingClient(statementClient(sql, { prepare: !pooled }), busy), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
@@ -200,20 +200,21 @@ function countingClient(sql: Sql, busy: { count: number }): Sql {
  * with `.prepare(name)`, whatever the client's own `prepare` option says. For a statement with parameters postgres-js
  * then needs two round trips (Describe, then Bind/Execute) and the server parses and plans the text every time: on the
  * issue page that was 11 statements, ~3 KB and ~11 socket writes per request instead of ~350 bytes and ~5 writes
- * (docs/benchmarks.md). On direct connections we let postgres-js prepare every statement; it caches them per
- * connection by text and re-prepares after a reconnect or a schema change. Poolers in transaction mode (`pooled`)
- * cannot keep prepared statements and get the plain client.
+ * (docs/benchmarks.md). So the choice is made here, for every statement, not by drizzle: on direct connections
+ * postgres-js prepares every statement (it caches them per connection by text and re-prepares after a reconnect or a
+ * schema change); poolers in transaction mode cannot keep prepared statements and never get one, also for queries
+ * built once with a name (db/reusable-query.server.ts).
  */
-export function preparingClient(sql: Sql): Sql {
+export function statementClient(sql: Sql, opts: { prepare: boolean }): Sql {
   const wrapCallback = (args: unknown[]) => {
     const fn = args[args.length - 1] as (tx: Sql) => unknown;
-    return [...args.slice(0, -1), (tx: Sql) => fn(preparingClient(tx))];
+    return [...args.slice(0, -1), (tx: Sql) => fn(statementClient(tx, opts))];
   };
   return new Proxy(sql, {
     get(target, prop) {
       if (prop === "unsafe") {
         return (text: string, params?: unknown[], options?: Record<string, unknown>) =>
-          target.unsafe(text, params as never, { ...options, prepare: true });
+          target.unsafe(text, params as never, { ...options, prepare: opts.prepare });
       }
       if (prop === "begin" || prop === "savepoint") {
         const method = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop];

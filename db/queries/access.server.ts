@@ -2,6 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { memberships, permissions, rolePermissions, roles } from "../schema";
+import { reusableQuery } from "../reusable-query.server";
 import { crossCheck, validationEnabled } from "../validate.server";
 
 export interface RoleAccess {
@@ -16,12 +17,9 @@ export interface MemberAccess extends RoleAccess {
   membershipId: string;
 }
 
-export async function loadMemberAccess(
-  db: DbOrTx,
-  userId: string,
-  organizationId: string,
-): Promise<MemberAccess | null> {
-  const rows = await db
+// Asked on every request of a signed-in visitor (app/lib/access.server.ts).
+const memberAccessQuery = reusableQuery("member_access", (db, name) =>
+  db
     .select({
       membershipId: memberships.id,
       roleId: roles.id,
@@ -33,7 +31,21 @@ export async function loadMemberAccess(
     .innerJoin(roles, eq(roles.id, memberships.roleId))
     .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
     .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
-    .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId)));
+    .where(
+      and(
+        eq(memberships.userId, sql.placeholder("userId")),
+        eq(memberships.organizationId, sql.placeholder("organizationId")),
+      ),
+    )
+    .prepare(name),
+);
+
+export async function loadMemberAccess(
+  db: DbOrTx,
+  userId: string,
+  organizationId: string,
+): Promise<MemberAccess | null> {
+  const rows = await memberAccessQuery(db).execute({ userId, organizationId });
   const access: MemberAccess | null = rows.length
     ? {
         membershipId: rows[0].membershipId,
@@ -69,18 +81,26 @@ export async function loadMemberAccess(
   return access;
 }
 
+// Asked on every request of an anonymous visitor (the Unauthenticated role).
+const roleAccessByNameQuery = reusableQuery("role_access_by_name", (db, name) =>
+  db
+    .select({ roleId: roles.id, roleName: roles.name, isSystem: roles.isSystem, permission: permissions.name })
+    .from(roles)
+    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
+    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
+    .where(
+      and(eq(roles.organizationId, sql.placeholder("organizationId")), eq(roles.name, sql.placeholder("roleName"))),
+    )
+    .prepare(name),
+);
+
 /** Permissions of an organization's role by name (used for the Unauthenticated role of anonymous visitors). */
 export async function loadRoleAccessByName(
   db: DbOrTx,
   organizationId: string,
   roleName: string,
 ): Promise<RoleAccess | null> {
-  const rows = await db
-    .select({ roleId: roles.id, roleName: roles.name, isSystem: roles.isSystem, permission: permissions.name })
-    .from(roles)
-    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
-    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
-    .where(and(eq(roles.organizationId, organizationId), eq(roles.name, roleName)));
+  const rows = await roleAccessByNameQuery(db).execute({ organizationId, roleName });
   if (rows.length === 0) return null;
   return {
     roleId: rows[0].roleId,

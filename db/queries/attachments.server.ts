@@ -3,9 +3,10 @@
  * storage key. The statements only: app/use-cases/attachments.server.ts checks ATTACHMENTS_PER_ISSUE under the issue's
  * row lock and writes the history rows in the same transaction.
  */
-import { and, asc, count, eq, isNull } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import { checkAttachments } from "../reference/issues.server";
 import { attachments, issues } from "../schema";
 import { validationEnabled } from "../validate.server";
@@ -19,8 +20,9 @@ export interface AttachmentItem {
   createdAt: Date;
 }
 
-export async function listAttachments(db: DbOrTx, organizationId: string, issueId: string): Promise<AttachmentItem[]> {
-  const rows = await db
+// The photos of the issue page.
+const attachmentsQuery = reusableQuery("issue_attachments", (db, name) =>
+  db
     .select({
       id: attachments.id,
       fileName: attachments.fileName,
@@ -28,8 +30,18 @@ export async function listAttachments(db: DbOrTx, organizationId: string, issueI
       createdAt: attachments.createdAt,
     })
     .from(attachments)
-    .where(and(eq(attachments.issueId, issueId), eq(attachments.organizationId, organizationId)))
-    .orderBy(asc(attachments.createdAt), asc(attachments.id));
+    .where(
+      and(
+        eq(attachments.issueId, sql.placeholder("issueId")),
+        eq(attachments.organizationId, sql.placeholder("organizationId")),
+      ),
+    )
+    .orderBy(asc(attachments.createdAt), asc(attachments.id))
+    .prepare(name),
+);
+
+export async function listAttachments(db: DbOrTx, organizationId: string, issueId: string): Promise<AttachmentItem[]> {
+  const rows = await attachmentsQuery(db).execute({ issueId, organizationId });
   if (validationEnabled()) await checkAttachments(db, organizationId, issueId, rows);
   return rows;
 }

@@ -6,6 +6,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import { attachments, comments, issueMerges, issueStatuses, issueSubscribers, issues, upvotes, users } from "../schema";
 import { displayName } from "./issues.server";
 
@@ -257,22 +258,35 @@ export async function listMergedDuplicates(db: DbOrTx, organizationId: string, t
   }));
 }
 
-/** Issues a duplicate may be merged into: others of its machine that are not merged themselves, open ones first. */
-export async function listMergeCandidates(db: DbOrTx, organizationId: string, issueId: string) {
-  const self = alias(issues, "mergeSelf");
-  return db
+const mergeSelf = alias(issues, "mergeSelf");
+
+// On the page of every issue a triager opens.
+const mergeCandidatesQuery = reusableQuery("merge_candidates", (db, name) =>
+  db
     .select({ id: issues.id, title: issues.title, statusName: issueStatuses.name, category: issueStatuses.category })
     .from(issues)
-    .innerJoin(self, and(eq(self.id, issueId), eq(self.organizationId, organizationId)))
+    .innerJoin(
+      mergeSelf,
+      and(
+        eq(mergeSelf.id, sql.placeholder("issueId")),
+        eq(mergeSelf.organizationId, sql.placeholder("organizationId")),
+      ),
+    )
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .where(
       and(
-        eq(issues.organizationId, organizationId),
-        eq(issues.machineId, self.machineId),
-        ne(issues.id, issueId),
+        eq(issues.organizationId, sql.placeholder("organizationId")),
+        eq(issues.machineId, mergeSelf.machineId),
+        ne(issues.id, sql.placeholder("issueId")),
         isNull(issues.mergedIntoId),
       ),
     )
     .orderBy(sql`${issueStatuses.category} = 'RESOLVED'`, desc(issues.createdAt), asc(issues.id))
-    .limit(50);
+    .limit(50)
+    .prepare(name),
+);
+
+/** Issues a duplicate may be merged into: others of its machine that are not merged themselves, open ones first. */
+export async function listMergeCandidates(db: DbOrTx, organizationId: string, issueId: string) {
+  return mergeCandidatesQuery(db).execute({ issueId, organizationId });
 }

@@ -18,6 +18,7 @@ import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "d
 import { alias, type PgSelect } from "drizzle-orm/pg-core";
 import { type IssueSort, type StatusCategory } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import {
   comments,
   issueHistory,
@@ -433,13 +434,19 @@ export interface MemberOption {
 }
 
 /** Members of the organization for assignee/reporter pickers (names only, never e-mails). */
-export async function listMemberOptions(db: DbOrTx, organizationId: string): Promise<MemberOption[]> {
-  const rows = await db
+// The assignee picker of the issue page and list.
+const memberOptionsQuery = reusableQuery("member_options", (db, name) =>
+  db
     .select({ id: users.id, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.organizationId, organizationId))
-    .orderBy(asc(users.name), asc(users.id));
+    .where(eq(memberships.organizationId, sql.placeholder("organizationId")))
+    .orderBy(asc(users.name), asc(users.id))
+    .prepare(name),
+);
+
+export async function listMemberOptions(db: DbOrTx, organizationId: string): Promise<MemberOption[]> {
+  const rows = await memberOptionsQuery(db).execute({ organizationId });
   const result = rows.map((r) => ({ id: r.id, name: displayName(r.name) }));
   if (validationEnabled()) await checkMemberOptions(db, organizationId, result);
   return result;
@@ -479,8 +486,9 @@ export function displayName(name: string | null | undefined): string {
 // -------------------------------------------------------------------------------------------------------------------
 // Detail & timeline
 
-export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId: string) {
-  const [row] = await db
+// The issue page's main row.
+const issueDetailQuery = reusableQuery("issue_detail", (db, name) =>
+  db
     .select({
       id: issues.id,
       title: issues.title,
@@ -501,7 +509,7 @@ export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId
       upvotes: upvoteCount,
       // The page looks up merges only when there are any (app/use-cases/issue-pages.server.ts loadMergeParts).
       mergedIntoId: issues.mergedIntoId,
-      hasDuplicates: sql<boolean>`exists (select 1 from "Issue" "duplicate" where "duplicate"."mergedIntoId" = ${issues.id} and "duplicate"."organizationId" = ${organizationId})`,
+      hasDuplicates: sql<boolean>`exists (select 1 from "Issue" "duplicate" where "duplicate"."mergedIntoId" = ${issues.id} and "duplicate"."organizationId" = ${sql.placeholder("organizationId")})`,
     })
     .from(issues)
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
@@ -511,8 +519,13 @@ export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId
     .leftJoin(models, eq(models.id, machines.modelId))
     .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
     .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
-    .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
-    .limit(1);
+    .where(and(eq(issues.id, sql.placeholder("issueId")), eq(issues.organizationId, sql.placeholder("organizationId"))))
+    .limit(1)
+    .prepare(name),
+);
+
+export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId: string) {
+  const [row] = await issueDetailQuery(db).execute({ issueId, organizationId });
   if (validationEnabled()) await checkIssueDetail(db, organizationId, issueId, row ?? null);
   return row ?? null;
 }
@@ -552,57 +565,69 @@ const historyActor = alias(users, "historyActor");
  * instant, then by id). COMMENTED rows are left out: the comment itself is the timeline entry. Soft-deleted
  * comments are included only with `includeDeleted` (the admin view). Two queries, no per-item lookups.
  */
+// The issue page's timeline: comments (deleted ones for managers who ask) and history.
+const commentsQuery = (includeDeleted: boolean) => (db: DbOrTx, name: string) =>
+  db
+    .select({
+      id: comments.id,
+      content: comments.content,
+      createdAt: comments.createdAt,
+      updatedAt: comments.updatedAt,
+      deletedAt: comments.deletedAt,
+      authorId: commentAuthor.id,
+      authorName: commentAuthor.name,
+      deletedByName: commentDeleter.name,
+    })
+    .from(comments)
+    .innerJoin(issues, eq(issues.id, comments.issueId))
+    .innerJoin(commentAuthor, eq(commentAuthor.id, comments.authorId))
+    .leftJoin(commentDeleter, eq(commentDeleter.id, comments.deletedBy))
+    .where(
+      and(
+        eq(comments.issueId, sql.placeholder("issueId")),
+        eq(issues.organizationId, sql.placeholder("organizationId")),
+        includeDeleted ? undefined : isNull(comments.deletedAt),
+      ),
+    )
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .prepare(name);
+const timelineCommentsQuery = reusableQuery("timeline_comments", commentsQuery(false));
+const timelineCommentsWithDeletedQuery = reusableQuery("timeline_comments_with_deleted", commentsQuery(true));
+const timelineHistoryQuery = reusableQuery("timeline_history", (db, name) =>
+  db
+    .select({
+      id: issueHistory.id,
+      type: issueHistory.type,
+      field: issueHistory.field,
+      oldValue: issueHistory.oldValue,
+      newValue: issueHistory.newValue,
+      changedAt: issueHistory.changedAt,
+      actorId: historyActor.id,
+      actorName: historyActor.name,
+    })
+    .from(issueHistory)
+    .leftJoin(historyActor, eq(historyActor.id, issueHistory.actorId))
+    .where(
+      and(
+        eq(issueHistory.issueId, sql.placeholder("issueId")),
+        eq(issueHistory.organizationId, sql.placeholder("organizationId")),
+        ne(issueHistory.type, "COMMENTED"),
+      ),
+    )
+    .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id))
+    .prepare(name),
+);
+
 export async function getIssueTimeline(
   db: DbOrTx,
   organizationId: string,
   issueId: string,
   opts: { includeDeleted?: boolean } = {},
 ): Promise<TimelineItem[]> {
+  const values = { issueId, organizationId };
   const [commentRows, historyRows] = await Promise.all([
-    db
-      .select({
-        id: comments.id,
-        content: comments.content,
-        createdAt: comments.createdAt,
-        updatedAt: comments.updatedAt,
-        deletedAt: comments.deletedAt,
-        authorId: commentAuthor.id,
-        authorName: commentAuthor.name,
-        deletedByName: commentDeleter.name,
-      })
-      .from(comments)
-      .innerJoin(issues, eq(issues.id, comments.issueId))
-      .innerJoin(commentAuthor, eq(commentAuthor.id, comments.authorId))
-      .leftJoin(commentDeleter, eq(commentDeleter.id, comments.deletedBy))
-      .where(
-        and(
-          eq(comments.issueId, issueId),
-          eq(issues.organizationId, organizationId),
-          opts.includeDeleted ? undefined : isNull(comments.deletedAt),
-        ),
-      )
-      .orderBy(asc(comments.createdAt), asc(comments.id)),
-    db
-      .select({
-        id: issueHistory.id,
-        type: issueHistory.type,
-        field: issueHistory.field,
-        oldValue: issueHistory.oldValue,
-        newValue: issueHistory.newValue,
-        changedAt: issueHistory.changedAt,
-        actorId: historyActor.id,
-        actorName: historyActor.name,
-      })
-      .from(issueHistory)
-      .leftJoin(historyActor, eq(historyActor.id, issueHistory.actorId))
-      .where(
-        and(
-          eq(issueHistory.issueId, issueId),
-          eq(issueHistory.organizationId, organizationId),
-          ne(issueHistory.type, "COMMENTED"),
-        ),
-      )
-      .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id)),
+    (opts.includeDeleted ? timelineCommentsWithDeletedQuery : timelineCommentsQuery)(db).execute(values),
+    timelineHistoryQuery(db).execute(values),
   ]);
   const items: TimelineItem[] = [
     ...historyRows.map((h): TimelineItem => ({

@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import { issueStatuses, issues, locations, machines, memberships, models, priorities, users } from "../schema";
 import {
   checkMachineDetail,
@@ -46,11 +47,17 @@ function machineTextMatch(q: string): SQL {
 }
 
 /** The organization's most severe priority order ("machine down"), or null without priorities. */
-export async function topPriorityOrder(db: DbOrTx, organizationId: string): Promise<number | null> {
-  const [row] = await db
+// On every machine page (its "out of order" rule).
+const topPriorityOrderQuery = reusableQuery("top_priority_order", (db, name) =>
+  db
     .select({ top: sql<number | null>`max(${priorities.order})` })
     .from(priorities)
-    .where(eq(priorities.organizationId, organizationId));
+    .where(eq(priorities.organizationId, sql.placeholder("organizationId")))
+    .prepare(name),
+);
+
+export async function topPriorityOrder(db: DbOrTx, organizationId: string): Promise<number | null> {
+  const [row] = await topPriorityOrderQuery(db).execute({ organizationId });
   const top = row?.top == null ? null : Number(row.top);
   if (validationEnabled()) await checkTopPriorityOrder(db, organizationId, top);
   return top;

@@ -11,11 +11,12 @@
  * e-mail settings (User.emailNotificationsEnabled / notificationFrequency) so the use case can queue the e-mails in
  * the same transaction (app/use-cases/notification-mail.server.ts).
  */
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, sql, type Placeholder } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
 import { emailChoiceFor } from "../../core/notification-email";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import { checkNotificationPreferences, checkNotifications, checkUnreadCount } from "../reference/notifications.server";
 import {
   issues,
@@ -33,15 +34,26 @@ import { validationEnabled } from "../validate.server";
 import { listIssueWatchers } from "./watches.server";
 
 /** Where one person's notifications in one organization are. */
-function ownIn(userId: string, organizationId: string) {
+function ownIn(userId: string | Placeholder, organizationId: string | Placeholder) {
   return and(eq(notifications.userId, userId), eq(notifications.organizationId, organizationId));
 }
 
-export async function countUnreadNotifications(db: DbOrTx, userId: string, organizationId: string): Promise<number> {
-  const [row] = await db
+// In the header of every signed-in page (app/root.tsx).
+const unreadCountQuery = reusableQuery("unread_notification_count", (db, name) =>
+  db
     .select({ n: count() })
     .from(notifications)
-    .where(and(ownIn(userId, organizationId), eq(notifications.read, false)));
+    .where(
+      and(
+        ownIn(sql.placeholder("userId"), sql.placeholder("organizationId")),
+        eq(notifications.read, sql.placeholder("read")),
+      ),
+    )
+    .prepare(name),
+);
+
+export async function countUnreadNotifications(db: DbOrTx, userId: string, organizationId: string): Promise<number> {
+  const [row] = await unreadCountQuery(db).execute({ userId, organizationId, read: false });
   const n = Number(row?.n ?? 0);
   if (validationEnabled()) await checkUnreadCount(db, userId, organizationId, n);
   return n;

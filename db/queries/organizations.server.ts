@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { organizations } from "../schema";
+import { reusableQuery } from "../reusable-query.server";
 
 export interface OrganizationSummary {
   id: string;
@@ -12,8 +13,9 @@ export interface OrganizationSummary {
   locale: string;
 }
 
-export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string): Promise<OrganizationSummary | null> {
-  const [row] = await db
+// Asked on every request (app/lib/tenant.server.ts).
+const organizationBySubdomainQuery = reusableQuery("organization_by_subdomain", (db, name) =>
+  db
     .select({
       id: organizations.id,
       name: organizations.name,
@@ -23,8 +25,13 @@ export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string)
       locale: organizations.locale,
     })
     .from(organizations)
-    .where(eq(organizations.subdomain, subdomain))
-    .limit(1);
+    .where(eq(organizations.subdomain, sql.placeholder("subdomain")))
+    .limit(1)
+    .prepare(name),
+);
+
+export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string): Promise<OrganizationSummary | null> {
+  const [row] = await organizationBySubdomainQuery(db).execute({ subdomain });
   return row ?? null;
 }
 

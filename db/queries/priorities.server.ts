@@ -4,8 +4,9 @@
  * uses it); `sortOrder` is the display order admins choose. The rules and the writes are in
  * app/use-cases/issue-options.server.ts.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql, type Placeholder } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import { checkPriorities } from "../reference/options.server";
 import { issues, priorities } from "../schema";
 import { validationEnabled } from "../validate.server";
@@ -15,7 +16,7 @@ export interface PriorityOption extends OptionRow {
   order: number;
 }
 
-function selectPriorities(db: DbOrTx, organizationId: string) {
+function selectPriorities(db: DbOrTx, organizationId: string | Placeholder) {
   return db
     .select({ ...optionRowColumns(priorities), order: priorities.order })
     .from(priorities)
@@ -23,8 +24,13 @@ function selectPriorities(db: DbOrTx, organizationId: string) {
     .orderBy(asc(priorities.sortOrder), asc(priorities.order), asc(priorities.name), asc(priorities.id));
 }
 
+// The priority picker of the issue page and list.
+const prioritiesQuery = reusableQuery("priorities", (db, name) =>
+  selectPriorities(db, sql.placeholder("organizationId")).prepare(name),
+);
+
 export async function listPriorities(db: DbOrTx, organizationId: string): Promise<PriorityOption[]> {
-  const rows = await selectPriorities(db, organizationId);
+  const rows = await prioritiesQuery(db).execute({ organizationId });
   if (validationEnabled()) await checkPriorities(db, organizationId, rows);
   return rows;
 }

@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import {
   issueHistory,
   issueStatuses,
@@ -30,35 +31,30 @@ export interface PublicOpenIssue {
   upvoteCount: number;
 }
 
-/** Everything the public machine page needs, or null when the machine is not in the organization. */
-export async function getPublicMachinePage(
-  db: DbOrTx,
-  organizationId: string,
-  machineId: string,
-  opts: { now?: Date } = {},
-) {
-  const [machine] = await db
+// The public machine page (/m/<id>, the QR landing page): its machine, open issues with "me too" counts, and the
+// issues fixed since `since`.
+const placeholder = (name: "organizationId" | "machineId" | "since") => sql.placeholder(name);
+const publicMachineQuery = reusableQuery("public_machine", (db, name) =>
+  db
     .select({ ...machineSummaryColumns, city: locations.city, presence: machines.presence })
     .from(machines)
     .innerJoin(models, eq(models.id, machines.modelId))
     .innerJoin(locations, eq(locations.id, machines.locationId))
-    .where(and(eq(machines.id, machineId), eq(machines.organizationId, organizationId)))
-    .limit(1);
-  const since = new Date((opts.now ?? new Date()).getTime() - 30 * 24 * 3600 * 1000);
-  if (!machine) {
-    if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, null);
-    return null;
-  }
-
+    .where(and(eq(machines.id, placeholder("machineId")), eq(machines.organizationId, placeholder("organizationId"))))
+    .limit(1)
+    .prepare(name),
+);
+const publicOpenIssuesQuery = reusableQuery("public_open_issues", (db, name) => {
   const votes = db
     .select({ issueId: upvotes.issueId, n: sql<number>`count(*)::int`.as("voteCount") })
     .from(upvotes)
     .innerJoin(issues, eq(issues.id, upvotes.issueId))
-    .where(and(eq(issues.organizationId, organizationId), eq(issues.machineId, machineId)))
+    .where(
+      and(eq(issues.organizationId, placeholder("organizationId")), eq(issues.machineId, placeholder("machineId"))),
+    )
     .groupBy(upvotes.issueId)
     .as("votes");
-
-  const openIssues = await db
+  return db
     .select({
       id: issues.id,
       title: issues.title,
@@ -74,28 +70,50 @@ export async function getPublicMachinePage(
     .leftJoin(votes, eq(votes.issueId, issues.id))
     .where(
       and(
-        eq(issues.organizationId, organizationId),
-        eq(issues.machineId, machineId),
+        eq(issues.organizationId, placeholder("organizationId")),
+        eq(issues.machineId, placeholder("machineId")),
         ne(issueStatuses.category, "RESOLVED"),
       ),
     )
     .orderBy(desc(priorities.order), desc(issues.createdAt), desc(issues.id))
-    .limit(100);
-
-  const recentlyFixed = await db
+    .limit(100)
+    .prepare(name);
+});
+const recentlyFixedQuery = reusableQuery("public_recently_fixed", (db, name) =>
+  db
     .select({ id: issues.id, title: issues.title, resolvedAt: issues.resolvedAt })
     .from(issues)
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .where(
       and(
-        eq(issues.organizationId, organizationId),
-        eq(issues.machineId, machineId),
+        eq(issues.organizationId, placeholder("organizationId")),
+        eq(issues.machineId, placeholder("machineId")),
         eq(issueStatuses.category, "RESOLVED"),
-        gte(issues.resolvedAt, since),
+        gte(issues.resolvedAt, placeholder("since")),
       ),
     )
     .orderBy(desc(issues.resolvedAt), desc(issues.id))
-    .limit(3);
+    .limit(3)
+    .prepare(name),
+);
+
+/** Everything the public machine page needs, or null when the machine is not in the organization. */
+export async function getPublicMachinePage(
+  db: DbOrTx,
+  organizationId: string,
+  machineId: string,
+  opts: { now?: Date } = {},
+) {
+  const values = { organizationId, machineId };
+  const [machine] = await publicMachineQuery(db).execute(values);
+  const since = new Date((opts.now ?? new Date()).getTime() - 30 * 24 * 3600 * 1000);
+  if (!machine) {
+    if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, null);
+    return null;
+  }
+  const openIssues = await publicOpenIssuesQuery(db).execute(values);
+  // A placeholder's value skips the column's encoder: the timestamp goes as drizzle would send it.
+  const recentlyFixed = await recentlyFixedQuery(db).execute({ ...values, since: since.toISOString() });
 
   const page = {
     machine,

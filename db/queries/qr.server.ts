@@ -6,6 +6,7 @@
  */
 import { createId } from "@paralleldrive/cuid2";
 import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { reusableQuery } from "../reusable-query.server";
 import type { DbOrTx } from "../client.server";
 import { crossCheck, validationEnabled } from "../validate.server";
 import { locations, machines, models } from "../schema";
@@ -16,13 +17,24 @@ export function isPlausibleQrCode(code: string | undefined | null): code is stri
 }
 
 /** The machine a code points at, in this organization only. A code of another organization is "not found". */
-export async function findMachineByQrCode(db: DbOrTx, organizationId: string, qrCodeId: string) {
-  if (!isPlausibleQrCode(qrCodeId)) return null;
-  const [row] = await db
+// Every scan of a sticker (/qr/<code>).
+const machineByQrCodeQuery = reusableQuery("machine_by_qr_code", (db, name) =>
+  db
     .select({ id: machines.id, name: machines.name })
     .from(machines)
-    .where(and(eq(machines.qrCodeId, qrCodeId), eq(machines.organizationId, organizationId)))
-    .limit(1);
+    .where(
+      and(
+        eq(machines.qrCodeId, sql.placeholder("qrCodeId")),
+        eq(machines.organizationId, sql.placeholder("organizationId")),
+      ),
+    )
+    .limit(1)
+    .prepare(name),
+);
+
+export async function findMachineByQrCode(db: DbOrTx, organizationId: string, qrCodeId: string) {
+  if (!isPlausibleQrCode(qrCodeId)) return null;
+  const [row] = await machineByQrCodeQuery(db).execute({ qrCodeId, organizationId });
   const result = row ?? null;
   if (validationEnabled()) {
     await crossCheck(

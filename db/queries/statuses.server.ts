@@ -3,9 +3,10 @@
  * (./ordered-options.server.ts). The rules (an Open, an In progress and a Closed status always exist; the default is
  * Open) and the writes are in app/use-cases/issue-options.server.ts.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql, type Placeholder } from "drizzle-orm";
 import type { StatusCategory } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import { checkStatuses } from "../reference/options.server";
 import { issueStatuses, issues } from "../schema";
 import { validationEnabled } from "../validate.server";
@@ -15,7 +16,7 @@ export interface StatusOption extends OptionRow {
   category: StatusCategory;
 }
 
-function selectStatuses(db: DbOrTx, organizationId: string) {
+function selectStatuses(db: DbOrTx, organizationId: string | Placeholder) {
   return db
     .select({ ...optionRowColumns(issueStatuses), category: issueStatuses.category })
     .from(issueStatuses)
@@ -23,9 +24,14 @@ function selectStatuses(db: DbOrTx, organizationId: string) {
     .orderBy(asc(issueStatuses.sortOrder), asc(issueStatuses.name), asc(issueStatuses.id));
 }
 
+// The status picker of the issue page and list.
+const statusesQuery = reusableQuery("statuses", (db, name) =>
+  selectStatuses(db, sql.placeholder("organizationId")).prepare(name),
+);
+
 /** The organization's statuses in display order (admin's order, then name). */
 export async function listStatuses(db: DbOrTx, organizationId: string): Promise<StatusOption[]> {
-  const rows = await selectStatuses(db, organizationId);
+  const rows = await statusesQuery(db).execute({ organizationId });
   if (validationEnabled()) await checkStatuses(db, organizationId, rows);
   return rows;
 }

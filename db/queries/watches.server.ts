@@ -3,8 +3,9 @@
  * (./notifications.server.ts) reads the watchers of an issue and of its machine with their current membership, so
  * someone who left the organization hears nothing more.
  */
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
+import { reusableQuery } from "../reusable-query.server";
 import { memberships, watches } from "../schema";
 
 export type WatchTarget = { issueId: string } | { machineId: string };
@@ -13,17 +14,35 @@ function targetWhere(target: WatchTarget) {
   return "issueId" in target ? eq(watches.issueId, target.issueId) : eq(watches.machineId, target.machineId);
 }
 
+function targetIdOf(target: WatchTarget): string {
+  return "issueId" in target ? target.issueId : target.machineId;
+}
+
+// On every issue and machine page a member opens.
+const watchQuery = (column: typeof watches.issueId | typeof watches.machineId) => (db: DbOrTx, name: string) =>
+  db
+    .select({ id: watches.id })
+    .from(watches)
+    .where(
+      and(
+        eq(watches.organizationId, sql.placeholder("organizationId")),
+        eq(watches.userId, sql.placeholder("userId")),
+        eq(column, sql.placeholder("targetId")),
+      ),
+    )
+    .limit(1)
+    .prepare(name);
+const issueWatchQuery = reusableQuery("issue_watch", watchQuery(watches.issueId));
+const machineWatchQuery = reusableQuery("machine_watch", watchQuery(watches.machineId));
+
 export async function isWatching(
   db: DbOrTx,
   organizationId: string,
   userId: string,
   target: WatchTarget,
 ): Promise<boolean> {
-  const [row] = await db
-    .select({ id: watches.id })
-    .from(watches)
-    .where(and(eq(watches.organizationId, organizationId), eq(watches.userId, userId), targetWhere(target)))
-    .limit(1);
+  const query = "issueId" in target ? issueWatchQuery : machineWatchQuery;
+  const [row] = await query(db).execute({ organizationId, userId, targetId: targetIdOf(target) });
   return Boolean(row);
 }
 

@@ -77,7 +77,7 @@ describe("embedded data directory lock", () => {
 });
 
 describe("prepared statements on PostgreSQL", () => {
-  // drizzle's postgres-js driver sends unprepared statements unless told otherwise (db/client.server.ts preparingClient):
+  // drizzle's postgres-js driver sends unprepared statements unless told otherwise (db/client.server.ts statementClient):
   // two round trips and a fresh parse + plan per statement. Direct connections must prepare; poolers must not.
   const url = process.env.DATABASE_URL;
   async function preparedOrganizationStatements(databaseUrl: string): Promise<number> {
@@ -98,6 +98,11 @@ describe("prepared statements on PostgreSQL", () => {
           .from(organizations)
           .where(eq(organizations.subdomain, "in-a-transaction"));
       });
+      // A query built once and executed by name (db/reusable-query.server.ts): drizzle asks postgres-js to prepare it,
+      // which a transaction pooler must not get either.
+      const { findOrganizationBySubdomain } = await import("../../db/queries/organizations.server");
+      await findOrganizationBySubdomain(handle.db, "reused-0");
+      await findOrganizationBySubdomain(handle.db, "reused-1");
       const rows = (await handle.db.execute(sql`select statement from pg_prepared_statements`)) as unknown as {
         statement: string;
       }[];
@@ -108,8 +113,9 @@ describe("prepared statements on PostgreSQL", () => {
   }
 
   it.skipIf(!url)("prepares statements on a direct connection, also inside transactions, once per text", async () => {
-    // The two selects outside share one prepared statement; the one in the transaction is the second.
-    expect(await preparedOrganizationStatements(url!)).toBe(2);
+    // The two selects outside share one prepared statement; the one in the transaction is the second; the reusable
+    // query's two calls the third.
+    expect(await preparedOrganizationStatements(url!)).toBe(3);
   });
 
   it.skipIf(!url)("does not prepare through a transaction pooler", async () => {

@@ -22,7 +22,8 @@ import {
 import { issues, issueStatuses, locations, machines, priorities, upvotes } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, userIdOf } from "../helpers/fixtures";
+import { createRole } from "../../db/queries/roles.server";
+import { orgIdOf, setRoleDirect, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -503,11 +504,46 @@ describe("search that forgives", () => {
   });
 
   it("finds by a member reporter's name or e-mail and a guest's name or address, in the organization only", async () => {
-    const byEmail = await all({ category: "all", q: "member@dev.local" });
+    const withAddresses = { category: "all", searchAddresses: true } as const;
+    const byEmail = await all({ ...withAddresses, q: "member@dev.local" });
     expect(byEmail.map((i) => i.id)).toEqual(expect.arrayContaining(tieIds));
-    expect(titles(await all({ category: "all", q: "maya.r@example" }))).toContain("Auto-launch fires twice");
+    expect(titles(await all({ ...withAddresses, q: "maya.r@example" }))).toContain("Auto-launch fires twice");
+    expect(titles(await all({ ...withAddresses, q: "Maya" }))).toContain("Auto-launch fires twice");
+    expect(await all({ ...withAddresses, q: "member@dev.local" }, "created", "desc", beta)).toEqual([]);
+    // Without the right to see addresses: names only.
     expect(titles(await all({ category: "all", q: "Maya" }))).toContain("Auto-launch fires twice");
-    expect(await all({ category: "all", q: "member@dev.local" }, "created", "desc", beta)).toEqual([]);
+    expect((await all({ category: "all", q: "Dev Member" })).map((i) => i.id)).toEqual(expect.arrayContaining(tieIds));
+    expect(titles(await all({ category: "all", q: "maya.r@example" }))).not.toContain("Auto-launch fires twice");
+    expect(await all({ category: "all", q: "member@dev.local" })).toEqual([]);
+  });
+
+  it("searches reporters' addresses only for members who may see them; visitors cannot search at all", async () => {
+    // A member whose role may read issues but not triage them: the issue page hides reporters' addresses from them
+    // (app/use-cases/issue-pages.server.ts), so a search must not tell them whose address reported what.
+    await createRole(db, apc, { name: "Reader", isDefault: false, permissions: ["issue:view", "machine:view"] });
+    await setRoleDirect(db, "player@dev.local", "apc", "Reader");
+    const reader = server.client();
+    await reader.login("player@dev.local");
+    const listed = async (client: TestClient, q: string, path = "/issues") => {
+      const res = await client.get(`${path}?category=all&q=${encodeURIComponent(q)}`);
+      expect(res.status, `${path} ${q}`).toBe(200);
+      return res.text;
+    };
+    expect(await listed(member, "maya.r@example")).toContain("Auto-launch fires twice");
+    expect(await listed(member, "member@dev.local")).toContain("Tie breaker issue");
+    expect(await listed(reader, "Maya")).toContain("Auto-launch fires twice");
+    expect(await listed(reader, "Dev Member")).toContain("Tie breaker issue");
+    expect(await listed(reader, "maya.r@example")).not.toContain("Auto-launch fires twice");
+    expect(await listed(reader, "example.com")).not.toContain("Auto-launch fires twice");
+    expect(await listed(reader, "member@dev.local")).not.toContain("Tie breaker issue");
+    expect(await listed(reader, "maya.r@example", "/issues.csv")).not.toContain("Auto-launch fires twice");
+    expect(await listed(member, "maya.r@example", "/issues.csv")).toContain("Auto-launch fires twice");
+    // Visitors and members of another organization never reach the list or its export.
+    for (const path of ["/issues", "/issues.csv"]) {
+      const anonymous = await server.client().get(`${path}?q=${encodeURIComponent("maya.r@example")}`);
+      expect(anonymous.status).toBe(302);
+      expect(anonymous.location).toMatch(/^\/login\?/);
+    }
   });
 
   it("ranks full-text matches first, then by similarity, and pages through the ranking without gaps", async () => {

@@ -112,7 +112,13 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
           </Filter>
           {/* The view's own order is sent empty: a search typed in later is then ranked by Best match
               (issueListCriteria), not kept in the order the select happened to show. */}
-          <Filter label="Sort by" name="sort" value={current.sort === defaultSort ? "" : current.sort}>
+          <Filter
+            // "" means another order once a search is made or cleared: a new control then, not the old selection.
+            key={defaultSort}
+            label="Sort by"
+            name="sort"
+            value={current.sort === defaultSort ? "" : current.sort}
+          >
             {ISSUE_SORTS.filter((s) => s !== "relevance" || current.q).map((s) => (
               <option key={s} value={s === defaultSort ? "" : s}>
                 {SORT_LABELS[s]}

@@ -1,8 +1,9 @@
 /**
  * /status.json: the venue status board (app/routes/status.tsx) as JSON for a venue's own website. Always what a
  * visitor without a session may see, whoever asks, so it can be cached publicly and read from any site: GET (and
- * HEAD) answer with `Access-Control-Allow-Origin: *`, a CORS preflight allows GET only, and other methods are refused
- * (no action: 405; a cross-site POST is refused earlier by the origin check in server/app.ts).
+ * HEAD) answer with `Access-Control-Allow-Origin: *`, a CORS preflight allows GET only (a preflight for another
+ * method gets no CORS headers, so the browser stops there), and other methods are refused (no action: 405, without
+ * CORS headers; a cross-site POST is refused earlier by the origin check in server/app.ts).
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getVisitorAccess } from "~/lib/access.server";
@@ -17,6 +18,10 @@ const CORS = { "Access-Control-Allow-Origin": "*" } as const;
 
 export async function loader(args: LoaderFunctionArgs) {
   if (args.request.method === "OPTIONS") {
+    // A preflight for anything but reading gets no CORS headers at all: the browser then refuses the request.
+    const wanted = (args.request.headers.get("Access-Control-Request-Method") ?? "").toUpperCase();
+    if (wanted !== "GET" && wanted !== "HEAD")
+      return new Response(null, { status: 204, headers: { Allow: "GET, HEAD" } });
     return new Response(null, {
       status: 204,
       headers: {

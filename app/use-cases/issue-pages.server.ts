@@ -101,6 +101,8 @@ export function issueListCriteria(actor: MemberActor, query: IssueListQuery) {
     assigneeId: query.assignee === "me" ? me : query.assignee === "unassigned" ? "unassigned" : idParam(query.assignee),
     reporterId: query.reporter === "me" ? me : query.reporter === "anonymous" ? "anonymous" : idParam(query.reporter),
     q: q || undefined,
+    // Reporters' addresses are searched for those the issue page shows them to (loadIssuePage: perms.edit).
+    searchAddresses: actor.can("issue:edit"),
   };
   return { category, statusIds, q, sort, dir, filters };
 }

@@ -75,17 +75,24 @@ export const NAME_SEARCH_MIN_LENGTH = 3;
  * Looks up the names a search may mean (one statement, the organization's small tables), so that the list's own
  * statement carries them as arrays whose size the planner knows: for a rare name it then reads the few matching
  * issues by index instead of walking the whole list in order. Null when the search does not look for names.
+ * Members' e-mail addresses only with `addresses` (IssueListFilters.searchAddresses).
  */
-export async function findSearchNames(db: DbOrTx, organizationId: string, q: string): Promise<SearchNames | null> {
+export async function findSearchNames(
+  db: DbOrTx,
+  organizationId: string,
+  q: string,
+  addresses = false,
+): Promise<SearchNames | null> {
   const text = q.trim();
   if (text.length < NAME_SEARCH_MIN_LENGTH || usesSearchSyntax(text)) return null;
   const like = containsPattern(text);
+  const person = addresses ? sql`(u.name ilike ${like} or u.email ilike ${like})` : sql`u.name ilike ${like}`;
   // Written with aliases: two tables here have "id", "name" and "organizationId".
   const result = await db.execute(sql`select
       array(select m.id from "Machine" m left join "Model" mo on mo.id = m."modelId"
         where m."organizationId" = ${organizationId} and (m.name ilike ${like} or mo.name ilike ${like})) as "machineIds",
       array(select ms."userId" from "Membership" ms join "User" u on u.id = ms."userId"
-        where ms."organizationId" = ${organizationId} and (u.name ilike ${like} or u.email ilike ${like})) as "userIds"`);
+        where ms."organizationId" = ${organizationId} and ${person}) as "userIds"`);
   const [row] = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as {
     machineIds: string[] | null;
     userIds: string[] | null;
@@ -98,9 +105,14 @@ export async function findSearchNames(db: DbOrTx, organizationId: string, q: str
  * error), or the title's word similarity (`q <% title`, pg_trgm.word_similarity_threshold: 0.6), or, with `names`
  * (findSearchNames), the machine's or its model's name, or the reporter (a member's name or e-mail, a guest's name
  * or address) containing `q`. Names are matched by containing, not by similarity: "Machine 12" is as similar to
- * "Machine 345" as "fliper" to "flipper".
+ * "Machine 345" as "fliper" to "flipper". A guest's address only with `addresses` (names found with the same flag).
  */
-export function issueSearchCondition(organizationId: string, q: string, names: SearchNames | null = null): SQL {
+export function issueSearchCondition(
+  organizationId: string,
+  q: string,
+  names: SearchNames | null = null,
+  addresses = false,
+): SQL {
   const fullText = sql`${issueSearchDocument} @@ websearch_to_tsquery('english', ${q})`;
   // Search syntax ("phrase", -word, or) asks for exactly that: no similar words, names or people then.
   if (usesSearchSyntax(q)) return fullText;
@@ -108,7 +120,13 @@ export function issueSearchCondition(organizationId: string, q: string, names: S
   if (names) {
     if (names.machineIds.length) arms.push(inArray(issues.machineId, names.machineIds));
     if (names.userIds.length) arms.push(inArray(issues.createdById, names.userIds));
-    arms.push(sql`${issueSubmitterDocument} ilike ${containsPattern(q)}`);
+    const like = containsPattern(q);
+    // Without addresses the guest's name alone must match; the first test keeps the arm on the trigram index.
+    arms.push(
+      addresses
+        ? sql`${issueSubmitterDocument} ilike ${like}`
+        : sql`(${issueSubmitterDocument} ilike ${like} and coalesce(${issues.submitterName}, '') ilike ${like})`,
+    );
   }
   return sql`(${sql.join(arms, sql` or `)})`;
 }
@@ -150,6 +168,11 @@ export interface IssueListFilters {
   /** A user id, or "anonymous" (reports without an account). */
   reporterId?: string;
   q?: string;
+  /**
+   * The search also looks in reporters' e-mail addresses (a member's, a guest's): only for those who may see them
+   * (app/use-cases/issue-pages.server.ts issueListCriteria), or a search would tell whose address reported what.
+   */
+  searchAddresses?: boolean;
 }
 
 export interface IssueCursor {
@@ -198,7 +221,7 @@ function filterConditions(
   else if (f.assigneeId) where.push(eq(issues.assignedToId, f.assigneeId));
   if (f.reporterId === "anonymous") where.push(isNull(issues.createdById));
   else if (f.reporterId) where.push(eq(issues.createdById, f.reporterId));
-  if (f.q?.trim()) where.push(issueSearchCondition(organizationId, f.q.trim(), names));
+  if (f.q?.trim()) where.push(issueSearchCondition(organizationId, f.q.trim(), names, f.searchAddresses));
   return where.filter((w): w is SQL => Boolean(w));
 }
 
@@ -307,7 +330,7 @@ export async function listIssues(db: DbOrTx, input: ListIssuesInput): Promise<Is
   // Without a search there is nothing to rank: "relevance" is then the creation order (cursors included).
   const sort: IssueSort = input.sort === "relevance" && !q ? "created" : input.sort;
   const key = sortKey(sort, q);
-  const names = q ? await findSearchNames(db, input.organizationId, q) : null;
+  const names = q ? await findSearchNames(db, input.organizationId, q, input.filters.searchAddresses) : null;
   const where = filterConditions(input.organizationId, input.filters, true, names);
   const cursor = input.cursor ?? null;
   // Reading backwards ("before") flips the order; the rows are reversed again below.
@@ -415,7 +438,7 @@ export async function countIssuesByCategory(
     .$dynamic();
   if (filters.locationId) matching.innerJoin(machines, eq(machines.id, issues.machineId));
   const q = filters.q?.trim();
-  const names = q ? await findSearchNames(db, organizationId, q) : null;
+  const names = q ? await findSearchNames(db, organizationId, q, filters.searchAddresses) : null;
   matching.where(and(...filterConditions(organizationId, filters, false, names)));
   if (opts.cap) matching.limit(opts.cap + 1);
   const sample = matching.as("matching");

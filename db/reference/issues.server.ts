@@ -38,16 +38,17 @@ function filterSql(organizationId: string, f: IssueListFilters, withStatus: bool
   if (f.reporterId === "anonymous") parts.push(sql`i."createdById" is null`);
   else if (f.reporterId) parts.push(sql`i."createdById" = ${f.reporterId}`);
   const q = f.q?.trim();
-  if (q) parts.push(searchSql(organizationId, q));
+  if (q) parts.push(searchSql(organizationId, q, f.searchAddresses === true));
   return sql.join(parts, sql` and `);
 }
 
 /**
  * The forgiving search on `i` (docs/decisions/038-trigram-search-and-duplicate-guard.md), written out plainly: the
  * full-text match; unless the search uses its syntax, also the title's word similarity, the machine's or model's
- * name, a member reporter's name or e-mail, a guest reporter's name or address (names: containing the search).
+ * name, a member reporter's name or e-mail, a guest reporter's name or address (names: containing the search;
+ * e-mail addresses only with `addresses`).
  */
-function searchSql(organizationId: string, q: string): SQL {
+function searchSql(organizationId: string, q: string, addresses: boolean): SQL {
   // `a <% b` is word_similarity(a, b) >= pg_trgm.word_similarity_threshold, 0.6 unless configured (we do not).
   const TRGM_WORD = sql.raw("0.6::float8");
   const fullText = sql`to_tsvector('english', i.title || ' ' || coalesce(i.description, '')) @@ websearch_to_tsquery('english', ${q})`;
@@ -62,8 +63,8 @@ function searchSql(organizationId: string, q: string): SQL {
         and (sm.name ilike ${like} or smo.name ilike ${like}))
     or exists (select 1 from "User" su join "Membership" sms on sms."userId" = su.id
       where su.id = i."createdById" and sms."organizationId" = ${organizationId}
-        and (su.name ilike ${like} or su.email ilike ${like}))
-    or coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", '') ilike ${like})`;
+        and (su.name ilike ${like} ${addresses ? sql`or su.email ilike ${like}` : sql``}))
+    or ${addresses ? sql`coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", '')` : sql`coalesce(i."submitterName", '')`} ilike ${like})`;
 }
 
 /** The joins every list row needs, each held to the issue's organization. */

@@ -19,10 +19,11 @@ import {
   type IssueSort,
   type SortDir,
 } from "../../db/queries/issues.server";
-import { issues, issueStatuses, locations, machines, priorities, upvotes } from "../../db/schema";
+import { issues, issueStatuses, locations, machines, models, priorities, upvotes } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, userIdOf } from "../helpers/fixtures";
+import { createRole } from "../../db/queries/roles.server";
+import { orgIdOf, setRoleDirect, userIdOf } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
@@ -502,12 +503,58 @@ describe("search that forgives", () => {
     );
   });
 
+  it("finds by the model's name when the machine is named otherwise", async () => {
+    const [row] = await db
+      .select({ model: models.name })
+      .from(machines)
+      .innerJoin(models, eq(models.id, machines.modelId))
+      .where(eq(machines.id, otherMachineId));
+    expect(row.model.toLowerCase()).not.toContain("backroom");
+    const found = await all({ category: "all", q: row.model });
+    expect(titles(found)).toContain("Backroom glass cracked");
+  });
+
   it("finds by a member reporter's name or e-mail and a guest's name or address, in the organization only", async () => {
-    const byEmail = await all({ category: "all", q: "member@dev.local" });
+    const withAddresses = { category: "all", searchAddresses: true } as const;
+    const byEmail = await all({ ...withAddresses, q: "member@dev.local" });
     expect(byEmail.map((i) => i.id)).toEqual(expect.arrayContaining(tieIds));
-    expect(titles(await all({ category: "all", q: "maya.r@example" }))).toContain("Auto-launch fires twice");
+    expect(titles(await all({ ...withAddresses, q: "maya.r@example" }))).toContain("Auto-launch fires twice");
+    expect(titles(await all({ ...withAddresses, q: "Maya" }))).toContain("Auto-launch fires twice");
+    expect(await all({ ...withAddresses, q: "member@dev.local" }, "created", "desc", beta)).toEqual([]);
+    // Without the right to see addresses: names only.
     expect(titles(await all({ category: "all", q: "Maya" }))).toContain("Auto-launch fires twice");
-    expect(await all({ category: "all", q: "member@dev.local" }, "created", "desc", beta)).toEqual([]);
+    expect((await all({ category: "all", q: "Dev Member" })).map((i) => i.id)).toEqual(expect.arrayContaining(tieIds));
+    expect(titles(await all({ category: "all", q: "maya.r@example" }))).not.toContain("Auto-launch fires twice");
+    expect(await all({ category: "all", q: "member@dev.local" })).toEqual([]);
+  });
+
+  it("searches reporters' addresses only for members who may see them; visitors cannot search at all", async () => {
+    // A member whose role may read issues but not triage them: the issue page hides reporters' addresses from them
+    // (app/use-cases/issue-pages.server.ts), so a search must not tell them whose address reported what.
+    await createRole(db, apc, { name: "Reader", isDefault: false, permissions: ["issue:view", "machine:view"] });
+    await setRoleDirect(db, "player@dev.local", "apc", "Reader");
+    const reader = server.client();
+    await reader.login("player@dev.local");
+    const listed = async (client: TestClient, q: string, path = "/issues") => {
+      const res = await client.get(`${path}?category=all&q=${encodeURIComponent(q)}`);
+      expect(res.status, `${path} ${q}`).toBe(200);
+      return res.text;
+    };
+    expect(await listed(member, "maya.r@example")).toContain("Auto-launch fires twice");
+    expect(await listed(member, "member@dev.local")).toContain("Tie breaker issue");
+    expect(await listed(reader, "Maya")).toContain("Auto-launch fires twice");
+    expect(await listed(reader, "Dev Member")).toContain("Tie breaker issue");
+    expect(await listed(reader, "maya.r@example")).not.toContain("Auto-launch fires twice");
+    expect(await listed(reader, "example.com")).not.toContain("Auto-launch fires twice");
+    expect(await listed(reader, "member@dev.local")).not.toContain("Tie breaker issue");
+    expect(await listed(reader, "maya.r@example", "/issues.csv")).not.toContain("Auto-launch fires twice");
+    expect(await listed(member, "maya.r@example", "/issues.csv")).toContain("Auto-launch fires twice");
+    // Visitors and members of another organization never reach the list or its export.
+    for (const path of ["/issues", "/issues.csv"]) {
+      const anonymous = await server.client().get(`${path}?q=${encodeURIComponent("maya.r@example")}`);
+      expect(anonymous.status).toBe(302);
+      expect(anonymous.location).toMatch(/^\/login\?/);
+    }
   });
 
   it("ranks full-text matches first, then by similarity, and pages through the ranking without gaps", async () => {
@@ -533,6 +580,36 @@ describe("search that forgives", () => {
     expect(seen).toEqual(ranked.map((i) => i.id));
   });
 
+  it("a search typed into the list's form is ranked by Best match, as the browser sends the form", async () => {
+    // An exact match reported first, a weaker one after it: newest first and best match disagree.
+    for (const title of ["Flipper", "Upper flippers buzz a little on the left side"]) {
+      await reportIssueAs(db, { organizationId: apc, machineId: otherMachineId, title, reporter: { name: "Guest" } });
+    }
+    // The browser sends every field of the form, the sort select's selection included.
+    const list = await member.get("/issues");
+    const selected = (name: string) => {
+      const select = new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(list.text)![1];
+      return /<option value="([^"]*)" selected=""/.exec(select)?.[1] ?? /<option value="([^"]*)"/.exec(select)![1];
+    };
+    const res = await member.get(
+      `/issues?q=fliper&sort=${encodeURIComponent(selected("sort"))}&dir=${encodeURIComponent(selected("dir"))}`,
+    );
+    expect(res.status).toBe(200);
+    const results = res.text.slice(res.text.indexOf('id="results-heading"'));
+    const onPage = [...new Set([...results.matchAll(/href="\/issues\/([a-z0-9]+)"/g)].map((m) => m[1]))];
+    const page = (sort: IssueSort) =>
+      listIssues(db, {
+        organizationId: apc,
+        filters: { category: "active", q: "fliper", searchAddresses: true },
+        sort,
+        dir: "desc",
+        limit: 25,
+      });
+    const ranked = (await page("relevance")).items.map((i) => i.id);
+    expect(ranked).not.toEqual((await page("created")).items.map((i) => i.id));
+    expect(onPage).toEqual(ranked);
+  });
+
   it("search syntax stays exact: a phrase or an excluded word adds no similar words", async () => {
     const excluded = await all({ category: "all", q: "flipper -dead" });
     expect(titles(excluded)).not.toContain("Dead right flipper");
@@ -552,6 +629,6 @@ describe("search that forgives", () => {
     expect(res.text).toMatch(/<mark[^>]*>flipper<\/mark>/);
     expect(res.text).toMatch(/<mark[^>]*>Flipper<\/mark> &lt;b&gt;bold&lt;\/b&gt; &amp; sticky/);
     expect(res.text).not.toContain("<b>bold</b>");
-    expect(res.text).toMatch(/<option value="relevance" selected="">Best match<\/option>/);
+    expect(res.text).toMatch(/<option value="" selected="">Best match<\/option>/);
   });
 });

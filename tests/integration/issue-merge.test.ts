@@ -6,10 +6,13 @@
  * reopens B in its earlier status. Self-merges, chains, other organizations and visitors are refused and change
  * nothing.
  */
+import fs from "node:fs";
 import { and, eq, inArray } from "drizzle-orm";
+import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits } from "~/lib/rate-limit.server";
 import { DUPLICATE_STATUS_NAME } from "../../core/issue-merge";
+import { createRole } from "../../db/queries/roles.server";
 import {
   issueHistory,
   issueMerges,
@@ -22,11 +25,12 @@ import {
 } from "../../db/schema";
 import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { orgIdOf, signedIn, visible } from "../helpers/fixtures";
+import { makeTempUploadDir, orgIdOf, setRoleDirect, signedIn, visible } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
 
 process.env.SESSION_SECRET ??= "test-session-secret-that-is-long-enough-0123456789";
+const uploadRoot = makeTempUploadDir("pinpoint-merge-uploads-");
 
 let t: TestDb;
 let smtp: TestSmtp;
@@ -57,6 +61,7 @@ afterAll(async () => {
   await server?.close();
   await smtp?.close();
   await t?.close();
+  fs.rmSync(uploadRoot, { recursive: true, force: true });
 });
 
 beforeEach(() => resetRateLimits());
@@ -122,6 +127,13 @@ describe("merging a duplicate", () => {
     expect(votedB.status).toBe(302);
     const comment = await admin.post(`/issues/${b}`, { intent: "comment", content: "Coil sleeve looks worn." });
     expect(comment.status).toBe(200);
+    const photo = new FormData();
+    photo.append("intent", "attach");
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#c33" } })
+      .jpeg()
+      .toBuffer();
+    photo.append("photo", new File([new Uint8Array(jpeg)], "worn-sleeve.jpg", { type: "image/jpeg" }));
+    expect((await admin.post(`/issues/${b}`, photo)).status).toBe(200);
     expect(
       await t.db
         .select()
@@ -163,8 +175,23 @@ describe("merging a duplicate", () => {
     expect(pageA).toContain("Merged from Merge: left flipper is weak");
     expect(pageA).toContain("Coil sleeve looks worn.");
     expect(pageA).toContain("merged the duplicate “Merge: left flipper is weak” into this issue");
-    const pageB = textOf((await admin.get(`/issues/${b}`)).text);
+    // B's photo is reachable from A's page too.
+    expect(pageA).toContain("Photo: worn-sleeve");
+    const htmlA = visible((await admin.get(`/issues/${a}`)).text);
+    const photoLink = /href="(\/attachments\/[^"]+)"[^>]*>Photo: worn-sleeve/.exec(htmlA);
+    expect(photoLink, "a link to B's photo on A's page").not.toBeNull();
+    expect((await admin.get(photoLink![1])).status).toBe(200);
+    const htmlB = (await admin.get(`/issues/${b}`)).text;
+    const pageB = textOf(htmlB);
     expect(pageB).toContain("This issue was merged into Merge: left flipper weak");
+    // Each timeline's merge entry links the other issue.
+    const timelineLink = (html: string, sentence: string, other: string) => {
+      const at = html.indexOf(sentence);
+      expect(at, sentence).toBeGreaterThan(0);
+      return html.slice(at, html.indexOf("</li>", at)).includes(`href="/issues/${other}"`);
+    };
+    expect(timelineLink(htmlA, "merged the duplicate", b)).toBe(true);
+    expect(timelineLink(htmlB, "merged this issue into", a)).toBe(true);
 
     // Closing A tells B's reporter, once.
     const fixed = (await t.db.select().from(issueStatuses).where(eq(issueStatuses.organizationId, apc))).find(
@@ -223,6 +250,16 @@ describe("merging a duplicate", () => {
     const visitorRes = await merge(server.client({ org: "apc" }), b, a);
     expect(visitorRes.status).toBe(302);
     expect(visitorRes.location).toContain("/login");
+    // A member whose role may read and report issues but not edit them: 403, for merging and unmerging alike.
+    await createRole(t.db, apc, {
+      name: "Merge Reader",
+      isDefault: false,
+      permissions: ["issue:view", "issue:create", "machine:view"],
+    });
+    await setRoleDirect(t.db, "player@dev.local", "apc", "Merge Reader");
+    const reader = await signedIn(server, "player@dev.local");
+    expect((await merge(reader, b, a)).status).toBe(403);
+    expect((await reader.post(`/issues/${b}`, { intent: "unmerge" })).status).toBe(403);
     expect(await snapshot()).toEqual(before);
 
     expect((await merge(admin, b, a)).status).toBe(200);
@@ -231,6 +268,9 @@ describe("merging a duplicate", () => {
     expect((await merge(admin, b, c)).status).toBe(409);
     expect((await merge(admin, c, b)).status).toBe(409);
     expect((await merge(admin, a, c)).status).toBe(409);
+    expect(await snapshot()).toEqual(merged);
+    // Nor may the reader undo the merge.
+    expect((await reader.post(`/issues/${b}`, { intent: "unmerge" })).status).toBe(403);
     expect(await snapshot()).toEqual(merged);
   });
 

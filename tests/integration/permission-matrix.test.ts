@@ -253,6 +253,9 @@ const MATRIX: Record<string, Probe> = {
     intents: {
       // any member who may see the issue
       watch: { body: () => ({ intent: "watch", watch: "" }), expect: ["login", 403, 400, 400, 400] },
+      // issue:edit (app/use-cases/issue-merge.server.ts): no target is a 400; an issue that is not merged a 409
+      merge: { body: () => ({ intent: "merge", targetIssueId: "" }), expect: ["login", 403, 400, 400, 403] },
+      unmerge: { body: () => ({ intent: "unmerge" }), expect: ["login", 403, 409, 409, 403] },
     },
   },
   "issues.new.tsx": {

@@ -332,6 +332,22 @@ describe("/status.json", () => {
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-methods")).toBe("GET");
 
+    // A preflight for writing, or one naming no method, gets no CORS headers: the browser stops there.
+    for (const method of ["POST", "PUT", "DELETE", ""]) {
+      const denied = await fetch(`${server.url}/status.json`, {
+        method: "OPTIONS",
+        headers: {
+          "X-Organization": "apc",
+          Origin: "https://venue.example",
+          ...(method ? { "Access-Control-Request-Method": method } : {}),
+        },
+      });
+      expect(denied.status, method).toBeLessThan(500);
+      const cors = [...denied.headers.keys()].filter((k) => k.startsWith("access-control-"));
+      expect(cors, method).toEqual([]);
+      await denied.text();
+    }
+
     // From another site: refused by the origin check; from our own pages: no action here.
     const foreign = await fetch(`${server.url}/status.json`, {
       method: "POST",
@@ -343,9 +359,11 @@ describe("/status.json", () => {
     await foreign.text();
     const own = await server.client({ org: "apc" }).post("/status.json", { a: "1" });
     expect(own.status).toBe(405);
+    expect(own.headers.get("access-control-allow-origin")).toBeNull();
     for (const method of ["PUT", "DELETE"]) {
       const r = await fetch(`${server.url}/status.json`, { method, headers: { "X-Organization": "apc" } });
       expect(r.status, method).toBe(405);
+      expect(r.headers.get("access-control-allow-origin"), method).toBeNull();
       await r.text();
     }
   });

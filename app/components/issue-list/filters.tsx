@@ -45,6 +45,8 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
   const byPriority = current.sort === "priority";
   const byVotes = current.sort === "upvotes";
   const byMatch = current.sort === "relevance";
+  // What the list is sorted by when no order is chosen (app/use-cases/issue-pages.server.ts issueListCriteria).
+  const defaultSort = current.q ? "relevance" : "created";
 
   return (
     <Form method="get" className="card space-y-3" role="search" aria-label="Filter issues">
@@ -108,9 +110,17 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
             <option value="anonymous">Guests (no account)</option>
             <NameOptions items={options.members} />
           </Filter>
-          <Filter label="Sort by" name="sort" value={current.sort}>
+          {/* The view's own order is sent empty: a search typed in later is then ranked by Best match
+              (issueListCriteria), not kept in the order the select happened to show. */}
+          <Filter
+            // "" means another order once a search is made or cleared: a new control then, not the old selection.
+            key={defaultSort}
+            label="Sort by"
+            name="sort"
+            value={current.sort === defaultSort ? "" : current.sort}
+          >
             {ISSUE_SORTS.filter((s) => s !== "relevance" || current.q).map((s) => (
-              <option key={s} value={s}>
+              <option key={s} value={s === defaultSort ? "" : s}>
                 {SORT_LABELS[s]}
               </option>
             ))}

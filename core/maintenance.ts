@@ -49,3 +49,14 @@ export function isAllowedNoteDay(day: string, now: Date = new Date()): boolean {
 export function mayChangeNote(input: { isAuthor: boolean; canMaintain: boolean; canEditMachine: boolean }): boolean {
   return input.canMaintain && (input.isAuthor || input.canEditMachine);
 }
+
+/**
+ * Who hears of a new maintenance note: the machine's watchers who are still members of its organization, each once,
+ * never its author.
+ */
+export function maintenanceNoteRecipients(
+  watchers: readonly { userId: string; isMember: boolean }[],
+  authorId: string,
+): string[] {
+  return [...new Set(watchers.filter((w) => w.isMember && w.userId !== authorId).map((w) => w.userId))];
+}

@@ -1,13 +1,19 @@
 /**
  * How a person gets notification e-mails, per kind of event: right away, in the daily digest, or not at all.
- * The kinds are the issue events the notification code writes (db/queries/notifications.server.ts): assigned to me,
- * a comment, a status change, a new issue on a machine I own. The choices are stored per person in
+ * The kinds are the events the notification code writes (db/queries/notifications.server.ts): assigned to me,
+ * a comment, a status change, a new issue on a machine I own, a maintenance note on a machine I watch. The choices are stored per person in
  * User.emailFrequencyByKind; a kind missing there (accounts made before the choice existed, or new accounts) follows
  * the older single setting User.notificationFrequency. `emailNotificationsEnabled` off (the one-click unsubscribe)
  * turns every kind off without forgetting the choices.
  */
 
-export const EMAIL_KINDS = ["ISSUE_ASSIGNED", "ISSUE_COMMENTED", "ISSUE_UPDATED", "ISSUE_CREATED"] as const;
+export const EMAIL_KINDS = [
+  "ISSUE_ASSIGNED",
+  "ISSUE_COMMENTED",
+  "ISSUE_UPDATED",
+  "ISSUE_CREATED",
+  "MACHINE_MAINTENANCE",
+] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export const EMAIL_CHOICES = ["IMMEDIATE", "DAILY", "OFF"] as const;
@@ -20,6 +26,7 @@ export const EMAIL_KIND_LABELS: Readonly<Record<EmailKind, string>> = {
   ISSUE_COMMENTED: "New comment on an issue I reported, own or am assigned",
   ISSUE_UPDATED: "Status change of an issue I reported or own",
   ISSUE_CREATED: "New issue on a machine I own",
+  MACHINE_MAINTENANCE: "Maintenance note on a machine I watch",
 };
 
 export const EMAIL_CHOICE_LABELS: Readonly<Record<EmailChoice, string>> = {

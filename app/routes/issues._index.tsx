@@ -3,21 +3,38 @@
  * without JavaScript), so a view can be bookmarked and shared: ?q=&category=&status=&priority=&machine=&location=
  * &assignee=(id|me|unassigned)&reporter=(id|me|anonymous)&sort=(created|updated|priority|upvotes)&dir=(asc|desc)
  * and a keyset cursor (?after= / ?before=). Unknown or malformed values are ignored, never a 500.
+ * Each row triages in place (app/components/issue-list/row-triage.tsx): a POST names the row's `issueId` and an
+ * intent, with the issue page's use cases and permissions: status / priority → issue:edit, assign → issue:assign,
+ * triage (the row's no-JavaScript "Save") → each field's own. Bad input → 400, another organization's issue → 404.
  * One SQL statement for the page, one for the per-category counts, plus the picker options. In large organizations
  * the machine picker lists the machines of the chosen location only (thousands of <option>s made the page 400 KB),
  * and a search stops counting at SEARCH_COUNT_CAP matches.
  */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
+import { FormMessage } from "~/components/form";
 import { IssueFilters } from "~/components/issue-list/filters";
 import { useIssueCsvHref, useIssueListLink } from "~/components/issue-list/links";
 import { IssuePager, IssueResults } from "~/components/issue-list/results";
 import { IssueListShortcuts } from "~/components/issue-list/shortcuts";
 import { TitleBar } from "~/components/list-page";
-import { requireMember } from "~/lib/access.server";
-import { runLoader } from "~/lib/failure.server";
+import { getAccess, requireMember } from "~/lib/access.server";
+import { errorsFor, useActionResult } from "~/lib/action-result";
+import { failureResult, invalidInput, runAction, runLoader } from "~/lib/failure.server";
+import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { CATEGORY_TABS, SEARCH_COUNT_CAP } from "~/lib/issue-list-words";
+import { linksFor } from "~/lib/tenant.server";
 import { loadIssueList, readIssueListQuery } from "~/use-cases/issue-pages.server";
+import { issueRefInput, saveTriage, triageInput } from "~/use-cases/issue-triage.server";
+import {
+  assignInput,
+  assignIssue,
+  changeIssuePriority,
+  changeIssueStatus,
+  priorityInput,
+  statusInput,
+} from "~/use-cases/issues.server";
+import type { PermissionName } from "../../core/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
 
@@ -27,8 +44,56 @@ export async function loader(args: LoaderFunctionArgs) {
   return runLoader(() => loadIssueList(actor, query));
 }
 
+/** The permission each row form needs (null: each field's own, checked by the use case); others are unknown. */
+const INTENT_PERMISSION: ReadonlyMap<string, PermissionName | null> = new Map([
+  ["status", "issue:edit"],
+  ["priority", "issue:edit"],
+  ["assign", "issue:assign"],
+  ["triage", null],
+]);
+
+export async function action(args: ActionFunctionArgs) {
+  // The organization first: a request for an unknown one is refused before its body is read.
+  await getAccess(args);
+  const form = await readFormObject(args.request);
+  const intent = intentOf(form);
+  const permission = INTENT_PERMISSION.get(intent);
+  if (permission === undefined) return failureResult(invalidInput({ form: "Unknown action." }), { intent, form });
+  const actor = await requireMember(args, permission ?? undefined);
+  const done = (message: string) => ({ ok: true as const, intent, message });
+  return runAction({ intent, form }, async () => {
+    const { issueId } = parseInput(issueRefInput, form);
+    switch (intent) {
+      case "status":
+        return done(
+          (await changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, linksFor(args.request)))
+            .message,
+        );
+      case "priority":
+        return done((await changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId)).message);
+      case "assign":
+        return done((await assignIssue(actor, issueId, parseInput(assignInput, form).assigneeId)).message);
+      default:
+        return done((await saveTriage(actor, issueId, parseInput(triageInput, form), linksFor(args.request))).message);
+    }
+  });
+}
+
+/**
+ * A change made in place on a row does not load the list again: the row keeps its place (a re-sorted or re-filtered
+ * list would move it away from the focus) and shows what was saved; the next navigation shows the list as it is.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, formData, defaultShouldRevalidate }) => {
+  const intent = formData?.get("intent");
+  if (formMethod?.toUpperCase() === "POST" && (intent === "status" || intent === "priority" || intent === "assign"))
+    return false;
+  return defaultShouldRevalidate;
+};
+
 export default function IssueList() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionResult();
+  const errors = errorsFor(result, "triage");
   const { current, counts } = data;
   const navigation = useNavigation();
   const link = useIssueListLink();
@@ -84,14 +149,21 @@ export default function IssueList() {
         </p>
       ) : null}
 
+      {/* The answer of a row's no-JavaScript "Save" (with JavaScript each control shows its own). */}
+      {result?.ok ? <FormMessage success={result.message} /> : null}
+      {result && !result.ok ? <FormMessage error={errors.form ?? Object.values(errors)[0]} /> : null}
+
       <IssueFilters current={current} options={data.options} />
-      <IssueListShortcuts />
+      <IssueListShortcuts triage={data.triage} />
       <IssueResults
         items={data.items}
         current={current}
         anyIssues={counts.all > 0}
         canCreate={data.canCreate}
         busy={busy}
+        triage={data.triage}
+        options={data.options}
+        result={result}
       />
       <IssuePager prevCursor={data.prevCursor} nextCursor={data.nextCursor} laterPage={data.laterPage} />
     </div>

@@ -141,12 +141,14 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
   const now = new Date();
   return {
     canCreate: actor.can("issue:create"),
+    // Triage in place on each row: the same permissions as the issue page's controls (loadIssuePage `perms`).
+    triage: { edit: actor.can("issue:edit"), assign: actor.can("issue:assign"), me },
     laterPage: Boolean(cursor),
     items: page.items.map((i) => ({
       id: i.id,
       title: i.title,
       status: i.status,
-      priority: { name: i.priority.name, order: i.priority.order },
+      priority: { id: i.priority.id, name: i.priority.name, order: i.priority.order },
       machine: i.machine,
       location: i.location,
       assignee: i.assignee

@@ -19,6 +19,9 @@ export const triageInput = z.object({
 });
 export type TriageInput = z.infer<typeof triageInput>;
 
+/** Which issue a row of the issue list changes (/issues: every row has its own triage form). */
+export const issueRefInput = z.object({ issueId: fields.id });
+
 export async function saveTriage(
   actor: Actor,
   issueId: string,

@@ -40,6 +40,7 @@ import { fields } from "../lib/fields.server";
 import { dateFormatterFor } from "../lib/format";
 import { deleteStoredUpload, storeImageUpload } from "../lib/uploads.server";
 import { requireCan, requireMemberActor, type Actor, type MemberActor } from "./actor";
+import { notifyMaintenanceNote } from "./notification-mail.server";
 
 const MACHINE_NOT_FOUND = "We could not find that machine.";
 const NOTE_NOT_FOUND = "We could not find that note.";
@@ -116,7 +117,10 @@ async function lockedChangeableNote(tx: DbOrTx, actor: MemberActor, noteId: stri
 // ---------------------------------------------------------------------------------------------------------------
 // Writes
 
-/** Adds a note to the machine, with its photo when one was chosen; the file is removed again if nothing was stored. */
+/**
+ * Adds a note to the machine, with its photo when one was chosen (the file is removed again if nothing was stored),
+ * and notifies the machine's watchers (./notification-mail.server.ts notifyMaintenanceNote).
+ */
 export async function addMaintenanceNote(
   actor: Actor,
   machineId: string,
@@ -146,6 +150,13 @@ export async function addMaintenanceNote(
           },
           now,
         });
+      // The machine's watchers hear of it (never the author), with the note in the same transaction.
+      await notifyMaintenanceNote(tx, actor, {
+        machineId,
+        noteId,
+        tagLabel: MAINTENANCE_TAG_LABEL[input.tag],
+        content: input.content,
+      });
       return noteId;
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * Notification e-mails for members. `notifyIssue` writes the in-app notifications of an issue event (the rules in
- * core/issue-rules.ts: never the actor, only current members) and, in the same transaction, queues one e-mail to each
+ * core/issue-rules.ts: never the actor, only current members), `notifyMaintenanceNote` those of a maintenance note
+ * (the machine's watchers, core/maintenance.ts), and, in the same transaction, both queue one e-mail to each
  * recipient who chose "right away" for the event's kind (core/notification-email.ts; User.emailNotificationsEnabled
  * is the switch for all kinds) and whose address is verified.
  * "Daily digest" kinds get nothing now: server/mail/digest.ts sends them one message a day. The setting is the
@@ -11,19 +12,27 @@ import { fail } from "../../core/failure";
 import { emailChoiceFor } from "../../core/notification-email";
 import { addDays, dayIn, startOfDayIn } from "../../core/time-zones";
 import { listUnsubscribeHeaders } from "../../core/mail/headers";
-import { issueNotificationMail, issueThreadHeaders, notificationDigestMail } from "../../core/mail/notifications";
+import type { RenderedMail } from "../../core/mail/compose";
+import {
+  issueNotificationMail,
+  issueThreadHeaders,
+  machineNotificationMail,
+  notificationDigestMail,
+} from "../../core/mail/notifications";
 import type { DbOrTx } from "../lib/db.server";
 import {
   loadDailyDigests,
   notificationEmailsEnabled,
   turnOffNotificationEmails,
   writeIssueEventNotifications,
+  writeMaintenanceNoteNotifications,
   type EventDetails,
+  type WrittenNotification,
 } from "../../db/queries/notifications.server";
 import { listOrganizationTimeZones } from "../../db/queries/organizations.server";
 import { queueMail } from "../../db/queries/outbox.server";
 import { readUnsubscribeToken, unsubscribeToken } from "../lib/unsubscribe-token.server";
-import type { Actor } from "./actor";
+import type { Actor, MemberActor } from "./actor";
 
 /** Where the one-click unsubscribe of `userId` in `organizationId` is (absolute, for the List-Unsubscribe header). */
 export function unsubscribeUrl(links: (pathname: string) => string, userId: string, organizationId: string): string {
@@ -45,7 +54,66 @@ export async function notifyIssue(
   const issueUrl = actor.links(`/issues/${result.issue.id}`);
   // The thread id must not depend on the address a change came in on, so it is built from the organization.
   const thread = issueThreadHeaders(result.issue.id, `${actor.organization.subdomain}.pinpoint`);
-  for (const w of result.written) {
+  await queueRightAwayMails(tx, actor, result.written, thread, (w, unsubscribe) =>
+    issueNotificationMail({
+      name: w.name,
+      organizationName: actor.organization.name,
+      machine: result.issue.machine,
+      issueTitle: result.issue.title,
+      message: w.message,
+      issueUrl,
+      unsubscribeUrl: unsubscribe,
+      settingsUrl: actor.links("/notifications"),
+    }),
+  );
+  return result.written.map((w) => w.userId);
+}
+
+/**
+ * Notifies the watchers of a machine of a new maintenance note (never its author), in-app and by e-mail per their
+ * choice for the kind, inside the caller's transaction. Returns the recipients' ids.
+ */
+export async function notifyMaintenanceNote(
+  tx: DbOrTx,
+  actor: MemberActor,
+  input: { machineId: string; noteId: string; tagLabel: string; content: string },
+): Promise<string[]> {
+  const result = await writeMaintenanceNoteNotifications(tx, {
+    ...input,
+    organizationId: actor.organizationId,
+    authorId: actor.user.id,
+    authorName: actor.user.name ?? null,
+  });
+  if (!result) return [];
+  const machineUrl = actor.links(`/machines/${result.machine.id}`);
+  await queueRightAwayMails(tx, actor, result.written, {}, (w, unsubscribe) =>
+    machineNotificationMail({
+      name: w.name,
+      organizationName: actor.organization.name,
+      machine: result.machine.name,
+      subject: `${input.tagLabel} note`,
+      message: w.message,
+      machineUrl,
+      unsubscribeUrl: unsubscribe,
+      settingsUrl: actor.links("/notifications"),
+    }),
+  );
+  return result.written.map((w) => w.userId);
+}
+
+/**
+ * Queues one e-mail per written notification whose recipient chose "right away" for its kind and has a proved
+ * address; every one carries the one-click unsubscribe link. The one e-mail path of every notification.
+ */
+async function queueRightAwayMails(
+  tx: DbOrTx,
+  actor: Actor,
+  written: readonly WrittenNotification[],
+  headers: Record<string, string>,
+  content: (w: WrittenNotification, unsubscribeUrl: string) => RenderedMail,
+): Promise<void> {
+  const { organizationId } = actor;
+  for (const w of written) {
     if (!w.email || !w.emailVerified) continue;
     const person = {
       enabled: w.emailNotificationsEnabled,
@@ -58,20 +126,10 @@ export async function notifyIssue(
       kind: "notification",
       organizationId,
       to: w.email,
-      headers: { ...listUnsubscribeHeaders(unsubscribe), ...thread },
-      ...issueNotificationMail({
-        name: w.name,
-        organizationName: actor.organization.name,
-        machine: result.issue.machine,
-        issueTitle: result.issue.title,
-        message: w.message,
-        issueUrl,
-        unsubscribeUrl: unsubscribe,
-        settingsUrl: actor.links("/notifications"),
-      }),
+      headers: { ...listUnsubscribeHeaders(unsubscribe), ...headers },
+      ...content(w, unsubscribe),
     });
   }
-  return result.written.map((w) => w.userId);
 }
 
 /** The person a link is for, when it is a valid link of this organization; 404 otherwise. */

@@ -23,6 +23,29 @@ export function issueThreadHeaders(issueId: string, domain: string): Record<stri
   return { "In-Reply-To": id, References: id };
 }
 
+/** One notification ("right away"): what happened and a link to where it happened. */
+function notificationMail(input: {
+  name: string | null;
+  organizationName: string;
+  subject: string;
+  message: string;
+  link: { label: string; url: string };
+  unsubscribeUrl: string;
+  settingsUrl: string;
+}): RenderedMail {
+  return renderMail({
+    subject: `[${input.organizationName}] ${input.subject}`,
+    greeting: greeting(input.name),
+    blocks: [
+      input.message,
+      input.link,
+      { label: "Change your notification settings", url: input.settingsUrl },
+      { label: "Stop these e-mails (one click)", url: input.unsubscribeUrl },
+    ],
+    footer: footer(input.organizationName),
+  });
+}
+
 export function issueNotificationMail(input: {
   name: string | null;
   organizationName: string;
@@ -33,16 +56,28 @@ export function issueNotificationMail(input: {
   unsubscribeUrl: string;
   settingsUrl: string;
 }): RenderedMail {
-  return renderMail({
-    subject: `[${input.organizationName}] ${input.machine}: ${short(input.issueTitle)}`,
-    greeting: greeting(input.name),
-    blocks: [
-      input.message,
-      { label: "Open the issue", url: input.issueUrl },
-      { label: "Change your notification settings", url: input.settingsUrl },
-      { label: "Stop these e-mails (one click)", url: input.unsubscribeUrl },
-    ],
-    footer: footer(input.organizationName),
+  return notificationMail({
+    ...input,
+    subject: `${input.machine}: ${short(input.issueTitle)}`,
+    link: { label: "Open the issue", url: input.issueUrl },
+  });
+}
+
+/** A notification about a machine itself (a maintenance note), linking to the machine's page. */
+export function machineNotificationMail(input: {
+  name: string | null;
+  organizationName: string;
+  machine: string;
+  subject: string;
+  message: string;
+  machineUrl: string;
+  unsubscribeUrl: string;
+  settingsUrl: string;
+}): RenderedMail {
+  return notificationMail({
+    ...input,
+    subject: `${input.machine}: ${short(input.subject)}`,
+    link: { label: "Open the machine", url: input.machineUrl },
   });
 }
 

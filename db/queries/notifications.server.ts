@@ -6,7 +6,8 @@
  * exists exactly when the change committed.
  *
  * Who is notified is decided by the pure `notificationRecipients` (core/issue-rules.ts): never the actor, only
- * current members of the issue's organization, machine owners per their machine's toggles.
+ * current members of the issue's organization, machine owners per their machine's toggles; for a maintenance note,
+ * `maintenanceNoteRecipients` (core/maintenance.ts): the machine's watchers, never the author.
  * In-app notifications are always written; `writeIssueEventNotifications` also answers each recipient's address and
  * e-mail settings (User.emailNotificationsEnabled / notificationFrequency) so the use case can queue the e-mails in
  * the same transaction (app/use-cases/notification-mail.server.ts).
@@ -14,6 +15,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, sql, type Placeholder } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notificationRecipients, type NotificationEvent, type RecipientRole } from "../../core/issue-rules";
+import { maintenanceNoteRecipients } from "../../core/maintenance";
 import { emailChoiceFor } from "../../core/notification-email";
 import type { DbOrTx } from "../client.server";
 import { reusableQuery } from "../reusable-query.server";
@@ -31,7 +33,7 @@ import {
   type NotificationType,
 } from "../schema";
 import { validationEnabled } from "../validate.server";
-import { listIssueWatchers } from "./watches.server";
+import { listIssueWatchers, listMachineWatchers } from "./watches.server";
 
 /** Where one person's notifications in one organization are. */
 function ownIn(userId: string | Placeholder, organizationId: string | Placeholder) {
@@ -406,6 +408,12 @@ export async function writeIssueEventNotifications(
       actionUrl: `/issues/${input.issueId}`,
     };
   });
+  return { issue, written: await insertWithEmailSettings(db, rows) };
+}
+
+/** Inserts the notifications and answers each with its recipient's address and e-mail settings. */
+async function insertWithEmailSettings(db: DbOrTx, rows: NewNotification[]): Promise<WrittenNotification[]> {
+  if (rows.length === 0) return [];
   await db.insert(notifications).values(rows);
   const people = await db
     .select({
@@ -421,11 +429,11 @@ export async function writeIssueEventNotifications(
     .where(
       inArray(
         users.id,
-        recipients.map((r) => r.userId),
+        rows.map((r) => r.userId),
       ),
     );
   const byId = new Map(people.map((p) => [p.id, p]));
-  const written = rows.flatMap((row) => {
+  return rows.flatMap((row) => {
     const p = byId.get(row.userId);
     return p
       ? [
@@ -443,7 +451,53 @@ export async function writeIssueEventNotifications(
         ]
       : [];
   });
-  return { issue, written };
+}
+
+export interface MachineNoteNotifications {
+  machine: { id: string; name: string };
+  written: WrittenNotification[];
+}
+
+/**
+ * Writes the notifications of a new maintenance note (core/maintenance.ts maintenanceNoteRecipients: the machine's
+ * watchers who are members, never the author) and answers them with each recipient's e-mail settings. Null when the
+ * machine is not the organization's.
+ */
+export async function writeMaintenanceNoteNotifications(
+  db: DbOrTx,
+  input: {
+    organizationId: string;
+    machineId: string;
+    noteId: string;
+    authorId: string;
+    authorName: string | null;
+    tagLabel: string;
+    content: string;
+  },
+): Promise<MachineNoteNotifications | null> {
+  const [machine] = await db
+    .select({ id: machines.id, name: machines.name, modelName: models.name })
+    .from(machines)
+    .leftJoin(models, eq(models.id, machines.modelId))
+    .where(and(eq(machines.id, input.machineId), eq(machines.organizationId, input.organizationId)))
+    .limit(1);
+  if (!machine) return null;
+  const name = machine.name || machine.modelName || "machine";
+  const recipients = maintenanceNoteRecipients(
+    await listMachineWatchers(db, input.organizationId, machine.id),
+    input.authorId,
+  );
+  const message = `${input.authorName ?? "Someone"} logged ${input.tagLabel.toLowerCase()} on ${name}: ${quote(input.content)}`;
+  const rows: NewNotification[] = recipients.map((userId) => ({
+    userId,
+    organizationId: input.organizationId,
+    type: "MACHINE_MAINTENANCE",
+    message,
+    entityType: "MACHINE",
+    entityId: machine.id,
+    actionUrl: `/machines/${machine.id}`,
+  }));
+  return { machine: { id: machine.id, name }, written: await insertWithEmailSettings(db, rows) };
 }
 
 /** Writes the notifications of one issue event (no e-mail). Returns the recipients' ids (for tests and logs). */

@@ -78,3 +78,17 @@ export async function listIssueWatchers(db: DbOrTx, organizationId: string, issu
     .orderBy(watches.userId);
   return rows.map((r) => ({ userId: r.userId, isMember: r.membershipId != null }));
 }
+
+/** Who watches the machine itself in the organization, with whether they are still a member. */
+export async function listMachineWatchers(db: DbOrTx, organizationId: string, machineId: string) {
+  const rows = await db
+    .select({ userId: watches.userId, membershipId: memberships.id })
+    .from(watches)
+    .leftJoin(
+      memberships,
+      and(eq(memberships.userId, watches.userId), eq(memberships.organizationId, watches.organizationId)),
+    )
+    .where(and(eq(watches.organizationId, organizationId), eq(watches.machineId, machineId)))
+    .orderBy(watches.userId);
+  return rows.map((r) => ({ userId: r.userId, isMember: r.membershipId != null }));
+}

@@ -15,6 +15,8 @@ export const notificationTypeEnum = pgEnum("NotificationType", [
   "ISSUE_COMMENTED",
   "MACHINE_ASSIGNED",
   "SYSTEM_ANNOUNCEMENT",
+  /** A maintenance note on a machine the recipient watches (app/use-cases/maintenance.server.ts). */
+  "MACHINE_MAINTENANCE",
 ]);
 
 export const notificationEntityEnum = pgEnum("NotificationEntity", ["ISSUE", "MACHINE", "COMMENT", "ORGANIZATION"]);

@@ -222,6 +222,7 @@ describe("a choice per kind of event", () => {
       emailNotificationsEnabled: "on",
       "email:ISSUE_ASSIGNED": "IMMEDIATE",
       "email:ISSUE_COMMENTED": "IMMEDIATE",
+      "email:MACHINE_MAINTENANCE": "IMMEDIATE",
       ...choices,
     });
     expect(res.status).toBe(200);
@@ -264,6 +265,7 @@ describe("a choice per kind of event", () => {
       "email:ISSUE_COMMENTED": "OFF",
       "email:ISSUE_CREATED": "OFF",
       "email:ISSUE_UPDATED": "OFF",
+      "email:MACHINE_MAINTENANCE": "OFF",
     });
     expect(bad.status).toBe(400);
     const [u] = await db.select().from(users).where(eq(users.id, ids.gary));
@@ -273,6 +275,7 @@ describe("a choice per kind of event", () => {
       ISSUE_COMMENTED: "IMMEDIATE",
       ISSUE_CREATED: "OFF",
       ISSUE_UPDATED: "DAILY",
+      MACHINE_MAINTENANCE: "IMMEDIATE",
     });
   });
 });

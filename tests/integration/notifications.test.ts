@@ -299,6 +299,7 @@ describe("/notifications", () => {
       "email:ISSUE_COMMENTED": choice,
       "email:ISSUE_UPDATED": choice,
       "email:ISSUE_CREATED": choice,
+      "email:MACHINE_MAINTENANCE": choice,
     });
     expect((await player.post("/notifications", { intent: "settings", ...all("DAILY") })).status).toBe(200);
     let [u] = await db.select().from(users).where(eq(users.id, ids.player));
@@ -308,6 +309,7 @@ describe("/notifications", () => {
       ISSUE_COMMENTED: "DAILY",
       ISSUE_UPDATED: "DAILY",
       ISSUE_CREATED: "DAILY",
+      MACHINE_MAINTENANCE: "DAILY",
     });
     expect(
       (

@@ -240,7 +240,19 @@ const MATRIX: Record<string, Probe> = {
   "status[.]json.ts": { url: () => "/status.json", get: PUBLIC },
 
   // --- issues ------------------------------------------------------------------------------------------------------
-  "issues._index.tsx": { url: () => "/issues", get: ["login", 403, 200, 200, 200] },
+  // Triage in place on a row (issueId names the row): status needs issue:edit; the row's "Save" checks each field.
+  "issues._index.tsx": {
+    url: () => "/issues?index",
+    get: ["login", 403, 200, 200, 200],
+    post: { body: () => ({ intent: "status", issueId: "", statusId: "" }), expect: ["login", 403, 400, 400, 403] },
+    intents: {
+      assign: {
+        body: () => ({ intent: "assign", issueId: "", assigneeId: "" }),
+        expect: ["login", 403, 400, 400, 403],
+      },
+      triage: { body: () => ({ intent: "triage", issueId: "" }), expect: ["login", 403, 400, 400, 400] },
+    },
+  },
   // The CSV export of the list: the list's permission.
   "issues[.]csv.ts": { url: () => "/issues.csv", get: ["login", 403, 200, 200, 200] },
   // Reliability figures and their CSV: members who may see issues.

@@ -1015,6 +1015,7 @@ describe("enums", () => {
         "ISSUE_COMMENTED",
         "MACHINE_ASSIGNED",
         "SYSTEM_ANNOUNCEMENT",
+        "MACHINE_MAINTENANCE",
       ],
       StatusCategory: ["NEW", "IN_PROGRESS", "RESOLVED"],
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { maintenanceNoteRecipients } from "../../core/maintenance";
 import { choiceOfFrequency, effectiveChoices, emailChoiceFor, readEmailChoices } from "../../core/notification-email";
 
 describe("notification e-mail choices per kind", () => {
@@ -32,6 +33,21 @@ describe("notification e-mail choices per kind", () => {
       ISSUE_COMMENTED: "IMMEDIATE",
       ISSUE_UPDATED: "IMMEDIATE",
       ISSUE_CREATED: "IMMEDIATE",
+      MACHINE_MAINTENANCE: "IMMEDIATE",
     });
+  });
+});
+
+describe("who hears of a maintenance note", () => {
+  it("the machine's watchers who are members, each once, never the author", () => {
+    const watchers = [
+      { userId: "author", isMember: true },
+      { userId: "a", isMember: true },
+      { userId: "left", isMember: false },
+      { userId: "a", isMember: true },
+      { userId: "b", isMember: true },
+    ];
+    expect(maintenanceNoteRecipients(watchers, "author")).toEqual(["a", "b"]);
+    expect(maintenanceNoteRecipients([], "author")).toEqual([]);
   });
 });

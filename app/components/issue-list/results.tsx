@@ -1,9 +1,20 @@
-/** The issue list's rows, its empty states and its pages (keyset cursors). */
+/**
+ * The issue list's rows (with triage in place for members who may change status, priority or assignee:
+ * ./row-triage.tsx), its empty states and its pages (keyset cursors).
+ */
 import { Link } from "@remix-run/react";
 import { StatusCategoryBadge } from "~/components/status-category";
+import type { ActionResult } from "~/lib/action-result";
 import { Highlighted } from "./highlight";
 import { useIssueListLink } from "./links";
-import { hasFilters, type IssueListFilterValues, type IssueListRow } from "./types";
+import { RowTriage, useSavedTriage } from "./row-triage";
+import {
+  hasFilters,
+  type IssueListFilterValues,
+  type IssueListOptions,
+  type IssueListRow,
+  type IssueListTriage,
+} from "./types";
 
 function EmptyState({
   current,
@@ -51,15 +62,86 @@ function EmptyState({
   );
 }
 
+/** One issue: its title (a link), status, machine, priority, assignee and counts; triage in place when allowed. */
+function IssueRow({
+  row: i,
+  q,
+  triage,
+  options,
+  result,
+}: {
+  row: IssueListRow;
+  q: string;
+  triage: IssueListTriage;
+  options: IssueListOptions;
+  result: ActionResult | undefined;
+}) {
+  const [saved, onSaved] = useSavedTriage(i);
+  // The row shows what was saved in place (the list is not loaded again after such a change).
+  const status = options.statuses.find((s) => s.id === saved.statusId) ?? i.status;
+  return (
+    <li className="p-3 hover:bg-slate-50 sm:p-4" data-issue-row="">
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <Link
+          to={`/issues/${i.id}`}
+          data-issue-link=""
+          className="min-w-0 flex-1 text-base font-semibold text-slate-900 focus:underline"
+        >
+          <Highlighted text={i.title} q={q} />
+        </Link>
+        <StatusCategoryBadge category={status.category}>{status.name}</StatusCategoryBadge>
+      </div>
+      <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-600">
+        <span>
+          <span className="sr-only">Machine: </span>
+          <Highlighted text={i.machine.name} q={q} />
+        </span>
+        {triage.edit ? null : (
+          <span>
+            Priority:{" "}
+            <strong className={i.priority.order >= 3 ? "text-red-700" : "font-medium"}>{i.priority.name}</strong>
+          </span>
+        )}
+        {triage.assign ? null : (
+          <span>{i.assignee ? `Assigned to ${i.assignee.isMe ? "you" : i.assignee.name}` : "Unassigned"}</span>
+        )}
+        <span>
+          <time dateTime={i.createdIso}>Reported {i.createdAgo}</time> by <Highlighted text={i.reporter} q={q} />
+        </span>
+        {i.comments ? (
+          <span>
+            💬 {i.comments}
+            <span className="sr-only"> comments</span>
+          </span>
+        ) : null}
+        {i.upvotes ? (
+          <span>
+            👍 {i.upvotes}
+            <span className="sr-only"> me too votes</span>
+          </span>
+        ) : null}
+      </p>
+      <RowTriage row={i} saved={saved} onSaved={onSaved} options={options} triage={triage} result={result} />
+    </li>
+  );
+}
+
 export function IssueResults({
   items,
   current,
   anyIssues,
   canCreate,
   busy,
+  triage,
+  options,
+  result,
 }: {
   items: readonly IssueListRow[];
   current: IssueListFilterValues;
+  triage: IssueListTriage;
+  options: IssueListOptions;
+  /** The answer of the last no-JavaScript "Save" of a row. */
+  result: ActionResult | undefined;
   /** The organization has issues in some category (the empty state then points at the closed ones). */
   anyIssues: boolean;
   canCreate: boolean;
@@ -77,45 +159,7 @@ export function IssueResults({
       ) : (
         <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
           {items.map((i) => (
-            <li key={i.id} className="p-3 hover:bg-slate-50 sm:p-4">
-              <div className="flex flex-wrap items-start justify-between gap-2">
-                <Link
-                  to={`/issues/${i.id}`}
-                  data-issue-link=""
-                  className="min-w-0 flex-1 text-base font-semibold text-slate-900 focus:underline"
-                >
-                  <Highlighted text={i.title} q={current.q} />
-                </Link>
-                <StatusCategoryBadge category={i.status.category}>{i.status.name}</StatusCategoryBadge>
-              </div>
-              <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-600">
-                <span>
-                  <span className="sr-only">Machine: </span>
-                  <Highlighted text={i.machine.name} q={current.q} />
-                </span>
-                <span>
-                  Priority:{" "}
-                  <strong className={i.priority.order >= 3 ? "text-red-700" : "font-medium"}>{i.priority.name}</strong>
-                </span>
-                <span>{i.assignee ? `Assigned to ${i.assignee.isMe ? "you" : i.assignee.name}` : "Unassigned"}</span>
-                <span>
-                  <time dateTime={i.createdIso}>Reported {i.createdAgo}</time> by{" "}
-                  <Highlighted text={i.reporter} q={current.q} />
-                </span>
-                {i.comments ? (
-                  <span>
-                    💬 {i.comments}
-                    <span className="sr-only"> comments</span>
-                  </span>
-                ) : null}
-                {i.upvotes ? (
-                  <span>
-                    👍 {i.upvotes}
-                    <span className="sr-only"> me too votes</span>
-                  </span>
-                ) : null}
-              </p>
-            </li>
+            <IssueRow key={i.id} row={i} q={current.q} triage={triage} options={options} result={result} />
           ))}
         </ul>
       )}

@@ -26,15 +26,24 @@ export interface IssueListOptions {
 export interface IssueListRow {
   id: string;
   title: string;
-  status: { name: string; category: StatusCategory };
-  priority: { name: string; order: number };
+  status: { id: string; name: string; category: StatusCategory };
+  priority: { id: string; name: string; order: number };
   machine: { name: string };
-  assignee: { name: string; isMe: boolean } | null;
+  assignee: { id: string; name: string; isMe: boolean } | null;
   reporter: string;
   createdIso: string;
   createdAgo: string;
   comments: number;
   upvotes: number;
+}
+
+/** What the actor may change in place on each row (the issue page's rules) and who they are. */
+export interface IssueListTriage {
+  /** Status and priority (issue:edit). */
+  edit: boolean;
+  /** Assignee (issue:assign). */
+  assign: boolean;
+  me: string;
 }
 
 /** Filters that narrow the list (besides the category tab), to word the empty state. */

@@ -13,6 +13,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createId } from "@paralleldrive/cuid2";
 import { ALL_PERMISSION_NAMES, expandPermissions } from "../core/permissions";
+import { insightsCsv, insightsFigures, insightsHtml, readInsightsRequest } from "./baseline-insights";
 import type { RawClient } from "./db";
 
 export interface BaselineOptions {
@@ -741,7 +742,7 @@ export interface BaselineAnswer {
 }
 
 /**
- * The read scenarios (QR redirect, machine page, issue list, issue detail): null for other URLs. Only the request's
+ * The read scenarios (QR redirect, machine page, issue list, issue detail, reliability page): null for other URLs. Only the request's
  * headers are read, so the floor can pass the headers of a Fetch API request.
  */
 export async function answerBaselineGet(
@@ -774,6 +775,14 @@ export async function answerBaselineGet(
   if (path === "/issues") {
     const access = await resolveAccess(q, req, secrets, true);
     return html(await issueList(q, access, url));
+  }
+  if (path === "/insights" || path === "/insights.csv") {
+    const access = await resolveAccess(q, req, secrets, path === "/insights");
+    require(access, "issue:view", true);
+    const figures = await insightsFigures(q, access.org.id, readInsightsRequest(url.searchParams), new Date());
+    if (path === "/insights.csv")
+      return { status: 200, type: "text/csv; charset=utf-8", body: insightsCsv(figures, access.org.name), headers: {} };
+    return html(page("Reliability · PinPoint", insightsHtml(figures, esc)));
   }
   if ((m = path.match(/^\/issues\/([^/.]+)$/))) {
     const id = decodeURIComponent(m[1]);

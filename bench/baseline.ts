@@ -319,8 +319,23 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   const assignee = p.get("assignee");
   const reporter = p.get("reporter");
   const search = (p.get("q") ?? "").trim().slice(0, 200);
-  const sort = p.get("sort") === "updated" ? `i."updatedAt"` : `i."createdAt"`;
+  let sort = p.get("sort") === "updated" ? `i."updatedAt"` : `i."createdAt"`;
   const dir = p.get("dir") === "asc" ? "asc" : "desc";
+  // As the app (docs/decisions/038-trigram-search-and-duplicate-guard.md): a search without quotes, "-word" or "or"
+  // also matches titles by trigram word similarity (typos) and, from three characters on, the machines, models and
+  // members whose names contain it (looked up first, so the list carries their ids) and guests' names and addresses.
+  const syntax = /["]|(^|\s)-\S|\sor\s/i.test(search);
+  const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  let names: { machineIds: string[] | null; userIds: string[] | null } | null = null;
+  if (search.length >= 3 && !syntax) {
+    [names] = await q.query<{ machineIds: string[] | null; userIds: string[] | null }>(
+      `select array(select m.id from "Machine" m left join "Model" mo on mo.id = m."modelId"
+                     where m."organizationId" = $1 and (m.name ilike $2 or mo.name ilike $2)) as "machineIds",
+              array(select ms."userId" from "Membership" ms join "User" u on u.id = ms."userId"
+                     where ms."organizationId" = $1 and (u.name ilike $2 or u.email ilike $2)) as "userIds"`,
+      [orgId, like],
+    );
+  }
 
   const params: unknown[] = [orgId];
   const common: string[] = [`i."organizationId" = $1`];
@@ -340,10 +355,22 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   if (reporter === "anonymous") common.push(`i."createdById" is null`);
   else if (reporter === "me") common.push(`i."createdById" = ${bind(user.id)}`);
   else if (idp(reporter)) common.push(`i."createdById" = ${bind(reporter)}`);
-  if (search)
-    common.push(
-      `to_tsvector('english', i."title" || ' ' || coalesce(i."description", '')) @@ websearch_to_tsquery('english', ${bind(search)})`,
-    );
+  if (search) {
+    const term = bind(search);
+    const doc = `to_tsvector('english', i."title" || ' ' || coalesce(i."description", ''))`;
+    const arms = [`${doc} @@ websearch_to_tsquery('english', ${term})`];
+    if (!syntax) arms.push(`${term} <% i."title"`);
+    if (names) {
+      if (names.machineIds?.length) arms.push(`i."machineId" = any(${bind(names.machineIds)})`);
+      if (names.userIds?.length) arms.push(`i."createdById" = any(${bind(names.userIds)})`);
+      arms.push(`(coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", '')) ilike ${bind(like)}`);
+    }
+    common.push(`(${arms.join(" or ")})`);
+    // Ranked unless an order was chosen: full-text rank, then the title's word similarity (one integer, as the app).
+    if (!p.get("sort") || p.get("sort") === "relevance")
+      sort = `(least(floor(ts_rank(${doc}, websearch_to_tsquery('english', ${term})) * 1000), 20000) * 100000
+        + floor(word_similarity(${term}, i."title") * 99999))::int`;
+  }
   const countParams = [...params];
   const listWhere = [...common];
   if (statusIds.length) listWhere.push(`i."statusId" = any(${bind(statusIds)})`);

@@ -96,7 +96,7 @@ export const SCENARIOS: Scenario[] = [
   {
     key: "list",
     title: "Issue list with filters and search",
-    what: "signed-in GET /issues?q=…&<filters> : one page of 25 + category counts + filter pickers (statuses, priorities, locations, members; machines when ≤ 300, else “choose a location first”)",
+    what: "signed-in GET /issues?q=…&<filters> (one search in seven a typo that only trigram similarity finds): one page of 25, ranked by relevance + category counts + filter pickers (statuses, priorities, locations, members; machines when ≤ 300, else “choose a location first”)",
     expectStatus: [200],
     requests: (ctx) => {
       const { big } = ctx.data;
@@ -114,6 +114,8 @@ export const SCENARIOS: Scenario[] = [
           `q=coil&category=in-progress&location=${location}`,
           `q=weak&status=${status("Needs Parts")}&reporter=anonymous`,
           `q=${encodeURIComponent("magnet OR diverter")}&machine=${machine}&category=all`,
+          // a typo only the title's trigram similarity finds (full-text search has no "fliper")
+          `q=fliper&category=all`,
         ];
         out.push({
           method: "GET",
@@ -122,6 +124,13 @@ export const SCENARIOS: Scenario[] = [
         });
       }
       return out;
+    },
+    agreement: {
+      compare: "issue-ids",
+      requests: (ctx) =>
+        SCENARIOS.find((s) => s.key === "list")!
+          .requests(ctx)
+          .slice(0, 7),
     },
   },
   {

@@ -293,7 +293,9 @@ async function explainStatements(
   const rows: ExplainRow[] = [];
   for (const { query, params } of recorded) {
     const text = query.trim();
-    if (!/^select\b/i.test(text) || /\bfor update\b/i.test(text) || seen.has(text)) continue;
+    // Reads only (EXPLAIN ANALYZE runs the statement): SELECTs, and WITH queries that change nothing (/insights).
+    const read = /^select\b/i.test(text) || (/^with\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(text));
+    if (!read || /\bfor update\b/i.test(text) || seen.has(text)) continue;
     seen.add(text);
     try {
       const result = await raw.query<Record<string, unknown>>(

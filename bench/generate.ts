@@ -7,7 +7,7 @@
  *   comments, ~830,000 IssueHistory rows (CREATED, ASSIGNED, STATUS_CHANGED/RESOLVED, PRIORITY_CHANGED, a resolution
  *   undone by REOPENED on every 25th resolved issue, COMMENTED), 100,000 anonymous "me too" votes, 100 members;
  *   machines exist before the first issue, every 40th was on loan from 60 to 20 days ago (presence history). The other 49 organizations are small (20 machines, 200 issues each). Full size is
- *   about 1.46 million rows.
+ *   about 1.5 million rows.
  * - Rows are written with `INSERT … SELECT … FROM generate_series(a, b)` in batches of 5,000 issues (their comments,
  *   history and votes in the same transaction), so the work stays inside PostgreSQL. Ids are deterministic
  *   (`bi_<org>_<n>` …), so a run is reproducible and requests can name rows without looking them up.
@@ -89,8 +89,8 @@ export function plan(scale: number, organizations = 50) {
   const users = 150;
   const bigMembers = 100;
   const issues = bigIssues + (organizations - 1) * smallIssues;
-  // per issue: 1 issue + 1.5 comments + ~3.85 history + 0.5 votes
-  const estimatedRows = Math.round(issues * 6.85 + bigMachines + (organizations - 1) * smallMachines + users);
+  // per issue: 1 issue + 1.5 comments + ~4.0 history + 0.5 votes
+  const estimatedRows = Math.round(issues * 7.0 + bigMachines + (organizations - 1) * smallMachines + users);
   return { bigMachines, bigIssues, smallMachines, smallIssues, users, bigMembers, organizations, estimatedRows };
 }
 

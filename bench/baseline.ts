@@ -13,6 +13,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createId } from "@paralleldrive/cuid2";
 import { ALL_PERMISSION_NAMES, expandPermissions } from "../core/permissions";
+import { insightsCsv, insightsFigures, insightsHtml, readInsightsRequest } from "./baseline-insights";
 import type { RawClient } from "./db";
 
 export interface BaselineOptions {
@@ -323,8 +324,23 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   const assignee = p.get("assignee");
   const reporter = p.get("reporter");
   const search = (p.get("q") ?? "").trim().slice(0, 200);
-  const sort = p.get("sort") === "updated" ? `i."updatedAt"` : `i."createdAt"`;
+  let sort = p.get("sort") === "updated" ? `i."updatedAt"` : `i."createdAt"`;
   const dir = p.get("dir") === "asc" ? "asc" : "desc";
+  // As the app (docs/decisions/038-trigram-search-and-duplicate-guard.md): a search without quotes, "-word" or "or"
+  // also matches titles by trigram word similarity (typos) and, from three characters on, the machines, models and
+  // members whose names contain it (looked up first, so the list carries their ids) and guests' names and addresses.
+  const syntax = /["]|(^|\s)-\S|\sor\s/i.test(search);
+  const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  let names: { machineIds: string[] | null; userIds: string[] | null } | null = null;
+  if (search.length >= 3 && !syntax) {
+    [names] = await q.query<{ machineIds: string[] | null; userIds: string[] | null }>(
+      `select array(select m.id from "Machine" m left join "Model" mo on mo.id = m."modelId"
+                     where m."organizationId" = $1 and (m.name ilike $2 or mo.name ilike $2)) as "machineIds",
+              array(select ms."userId" from "Membership" ms join "User" u on u.id = ms."userId"
+                     where ms."organizationId" = $1 and (u.name ilike $2 or u.email ilike $2)) as "userIds"`,
+      [orgId, like],
+    );
+  }
 
   const params: unknown[] = [orgId];
   const common: string[] = [`i."organizationId" = $1`];
@@ -344,10 +360,22 @@ async function issueList(q: RawClient, access: Access, url: URL): Promise<string
   if (reporter === "anonymous") common.push(`i."createdById" is null`);
   else if (reporter === "me") common.push(`i."createdById" = ${bind(user.id)}`);
   else if (idp(reporter)) common.push(`i."createdById" = ${bind(reporter)}`);
-  if (search)
-    common.push(
-      `to_tsvector('english', i."title" || ' ' || coalesce(i."description", '')) @@ websearch_to_tsquery('english', ${bind(search)})`,
-    );
+  if (search) {
+    const term = bind(search);
+    const doc = `to_tsvector('english', i."title" || ' ' || coalesce(i."description", ''))`;
+    const arms = [`${doc} @@ websearch_to_tsquery('english', ${term})`];
+    if (!syntax) arms.push(`${term} <% i."title"`);
+    if (names) {
+      if (names.machineIds?.length) arms.push(`i."machineId" = any(${bind(names.machineIds)})`);
+      if (names.userIds?.length) arms.push(`i."createdById" = any(${bind(names.userIds)})`);
+      arms.push(`(coalesce(i."submitterName", '') || ' ' || coalesce(i."reporterEmail", '')) ilike ${bind(like)}`);
+    }
+    common.push(`(${arms.join(" or ")})`);
+    // Ranked unless an order was chosen: full-text rank, then the title's word similarity (one integer, as the app).
+    if (!p.get("sort") || p.get("sort") === "relevance")
+      sort = `(least(floor(ts_rank(${doc}, websearch_to_tsquery('english', ${term})) * 1000), 20000) * 100000
+        + floor(word_similarity(${term}, i."title") * 99999))::int`;
+  }
   const countParams = [...params];
   const listWhere = [...common];
   if (statusIds.length) listWhere.push(`i."statusId" = any(${bind(statusIds)})`);
@@ -775,7 +803,7 @@ export interface BaselineAnswer {
 }
 
 /**
- * The read scenarios (QR redirect, machine page, issue list, issue detail): null for other URLs. Only the request's
+ * The read scenarios (QR redirect, machine page, issue list, issue detail, reliability page): null for other URLs. Only the request's
  * headers are read, so the floor can pass the headers of a Fetch API request.
  */
 export async function answerBaselineGet(
@@ -808,6 +836,14 @@ export async function answerBaselineGet(
   if (path === "/issues") {
     const access = await resolveAccess(q, req, secrets, true);
     return html(await issueList(q, access, url));
+  }
+  if (path === "/insights" || path === "/insights.csv") {
+    const access = await resolveAccess(q, req, secrets, path === "/insights");
+    require(access, "issue:view", true);
+    const figures = await insightsFigures(q, access.org.id, readInsightsRequest(url.searchParams), new Date());
+    if (path === "/insights.csv")
+      return { status: 200, type: "text/csv; charset=utf-8", body: insightsCsv(figures, access.org.name), headers: {} };
+    return html(page("Reliability · PinPoint", insightsHtml(figures, esc)));
   }
   if ((m = path.match(/^\/issues\/([^/.]+)$/))) {
     const id = decodeURIComponent(m[1]);

@@ -4,9 +4,10 @@
  * - 50 organizations, each bootstrapped with the seed's `seedOrganization` (roles, permissions, 7 statuses,
  *   4 priorities, collection types), so the data looks exactly like organizations the app creates.
  * - Organization 0 (`big`): 2,000 machines in 10 locations, 200,000 issues (3 years of history, ~20 % open), 300,000
- *   comments, ~790,000 IssueHistory rows (CREATED, ASSIGNED, STATUS_CHANGED/RESOLVED, COMMENTED), 100,000 anonymous
- *   "me too" votes, 100 members. The other 49 organizations are small (20 machines, 200 issues each). Full size is
- *   about 1.46 million rows.
+ *   comments, ~830,000 IssueHistory rows (CREATED, ASSIGNED, STATUS_CHANGED/RESOLVED, PRIORITY_CHANGED, a resolution
+ *   undone by REOPENED on every 25th resolved issue, COMMENTED), 100,000 anonymous "me too" votes, 100 members;
+ *   machines exist before the first issue, every 40th was on loan from 60 to 20 days ago (presence history). The other 49 organizations are small (20 machines, 200 issues each). Full size is
+ *   about 1.5 million rows.
  * - Rows are written with `INSERT … SELECT … FROM generate_series(a, b)` in batches of 5,000 issues (their comments,
  *   history and votes in the same transaction), so the work stays inside PostgreSQL. Ids are deterministic
  *   (`bi_<org>_<n>` …), so a run is reproducible and requests can name rows without looking them up.
@@ -88,8 +89,8 @@ export function plan(scale: number, organizations = 50) {
   const users = 150;
   const bigMembers = 100;
   const issues = bigIssues + (organizations - 1) * smallIssues;
-  // per issue: 1 issue + 1.5 comments + ~3.85 history + 0.5 votes
-  const estimatedRows = Math.round(issues * 6.85 + bigMachines + (organizations - 1) * smallMachines + users);
+  // per issue: 1 issue + 1.5 comments + ~4.0 history + 0.5 votes
+  const estimatedRows = Math.round(issues * 7.0 + bigMachines + (organizations - 1) * smallMachines + users);
   return { bigMachines, bigIssues, smallMachines, smallIssues, users, bigMembers, organizations, estimatedRows };
 }
 
@@ -300,14 +301,30 @@ export async function generateData(db: Db, opts: GenerateOptions): Promise<Gener
       add(
         await run(
           t,
-          `INSERT INTO "Machine" (id, name, "organizationId", "locationId", "modelId", "ownerId", "qrCodeId")
+          // Created before the first issue, so /insights counts their whole period (counted time starts at creation).
+          `INSERT INTO "Machine" (id, name, "organizationId", "locationId", "modelId", "ownerId", "qrCodeId", "createdAt", "updatedAt")
            SELECT 'bm_' || ${n} || '_' || g.i, 'Bench Machine ' || (1 + g.i % 300) || ' #' || g.i, ${lit(boot.organization.id)},
                   'bloc_' || ${n} || '_' || (1 + g.i % ${locations}), 'bmodel_' || (1 + g.i % 300),
                   CASE WHEN g.i % 5 = 0 THEN (${arr(members)})[1 + g.i % ${members.length}] END,
-                  'bq_' || ${n} || '_' || g.i
+                  'bq_' || ${n} || '_' || g.i, ${nowLit} - interval '1130 days', ${nowLit} - interval '1130 days'
            FROM generate_series(1, ${machines}) AS g(i) ON CONFLICT DO NOTHING`,
         ),
         `organization ${n + 1}/${p.organizations}: machines`,
+      );
+      // Every 40th machine was on loan from 60 to 20 days ago (and is back on the floor, so it takes reports): the
+      // presence history /insights cuts counted time with.
+      add(
+        await run(
+          t,
+          `INSERT INTO "MachinePresenceChange" (id, "organizationId", "machineId", "fromPresence", "toPresence", "actorId", "changedAt")
+           SELECT 'bpc_' || ${n} || '_' || g.i || '_' || x.k, ${lit(boot.organization.id)}, 'bm_' || ${n} || '_' || g.i,
+                  x."from", x."to", ${lit(members[0])}, ${nowLit} - x.ago - (g.i % 3600) * interval '1 second'
+           FROM generate_series(40, ${machines}, 40) AS g(i)
+           CROSS JOIN (VALUES (1, 'on_floor', 'on_loan', interval '60 days'), (2, 'on_loan', 'on_floor', interval '20 days'))
+             AS x(k, "from", "to", ago)
+           ON CONFLICT DO NOTHING`,
+        ),
+        `organization ${n + 1}/${p.organizations}: presence`,
       );
     });
     orgs.push({
@@ -410,6 +427,20 @@ export async function generateData(db: Db, opts: GenerateOptions): Promise<Gener
                     iss."organizationId", coalesce(iss."assignedToId", ${triage}),
                     (CASE WHEN st.category = 'RESOLVED' THEN 'RESOLVED' ELSE 'STATUS_CHANGED' END)::"ActivityType", iss.id
                FROM ${series} ${issueJoin} JOIN "IssueStatus" st ON st.id = iss."statusId" WHERE NOT st."isDefault"
+             UNION ALL
+             -- every 10th issue had its priority changed half an hour after the report (/insights reads the priority
+             -- an issue had at each moment from these rows)
+             SELECT iss.id || '_hp', 'priority', CASE WHEN p.name = 'Low' THEN 'Medium' ELSE 'Low' END, p.name,
+                    iss."createdAt" + interval '30 minutes', iss."organizationId", ${triage}, 'PRIORITY_CHANGED'::"ActivityType", iss.id
+               FROM ${series} ${issueJoin} JOIN "Priority" p ON p.id = iss."priorityId" WHERE g.i % 10 = 3
+             UNION ALL
+             -- every 25th resolved issue was resolved once before and reopened (two repairs, one reopening)
+             SELECT iss.id || '_hr' || x.k, 'status', CASE x.k WHEN 1 THEN 'New' ELSE st.name END,
+                    CASE x.k WHEN 1 THEN st.name ELSE 'In Progress' END, iss."createdAt" + x.after, iss."organizationId",
+                    coalesce(iss."assignedToId", ${triage}), x.type::"ActivityType", iss.id
+               FROM ${series} ${issueJoin} JOIN "IssueStatus" st ON st.id = iss."statusId"
+               CROSS JOIN (VALUES (1, 'RESOLVED', interval '1 day'), (2, 'REOPENED', interval '26 hours')) AS x(k, type, after)
+              WHERE st.category = 'RESOLVED' AND g.i % 25 = 11 AND iss."createdAt" < ${nowLit} - interval '3 days'
              UNION ALL
              SELECT cm.id || '_h', 'comment', NULL, cm.id, cm."createdAt", ${lit(org.id)}, cm."authorId", 'COMMENTED'::"ActivityType", cm."issueId"
                FROM ${series} CROSS JOIN generate_series(1, 3) AS c(c)

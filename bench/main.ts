@@ -5,7 +5,7 @@
  *
  * Flags: --scale 1 (both databases) --pglite-scale <n> (PGlite only) --only postgres|pglite --concurrency 8
  *        --warmup 2 --duration 10 (seconds) --count-requests 20 --cold-repeats 3 --skip-cold-start --skip-lighthouse
- *        --scenarios machine,qr,list,detail,report,status --out docs/benchmarks.md
+ *        --scenarios machine,qr,list,detail,insights,report,status --out docs/benchmarks.md
  *        --render (rewrite the report from the saved JSON and bench/ANALYSIS.md, no measuring)
  * Environment: BENCH_DEBUG_SQL=1 prints the statements of each page's first request; BENCH_CANDIDATE_ROOT=<dir> also
  *        measures another checkout of the app (with its own production build) on the same data, next to ours.
@@ -242,6 +242,48 @@ async function countStatements(
   return { ...minAvgMax(per), server: perServer.length ? minAvgMax(perServer) : null, requests: specs.length };
 }
 
+/**
+ * Ours and the baseline must give the same answer. "csv": the CSV downloads are compared cell by cell, numbers up to
+ * 0.1 (one rounding step: the two requests see "now" a few milliseconds apart), everything else exactly; the header
+ * row and the byte order mark are skipped. "issue-ids": the bench issues a page links to, in order. Throws with the
+ * first differences.
+ */
+async function checkAgreement(
+  appPort: number,
+  basePort: number,
+  spec: RequestSpec,
+  compare: "csv" | "issue-ids",
+  label: string,
+): Promise<number> {
+  const answer = async (port: number) => {
+    const host = spec.headers.host.replace(/:\d+$/, `:${port}`);
+    const res = await sendOnce(port, { ...spec, headers: { ...spec.headers, host } });
+    if (res.status !== 200) throw new Error(`${label}: ${spec.path} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    if (compare === "issue-ids")
+      return [[...res.text.matchAll(/href="\/issues\/(bi_[^"?#/]+)"/g)].map((m) => m[1]).join(" ")];
+    return res.text
+      .replace(/^\uFEFF/, "")
+      .split("\r\n")
+      .slice(1);
+  };
+  const [ours, base] = [await answer(appPort), await answer(basePort)];
+  const differences: string[] = [];
+  for (let i = 0; i < Math.max(ours.length, base.length); i++) {
+    const a = (ours[i] ?? "").split(",");
+    const b = (base[i] ?? "").split(",");
+    const same =
+      a.length === b.length &&
+      a.every((x, k) => x === b[k] || (x !== "" && b[k] !== "" && Math.abs(Number(x) - Number(b[k])) <= 0.1 + 1e-9));
+    if (!same) differences.push(`  ours:     ${ours[i] ?? "(none)"}\n  baseline: ${base[i] ?? "(none)"}`);
+  }
+  if (differences.length)
+    throw new Error(
+      `${label}: ours and the baseline disagree on ${spec.path} (${differences.length} of ${ours.length} lines):\n${differences.slice(0, 8).join("\n")}`,
+    );
+  // what was compared: CSV lines, or issues linked
+  return compare === "csv" ? ours.length : ours[0] ? ours[0].split(" ").length : 0;
+}
+
 async function explainStatements(
   raw: RawClient,
   scenario: string,
@@ -251,7 +293,9 @@ async function explainStatements(
   const rows: ExplainRow[] = [];
   for (const { query, params } of recorded) {
     const text = query.trim();
-    if (!/^select\b/i.test(text) || /\bfor update\b/i.test(text) || seen.has(text)) continue;
+    // Reads only (EXPLAIN ANALYZE runs the statement): SELECTs, and WITH queries that change nothing (/insights).
+    const read = /^select\b/i.test(text) || (/^with\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(text));
+    if (!read || /\bfor update\b/i.test(text) || seen.has(text)) continue;
     seen.add(text);
     try {
       const result = await raw.query<Record<string, unknown>>(
@@ -400,6 +444,16 @@ async function benchDatabase(
         hasPgss ? db.raw : null,
         `${kind} baseline ${scenario.key}`,
       );
+      if (scenario.agreement) {
+        const { compare } = scenario.agreement;
+        const specs = scenario.agreement.requests({ port: running[0].app.port, data, cookie });
+        let items = 0;
+        for (const spec of specs)
+          items += await checkAgreement(running[0].app.port, baseline.port, spec, compare, `${kind} ${scenario.key}`);
+        log(
+          `${kind} ${scenario.key}: ours and the baseline agree on ${specs.length} answers (${items} ${compare === "csv" ? "CSV lines" : "issues listed"})`,
+        );
+      }
       statements[scenario.key] = {
         app: counts.app!,
         baseline: baseCount,

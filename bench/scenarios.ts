@@ -6,7 +6,7 @@ import type { GeneratedData } from "./generate";
 import { issueId, machineId, qrCode } from "./generate";
 import type { RequestSpec } from "./load";
 
-export type ScenarioKey = "qr" | "machine" | "list" | "detail" | "report" | "status";
+export type ScenarioKey = "qr" | "machine" | "list" | "detail" | "insights" | "report" | "status";
 
 export interface Scenario {
   key: ScenarioKey;
@@ -18,6 +18,12 @@ export interface Scenario {
   writes?: boolean;
   /** Requests cycled by the load generator. */
   requests(ctx: ScenarioContext): RequestSpec[];
+  /**
+   * Requests whose answers must agree between ours and the baseline (bench/main.ts stops the run when they do not, so
+   * a baseline that computes less cannot flatter it): "csv" compares CSV downloads cell by cell (numbers up to one
+   * rounding step), "issue-ids" the issues a page links to, in order.
+   */
+  agreement?: { compare: "csv" | "issue-ids"; requests(ctx: ScenarioContext): RequestSpec[] };
 }
 
 export interface ScenarioContext {
@@ -54,6 +60,14 @@ function multipart(fields: Record<string, string>): string {
   return `${parts.join("")}--${BOUNDARY}--\r\n`;
 }
 
+/** The default view, then a location's last 90 days, alternating (each location in turn). */
+function insightsPaths(ctx: ScenarioContext): string[] {
+  const { locationIds } = ctx.data.big;
+  return Array.from({ length: 2 * locationIds.length }, (_, j) =>
+    j % 2 === 0 ? "/insights" : `/insights?period=90&location=${locationIds[(j >> 1) % locationIds.length]}`,
+  );
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     key: "machine",
@@ -82,7 +96,7 @@ export const SCENARIOS: Scenario[] = [
   {
     key: "list",
     title: "Issue list with filters and search",
-    what: "signed-in GET /issues?q=…&<filters>: one page of 25 + category counts + filter pickers (statuses, priorities, locations, members; machines when ≤ 300, else “choose a location first”)",
+    what: "signed-in GET /issues?q=…&<filters> (one search in seven a typo that only trigram similarity finds): one page of 25, ranked by relevance + category counts + filter pickers (statuses, priorities, locations, members; machines when ≤ 300, else “choose a location first”)",
     expectStatus: [200],
     requests: (ctx) => {
       const { big } = ctx.data;
@@ -100,6 +114,8 @@ export const SCENARIOS: Scenario[] = [
           `q=coil&category=in-progress&location=${location}`,
           `q=weak&status=${status("Needs Parts")}&reporter=anonymous`,
           `q=${encodeURIComponent("magnet OR diverter")}&machine=${machine}&category=all`,
+          // a typo only the title's trigram similarity finds (full-text search has no "fliper")
+          `q=fliper&category=all`,
         ];
         out.push({
           method: "GET",
@@ -108,6 +124,13 @@ export const SCENARIOS: Scenario[] = [
         });
       }
       return out;
+    },
+    agreement: {
+      compare: "issue-ids",
+      requests: (ctx) =>
+        SCENARIOS.find((s) => s.key === "list")!
+          .requests(ctx)
+          .slice(0, 7),
     },
   },
   {
@@ -125,6 +148,25 @@ export const SCENARIOS: Scenario[] = [
           path: `/issues/${issueId(0, n)}`,
           headers: hostHeaders(ctx, { cookie: ctx.cookie }),
         })),
+  },
+  {
+    key: "insights",
+    title: "Reliability page",
+    what: "signed-in GET /insights (last 30 days, all locations) and every other request /insights?period=90&location=…: downtime, uptime, repairs, first responses per machine, location and organization from the issue history, repeated problems",
+    expectStatus: [200],
+    requests: (ctx) =>
+      insightsPaths(ctx).map((path) => ({ method: "GET", path, headers: hostHeaders(ctx, { cookie: ctx.cookie }) })),
+    agreement: {
+      compare: "csv",
+      requests: (ctx) =>
+        insightsPaths(ctx)
+          .slice(0, 3)
+          .map((path) => ({
+            method: "GET",
+            path: path.replace("/insights", "/insights.csv"),
+            headers: hostHeaders(ctx, { cookie: ctx.cookie }),
+          })),
+    },
   },
   {
     key: "report",

@@ -346,6 +346,29 @@ describe("the reliability page (loadInsights, db/queries/insights.server.ts)", (
     const openIssues = (p: Planned, table: string) => table === "Issue" && /\bcand as \(/.test(p.statement.text);
     expect(seqScans(plans, ACTIVITY, openIssues)).toEqual([]);
   });
+
+  it.each([30, 365] as const)("over %i days: no step compares every stretch with every machine", async (period) => {
+    rec.take();
+    await loadInsights(admin, { period, location: null });
+    // Rows a plan node handles (kept or filtered away, times loops), from EXPLAIN ANALYZE: the downtime sweep once
+    // joined each open stretch to every counted span of the organization (stretches × machines rows, 275 million on
+    // the 200,000-issue bench organization). A few times the organization's issues is what the figures need.
+    const limit = 20 * SIZES.issues;
+    const heavy: string[] = [];
+    for (const statement of rec.take()) {
+      const root = await explain(t.db, t.kind, statement, { analyze: true });
+      const walk = (node: PlanNode) => {
+        const n = (k: string) => Number(node[k] ?? 0);
+        const handled =
+          (n("Actual Rows") + n("Rows Removed by Filter") + n("Rows Removed by Join Filter")) * n("Actual Loops");
+        if (handled > limit)
+          heavy.push(`${Math.round(handled)} rows in ${node["Node Type"]} of\n${describePlan(root)}`);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk(root);
+    }
+    expect(heavy).toEqual([]);
+  });
 });
 
 describe("deleting a user: the foreign-key lookups PostgreSQL runs for every reference to User", () => {

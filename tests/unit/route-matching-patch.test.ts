@@ -70,4 +70,67 @@ describe("route matching on the server (patched @remix-run/router)", () => {
     expect(router.matchPath("/m/:id", "/M/X")?.params).toEqual({ id: "X" });
     expect(router.matchPath({ path: "/m/:id", caseSensitive: true }, "/M/X")).toBeNull();
   });
+
+  it("looks only at the branches that can match the first segment, with the same answers as a full scan", () => {
+    // Shaped like app/routes: index, fixed sections, a dotted resource name, nested params, a case-sensitive route, a
+    // parameter first and the catch-all. A tree matched once scans every branch (the index is built on its second
+    // use), so a fresh copy per path gives the unindexed answer to compare with.
+    const shape = () => [
+      {
+        id: "root",
+        path: "",
+        children: [
+          { id: "home", index: true },
+          { id: "issues", path: "issues" },
+          { id: "issues.csv", path: "issues.csv" },
+          { id: "issue", path: "issues/:issueId" },
+          { id: "similar", path: "m/:machineId/similar" },
+          { id: "machine", path: "m/:machineId" },
+          {
+            id: "admin",
+            path: "admin",
+            children: [
+              { id: "admin.index", index: true },
+              { id: "roles", path: "roles/:roleId" },
+            ],
+          },
+          { id: "Exact", path: "Exact", caseSensitive: true },
+          { id: "lang", path: ":lang/help" },
+          { id: "splat", path: "*" },
+        ],
+      },
+    ];
+    const indexed = shape();
+    router.matchRoutes(indexed, "/");
+    const paths = [
+      "/",
+      "",
+      "//",
+      "/issues",
+      "/ISSUES/",
+      "/issues.csv",
+      "/issues/abc",
+      "/issues/abc/def",
+      "/m/x",
+      "/m/x/similar",
+      "/M/X/Similar/",
+      "/admin",
+      "/admin/roles/r1",
+      "/admin/nothing",
+      "/Exact",
+      "/exact",
+      "/de/help",
+      "/issues/help",
+      "/m",
+      "/nothing",
+      "/%20/x",
+      "//issues",
+      "/issues//abc",
+    ];
+    for (const path of paths) {
+      const answer = (routes: ReturnType<typeof shape>) =>
+        router.matchRoutes(routes, path)?.map((m) => [m.route.id, m.params, m.pathname]) ?? null;
+      expect(answer(indexed), path).toEqual(answer(shape()));
+    }
+  });
 });

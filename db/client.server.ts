@@ -52,6 +52,11 @@ export interface OpenOptions {
   poolSize?: number;
   /** Take the single-process lock on the PGlite directory (the server does; short-lived scripts too). */
   lock?: boolean;
+  /**
+   * An in-memory PGlite starts from this dump (PGlite's dumpDataDir) instead of an empty cluster: tests share one
+   * migrated database this way (tests/helpers/global-setup.ts), saving the initdb and migrations of each file.
+   */
+  pgliteDump?: Blob;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -118,7 +123,7 @@ export function isServerDatabase(db: Db): boolean {
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
   if (opts.url) return openPostgres(opts.url, opts.poolSize);
-  return openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.lock ?? false);
+  return openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.lock ?? false, opts.pgliteDump);
 }
 
 export function defaultPgliteDir(): string {
@@ -235,7 +240,7 @@ export async function pgliteExtensions() {
   return { pg_trgm };
 }
 
-async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
+async function openPglite(dir: string, lock: boolean, dump?: Blob): Promise<DbHandle> {
   const memory = dir.startsWith("memory://");
   let dirLock: DataDirLock | undefined;
   if (!memory) {
@@ -248,7 +253,7 @@ async function openPglite(dir: string, lock: boolean): Promise<DbHandle> {
   const extensions = await pgliteExtensions();
   let client: InstanceType<typeof PGlite>;
   try {
-    client = memory ? new PGlite({ extensions }) : new PGlite(dir, { extensions });
+    client = memory ? new PGlite({ extensions, loadDataDir: dump }) : new PGlite(dir, { extensions });
     await client.waitReady;
   } catch (error) {
     dirLock?.release();

@@ -1,15 +1,18 @@
 /**
  * A fresh, migrated database for one test file.
  *
- * - Default: an in-memory PGlite (embedded PostgreSQL 18).
+ * - Default: an in-memory PGlite (embedded PostgreSQL 18). Migrated ones start from the dump of a database migrated
+ *   once per run (tests/helpers/global-setup.ts), the same as migrating each, minus initdb and the migrations' time.
  * - With DATABASE_URL: a new database `t_<random>` on that server (created through an admin connection to the
  *   URL's database), dropped again by close().
  *
  * Open one per file (beforeAll), call reset() between tests (truncates every table), close() in afterAll.
  */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { is, sql } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
+import { inject } from "vitest";
 import { migrateDatabase, openDatabase, type Db, type DbHandle } from "../../db/client.server";
 import * as schema from "../../db/schema";
 
@@ -65,7 +68,9 @@ export async function createTestDb(opts: { migrate?: boolean } = {}): Promise<Te
       throw error;
     }
   } else {
-    handle = await openDatabase({ pgliteDir: "memory://" });
+    const dumpFile = opts.migrate !== false ? inject("pgliteMigratedDump") : undefined;
+    const pgliteDump = dumpFile ? await fs.openAsBlob(dumpFile) : undefined;
+    handle = await openDatabase({ pgliteDir: "memory://", pgliteDump });
   }
 
   try {

@@ -14,12 +14,17 @@ import {
   isPublicPermission,
   type PermissionName,
 } from "../../core/permissions";
-import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access.server";
+import {
+  loadMemberAccess,
+  loadOrganizationWithRole,
+  loadRoleAccessByName,
+  type RoleAccess,
+} from "../../db/queries/access.server";
 import type { OrganizationSummary } from "../../db/queries/organizations.server";
 import { getDb } from "./context.server";
-import { forbidden } from "./errors.server";
+import { forbidden, notFound } from "./errors.server";
 import { getSessionUser, type SessionUser } from "./session.server";
-import { linksFor, requireOrganization, type LinkTo } from "./tenant.server";
+import { NO_ORGANIZATION, linksFor, requestedSubdomain, requireOrganization, type LinkTo } from "./tenant.server";
 
 export interface Access {
   db: Db;
@@ -74,9 +79,21 @@ async function resolveAccess(
   ipAddress: string | null,
   opts: { asVisitor?: boolean } = {},
 ): Promise<Access> {
-  const organization = await requireOrganization(db, request);
   const user = opts.asVisitor ? null : await getSessionUser(db, request);
-  const member = user ? await loadMemberAccess(db, user.id, organization.id) : null;
+  let organization: OrganizationSummary;
+  let member: Awaited<ReturnType<typeof loadMemberAccess>> = null;
+  let visitorRole: RoleAccess | null = null;
+  if (user) {
+    organization = await requireOrganization(db, request);
+    member = await loadMemberAccess(db, user.id, organization.id);
+    if (!member) visitorRole = await loadRoleAccessByName(db, organization.id, "Unauthenticated");
+  } else {
+    // Most requests (QR scans, public pages) come without a session: organization and role in one statement.
+    const found = await loadOrganizationWithRole(db, requestedSubdomain(request), "Unauthenticated");
+    if (!found) notFound(NO_ORGANIZATION);
+    organization = found.organization;
+    visitorRole = found.role;
+  }
   let granted: string[];
   let isAdmin = false;
   if (member) {
@@ -86,8 +103,9 @@ async function resolveAccess(
   } else {
     // Anonymous visitors, and signed-in people who are not members here, act with the Unauthenticated role, cut
     // down to the public permissions: a management permission stored on that role must not reach strangers.
-    const role = await loadRoleAccessByName(db, organization.id, "Unauthenticated");
-    granted = expandPermissions(role ? role.permissions : [...UNAUTHENTICATED_PERMISSIONS]).filter(isPublicPermission);
+    granted = expandPermissions(visitorRole ? visitorRole.permissions : [...UNAUTHENTICATED_PERMISSIONS]).filter(
+      isPublicPermission,
+    );
   }
   const permissions = new Set(granted);
   return {

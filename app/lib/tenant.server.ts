@@ -37,6 +37,8 @@ export function requestedSubdomain(request: Request): string {
   return (process.env.DEFAULT_ORG_SUBDOMAIN ?? "apc").toLowerCase();
 }
 
+export const NO_ORGANIZATION = "There is no organization at this address.";
+
 const cache = new WeakMap<Request, Promise<OrganizationSummary>>();
 
 /** The organization of this request, or a 404 page when no organization has that subdomain. */
@@ -45,7 +47,7 @@ export function requireOrganization(db: Db, request: Request): Promise<Organizat
   if (!pending) {
     pending = (async () => {
       const org = await findOrganizationBySubdomain(db, requestedSubdomain(request));
-      return org ?? notFound("There is no organization at this address.");
+      return org ?? notFound(NO_ORGANIZATION);
     })();
     cache.set(request, pending);
   }

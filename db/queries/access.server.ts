@@ -1,7 +1,8 @@
 /** Who may do what: membership + role + permissions of a user in one organization, in one query. */
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
-import { memberships, permissions, rolePermissions, roles } from "../schema";
+import { memberships, organizations, permissions, rolePermissions, roles } from "../schema";
+import type { OrganizationSummary } from "./organizations.server";
 import { reusableQuery } from "../reusable-query.server";
 import { crossCheck, validationEnabled } from "../validate.server";
 
@@ -108,4 +109,56 @@ export async function loadRoleAccessByName(
     isSystem: rows[0].isSystem,
     permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
   };
+}
+
+// A visitor without a session (every QR scan and public page) needs the organization and its Unauthenticated role:
+// one statement instead of two.
+const organizationWithRoleQuery = reusableQuery("organization_with_role", (db, name) =>
+  db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      subdomain: organizations.subdomain,
+      logoUrl: organizations.logoUrl,
+      timeZone: organizations.timeZone,
+      locale: organizations.locale,
+      roleId: roles.id,
+      roleName: roles.name,
+      isSystem: roles.isSystem,
+      permission: permissions.name,
+    })
+    .from(organizations)
+    .leftJoin(roles, and(eq(roles.organizationId, organizations.id), eq(roles.name, sql.placeholder("roleName"))))
+    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
+    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
+    .where(eq(organizations.subdomain, sql.placeholder("subdomain")))
+    .prepare(name),
+);
+
+/** The organization with this subdomain and its role named `roleName` (null when it has none); null when no organization has it. */
+export async function loadOrganizationWithRole(
+  db: DbOrTx,
+  subdomain: string,
+  roleName: string,
+): Promise<{ organization: OrganizationSummary; role: RoleAccess | null } | null> {
+  const rows = await organizationWithRoleQuery(db).execute({ subdomain, roleName });
+  if (rows.length === 0) return null;
+  const [first] = rows;
+  const organization: OrganizationSummary = {
+    id: first.id,
+    name: first.name,
+    subdomain: first.subdomain,
+    logoUrl: first.logoUrl,
+    timeZone: first.timeZone,
+    locale: first.locale,
+  };
+  const role: RoleAccess | null = first.roleId
+    ? {
+        roleId: first.roleId,
+        roleName: first.roleName ?? roleName,
+        isSystem: first.isSystem ?? false,
+        permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
+      }
+    : null;
+  return { organization, role };
 }

@@ -19,7 +19,7 @@ import {
 import { checkPublicMachinePage } from "../reference/public.server";
 import { validationEnabled } from "../validate.server";
 import { machineSummaryColumns } from "./machine-summary.server";
-import { listMachines, topPriorityOrder, type MachineListFilters } from "./machines.server";
+import { listMachines, type MachineListFilters } from "./machines.server";
 
 export interface PublicOpenIssue {
   id: string;
@@ -36,7 +36,15 @@ export interface PublicOpenIssue {
 const placeholder = (name: "organizationId" | "machineId" | "since") => sql.placeholder(name);
 const publicMachineQuery = reusableQuery("public_machine", (db, name) =>
   db
-    .select({ ...machineSummaryColumns, city: locations.city, presence: machines.presence })
+    .select({
+      ...machineSummaryColumns,
+      city: locations.city,
+      presence: machines.presence,
+      // The organization's most severe priority (its "out of order" rule), read along in the same statement.
+      topPriorityOrder: sql<
+        number | null
+      >`(select max(${priorities.order}) from ${priorities} where ${priorities.organizationId} = ${machines.organizationId})`,
+    })
     .from(machines)
     .innerJoin(models, eq(models.id, machines.modelId))
     .innerJoin(locations, eq(locations.id, machines.locationId))
@@ -105,12 +113,13 @@ export async function getPublicMachinePage(
   opts: { now?: Date } = {},
 ) {
   const values = { organizationId, machineId };
-  const [machine] = await publicMachineQuery(db).execute(values);
+  const [row] = await publicMachineQuery(db).execute(values);
   const since = new Date((opts.now ?? new Date()).getTime() - 30 * 24 * 3600 * 1000);
-  if (!machine) {
+  if (!row) {
     if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, null);
     return null;
   }
+  const { topPriorityOrder: top, ...machine } = row;
   const openIssues = await publicOpenIssuesQuery(db).execute(values);
   // A placeholder's value skips the column's encoder: the timestamp goes as drizzle would send it.
   const recentlyFixed = await recentlyFixedQuery(db).execute({ ...values, since: since.toISOString() });
@@ -119,7 +128,7 @@ export async function getPublicMachinePage(
     machine,
     openIssues: openIssues.map((i) => ({ ...i, upvoteCount: Number(i.upvoteCount) })) as PublicOpenIssue[],
     recentlyFixed,
-    topPriorityOrder: await topPriorityOrder(db, organizationId),
+    topPriorityOrder: top == null ? null : Number(top),
   };
   if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, page);
   return page;

@@ -133,4 +133,16 @@ describe("route matching on the server (patched @remix-run/router)", () => {
       expect(answer(indexed), path).toEqual(answer(shape()));
     }
   });
+
+  it("renders with one data-route tree per route array (react-router-dom patch), so the tree's matches are cached", () => {
+    // patches/react-router-dom+6.30.4.patch; patches/@remix-run+react+2.17.5.patch keeps Remix's route array per build.
+    const { createStaticRouter } = createRequire(import.meta.url)("react-router-dom/server") as {
+      createStaticRouter: (routes: unknown[], context: unknown) => { routes: unknown[] };
+    };
+    const context = { basename: "/", location: { pathname: "/a" }, matches: [], loaderData: {}, errors: null };
+    const routes = [{ id: "root", path: "/", children: [{ id: "a", path: "a" }] }];
+    const first = createStaticRouter(routes, context);
+    expect(createStaticRouter(routes, context).routes).toBe(first.routes);
+    expect(createStaticRouter([...routes], context).routes).not.toBe(first.routes);
+  });
 });

@@ -16,7 +16,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { EditDetails } from "~/components/issue-page/edit-details";
-import { MergeForm, MergedDuplicates, MergedNotice } from "~/components/issue-page/merge";
+import { MERGE_OPEN_PARAM, MergeForm, MergedDuplicates, MergedNotice } from "~/components/issue-page/merge";
 import { Photos } from "~/components/issue-page/photos";
 import { IssueShortcuts } from "~/components/issue-page/shortcuts";
 import { Timeline } from "~/components/issue-page/timeline";
@@ -66,9 +66,12 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "issue:view");
   const issueId = idParam(args.params.issueId) ?? notFound(ISSUE_NOT_FOUND);
-  const showDeleted = new URL(args.request.url).searchParams.get("deleted") === "1";
+  const search = new URL(args.request.url).searchParams;
+  const showDeleted = search.get("deleted") === "1";
+  // The merge form's choices are read only when a triager opens it (MERGE_OPEN_PARAM).
+  const mergeChoices = search.get(MERGE_OPEN_PARAM) === "1";
   const [page, watch] = await runLoader(() =>
-    Promise.all([loadIssuePage(actor, issueId, { showDeleted }), watchState(actor, { issueId })]),
+    Promise.all([loadIssuePage(actor, issueId, { showDeleted, mergeChoices }), watchState(actor, { issueId })]),
   );
   return { ...page, watch };
 }

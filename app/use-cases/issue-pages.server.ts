@@ -205,7 +205,11 @@ type When = { iso: string; ago: string; full: string };
  * Viewing needs issue:view (guests may hold it and then see the public parts); what a visitor may change is in
  * `perms` (changes are made by members only). Deleted comments are shown to organization managers who ask.
  */
-export async function loadIssuePage(actor: Actor, issueId: string, opts: { showDeleted: boolean }) {
+export async function loadIssuePage(
+  actor: Actor,
+  issueId: string,
+  opts: { showDeleted: boolean; mergeChoices?: boolean },
+) {
   requireCan(actor, "issue:view");
   const { db, organizationId } = actor;
   const issue = await getIssueDetail(db, organizationId, issueId);
@@ -229,7 +233,7 @@ export async function loadIssuePage(actor: Actor, issueId: string, opts: { showD
     perms.edit ? listStatuses(db, organizationId) : Promise.resolve([]),
     perms.edit ? listPriorities(db, organizationId) : Promise.resolve([]),
     perms.assign ? listMemberOptions(db, organizationId) : Promise.resolve([]),
-    loadMergeParts(actor, issue, perms.edit),
+    loadMergeParts(actor, issue, perms.edit && opts.mergeChoices === true),
   ]);
   const now = new Date();
   const when = (d: Date): When => ({
@@ -288,7 +292,7 @@ export async function loadIssuePage(actor: Actor, issueId: string, opts: { showD
 async function loadMergeParts(
   actor: Actor,
   issue: Pick<IssueDetail, "id" | "mergedIntoId" | "hasDuplicates">,
-  canEdit: boolean,
+  withCandidates: boolean,
 ) {
   const { db, organizationId } = actor;
   // Most issues are neither merged nor merge targets: the detail row says so, and then nothing more is read.
@@ -296,12 +300,14 @@ async function loadMergeParts(
     issue.mergedIntoId ? findMergeTarget(db, organizationId, issue.id) : null,
     issue.hasDuplicates ? listMergedDuplicates(db, organizationId, issue.id) : [],
   ]);
+  // Null: not asked for (the form is closed); the page then offers to open it.
   const candidates =
-    canEdit && !into && duplicates.length === 0 ? await listMergeCandidates(db, organizationId, issue.id) : [];
+    withCandidates && !into && duplicates.length === 0 ? await listMergeCandidates(db, organizationId, issue.id) : null;
   return {
     into: into ? { id: into.id, title: into.title } : null,
     duplicates,
-    candidates: candidates.map((c) => ({ id: c.id, title: c.title, statusName: c.statusName, category: c.category })),
+    candidates:
+      candidates?.map((c) => ({ id: c.id, title: c.title, statusName: c.statusName, category: c.category })) ?? null,
   };
 }
 

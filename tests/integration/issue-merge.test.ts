@@ -114,6 +114,23 @@ const merge = (client: TestClient, source: string, target: string) =>
   client.post(`/issues/${source}`, { intent: "merge", targetIssueId: target });
 
 describe("merging a duplicate", () => {
+  it("reads the merge choices only when a triager opens the form (?merge=1)", async () => {
+    const a = await report("Coil stop on the left flipper burnt out", "choice-a@example.com");
+    const b = await report("Right ramp diverter stuck half open", "choice-b@example.com");
+    const closed = await admin.get(`/issues/${b}`);
+    expect(closed.status).toBe(200);
+    expect(closed.text).toContain('href="/issues/' + b + '?merge=1#merge-heading"');
+    expect(closed.text).not.toContain('name="targetIssueId"');
+    const open = await admin.get(`/issues/${b}?merge=1`);
+    expect(open.status).toBe(200);
+    expect(open.text).toContain('name="targetIssueId"');
+    expect(open.text).toContain(`value="${a}"`);
+    // The form posts back to the open form, so a refused choice is shown beside its choices.
+    const refused = await admin.post(`/issues/${b}?merge=1`, { intent: "merge", targetIssueId: "" });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('name="targetIssueId"');
+  });
+
   it("closes B as Duplicate, moves votes and followers de-duplicated, shows B on A, tells B's reporter when A closes; unmerge puts it all back", async () => {
     const a = await report("Merge: left flipper weak", "merge.a@example.test");
     const b = await report("Merge: left flipper is weak", "merge.b@example.test");

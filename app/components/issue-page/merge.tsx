@@ -33,17 +33,34 @@ export function MergedNotice({ d }: { d: IssuePageData }) {
   );
 }
 
+/**
+ * The search parameter that opens the merge form: its choices (up to 50 issues of the machine) are read and sent only
+ * then, not with every view of every issue (docs/decisions/044-reusable-queries-and-lighter-pages.md).
+ */
+export const MERGE_OPEN_PARAM = "merge";
+
 export function MergeForm({ d, result }: { d: IssuePageData; result: ActionResult | undefined }) {
   const { candidates } = d.merge;
   if (!d.perms.edit || d.merge.into || d.merge.duplicates.length > 0) return null;
   const error = errorsFor(result, "merge").targetIssueId;
+  if (candidates === null) {
+    return (
+      <p className="card text-sm">
+        <Link to={`?${MERGE_OPEN_PARAM}=1#merge-heading`} preventScrollReset className="font-semibold">
+          Merge into another issue
+        </Link>
+      </p>
+    );
+  }
   return (
-    <details className="card text-sm" open={error ? true : undefined}>
-      <summary className="cursor-pointer font-semibold">Merge into another issue</summary>
+    <section className="card space-y-2 text-sm" aria-labelledby="merge-heading">
+      <h2 id="merge-heading" className="font-semibold">
+        Merge into another issue
+      </h2>
       {candidates.length === 0 ? (
         <p className="mt-2 text-slate-600">No other issue of this machine to merge into.</p>
       ) : (
-        <Form method="post" preventScrollReset className="mt-2 space-y-2">
+        <Form method="post" action={`?${MERGE_OPEN_PARAM}=1`} preventScrollReset className="space-y-2">
           <input type="hidden" name="intent" value="merge" />
           <SelectField
             label="Same problem as"
@@ -61,7 +78,7 @@ export function MergeForm({ d, result }: { d: IssuePageData; result: ActionResul
           <SubmitButton>Merge</SubmitButton>
         </Form>
       )}
-    </details>
+    </section>
   );
 }
 

@@ -50,7 +50,8 @@ export interface IssuePageData {
   members: readonly { id: string; name: string }[];
   merge: {
     into: { id: string; title: string } | null;
-    candidates: readonly { id: string; title: string; statusName: string; category: StatusCategory }[];
+    /** Null until the triager opens the merge form (`?merge=1`). */
+    candidates: readonly { id: string; title: string; statusName: string; category: StatusCategory }[] | null;
     duplicates: readonly {
       id: string;
       title: string;

@@ -152,11 +152,6 @@ async function resolveAccess(
   secrets: string[],
   withUnread: boolean,
 ): Promise<Access> {
-  const [org] = await q.query<{ id: string; name: string; subdomain: string }>(
-    `select id, name, subdomain, "logoUrl", "timeZone", locale from "Organization" where subdomain = $1 limit 1`,
-    [subdomainOf(req)],
-  );
-  if (!org) throw new HttpError(404, "There is no organization at this address.");
   let user: Access["user"] = null;
   const token = readSessionToken(req.headers.cookie, secrets);
   if (token) {
@@ -173,9 +168,29 @@ async function resolveAccess(
     );
     if (row && new Date(row.expires).getTime() > Date.now()) user = { id: row.userId, name: row.name };
   }
+  const notFound = () => new HttpError(404, "There is no organization at this address.");
+  // Like ours (app/lib/access.server.ts): without a session, the organization and its visitor role in one statement.
+  if (!user) {
+    const rows = await q.query<{ id: string; name: string; subdomain: string; permission: string | null }>(
+      `select o.id, o.name, o.subdomain, o."logoUrl", o."timeZone", o.locale, r.id as "roleId", p.name as permission
+         from "Organization" o left join "Role" r on r."organizationId" = o.id and r.name = 'Unauthenticated'
+         left join "_RolePermissions" rp on rp."B" = r.id left join "Permission" p on p.id = rp."A"
+        where o.subdomain = $1`,
+      [subdomainOf(req)],
+    );
+    if (!rows.length) throw notFound();
+    const org = { id: rows[0].id, name: rows[0].name, subdomain: rows[0].subdomain };
+    const perms = expandPermissions(rows.map((r) => r.permission).filter(Boolean) as string[]);
+    return { org, user, member: false, perms: new Set(perms), unread: 0 };
+  }
+  const [org] = await q.query<{ id: string; name: string; subdomain: string }>(
+    `select id, name, subdomain, "logoUrl", "timeZone", locale from "Organization" where subdomain = $1 limit 1`,
+    [subdomainOf(req)],
+  );
+  if (!org) throw notFound();
   let perms: string[];
   let member = false;
-  if (user) {
+  {
     const rows = await q.query<{ roleName: string; isSystem: boolean; permission: string | null }>(
       `select m.id as "membershipId", r.id as "roleId", r.name as "roleName", r."isSystem", p.name as permission
          from "Membership" m join "Role" r on r.id = m."roleId"
@@ -190,7 +205,7 @@ async function resolveAccess(
         ? [...ALL_PERMISSION_NAMES]
         : expandPermissions(rows.map((r) => r.permission).filter(Boolean) as string[]);
     } else perms = [];
-  } else perms = [];
+  }
   if (!member) {
     const rows = await q.query<{ permission: string | null }>(
       `select r.id, p.name as permission from "Role" r
@@ -230,8 +245,10 @@ async function machinePage(q: RawClient, access: Access, machineId: string): Pro
     year: number | null;
     locationName: string;
     presence: string;
+    topOrder: number | null;
   }>(
-    `select m.id, m.name, mo.name as "modelName", mo.manufacturer, mo.year, l.id as "locationId", l.name as "locationName", l.city, m.presence
+    `select m.id, m.name, mo.name as "modelName", mo.manufacturer, mo.year, l.id as "locationId", l.name as "locationName", l.city, m.presence,
+            (select max(p."order") from "Priority" p where p."organizationId" = m."organizationId") as "topOrder"
        from "Machine" m join "Model" mo on mo.id = m."modelId" join "Location" l on l.id = m."locationId"
       where m.id = $1 and m."organizationId" = $2 limit 1`,
     [machineId, orgId],
@@ -260,11 +277,7 @@ async function machinePage(q: RawClient, access: Access, machineId: string): Pro
       order by i."resolvedAt" desc limit 3`,
     [orgId, machineId, new Date(Date.now() - 30 * 86_400_000)],
   );
-  const [top] = await q.query<{ top: number | null }>(
-    `select max("order") as top from "Priority" where "organizationId" = $1`,
-    [orgId],
-  );
-  const topOrder = top?.top ?? null;
+  const topOrder = machine.topOrder == null ? null : Number(machine.topOrder);
   const down = open.some((i) => topOrder !== null && i.priorityOrder >= topOrder);
   const status = down ? "Out of order" : open.length ? "Has known problems" : "Working";
   const canView = access.perms.has("issue:view");
@@ -498,10 +511,10 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
   );
   if (!issue) throw new HttpError(404, "We could not find that issue.");
   const can = (perm: string) => access.member && access.perms.has(perm);
-  // Like ours: the merge lookups only for merged issues and merge targets (none in the bench data), candidates for
-  // triagers otherwise; whether the member watches the issue.
+  // Like ours: the merge lookups only for merged issues and merge targets (none in the bench data), the merge choices
+  // only when the form is opened (not in the bench's requests); whether the member watches the issue.
   if (issue.mergedIntoId || issue.hasDuplicates) throw new HttpError(501, "The baseline does not show merges.");
-  const [comments, history, attachments, statuses, priorities, members, candidates, watching] = await Promise.all([
+  const [comments, history, attachments, statuses, priorities, members, watching] = await Promise.all([
     q.query<Record<string, unknown>>(
       `select c.id, c.content, c."createdAt", c."updatedAt", c."deletedAt", au.id as "authorId", au.name as "authorName", d.name as "deletedByName"
          from "Comment" c join "Issue" i on i.id = c."issueId" join "User" au on au.id = c."authorId" left join "User" d on d.id = c."deletedBy"
@@ -536,15 +549,6 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
       ? q.query<{ id: string; name: string | null }>(
           `select u.id, u.name from "Membership" ms join "User" u on u.id = ms."userId" where ms."organizationId" = $1 order by u.name, u.id`,
           [orgId],
-        )
-      : Promise.resolve([]),
-    can("issue:edit")
-      ? q.query<{ id: string; title: string; statusName: string }>(
-          `select i.id, i.title, s.name as "statusName" from "Issue" i join "Issue" self on self.id = $1 and self."organizationId" = $2
-             join "IssueStatus" s on s.id = i."statusId"
-            where i."organizationId" = $2 and i."machineId" = self."machineId" and i.id <> $1 and i."mergedIntoId" is null
-            order by s.category = 'RESOLVED', i."createdAt" desc, i.id limit 50`,
-          [issueId, orgId],
         )
       : Promise.resolve([]),
     access.member && access.user
@@ -583,13 +587,7 @@ async function issueDetail(q: RawClient, access: Access, issueId: string): Promi
      <form method="post"><input type="hidden" name="intent" value="watch"><button name="watch" value="${watching.length ? "off" : "on"}">${
        watching.length ? "Stop watching" : "Watch"
      }</button></form>
-     ${
-       candidates.length
-         ? `<form method="post"><input type="hidden" name="intent" value="merge"><select name="targetId">${candidates
-             .map((c) => `<option value="${esc(c.id)}">${esc(c.title)} (${esc(c.statusName)})</option>`)
-             .join("")}</select><button>Merge into</button></form>`
-         : ""
-     }
+     ${can("issue:edit") ? `<p><a href="?merge=1">Merge into another issue</a></p>` : ""}
      <section><h2>Photos (${attachments.length})</h2></section><section><h2>Activity</h2><ol>${timeline.map((t) => t.html).join("")}</ol></section>
      <form method="post"><input type="hidden" name="intent" value="comment"><textarea name="content"></textarea><button>Comment</button></form>`,
   );

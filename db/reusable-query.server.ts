@@ -1,7 +1,7 @@
 /**
  * Queries built once per database handle and run again with new values. drizzle rebuilds a query's SQL text from
  * its builder on every call (`is()` checks, joins, selections): that was the largest share of our own server CPU on
- * the read pages every visitor opens (docs/decisions/043-reusable-queries.md). A reusable query is the same builder
+ * the read pages every visitor opens (docs/decisions/044-reusable-queries-and-fewer-statements.md). A reusable query is the same builder
  * with `sql.placeholder(name)` where values go, prepared once per handle and executed with the values per call.
  *
  * Whether the database server itself prepares the statement stays the client's choice (db/client.server.ts

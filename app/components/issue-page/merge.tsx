@@ -35,7 +35,7 @@ export function MergedNotice({ d }: { d: IssuePageData }) {
 
 /**
  * The search parameter that opens the merge form: its choices (up to 50 issues of the machine) are read and sent only
- * then, not with every view of every issue (docs/decisions/044-reusable-queries-and-lighter-pages.md).
+ * then, not with every view of every issue (docs/decisions/044-reusable-queries-and-fewer-statements.md).
  */
 export const MERGE_OPEN_PARAM = "merge";
 

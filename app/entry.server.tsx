@@ -46,6 +46,8 @@ export default function handleRequest(
   // (docs/decisions/042-server-overhead.md).
   const matches = remixContext.staticHandlerContext.matches;
   if (!sendsScripts(matches.map((m) => remixContext.routeModules[m.route.id] ?? {}))) {
+    // Nothing reads the loader data in the browser: it is not encoded for it (patches/README.md, server-runtime).
+    remixContext.serverHandoffStream = undefined;
     const html = `<!DOCTYPE html>${renderToString(app)}`;
     responseHeaders.set("Content-Type", "text/html; charset=utf-8");
     responseHeaders.set("Content-Length", String(Buffer.byteLength(html)));

@@ -477,12 +477,13 @@ async function benchDatabase(
         ["baseline", baseline.port],
       ];
       const order = [...first, ...[...first].reverse()];
-      const durationMs = args.durationMs / 2;
+      const durationMs = scenario.slow ? scenario.slow.measuredMsPerRun : args.durationMs / 2;
+      const concurrency = scenario.slow ? scenario.slow.concurrency : args.concurrency;
       const runs: Record<string, LoadResult[]> = {};
       for (const [slot, [who, port]] of order.entries()) {
         const ctx: ScenarioContext = { port, data, cookie };
         log(
-          `${kind} ${scenario.key} → ${who}: ${args.concurrency} connections, ${args.warmupMs / 1000} s warm-up + ${durationMs / 1000} s (load ${loadAverage()})`,
+          `${kind} ${scenario.key} → ${who}: ${concurrency} connections, ${args.warmupMs / 1000} s warm-up + ${durationMs / 1000} s (load ${loadAverage()})`,
         );
         // Writes: each run starts at its own offset of the request list, so no run repeats the (issue, status) pairs of
         // another (the status list visits every issue with a different status per round).
@@ -493,7 +494,7 @@ async function benchDatabase(
           port,
           requests,
           expectStatus: scenario.expectStatus,
-          concurrency: args.concurrency,
+          concurrency,
           warmupMs: args.warmupMs,
           durationMs,
         });

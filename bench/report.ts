@@ -387,7 +387,7 @@ export function writeReport(results: BenchResults, analysis: string): string {
     `| PostgreSQL | ${pg ? `${shortVersion(pg.version)} (throwaway cluster from scripts/postgres-throwaway.ts: fsync=off, synchronous_commit=off, default shared_buffers)` : "not run"} |`,
     `| PGlite | @electric-sql/pglite ${m.pglite}${lite ? `, embedding ${shortVersion(lite.version)} (in-memory)` : ""} |`,
     `| load average (1, 5, 15 min) | at start ${m.loadAtStart}; at end ${m.loadAtEnd} |`,
-    `| load settings | ${results.settings.concurrency} concurrent keep-alive connections; per scenario each server runs twice in mirrored order (ours, baseline, baseline, ours), each time ${results.settings.warmupMs / 1000} s warm-up (not measured) + ${results.settings.durationMs / 2000} s measured, pooled: ${results.settings.durationMs / 1000} s measured per server |`,
+    `| load settings | ${results.settings.concurrency} concurrent keep-alive connections; per scenario each server runs twice in mirrored order (ours, baseline, baseline, ours), each time ${results.settings.warmupMs / 1000} s warm-up (not measured) + ${results.settings.durationMs / 2000} s measured, pooled: ${results.settings.durationMs / 1000} s measured per server; the reliability page (seconds per answer): 2 connections and 2 × 20 s measured per server |`,
     "",
     "The machine is shared: other engineers' test suites may have been running at the same time (see the load average). " +
       "Ours and the baseline run in mirrored order per scenario (ours, baseline, baseline, ours; pooled), so drift hits both alike; compare ratios rather than absolute numbers across runs. " +

@@ -43,18 +43,8 @@ import {
 } from "~/use-cases/comments.server";
 import { mergeInput, mergeIssues, unmergeIssue } from "~/use-cases/issue-merge.server";
 import { loadIssuePage } from "~/use-cases/issue-pages.server";
-import { saveTriage, triageInput } from "~/use-cases/issue-triage.server";
-import {
-  ISSUE_NOT_FOUND,
-  assignInput,
-  assignIssue,
-  changeIssuePriority,
-  changeIssueStatus,
-  detailsInput,
-  editIssueDetails,
-  priorityInput,
-  statusInput,
-} from "~/use-cases/issues.server";
+import { applyTriageForm } from "~/use-cases/issue-triage.server";
+import { ISSUE_NOT_FOUND, detailsInput, editIssueDetails } from "~/use-cases/issues.server";
 import { setWatch, watchInput, watchState } from "~/use-cases/watches.server";
 import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { PermissionName } from "../../core/permissions";
@@ -111,16 +101,10 @@ export async function action(args: ActionFunctionArgs) {
   return runAction({ intent, form }, async () => {
     switch (intent) {
       case "status":
-        return done(
-          (await changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, linksFor(args.request)))
-            .message,
-        );
       case "triage":
-        return done((await saveTriage(actor, issueId, parseInput(triageInput, form), linksFor(args.request))).message);
       case "priority":
-        return done((await changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId)).message);
       case "assign":
-        return done((await assignIssue(actor, issueId, parseInput(assignInput, form).assigneeId)).message);
+        return done((await applyTriageForm(actor, issueId, intent, form, linksFor(args.request))).message);
       case "details":
         return done((await editIssueDetails(actor, issueId, parseInput(detailsInput, form))).message);
       case "comment": {

@@ -25,15 +25,7 @@ import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { CATEGORY_TABS, SEARCH_COUNT_CAP } from "~/lib/issue-list-words";
 import { linksFor } from "~/lib/tenant.server";
 import { loadIssueList, readIssueListQuery } from "~/use-cases/issue-pages.server";
-import { issueRefInput, saveTriage, triageInput } from "~/use-cases/issue-triage.server";
-import {
-  assignInput,
-  assignIssue,
-  changeIssuePriority,
-  changeIssueStatus,
-  priorityInput,
-  statusInput,
-} from "~/use-cases/issues.server";
+import { applyTriageForm, isTriageIntent, issueRefInput } from "~/use-cases/issue-triage.server";
 import type { PermissionName } from "../../core/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
@@ -63,19 +55,8 @@ export async function action(args: ActionFunctionArgs) {
   const done = (message: string) => ({ ok: true as const, intent, message });
   return runAction({ intent, form }, async () => {
     const { issueId } = parseInput(issueRefInput, form);
-    switch (intent) {
-      case "status":
-        return done(
-          (await changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, linksFor(args.request)))
-            .message,
-        );
-      case "priority":
-        return done((await changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId)).message);
-      case "assign":
-        return done((await assignIssue(actor, issueId, parseInput(assignInput, form).assigneeId)).message);
-      default:
-        return done((await saveTriage(actor, issueId, parseInput(triageInput, form), linksFor(args.request))).message);
-    }
+    const triage = isTriageIntent(intent) ? intent : "triage";
+    return done((await applyTriageForm(actor, issueId, triage, form, linksFor(args.request))).message);
   });
 }
 

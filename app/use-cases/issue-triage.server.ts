@@ -7,9 +7,19 @@
 import { z } from "zod";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
+import { parseInput } from "../lib/forms.server";
 import type { LinkTo } from "../lib/tenant.server";
 import { requireMemberActor, type Actor } from "./actor";
-import { assignIssue, changeIssuePriority, changeIssueStatus, lockedIssue, type ChangeOutcome } from "./issues.server";
+import {
+  assignInput,
+  assignIssue,
+  changeIssuePriority,
+  changeIssueStatus,
+  lockedIssue,
+  priorityInput,
+  statusInput,
+  type ChangeOutcome,
+} from "./issues.server";
 
 export const triageInput = z.object({
   statusId: fields.id.optional(),
@@ -46,4 +56,35 @@ export async function saveTriage(
       ? { changed: true, message: changed.map((o) => o.message).join(" ") }
       : { changed: false, message: "Nothing changed." };
   });
+}
+
+/**
+ * The triage forms of the issue page and of each row of the issue list: one intent each for status, priority and
+ * assignee (saved on change with JavaScript), and "triage" for the one "Save" without it.
+ */
+export const TRIAGE_INTENTS = ["status", "priority", "assign", "triage"] as const;
+export type TriageIntent = (typeof TRIAGE_INTENTS)[number];
+
+export function isTriageIntent(intent: string): intent is TriageIntent {
+  return (TRIAGE_INTENTS as readonly string[]).includes(intent);
+}
+
+/** Reads the intent's fields from the form and makes its change; answers the change's message. */
+export async function applyTriageForm(
+  actor: Actor,
+  issueId: string,
+  intent: TriageIntent,
+  form: Record<string, unknown>,
+  links: LinkTo,
+): Promise<ChangeOutcome> {
+  switch (intent) {
+    case "status":
+      return changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, links);
+    case "priority":
+      return changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId);
+    case "assign":
+      return assignIssue(actor, issueId, parseInput(assignInput, form).assigneeId);
+    case "triage":
+      return saveTriage(actor, issueId, parseInput(triageInput, form), links);
+  }
 }

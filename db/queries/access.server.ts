@@ -2,7 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { memberships, organizations, permissions, rolePermissions, roles } from "../schema";
-import type { OrganizationSummary } from "./organizations.server";
+import { organizationSummaryColumns, type OrganizationSummary } from "./organizations.server";
 import { reusableQuery } from "../reusable-query.server";
 import { crossCheck, validationEnabled } from "../validate.server";
 
@@ -116,12 +116,7 @@ export async function loadRoleAccessByName(
 const organizationWithRoleQuery = reusableQuery("organization_with_role", (db, name) =>
   db
     .select({
-      id: organizations.id,
-      name: organizations.name,
-      subdomain: organizations.subdomain,
-      logoUrl: organizations.logoUrl,
-      timeZone: organizations.timeZone,
-      locale: organizations.locale,
+      organization: organizationSummaryColumns,
       roleId: roles.id,
       roleName: roles.name,
       isSystem: roles.isSystem,
@@ -144,14 +139,7 @@ export async function loadOrganizationWithRole(
   const rows = await organizationWithRoleQuery(db).execute({ subdomain, roleName });
   if (rows.length === 0) return null;
   const [first] = rows;
-  const organization: OrganizationSummary = {
-    id: first.id,
-    name: first.name,
-    subdomain: first.subdomain,
-    logoUrl: first.logoUrl,
-    timeZone: first.timeZone,
-    locale: first.locale,
-  };
+  const { organization } = first;
   const role: RoleAccess | null = first.roleId
     ? {
         roleId: first.roleId,

@@ -13,17 +13,20 @@ export interface OrganizationSummary {
   locale: string;
 }
 
+/** The columns of an OrganizationSummary, for every query that reads one. */
+export const organizationSummaryColumns = {
+  id: organizations.id,
+  name: organizations.name,
+  subdomain: organizations.subdomain,
+  logoUrl: organizations.logoUrl,
+  timeZone: organizations.timeZone,
+  locale: organizations.locale,
+};
+
 // Asked on every request (app/lib/tenant.server.ts).
 const organizationBySubdomainQuery = reusableQuery("organization_by_subdomain", (db, name) =>
   db
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      subdomain: organizations.subdomain,
-      logoUrl: organizations.logoUrl,
-      timeZone: organizations.timeZone,
-      locale: organizations.locale,
-    })
+    .select(organizationSummaryColumns)
     .from(organizations)
     .where(eq(organizations.subdomain, sql.placeholder("subdomain")))
     .limit(1)

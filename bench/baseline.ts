@@ -188,23 +188,20 @@ async function resolveAccess(
     [subdomainOf(req)],
   );
   if (!org) throw notFound();
-  let perms: string[];
-  let member = false;
-  {
-    const rows = await q.query<{ roleName: string; isSystem: boolean; permission: string | null }>(
-      `select m.id as "membershipId", r.id as "roleId", r.name as "roleName", r."isSystem", p.name as permission
-         from "Membership" m join "Role" r on r.id = m."roleId"
-         left join "_RolePermissions" rp on rp."B" = r.id left join "Permission" p on p.id = rp."A"
-        where m."userId" = $1 and m."organizationId" = $2`,
-      [user.id, org.id],
-    );
-    member = rows.length > 0;
-    if (member) {
-      const admin = rows[0].isSystem && rows[0].roleName === "Admin";
-      perms = admin
-        ? [...ALL_PERMISSION_NAMES]
-        : expandPermissions(rows.map((r) => r.permission).filter(Boolean) as string[]);
-    } else perms = [];
+  let perms: string[] = [];
+  const memberRows = await q.query<{ roleName: string; isSystem: boolean; permission: string | null }>(
+    `select m.id as "membershipId", r.id as "roleId", r.name as "roleName", r."isSystem", p.name as permission
+       from "Membership" m join "Role" r on r.id = m."roleId"
+       left join "_RolePermissions" rp on rp."B" = r.id left join "Permission" p on p.id = rp."A"
+      where m."userId" = $1 and m."organizationId" = $2`,
+    [user.id, org.id],
+  );
+  const member = memberRows.length > 0;
+  if (member) {
+    const admin = memberRows[0].isSystem && memberRows[0].roleName === "Admin";
+    perms = admin
+      ? [...ALL_PERMISSION_NAMES]
+      : expandPermissions(memberRows.map((r) => r.permission).filter(Boolean) as string[]);
   }
   if (!member) {
     const rows = await q.query<{ permission: string | null }>(

@@ -25,7 +25,7 @@ import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { CATEGORY_TABS, SEARCH_COUNT_CAP } from "~/lib/issue-list-words";
 import { linksFor } from "~/lib/tenant.server";
 import { loadIssueList, readIssueListQuery } from "~/use-cases/issue-pages.server";
-import { applyTriageForm, isTriageIntent, issueRefInput } from "~/use-cases/issue-triage.server";
+import { applyTriageForm, isTriageIntent, issueRefInput, type TriageIntent } from "~/use-cases/issue-triage.server";
 import type { PermissionName } from "../../core/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
@@ -37,26 +37,24 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 /** The permission each row form needs (null: each field's own, checked by the use case); others are unknown. */
-const INTENT_PERMISSION: ReadonlyMap<string, PermissionName | null> = new Map([
-  ["status", "issue:edit"],
-  ["priority", "issue:edit"],
-  ["assign", "issue:assign"],
-  ["triage", null],
-]);
+const INTENT_PERMISSION: Readonly<Record<TriageIntent, PermissionName | null>> = {
+  status: "issue:edit",
+  priority: "issue:edit",
+  assign: "issue:assign",
+  triage: null,
+};
 
 export async function action(args: ActionFunctionArgs) {
   // The organization first: a request for an unknown one is refused before its body is read.
   await getAccess(args);
   const form = await readFormObject(args.request);
   const intent = intentOf(form);
-  const permission = INTENT_PERMISSION.get(intent);
-  if (permission === undefined) return failureResult(invalidInput({ form: "Unknown action." }), { intent, form });
-  const actor = await requireMember(args, permission ?? undefined);
+  if (!isTriageIntent(intent)) return failureResult(invalidInput({ form: "Unknown action." }), { intent, form });
+  const actor = await requireMember(args, INTENT_PERMISSION[intent] ?? undefined);
   const done = (message: string) => ({ ok: true as const, intent, message });
   return runAction({ intent, form }, async () => {
     const { issueId } = parseInput(issueRefInput, form);
-    const triage = isTriageIntent(intent) ? intent : "triage";
-    return done((await applyTriageForm(actor, issueId, triage, form, linksFor(args.request))).message);
+    return done((await applyTriageForm(actor, issueId, intent, form, linksFor(args.request))).message);
   });
 }
 

@@ -1,9 +1,6 @@
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
-import { isbot } from "isbot";
-import { renderToPipeableStream, renderToString } from "react-dom/server";
+import { renderToString } from "react-dom/server";
 import { NonceProvider } from "~/lib/nonce";
 import { errorFields, log } from "~/lib/log.server";
 import { RequestIdProvider } from "~/lib/request-id";
@@ -41,48 +38,63 @@ export default function handleRequest(
       </RequestIdProvider>
     </NonceProvider>
   );
-  // Pages without client JavaScript (`handle.scripts: false`) have no data to stream and nothing suspends: one
-  // synchronous render and one write cost less than React's streaming renderer with its many small writes
-  // (docs/decisions/042-server-overhead.md).
+  // Every page is rendered in one synchronous pass and sent as one body (docs/decisions/045-one-pass-rendering.md):
+  // no route defers data, so React's streaming renderer only added dozens of small writes, each through a stream, the
+  // adapter and a compressor flush. Pages without client JavaScript (`handle.scripts: false`) read no loader data in
+  // the browser: it is not encoded for them (patches/README.md, server-runtime).
   const matches = remixContext.staticHandlerContext.matches;
-  if (!sendsScripts(matches.map((m) => remixContext.routeModules[m.route.id] ?? {}))) {
-    // Nothing reads the loader data in the browser: it is not encoded for it (patches/README.md, server-runtime).
-    remixContext.serverHandoffStream = undefined;
-    const html = `<!DOCTYPE html>${renderToString(app)}`;
+  const scripts = sendsScripts(matches.map((m) => remixContext.routeModules[m.route.id] ?? {}));
+  const handoff = scripts ? remixContext.serverHandoffStream : undefined;
+  // <RemixServer> would stream the data in through a Suspense boundary; it is read whole first instead.
+  remixContext.serverHandoffStream = undefined;
+  const page = (data: string | null) => {
+    let html = `<!DOCTYPE html>${renderToString(app)}`;
+    if (data !== null) html += loaderDataScript(data, nonce);
     responseHeaders.set("Content-Type", "text/html; charset=utf-8");
     responseHeaders.set("Content-Length", String(Buffer.byteLength(html)));
-    return new Response(html, {
-      headers: responseHeaders,
-      status: responseStatusCode,
-    });
+    return new Response(html, { headers: responseHeaders, status: responseStatusCode });
+  };
+  return handoff ? readAll(handoff, ABORT_DELAY).then(page) : page(null);
+}
+
+/** The whole text of the encoded loader data; a rejection when it is not complete within `timeoutMs`. */
+async function readAll(stream: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel();
+  }, timeoutMs);
+  try {
+    let text = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timedOut) throw new Error(`the loader data was not encoded within ${timeoutMs} ms`);
+      if (done) return text + decoder.decode();
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  const bot = isbot(request.headers.get("user-agent") || "");
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(app, {
-      nonce,
-      [bot ? "onAllReady" : "onShellReady"]() {
-        shellRendered = true;
-        const body = new PassThrough();
-        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        resolve(
-          new Response(createReadableStreamFromReadable(body), {
-            headers: responseHeaders,
-            status: responseStatusCode,
-          }),
-        );
-        pipe(body);
-      },
-      onShellError(error: unknown) {
-        reject(error);
-      },
-      onError(error: unknown) {
-        responseStatusCode = 500;
-        if (shellRendered) log().error(errorFields(error), "error while streaming a page");
-      },
-    });
-    setTimeout(abort, ABORT_DELAY);
-  });
+}
+
+/**
+ * What @remix-run/react's <Scripts> expects after the document: the encoded loader data pushed into the stream its
+ * inline script opened (`window.__remixContext.streamController`), then the end of that stream. Placed after
+ * `</html>`, the browser appends it to <body>, whose trailing nodes React's hydration leaves alone.
+ */
+function loaderDataScript(data: string, nonce: string): string {
+  const nonceAttribute = nonce ? ` nonce="${nonce}"` : "";
+  return `<script${nonceAttribute}>window.__remixContext.streamController.enqueue(${scriptSafeJson(data)});window.__remixContext.streamController.close();</script>`;
+}
+
+/** A JSON string literal that cannot end the script element or open a comment in it, nor break a line in old JS. */
+function scriptSafeJson(value: string): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**

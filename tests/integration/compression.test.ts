@@ -108,7 +108,7 @@ describe("pages and data", () => {
     expect(identity.status).toBe(200);
     expect(identity.headers["content-encoding"]).toBeUndefined();
     expect(varyList(identity)).toContain("accept-encoding");
-    // React streams the page: the shell first, then the loader data after </html>.
+    // The loader data follows the document (app/entry.server.tsx).
     expect(identity.body.toString("utf8")).toContain("streamController.close()");
 
     const br = await rawGet(server.url, page, "gzip, deflate, br", admin);
@@ -118,7 +118,7 @@ describe("pages and data", () => {
     expect(varyList(br)).toContain("accept-encoding");
     expect(varyList(br)).toContain("x-organization");
     expect(br.body.byteLength).toBeLessThan(identity.body.byteLength / 2);
-    // The streamed page arrives whole, its last chunk included.
+    // The page arrives whole, the loader data after </html> included.
     expect(normalized(decode(br))).toBe(normalized(identity.body));
 
     const gzip = await rawGet(server.url, page, "gzip", admin);

@@ -22,8 +22,7 @@ import {
 import {
   ANY_OPEN_LEVEL,
   listInsightsMachines,
-  listLevelTimes,
-  listRepairs,
+  listStretchFigures,
   listRepeatTitles,
   listResponses,
   type InsightsWindow,
@@ -107,11 +106,10 @@ export async function loadInsights(actor: Actor, query: InsightsQuery, now = new
   const locationOptions = await listLocationOptions(db, organizationId);
   const unknownLocation = query.location !== null && !locationOptions.some((l) => l.id === query.location);
   const location = unknownLocation ? null : query.location;
-  const [machineRows, top, levels, repairs, responses, repeatRows] = await Promise.all([
+  const [machineRows, top, { levels, repairs }, responses, repeatRows] = await Promise.all([
     listInsightsMachines(db, w, location),
     topPriorityOrder(db, organizationId),
-    listLevelTimes(db, w),
-    listRepairs(db, w),
+    listStretchFigures(db, w),
     listResponses(db, w),
     listRepeatTitles(db, w, REPEAT_LIMIT * 5),
   ]);

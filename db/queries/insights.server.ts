@@ -19,6 +19,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { ON_FLOOR } from "../../core/machine-presence";
 import type { DbOrTx } from "../client.server";
+import { withTransaction } from "../transaction.server";
 import { rowsOf } from "../validate.server";
 
 /** Level of "any open issue" (below every priority order). */
@@ -30,6 +31,19 @@ export interface InsightsWindow {
   from: Date;
   /** End of the period: now. */
   to: Date;
+}
+
+/**
+ * Runs one of the heavy statements below with PostgreSQL's JIT compilation off: their plans cost enough to trigger it
+ * (jit_above_cost), and compiling took longer than it saved (the stretches over 365 days at 200,000 issues: 4.9 s with
+ * JIT, 3.1 s without; docs/decisions/045-one-pass-rendering-and-insights-statements.md). SET LOCAL in the statement's
+ * own transaction, so that it also holds through a transaction pooler (PgBouncer) and ends with the statement.
+ */
+function executeWithoutJit(db: DbOrTx, query: SQL) {
+  return withTransaction(db, async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return tx.execute(query);
+  });
 }
 
 const stamp = (d: Date) => sql`${d.toISOString()}::timestamp(3)`;
@@ -164,10 +178,27 @@ export interface LevelTimeRow {
   activeSince: string | null;
 }
 
-/** Per machine and level: how long it was "at least this bad" within the counted time, and since when it is now. */
-export async function listLevelTimes(db: DbOrTx, w: InsightsWindow): Promise<LevelTimeRow[]> {
+export interface RepairRow {
+  machineId: string;
+  /** Open stretches that a resolution ended within the window. */
+  repairs: number;
+  /** Their total length in seconds (from the stretch's opening or reopening to its resolution). */
+  repairSeconds: number;
+  /** Issues reopened within the window. */
+  reopened: number;
+}
+
+/**
+ * From one rebuild of the issues' open stretches (the costly part: ~0.7 s at 200,000 issues, docs/benchmarks.md):
+ * per machine and level how long it was "at least this bad" within the counted time and since when it is now, and per
+ * machine the repairs finished in the window (for the mean time to resolve) and the reopenings.
+ */
+export async function listStretchFigures(
+  db: DbOrTx,
+  w: InsightsWindow,
+): Promise<{ levels: LevelTimeRow[]; repairs: RepairRow[] }> {
   const org = w.organizationId;
-  const result = await db.execute(sql`with ${segmentCtes(w)},
+  const result = await executeWithoutJit(db, sql`with ${segmentCtes(w)},
   levels as (
     select distinct "order" as "level" from "Priority" where "organizationId" = ${org}
     union select ${ANY_OPEN_LEVEL}::int
@@ -200,35 +231,7 @@ export async function listLevelTimes(db: DbOrTx, w: InsightsWindow): Promise<Lev
     select *, max(case when "active" > 0 and coalesce("prevActive", 0) = 0 then "t" end)
       over (partition by "machineId", "level" order by "t" rows unbounded preceding) as "since"
     from (select *, lag("active") over (partition by "machineId", "level" order by "t") as "prevActive" from sweep) x
-  )
-  -- Every span boundary is a point of the sweep, so each piece [t, until) lies wholly inside or outside counted time.
-  select "machineId", "level",
-    coalesce(sum(case when "counting" > 0 then ${seconds(sql`"t"`, sql`"until"`)} end), 0) as "seconds",
-    max(case when "until" >= ${stamp(w.to)} then to_char("since", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end) as "since"
-  from stretches
-  where "active" > 0 and "until" is not null
-  group by "machineId", "level"`);
-  return rowsOf(result).map((r) => ({
-    machineId: String(r.machineId),
-    level: Number(r.level),
-    seconds: Number(r.seconds),
-    activeSince: r.since == null ? null : String(r.since),
-  }));
-}
-
-export interface RepairRow {
-  machineId: string;
-  /** Open stretches that a resolution ended within the window. */
-  repairs: number;
-  /** Their total length in seconds (from the stretch's opening or reopening to its resolution). */
-  repairSeconds: number;
-  /** Issues reopened within the window. */
-  reopened: number;
-}
-
-/** Per machine: the repairs finished in the window (for the mean time to resolve) and the reopenings. */
-export async function listRepairs(db: DbOrTx, w: InsightsWindow): Promise<RepairRow[]> {
-  const result = await db.execute(sql`with ${segmentCtes(w)},
+  ),
   done as (
     select "machineId", count(*)::int as "repairs", sum(${seconds(sql`"runStart"`, sql`"end"`)}) as "repairSeconds"
     from seg where "closesAfter" and "end" >= ${stamp(w.from)} and "end" < ${stamp(w.to)}
@@ -239,15 +242,37 @@ export async function listRepairs(db: DbOrTx, w: InsightsWindow): Promise<Repair
     where "open" and "changedAt" >= ${stamp(w.from)} and "changedAt" < ${stamp(w.to)}
     group by "machineId"
   )
-  select coalesce(d."machineId", r."machineId") as "machineId", coalesce(d."repairs", 0) as "repairs",
-    coalesce(d."repairSeconds", 0) as "repairSeconds", coalesce(r."reopened", 0) as "reopened"
+  -- Every span boundary is a point of the sweep, so each piece [t, until) lies wholly inside or outside counted time.
+  select 'level' as "kind", "machineId", "level",
+    coalesce(sum(case when "counting" > 0 then ${seconds(sql`"t"`, sql`"until"`)} end), 0) as "seconds",
+    max(case when "until" >= ${stamp(w.to)} then to_char("since", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end) as "since",
+    0 as "repairs", 0::float8 as "repairSeconds", 0 as "reopened"
+  from stretches
+  where "active" > 0 and "until" is not null
+  group by "machineId", "level"
+  union all
+  select 'repair', coalesce(d."machineId", r."machineId"), null, 0, null, coalesce(d."repairs", 0),
+    coalesce(d."repairSeconds", 0), coalesce(r."reopened", 0)
   from done d full join reopened r on r."machineId" = d."machineId"`);
-  return rowsOf(result).map((r) => ({
-    machineId: String(r.machineId),
-    repairs: Number(r.repairs),
-    repairSeconds: Number(r.repairSeconds),
-    reopened: Number(r.reopened),
-  }));
+  const levels: LevelTimeRow[] = [];
+  const repairs: RepairRow[] = [];
+  for (const r of rowsOf(result)) {
+    if (r.kind === "level")
+      levels.push({
+        machineId: String(r.machineId),
+        level: Number(r.level),
+        seconds: Number(r.seconds),
+        activeSince: r.since == null ? null : String(r.since),
+      });
+    else
+      repairs.push({
+        machineId: String(r.machineId),
+        repairs: Number(r.repairs),
+        repairSeconds: Number(r.repairSeconds),
+        reopened: Number(r.reopened),
+      });
+  }
+  return { levels, repairs };
 }
 
 export interface ResponseRow {
@@ -272,7 +297,7 @@ const RESPONSE_TYPES = sql`('COMMENTED', 'ASSIGNED', 'STATUS_CHANGED', 'RESOLVED
 /** Issues created in the window and the median time to their first response, per machine, location and overall. */
 export async function listResponses(db: DbOrTx, w: InsightsWindow): Promise<ResponseRow[]> {
   const org = w.organizationId;
-  const result = await db.execute(sql`with created as (
+  const result = await executeWithoutJit(db, sql`with created as (
     select i."id", i."machineId", m."locationId", i."createdAt",
       (select min(h."changedAt") from "IssueHistory" h
         join "Membership" ms on ms."userId" = h."actorId" and ms."organizationId" = ${org}

@@ -24,7 +24,12 @@ export interface Recorder {
 /** A database on the same connection that records every statement sent through it. */
 export function recordingDb(db: Db, kind: DbHandle["kind"]): Recorder {
   let statements: Statement[] = [];
-  const logger = { logQuery: (text: string, params: unknown[]) => void statements.push({ text, params }) };
+  const logger = {
+    logQuery: (text: string, params: unknown[]) => {
+      // Settings (`set local jit = off`, db/queries/insights.server.ts) have no plan.
+      if (!/^\s*set\s/i.test(text)) statements.push({ text, params });
+    },
+  };
   const client = (db as unknown as { $client: unknown }).$client;
   const recording =
     kind === "pglite"

@@ -156,7 +156,8 @@ describe("PgBouncer in transaction mode", () => {
 
     // A member's pages and a status change (issue update + history in one transaction).
     const admin = await adminClient();
-    for (const path of ["/issues", `/issues/${reported.id}`, "/notifications", "/admin"]) {
+    // /insights sets `jit = off` locally in its statements' own transactions (db/queries/insights.server.ts).
+    for (const path of ["/issues", `/issues/${reported.id}`, "/notifications", "/admin", "/insights", "/insights.csv"]) {
       const res = await admin.get(path);
       expect(res.status, `GET ${path}: ${res.text.slice(0, 200)}`).toBe(200);
     }

@@ -12,7 +12,7 @@ import { startBaselineServer } from "./baseline";
 import { openBenchPostgres } from "./db";
 import { floorBuild } from "./floor";
 import { generateData } from "./generate";
-import { runLoad } from "./load";
+import { runLoad, sendOnce } from "./load";
 import { loadVariant, login, startApp } from "./main";
 import { SCENARIOS, type ScenarioKey } from "./scenarios";
 
@@ -63,6 +63,8 @@ function heaviest(profile: { nodes: CpuProfileNode[] }, count: number): string[]
     .map(([key, hits]) => `${((100 * hits) / total).toFixed(1).padStart(5)} %  ${key}`);
 }
 
+type Who = "ours" | "floor" | "baseline" | "candidate";
+
 export async function runProfile(argv: string[]): Promise<void> {
   installGlobals({ nativeFetch: true });
   const scale = Number(flag(argv, "--scale") ?? 0.05);
@@ -74,6 +76,9 @@ export async function runProfile(argv: string[]): Promise<void> {
   const scenarios = SCENARIOS.filter((s) => keys.includes(s.key) && !s.writes);
 
   const variant = await loadVariant("app", process.cwd());
+  // Another checkout measured alongside, for A/B comparisons of a change (as in `npm run bench`).
+  const candidateRoot = process.env.BENCH_CANDIDATE_ROOT;
+  const candidate = candidateRoot ? await loadVariant("candidate", path.resolve(candidateRoot)) : null;
   const pg = await startThrowawayPostgres({ database: "pinpoint_profile" });
   try {
     const db = await openBenchPostgres(pg.url);
@@ -84,7 +89,9 @@ export async function runProfile(argv: string[]): Promise<void> {
     const floor = await startApp(variant, db.app, floorBuild(variant.build, db.raw, secrets));
     const baseline = await startBaselineServer({ raw: db.raw, secrets });
     const cookie = await login(ours.port, data);
-    const servers = { ours: ours.port, floor: floor.port, baseline: baseline.port } as const;
+    const other = candidate ? await startApp(candidate, db.app) : null;
+    const servers: Partial<Record<Who, number>> = { ours: ours.port, floor: floor.port, baseline: baseline.port };
+    if (other) servers.candidate = other.port;
 
     const session = profileDir ? new inspector.Session() : null;
     session?.connect();
@@ -97,18 +104,17 @@ export async function runProfile(argv: string[]): Promise<void> {
         .join(", ")}; ${rounds} rounds of ${seconds} s each`,
     );
     console.log(
-      "| scenario | baseline ms/request | floor ms/request | ours ms/request | floor ÷ baseline | ours ÷ floor |",
+      `| scenario | baseline ms/request | floor ms/request | ours ms/request | floor ÷ baseline | ours ÷ floor |${other ? " candidate ms/request | candidate ÷ floor |" : ""}`,
     );
-    console.log("|---|---:|---:|---:|---:|---:|");
+    console.log(`|---|---:|---:|---:|---:|---:|${other ? "---:|---:|" : ""}`);
     for (const scenario of scenarios) {
-      const perRequest: Record<keyof typeof servers, number[]> = { ours: [], floor: [], baseline: [] };
+      const perRequest: Record<Who, number[]> = { ours: [], floor: [], baseline: [], candidate: [] };
       // The last round is profiled (with --cpu-prof) and not counted: the profiler slows what it watches.
       for (let round = 0; round < rounds + (session ? 1 : 0); round++) {
-        const order = (
-          round % 2 ? ["baseline", "floor", "ours"] : ["ours", "floor", "baseline"]
-        ) as (keyof typeof servers)[];
+        const all: Who[] = other ? ["ours", "candidate", "floor", "baseline"] : ["ours", "floor", "baseline"];
+        const order = round % 2 ? all.reverse() : all;
         for (const who of order) {
-          const port = servers[who];
+          const port = servers[who]!;
           const requests = scenario.requests({ port, data, cookie });
           // Warm-up outside the measured window (JIT, caches, connection pool).
           await runLoad({
@@ -120,6 +126,12 @@ export async function runProfile(argv: string[]): Promise<void> {
             durationMs: 500,
           });
           const profiling = session !== null && round === rounds;
+          if (profileDir && round === 0 && (who === "ours" || who === "floor")) {
+            // The page as answered, to compare what ours renders with the floor's.
+            const page = await sendOnce(port, requests[0]);
+            fs.mkdirSync(profileDir, { recursive: true });
+            fs.writeFileSync(path.join(profileDir, `${scenario.key}.${who}.html`), page.text);
+          }
           if (profiling && who !== "ours") continue;
           if (profiling) await session.post("Profiler.start");
           const before = mainThreadCpuMs();
@@ -147,18 +159,20 @@ export async function runProfile(argv: string[]): Promise<void> {
           if (!profiling) perRequest[who].push(cpuMs / Math.max(1, result.count));
         }
       }
-      const [b, f, o] = (["baseline", "floor", "ours"] as const).map((who) => median(perRequest[who]));
+      const [b, f, o, c] = (["baseline", "floor", "ours", "candidate"] as const).map((who) => median(perRequest[who]));
       console.log(
-        `| ${scenario.title} | ${b.toFixed(2)} | ${f.toFixed(2)} | ${o.toFixed(2)} | ${(f / b).toFixed(2)}× | **${(o / f).toFixed(2)}×** |`,
+        `| ${scenario.title} | ${b.toFixed(2)} | ${f.toFixed(2)} | ${o.toFixed(2)} | ${(f / b).toFixed(2)}× | **${(o / f).toFixed(2)}×** |${other ? ` ${c.toFixed(2)} | ${(c / f).toFixed(2)}× |` : ""}`,
       );
     }
     session?.disconnect();
     await ours.close();
     await floor.close();
+    await other?.close();
     await baseline.close();
     await db.close();
   } finally {
     pg.stop();
     variant.privateBuild.remove();
+    candidate?.privateBuild.remove();
   }
 }

@@ -2,7 +2,7 @@
  * The known problems of a machine on its public page, each with a "me too" button (a plain form: works without
  * JavaScript), and the recently fixed ones folded away.
  */
-import { Form } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import { CATEGORY_LABELS, type StatusCategory } from "../../../core/issue-rules";
 
 export interface KnownProblem {
@@ -105,6 +105,9 @@ export function MeTooButton({
   /** The address the player already typed into the report, if any. */
   email?: string;
 }) {
+  // The page sends no scripts (decision 032): a plain form posting to this page; Remix's <Form> would only add the
+  // router's work to every one of a busy machine's twenty buttons.
+  const { pathname } = useLocation();
   if (issue.voted) {
     return (
       <p className="shrink-0 text-sm font-medium text-green-800">
@@ -113,7 +116,7 @@ export function MeTooButton({
     );
   }
   return (
-    <Form method="post" className="shrink-0 space-y-2" preventScrollReset>
+    <form method="post" action={pathname} className="shrink-0 space-y-2">
       <input type="hidden" name="intent" value="metoo" />
       <input type="hidden" name="issueId" value={issue.id} />
       <div>
@@ -133,6 +136,6 @@ export function MeTooButton({
       <button type="submit" className="btn-secondary min-h-11 w-full sm:w-auto" aria-label={`Me too: ${issue.title}`}>
         <span aria-hidden="true">👍</span> Me too
       </button>
-    </Form>
+    </form>
   );
 }

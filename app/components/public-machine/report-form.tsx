@@ -2,7 +2,7 @@
  * The 30-second report form of the public machine page: a plain multipart form (works without JavaScript), with a
  * hidden honeypot field for bots and the idempotency key against double submits.
  */
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Link, useLocation } from "@remix-run/react";
 import { ErrorSummary, Field, fieldsOf, IdempotencyKeyField, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 import { useNonce } from "~/lib/nonce";
@@ -24,10 +24,9 @@ export function ReportSection({
   errors: FieldErrors;
   values: Record<string, string>;
 }) {
-  const navigation = useNavigation();
   const nonce = useNonce();
+  const { pathname } = useLocation();
   const field = fieldsOf(values, errors);
-  const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "report";
   return (
     <section aria-labelledby="report-heading" id="report" className="card space-y-4">
       <div>
@@ -53,12 +52,14 @@ export function ReportSection({
       ) : null}
       {similarUrl ? (
         // The "Me too" buttons the script lists inside the report form submit this form (a form cannot hold one).
-        <form id="similar-metoo" method="post" hidden>
+        <form id="similar-metoo" method="post" action={pathname} hidden>
           <input type="hidden" name="intent" value="metoo" />
         </form>
       ) : null}
-      <Form
+      {/* The page sends no scripts (decision 032): plain forms, posting to this page. */}
+      <form
         method="post"
+        action={pathname}
         encType="multipart/form-data"
         className="space-y-4"
         noValidate
@@ -122,10 +123,10 @@ export function ReportSection({
           <label htmlFor="website">Leave this field empty</label>
           <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
         </div>
-        <button type="submit" className="btn-primary min-h-11 w-full text-base" disabled={submitting}>
-          {submitting ? "Sending…" : "Send report"}
+        <button type="submit" className="btn-primary min-h-11 w-full text-base">
+          Send report
         </button>
-      </Form>
+      </form>
       {similarUrl ? (
         // A constant of ours, no data in it (React would escape a text child, which breaks a script).
         // eslint-disable-next-line react/no-danger

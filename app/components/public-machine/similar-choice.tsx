@@ -4,7 +4,7 @@
  * "No, it's something new", which sends the same report again with `confirmNew=1` and files it. Plain forms: works
  * without JavaScript.
  */
-import { Form } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import { Field } from "~/components/form";
 import type { SimilarChoice } from "~/lib/action-result";
 import { CONFIRM_NEW_VALUE } from "../../../core/duplicate-guard";
@@ -15,6 +15,8 @@ const RESENT = ["title", "description", "name", "email", "idempotencyKey"] as co
 
 export function SimilarProblems({ choice, canAttach }: { choice: SimilarChoice; canAttach: boolean }) {
   const { issues, values } = choice;
+  // The page sends no scripts (decision 032): a plain form, posting to this page.
+  const { pathname } = useLocation();
   return (
     <section aria-labelledby="similar-heading" id="report" className="card space-y-4">
       <div
@@ -50,7 +52,13 @@ export function SimilarProblems({ choice, canAttach }: { choice: SimilarChoice; 
           </li>
         ))}
       </ul>
-      <Form method="post" encType="multipart/form-data" className="space-y-3 border-t border-slate-200 pt-4" noValidate>
+      <form
+        method="post"
+        action={pathname}
+        encType="multipart/form-data"
+        className="space-y-3 border-t border-slate-200 pt-4"
+        noValidate
+      >
         <input type="hidden" name="intent" value="report" />
         <input type="hidden" name="confirmNew" value={CONFIRM_NEW_VALUE} />
         {RESENT.map((name) =>
@@ -69,7 +77,7 @@ export function SimilarProblems({ choice, canAttach }: { choice: SimilarChoice; 
         <button type="submit" className="btn-secondary min-h-11 w-full text-base">
           No, it’s something new: send my report
         </button>
-      </Form>
+      </form>
     </section>
   );
 }

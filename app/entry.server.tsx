@@ -38,9 +38,9 @@ export default function handleRequest(
       </RequestIdProvider>
     </NonceProvider>
   );
-  // Every page is rendered in one synchronous pass and sent as one body (docs/decisions/045-one-pass-rendering.md):
-  // no route defers data, so React's streaming renderer only added dozens of small writes, each through a stream, the
-  // adapter and a compressor flush. Pages without client JavaScript (`handle.scripts: false`) read no loader data in
+  // Every page is rendered in one synchronous pass and sent as one body (docs/decisions/045-…): no route defers data,
+  // so React's streaming renderer only added dozens of small writes, each through a stream, the adapter and a
+  // compressor flush. Pages without client JavaScript (`handle.scripts: false`) read no loader data in
   // the browser: it is not encoded for them (patches/README.md, server-runtime).
   const matches = remixContext.staticHandlerContext.matches;
   const scripts = sendsScripts(matches.map((m) => remixContext.routeModules[m.route.id] ?? {}));

@@ -9,7 +9,6 @@ import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { destroyUserSession } from "~/lib/session.server";
-import { linksFor } from "~/lib/tenant.server";
 import {
   changePassword,
   loadAccountPage,
@@ -39,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
         await updateProfile(actor, parseInput(profileInput, form));
         return { ok: true, intent, message: "Profile saved." };
       case "password":
-        await changePassword(actor, parseInput(passwordChangeInput, form), linksFor(args.request));
+        await changePassword(actor, parseInput(passwordChangeInput, form));
         return { ok: true, intent, message: "Password changed. Other sessions were signed out." };
       case "resend-verification":
         return { ok: true, intent, message: await resendVerification(actor) };

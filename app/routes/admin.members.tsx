@@ -12,7 +12,6 @@ import { Field, fieldsOf, FormMessage, OptionList, SelectField } from "~/compone
 import { DataTable } from "~/components/list-page";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
-import { linksFor } from "~/lib/tenant.server";
 import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
@@ -48,15 +47,11 @@ export async function action(args: ActionFunctionArgs) {
   return runAction({ intent, form }, async () => {
     switch (intent) {
       case "invite": {
-        const made = await inviteMember(actor, parseInput(inviteInput, form), linksFor(args.request));
+        const made = await inviteMember(actor, parseInput(inviteInput, form));
         return { ok: true as const, intent, message: made.message, link: shownLink(args.request, made.link) };
       }
       case "renew-link": {
-        const made = await renewInvitationLink(
-          actor,
-          parseInput(invitationIdInput, form).invitationId,
-          linksFor(args.request),
-        );
+        const made = await renewInvitationLink(actor, parseInput(invitationIdInput, form).invitationId);
         return { ok: true as const, intent, message: made.message, link: shownLink(args.request, made.link) };
       }
       case "revoke":

@@ -12,7 +12,6 @@ import { getAccess } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { runAction } from "~/lib/failure.server";
 import { parseInput, readFormObject } from "~/lib/forms.server";
-import { linksFor } from "~/lib/tenant.server";
 import { forgotPasswordInput, loadForgotPasswordPage, requestPasswordReset } from "~/use-cases/password-reset.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
@@ -31,7 +30,7 @@ export async function action(args: ActionFunctionArgs) {
   const actor = await getAccess(args);
   const form = await readFormObject(args.request);
   return runAction({ form }, async () => {
-    await requestPasswordReset(actor, parseInput(forgotPasswordInput, form), linksFor(args.request));
+    await requestPasswordReset(actor, parseInput(forgotPasswordInput, form));
     return redirect(SENT);
   });
 }

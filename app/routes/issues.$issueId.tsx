@@ -29,7 +29,6 @@ import { errorsFor, useActionResult } from "~/lib/action-result";
 import { failureResult, invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
-import { linksFor } from "~/lib/tenant.server";
 import { readUploadFormObject } from "~/lib/upload-form.server";
 import { addIssuePhoto, attachmentRefInput, deleteIssuePhoto } from "~/use-cases/attachments.server";
 import {
@@ -104,7 +103,7 @@ export async function action(args: ActionFunctionArgs) {
       case "triage":
       case "priority":
       case "assign":
-        return done((await applyTriageForm(actor, issueId, intent, form, linksFor(args.request))).message);
+        return done((await applyTriageForm(actor, issueId, intent, form)).message);
       case "details":
         return done((await editIssueDetails(actor, issueId, parseInput(detailsInput, form))).message);
       case "comment": {

@@ -23,7 +23,6 @@ import { errorsFor, useActionResult } from "~/lib/action-result";
 import { failureResult, invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { CATEGORY_TABS, SEARCH_COUNT_CAP } from "~/lib/issue-list-words";
-import { linksFor } from "~/lib/tenant.server";
 import { loadIssueList, readIssueListQuery } from "~/use-cases/issue-pages.server";
 import { applyTriageForm, isTriageIntent, issueRefInput, type TriageIntent } from "~/use-cases/issue-triage.server";
 import type { PermissionName } from "../../core/permissions";
@@ -54,7 +53,7 @@ export async function action(args: ActionFunctionArgs) {
   const done = (message: string) => ({ ok: true as const, intent, message });
   return runAction({ intent, form }, async () => {
     const { issueId } = parseInput(issueRefInput, form);
-    return done((await applyTriageForm(actor, issueId, intent, form, linksFor(args.request))).message);
+    return done((await applyTriageForm(actor, issueId, intent, form)).message);
   });
 }
 

@@ -10,7 +10,6 @@ import { clientIp } from "~/lib/context.server";
 import { runAction } from "~/lib/failure.server";
 import { readFormObject } from "~/lib/forms.server";
 import { createUserSession, safeRedirect } from "~/lib/session.server";
-import { linksFor } from "~/lib/tenant.server";
 import { noticeSignInAttempts } from "~/use-cases/security-notices.server";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
@@ -36,7 +35,7 @@ export async function action(args: ActionFunctionArgs) {
   return runAction({ form }, async () => {
     // Many failures for one account: its owner gets an e-mail (at most one an hour).
     const user = await signIn(access.db, request, email, clientIp(context), (account, failures) =>
-      noticeSignInAttempts(access.db, account, failures, linksFor(request)),
+      noticeSignInAttempts(access.db, account, failures, access.links),
     );
     return createUserSession(access.db, request, user.id, safeRedirect(first(form.redirectTo)), clientIp(context));
   });

@@ -18,7 +18,6 @@ import { invalidInput, notFound, runAction, runLoader } from "~/lib/failure.serv
 import { intentOf, parseInput } from "~/lib/forms.server";
 import { newIdempotencyKey } from "~/lib/idempotency.server";
 import { idParam } from "~/lib/ids";
-import { linksFor } from "~/lib/tenant.server";
 import { readUploadFormObject } from "~/lib/upload-form.server";
 import { ensureVoterKey, readVoterKey } from "~/lib/voter.server";
 import {
@@ -82,7 +81,7 @@ export async function action(args: ActionFunctionArgs) {
       case "report": {
         if (honeypotTripped(actor, machineId, form)) return redirect(`${page}?thanks=1`);
         const report = await parsePublicReport(actor, form, upload.oversized);
-        const outcome = await reportProblem(actor, machineId, report, linksFor(args.request));
+        const outcome = await reportProblem(actor, machineId, report);
         if ("filed" in outcome) return redirect(outcome.filed);
         // "Is it one of these?": nothing stored; the answer carries what to send again for "something new".
         return { ok: true as const, intent, similar: { issues: outcome.similar, values: resubmitValues(report) } };

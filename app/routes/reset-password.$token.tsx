@@ -13,7 +13,6 @@ import { getAccess } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { runAction, runLoader } from "~/lib/failure.server";
 import { parseInput, readFormObject } from "~/lib/forms.server";
-import { linksFor } from "~/lib/tenant.server";
 import {
   admitPasswordReset,
   loadResetPasswordPage,
@@ -42,7 +41,7 @@ export async function action(args: ActionFunctionArgs) {
     await admitPasswordReset(actor);
     // A dead link says so (404/410) before the fields are checked.
     await loadResetPasswordPage(actor, token);
-    await resetPassword(actor, token, parseInput(resetPasswordInput, form), linksFor(args.request));
+    await resetPassword(actor, token, parseInput(resetPasswordInput, form));
     return redirect("/login?reset=1");
   });
 }

@@ -20,7 +20,6 @@ import { withTransaction } from "../../db/transaction.server";
 import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { RULES, checkLimits, refund, take } from "../lib/rate-limit.server";
-import type { LinkTo } from "../lib/tenant.server";
 import type { Actor } from "./actor";
 import { emailVerifiedOf, queueVerificationMail } from "./email-verification.server";
 import { queuePasswordChangedNotice } from "./security-notices.server";
@@ -159,13 +158,12 @@ export async function updateProfile(actor: Actor, input: z.infer<typeof profileI
 
 /**
  * Changes the password after checking the current one, signs out every other browser of this user and queues the
- * "password changed" notice (links: for its reset link). Guessing the current password from a hijacked session is
+ * "password changed" notice (with a reset link). Guessing the current password from a hijacked session is
  * limited like sign-in: only wrong current passwords count (the slot taken here is given back when it was right).
  */
 export async function changePassword(
   actor: Actor,
   input: z.infer<typeof passwordChangeInput>,
-  links: LinkTo,
 ): Promise<void> {
   requireUserActor(actor);
   const { db, user } = actor;
@@ -184,7 +182,7 @@ export async function changePassword(
   await withTransaction(db, async (tx) => {
     await setPasswordHash(tx, user.id, hash);
     await deleteUserSessions(tx, user.id, user.sessionId);
-    await queuePasswordChangedNotice(tx, user, links, new Date());
+    await queuePasswordChangedNotice(tx, user, actor.links, new Date());
   });
 }
 

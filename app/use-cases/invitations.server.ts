@@ -36,7 +36,7 @@ import type { DbOrTx } from "../lib/db.server";
 import { fields } from "../lib/fields.server";
 import { dateFormatterFor } from "../lib/format";
 import { hashToken } from "../lib/session.server";
-import { absoluteUrl, type LinkTo } from "../lib/tenant.server";
+import { absoluteUrl } from "../lib/tenant.server";
 import { requireCan, type Actor } from "./actor";
 import { auditBy } from "./audit.server";
 import { markEmailVerifiedIfNot, requireVerifiedEmail } from "./email-verification.server";
@@ -92,7 +92,6 @@ async function queueInvitationMail(
   tx: DbOrTx,
   actor: Actor,
   input: { invitationId: string; email: string; roleName: string; token: string; tokenHash: string; expiresAt: Date },
-  links: LinkTo,
   renewed: boolean,
 ): Promise<void> {
   await queueMail(tx, {
@@ -104,7 +103,7 @@ async function queueInvitationMail(
       organizationName: actor.organization.name,
       roleName: input.roleName,
       invitedByName: actor.user?.name ?? null,
-      acceptUrl: links(invitationPath(input.token)),
+      acceptUrl: actor.links(invitationPath(input.token)),
       expiresAt: dateFormatterFor(actor.organization).dateTime(input.expiresAt),
       renewed,
     }),
@@ -138,7 +137,6 @@ export const INVITATION_MESSAGES = {
 export async function inviteMember(
   actor: Actor,
   input: z.infer<typeof inviteInput>,
-  links: LinkTo,
 ): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
   if (actor.user) await requireVerifiedEmail(actor.db, actor.user.id);
@@ -180,7 +178,7 @@ export async function inviteMember(
       meta: { email, role: rule.role.name, expiresAt: expiresAt.toISOString() },
     });
     const mail = { invitationId: created.id, email, roleName: rule.role.name, token, tokenHash, expiresAt };
-    await queueInvitationMail(tx, actor, mail, links, false);
+    await queueInvitationMail(tx, actor, mail, false);
     return {
       message: `Invitation for ${email} as ${rule.role.name} created.`,
       link: { token, email, expiresAt: dateFormatterFor(actor.organization).dateTime(expiresAt) },
@@ -204,7 +202,6 @@ async function pendingInvitation(tx: DbOrTx, organizationId: string, invitationI
 export async function renewInvitationLink(
   actor: Actor,
   invitationId: string,
-  links: LinkTo,
 ): Promise<{ message: string; link: NewLink }> {
   requireCan(actor, "user:manage");
   if (actor.user) await requireVerifiedEmail(actor.db, actor.user.id);
@@ -223,7 +220,7 @@ export async function renewInvitationLink(
       meta: { email: invitation.email, role: invitation.roleName, expiresAt: expiresAt.toISOString() },
     });
     const mail = { invitationId: invitation.id, email: invitation.email, roleName: invitation.roleName };
-    await queueInvitationMail(tx, actor, { ...mail, token, tokenHash, expiresAt }, links, true);
+    await queueInvitationMail(tx, actor, { ...mail, token, tokenHash, expiresAt }, true);
     return {
       message: `New link for ${invitation.email} created; the old link no longer works.`,
       link: { token, email: invitation.email, expiresAt: dateFormatterFor(actor.organization).dateTime(expiresAt) },

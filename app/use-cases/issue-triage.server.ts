@@ -8,7 +8,6 @@ import { z } from "zod";
 import { withTransaction } from "../../db/transaction.server";
 import { fields } from "../lib/fields.server";
 import { parseInput } from "../lib/forms.server";
-import type { LinkTo } from "../lib/tenant.server";
 import { requireMemberActor, type Actor } from "./actor";
 import {
   assignInput,
@@ -36,7 +35,6 @@ export async function saveTriage(
   actor: Actor,
   issueId: string,
   input: TriageInput,
-  links: LinkTo,
 ): Promise<ChangeOutcome> {
   requireMemberActor(actor);
   return withTransaction(actor.db, async (tx) => {
@@ -46,7 +44,7 @@ export async function saveTriage(
     const assignee = input.assigneeId === "me" ? actor.user.id : input.assigneeId || null;
     const outcomes: ChangeOutcome[] = [];
     if (input.statusId !== undefined && input.statusId !== issue.statusId)
-      outcomes.push(await changeIssueStatus(inTx, issueId, input.statusId, links));
+      outcomes.push(await changeIssueStatus(inTx, issueId, input.statusId));
     if (input.priorityId !== undefined && input.priorityId !== issue.priorityId)
       outcomes.push(await changeIssuePriority(inTx, issueId, input.priorityId));
     if (input.assigneeId !== undefined && (assignee === "unassign" ? null : assignee) !== issue.assignedToId)
@@ -75,16 +73,15 @@ export async function applyTriageForm(
   issueId: string,
   intent: TriageIntent,
   form: Record<string, unknown>,
-  links: LinkTo,
 ): Promise<ChangeOutcome> {
   switch (intent) {
     case "status":
-      return changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId, links);
+      return changeIssueStatus(actor, issueId, parseInput(statusInput, form).statusId);
     case "priority":
       return changeIssuePriority(actor, issueId, parseInput(priorityInput, form).priorityId);
     case "assign":
       return assignIssue(actor, issueId, parseInput(assignInput, form).assigneeId);
     case "triage":
-      return saveTriage(actor, issueId, parseInput(triageInput, form), links);
+      return saveTriage(actor, issueId, parseInput(triageInput, form));
   }
 }

@@ -37,7 +37,6 @@ import { listLocationOptions } from "../../db/queries/locations.server";
 import { machineExists } from "../../db/queries/machines.server";
 import { listPriorities } from "../../db/queries/priorities.server";
 import { withTransaction } from "../../db/transaction.server";
-import type { LinkTo } from "../lib/tenant.server";
 import { queueClosedMails } from "./subscriptions.server";
 import { notifyIssue } from "./notification-mail.server";
 import type { DbOrTx } from "../lib/db.server";
@@ -232,7 +231,6 @@ export async function changeIssueStatus(
   actor: Actor,
   issueId: string,
   statusId: string,
-  links: LinkTo,
 ): Promise<ChangeOutcome> {
   requireMemberActor(actor, "issue:edit");
   const { organizationId } = actor;
@@ -272,7 +270,7 @@ export async function changeIssueStatus(
     });
     if (target.category === "RESOLVED" && current.category !== "RESOLVED") {
       const org = { organizationId, organizationName: actor.organization.name };
-      await queueClosedMails(tx, org, issue.id, target.name, links);
+      await queueClosedMails(tx, org, issue.id, target.name, actor.links);
     }
     return { changed: true, message: `Status changed to “${target.name}”.` };
   });

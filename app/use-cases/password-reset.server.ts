@@ -25,7 +25,6 @@ import { addressKey } from "../lib/client-address";
 import { fields } from "../lib/fields.server";
 import { RULES, take, type RateLimitRule } from "../lib/rate-limit.server";
 import { hashToken } from "../lib/session.server";
-import type { LinkTo } from "../lib/tenant.server";
 import { PASSWORDS_DIFFER, newPassword } from "./accounts.server";
 import type { Actor } from "./actor";
 import { MAIL_KINDS, queuePasswordChangedNotice } from "./security-notices.server";
@@ -69,7 +68,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function requestPasswordReset(
   actor: Actor,
   input: z.infer<typeof forgotPasswordInput>,
-  links: LinkTo,
 ): Promise<void> {
   const email = input.email.trim().toLowerCase();
   await limited(actor, [
@@ -91,7 +89,7 @@ export async function requestPasswordReset(
         to,
         ...passwordResetMail({
           name: user.name,
-          resetUrl: links(`/reset-password/${token}`),
+          resetUrl: actor.links(`/reset-password/${token}`),
           validMinutes: RESET_TTL_MS / 60_000,
         }),
       });
@@ -137,7 +135,6 @@ export async function resetPassword(
   actor: Actor,
   token: string,
   input: z.infer<typeof resetPasswordInput>,
-  links: LinkTo,
 ): Promise<void> {
   const account = await usableToken(actor, token, new Date());
   const hash = await hashPassword(input.password);
@@ -149,6 +146,6 @@ export async function resetPassword(
     await setPasswordHash(tx, used.userId, hash);
     await deleteUserSessions(tx, used.userId);
     await retireResetTokens(tx, used.userId, now);
-    await queuePasswordChangedNotice(tx, account, links, now);
+    await queuePasswordChangedNotice(tx, account, actor.links, now);
   });
 }

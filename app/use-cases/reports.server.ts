@@ -28,7 +28,6 @@ import {
   type Voter,
 } from "../../db/queries/upvotes.server";
 import { withTransaction } from "../../db/transaction.server";
-import type { LinkTo } from "../lib/tenant.server";
 import { subscribeReporter, subscribeVoter } from "./subscriptions.server";
 import { fields } from "../lib/fields.server";
 import { dateFormatterFor } from "../lib/format";
@@ -261,7 +260,6 @@ export async function reportProblem(
   actor: Actor,
   machineId: string,
   report: PublicReport,
-  links: LinkTo,
 ): Promise<ReportOutcome> {
   requireCan(actor, "issue:create");
   const { db, organizationId, user } = actor;
@@ -318,7 +316,7 @@ export async function reportProblem(
       // An anonymous reporter who left an address gets a receipt, and one message when the issue is closed.
       if (!user && report.email) {
         const org = { organizationId, organizationName: actor.organization.name };
-        await subscribeReporter(tx, org, created.id, report.email.trim().toLowerCase(), links);
+        await subscribeReporter(tx, org, created.id, report.email.trim().toLowerCase(), actor.links);
       }
       return { location: `/follow/${encodeURIComponent(created.followToken)}?new=1` };
     });

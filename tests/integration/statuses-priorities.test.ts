@@ -211,7 +211,7 @@ describe("statuses", () => {
     const made: string[] = [];
     for (const title of ["Move me 1", "Move me 2"]) {
       const { id } = await reportIssueAs(db, { organizationId: apc, machineId, title, reporter: { name: "x" } });
-      await changeIssueStatus(await memberActor(db, apc, adminId), id, parts.id, (p) => `http://apc.test${p}`);
+      await changeIssueStatus(await memberActor(db, apc, adminId), id, parts.id);
       made.push(id);
     }
     const using = await db.select({ n: count() }).from(issues).where(eq(issues.statusId, parts.id));
@@ -271,7 +271,7 @@ describe("statuses", () => {
       reporter: { name: "x" },
     });
     const noRepro = await statusByName("Not Reproducible");
-    await changeIssueStatus(await memberActor(db, apc, adminId), closedId, noRepro.id, (p) => `http://apc.test${p}`);
+    await changeIssueStatus(await memberActor(db, apc, adminId), closedId, noRepro.id);
     expect(
       (
         await admin.post("/admin/statuses", {

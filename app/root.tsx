@@ -1,10 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
-  Form,
   Link,
   Links,
   Meta,
-  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -15,6 +13,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { SiteHeader } from "~/components/site-header";
 import { useNonce } from "~/lib/nonce";
 import { REQUEST_ID_ATTRIBUTE, useRequestReference } from "~/lib/request-id";
 import { getAccess } from "~/lib/access.server";
@@ -45,97 +44,12 @@ export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
 }
 
-function NavItem({ to, children }: { to: string; children: ReactNode }) {
-  return (
-    <NavLink
-      to={to}
-      className={({ isActive }) =>
-        `rounded px-2 py-2 text-sm font-medium no-underline hover:bg-indigo-50 sm:py-1 ${isActive ? "bg-indigo-100 text-indigo-900" : "text-slate-700"}`
-      }
-    >
-      {children}
-    </NavLink>
-  );
-}
-
-/** The links of the header: the sections the person may open, then reporting and their account. */
-function HeaderLinks({ className }: { className: string }) {
-  const data = useRootData();
-  return (
-    <div className={className}>
-      {data ? (
-        <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-1 sm:flex-row sm:flex-wrap sm:items-center">
-          {data.nav.issues ? <NavItem to="/issues">Issues</NavItem> : null}
-          {data.nav.machines ? <NavItem to="/machines">Machines</NavItem> : null}
-          {data.nav.machines ? <NavItem to="/collections">Collections</NavItem> : null}
-          {data.nav.locations ? <NavItem to="/locations">Locations</NavItem> : null}
-          {data.nav.insights ? <NavItem to="/insights">Reliability</NavItem> : null}
-          {data.nav.admin ? <NavItem to="/admin">Admin</NavItem> : null}
-        </nav>
-      ) : (
-        <div className="hidden sm:block sm:flex-1" />
-      )}
-      <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
-        <Link to="/report" className="btn-primary">
-          Report a problem
-        </Link>
-        {data?.user ? (
-          <>
-            <Link to="/notifications" className="btn-secondary" aria-label={`Notifications, ${data.unread} unread`}>
-              🔔{data.unread > 0 ? <span className="badge bg-red-600 text-white">{data.unread}</span> : null}
-            </Link>
-            <Link to="/account" className="text-sm">
-              {data.user.name ?? data.user.email}
-            </Link>
-            <Form method="post" action="/logout">
-              <button type="submit" className="btn-secondary w-full sm:w-auto">
-                Sign out
-              </button>
-            </Form>
-          </>
-        ) : (
-          <Link to="/login" className="btn-secondary">
-            Sign in
-          </Link>
-        )}
-      </div>
-    </div>
-  );
-}
-
-/**
- * Wide screens show the links in a row; phones get a Menu button that opens them (a `<details>`, so it works without
- * JavaScript; its summary is announced as a button that says whether the menu is open). Only one of the two copies
- * is displayed at a time, so screen readers and keyboards meet one.
- */
-function Header() {
-  const data = useRootData();
-  return (
-    <header className="no-print border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl items-center gap-x-4 gap-y-2 px-4 py-3">
-        {/* Its own block: the brand is not a link inside running text (the Menu button's label is next to it). */}
-        <div className="min-w-0 truncate">
-          <Link to="/" className="text-lg font-bold text-slate-900 no-underline">
-            <span aria-hidden="true">📍</span> {data?.organization.name ?? "PinPoint"}
-          </Link>
-        </div>
-        <HeaderLinks className="hidden flex-1 items-center gap-x-4 sm:flex" />
-        <details className="relative ml-auto sm:hidden" id="site-menu">
-          <summary className="btn-secondary min-h-11 cursor-pointer list-none [&::-webkit-details-marker]:hidden">
-            <span aria-hidden="true">☰</span> Menu
-          </summary>
-          <HeaderLinks className="absolute right-0 top-full z-20 mt-2 flex w-64 max-w-[calc(100vw-2rem)] flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-lg" />
-        </details>
-      </div>
-    </header>
-  );
-}
-
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   // In the browser React only runs on a page that sent its scripts: a client-side move into a `scripts: false` page
   // keeps them (removing them would stop scroll restoration of the running app).
   const scripts = sendsScripts(useMatches()) || typeof document !== "undefined";
+  const shell = useRootData();
   return (
     <html lang="en" className="h-full">
       <head>
@@ -150,7 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a href="#main" className="sr-only-focusable">
           Skip to content
         </a>
-        <Header />
+        <SiteHeader shell={shell} plain={!scripts} />
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
           {children}
         </main>

@@ -6,7 +6,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { KnownProblems } from "~/components/public-machine/known-problems";
@@ -146,7 +146,7 @@ export default function PublicMachinePage() {
               Report a new problem
             </a>
           ) : null}
-          {d.isMember ? <Link to={`/machines/${machine.id}`}>Machine details for the team</Link> : null}
+          {d.isMember ? <a href={`/machines/${machine.id}`}>Machine details for the team</a> : null}
         </p>
       </header>
 
@@ -181,7 +181,7 @@ export default function PublicMachinePage() {
       )}
 
       <p className="text-sm">
-        <Link to="/report">Report a different machine</Link>
+        <a href="/report">Report a different machine</a>
       </p>
     </div>
   );

@@ -191,6 +191,21 @@ describe("public pages", () => {
     expect(form).toMatch(/<form[^>]*method="post"[^>]*action="\/m\/[^"]+"[^>]*enctype="multipart\/form-data"/i);
   });
 
+  it("have a header of plain links, the open section marked for screen readers; the QR page is all plain HTML", async () => {
+    // Remix's <Link>/<NavLink>/<Form> mark their elements with data-discover; plain elements have nothing to discover.
+    for (const pathname of pages) {
+      const page = await html(pathname);
+      const header = page.slice(page.indexOf("<header"), page.indexOf("</header>"));
+      expect(header, pathname).toContain("<a ");
+      expect(header, pathname).not.toContain("data-discover");
+    }
+    expect(await html(`/m/${cleoId}`)).not.toContain("data-discover");
+    const locations = await html("/locations");
+    // Both copies of the header (row and phone menu) mark Locations, and nothing else, as the open section.
+    expect(locations.match(/<a[^>]*aria-current="page"[^>]*>Locations<\/a>/g)).toHaveLength(2);
+    expect(locations.match(/aria-current="page"/g)).toHaveLength(2);
+  });
+
   it("are rendered in one piece, with their length known up front (no streaming renderer without scripts)", async () => {
     // docs/decisions/042-server-overhead.md: renderToString for pages that declare `scripts: false`.
     for (const pathname of pages) {

@@ -2,7 +2,7 @@
  * The 30-second report form of the public machine page: a plain multipart form (works without JavaScript), with a
  * hidden honeypot field for bots and the idempotency key against double submits.
  */
-import { Link, useLocation } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import { ErrorSummary, Field, fieldsOf, IdempotencyKeyField, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 import { useNonce } from "~/lib/nonce";
@@ -140,7 +140,7 @@ export function ReportSection({
 export function SignInToReport() {
   return (
     <p className="card text-slate-700">
-      To report a problem, please <Link to="/login">sign in</Link>.
+      To report a problem, please <a href="/login">sign in</a>.
     </p>
   );
 }

@@ -64,42 +64,27 @@ function SignOutButton() {
   );
 }
 
+/** The header's sections, each shown when the root loader's `nav` says the person may open it. */
+const SECTIONS: readonly { to: string; label: string; nav: keyof Shell["nav"] }[] = [
+  { to: "/issues", label: "Issues", nav: "issues" },
+  { to: "/machines", label: "Machines", nav: "machines" },
+  { to: "/collections", label: "Collections", nav: "machines" },
+  { to: "/locations", label: "Locations", nav: "locations" },
+  { to: "/insights", label: "Reliability", nav: "insights" },
+  { to: "/admin", label: "Admin", nav: "admin" },
+];
+
 /** The links of the header: the sections the person may open, then reporting and their account. */
 function HeaderLinks({ data, className, plain }: { data: Shell | undefined; className: string; plain: boolean }) {
   return (
     <div className={className}>
       {data ? (
         <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-1 sm:flex-row sm:flex-wrap sm:items-center">
-          {data.nav.issues ? (
-            <NavItem to="/issues" plain={plain}>
-              Issues
+          {SECTIONS.filter((section) => data.nav[section.nav]).map((section) => (
+            <NavItem key={section.to} to={section.to} plain={plain}>
+              {section.label}
             </NavItem>
-          ) : null}
-          {data.nav.machines ? (
-            <NavItem to="/machines" plain={plain}>
-              Machines
-            </NavItem>
-          ) : null}
-          {data.nav.machines ? (
-            <NavItem to="/collections" plain={plain}>
-              Collections
-            </NavItem>
-          ) : null}
-          {data.nav.locations ? (
-            <NavItem to="/locations" plain={plain}>
-              Locations
-            </NavItem>
-          ) : null}
-          {data.nav.insights ? (
-            <NavItem to="/insights" plain={plain}>
-              Reliability
-            </NavItem>
-          ) : null}
-          {data.nav.admin ? (
-            <NavItem to="/admin" plain={plain}>
-              Admin
-            </NavItem>
-          ) : null}
+          ))}
         </nav>
       ) : (
         <div className="hidden sm:block sm:flex-1" />

@@ -33,7 +33,7 @@ import {
   type NotificationType,
 } from "../schema";
 import { validationEnabled } from "../validate.server";
-import { listIssueWatchers, listMachineWatchers } from "./watches.server";
+import { listWatchers } from "./watches.server";
 
 /** Where one person's notifications in one organization are. */
 function ownIn(userId: string | Placeholder, organizationId: string | Placeholder) {
@@ -272,7 +272,7 @@ async function loadIssueParties(db: DbOrTx, organizationId: string, issueId: str
     .where(and(eq(issues.id, issueId), eq(issues.organizationId, organizationId)))
     .limit(1);
   if (!row) return null;
-  const watchers = await listIssueWatchers(db, organizationId, row.id, row.machineId);
+  const watchers = await listWatchers(db, organizationId, { issueId: row.id, machineId: row.machineId });
   return {
     row,
     parties: {
@@ -484,7 +484,7 @@ export async function writeMaintenanceNoteNotifications(
   if (!machine) return null;
   const name = machine.name || machine.modelName || "machine";
   const recipients = maintenanceNoteRecipients(
-    await listMachineWatchers(db, input.organizationId, machine.id),
+    await listWatchers(db, input.organizationId, { machineId: machine.id }),
     input.authorId,
   );
   const message = `${input.authorName ?? "Someone"} logged ${input.tagLabel.toLowerCase()} on ${name}: ${quote(input.content)}`;

@@ -60,8 +60,15 @@ export async function deleteWatch(db: DbOrTx, organizationId: string, userId: st
     .where(and(eq(watches.organizationId, organizationId), eq(watches.userId, userId), targetWhere(target)));
 }
 
-/** Who watches the issue or its machine in the organization, each once, with whether they are still a member. */
-export async function listIssueWatchers(db: DbOrTx, organizationId: string, issueId: string, machineId: string) {
+/**
+ * Who watches the machine (and, given an issue of it, that issue) in the organization, each once, with whether they
+ * are still a member.
+ */
+export async function listWatchers(
+  db: DbOrTx,
+  organizationId: string,
+  target: { machineId: string; issueId?: string },
+) {
   const rows = await db
     .selectDistinct({ userId: watches.userId, membershipId: memberships.id })
     .from(watches)
@@ -72,23 +79,11 @@ export async function listIssueWatchers(db: DbOrTx, organizationId: string, issu
     .where(
       and(
         eq(watches.organizationId, organizationId),
-        or(eq(watches.issueId, issueId), eq(watches.machineId, machineId)),
+        target.issueId
+          ? or(eq(watches.issueId, target.issueId), eq(watches.machineId, target.machineId))
+          : eq(watches.machineId, target.machineId),
       ),
     )
-    .orderBy(watches.userId);
-  return rows.map((r) => ({ userId: r.userId, isMember: r.membershipId != null }));
-}
-
-/** Who watches the machine itself in the organization, with whether they are still a member. */
-export async function listMachineWatchers(db: DbOrTx, organizationId: string, machineId: string) {
-  const rows = await db
-    .select({ userId: watches.userId, membershipId: memberships.id })
-    .from(watches)
-    .leftJoin(
-      memberships,
-      and(eq(memberships.userId, watches.userId), eq(memberships.organizationId, watches.organizationId)),
-    )
-    .where(and(eq(watches.organizationId, organizationId), eq(watches.machineId, machineId)))
     .orderBy(watches.userId);
   return rows.map((r) => ({ userId: r.userId, isMember: r.membershipId != null }));
 }

@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import { ALL_PERMISSION_NAMES, type PermissionName } from "../../core/permissions";
 import type { Db } from "../../db/client.server";
+import { organizationSummaryColumns } from "../../db/queries/organizations.server";
 import { organizations } from "../../db/schema";
 import type { Actor } from "~/use-cases/actor";
 
@@ -15,14 +16,7 @@ export async function actorFor(
   permissions: readonly PermissionName[] = ALL_PERMISSION_NAMES,
 ): Promise<Actor> {
   const [organization] = await db
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      subdomain: organizations.subdomain,
-      logoUrl: organizations.logoUrl,
-      timeZone: organizations.timeZone,
-      locale: organizations.locale,
-    })
+    .select(organizationSummaryColumns)
     .from(organizations)
     .where(eq(organizations.id, organizationId));
   if (!organization) throw new Error(`no organization ${organizationId}`);

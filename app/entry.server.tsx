@@ -54,29 +54,8 @@ export default function handleRequest(
     responseHeaders.set("Content-Length", String(Buffer.byteLength(html)));
     return new Response(html, { headers: responseHeaders, status: responseStatusCode });
   };
-  return handoff ? readAll(handoff, ABORT_DELAY).then(page) : page(null);
-}
-
-/** The whole text of the encoded loader data; a rejection when it is not complete within `timeoutMs`. */
-async function readAll(stream: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void reader.cancel();
-  }, timeoutMs);
-  try {
-    let text = "";
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (timedOut) throw new Error(`the loader data was not encoded within ${timeoutMs} ms`);
-      if (done) return text + decoder.decode();
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    clearTimeout(timer);
-  }
+  // The encoding ends within `streamTimeout` (Remix aborts what is still pending then), so this read cannot hang.
+  return handoff ? new Response(handoff).text().then(page) : page(null);
 }
 
 /**

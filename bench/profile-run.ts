@@ -132,7 +132,7 @@ export async function runProfile(argv: string[]): Promise<void> {
             fs.mkdirSync(profileDir, { recursive: true });
             fs.writeFileSync(path.join(profileDir, `${scenario.key}.${who}.html`), page.text);
           }
-          if (profiling && who !== "ours") continue;
+          if (profiling && who !== "ours" && who !== "floor") continue;
           if (profiling) await session.post("Profiler.start");
           const before = mainThreadCpuMs();
           const result = await runLoad({
@@ -147,9 +147,11 @@ export async function runProfile(argv: string[]): Promise<void> {
           if (profiling) {
             const { profile } = await session.post("Profiler.stop");
             fs.mkdirSync(profileDir!, { recursive: true });
-            const file = path.join(profileDir!, `${scenario.key}.cpuprofile`);
+            const file = path.join(profileDir!, `${scenario.key}${who === "floor" ? ".floor" : ""}.cpuprofile`);
             fs.writeFileSync(file, JSON.stringify(profile));
-            log(`${scenario.key}: profile of ours in ${file}; heaviest functions by self time:`);
+            log(
+              `${scenario.key}: profile of ${who} in ${file} (${result.count} requests); heaviest functions by self time:`,
+            );
             for (const line of heaviest(profile as { nodes: CpuProfileNode[] }, 25)) console.error(`  ${line}`);
           }
           if (result.unexpected || result.errors)

@@ -5,7 +5,7 @@
  * in its own processes) moves far less, so it is what server-overhead changes are judged by (docs/decisions/042-…).
  *
  * Flags: --scale 0.05 --scenarios machine,qr,detail --rounds 4 --seconds 2 --concurrency 8
- *        --cpu-prof <dir> (a V8 profile of ours per scenario, and its 25 heaviest functions by self time)
+ *        --cpu-prof <dir> (a V8 profile of ours and of the floor per scenario, and their 25 heaviest functions by self time)
  */
 import crypto from "node:crypto";
 import fs from "node:fs";

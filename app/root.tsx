@@ -1,6 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
-  Link,
   Links,
   Meta,
   Outlet,
@@ -14,6 +13,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { SiteHeader } from "~/components/site-header";
+import { useDelegatedNavigation } from "~/lib/delegated-navigation";
 import { useNonce } from "~/lib/nonce";
 import { REQUEST_ID_ATTRIBUTE, useRequestReference } from "~/lib/request-id";
 import { getAccess } from "~/lib/access.server";
@@ -64,7 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a href="#main" className="sr-only-focusable">
           Skip to content
         </a>
-        <SiteHeader shell={shell} plain={!scripts} />
+        <SiteHeader shell={shell} />
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
           {children}
         </main>
@@ -77,11 +77,18 @@ export function Layout({ children }: { children: ReactNode }) {
           <>
             <ScrollRestoration nonce={nonce} />
             <Scripts nonce={nonce} />
+            <DelegatedNavigation />
           </>
         ) : null}
       </body>
     </html>
   );
+}
+
+/** Plain links and forms move through the router once the page runs (app/lib/delegated-navigation.ts). */
+function DelegatedNavigation() {
+  useDelegatedNavigation();
+  return null;
 }
 
 export default function App() {
@@ -127,7 +134,7 @@ export function GeneralErrorBoundary() {
         </p>
       ) : null}
       <p className="mt-6">
-        <Link to="/">Go to the start page</Link>
+        <a href="/">Go to the start page</a>
       </p>
     </div>
   );

@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 /** The top of an admin page: the way back to /admin, the page's heading, then what the page is for (children). */
@@ -6,7 +5,7 @@ export function AdminPageHeader({ crumb, title, children }: { crumb: string; tit
   return (
     <div>
       <p className="text-sm">
-        <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> {crumb}
+        <a href="/admin">Admin</a> <span aria-hidden="true">›</span> {crumb}
       </p>
       <h1 className="text-2xl font-bold">{title}</h1>
       {children}

@@ -4,7 +4,7 @@
  * "move its issues to …") and an add form. The writes are app/use-cases/issue-options.server.ts; the page supplies
  * what differs (its words, its badge, its own form fields). Every form is a plain POST, so the page works without JS.
  */
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { Field, FormMessage, SelectField } from "./form";
@@ -58,7 +58,7 @@ export function OptionAdminPage<O extends AdminOption>(props: OptionAdminPagePro
   return (
     <div className="mx-auto max-w-4xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link to="/admin">← Admin</Link>
+        <a href="/admin">← Admin</a>
       </nav>
       <div>
         <h1 className="text-2xl font-bold">{title}</h1>
@@ -85,7 +85,7 @@ export function OptionAdminPage<O extends AdminOption>(props: OptionAdminPagePro
         <h2 id={addId} className="text-lg font-semibold">
           {`Add a ${noun}`}
         </h2>
-        <Form method="post" className={`grid gap-3 ${props.formColumns} sm:items-end`}>
+        <form method="post" className={`grid gap-3 ${props.formColumns} sm:items-end`}>
           <input type="hidden" name="intent" value="create" />
           <Field
             label="Name"
@@ -99,7 +99,7 @@ export function OptionAdminPage<O extends AdminOption>(props: OptionAdminPagePro
           <button type="submit" className="btn-primary" disabled={busy}>
             {`Add ${noun}`}
           </button>
-        </Form>
+        </form>
       </section>
     </div>
   );
@@ -137,7 +137,7 @@ function OptionCard<O extends AdminOption>({
         </div>
         <div className="flex gap-1">
           {(["up", "down"] as const).map((direction) => (
-            <Form method="post" key={direction}>
+            <form method="post" key={direction}>
               <input type="hidden" name="intent" value="move" />
               {idInput}
               <input type="hidden" name="direction" value={direction} />
@@ -149,23 +149,23 @@ function OptionCard<O extends AdminOption>({
               >
                 {direction === "up" ? "↑" : "↓"}
               </button>
-            </Form>
+            </form>
           ))}
           {!option.isDefault && canBeDefault(option) ? (
-            <Form method="post">
+            <form method="post">
               <input type="hidden" name="intent" value="default" />
               {idInput}
               <button type="submit" className="btn-secondary" disabled={busy}>
                 Make default
               </button>
-            </Form>
+            </form>
           ) : null}
         </div>
       </div>
       {errors.form ? <FormMessage error={errors.form} /> : null}
       <details open={["name", ...edit.fieldNames].some((f) => errors[f]) ? true : undefined}>
         <summary className="cursor-pointer text-sm font-medium text-indigo-700">{edit.summary}</summary>
-        <Form method="post" className={`mt-3 grid gap-3 ${formColumns} sm:items-end`}>
+        <form method="post" className={`mt-3 grid gap-3 ${formColumns} sm:items-end`}>
           <input type="hidden" name="intent" value="update" />
           {idInput}
           <Field
@@ -180,12 +180,12 @@ function OptionCard<O extends AdminOption>({
           <button type="submit" className="btn-primary" disabled={busy}>
             Save
           </button>
-        </Form>
+        </form>
       </details>
       {!option.isDefault ? (
         <details open={errors.targetId ? true : undefined}>
           <summary className="cursor-pointer text-sm font-medium text-red-700">Delete…</summary>
-          <Form method="post" className="mt-3 grid gap-3 sm:grid-cols-[1fr,auto] sm:items-end">
+          <form method="post" className="mt-3 grid gap-3 sm:grid-cols-[1fr,auto] sm:items-end">
             <input type="hidden" name="intent" value="delete" />
             {idInput}
             {option.issueCount > 0 ? (
@@ -209,7 +209,7 @@ function OptionCard<O extends AdminOption>({
             <button type="submit" className="btn-danger" disabled={busy}>
               Delete {option.name}
             </button>
-          </Form>
+          </form>
         </details>
       ) : null}
     </li>

@@ -1,4 +1,4 @@
-import { Link, useLocation } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 
 /** Previous / next links that keep the current filters (plain links: works without JavaScript). */
 export function Pagination({
@@ -31,14 +31,14 @@ export function Pagination({
       </p>
       <div className="flex gap-2">
         {page > 1 ? (
-          <Link to={href(Math.min(page - 1, pages))} className="btn-secondary" rel="prev">
+          <a href={href(Math.min(page - 1, pages))} className="btn-secondary" rel="prev">
             ← Previous
-          </Link>
+          </a>
         ) : null}
         {page < pages ? (
-          <Link to={href(page + 1)} className="btn-secondary" rel="next">
+          <a href={href(page + 1)} className="btn-secondary" rel="next">
             Next →
-          </Link>
+          </a>
         ) : null}
       </div>
     </nav>

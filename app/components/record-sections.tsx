@@ -3,7 +3,6 @@
  * confirmation box is ticked (delete, regenerate the QR code). Plain POST forms, so they work without JavaScript; the
  * action still checks `confirm=yes` itself.
  */
-import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { FormMessage } from "./form";
 
@@ -27,7 +26,7 @@ export function ConfirmForm({
   children?: ReactNode;
 }) {
   return (
-    <Form method="post" className={className}>
+    <form method="post" className={className}>
       <input type="hidden" name="intent" value={intent} />
       {children}
       <div className="flex items-start gap-2">
@@ -39,7 +38,7 @@ export function ConfirmForm({
       <button type="submit" className={submitClassName}>
         {submit}
       </button>
-    </Form>
+    </form>
   );
 }
 
@@ -90,14 +89,14 @@ export function EditSection({
       <h2 id="edit-heading" className="text-lg font-semibold">
         {title}
       </h2>
-      <Form method="post" className="space-y-4" noValidate>
+      <form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="intent" value="update" />
         {failed ? <FormMessage error={formError ?? "Please check the highlighted fields."} /> : null}
         {children}
         <button type="submit" className="btn-primary">
           Save changes
         </button>
-      </Form>
+      </form>
     </section>
   );
 }

@@ -2,57 +2,24 @@
  * The header of every page (app/root.tsx): the organization, the sections the person may open, reporting and their
  * account; on phones behind a Menu button.
  */
-import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { loadShell } from "~/use-cases/shell.server";
 
 /** The root loader's data (app/root.tsx); undefined on an error page rendered before it. */
 type Shell = Awaited<ReturnType<typeof loadShell>>;
 
-/**
- * A link of the header. On a page that sends no scripts (`plain`) it is a plain `<a>`: no client router will read it,
- * and Remix's <Link>/<NavLink> cost router work for each of the header's two copies (docs/decisions/045-…).
- */
-function HeaderLink({
-  to,
-  plain,
-  children,
-  ...rest
-}: {
-  to: string;
-  plain: boolean;
-  className?: string;
-  "aria-label"?: string;
-  children: ReactNode;
-}) {
-  return plain ? (
-    <a href={to} {...rest}>
+/** A section of the header, marked as the open one (`aria-current`) on its own pages and the pages inside it. */
+function NavItem({ to, pathname, children }: { to: string; pathname: string; children: ReactNode }) {
+  const isActive = pathname === to || pathname.startsWith(`${to}/`);
+  return (
+    <a
+      href={to}
+      className={`rounded px-2 py-2 text-sm font-medium no-underline hover:bg-indigo-50 sm:py-1 ${isActive ? "bg-indigo-100 text-indigo-900" : "text-slate-700"}`}
+      aria-current={isActive ? "page" : undefined}
+    >
       {children}
     </a>
-  ) : (
-    <Link to={to} {...rest}>
-      {children}
-    </Link>
-  );
-}
-
-function NavItem({ to, plain, children }: { to: string; plain: boolean; children: ReactNode }) {
-  const { pathname } = useLocation();
-  const className = (isActive: boolean) =>
-    `rounded px-2 py-2 text-sm font-medium no-underline hover:bg-indigo-50 sm:py-1 ${isActive ? "bg-indigo-100 text-indigo-900" : "text-slate-700"}`;
-  if (plain) {
-    // What <NavLink> decides: this section or a page inside it is open.
-    const isActive = pathname === to || pathname.startsWith(`${to}/`);
-    return (
-      <a href={to} className={className(isActive)} aria-current={isActive ? "page" : undefined}>
-        {children}
-      </a>
-    );
-  }
-  return (
-    <NavLink to={to} className={({ isActive }) => className(isActive)}>
-      {children}
-    </NavLink>
   );
 }
 
@@ -75,13 +42,14 @@ const SECTIONS: readonly { to: string; label: string; nav: keyof Shell["nav"] }[
 ];
 
 /** The links of the header: the sections the person may open, then reporting and their account. */
-function HeaderLinks({ data, className, plain }: { data: Shell | undefined; className: string; plain: boolean }) {
+function HeaderLinks({ data, className }: { data: Shell | undefined; className: string }) {
+  const { pathname } = useLocation();
   return (
     <div className={className}>
       {data ? (
         <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-1 sm:flex-row sm:flex-wrap sm:items-center">
           {SECTIONS.filter((section) => data.nav[section.nav]).map((section) => (
-            <NavItem key={section.to} to={section.to} plain={plain}>
+            <NavItem key={section.to} to={section.to} pathname={pathname}>
               {section.label}
             </NavItem>
           ))}
@@ -90,36 +58,25 @@ function HeaderLinks({ data, className, plain }: { data: Shell | undefined; clas
         <div className="hidden sm:block sm:flex-1" />
       )}
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
-        <HeaderLink to="/report" plain={plain} className="btn-primary">
+        <a href="/report" className="btn-primary">
           Report a problem
-        </HeaderLink>
+        </a>
         {data?.user ? (
           <>
-            <HeaderLink
-              to="/notifications"
-              plain={plain}
-              className="btn-secondary"
-              aria-label={`Notifications, ${data.unread} unread`}
-            >
+            <a href="/notifications" className="btn-secondary" aria-label={`Notifications, ${data.unread} unread`}>
               🔔{data.unread > 0 ? <span className="badge bg-red-600 text-white">{data.unread}</span> : null}
-            </HeaderLink>
-            <HeaderLink to="/account" plain={plain} className="text-sm">
+            </a>
+            <a href="/account" className="text-sm">
               {data.user.name ?? data.user.email}
-            </HeaderLink>
-            {plain ? (
-              <form method="post" action="/logout">
-                <SignOutButton />
-              </form>
-            ) : (
-              <Form method="post" action="/logout">
-                <SignOutButton />
-              </Form>
-            )}
+            </a>
+            <form method="post" action="/logout">
+              <SignOutButton />
+            </form>
           </>
         ) : (
-          <HeaderLink to="/login" plain={plain} className="btn-secondary">
+          <a href="/login" className="btn-secondary">
             Sign in
-          </HeaderLink>
+          </a>
         )}
       </div>
     </div>
@@ -131,24 +88,23 @@ function HeaderLinks({ data, className, plain }: { data: Shell | undefined; clas
  * JavaScript; its summary is announced as a button that says whether the menu is open). Only one of the two copies
  * is displayed at a time, so screen readers and keyboards meet one.
  */
-export function SiteHeader({ shell: data, plain }: { shell: Shell | undefined; plain: boolean }) {
+export function SiteHeader({ shell: data }: { shell: Shell | undefined }) {
   return (
     <header className="no-print border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center gap-x-4 gap-y-2 px-4 py-3">
         {/* Its own block: the brand is not a link inside running text (the Menu button's label is next to it). */}
         <div className="min-w-0 truncate">
-          <HeaderLink to="/" plain={plain} className="text-lg font-bold text-slate-900 no-underline">
+          <a href="/" className="text-lg font-bold text-slate-900 no-underline">
             <span aria-hidden="true">📍</span> {data?.organization.name ?? "PinPoint"}
-          </HeaderLink>
+          </a>
         </div>
-        <HeaderLinks data={data} plain={plain} className="hidden flex-1 items-center gap-x-4 sm:flex" />
+        <HeaderLinks data={data} className="hidden flex-1 items-center gap-x-4 sm:flex" />
         <details className="relative ml-auto sm:hidden" id="site-menu">
           <summary className="btn-secondary min-h-11 cursor-pointer list-none [&::-webkit-details-marker]:hidden">
             <span aria-hidden="true">☰</span> Menu
           </summary>
           <HeaderLinks
             data={data}
-            plain={plain}
             className="absolute right-0 top-full z-20 mt-2 flex w-64 max-w-[calc(100vw-2rem)] flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-lg"
           />
         </details>

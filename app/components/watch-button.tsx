@@ -1,9 +1,8 @@
 /** "Watch" / "Stop watching" for an issue or a machine: one plain POST form (works without JavaScript). */
-import { Form } from "@remix-run/react";
 
 export function WatchButton({ watching, what }: { watching: boolean; what: "issue" | "machine" }) {
   return (
-    <Form method="post" className="inline">
+    <form method="post" className="inline">
       <input type="hidden" name="intent" value="watch" />
       <input type="hidden" name="watch" value={watching ? "off" : "on"} />
       <button
@@ -14,6 +13,6 @@ export function WatchButton({ watching, what }: { watching: boolean; what: "issu
       >
         {watching ? "Watching ✓ (stop)" : "Watch"}
       </button>
-    </Form>
+    </form>
   );
 }

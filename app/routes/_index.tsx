@@ -3,7 +3,7 @@
  * (playable / degraded / down) and a text + status filter (GET form, works without JavaScript).
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { MachineStatusBadge } from "~/components/machine-status";
 import { MachineStatusOptions } from "~/components/options";
 import { Pagination } from "~/components/pagination";
@@ -39,9 +39,9 @@ export default function Home() {
           <p className="mt-1 text-slate-700">Something wrong with a machine? Scan its QR sticker, or pick it below.</p>
         </div>
         {d.canReport ? (
-          <Link to="/report" className="btn-primary min-h-11 self-start text-base sm:self-auto">
+          <a href="/report" className="btn-primary min-h-11 self-start text-base sm:self-auto">
             Report a problem
-          </Link>
+          </a>
         ) : null}
       </section>
 
@@ -53,9 +53,9 @@ export default function Home() {
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
               {d.locations.map((l) => (
                 <li key={l.id} className="card">
-                  <Link to={`/locations/${l.id}`} className="text-base font-semibold">
+                  <a href={`/locations/${l.id}`} className="text-base font-semibold">
                     {l.name}
-                  </Link>
+                  </a>
                   {l.city ? (
                     <p className="text-sm text-slate-600">
                       {l.city}
@@ -77,7 +77,7 @@ export default function Home() {
 
       {d.machines ? (
         <TitledSection headingId="machines-heading" title="Machines" className="space-y-3">
-          <Form method="get" role="search" className="flex flex-col gap-2 sm:flex-row sm:items-end">
+          <form method="get" role="search" className="flex flex-col gap-2 sm:flex-row sm:items-end">
             <div className="flex-1">
               <label htmlFor="home-q" className="label">
                 Filter machines
@@ -104,11 +104,10 @@ export default function Home() {
             <button type="submit" className="btn-secondary min-h-11">
               Filter
             </button>
-          </Form>
+          </form>
           {d.q || d.status ? (
             <p className="text-sm text-slate-600" role="status">
-              {d.machines.total} {d.machines.total === 1 ? "machine" : "machines"} found.{" "}
-              <Link to="/">Clear filter</Link>
+              {d.machines.total} {d.machines.total === 1 ? "machine" : "machines"} found. <a href="/">Clear filter</a>
             </p>
           ) : null}
           {d.machines.rows.length === 0 ? (
@@ -119,8 +118,8 @@ export default function Home() {
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
               {d.machines.rows.map((m) => (
                 <li key={m.id}>
-                  <Link
-                    to={`/m/${m.id}`}
+                  <a
+                    href={`/m/${m.id}`}
                     className="card flex h-full flex-col gap-1 text-slate-900 no-underline hover:border-indigo-300 hover:bg-indigo-50"
                   >
                     <span className="flex items-start justify-between gap-2">
@@ -134,7 +133,7 @@ export default function Home() {
                         ? "No open issues"
                         : `${m.openIssueCount} open ${m.openIssueCount === 1 ? "issue" : "issues"}`}
                     </span>
-                  </Link>
+                  </a>
                 </li>
               ))}
             </ul>
@@ -149,7 +148,7 @@ export default function Home() {
       ) : null}
       {!d.canLocations && !d.machines ? (
         <p className="card text-slate-700">
-          <Link to="/login">Sign in</Link> to see this organization’s machines.
+          <a href="/login">Sign in</a> to see this organization’s machines.
         </p>
       ) : null}
     </div>

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { NewPasswordFields } from "~/components/account-fields";
 import { EmailSection } from "~/components/account/email-section";
 import { TitledSection } from "~/components/titled-section";
@@ -66,7 +66,7 @@ export default function Account() {
       <FormMessage error={errors.form} success={messageFor(result) ?? confirmed} />
       <TitledSection headingId="profile-heading" title="Profile" className="card space-y-4">
         <p className="text-sm text-slate-600">Signed in as {profile?.email}</p>
-        <Form method="post" className="space-y-4">
+        <form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="profile" />
           <Field
             label="Name"
@@ -87,7 +87,7 @@ export default function Account() {
           <button className="btn-primary" type="submit">
             Save profile
           </button>
-        </Form>
+        </form>
       </TitledSection>
       <EmailSection
         email={profile?.email ?? null}
@@ -96,7 +96,7 @@ export default function Account() {
         values={valuesFor(result, "email")}
       />
       <TitledSection headingId="password-heading" title="Change password" className="card space-y-4">
-        <Form method="post" className="space-y-4">
+        <form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="password" />
           <Field
             label="Current password"
@@ -110,18 +110,18 @@ export default function Account() {
           <button className="btn-primary" type="submit">
             Change password
           </button>
-        </Form>
+        </form>
       </TitledSection>
       <TitledSection headingId="sessions-heading" title="Sessions" className="card space-y-3">
         <p className="text-sm text-slate-600">
           You are signed in on {sessions} {sessions === 1 ? "device" : "devices"}.
         </p>
-        <Form method="post">
+        <form method="post">
           <input type="hidden" name="intent" value="signout-everywhere" />
           <button className="btn-danger" type="submit">
             Sign out everywhere
           </button>
-        </Form>
+        </form>
       </TitledSection>
     </div>
   );

@@ -1,6 +1,6 @@
 /** The admin hub: the admin sections the visitor may open (app/use-cases/shell.server.ts lists them). */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requireAnyPermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { ADMIN_HUB_PERMISSIONS, loadAdminHub } from "~/use-cases/shell.server";
@@ -24,10 +24,10 @@ export default function AdminHub() {
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {sections.map((s) => (
             <li key={s.to}>
-              <Link to={s.to} className="card block h-full no-underline hover:border-indigo-400 hover:no-underline">
+              <a href={s.to} className="card block h-full no-underline hover:border-indigo-400 hover:no-underline">
                 <span className="block text-lg font-semibold text-indigo-800">{s.title}</span>
                 <span className="mt-1 block text-sm text-slate-600">{s.description}</span>
-              </Link>
+              </a>
             </li>
           ))}
         </ul>

@@ -4,7 +4,7 @@
  * links to /admin/collections/<id> for renaming, deleting and picking machines).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AdminPageHeader } from "~/components/admin-page-header";
 import { NewCollectionForm, NewTypeForm } from "~/components/admin-collections/create-forms";
 import { TypeCard } from "~/components/admin-collections/type-card";
@@ -99,7 +99,7 @@ export default function AdminCollections() {
       <AdminPageHeader crumb="Collections" title="Collections">
         <p className="text-slate-600">
           Group machines for visitors: rooms you arrange by hand, or automatic groups by manufacturer and era.{" "}
-          <Link to="/collections">See the public view</Link>.
+          <a href="/collections">See the public view</a>.
         </p>
       </AdminPageHeader>
 
@@ -119,12 +119,12 @@ export default function AdminCollections() {
             Collection types
           </h2>
           {canManageTypes ? (
-            <Form method="post">
+            <form method="post">
               <input type="hidden" name="intent" value="regenerate" />
               <button type="submit" className="btn-secondary" disabled={busy}>
                 Regenerate automatic collections
               </button>
-            </Form>
+            </form>
           ) : null}
         </div>
         {types.length === 0 ? <p className="card text-slate-600">This organization has no collection types.</p> : null}

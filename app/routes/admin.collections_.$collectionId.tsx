@@ -8,7 +8,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { CollectionMachines } from "~/components/admin-collection/collection-machines";
 import { Field, FormMessage, TextareaField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
@@ -74,8 +74,8 @@ export default function AdminCollection() {
     <div className="space-y-8">
       <div>
         <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span>{" "}
-          <Link to="/admin/collections">Collections</Link> <span aria-hidden="true">›</span> {collection.name}
+          <a href="/admin">Admin</a> <span aria-hidden="true">›</span> <a href="/admin/collections">Collections</a>{" "}
+          <span aria-hidden="true">›</span> {collection.name}
         </p>
         <h1 className="text-2xl font-bold">{collection.name}</h1>
         <p className="text-slate-600">
@@ -85,7 +85,7 @@ export default function AdminCollection() {
           {collection.typeIsEnabled ? (
             <>
               {" "}
-              · <Link to={`/collections/${collection.id}`}>public page</Link>
+              · <a href={`/collections/${collection.id}`}>public page</a>
             </>
           ) : (
             " · hidden from visitors (type disabled)"
@@ -113,7 +113,7 @@ export default function AdminCollection() {
           <h2 id="details-heading" className="text-lg font-semibold">
             Details
           </h2>
-          <Form method="post" className="space-y-3" noValidate>
+          <form method="post" className="space-y-3" noValidate>
             <input type="hidden" name="intent" value="rename" />
             <Field
               label="Name"
@@ -134,7 +134,7 @@ export default function AdminCollection() {
             <button type="submit" className="btn-primary" disabled={busy}>
               Save details
             </button>
-          </Form>
+          </form>
         </section>
       ) : null}
 
@@ -151,12 +151,12 @@ export default function AdminCollection() {
             Delete collection
           </h2>
           <p className="text-sm text-slate-600">The machines stay; only this grouping is removed.</p>
-          <Form method="post">
+          <form method="post">
             <input type="hidden" name="intent" value="delete" />
             <button type="submit" className="btn-danger" disabled={busy}>
               Delete {collection.name}
             </button>
-          </Form>
+          </form>
         </section>
       ) : null}
     </div>

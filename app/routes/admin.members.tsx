@@ -4,7 +4,7 @@
  * do is decided by app/use-cases/members.server.ts with the delegation rules of core/role-rules.ts.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminPageHeader } from "~/components/admin-page-header";
 import { InvitationLink, shownLinkOf } from "~/components/admin-members/invitation-link";
 import { InvitationRow, MemberRow, rowFailureOf } from "~/components/admin-members/rows";
@@ -96,7 +96,7 @@ export default function AdminMembers() {
       <AdminPageHeader crumb="Members" title="Members">
         <p className="text-slate-600">
           {total} {total === 1 ? "member" : "members"}. Roles decide what each member may do;{" "}
-          <Link to="/admin/roles">edit roles</Link>.
+          <a href="/admin/roles">edit roles</a>.
         </p>
       </AdminPageHeader>
 
@@ -115,7 +115,7 @@ export default function AdminMembers() {
         {roles.length === 0 ? (
           <p className="text-sm text-slate-700">There is no role you can give. Ask an admin to invite people.</p>
         ) : (
-          <Form method="post" className="grid gap-4 sm:grid-cols-[3fr_1fr_auto] sm:items-end" noValidate>
+          <form method="post" className="grid gap-4 sm:grid-cols-[3fr_1fr_auto] sm:items-end" noValidate>
             <input type="hidden" name="intent" value="invite" />
             <Field label="Email" {...field("email")} type="email" autoComplete="off" required maxLength={254} />
             <SelectField
@@ -129,7 +129,7 @@ export default function AdminMembers() {
             <button type="submit" className="btn-primary" disabled={busy}>
               Invite
             </button>
-          </Form>
+          </form>
         )}
       </section>
 

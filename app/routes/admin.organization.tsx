@@ -3,7 +3,7 @@
  * date PinPoint shows and by the daily digest's "day" (app/use-cases/organization-settings.server.ts).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage, SelectField } from "~/components/form";
 import { requireMember, requirePermission } from "~/lib/access.server";
 import { errorsFor, messageFor, useActionResult, valuesFor } from "~/lib/action-result";
@@ -53,7 +53,7 @@ export default function AdminOrganization() {
           like this now: <strong>{d.example}</strong>.
         </p>
         <FormMessage error={errors.form} success={messageFor(result)} />
-        <Form method="post" className="space-y-4">
+        <form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="dates" />
           <SelectField
             label="Time zone"
@@ -84,7 +84,7 @@ export default function AdminOrganization() {
           <button type="submit" className="btn-primary">
             Save
           </button>
-        </Form>
+        </form>
       </section>
     </div>
   );

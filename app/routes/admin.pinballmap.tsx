@@ -12,7 +12,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
-import { Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { Credit, IntegrationSection, LocationsSection } from "~/components/admin-pinballmap/settings";
 import { PreviewProblem, SyncPreview } from "~/components/admin-pinballmap/sync-preview";
 import { FormMessage } from "~/components/form";
@@ -95,7 +95,7 @@ export default function AdminPinballMap() {
     <div className="space-y-8">
       <div>
         <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> Pinball Map
+          <a href="/admin">Admin</a> <span aria-hidden="true">›</span> Pinball Map
         </p>
         <h1 className="text-2xl font-bold">Pinball Map sync</h1>
         <p className="text-slate-600">

@@ -4,7 +4,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
@@ -53,7 +53,7 @@ export default function AdminQrCodes() {
   return (
     <div className="max-w-3xl space-y-8">
       <p className="text-sm">
-        <Link to="/admin">← Admin</Link>
+        <a href="/admin">← Admin</a>
       </p>
       <h1 className="text-2xl font-bold">QR codes</h1>
       {flash ? <FormMessage success={flash} /> : null}
@@ -82,12 +82,12 @@ export default function AdminQrCodes() {
           printing.
         </p>
         {stats.withoutQr > 0 ? (
-          <Form method="post">
+          <form method="post">
             <input type="hidden" name="intent" value="generate-missing" />
             <button type="submit" className="btn-primary">
               Make labels for {stats.withoutQr} {stats.withoutQr === 1 ? "machine" : "machines"}
             </button>
-          </Form>
+          </form>
         ) : null}
       </section>
 
@@ -108,9 +108,9 @@ export default function AdminQrCodes() {
                   </span>
                 </span>
                 {l.machineCount > 0 ? (
-                  <Link to={`/print/labels?location=${l.id}`} className="btn-secondary">
+                  <a href={`/print/labels?location=${l.id}`} className="btn-secondary">
                     Print sheet
-                  </Link>
+                  </a>
                 ) : null}
               </li>
             ))}
@@ -127,7 +127,7 @@ export default function AdminQrCodes() {
           show a “code not recognised” page until you replace them.
         </p>
         <FormMessage error={errors.regenerate} />
-        <Form method="post" className="space-y-3">
+        <form method="post" className="space-y-3">
           <input type="hidden" name="intent" value="regenerate-all" />
           <div className="flex items-start gap-2">
             <input id="confirm-regen" type="checkbox" name="confirm" value="yes" required className="mt-1 h-4 w-4" />
@@ -138,7 +138,7 @@ export default function AdminQrCodes() {
           <button type="submit" className="btn-danger">
             Regenerate all codes
           </button>
-        </Form>
+        </form>
       </section>
     </div>
   );

@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { PermissionsForm } from "~/components/admin-role/permissions-form";
 import { Field, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
@@ -83,7 +83,7 @@ export default function AdminRole() {
     <div className="space-y-8">
       <div>
         <p className="text-sm">
-          <Link to="/admin">Admin</Link> <span aria-hidden="true">›</span> <Link to="/admin/roles">Roles</Link>{" "}
+          <a href="/admin">Admin</a> <span aria-hidden="true">›</span> <a href="/admin/roles">Roles</a>{" "}
           <span aria-hidden="true">›</span> {role.name}
         </p>
         <h1 className="text-2xl font-bold">{role.name}</h1>
@@ -121,7 +121,7 @@ export default function AdminRole() {
           <h2 id="settings-heading" className="text-lg font-semibold">
             Name and default
           </h2>
-          <Form method="post" className="space-y-4" noValidate>
+          <form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="settings" />
             <Field
               label="Name"
@@ -147,7 +147,7 @@ export default function AdminRole() {
             <button type="submit" className="btn-primary" disabled={busy}>
               Save
             </button>
-          </Form>
+          </form>
         </section>
       ) : null}
 
@@ -178,7 +178,7 @@ export default function AdminRole() {
           <h2 id="delete-heading" className="text-lg font-semibold text-red-900">
             Delete this role
           </h2>
-          <Form method="post" className="space-y-4" noValidate>
+          <form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="delete" />
             {role.memberCount > 0 ? (
               <SelectField
@@ -201,7 +201,7 @@ export default function AdminRole() {
             <button type="submit" className="btn-danger" disabled={busy}>
               Delete role
             </button>
-          </Form>
+          </form>
         </section>
       ) : null}
     </div>

@@ -1,11 +1,12 @@
 /** The organization's roles with their member counts, and creating a role (from the Member template or blank). */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AdminPageHeader } from "~/components/admin-page-header";
 import { Field, fieldsOf, FormMessage, SelectField } from "~/components/form";
 import { requireAnyPermission, requirePermission } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
+import { useIndexRouteAction } from "~/lib/delegated-navigation";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { createRole, createRoleInput, loadRolesPage } from "~/use-cases/roles.server";
@@ -37,6 +38,7 @@ export default function AdminRoles() {
   const field = fieldsOf(values, errors);
   const [params] = useSearchParams();
   const navigation = useNavigation();
+  const createAction = useIndexRouteAction();
   const deleted = params.get("deleted");
 
   return (
@@ -64,9 +66,9 @@ export default function AdminRoles() {
             {roles.map((r) => (
               <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
                 <div>
-                  <Link to={`/admin/roles/${r.id}`} className="font-semibold">
+                  <a href={`/admin/roles/${r.id}`} className="font-semibold">
                     {r.name}
-                  </Link>{" "}
+                  </a>{" "}
                   {r.isSystem ? <span className="badge bg-slate-100 text-slate-700">Built-in</span> : null}{" "}
                   {r.isDefault ? (
                     <span className="badge bg-indigo-100 text-indigo-900">Default for new members</span>
@@ -88,7 +90,7 @@ export default function AdminRoles() {
           <h2 id="create-heading" className="text-lg font-semibold">
             Create a role
           </h2>
-          <Form method="post" className="space-y-4" noValidate>
+          <form method="post" action={createAction} className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="create" />
             <Field label="Name" {...field("name")} required maxLength={50} autoComplete="off" />
             <SelectField
@@ -116,7 +118,7 @@ export default function AdminRoles() {
             <button type="submit" className="btn-primary" disabled={navigation.state === "submitting"}>
               Create role
             </button>
-          </Form>
+          </form>
         </section>
       ) : (
         <p className="text-sm text-slate-600">

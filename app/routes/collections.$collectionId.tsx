@@ -3,7 +3,7 @@
  * manufacturer, year, location, linking to the public machine page /m/<machineId>. Paginated (?page=N).
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/list-page";
 import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
@@ -38,7 +38,7 @@ export default function CollectionPage() {
     <div className="space-y-6">
       <div>
         <p className="text-sm">
-          <Link to="/collections">Collections</Link> <span aria-hidden="true">›</span> {collection.typeLabel}
+          <a href="/collections">Collections</a> <span aria-hidden="true">›</span> {collection.typeLabel}
         </p>
         <h1 className="text-2xl font-bold">{collection.name}</h1>
         <p className="text-slate-600">
@@ -60,9 +60,9 @@ export default function CollectionPage() {
           {machines.map((m) => (
             <tr key={m.id}>
               <td className="px-4 py-2">
-                <Link to={`/m/${m.id}`} className="font-medium">
+                <a href={`/m/${m.id}`} className="font-medium">
                   {m.name}
-                </Link>
+                </a>
                 {m.name !== m.modelName ? <span className="block text-xs text-slate-600">{m.modelName}</span> : null}
               </td>
               <td className="px-4 py-2">{m.manufacturer ?? "—"}</td>

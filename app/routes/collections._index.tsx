@@ -3,7 +3,7 @@
  * counts. Anyone who may view machines (anonymous visitors included) can browse it.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/lib/access.server";
 import { machineCount } from "~/lib/collection-words";
 import { runLoader } from "~/lib/failure.server";
@@ -32,7 +32,7 @@ export default function Collections() {
         <p className="text-slate-600">Find machines by room, manufacturer or era.</p>
         {canManage ? (
           <p className="mt-1 text-sm">
-            <Link to="/admin/collections">Manage collections</Link>
+            <a href="/admin/collections">Manage collections</a>
           </p>
         ) : null}
       </div>
@@ -49,8 +49,8 @@ export default function Collections() {
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
               {g.collections.map((c) => (
                 <li key={c.id}>
-                  <Link
-                    to={`/collections/${c.id}`}
+                  <a
+                    href={`/collections/${c.id}`}
                     className="card block h-full no-underline hover:border-indigo-400 hover:no-underline"
                   >
                     <span className="block font-semibold text-indigo-800">{c.name}</span>
@@ -59,7 +59,7 @@ export default function Collections() {
                       {c.locationName ? ` · ${c.locationName}` : ""}
                     </span>
                     {c.description ? <span className="mt-1 block text-sm text-slate-700">{c.description}</span> : null}
-                  </Link>
+                  </a>
                 </li>
               ))}
             </ul>

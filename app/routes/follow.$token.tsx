@@ -6,7 +6,7 @@
  * capability; the page is not indexed.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { StatusCategoryBadge } from "~/components/status-category";
 import { TitledSection } from "~/components/titled-section";
@@ -65,7 +65,7 @@ export default function FollowReport() {
         <p className="text-sm text-slate-600">Your report</p>
         <h1 className="break-words text-2xl font-bold leading-tight">{issue.title}</h1>
         <p className="text-slate-700">
-          on <Link to={`/m/${issue.machineId}`}>{issue.machineName}</Link>
+          on <a href={`/m/${issue.machineId}`}>{issue.machineName}</a>
           {issue.modelName !== issue.machineName ? ` (${issue.modelName})` : ""} · {issue.locationName}
         </p>
       </header>
@@ -132,7 +132,7 @@ export default function FollowReport() {
           {subscribed ? (
             <FormMessage success={subscribed} />
           ) : (
-            <Form method="post" className="space-y-3" noValidate>
+            <form method="post" className="space-y-3" noValidate>
               {errors.form && !errors.email ? <FormMessage error={errors.form} /> : null}
               <Field
                 label="Your e-mail"
@@ -148,18 +148,18 @@ export default function FollowReport() {
               <button type="submit" className="btn-primary">
                 E-mail me
               </button>
-            </Form>
+            </form>
           )}
         </TitledSection>
       ) : null}
 
       <p className="flex flex-wrap gap-3">
-        <Link to={`/m/${issue.machineId}`} className="btn-secondary">
+        <a href={`/m/${issue.machineId}`} className="btn-secondary">
           Back to {issue.machineName}
-        </Link>
-        <Link to="/report" className="btn-secondary">
+        </a>
+        <a href="/report" className="btn-secondary">
           Report another problem
-        </Link>
+        </a>
       </p>
     </div>
   );

@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { EmailField } from "~/components/account-fields";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
@@ -59,7 +59,7 @@ export default function ForgotPassword() {
           )}
         </div>
         <p className="text-sm">
-          <Link to="/login">Back to sign in</Link> · <Link to="/forgot-password">Ask for another link</Link>
+          <a href="/login">Back to sign in</a> · <a href="/forgot-password">Ask for another link</a>
         </p>
       </div>
     );
@@ -70,15 +70,15 @@ export default function ForgotPassword() {
       <p className="mb-6 text-sm text-slate-600">
         Enter the e-mail address of your account. We will send you a link to choose a new password.
       </p>
-      <Form method="post" className="space-y-4" noValidate>
+      <form method="post" className="space-y-4" noValidate>
         <FormMessage error={errors.form} />
         <EmailField defaultValue={valuesFor(result).email ?? ""} error={errors.email} />
         <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
           Send me a link
         </button>
-      </Form>
+      </form>
       <p className="mt-6 text-sm text-slate-600">
-        Remembered it? <Link to="/login">Sign in</Link>.
+        Remembered it? <a href="/login">Sign in</a>.
       </p>
     </div>
   );

@@ -6,7 +6,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useParams } from "@remix-run/react";
+import { useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { AccountNameField, NewPasswordFields } from "~/components/account-fields";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
@@ -83,10 +83,10 @@ export default function Invitation() {
       {invitation.signedIn ? (
         invitation.isMember ? (
           <p className="card">
-            You are already a member of {invitation.organizationName}. <Link to="/">Go to the start page</Link>.
+            You are already a member of {invitation.organizationName}. <a href="/">Go to the start page</a>.
           </p>
         ) : (
-          <Form method="post" className="card space-y-3">
+          <form method="post" className="card space-y-3">
             <input type="hidden" name="intent" value="accept" />
             <p className="text-sm text-slate-700">
               You are signed in as {invitation.signedInAs}. Accepting makes this account a member.
@@ -94,11 +94,11 @@ export default function Invitation() {
             <button type="submit" className="btn-primary" disabled={busy}>
               Accept the invitation
             </button>
-          </Form>
+          </form>
         )
       ) : invitation.accountExists ? (
         <p className="card">
-          An account with {invitation.email} exists. <Link to={signInLink}>Sign in</Link> and come back to this link to
+          An account with {invitation.email} exists. <a href={signInLink}>Sign in</a> and come back to this link to
           accept.
         </p>
       ) : (
@@ -106,7 +106,7 @@ export default function Invitation() {
           <h2 id="create-heading" className="text-lg font-semibold">
             Create your account
           </h2>
-          <Form method="post" className="space-y-4" noValidate>
+          <form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="create-account" />
             <p className="text-sm text-slate-700">
               Your account’s e-mail address will be <strong>{invitation.email}</strong>.
@@ -116,10 +116,9 @@ export default function Invitation() {
             <button type="submit" className="btn-primary w-full" disabled={busy}>
               Create account and join
             </button>
-          </Form>
+          </form>
           <p className="text-sm text-slate-600">
-            Already have an account with another address? <Link to={signInLink}>Sign in</Link> and come back to this
-            link.
+            Already have an account with another address? <a href={signInLink}>Sign in</a> and come back to this link.
           </p>
         </section>
       )}

@@ -13,7 +13,7 @@
  * Unknown intent or invalid input → 400 with field errors and nothing written; ids of other organizations → 404.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { EditDetails } from "~/components/issue-page/edit-details";
 import { MERGE_OPEN_PARAM, MergeForm, MergedDuplicates, MergedNotice } from "~/components/issue-page/merge";
@@ -145,9 +145,9 @@ export default function IssuePage() {
     <article className="mx-auto max-w-4xl space-y-6" aria-labelledby="issue-title">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <nav aria-label="Breadcrumb" className="text-sm">
-          <Link to="/issues" id="all-issues-link">
+          <a href="/issues" id="all-issues-link">
             ← All issues
-          </Link>
+          </a>
         </nav>
         <IssueShortcuts d={d} />
       </div>
@@ -168,7 +168,7 @@ export default function IssuePage() {
           {issue.title}
         </h1>
         <p className="text-sm text-slate-600">
-          <Link to={`/machines/${issue.machine.id}`}>{issue.machine.name}</Link>
+          <a href={`/machines/${issue.machine.id}`}>{issue.machine.name}</a>
           {issue.machine.model && issue.machine.model !== issue.machine.name ? ` (${issue.machine.model})` : ""} ·{" "}
           {issue.location.name}
         </p>

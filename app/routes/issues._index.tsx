@@ -11,7 +11,7 @@
  * and a search stops counting at SEARCH_COUNT_CAP matches.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { IssueFilters } from "~/components/issue-list/filters";
 import { useIssueCsvHref, useIssueListLink } from "~/components/issue-list/links";
@@ -82,17 +82,17 @@ export default function IssueList() {
     <div className="space-y-5">
       <TitleBar title="Issues">
         <div className="flex flex-wrap gap-2">
-          <Link to={link({ assignee: current.assignee === "me" ? null : "me" })} className="btn-secondary">
+          <a href={link({ assignee: current.assignee === "me" ? null : "me" })} className="btn-secondary">
             {current.assignee === "me" ? "✓ Assigned to me" : "Assigned to me"}
-          </Link>
+          </a>
           {/* A plain link: the file is a download, not a page for client-side navigation. */}
           <a href={csvHref} download className="btn-secondary">
             Download CSV
           </a>
           {data.canCreate ? (
-            <Link to="/issues/new" className="btn-primary">
+            <a href="/issues/new" className="btn-primary">
               New issue
-            </Link>
+            </a>
           ) : null}
         </div>
       </TitleBar>
@@ -101,9 +101,9 @@ export default function IssueList() {
         {CATEGORY_TABS.map((t) => {
           const active = current.category === t.param;
           return (
-            <Link
+            <a
               key={t.param}
-              to={link({ category: t.param === "active" ? null : t.param, status: null })}
+              href={link({ category: t.param === "active" ? null : t.param, status: null })}
               aria-current={active ? "page" : undefined}
               className={`whitespace-nowrap rounded-full px-3 py-1.5 text-sm font-medium no-underline ${
                 active
@@ -115,7 +115,7 @@ export default function IssueList() {
               {data.countsCapped ? null : (
                 <span className={active ? "text-indigo-100" : "text-slate-500"}>{counts[t.param]}</span>
               )}
-            </Link>
+            </a>
           );
         })}
       </nav>

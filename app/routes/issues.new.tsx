@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormMessage, IdempotencyKeyField, SelectField, TextareaField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
@@ -51,7 +51,7 @@ export default function NewIssue() {
         <div className="card">
           <p>There are no machines yet. Issues always belong to a machine — add one first.</p>
           <p className="mt-2">
-            <Link to="/machines">Go to machines</Link>
+            <a href="/machines">Go to machines</a>
           </p>
         </div>
       </div>
@@ -63,7 +63,7 @@ export default function NewIssue() {
       <h1 className="text-2xl font-bold">New issue</h1>
       <FormMessage error={errors.form} />
       {d.locations.length ? (
-        <Form method="get" className="card flex flex-wrap items-end gap-2" aria-label="Choose a location">
+        <form method="get" className="card flex flex-wrap items-end gap-2" aria-label="Choose a location">
           {d.machineId ? <input type="hidden" name="machineId" value={d.machineId} /> : null}
           <div className="min-w-0 flex-1">
             <SelectField
@@ -87,9 +87,9 @@ export default function NewIssue() {
           <button type="submit" className="btn-secondary">
             Show its machines
           </button>
-        </Form>
+        </form>
       ) : null}
-      <Form method="post" className="card space-y-4" noValidate>
+      <form method="post" className="card space-y-4" noValidate>
         <IdempotencyKeyField value={d.idempotencyKey} />
         <SelectField
           key={d.locationId}
@@ -153,11 +153,11 @@ export default function NewIssue() {
           <button type="submit" className="btn-primary" disabled={submitting}>
             {submitting ? "Saving…" : "Create issue"}
           </button>
-          <Link to="/issues" className="btn-secondary">
+          <a href="/issues" className="btn-secondary">
             Cancel
-          </Link>
+          </a>
         </div>
-      </Form>
+      </form>
     </div>
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage, SearchInput } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { MachineStatusBadge } from "~/components/machine-status";
@@ -80,7 +80,7 @@ export default function LocationPage() {
   return (
     <div className="space-y-8">
       <p className="text-sm">
-        <Link to="/locations">← Locations</Link>
+        <a href="/locations">← Locations</a>
       </p>
       <header className="space-y-2">
         <h1 className="text-2xl font-bold">{location.name}</h1>
@@ -116,21 +116,21 @@ export default function LocationPage() {
         ) : null}
         <div className="flex flex-wrap gap-2 pt-2">
           {d.can.addMachine ? (
-            <Link to={`/machines/new?locationId=${location.id}`} className="btn-primary">
+            <a href={`/machines/new?locationId=${location.id}`} className="btn-primary">
               Add a machine here
-            </Link>
+            </a>
           ) : null}
           {d.can.printLabels ? (
-            <Link to={`/print/labels?location=${location.id}`} className="btn-secondary">
+            <a href={`/print/labels?location=${location.id}`} className="btn-secondary">
               Print QR labels
-            </Link>
+            </a>
           ) : null}
         </div>
       </header>
 
       {d.machines ? (
         <TitledSection headingId="machines-heading" title={<>Machines ({d.machines.total})</>} className="space-y-3">
-          <Form method="get" role="search" className="flex gap-2">
+          <form method="get" role="search" className="flex gap-2">
             <SearchInput id="loc-q" label="Filter machines" defaultValue={d.q} placeholder="Filter by name or maker" />
             {d.collections.length ? (
               <>
@@ -151,7 +151,7 @@ export default function LocationPage() {
             <button type="submit" className="btn-secondary">
               Filter
             </button>
-          </Form>
+          </form>
           {d.machines.rows.length === 0 ? (
             <p className="card text-slate-700">
               {d.q || d.collection ? "No machine here matches this filter." : "No machines at this location yet."}
@@ -161,9 +161,9 @@ export default function LocationPage() {
               {d.machines.rows.map((m) => (
                 <li key={m.id} className="card flex flex-col gap-1">
                   <span className="flex items-start justify-between gap-2">
-                    <Link to={d.isMember ? `/machines/${m.id}` : `/m/${m.id}`} className="font-semibold">
+                    <a href={d.isMember ? `/machines/${m.id}` : `/m/${m.id}`} className="font-semibold">
                       {m.name}
-                    </Link>
+                    </a>
                     <MachineStatusBadge status={m.status} />
                   </span>
                   {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}

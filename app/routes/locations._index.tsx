@@ -1,6 +1,6 @@
 /** Locations of the organization with machine and open-issue counts. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { DataTable, TitleBar } from "~/components/list-page";
 import { requirePermission } from "~/lib/access.server";
 import { canCreateLocation, listLocations } from "~/use-cases/locations.server";
@@ -25,9 +25,9 @@ export default function Locations() {
     <div className="space-y-6">
       <TitleBar title="Locations">
         {canCreate ? (
-          <Link to="/locations/new" className="btn-primary">
+          <a href="/locations/new" className="btn-primary">
             Add a location
-          </Link>
+          </a>
         ) : null}
       </TitleBar>
       {locations.length === 0 ? (
@@ -48,9 +48,9 @@ export default function Locations() {
           {locations.map((l) => (
             <tr key={l.id}>
               <td className="px-4 py-3">
-                <Link to={`/locations/${l.id}`} className="font-medium">
+                <a href={`/locations/${l.id}`} className="font-medium">
                   {l.name}
-                </Link>
+                </a>
               </td>
               <td className="px-4 py-3 text-slate-700">{[l.city, l.state].filter(Boolean).join(", ") || "—"}</td>
               <td className="px-4 py-3 text-right tabular-nums">{l.machineCount}</td>

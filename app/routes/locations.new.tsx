@@ -1,7 +1,6 @@
 /** Add a location (location:edit, or location:create where a role grants it). */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { LocationFields } from "~/components/location-fields";
 import { requireMember } from "~/lib/access.server";
@@ -38,16 +37,16 @@ export default function NewLocation() {
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <p className="text-sm">
-        <Link to="/locations">← Locations</Link>
+        <a href="/locations">← Locations</a>
       </p>
       <h1 className="text-2xl font-bold">Add a location</h1>
-      <Form method="post" className="card space-y-4" noValidate>
+      <form method="post" className="card space-y-4" noValidate>
         <FormMessage error={errors.form} />
         <LocationFields values={valuesFor(result)} errors={errors} />
         <button type="submit" className="btn-primary">
           Add location
         </button>
-      </Form>
+      </form>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
+import { useNavigation, useSearchParams } from "@remix-run/react";
 import { EmailField } from "~/components/account-fields";
 import { Field, FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
@@ -49,7 +49,7 @@ export default function Login() {
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="mb-6 text-2xl font-bold">Sign in</h1>
-      <Form method="post" className="space-y-4" noValidate>
+      <form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <FormMessage
           error={errors.form}
@@ -73,13 +73,13 @@ export default function Login() {
         <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
         </button>
-      </Form>
+      </form>
       <p className="mt-4 text-sm">
-        <Link to="/forgot-password">Forgot your password?</Link>
+        <a href="/forgot-password">Forgot your password?</a>
       </p>
       <p className="mt-6 text-sm text-slate-600">
-        No account yet? <Link to="/signup">Create one</Link>. Reporting a problem needs no account:{" "}
-        <Link to="/report">report it here</Link>.
+        No account yet? <a href="/signup">Create one</a>. Reporting a problem needs no account:{" "}
+        <a href="/report">report it here</a>.
       </p>
     </div>
   );

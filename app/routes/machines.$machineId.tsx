@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { MachineFields } from "~/components/machine-fields";
 import { MachineIssuesSection } from "~/components/machine-page/issues-section";
@@ -162,7 +162,7 @@ export default function MachineDetail() {
   return (
     <div className="space-y-8">
       <p className="text-sm">
-        <Link to="/machines">← Machines</Link>
+        <a href="/machines">← Machines</a>
       </p>
       <header className="space-y-2">
         <h1 className="text-2xl font-bold">{machine.name}</h1>
@@ -181,19 +181,19 @@ export default function MachineDetail() {
           </dd>
           <dt className="text-slate-600">Location</dt>
           <dd>
-            <Link to={`/locations/${machine.locationId}`}>{machine.locationName}</Link>
+            <a href={`/locations/${machine.locationId}`}>{machine.locationName}</a>
           </dd>
           <dt className="text-slate-600">Owner</dt>
           <dd>{machine.ownerName ?? "No owner"}</dd>
         </dl>
         <p className="flex flex-wrap gap-2 pt-2">
-          <Link to={`/m/${machine.id}`} className="btn-secondary">
+          <a href={`/m/${machine.id}`} className="btn-secondary">
             Public page
-          </Link>
+          </a>
           {d.can.report && d.presence.onFloor ? (
-            <Link to={`/m/${machine.id}#report`} className="btn-secondary">
+            <a href={`/m/${machine.id}#report`} className="btn-secondary">
               Report a problem
-            </Link>
+            </a>
           ) : null}
           {d.watch.canWatch ? <WatchButton watching={d.watch.watching} what="machine" /> : null}
         </p>

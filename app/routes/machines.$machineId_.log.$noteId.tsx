@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { NoteFields } from "~/components/machine-page/note-fields";
 import { ConfirmForm } from "~/components/record-sections";
@@ -77,12 +77,12 @@ export default function MaintenanceNotePage() {
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <p className="text-sm">
-        <Link to={`/machines/${d.note.machineId}#timeline-heading`}>← Back to the machine</Link>
+        <a href={`/machines/${d.note.machineId}#timeline-heading`}>← Back to the machine</a>
       </p>
       <h1 className="text-2xl font-bold">Maintenance note</h1>
       {d.saved ? <FormMessage success="Saved." /> : null}
 
-      <Form method="post" className="card space-y-3">
+      <form method="post" className="card space-y-3">
         <input type="hidden" name="intent" value="save" />
         <FormMessage error={saveErrors.form} />
         <NoteFields
@@ -94,7 +94,7 @@ export default function MaintenanceNotePage() {
         <button type="submit" className="btn-primary">
           Save note
         </button>
-      </Form>
+      </form>
 
       <section aria-labelledby="photos-heading" className="card space-y-3">
         <h2 id="photos-heading" className="text-lg font-semibold">
@@ -112,13 +112,13 @@ export default function MaintenanceNotePage() {
                   height={128}
                   className="h-32 w-32 rounded-md border border-slate-200 object-cover"
                 />
-                <Form method="post">
+                <form method="post">
                   <input type="hidden" name="intent" value="photo-delete" />
                   <input type="hidden" name="photoId" value={p.id} />
                   <button type="submit" className="text-xs text-red-700 underline" aria-label={`Delete ${p.fileName}`}>
                     Delete
                   </button>
-                </Form>
+                </form>
               </li>
             ))}
           </ul>
@@ -126,7 +126,7 @@ export default function MaintenanceNotePage() {
           <p className="text-sm text-slate-600">No photos.</p>
         )}
         {d.canAddPhoto ? (
-          <Form method="post" encType="multipart/form-data" className="space-y-2">
+          <form method="post" encType="multipart/form-data" className="space-y-2">
             <input type="hidden" name="intent" value="photo" />
             <Field
               id="note-photo"
@@ -140,7 +140,7 @@ export default function MaintenanceNotePage() {
             <button type="submit" className="btn-secondary">
               Add photo
             </button>
-          </Form>
+          </form>
         ) : null}
       </section>
 

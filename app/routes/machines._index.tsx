@@ -4,7 +4,7 @@
  * public list without owners and open the public machine page.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Field, SelectField } from "~/components/form";
 import { DataTable, TitleBar } from "~/components/list-page";
 import { MachineStatusBadge } from "~/components/machine-status";
@@ -40,13 +40,13 @@ export default function Machines() {
     <div className="space-y-6">
       <TitleBar title="Machines">
         {d.canCreate ? (
-          <Link to="/machines/new" className="btn-primary">
+          <a href="/machines/new" className="btn-primary">
             Add a machine
-          </Link>
+          </a>
         ) : null}
       </TitleBar>
 
-      <Form
+      <form
         method="get"
         role="search"
         aria-label="Filter machines"
@@ -102,12 +102,12 @@ export default function Machines() {
             Apply filters
           </button>
           {filtered ? (
-            <Link to="/machines" className="btn-secondary">
+            <a href="/machines" className="btn-secondary">
               Clear
-            </Link>
+            </a>
           ) : null}
         </div>
-      </Form>
+      </form>
 
       {d.rows.length === 0 ? (
         <div className="card text-slate-700">
@@ -131,9 +131,9 @@ export default function Machines() {
           {d.rows.map((m) => (
             <tr key={m.id}>
               <td className="px-4 py-3">
-                <Link to={d.isMember ? `/machines/${m.id}` : `/m/${m.id}`} className="font-medium">
+                <a href={d.isMember ? `/machines/${m.id}` : `/m/${m.id}`} className="font-medium">
                   {m.name}
-                </Link>
+                </a>
                 <span className="block text-xs text-slate-600">
                   {[m.modelName !== m.name ? m.modelName : null, m.maker].filter(Boolean).join(" · ")}
                 </span>

@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { MachineFields } from "~/components/machine-fields";
 import { requireMember } from "~/lib/access.server";
@@ -53,11 +53,11 @@ export default function NewMachine() {
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <p className="text-sm">
-        <Link to="/machines">← Machines</Link>
+        <a href="/machines">← Machines</a>
       </p>
       <h1 className="text-2xl font-bold">Add a machine</h1>
       {d.locations.length === 0 ? <FormMessage error="Add a location first: every machine stands somewhere." /> : null}
-      <Form method="post" className="card space-y-4" noValidate>
+      <form method="post" className="card space-y-4" noValidate>
         <FormMessage
           error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)}
         />
@@ -87,13 +87,13 @@ export default function NewMachine() {
         {d.canCreateModel ? (
           <p className="text-sm text-slate-700">
             Not in the catalogue (homebrew, prototype)?{" "}
-            <Link to="/models/new?returnTo=/machines/new">Create a custom model</Link>.
+            <a href="/models/new?returnTo=/machines/new">Create a custom model</a>.
           </p>
         ) : null}
         <button type="submit" className="btn-primary">
           Add machine
         </button>
-      </Form>
+      </form>
     </div>
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useSearchParams } from "@remix-run/react";
+import { useSearchParams } from "@remix-run/react";
 import { Field, fieldsOf, FormMessage, SelectField } from "~/components/form";
 import { requireMember } from "~/lib/access.server";
 import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
@@ -50,13 +50,13 @@ export default function NewModel() {
   return (
     <div className="mx-auto max-w-xl space-y-6">
       <p className="text-sm">
-        <Link to="/machines/new">← Add a machine</Link>
+        <a href="/machines/new">← Add a machine</a>
       </p>
       <h1 className="text-2xl font-bold">New custom model</h1>
       <p className="text-slate-700">
         For games that are not in the catalogue. Only your organization sees custom models.
       </p>
-      <Form method="post" className="card space-y-4" noValidate>
+      <form method="post" className="card space-y-4" noValidate>
         <input type="hidden" name="returnTo" value={returnTo} />
         <FormMessage
           error={errors.form ?? (result?.ok === false ? "Please check the highlighted fields." : undefined)}
@@ -75,7 +75,7 @@ export default function NewModel() {
         <button type="submit" className="btn-primary">
           Create model
         </button>
-      </Form>
+      </form>
     </div>
   );
 }

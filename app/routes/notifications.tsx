@@ -6,7 +6,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { TitleBar } from "~/components/list-page";
 import { requireMember } from "~/lib/access.server";
@@ -87,28 +87,28 @@ export default function Notifications() {
         }
       >
         {d.unread ? (
-          <Form method="post">
+          <form method="post">
             <input type="hidden" name="intent" value="read-all" />
             <button type="submit" className="btn-secondary" disabled={busy}>
               Mark all as read
             </button>
-          </Form>
+          </form>
         ) : null}
       </TitleBar>
       {result?.ok ? <FormMessage success={result.message} /> : null}
       {errors.form ? <FormMessage error={errors.form} /> : null}
 
       <nav aria-label="Filter notifications" className="flex gap-2 text-sm">
-        <Link to="?" aria-current={!d.unreadOnly ? "page" : undefined} className={!d.unreadOnly ? "font-semibold" : ""}>
+        <a href="?" aria-current={!d.unreadOnly ? "page" : undefined} className={!d.unreadOnly ? "font-semibold" : ""}>
           All
-        </Link>
-        <Link
-          to="?unread=1"
+        </a>
+        <a
+          href="?unread=1"
           aria-current={d.unreadOnly ? "page" : undefined}
           className={d.unreadOnly ? "font-semibold" : ""}
         >
           Unread
-        </Link>
+        </a>
       </nav>
 
       {d.items.length === 0 ? (
@@ -127,7 +127,7 @@ export default function Notifications() {
               />
               <div className="min-w-0 flex-1">
                 {n.hasLink ? (
-                  <Form method="post">
+                  <form method="post">
                     <input type="hidden" name="intent" value="open" />
                     <input type="hidden" name="notificationId" value={n.id} />
                     <button
@@ -136,7 +136,7 @@ export default function Notifications() {
                     >
                       {n.message}
                     </button>
-                  </Form>
+                  </form>
                 ) : (
                   <p className={n.read ? "" : "font-semibold"}>{n.message}</p>
                 )}
@@ -146,13 +146,13 @@ export default function Notifications() {
                 </p>
               </div>
               {!n.read ? (
-                <Form method="post">
+                <form method="post">
                   <input type="hidden" name="intent" value="read" />
                   <input type="hidden" name="notificationId" value={n.id} />
                   <button type="submit" className="text-sm text-slate-700 underline" disabled={busy}>
                     Mark read
                   </button>
-                </Form>
+                </form>
               ) : null}
             </li>
           ))}
@@ -162,16 +162,16 @@ export default function Notifications() {
       {d.page > 1 || d.hasMore ? (
         <nav aria-label="Pages" className="flex justify-between">
           {d.page > 1 ? (
-            <Link to={pageLink(d.page - 1)} className="btn-secondary" rel="prev">
+            <a href={pageLink(d.page - 1)} className="btn-secondary" rel="prev">
               ← Newer
-            </Link>
+            </a>
           ) : (
             <span />
           )}
           {d.hasMore ? (
-            <Link to={pageLink(d.page + 1)} className="btn-secondary" rel="next">
+            <a href={pageLink(d.page + 1)} className="btn-secondary" rel="next">
               Older →
-            </Link>
+            </a>
           ) : null}
         </nav>
       ) : null}
@@ -190,7 +190,7 @@ export default function Notifications() {
           />
 
           {d.prefs.machines.length ? (
-            <Form method="post" className="space-y-3">
+            <form method="post" className="space-y-3">
               <input type="hidden" name="intent" value="machines" />
               <h3 className="font-semibold">Machines you own</h3>
               <p className="text-sm text-slate-600">Choose what you hear about on each of your machines.</p>
@@ -214,7 +214,7 @@ export default function Notifications() {
               <button type="submit" className="btn-primary" disabled={busy}>
                 Save machine settings
               </button>
-            </Form>
+            </form>
           ) : null}
         </section>
       ) : null}

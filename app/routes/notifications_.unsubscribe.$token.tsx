@@ -6,7 +6,7 @@
  * the cross-site origin check; the signed token is the proof. No sign-in needed; the page is not indexed.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { readFormObject } from "~/lib/forms.server";
@@ -52,19 +52,19 @@ export default function Unsubscribe() {
             You get e-mails about issues in {organizationName}. This turns notification e-mails off for your account (in
             every organization); notifications on the site stay.
           </p>
-          <Form method="post">
+          <form method="post">
             <FormMessage error={errors.form} />
             <input type="hidden" name="List-Unsubscribe" value="One-Click" />
             <button type="submit" className="btn-primary">
               Turn off notification e-mails
             </button>
-          </Form>
+          </form>
         </>
       ) : (
         <p className="mb-4">Notification e-mails are already off for your account.</p>
       )}
       <p className="mt-6 text-sm">
-        <Link to="/notifications">Notification settings</Link>
+        <a href="/notifications">Notification settings</a>
       </p>
     </div>
   );

@@ -5,7 +5,7 @@
  * header and footer are hidden in print by the layout's `no-print` rule; the controls here use `print:hidden`.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/print-button";
 import { QrCodeSvg } from "~/components/qr-code";
 import { requirePermission } from "~/lib/access.server";
@@ -65,7 +65,7 @@ export default function PrintLabels() {
     <div className="space-y-4 print:space-y-0">
       <div className="space-y-2 print:hidden">
         <p className="text-sm">
-          <Link to="/admin/qr-codes">← QR codes</Link>
+          <a href="/admin/qr-codes">← QR codes</a>
         </p>
         <h1 className="text-2xl font-bold">QR labels: {title}</h1>
         <p className="text-slate-700">

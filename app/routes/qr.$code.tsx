@@ -5,7 +5,7 @@
  */
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { getAccess } from "~/lib/access.server";
 import { resolveQrCode } from "~/use-cases/qr.server";
 import type { PageHandle } from "~/lib/page-handle";
@@ -54,12 +54,12 @@ export function ErrorBoundary() {
           : "Please try again in a moment."}
       </p>
       <p className="flex flex-col gap-3 sm:flex-row sm:justify-center">
-        <Link to="/report" className="btn-primary min-h-11">
+        <a href="/report" className="btn-primary min-h-11">
           Pick a machine
-        </Link>
-        <Link to="/" className="btn-secondary min-h-11">
+        </a>
+        <a href="/" className="btn-secondary min-h-11">
           Start page
-        </Link>
+        </a>
       </p>
     </div>
   );

@@ -4,7 +4,7 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { SearchInput } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
@@ -37,7 +37,7 @@ export default function ReportPicker() {
           Which machine? Tip: the QR sticker on the machine at {organizationName} takes you straight there.
         </p>
       </header>
-      <Form method="get" role="search" className="flex gap-2">
+      <form method="get" role="search" className="flex gap-2">
         <SearchInput
           id="machine-search"
           label="Search machines"
@@ -48,10 +48,10 @@ export default function ReportPicker() {
         <button type="submit" className="btn-primary min-h-11">
           Search
         </button>
-      </Form>
+      </form>
       {q ? (
         <p className="text-sm text-slate-600" role="status">
-          {total} {total === 1 ? "machine matches" : "machines match"} “{q}”. <Link to="/report">Show all</Link>
+          {total} {total === 1 ? "machine matches" : "machines match"} “{q}”. <a href="/report">Show all</a>
         </p>
       ) : null}
       {groups.length === 0 ? (
@@ -67,13 +67,13 @@ export default function ReportPicker() {
             <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
               {g.machines.map((m) => (
                 <li key={m.id}>
-                  <Link
-                    to={`/m/${m.id}`}
+                  <a
+                    href={`/m/${m.id}`}
                     className="flex min-h-11 flex-col px-4 py-3 text-slate-900 no-underline hover:bg-indigo-50 focus-visible:bg-indigo-50"
                   >
                     <span className="font-medium">{m.name}</span>
                     {m.subtitle ? <span className="text-sm text-slate-600">{m.subtitle}</span> : null}
-                  </Link>
+                  </a>
                 </li>
               ))}
             </ul>

@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { NewPasswordFields } from "~/components/account-fields";
 import { FormMessage } from "~/components/form";
 import { LinkErrorPage } from "~/components/link-error";
@@ -58,7 +58,7 @@ export default function ResetPassword() {
         For the account <strong>{email}</strong>. Saving it signs you out everywhere; then sign in with the new
         password.
       </p>
-      <Form method="post" className="space-y-4" noValidate>
+      <form method="post" className="space-y-4" noValidate>
         <FormMessage error={errors.form} />
         {/* Lets password managers file the new password under the right account. */}
         <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
@@ -66,10 +66,10 @@ export default function ResetPassword() {
         <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
           Save the new password
         </button>
-      </Form>
+      </form>
       {errors.form ? (
         <p className="mt-4 text-sm">
-          <Link to="/forgot-password">Ask for a new link</Link>
+          <a href="/forgot-password">Ask for a new link</a>
         </p>
       ) : null}
     </div>
@@ -80,7 +80,7 @@ export default function ResetPassword() {
 export function ErrorBoundary() {
   return (
     <LinkErrorPage>
-      <Link to="/forgot-password">Ask for a new link</Link> · <Link to="/login">Sign in</Link>
+      <a href="/forgot-password">Ask for a new link</a> · <a href="/login">Sign in</a>
     </LinkErrorPage>
   );
 }

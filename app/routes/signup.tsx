@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { AccountNameField, EmailField, NewPasswordFields } from "~/components/account-fields";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
@@ -54,9 +54,9 @@ export default function Signup() {
           If the address already had an account, nothing was changed: sign in with that account’s password.
         </p>
         <p>
-          <Link to="/login" className="btn-primary inline-block">
+          <a href="/login" className="btn-primary inline-block">
             Sign in
-          </Link>
+          </a>
         </p>
       </div>
     );
@@ -68,7 +68,7 @@ export default function Signup() {
         An account lets you follow your reports. To join an organization as a member, open the invitation link an admin
         sent you.
       </p>
-      <Form method="post" className="space-y-4" noValidate>
+      <form method="post" className="space-y-4" noValidate>
         <FormMessage error={errors.form} />
         <AccountNameField defaultValue={values.name} error={errors.name} />
         <EmailField defaultValue={values.email} error={errors.email} />
@@ -81,9 +81,9 @@ export default function Signup() {
         <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
           Create account
         </button>
-      </Form>
+      </form>
       <p className="mt-6 text-sm text-slate-600">
-        Already have an account? <Link to="/login">Sign in</Link>.
+        Already have an account? <a href="/login">Sign in</a>.
       </p>
     </div>
   );

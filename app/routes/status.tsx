@@ -5,7 +5,7 @@
  * high contrast for a screen across the room. The same data for other sites: app/routes/status[.]json.ts.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { BoardLegend, BoardLocations, BoardTotals } from "~/components/status-board/status-board";
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
@@ -49,11 +49,11 @@ export default function StatusBoardPage() {
         </p>
         <p className={tv ? "text-xl" : "text-sm"}>
           {tv ? (
-            <Link to="/status" className="text-slate-50 underline">
+            <a href="/status" className="text-slate-50 underline">
               Normal size
-            </Link>
+            </a>
           ) : (
-            <Link to="/status?tv=1">Large type for a TV screen</Link>
+            <a href="/status?tv=1">Large type for a TV screen</a>
           )}
         </p>
       </header>

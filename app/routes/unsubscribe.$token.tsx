@@ -6,7 +6,7 @@
  * `crossSite`, so here a cross-site POST with any other body is refused. The page never shows the address.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { getAccess } from "~/lib/access.server";
 import { requireOneClickIfCrossSite } from "~/lib/one-click.server";
@@ -49,12 +49,12 @@ export default function Unsubscribe() {
       {d.unsubscribed ? (
         <p>You get no e-mails about this problem any more.</p>
       ) : (
-        <Form method="post" className="space-y-3">
+        <form method="post" className="space-y-3">
           <p>You get one e-mail when this problem is fixed. Press the button to stop it.</p>
           <button type="submit" className="btn-primary min-h-11">
             Stop these e-mails
           </button>
-        </Form>
+        </form>
       )}
     </div>
   );

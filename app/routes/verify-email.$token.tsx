@@ -6,7 +6,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { LinkErrorPage } from "~/components/link-error";
 import { getAccess } from "~/lib/access.server";
@@ -55,11 +55,11 @@ export default function VerifyEmail() {
           </>
         )}
       </p>
-      <Form method="post">
+      <form method="post">
         <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
           {purpose === "verify" ? "Confirm my e-mail address" : "Use this e-mail address"}
         </button>
-      </Form>
+      </form>
     </div>
   );
 }
@@ -68,7 +68,7 @@ export default function VerifyEmail() {
 export function ErrorBoundary() {
   return (
     <LinkErrorPage>
-      <Link to="/account">Your account</Link> · <Link to="/login">Sign in</Link>
+      <a href="/account">Your account</a> · <a href="/login">Sign in</a>
     </LinkErrorPage>
   );
 }

@@ -2,7 +2,6 @@
  * The account page's e-mail part: whether the address is verified (with "send a new link"), and the form that moves
  * the account to a new address (confirmed by a link sent there: app/use-cases/email-verification.server.ts).
  */
-import { Form } from "@remix-run/react";
 import { TitledSection } from "~/components/titled-section";
 import { Field } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
@@ -31,15 +30,15 @@ export function EmailSection({
             Your address is not verified yet. Open the link we e-mailed you. Until then you cannot invite people, join
             an organization or get notifications by e-mail.
           </p>
-          <Form method="post">
+          <form method="post">
             <input type="hidden" name="intent" value="resend-verification" />
             <button className="btn-secondary" type="submit">
               Send me a new link
             </button>
-          </Form>
+          </form>
         </div>
       )}
-      <Form method="post" className="space-y-4">
+      <form method="post" className="space-y-4">
         <input type="hidden" name="intent" value="email" />
         <p className="text-sm text-slate-600">
           To use another address, enter it with your current password. We send a link to the new address; the change
@@ -66,7 +65,7 @@ export function EmailSection({
         <button className="btn-primary" type="submit">
           Change e-mail address
         </button>
-      </Form>
+      </form>
     </TitledSection>
   );
 }

@@ -2,7 +2,6 @@
  * The machines of one collection on /admin/collections/<id>: checkboxes for a manual collection the admin may edit
  * (every candidate machine, ticked when in it), a plain list otherwise.
  */
-import { Form, Link } from "@remix-run/react";
 import type { MachineListing } from "../../../core/machines";
 
 export interface CollectionMachineOption extends MachineListing {
@@ -37,9 +36,9 @@ export function CollectionMachines({
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
         {machines.map((m) => (
           <li key={m.id} className="px-4 py-2 text-sm">
-            <Link to={`/m/${m.id}`} className="font-medium">
+            <a href={`/m/${m.id}`} className="font-medium">
               {m.name}
-            </Link>
+            </a>
             <span className="text-slate-600">
               {" "}
               · {[m.manufacturer, m.year, m.locationName].filter(Boolean).join(" · ")}
@@ -50,7 +49,7 @@ export function CollectionMachines({
     );
   }
   return (
-    <Form method="post" className="space-y-3">
+    <form method="post" className="space-y-3">
       <input type="hidden" name="intent" value="machines" />
       <fieldset className="card">
         <legend className="px-1 text-sm font-medium">
@@ -84,6 +83,6 @@ export function CollectionMachines({
       <button type="submit" className="btn-primary" disabled={busy}>
         Save machines
       </button>
-    </Form>
+    </form>
   );
 }

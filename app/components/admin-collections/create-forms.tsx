@@ -1,5 +1,4 @@
 /** The two "new …" forms of /admin/collections: a manual collection (location:edit) and a manual type (organization:manage). */
-import { Form } from "@remix-run/react";
 import { Field, fieldsOf, OptionList, SelectField, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 
@@ -26,7 +25,7 @@ export function NewCollectionForm({
       {manualTypes.length === 0 ? (
         <p className="text-sm text-slate-600">Create a manual collection type first.</p>
       ) : (
-        <Form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
+        <form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
           <input type="hidden" name="intent" value="collection-create" />
           <Field label="Name" {...field("name")} required maxLength={50} autoComplete="off" placeholder="Front Room" />
           <SelectField
@@ -50,7 +49,7 @@ export function NewCollectionForm({
           </SelectField>
           <TextareaField label="Description (optional)" {...field("description")} rows={2} maxLength={500} />
           <SubmitRow busy={busy}>Create collection</SubmitRow>
-        </Form>
+        </form>
       )}
     </section>
   );
@@ -66,7 +65,7 @@ export function NewTypeForm({ busy, errors, values }: FormState) {
       <p className="text-sm text-slate-600">
         For groupings you pick by hand, e.g. “Tournament banks” or “Kids’ corner”.
       </p>
-      <Form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
+      <form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
         <input type="hidden" name="intent" value="type-create" />
         <Field label="Type name" {...field("name")} required maxLength={50} autoComplete="off" />
         <Field label="Display name (optional)" {...field("displayName")} maxLength={50} />
@@ -78,7 +77,7 @@ export function NewTypeForm({ busy, errors, values }: FormState) {
           className="sm:col-span-2"
         />
         <SubmitRow busy={busy}>Create type</SubmitRow>
-      </Form>
+      </form>
     </section>
   );
 }

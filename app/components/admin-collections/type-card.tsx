@@ -1,5 +1,4 @@
 /** One collection type on /admin/collections: its state, its settings form, its delete button and its collections. */
-import { Form, Link } from "@remix-run/react";
 import { Field, TextareaField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 import { machineCount } from "~/lib/collection-words";
@@ -58,7 +57,7 @@ export function TypeCard({
       {t.description ? <p className="text-sm text-slate-700">{t.description}</p> : null}
 
       {canManage ? (
-        <Form method="post" className="grid gap-3 sm:grid-cols-2" aria-label={`Settings of ${t.label}`}>
+        <form method="post" className="grid gap-3 sm:grid-cols-2" aria-label={`Settings of ${t.label}`}>
           <input type="hidden" name="intent" value="type-update" />
           <input type="hidden" name="typeId" value={t.id} />
           <Field
@@ -110,17 +109,17 @@ export function TypeCard({
               Save {t.label}
             </button>
           </div>
-        </Form>
+        </form>
       ) : null}
 
       {canManage && t.deletable ? (
-        <Form method="post">
+        <form method="post">
           <input type="hidden" name="intent" value="type-delete" />
           <input type="hidden" name="typeId" value={t.id} />
           <button type="submit" className="btn-danger" disabled={busy}>
             Delete type {t.label}
           </button>
-        </Form>
+        </form>
       ) : null}
 
       <div>
@@ -138,9 +137,9 @@ export function TypeCard({
             {collections.map((c) => (
               <li key={c.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
                 <span>
-                  <Link to={`/admin/collections/${c.id}`} className="font-medium">
+                  <a href={`/admin/collections/${c.id}`} className="font-medium">
                     {c.name}
-                  </Link>
+                  </a>
                   {c.locationName ? <span className="text-sm text-slate-600"> · {c.locationName}</span> : null}
                   {c.criteria ? <span className="text-sm text-slate-600"> · {c.criteria}</span> : null}
                 </span>

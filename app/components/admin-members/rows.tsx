@@ -1,5 +1,4 @@
 /** The rows of the members page: a pending invitation (new link, withdraw) and a member (change role, remove). */
-import { Form } from "@remix-run/react";
 import { useId } from "react";
 import type { ActionResult } from "~/lib/action-result";
 
@@ -63,22 +62,22 @@ export function InvitationRow({
       <td className="px-4 py-3 text-right">
         <div className="flex flex-wrap justify-end gap-2">
           {i.canRenew ? (
-            <Form method="post">
+            <form method="post">
               <input type="hidden" name="intent" value="renew-link" />
               <input type="hidden" name="invitationId" value={i.id} />
               <button type="submit" className="btn-secondary" disabled={busy}>
                 Create a new link<span className="sr-only"> for {i.email}</span>
               </button>
-            </Form>
+            </form>
           ) : null}
           {i.canRevoke ? (
-            <Form method="post">
+            <form method="post">
               <input type="hidden" name="intent" value="revoke" />
               <input type="hidden" name="invitationId" value={i.id} />
               <button type="submit" className="btn-secondary" disabled={busy}>
                 Withdraw<span className="sr-only"> the invitation for {i.email}</span>
               </button>
-            </Form>
+            </form>
           ) : null}
         </div>
       </td>
@@ -130,7 +129,7 @@ export function MemberRow({
       </td>
       <td className="px-4 py-3">
         {m.canManage ? (
-          <Form method="post" className="flex flex-wrap items-center gap-2">
+          <form method="post" className="flex flex-wrap items-center gap-2">
             <input type="hidden" name="intent" value="change-role" />
             <input type="hidden" name="membershipId" value={m.membershipId} />
             <label htmlFor={`${id}-role`} className="sr-only">
@@ -153,7 +152,7 @@ export function MemberRow({
             <button type="submit" className="btn-secondary" disabled={busy}>
               Change role<span className="sr-only"> of {label}</span>
             </button>
-          </Form>
+          </form>
         ) : (
           <div>
             <span className="font-medium">{m.roleName}</span>
@@ -172,14 +171,14 @@ export function MemberRow({
             <summary className="btn-secondary cursor-pointer list-none">
               Remove<span className="sr-only"> {label}</span>
             </summary>
-            <Form method="post" className="mt-2 space-y-2 rounded-md border border-red-200 bg-red-50 p-3">
+            <form method="post" className="mt-2 space-y-2 rounded-md border border-red-200 bg-red-50 p-3">
               <input type="hidden" name="intent" value="remove" />
               <input type="hidden" name="membershipId" value={m.membershipId} />
               <p className="text-sm text-red-900">Remove {label} from this organization?</p>
               <button type="submit" className="btn-danger" disabled={busy}>
                 Yes, remove<span className="sr-only"> {label}</span>
               </button>
-            </Form>
+            </form>
           </details>
         ) : null}
       </td>

@@ -1,5 +1,4 @@
 /** The settings half of /admin/pinballmap: the integration switches, and each location's Pinball Map id. */
-import { Form } from "@remix-run/react";
 import { Field } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 
@@ -33,7 +32,7 @@ export function IntegrationSection({
           {enabled ? "Enabled" : "Disabled"}
         </span>
       </p>
-      <Form method="post" className="space-y-3">
+      <form method="post" className="space-y-3">
         <input type="hidden" name="intent" value="config" />
         <div className="flex items-center gap-2">
           <input id="apiEnabled" type="checkbox" name="apiEnabled" defaultChecked={enabled} className="h-4 w-4" />
@@ -56,7 +55,7 @@ export function IntegrationSection({
         <button type="submit" className="btn-primary" disabled={busy}>
           Save integration settings
         </button>
-      </Form>
+      </form>
     </section>
   );
 }
@@ -100,7 +99,7 @@ export function LocationsSection({
                   {l.lastSyncAt ?? "never"}
                 </span>
               </div>
-              <Form method="post" className="flex flex-wrap items-end gap-2" noValidate>
+              <form method="post" className="flex flex-wrap items-end gap-2" noValidate>
                 <input type="hidden" name="intent" value="set-location" />
                 <input type="hidden" name="locationId" value={l.id} />
                 <Field
@@ -118,15 +117,15 @@ export function LocationsSection({
                 <button type="submit" className="btn-secondary" disabled={busy || !enabled}>
                   Save id
                 </button>
-              </Form>
+              </form>
               <div className="flex flex-wrap items-center gap-3 text-sm">
                 {l.pinballMapId && enabled ? (
-                  <Form method="get">
+                  <form method="get">
                     <input type="hidden" name="preview" value={l.id} />
                     <button type="submit" className="btn-primary" disabled={busy}>
                       Preview sync of {l.name}
                     </button>
-                  </Form>
+                  </form>
                 ) : (
                   <span className="text-slate-600">
                     {enabled ? "Set the Pinball Map id to preview a sync." : "Enable the integration to sync."}

@@ -3,7 +3,6 @@
  * here — kept unless ticked; in sync), entries Pinball Map sent that could not be used, and the confirm form that
  * carries the preview's checksum. When the preview could not be made: why, and a link to try again.
  */
-import { Form, Link } from "@remix-run/react";
 import type { ModelResolution, PbmMachine } from "../../../core/pinballmap-sync";
 import { Credit } from "./settings";
 
@@ -43,7 +42,7 @@ export function PreviewProblem({ message, locationId }: { message: string; locat
         <p className="font-medium">The preview could not be made.</p>
         <p>{message}</p>
         <p className="mt-2">
-          <Link to={`?preview=${encodeURIComponent(locationId)}`}>Try again</Link>
+          <a href={`?preview=${encodeURIComponent(locationId)}`}>Try again</a>
         </p>
       </div>
     </section>
@@ -85,7 +84,7 @@ export function SyncPreview({
         </div>
       </dl>
 
-      <Form method="post" className="space-y-4">
+      <form method="post" className="space-y-4">
         <input type="hidden" name="intent" value="apply" />
         <input type="hidden" name="locationId" value={preview.location.id} />
         <input type="hidden" name="checksum" value={preview.checksum} />
@@ -162,7 +161,7 @@ export function SyncPreview({
             <ul className="mt-2 divide-y divide-slate-100 text-sm">
               {preview.inSync.map((p) => (
                 <li key={p.machineId} className="py-1">
-                  <Link to={`/m/${p.machineId}`}>{p.machineName}</Link>
+                  <a href={`/m/${p.machineId}`}>{p.machineName}</a>
                   <span className="text-slate-600"> · {facts(p)}</span>
                 </li>
               ))}
@@ -196,7 +195,7 @@ export function SyncPreview({
             you will be asked to review again.
           </span>
         </div>
-      </Form>
+      </form>
       <Credit />
     </section>
   );

@@ -2,7 +2,6 @@
  * The permission boxes of one role, grouped by what they are about. Boxes the visitor may not tick are disabled with
  * the reason (core/role-rules.ts permissionChoices); the Unauthenticated role lists the public permissions only.
  */
-import { Form } from "@remix-run/react";
 import type { ChangeEvent } from "react";
 import {
   PERMISSIONS,
@@ -68,7 +67,7 @@ export function PermissionsForm({
       )
     : GROUPS;
   return (
-    <Form method="post" className="space-y-6">
+    <form method="post" className="space-y-6">
       <input type="hidden" name="intent" value="permissions" />
       {groups.map(([resource, perms]) => (
         <fieldset key={resource} className="space-y-2">
@@ -116,6 +115,6 @@ export function PermissionsForm({
           Save permissions
         </button>
       ) : null}
-    </Form>
+    </form>
   );
 }

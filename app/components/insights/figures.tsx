@@ -1,5 +1,4 @@
 /** The parts of /insights around its charts: the filter form, the summary cards and the figure tables. */
-import { Link } from "@remix-run/react";
 import { INSIGHT_PERIODS, formatDuration } from "../../../core/reliability";
 import { DataTable } from "../list-page";
 import { MachineStatusBadge } from "../machine-status";
@@ -102,7 +101,7 @@ export function MachineTable({ d }: { d: InsightsView }) {
       {d.machines.map((m) => (
         <tr key={m.id}>
           <td className="px-4 py-2">
-            <Link to={`/machines/${m.id}`}>{m.name}</Link>
+            <a href={`/machines/${m.id}`}>{m.name}</a>
           </td>
           <td className="px-4 py-2 text-slate-700">{m.locationName}</td>
           <td className="px-4 py-2">
@@ -142,7 +141,7 @@ export function RepeatOffenders({ d }: { d: InsightsView }) {
           {d.repeats.map((r) => (
             <tr key={`${r.machineId}:${r.title}`}>
               <td className="px-4 py-2">
-                <Link to={`/machines/${r.machineId}`}>{r.machineName}</Link>
+                <a href={`/machines/${r.machineId}`}>{r.machineName}</a>
               </td>
               <td className="px-4 py-2">{r.title}</td>
               <td className="px-4 py-2 text-right tabular-nums">{r.issues}</td>
@@ -152,7 +151,7 @@ export function RepeatOffenders({ d }: { d: InsightsView }) {
           {d.reopenedMachines.map((m) => (
             <tr key={`reopened:${m.id}`}>
               <td className="px-4 py-2">
-                <Link to={`/machines/${m.id}`}>{m.name}</Link>
+                <a href={`/machines/${m.id}`}>{m.name}</a>
               </td>
               <td className="px-4 py-2">Issues reopened</td>
               <td className="px-4 py-2 text-right tabular-nums">{m.reopened}</td>

@@ -1,5 +1,4 @@
 /** The issue list's search box and filters: a GET form, so every view is a URL that works without JavaScript. */
-import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { SearchInput, SelectField } from "~/components/form";
 import { NameOptions, StatusOptionGroups } from "~/components/options";
@@ -49,7 +48,7 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
   const defaultSort = current.q ? "relevance" : "created";
 
   return (
-    <Form method="get" className="card space-y-3" role="search" aria-label="Filter issues">
+    <form method="get" className="card space-y-3" role="search" aria-label="Filter issues">
       {current.category !== "active" ? <input type="hidden" name="category" value={current.category} /> : null}
       <div className="flex gap-2">
         <SearchInput
@@ -150,11 +149,11 @@ export function IssueFilters({ current, options }: { current: IssueListFilterVal
           <button type="submit" className="btn-primary">
             Apply filters
           </button>
-          <Link to="/issues" className="btn-secondary">
+          <a href="/issues" className="btn-secondary">
             Clear all
-          </Link>
+          </a>
         </div>
       </details>
-    </Form>
+    </form>
   );
 }

@@ -2,7 +2,6 @@
  * The issue list's rows (with triage in place for members who may change status, priority or assignee:
  * ./row-triage.tsx), its empty states and its pages (keyset cursors).
  */
-import { Link } from "@remix-run/react";
 import { StatusCategoryBadge } from "~/components/status-category";
 import type { ActionResult } from "~/lib/action-result";
 import { Highlighted } from "./highlight";
@@ -31,7 +30,7 @@ function EmptyState({
       <>
         <p className="font-medium">No issues match these filters.</p>
         <p className="mt-2 text-sm text-slate-600">
-          Try other words, another status tab, or <Link to="/issues">clear all filters</Link>.
+          Try other words, another status tab, or <a href="/issues">clear all filters</a>.
         </p>
       </>
     );
@@ -41,7 +40,7 @@ function EmptyState({
       <>
         <p className="font-medium">Nothing open. Every machine is playing. 🎉</p>
         <p className="mt-2 text-sm text-slate-600">
-          <Link to={link({ category: "closed" })}>See closed issues</Link>
+          <a href={link({ category: "closed" })}>See closed issues</a>
         </p>
       </>
     );
@@ -54,7 +53,7 @@ function EmptyState({
         {canCreate ? (
           <>
             {" "}
-            <Link to="/issues/new">Report one now</Link>.
+            <a href="/issues/new">Report one now</a>.
           </>
         ) : null}
       </p>
@@ -82,13 +81,13 @@ function IssueRow({
   return (
     <li className="p-3 hover:bg-slate-50 sm:p-4" data-issue-row="">
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <Link
-          to={`/issues/${i.id}`}
+        <a
+          href={`/issues/${i.id}`}
           data-issue-link=""
           className="min-w-0 flex-1 text-base font-semibold text-slate-900 focus:underline"
         >
           <Highlighted text={i.title} q={q} />
-        </Link>
+        </a>
         <StatusCategoryBadge category={status.category}>{status.name}</StatusCategoryBadge>
       </div>
       <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-600">
@@ -182,20 +181,20 @@ export function IssuePager({
     <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-2">
       <div className="flex gap-2">
         {prevCursor ? (
-          <Link to={link({ before: prevCursor })} className="btn-secondary" rel="prev">
+          <a href={link({ before: prevCursor })} className="btn-secondary" rel="prev">
             ← Previous
-          </Link>
+          </a>
         ) : null}
         {laterPage ? (
-          <Link to={link({})} className="btn-secondary">
+          <a href={link({})} className="btn-secondary">
             First page
-          </Link>
+          </a>
         ) : null}
       </div>
       {nextCursor ? (
-        <Link to={link({ after: nextCursor })} className="btn-secondary" rel="next">
+        <a href={link({ after: nextCursor })} className="btn-secondary" rel="next">
           Next →
-        </Link>
+        </a>
       ) : null}
     </nav>
   );

@@ -7,11 +7,12 @@
  * load of the list. A control shows the value being saved while its request runs, then the saved one (the old one
  * after a refusal, whose message is shown under it).
  */
-import { Form, useFetcher } from "@remix-run/react";
+import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { SelectField } from "~/components/form";
 import { NameOptions, StatusOptionGroups } from "~/components/options";
 import { errorsFor, messageFor, valuesFor, type ActionResult } from "~/lib/action-result";
+import { useIndexRouteAction } from "~/lib/delegated-navigation";
 import { useHydrated } from "~/lib/use-hydrated";
 import type { IssueListOptions, IssueListRow, IssueListTriage } from "./types";
 
@@ -171,13 +172,19 @@ export function RowTriage({
   result: ActionResult | undefined;
 }) {
   const hydrated = useHydrated();
+  const action = useIndexRouteAction();
   if (!triage.edit && !triage.assign) return null;
   // A failed "Save" names its row by the values it echoes.
   const mine = valuesFor(result, "triage").issueId === row.id;
   const formErrors = mine ? errorsFor(result, "triage") : {};
   const common = { issueId: row.id, title: row.title, onSaved };
   return (
-    <Form method="post" preventScrollReset className="mt-2 flex flex-wrap items-end gap-x-3 gap-y-2 text-sm">
+    <form
+      method="post"
+      action={action}
+      data-keep-scroll
+      className="mt-2 flex flex-wrap items-end gap-x-3 gap-y-2 text-sm"
+    >
       <input type="hidden" name="intent" value="triage" />
       <input type="hidden" name="issueId" value={row.id} />
       {triage.edit ? (
@@ -227,6 +234,6 @@ export function RowTriage({
           Save<span className="sr-only"> “{row.title}”</span>
         </button>
       )}
-    </Form>
+    </form>
   );
 }

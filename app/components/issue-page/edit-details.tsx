@@ -1,5 +1,4 @@
 /** Editing an issue's title and description (issue:edit): folded away, open again while the last try failed. */
-import { Form } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { Field, TextareaField } from "~/components/form";
 import { errorsFor, messageFor, valuesFor, type ActionResult } from "~/lib/action-result";
@@ -18,7 +17,7 @@ export function EditDetails({ issue, result }: { issue: IssuePageData["issue"]; 
   return (
     <details ref={ref} open={errors.title || errors.description ? true : undefined}>
       <summary className="cursor-pointer text-sm font-medium text-indigo-700">Edit title and description</summary>
-      <Form method="post" preventScrollReset className="mt-3 space-y-3">
+      <form method="post" data-keep-scroll className="mt-3 space-y-3">
         <input type="hidden" name="intent" value="details" />
         <Field
           label="Title"
@@ -37,7 +36,7 @@ export function EditDetails({ issue, result }: { issue: IssuePageData["issue"]; 
           error={errors.description}
         />
         <SubmitButton className="btn-primary">Save changes</SubmitButton>
-      </Form>
+      </form>
     </details>
   );
 }

@@ -3,7 +3,6 @@
  * form for triagers, and the duplicates merged into this issue with their comments and photos
  * (app/use-cases/issue-merge.server.ts).
  */
-import { Form, Link } from "@remix-run/react";
 import { SelectField } from "~/components/form";
 import { errorsFor, type ActionResult } from "~/lib/action-result";
 import { CATEGORY_LABELS } from "../../../core/issue-rules";
@@ -20,14 +19,14 @@ export function MergedNotice({ d }: { d: IssuePageData }) {
         Merged as a duplicate
       </h2>
       <p>
-        This issue was merged into <Link to={`/issues/${into.id}`}>{into.title}</Link>. Its votes and followers moved
-        there; its comments and photos are shown there too.
+        This issue was merged into <a href={`/issues/${into.id}`}>{into.title}</a>. Its votes and followers moved there;
+        its comments and photos are shown there too.
       </p>
       {d.perms.edit ? (
-        <Form method="post" preventScrollReset>
+        <form method="post" data-keep-scroll>
           <input type="hidden" name="intent" value="unmerge" />
           <SubmitButton>Unmerge</SubmitButton>
-        </Form>
+        </form>
       ) : null}
     </section>
   );
@@ -46,9 +45,9 @@ export function MergeForm({ d, result }: { d: IssuePageData; result: ActionResul
   if (candidates === null) {
     return (
       <p className="card text-sm">
-        <Link to={`?${MERGE_OPEN_PARAM}=1#merge-heading`} preventScrollReset className="font-semibold">
+        <a href={`?${MERGE_OPEN_PARAM}=1#merge-heading`} data-keep-scroll className="font-semibold">
           Merge into another issue
-        </Link>
+        </a>
       </p>
     );
   }
@@ -60,7 +59,7 @@ export function MergeForm({ d, result }: { d: IssuePageData; result: ActionResul
       {candidates.length === 0 ? (
         <p className="mt-2 text-slate-600">No other issue of this machine to merge into.</p>
       ) : (
-        <Form method="post" action={`?${MERGE_OPEN_PARAM}=1`} preventScrollReset className="space-y-2">
+        <form method="post" action={`?${MERGE_OPEN_PARAM}=1`} data-keep-scroll className="space-y-2">
           <input type="hidden" name="intent" value="merge" />
           <SelectField
             label="Same problem as"
@@ -76,7 +75,7 @@ export function MergeForm({ d, result }: { d: IssuePageData; result: ActionResul
             ))}
           </SelectField>
           <SubmitButton>Merge</SubmitButton>
-        </Form>
+        </form>
       )}
     </section>
   );
@@ -93,7 +92,7 @@ export function MergedDuplicates({ d }: { d: IssuePageData }) {
       {duplicates.map((dup) => (
         <article key={dup.id} className="card space-y-2" aria-label={`Merged from ${dup.title}`}>
           <h3 className="font-medium">
-            Merged from <Link to={`/issues/${dup.id}`}>{dup.title}</Link>
+            Merged from <a href={`/issues/${dup.id}`}>{dup.title}</a>
           </h3>
           {dup.comments.length === 0 && dup.photos.length === 0 ? (
             <p className="text-sm text-slate-600">No comments or photos.</p>

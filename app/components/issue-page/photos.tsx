@@ -1,5 +1,4 @@
 /** An issue's photos (attachment:view), with upload (attachment:create, up to the limit) and delete (attachment:delete). */
-import { Form } from "@remix-run/react";
 import { Field } from "~/components/form";
 import { ISSUE_LIMITS } from "../../../core/issue-rules";
 import { SubmitButton } from "./submit-button";
@@ -39,7 +38,7 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
                 {a.fileName}
               </p>
               {perms.deleteAttachments ? (
-                <Form method="post" preventScrollReset>
+                <form method="post" data-keep-scroll>
                   <input type="hidden" name="intent" value="attachment-delete" />
                   <input type="hidden" name="attachmentId" value={a.id} />
                   <button
@@ -49,14 +48,14 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
                   >
                     Delete
                   </button>
-                </Form>
+                </form>
               ) : null}
             </li>
           ))}
         </ul>
       ) : null}
       {perms.attach && !full ? (
-        <Form method="post" encType="multipart/form-data" preventScrollReset className="space-y-2">
+        <form method="post" encType="multipart/form-data" data-keep-scroll className="space-y-2">
           <input type="hidden" name="intent" value="attach" />
           <Field
             label="Add a photo"
@@ -68,7 +67,7 @@ export function Photos({ d, error }: { d: IssuePageData; error?: string }) {
             hint="JPEG, PNG or WebP, up to 5 MB. Location and camera details are removed."
           />
           <SubmitButton>Upload photo</SubmitButton>
-        </Form>
+        </form>
       ) : null}
       {perms.attach && full ? (
         <p className="text-sm text-slate-600">This issue has the maximum of {PER_ISSUE} photos.</p>

@@ -2,7 +2,6 @@
  * An issue's ONE timeline: history rows as short sentences, comments as cards with their actions, and the comment
  * form (members with issue:create; guests are invited to sign in).
  */
-import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { IdempotencyKeyField, TextareaField } from "~/components/form";
 import { errorsFor, valuesFor, type ActionResult } from "~/lib/action-result";
@@ -24,13 +23,13 @@ function CommentButtonForm({
   children: ReactNode;
 }) {
   return (
-    <Form method="post" preventScrollReset>
+    <form method="post" data-keep-scroll>
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="commentId" value={commentId} />
       <button type="submit" className={className}>
         {children}
       </button>
-    </Form>
+    </form>
   );
 }
 
@@ -53,7 +52,7 @@ function CommentActions({
       {canEdit ? (
         <details className="w-full sm:w-auto" open={editError ? true : undefined}>
           <summary className="cursor-pointer text-indigo-700">Edit</summary>
-          <Form method="post" preventScrollReset className="mt-2 space-y-2">
+          <form method="post" data-keep-scroll className="mt-2 space-y-2">
             <input type="hidden" name="intent" value="comment-edit" />
             <input type="hidden" name="commentId" value={comment.id} />
             <TextareaField
@@ -66,7 +65,7 @@ function CommentActions({
               error={editError}
             />
             <SubmitButton>Save comment</SubmitButton>
-          </Form>
+          </form>
         </details>
       ) : null}
       {canDelete ? (
@@ -102,13 +101,13 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
         </h2>
         {perms.manage ? (
           d.showDeleted ? (
-            <Link to="?" className="text-sm" preventScrollReset>
+            <a href="?" className="text-sm" data-keep-scroll>
               Hide deleted comments
-            </Link>
+            </a>
           ) : (
-            <Link to="?deleted=1" className="text-sm" preventScrollReset>
+            <a href="?deleted=1" className="text-sm" data-keep-scroll>
               Show deleted comments
-            </Link>
+            </a>
           )
         ) : null}
       </div>
@@ -121,7 +120,7 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
                 <strong className="font-medium">{t.actor}</strong> {t.text}{" "}
                 {t.link ? (
                   <>
-                    (<Link to={t.link}>open that issue</Link>){" "}
+                    (<a href={t.link}>open that issue</a>){" "}
                   </>
                 ) : null}
                 <WhenTime at={t.at} className="text-slate-500" />
@@ -156,7 +155,7 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
         )}
       </ol>
       {perms.comment ? (
-        <Form method="post" ref={formRef} preventScrollReset className="card space-y-3">
+        <form method="post" ref={formRef} data-keep-scroll className="card space-y-3">
           <input type="hidden" name="intent" value="comment" />
           {d.commentKey ? <IdempotencyKeyField value={d.commentKey} /> : null}
           <TextareaField
@@ -171,10 +170,10 @@ export function Timeline({ d, result }: { d: IssuePageData; result: ActionResult
             hint="What did you find or do? Up to 1,000 characters."
           />
           <SubmitButton className="btn-primary">Comment</SubmitButton>
-        </Form>
+        </form>
       ) : !d.me ? (
         <p className="text-sm text-slate-600">
-          <Link to={`/login?redirectTo=${encodeURIComponent(`/issues/${d.issue.id}`)}`}>Sign in</Link> to comment.
+          <a href={`/login?redirectTo=${encodeURIComponent(`/issues/${d.issue.id}`)}`}>Sign in</a> to comment.
         </p>
       ) : null}
     </section>

@@ -5,7 +5,7 @@
  * saved value: the value being saved while its request runs, the server's value after (also after a refusal, whose
  * message is shown under it).
  */
-import { Form, useFetcher } from "@remix-run/react";
+import { useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { SelectField } from "~/components/form";
 import { NameOptions, StatusOptionGroups } from "~/components/options";
@@ -76,7 +76,7 @@ export function TriagePanel({ d, result }: { d: IssuePageData; result: ActionRes
       <h2 id="triage-heading" className="font-semibold">
         Triage
       </h2>
-      <Form method="post" preventScrollReset className="space-y-3">
+      <form method="post" data-keep-scroll className="space-y-3">
         <input type="hidden" name="intent" value="triage" />
         {perms.edit ? (
           <TriageSelect
@@ -122,13 +122,13 @@ export function TriagePanel({ d, result }: { d: IssuePageData; result: ActionRes
         ) : null}
         {/* With JavaScript every control saves on change: the button is for browsers without it. */}
         {hydrated ? null : <SubmitButton className="btn-primary w-full">Save</SubmitButton>}
-      </Form>
+      </form>
       {perms.assign && d.me && issue.assignee?.id !== d.me.id ? (
-        <Form method="post" preventScrollReset>
+        <form method="post" data-keep-scroll>
           <input type="hidden" name="intent" value="assign" />
           <input type="hidden" name="assigneeId" value="me" />
           <SubmitButton className="btn-secondary w-full">Assign to me</SubmitButton>
-        </Form>
+        </form>
       ) : null}
     </section>
   );

@@ -1,5 +1,4 @@
 /** The member machine page's issues: every open one (most urgent first) and the recently closed ones. */
-import { Link } from "@remix-run/react";
 import { TitledSection } from "~/components/titled-section";
 
 export interface MachineIssueRow {
@@ -15,9 +14,9 @@ function IssueList({ issues, withPriority }: { issues: readonly MachineIssueRow[
     <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
       {issues.map((i) => (
         <li key={i.id} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
-          <Link to={`/issues/${i.id}`} className={withPriority ? "font-medium" : undefined}>
+          <a href={`/issues/${i.id}`} className={withPriority ? "font-medium" : undefined}>
             {i.title}
-          </Link>
+          </a>
           <span className="text-sm text-slate-600">
             {withPriority ? `${i.statusName} · ${i.priorityName} · ${i.age}` : `${i.statusName} · ${i.age}`}
           </span>

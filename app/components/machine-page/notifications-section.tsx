@@ -1,5 +1,4 @@
 /** The member machine page's owner notification toggles (the owner, or anyone with machine:edit). Plain POST form. */
-import { Form } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { TitledSection } from "~/components/titled-section";
 
@@ -34,7 +33,7 @@ export function OwnerNotificationsSection({
           : "Applies once the machine has an owner."}
       </p>
       <FormMessage error={error} />
-      <Form method="post" className="space-y-2">
+      <form method="post" className="space-y-2">
         <input type="hidden" name="intent" value="notifications" />
         {TOGGLES.map(([name, label]) => (
           <div key={name} className="flex items-center gap-2">
@@ -47,7 +46,7 @@ export function OwnerNotificationsSection({
         <button type="submit" className="btn-secondary">
           Save notification settings
         </button>
-      </Form>
+      </form>
     </TitledSection>
   );
 }

@@ -2,7 +2,6 @@
  * Where the machine is (on the floor, off the floor, on loan, pending arrival, removed) and the latest changes. Members
  * with machine:edit change it with a plain POST form; everyone on the page sees the value and the history.
  */
-import { Form } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { TitledSection } from "~/components/titled-section";
 import { MACHINE_PRESENCES, PRESENCE_LABEL } from "../../../core/machine-presence";
@@ -34,7 +33,7 @@ export function PresenceSection({
         )}
       </p>
       {canChange ? (
-        <Form method="post" className="flex flex-wrap items-end gap-2">
+        <form method="post" className="flex flex-wrap items-end gap-2">
           <input type="hidden" name="intent" value="presence" />
           <div>
             <label htmlFor="presence" className="label">
@@ -58,7 +57,7 @@ export function PresenceSection({
           <button type="submit" className="btn-secondary">
             Save where it is
           </button>
-        </Form>
+        </form>
       ) : null}
       {error ? (
         <div id="presence-error">

@@ -1,5 +1,4 @@
 /** The member machine page's QR code: preview, PNG/SVG downloads, the label, and (machine:edit) a confirmed regenerate. */
-import { Link } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { QrCodeSvg } from "~/components/qr-code";
 import { ConfirmForm } from "~/components/record-sections";
@@ -41,9 +40,9 @@ export function MachineQrSection({
             <a href={`/machines/${machine.id}/qr.svg?download=1`} className="btn-secondary" download>
               Download SVG
             </a>
-            <Link to={`/print/labels?machine=${machine.id}`} className="btn-secondary">
+            <a href={`/print/labels?machine=${machine.id}`} className="btn-secondary">
               Print label
-            </Link>
+            </a>
           </p>
         </div>
       </div>

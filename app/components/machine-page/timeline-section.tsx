@@ -2,7 +2,6 @@
  * The machine's timeline: its issues and its maintenance notes in one list, newest first, a page at a time; members
  * with machine:maintain add a note (with an optional photo) above it. Plain forms and links: works without JavaScript.
  */
-import { Form, Link } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/form";
 import { Pagination } from "~/components/pagination";
 import { TitledSection } from "~/components/titled-section";
@@ -18,7 +17,7 @@ function NoteEntry({ machineId, n }: { machineId: string; n: Extract<TimelineIte
         {n.issue ? (
           <>
             {" · about "}
-            <Link to={`/issues/${n.issue.id}`}>{n.issue.title}</Link>
+            <a href={`/issues/${n.issue.id}`}>{n.issue.title}</a>
           </>
         ) : null}
       </p>
@@ -43,7 +42,7 @@ function NoteEntry({ machineId, n }: { machineId: string; n: Extract<TimelineIte
       ) : null}
       {n.canChange ? (
         <p className="text-sm">
-          <Link to={`/machines/${machineId}/log/${n.id}`}>Edit or delete this note</Link>
+          <a href={`/machines/${machineId}/log/${n.id}`}>Edit or delete this note</a>
         </p>
       ) : null}
     </div>
@@ -71,7 +70,7 @@ export function TimelineSection({
       {addForm ? (
         <details className="card" open={addForm.failed}>
           <summary className="cursor-pointer font-medium">Add a maintenance note</summary>
-          <Form method="post" encType="multipart/form-data" className="mt-3 space-y-3">
+          <form method="post" encType="multipart/form-data" className="mt-3 space-y-3">
             <input type="hidden" name="intent" value="note" />
             <FormMessage error={addForm.errors.form} />
             <NoteFields
@@ -93,7 +92,7 @@ export function TimelineSection({
             <button type="submit" className="btn-primary">
               Add note
             </button>
-          </Form>
+          </form>
         </details>
       ) : null}
       {timeline.items.length === 0 ? (
@@ -108,9 +107,9 @@ export function TimelineSection({
                     <span className="badge mr-2 bg-slate-100 text-slate-800">Issue</span>
                     <time dateTime={item.at}>{item.when}</time> · {item.status} · {item.priorityName}
                   </p>
-                  <Link to={`/issues/${item.id}`} className="font-medium">
+                  <a href={`/issues/${item.id}`} className="font-medium">
                     {item.title}
-                  </Link>
+                  </a>
                 </div>
               ) : (
                 <NoteEntry machineId={machineId} n={item} />

@@ -2,7 +2,6 @@
  * The e-mail part of /notifications: the switch for all notification e-mails and, per kind of event, right away,
  * daily digest or off (core/notification-email.ts). Without a verified address no e-mail is sent: the form says so.
  */
-import { Form, Link } from "@remix-run/react";
 import { SelectField } from "~/components/form";
 import type { FieldErrors } from "~/lib/action-result";
 import {
@@ -28,12 +27,12 @@ export function EmailSettingsForm({
   busy: boolean;
 }) {
   return (
-    <Form method="post" className="space-y-3">
+    <form method="post" className="space-y-3">
       <input type="hidden" name="intent" value="settings" />
       {verified ? null : (
         <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="note">
           Your e-mail address is not verified yet, so we send you no e-mails. Open the link we sent you, or{" "}
-          <Link to="/account">send a new link from your account page</Link>.
+          <a href="/account">send a new link from your account page</a>.
         </p>
       )}
       <div className="flex items-center gap-2">
@@ -71,6 +70,6 @@ export function EmailSettingsForm({
       <button type="submit" className="btn-primary" disabled={busy}>
         Save settings
       </button>
-    </Form>
+    </form>
   );
 }

@@ -105,7 +105,7 @@ export function MeTooButton({
   /** The address the player already typed into the report, if any. */
   email?: string;
 }) {
-  // The page sends no scripts (decision 032): a plain form posting to this page; Remix's <Form> would only add the
+  // The page sends no scripts (decision 032): a plain form posting to this page; Remix's <form> would only add the
   // router's work to every one of a busy machine's twenty buttons.
   const { pathname } = useLocation();
   if (issue.voted) {

@@ -2,7 +2,6 @@
  * The venue status board's parts (app/routes/status.tsx): totals, one section per location, one row per machine.
  * `tv` is the large-type, high-contrast variant for a screen across the room; both work without JavaScript.
  */
-import { Link } from "@remix-run/react";
 import { MACHINE_STATUS_DESCRIPTION, MACHINE_STATUSES, type MachineStatus } from "../../../core/machine-status";
 import type { StatusBoardLocation, StatusBoardMachine } from "../../lib/status-board";
 import { MachineStatusBadge } from "../machine-status";
@@ -67,9 +66,9 @@ function MachineRow({ m, tv, canViewIssues, windowDays }: BoardOptions & { m: St
       }
     >
       <div className="min-w-0">
-        <Link to={m.path} className={tv ? "text-4xl font-bold text-slate-50 underline" : "text-lg font-semibold"}>
+        <a href={m.path} className={tv ? "text-4xl font-bold text-slate-50 underline" : "text-lg font-semibold"}>
           {m.name}
-        </Link>
+        </a>
         {m.subtitle ? <p className={tv ? "text-2xl text-slate-200" : "text-sm text-slate-600"}>{m.subtitle}</p> : null}
         {canViewIssues ? (
           <p className={tv ? "text-2xl text-slate-200" : "text-sm text-slate-700"}>

@@ -6,6 +6,7 @@
 import { fail } from "../../core/failure";
 import { ISSUE_LIMITS, ISSUE_SORTS, type IssueSort } from "../../core/issue-rules";
 import { listAttachments } from "../../db/queries/attachments.server";
+import { listIssueChoices } from "../../db/queries/issue-choices.server";
 import {
   countIssuesByCategory,
   decodeCursor,
@@ -13,7 +14,6 @@ import {
   getIssueDetail,
   getIssueTimeline,
   listIssues,
-  listMemberOptions,
   type IssueDetail,
   type IssueListFilters,
   type IssueListItem,
@@ -21,8 +21,6 @@ import {
   type TimelineItem,
 } from "../../db/queries/issues.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
-import { listPriorities } from "../../db/queries/priorities.server";
-import { listStatuses } from "../../db/queries/statuses.server";
 import { dateFormatterFor } from "../lib/format";
 import { newIdempotencyKey } from "../lib/idempotency.server";
 import { idParam } from "../lib/ids";
@@ -129,16 +127,15 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
   const before = after ? null : decodeCursor(query.before, sort);
   const cursor = after ? { kind: "after" as const, ...after } : before ? { kind: "before" as const, ...before } : null;
 
-  const [page, { counts, capped }, statuses, priorities, picker, locations, members] = await Promise.all([
+  const [page, { counts, capped }, { statuses, priorities, members }, picker, locations] = await Promise.all([
     listIssues(db, { organizationId, filters, sort, dir, cursor, limit: PAGE_SIZE }),
     countIssuesByCategory(db, organizationId, filters, { cap: filters.q ? SEARCH_COUNT_CAP : undefined }),
-    listStatuses(db, organizationId),
-    listPriorities(db, organizationId),
+    listIssueChoices(db, organizationId, { statuses: true, priorities: true, members: true }),
     loadMachinePicker(db, organizationId, { locationId: filters.locationId, machineId: filters.machineId }),
     listLocationOptions(db, organizationId),
-    listMemberOptions(db, organizationId),
   ]);
   const now = new Date();
+  const dates = dateFormatterFor(actor.organization);
   return {
     canCreate: actor.can("issue:create"),
     // Triage in place on each row: the same permissions as the issue page's controls (loadIssuePage `perms`).
@@ -156,8 +153,8 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
         : null,
       reporter: reporterLabel(i),
       createdIso: i.createdAt.toISOString(),
-      createdAgo: dateFormatterFor(actor.organization).relative(i.createdAt, now),
-      updatedAgo: dateFormatterFor(actor.organization).relative(i.updatedAt, now),
+      createdAgo: dates.relative(i.createdAt, now),
+      updatedAgo: dates.relative(i.updatedAt, now),
       upvotes: i.upvotes,
       comments: i.comments,
     })),
@@ -227,20 +224,15 @@ export async function loadIssuePage(
     viewAttachments: actor.can("attachment:view"),
     deleteAttachments: isMember && actor.can("attachment:delete"),
   };
-  const [timeline, attachments, statuses, priorities, members, merge] = await Promise.all([
+  const [timeline, attachments, { statuses, priorities, members }, merge] = await Promise.all([
     getIssueTimeline(db, organizationId, issueId, { includeDeleted: showDeleted }),
     perms.viewAttachments ? listAttachments(db, organizationId, issueId) : Promise.resolve([]),
-    perms.edit ? listStatuses(db, organizationId) : Promise.resolve([]),
-    perms.edit ? listPriorities(db, organizationId) : Promise.resolve([]),
-    perms.assign ? listMemberOptions(db, organizationId) : Promise.resolve([]),
+    listIssueChoices(db, organizationId, { statuses: perms.edit, priorities: perms.edit, members: perms.assign }),
     loadMergeParts(actor, issue, perms.edit && opts.mergeChoices === true),
   ]);
   const now = new Date();
-  const when = (d: Date): When => ({
-    iso: d.toISOString(),
-    ago: dateFormatterFor(actor.organization).relative(d, now),
-    full: dateFormatterFor(actor.organization).dateTime(d),
-  });
+  const dates = dateFormatterFor(actor.organization);
+  const when = (d: Date): When => ({ iso: d.toISOString(), ago: dates.relative(d, now), full: dates.dateTime(d) });
   return {
     me: actor.user && actor.membership ? { id: actor.user.id } : null,
     perms,

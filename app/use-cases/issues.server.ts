@@ -35,7 +35,7 @@ import {
 } from "../../db/queries/issues.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
 import { machineExists } from "../../db/queries/machines.server";
-import { listPriorities } from "../../db/queries/priorities.server";
+import { listIssueChoices } from "../../db/queries/issue-choices.server";
 import { withTransaction } from "../../db/transaction.server";
 import { queueClosedMails } from "./subscriptions.server";
 import { notifyIssue } from "./notification-mail.server";
@@ -148,9 +148,9 @@ async function writeNewIssue(
 export async function loadNewIssuePage(actor: Actor, wanted: { locationId?: string; machineId?: string }) {
   requireMemberActor(actor, "issue:create");
   const { db, organizationId } = actor;
-  const [picker, priorities] = await Promise.all([
+  const [picker, { priorities }] = await Promise.all([
     loadMachinePicker(db, organizationId, wanted),
-    actor.can("issue:edit") ? listPriorities(db, organizationId) : Promise.resolve([]),
+    listIssueChoices(db, organizationId, { priorities: actor.can("issue:edit") }),
   ]);
   const locations = picker.needsLocation || wanted.locationId ? await listLocationOptions(db, organizationId) : [];
   return {
@@ -227,11 +227,7 @@ export function eventBy(actor: MemberActor, issueId: string) {
  * Moves an issue to another status of the organization (resolvedAt, history, owner/reporter notifications; closing
  * it e-mails the reporter and "me too" subscribers once, app/use-cases/subscriptions.server.ts).
  */
-export async function changeIssueStatus(
-  actor: Actor,
-  issueId: string,
-  statusId: string,
-): Promise<ChangeOutcome> {
+export async function changeIssueStatus(actor: Actor, issueId: string, statusId: string): Promise<ChangeOutcome> {
   requireMemberActor(actor, "issue:edit");
   const { organizationId } = actor;
   return withTransaction(actor.db, async (tx) => {

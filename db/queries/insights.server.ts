@@ -198,7 +198,9 @@ export async function listStretchFigures(
   w: InsightsWindow,
 ): Promise<{ levels: LevelTimeRow[]; repairs: RepairRow[] }> {
   const org = w.organizationId;
-  const result = await executeWithoutJit(db, sql`with ${segmentCtes(w)},
+  const result = await executeWithoutJit(
+    db,
+    sql`with ${segmentCtes(w)},
   levels as (
     select distinct "order" as "level" from "Priority" where "organizationId" = ${org}
     union select ${ANY_OPEN_LEVEL}::int
@@ -247,7 +249,8 @@ export async function listStretchFigures(
   union all
   select 'repair', coalesce(d."machineId", r."machineId"), null, 0, null, coalesce(d."repairs", 0),
     coalesce(d."repairSeconds", 0), coalesce(r."reopened", 0)
-  from done d full join reopened r on r."machineId" = d."machineId"`);
+  from done d full join reopened r on r."machineId" = d."machineId"`,
+  );
   const levels: LevelTimeRow[] = [];
   const repairs: RepairRow[] = [];
   for (const r of rowsOf(result)) {
@@ -294,7 +297,9 @@ export async function listResponses(db: DbOrTx, w: InsightsWindow): Promise<Resp
   // The first response walks the issue's history in time order (IssueHistory_issueId_changedAt_idx) and stops at the
   // first member's row; a min() over a join read every row of every issue (145 ms against 30 ms over 30 days at
   // 200,000 issues).
-  const result = await executeWithoutJit(db, sql`with created as (
+  const result = await executeWithoutJit(
+    db,
+    sql`with created as (
     select i."id", i."machineId", m."locationId", i."createdAt", f."at" as "firstAt"
     from "Issue" i join "Machine" m on m."id" = i."machineId"
     left join lateral (
@@ -308,7 +313,8 @@ export async function listResponses(db: DbOrTx, w: InsightsWindow): Promise<Resp
     count(*)::int as "issues", count("firstAt")::int as "answered",
     percentile_cont(0.5) within group (order by greatest(0, ${seconds(sql`"createdAt"`, sql`"firstAt"`)})) as "median"
   from created
-  group by grouping sets (("machineId", "locationId"), ("locationId"), ())`);
+  group by grouping sets (("machineId", "locationId"), ("locationId"), ())`,
+  );
   return rowsOf(result).map((r) => ({
     scope: Number(r.gm) === 0 ? "machine" : Number(r.gl) === 0 ? "location" : "organization",
     machineId: r.machineId == null || Number(r.gm) !== 0 ? null : String(r.machineId),

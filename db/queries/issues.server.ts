@@ -40,7 +40,6 @@ import {
   checkIssueList,
   checkIssueMachineOptions,
   checkIssueTimeline,
-  checkMemberOptions,
 } from "../reference/issues.server";
 import { validationEnabled } from "../validate.server";
 
@@ -454,25 +453,6 @@ export async function countIssuesByCategory(
 export interface MemberOption {
   id: string;
   name: string;
-}
-
-/** Members of the organization for assignee/reporter pickers (names only, never e-mails). */
-// The assignee picker of the issue page and list.
-const memberOptionsQuery = reusableQuery("member_options", (db, name) =>
-  db
-    .select({ id: users.id, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.organizationId, sql.placeholder("organizationId")))
-    .orderBy(asc(users.name), asc(users.id))
-    .prepare(name),
-);
-
-export async function listMemberOptions(db: DbOrTx, organizationId: string): Promise<MemberOption[]> {
-  const rows = await memberOptionsQuery(db).execute({ organizationId });
-  const result = rows.map((r) => ({ id: r.id, name: displayName(r.name) }));
-  if (validationEnabled()) await checkMemberOptions(db, organizationId, result);
-  return result;
 }
 
 /**

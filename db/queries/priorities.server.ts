@@ -16,12 +16,17 @@ export interface PriorityOption extends OptionRow {
   order: number;
 }
 
+/** A priority as the pickers and the admin page read it. */
+export const priorityColumns = { ...optionRowColumns(priorities), order: priorities.order };
+/** The pickers' order: the admin's order, then severity and name (also db/queries/issue-choices.server.ts). */
+export const priorityOrder = [priorities.sortOrder, priorities.order, priorities.name, priorities.id] as const;
+
 function selectPriorities(db: DbOrTx, organizationId: string | Placeholder) {
   return db
-    .select({ ...optionRowColumns(priorities), order: priorities.order })
+    .select(priorityColumns)
     .from(priorities)
     .where(eq(priorities.organizationId, organizationId))
-    .orderBy(asc(priorities.sortOrder), asc(priorities.order), asc(priorities.name), asc(priorities.id));
+    .orderBy(...priorityOrder.map((column) => asc(column)));
 }
 
 // The priority picker of the issue page and list.

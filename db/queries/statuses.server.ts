@@ -16,12 +16,17 @@ export interface StatusOption extends OptionRow {
   category: StatusCategory;
 }
 
+/** A status as the pickers and the admin page read it. */
+export const statusColumns = { ...optionRowColumns(issueStatuses), category: issueStatuses.category };
+/** The pickers' order: the admin's order, then name (also db/queries/issue-choices.server.ts). */
+export const statusOrder = [issueStatuses.sortOrder, issueStatuses.name, issueStatuses.id] as const;
+
 function selectStatuses(db: DbOrTx, organizationId: string | Placeholder) {
   return db
-    .select({ ...optionRowColumns(issueStatuses), category: issueStatuses.category })
+    .select(statusColumns)
     .from(issueStatuses)
     .where(eq(issueStatuses.organizationId, organizationId))
-    .orderBy(asc(issueStatuses.sortOrder), asc(issueStatuses.name), asc(issueStatuses.id));
+    .orderBy(...statusOrder.map((column) => asc(column)));
 }
 
 // The status picker of the issue page and list.

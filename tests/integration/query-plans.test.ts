@@ -240,7 +240,8 @@ describe("the issue list (loadIssueList, listIssues, countIssuesByCategory)", ()
     "%s: no sequential scan of an activity table",
     async (_, { view, sort, dir }) => {
       const plans = await plansOf(() => loadIssueList(admin, query({ ...view.q(), sort, dir })));
-      expect(plans.length).toBeGreaterThan(5);
+      // The page, the counts, the pickers' choices (one statement), the machine picker and the locations.
+      expect(plans.length).toBeGreaterThanOrEqual(5);
       // Sorting by votes counts the votes of every matching issue (a correlated count per issue): reading all of
       // them is in the nature of that sort, and the planner may rightly read them sequentially (decision 027).
       const byVotes = (p: Planned, table: string) =>

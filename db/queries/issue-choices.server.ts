@@ -3,12 +3,13 @@
  * JSON array by the database, in the pickers' order. Three statements cost about a third of a millisecond of server
  * CPU each on the issue page, more than reading the lists (docs/decisions/046-plain-links-and-forms-and-one-statement-for-choices.md).
  */
-import { sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { checkMemberOptions } from "../reference/issues.server";
 import { checkPriorities, checkStatuses } from "../reference/options.server";
-import { issueStatuses, memberships, priorities, users } from "../schema";
-import { rowsOf, validationEnabled } from "../validate.server";
+import { reusableQuery } from "../reusable-query.server";
+import { issueStatuses, memberships, organizations, priorities, users } from "../schema";
+import { validationEnabled } from "../validate.server";
 import { displayName, type MemberOption } from "./issues.server";
 import { priorityColumns, priorityOrder, type PriorityOption } from "./priorities.server";
 import { statusColumns, statusOrder, type StatusOption } from "./statuses.server";
@@ -30,49 +31,56 @@ function jsonList(columns: Record<string, AnyColumn>, order: readonly AnyColumn[
   return sql`(select coalesce(json_agg(${jsonObject(columns)} order by ${sql.join([...order], sql`, `)}), '[]'::json) ${from})`;
 }
 
-const statusesList = (organizationId: string) =>
-  jsonList(
-    statusColumns,
-    statusOrder,
-    sql`from ${issueStatuses} where ${issueStatuses.organizationId} = ${organizationId}`,
-  );
+// Each list belongs to the organization row the statement reads (correlated by its id).
+const statusesList = jsonList(
+  statusColumns,
+  statusOrder,
+  sql`from ${issueStatuses} where ${issueStatuses.organizationId} = ${organizations.id}`,
+);
 
-const prioritiesList = (organizationId: string) =>
-  jsonList(
-    priorityColumns,
-    priorityOrder,
-    sql`from ${priorities} where ${priorities.organizationId} = ${organizationId}`,
-  );
+const prioritiesList = jsonList(
+  priorityColumns,
+  priorityOrder,
+  sql`from ${priorities} where ${priorities.organizationId} = ${organizations.id}`,
+);
 
 // Names only, never e-mails.
-const membersList = (organizationId: string) =>
-  jsonList(
-    { id: users.id, name: users.name },
-    [users.name, users.id],
-    sql`from ${memberships} join ${users} on ${users.id} = ${memberships.userId} where ${memberships.organizationId} = ${organizationId}`,
-  );
+const membersList = jsonList(
+  { id: users.id, name: users.name },
+  [users.name, users.id],
+  sql`from ${memberships} join ${users} on ${users.id} = ${memberships.userId} where ${memberships.organizationId} = ${organizations.id}`,
+);
+
+type Which = { statuses?: boolean; priorities?: boolean; members?: boolean };
+
+// One statement per combination of lists, built once (db/reusable-query.server.ts); a list not asked for is `[]`.
+const none = sql`'[]'::json`;
+const choicesQueries = new Map(
+  [0, 1, 2, 3, 4, 5, 6, 7].map((bits) => [
+    bits,
+    reusableQuery(`issue_choices_${bits}`, (db, name) =>
+      db
+        .select({
+          statuses: sql<StatusOption[]>`${bits & 1 ? statusesList : none}`,
+          priorities: sql<PriorityOption[]>`${bits & 2 ? prioritiesList : none}`,
+          members: sql<{ id: string; name: string | null }[]>`${bits & 4 ? membersList : none}`,
+        })
+        .from(organizations)
+        .where(eq(organizations.id, sql.placeholder("organizationId")))
+        .prepare(name),
+    ),
+  ]),
+);
 
 /** The lists asked for, in display order (statuses and priorities as admins order them, members by name). */
-export async function listIssueChoices(
-  db: DbOrTx,
-  organizationId: string,
-  which: { statuses?: boolean; priorities?: boolean; members?: boolean },
-): Promise<IssueChoices> {
-  if (!which.statuses && !which.priorities && !which.members) return { statuses: [], priorities: [], members: [] };
-  const none = sql`'[]'::json`;
-  const result = await db.execute(sql`select
-    ${which.statuses ? statusesList(organizationId) : none} as "statuses",
-    ${which.priorities ? prioritiesList(organizationId) : none} as "priorities",
-    ${which.members ? membersList(organizationId) : none} as "members"`);
-  const [row] = rowsOf(result) as {
-    statuses: StatusOption[];
-    priorities: PriorityOption[];
-    members: { id: string; name: string | null }[];
-  }[];
+export async function listIssueChoices(db: DbOrTx, organizationId: string, which: Which): Promise<IssueChoices> {
+  const bits = (which.statuses ? 1 : 0) | (which.priorities ? 2 : 0) | (which.members ? 4 : 0);
+  if (bits === 0) return { statuses: [], priorities: [], members: [] };
+  const [row] = await choicesQueries.get(bits)!(db).execute({ organizationId });
   const choices: IssueChoices = {
-    statuses: row.statuses,
-    priorities: row.priorities,
-    members: row.members.map((m) => ({ id: m.id, name: displayName(m.name) })),
+    statuses: row?.statuses ?? [],
+    priorities: row?.priorities ?? [],
+    members: (row?.members ?? []).map((m) => ({ id: m.id, name: displayName(m.name) })),
   };
   if (validationEnabled()) {
     if (which.statuses) await checkStatuses(db, organizationId, choices.statuses);

@@ -7,6 +7,7 @@ import { fail } from "../../core/failure";
 import { ISSUE_LIMITS, ISSUE_SORTS, type IssueSort } from "../../core/issue-rules";
 import { listAttachments } from "../../db/queries/attachments.server";
 import { listIssueChoices } from "../../db/queries/issue-choices.server";
+import type { StatusOption } from "../../db/queries/statuses.server";
 import {
   countIssuesByCategory,
   decodeCursor,
@@ -182,7 +183,7 @@ export async function loadIssueList(actor: Actor, query: IssueListQuery) {
       dir,
     },
     options: {
-      statuses,
+      statuses: statuses.map(statusChoice),
       priorities,
       machines: picker.machines,
       machinesNeedLocation: picker.needsLocation,
@@ -261,7 +262,7 @@ export async function loadIssuePage(
     },
     attachments: attachments.map((a) => ({ id: a.id, fileName: a.fileName, created: when(a.createdAt) })),
     timeline: timeline.map((t) => timelineEntry(t, when, issue.submitterName)),
-    statuses,
+    statuses: statuses.map(statusChoice),
     priorities: priorities.map((p) => ({ id: p.id, name: p.name })),
     members,
     merge: {
@@ -302,6 +303,9 @@ async function loadMergeParts(
       candidates?.map((c) => ({ id: c.id, title: c.title, statusName: c.statusName, category: c.category })) ?? null,
   };
 }
+
+/** What a status picker shows: the page's data carries no more (it is encoded for the browser). */
+const statusChoice = ({ id, name, category }: StatusOption) => ({ id, name, category });
 
 function timelineEntry(t: TimelineItem, when: (d: Date) => When, guestName: string | null) {
   if (t.kind === "comment") {

@@ -16,7 +16,7 @@ const KEEP_SCROLL = "data-keep-scroll";
 const DOCUMENT = "data-document";
 
 /** The link a click should move to inside the app, or null when the browser should handle the click. */
-export function linkToFollow(event: MouseEvent, here: URL): { to: string; keepScroll: boolean } | null {
+function linkToFollow(event: MouseEvent, here: URL): { to: string; keepScroll: boolean } | null {
   if (event.defaultPrevented || event.button !== 0) return null;
   if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return null;
   const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
@@ -33,7 +33,7 @@ export function linkToFollow(event: MouseEvent, here: URL): { to: string; keepSc
 type Submitter = HTMLButtonElement | HTMLInputElement;
 
 /** The submission a submit event should make through the router, or null when the browser should send it. */
-export function formToSubmit(
+function formToSubmit(
   event: SubmitEvent,
   here: URL,
 ): { target: HTMLFormElement | Submitter; action: string; keepScroll: boolean } | null {

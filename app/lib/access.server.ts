@@ -15,16 +15,17 @@ import {
   type PermissionName,
 } from "../../core/permissions";
 import {
-  loadMemberAccess,
+  loadOrganizationWithMember,
   loadOrganizationWithRole,
   loadRoleAccessByName,
+  type MemberAccess as MembershipAccess,
   type RoleAccess,
 } from "../../db/queries/access.server";
 import type { OrganizationSummary } from "../../db/queries/organizations.server";
 import { getDb } from "./context.server";
 import { forbidden, notFound } from "./errors.server";
 import { getSessionUser, type SessionUser } from "./session.server";
-import { NO_ORGANIZATION, linksFor, requestedSubdomain, requireOrganization, type LinkTo } from "./tenant.server";
+import { NO_ORGANIZATION, linksFor, requestedSubdomain, type LinkTo } from "./tenant.server";
 
 export interface Access {
   db: Db;
@@ -81,11 +82,14 @@ async function resolveAccess(
 ): Promise<Access> {
   const user = opts.asVisitor ? null : await getSessionUser(db, request);
   let organization: OrganizationSummary;
-  let member: Awaited<ReturnType<typeof loadMemberAccess>> = null;
+  let member: MembershipAccess | null = null;
   let visitorRole: RoleAccess | null = null;
   if (user) {
-    organization = await requireOrganization(db, request);
-    member = await loadMemberAccess(db, user.id, organization.id);
+    // Organization and membership in one statement; a signed-in non-member then needs the visitors' role.
+    const found = await loadOrganizationWithMember(db, requestedSubdomain(request), user.id);
+    if (!found) notFound(NO_ORGANIZATION);
+    organization = found.organization;
+    member = found.member;
     if (!member) visitorRole = await loadRoleAccessByName(db, organization.id, "Unauthenticated");
   } else {
     // Most requests (QR scans, public pages) come without a session: organization and role in one statement.

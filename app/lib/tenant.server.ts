@@ -3,10 +3,8 @@
  * `apc.pinpoint.example`), then the `X-Organization` header (local tools, reverse proxies, tests), then
  * DEFAULT_ORG_SUBDOMAIN (default `apc`) so plain http://localhost:3000 shows the default organization.
  */
-import type { Db } from "./db.server";
-import { findOrganizationBySubdomain, type OrganizationSummary } from "../../db/queries/organizations.server";
 import { BAD_HOST_MESSAGE, hostPolicyFromEnv, isAllowedHost } from "./allowed-hosts.server";
-import { badRequest, notFound } from "./errors.server";
+import { badRequest } from "./errors.server";
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 
@@ -38,21 +36,6 @@ export function requestedSubdomain(request: Request): string {
 }
 
 export const NO_ORGANIZATION = "There is no organization at this address.";
-
-const cache = new WeakMap<Request, Promise<OrganizationSummary>>();
-
-/** The organization of this request, or a 404 page when no organization has that subdomain. */
-export function requireOrganization(db: Db, request: Request): Promise<OrganizationSummary> {
-  let pending = cache.get(request);
-  if (!pending) {
-    pending = (async () => {
-      const org = await findOrganizationBySubdomain(db, requestedSubdomain(request));
-      return org ?? notFound(NO_ORGANIZATION);
-    })();
-    cache.set(request, pending);
-  }
-  return pending;
-}
 
 /**
  * Absolute URL of a path on the current organization's host, for QR codes and shareable links. Admins generate

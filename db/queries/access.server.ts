@@ -47,39 +47,92 @@ export async function loadMemberAccess(
   organizationId: string,
 ): Promise<MemberAccess | null> {
   const rows = await memberAccessQuery(db).execute({ userId, organizationId });
-  const access: MemberAccess | null = rows.length
-    ? {
-        membershipId: rows[0].membershipId,
-        roleId: rows[0].roleId,
-        roleName: rows[0].roleName,
-        isSystem: rows[0].isSystem,
-        permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
-      }
-    : null;
-  if (validationEnabled()) {
-    await crossCheck(
-      db,
-      "permission check",
-      access ? { roleId: access.roleId, permissions: [...access.permissions].sort() } : null,
-      sql`select m."roleId" as "roleId", p.name as permission
-          from "Membership" m
-          left join "_RolePermissions" rp on rp."B" = m."roleId"
-          left join "Permission" p on p.id = rp."A"
-          where m."userId" = ${userId} and m."organizationId" = ${organizationId}`,
-      (ref) =>
-        ref.length
-          ? {
-              roleId: ref[0].roleId,
-              permissions: ref
-                .map((r) => r.permission)
-                .filter(Boolean)
-                .map(String)
-                .sort(),
-            }
-          : null,
-    );
-  }
+  const access = memberAccessOf(rows);
+  if (validationEnabled()) await checkMemberAccess(db, userId, organizationId, access);
   return access;
+}
+
+type MemberAccessRow = {
+  membershipId: string | null;
+  roleId: string | null;
+  roleName: string | null;
+  isSystem: boolean | null;
+  permission: string | null;
+};
+
+/** A membership's rows (one per permission of its role) as one access; null without a membership. */
+function memberAccessOf(rows: readonly MemberAccessRow[]): MemberAccess | null {
+  const [first] = rows;
+  if (!first?.membershipId || !first.roleId) return null;
+  return {
+    membershipId: first.membershipId,
+    roleId: first.roleId,
+    roleName: first.roleName ?? "",
+    isSystem: first.isSystem ?? false,
+    permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
+  };
+}
+
+/** DB_VALIDATE: the role and permissions found match a plain reading of the tables. */
+async function checkMemberAccess(db: DbOrTx, userId: string, organizationId: string, access: MemberAccess | null) {
+  await crossCheck(
+    db,
+    "permission check",
+    access ? { roleId: access.roleId, permissions: [...access.permissions].sort() } : null,
+    sql`select m."roleId" as "roleId", p.name as permission
+        from "Membership" m
+        left join "_RolePermissions" rp on rp."B" = m."roleId"
+        left join "Permission" p on p.id = rp."A"
+        where m."userId" = ${userId} and m."organizationId" = ${organizationId}`,
+    (ref) =>
+      ref.length
+        ? {
+            roleId: ref[0].roleId,
+            permissions: ref
+              .map((r) => r.permission)
+              .filter(Boolean)
+              .map(String)
+              .sort(),
+          }
+        : null,
+  );
+}
+
+// A signed-in person's request needs the organization and their membership in it: one statement instead of two.
+const organizationWithMemberQuery = reusableQuery("organization_with_member", (db, name) =>
+  db
+    .select({
+      organization: organizationSummaryColumns,
+      membershipId: memberships.id,
+      roleId: roles.id,
+      roleName: roles.name,
+      isSystem: roles.isSystem,
+      permission: permissions.name,
+    })
+    .from(organizations)
+    .leftJoin(
+      memberships,
+      and(eq(memberships.organizationId, organizations.id), eq(memberships.userId, sql.placeholder("userId"))),
+    )
+    .leftJoin(roles, eq(roles.id, memberships.roleId))
+    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
+    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
+    .where(eq(organizations.subdomain, sql.placeholder("subdomain")))
+    .prepare(name),
+);
+
+/** The organization with this subdomain and the user's membership in it (null when none); null without one. */
+export async function loadOrganizationWithMember(
+  db: DbOrTx,
+  subdomain: string,
+  userId: string,
+): Promise<{ organization: OrganizationSummary; member: MemberAccess | null } | null> {
+  const rows = await organizationWithMemberQuery(db).execute({ subdomain, userId });
+  if (rows.length === 0) return null;
+  const { organization } = rows[0];
+  const member = memberAccessOf(rows);
+  if (validationEnabled()) await checkMemberAccess(db, userId, organization.id, member);
+  return { organization, member };
 }
 
 // Asked on every request of an anonymous visitor (the Unauthenticated role).

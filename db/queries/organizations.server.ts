@@ -1,7 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { organizations } from "../schema";
-import { reusableQuery } from "../reusable-query.server";
 
 export interface OrganizationSummary {
   id: string;
@@ -22,21 +21,6 @@ export const organizationSummaryColumns = {
   timeZone: organizations.timeZone,
   locale: organizations.locale,
 };
-
-// Asked on every request (app/lib/tenant.server.ts).
-const organizationBySubdomainQuery = reusableQuery("organization_by_subdomain", (db, name) =>
-  db
-    .select(organizationSummaryColumns)
-    .from(organizations)
-    .where(eq(organizations.subdomain, sql.placeholder("subdomain")))
-    .limit(1)
-    .prepare(name),
-);
-
-export async function findOrganizationBySubdomain(db: DbOrTx, subdomain: string): Promise<OrganizationSummary | null> {
-  const [row] = await organizationBySubdomainQuery(db).execute({ subdomain });
-  return row ?? null;
-}
 
 /** Every organization's id, for operator commands that work through all of them (`npm run photos:reencode`). */
 export async function listOrganizationIds(db: DbOrTx): Promise<string[]> {

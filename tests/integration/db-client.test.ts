@@ -100,9 +100,9 @@ describe("prepared statements on PostgreSQL", () => {
       });
       // A query built once and executed by name (db/reusable-query.server.ts): drizzle asks postgres-js to prepare it,
       // which a transaction pooler must not get either.
-      const { findOrganizationBySubdomain } = await import("../../db/queries/organizations.server");
-      await findOrganizationBySubdomain(handle.db, "reused-0");
-      await findOrganizationBySubdomain(handle.db, "reused-1");
+      const { loadOrganizationWithRole } = await import("../../db/queries/access.server");
+      await loadOrganizationWithRole(handle.db, "reused-0", "Unauthenticated");
+      await loadOrganizationWithRole(handle.db, "reused-1", "Unauthenticated");
       const rows = (await handle.db.execute(sql`select statement from pg_prepared_statements`)) as unknown as {
         statement: string;
       }[];

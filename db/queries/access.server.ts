@@ -52,25 +52,26 @@ export async function loadMemberAccess(
   return access;
 }
 
-type MemberAccessRow = {
-  membershipId: string | null;
-  roleId: string | null;
-  roleName: string | null;
-  isSystem: boolean | null;
-  permission: string | null;
-};
+/** A role's rows, as the access statements read them: one per permission of the role (one with none). */
+type RoleRow = { roleId: string | null; roleName: string | null; isSystem: boolean | null; permission: string | null };
 
-/** A membership's rows (one per permission of its role) as one access; null without a membership. */
-function memberAccessOf(rows: readonly MemberAccessRow[]): MemberAccess | null {
+/** The role of those rows with its permissions; null when no role was found (no rows, or a left join's nulls). */
+function roleAccessOf(rows: readonly RoleRow[]): RoleAccess | null {
   const [first] = rows;
-  if (!first?.membershipId || !first.roleId) return null;
+  if (!first?.roleId) return null;
   return {
-    membershipId: first.membershipId,
     roleId: first.roleId,
     roleName: first.roleName ?? "",
     isSystem: first.isSystem ?? false,
     permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
   };
+}
+
+/** A membership's rows as one access; null without a membership. */
+function memberAccessOf(rows: readonly (RoleRow & { membershipId: string | null })[]): MemberAccess | null {
+  const membershipId = rows[0]?.membershipId;
+  const role = roleAccessOf(rows);
+  return membershipId && role ? { membershipId, ...role } : null;
 }
 
 /** DB_VALIDATE: the role and permissions found match a plain reading of the tables. */
@@ -154,14 +155,7 @@ export async function loadRoleAccessByName(
   organizationId: string,
   roleName: string,
 ): Promise<RoleAccess | null> {
-  const rows = await roleAccessByNameQuery(db).execute({ organizationId, roleName });
-  if (rows.length === 0) return null;
-  return {
-    roleId: rows[0].roleId,
-    roleName: rows[0].roleName,
-    isSystem: rows[0].isSystem,
-    permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
-  };
+  return roleAccessOf(await roleAccessByNameQuery(db).execute({ organizationId, roleName }));
 }
 
 // A visitor without a session (every QR scan and public page) needs the organization and its Unauthenticated role:
@@ -192,14 +186,5 @@ export async function loadOrganizationWithRole(
   const rows = await organizationWithRoleQuery(db).execute({ subdomain, roleName });
   if (rows.length === 0) return null;
   const [first] = rows;
-  const { organization } = first;
-  const role: RoleAccess | null = first.roleId
-    ? {
-        roleId: first.roleId,
-        roleName: first.roleName ?? roleName,
-        isSystem: first.isSystem ?? false,
-        permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
-      }
-    : null;
-  return { organization, role };
+  return { organization: first.organization, role: roleAccessOf(rows) };
 }

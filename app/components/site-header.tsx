@@ -23,14 +23,6 @@ function NavItem({ to, pathname, children }: { to: string; pathname: string; chi
   );
 }
 
-function SignOutButton() {
-  return (
-    <button type="submit" className="btn-secondary w-full sm:w-auto">
-      Sign out
-    </button>
-  );
-}
-
 /** The header's sections, each shown when the root loader's `nav` says the person may open it. */
 const SECTIONS: readonly { to: string; label: string; nav: keyof Shell["nav"] }[] = [
   { to: "/issues", label: "Issues", nav: "issues" },
@@ -70,7 +62,9 @@ function HeaderLinks({ data, className }: { data: Shell | undefined; className: 
               {data.user.name ?? data.user.email}
             </a>
             <form method="post" action="/logout">
-              <SignOutButton />
+              <button type="submit" className="btn-secondary w-full sm:w-auto">
+                Sign out
+              </button>
             </form>
           </>
         ) : (

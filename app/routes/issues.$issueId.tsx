@@ -44,7 +44,7 @@ import { mergeInput, mergeIssues, unmergeIssue } from "~/use-cases/issue-merge.s
 import { loadIssuePage } from "~/use-cases/issue-pages.server";
 import { applyTriageForm } from "~/use-cases/issue-triage.server";
 import { ISSUE_NOT_FOUND, detailsInput, editIssueDetails } from "~/use-cases/issues.server";
-import { setWatch, watchInput, watchState } from "~/use-cases/watches.server";
+import { setWatch, watchInput } from "~/use-cases/watches.server";
 import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { PermissionName } from "../../core/permissions";
 
@@ -59,10 +59,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const showDeleted = search.get("deleted") === "1";
   // The merge form's choices are read only when a triager opens it (MERGE_OPEN_PARAM).
   const mergeChoices = search.get(MERGE_OPEN_PARAM) === "1";
-  const [page, watch] = await runLoader(() =>
-    Promise.all([loadIssuePage(actor, issueId, { showDeleted, mergeChoices }), watchState(actor, { issueId })]),
-  );
-  return { ...page, watch };
+  return runLoader(() => loadIssuePage(actor, issueId, { showDeleted, mergeChoices }));
 }
 
 /** The permission each form needs (null: any member); an intent not listed here is unknown. */

@@ -5,21 +5,18 @@
  */
 import { fail } from "../../core/failure";
 import { ISSUE_LIMITS, ISSUE_SORTS, type IssueSort } from "../../core/issue-rules";
-import { listAttachments } from "../../db/queries/attachments.server";
 import { listIssueChoices } from "../../db/queries/issue-choices.server";
+import { getIssuePage, type TimelineItem } from "../../db/queries/issue-page.server";
 import type { StatusOption } from "../../db/queries/statuses.server";
 import {
   countIssuesByCategory,
   decodeCursor,
   displayName,
-  getIssueDetail,
-  getIssueTimeline,
   listIssues,
   type IssueDetail,
   type IssueListFilters,
   type IssueListItem,
   type SortDir,
-  type TimelineItem,
 } from "../../db/queries/issues.server";
 import { listLocationOptions } from "../../db/queries/locations.server";
 import { dateFormatterFor } from "../lib/format";
@@ -210,8 +207,6 @@ export async function loadIssuePage(
 ) {
   requireCan(actor, "issue:view");
   const { db, organizationId } = actor;
-  const issue = await getIssueDetail(db, organizationId, issueId);
-  if (!issue) throw fail.notFound(ISSUE_NOT_FOUND);
   const isMember = Boolean(actor.user && actor.membership);
   const canManage = isMember && actor.can("organization:manage");
   const showDeleted = canManage && opts.showDeleted;
@@ -225,12 +220,16 @@ export async function loadIssuePage(
     viewAttachments: actor.can("attachment:view"),
     deleteAttachments: isMember && actor.can("attachment:delete"),
   };
-  const [timeline, attachments, { statuses, priorities, members }, merge] = await Promise.all([
-    getIssueTimeline(db, organizationId, issueId, { includeDeleted: showDeleted }),
-    perms.viewAttachments ? listAttachments(db, organizationId, issueId) : Promise.resolve([]),
-    listIssueChoices(db, organizationId, { statuses: perms.edit, priorities: perms.edit, members: perms.assign }),
-    loadMergeParts(actor, issue, perms.edit && opts.mergeChoices === true),
-  ]);
+  const page = await getIssuePage(db, organizationId, issueId, {
+    userId: isMember && actor.user ? actor.user.id : null,
+    includeDeleted: showDeleted,
+    attachments: perms.viewAttachments,
+    choices: { statuses: perms.edit, priorities: perms.edit, members: perms.assign },
+  });
+  if (!page) throw fail.notFound(ISSUE_NOT_FOUND);
+  const { issue, timeline, attachments } = page;
+  const { statuses, priorities, members } = page.choices;
+  const merge = await loadMergeParts(actor, issue, perms.edit && opts.mergeChoices === true);
   const now = new Date();
   const dates = dateFormatterFor(actor.organization);
   const when = (d: Date): When => ({ iso: d.toISOString(), ago: dates.relative(d, now), full: dates.dateTime(d) });
@@ -240,6 +239,8 @@ export async function loadIssuePage(
     // A fresh key per render of the comment form: a double submit adds one comment (app/lib/idempotency.server.ts).
     commentKey: perms.comment ? newIdempotencyKey() : null,
     showDeleted,
+    // Members may watch an issue (app/use-cases/watches.server.ts).
+    watch: { canWatch: isMember, watching: page.watching },
     issue: {
       id: issue.id,
       title: issue.title,

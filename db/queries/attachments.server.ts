@@ -1,15 +1,13 @@
 /**
  * Issue attachments (photos). Files live in upload storage (app/lib/uploads.server.ts); Attachment.url holds the
  * storage key. The statements only: app/use-cases/attachments.server.ts checks ATTACHMENTS_PER_ISSUE under the issue's
- * row lock and writes the history rows in the same transaction.
+ * row lock and writes the history rows in the same transaction. The issue page reads its photos with the issue
+ * (./issue-page.server.ts).
  */
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull } from "drizzle-orm";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
 import type { DbOrTx } from "../client.server";
-import { reusableQuery } from "../reusable-query.server";
-import { checkAttachments } from "../reference/issues.server";
 import { attachments, issues } from "../schema";
-import { validationEnabled } from "../validate.server";
 
 export const ATTACHMENTS_PER_ISSUE = ISSUE_LIMITS.attachmentsPerIssue;
 
@@ -18,32 +16,6 @@ export interface AttachmentItem {
   fileName: string;
   fileType: string;
   createdAt: Date;
-}
-
-// The photos of the issue page.
-const attachmentsQuery = reusableQuery("issue_attachments", (db, name) =>
-  db
-    .select({
-      id: attachments.id,
-      fileName: attachments.fileName,
-      fileType: attachments.fileType,
-      createdAt: attachments.createdAt,
-    })
-    .from(attachments)
-    .where(
-      and(
-        eq(attachments.issueId, sql.placeholder("issueId")),
-        eq(attachments.organizationId, sql.placeholder("organizationId")),
-      ),
-    )
-    .orderBy(asc(attachments.createdAt), asc(attachments.id))
-    .prepare(name),
-);
-
-export async function listAttachments(db: DbOrTx, organizationId: string, issueId: string): Promise<AttachmentItem[]> {
-  const rows = await attachmentsQuery(db).execute({ issueId, organizationId });
-  if (validationEnabled()) await checkAttachments(db, organizationId, issueId, rows);
-  return rows;
 }
 
 export async function countAttachments(db: DbOrTx, organizationId: string, issueId: string): Promise<number> {

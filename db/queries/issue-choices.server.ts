@@ -20,38 +20,46 @@ export interface IssueChoices {
   members: MemberOption[];
 }
 
-/** `json_build_object('key', column, …)` for a record of columns, so the JSON has the keys a select would give. */
-function jsonObject(columns: Record<string, AnyColumn>): SQL {
+/** `json_build_object('key', value, …)` for a record of columns, so the JSON has the keys a select would give. */
+export function jsonObject(columns: Record<string, AnyColumn | SQL>): SQL {
   const pairs = Object.entries(columns).map(([key, column]) => sql`${key}::text, ${column}`);
   return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
 }
 
 /** One list as a JSON array in the given order, `[]` when it has no rows. */
-function jsonList(columns: Record<string, AnyColumn>, order: readonly AnyColumn[], from: SQL): SQL {
+export function jsonList(
+  columns: Record<string, AnyColumn | SQL>,
+  order: readonly (AnyColumn | SQL)[],
+  from: SQL,
+): SQL {
   return sql`(select coalesce(json_agg(${jsonObject(columns)} order by ${sql.join([...order], sql`, `)}), '[]'::json) ${from})`;
 }
 
-// Each list belongs to the organization row the statement reads (correlated by its id).
-const statusesList = jsonList(
-  statusColumns,
-  statusOrder,
-  sql`from ${issueStatuses} where ${issueStatuses.organizationId} = ${organizations.id}`,
-);
+/** The pickers' lists of the organization whose id is `organizationId` (a column of the statement they go into). */
+export function choiceLists(organizationId: AnyColumn) {
+  return {
+    statuses: jsonList(
+      statusColumns,
+      statusOrder,
+      sql`from ${issueStatuses} where ${issueStatuses.organizationId} = ${organizationId}`,
+    ),
+    priorities: jsonList(
+      priorityColumns,
+      priorityOrder,
+      sql`from ${priorities} where ${priorities.organizationId} = ${organizationId}`,
+    ),
+    // Names only, never e-mails.
+    members: jsonList(
+      { id: users.id, name: users.name },
+      [users.name, users.id],
+      sql`from ${memberships} join ${users} on ${users.id} = ${memberships.userId} where ${memberships.organizationId} = ${organizationId}`,
+    ),
+  };
+}
 
-const prioritiesList = jsonList(
-  priorityColumns,
-  priorityOrder,
-  sql`from ${priorities} where ${priorities.organizationId} = ${organizations.id}`,
-);
+const lists = choiceLists(organizations.id);
 
-// Names only, never e-mails.
-const membersList = jsonList(
-  { id: users.id, name: users.name },
-  [users.name, users.id],
-  sql`from ${memberships} join ${users} on ${users.id} = ${memberships.userId} where ${memberships.organizationId} = ${organizations.id}`,
-);
-
-type Which = { statuses?: boolean; priorities?: boolean; members?: boolean };
+export type Which = { statuses?: boolean; priorities?: boolean; members?: boolean };
 
 // One statement per combination of lists, built once (db/reusable-query.server.ts); a list not asked for is `[]`.
 const none = sql`'[]'::json`;
@@ -61,9 +69,9 @@ const choicesQueries = new Map(
     reusableQuery(`issue_choices_${bits}`, (db, name) =>
       db
         .select({
-          statuses: sql<StatusOption[]>`${bits & 1 ? statusesList : none}`,
-          priorities: sql<PriorityOption[]>`${bits & 2 ? prioritiesList : none}`,
-          members: sql<{ id: string; name: string | null }[]>`${bits & 4 ? membersList : none}`,
+          statuses: sql<JsonChoices["statuses"]>`${bits & 1 ? lists.statuses : none}`,
+          priorities: sql<JsonChoices["priorities"]>`${bits & 2 ? lists.priorities : none}`,
+          members: sql<JsonChoices["members"]>`${bits & 4 ? lists.members : none}`,
         })
         .from(organizations)
         .where(eq(organizations.id, sql.placeholder("organizationId")))
@@ -77,15 +85,29 @@ export async function listIssueChoices(db: DbOrTx, organizationId: string, which
   const bits = (which.statuses ? 1 : 0) | (which.priorities ? 2 : 0) | (which.members ? 4 : 0);
   if (bits === 0) return { statuses: [], priorities: [], members: [] };
   const [row] = await choicesQueries.get(bits)!(db).execute({ organizationId });
-  const choices: IssueChoices = {
+  const choices = choicesOf(row);
+  if (validationEnabled()) await checkChoices(db, organizationId, which, choices);
+  return choices;
+}
+
+/** The lists as the statement returned them (choiceLists), members named for display. */
+export function choicesOf(row: Partial<JsonChoices> | undefined): IssueChoices {
+  return {
     statuses: row?.statuses ?? [],
     priorities: row?.priorities ?? [],
     members: (row?.members ?? []).map((m) => ({ id: m.id, name: displayName(m.name) })),
   };
-  if (validationEnabled()) {
-    if (which.statuses) await checkStatuses(db, organizationId, choices.statuses);
-    if (which.priorities) await checkPriorities(db, organizationId, choices.priorities);
-    if (which.members) await checkMemberOptions(db, organizationId, choices.members);
-  }
-  return choices;
+}
+
+export type JsonChoices = {
+  statuses: StatusOption[];
+  priorities: PriorityOption[];
+  members: { id: string; name: string | null }[];
+};
+
+/** DB_VALIDATE: each list asked for matches a plain reading of its table. */
+export async function checkChoices(db: DbOrTx, organizationId: string, which: Which, choices: IssueChoices) {
+  if (which.statuses) await checkStatuses(db, organizationId, choices.statuses);
+  if (which.priorities) await checkPriorities(db, organizationId, choices.priorities);
+  if (which.members) await checkMemberOptions(db, organizationId, choices.members);
 }

@@ -39,7 +39,6 @@ import {
   checkIssueDetail,
   checkIssueList,
   checkIssueMachineOptions,
-  checkIssueTimeline,
 } from "../reference/issues.server";
 import { validationEnabled } from "../validate.server";
 
@@ -489,32 +488,33 @@ export function displayName(name: string | null | undefined): string {
 // -------------------------------------------------------------------------------------------------------------------
 // Detail & timeline
 
-// The issue page's main row.
-const issueDetailQuery = reusableQuery("issue_detail", (db, name) =>
-  db
-    .select({
-      id: issues.id,
-      title: issues.title,
-      description: issues.description,
-      consistency: issues.consistency,
-      createdAt: issues.createdAt,
-      updatedAt: issues.updatedAt,
-      resolvedAt: issues.resolvedAt,
-      reporterEmail: issues.reporterEmail,
-      submitterName: issues.submitterName,
-      status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
-      priority: { id: priorities.id, name: priorities.name, order: priorities.order },
-      machine: { id: machines.id, name: machines.name, ownerId: machines.ownerId },
-      modelName: models.name,
-      location: { id: locations.id, name: locations.name },
-      assignee: { id: assigneeUser.id, name: assigneeUser.name },
-      reporter: { id: reporterUser.id, name: reporterUser.name },
-      upvotes: upvoteCount,
-      // The page looks up merges only when there are any (app/use-cases/issue-pages.server.ts loadMergeParts).
-      mergedIntoId: issues.mergedIntoId,
-      hasDuplicates: sql<boolean>`exists (select 1 from "Issue" "duplicate" where "duplicate"."mergedIntoId" = ${issues.id} and "duplicate"."organizationId" = ${sql.placeholder("organizationId")})`,
-    })
-    .from(issues)
+/** The columns of an issue's page row (getIssueDetail, and the issue page's statement in ./issue-page.server.ts). */
+export const issueDetailColumns = {
+  id: issues.id,
+  title: issues.title,
+  description: issues.description,
+  consistency: issues.consistency,
+  createdAt: issues.createdAt,
+  updatedAt: issues.updatedAt,
+  resolvedAt: issues.resolvedAt,
+  reporterEmail: issues.reporterEmail,
+  submitterName: issues.submitterName,
+  status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
+  priority: { id: priorities.id, name: priorities.name, order: priorities.order },
+  machine: { id: machines.id, name: machines.name, ownerId: machines.ownerId },
+  modelName: models.name,
+  location: { id: locations.id, name: locations.name },
+  assignee: { id: assigneeUser.id, name: assigneeUser.name },
+  reporter: { id: reporterUser.id, name: reporterUser.name },
+  upvotes: upvoteCount,
+  // The page looks up merges only when there are any (app/use-cases/issue-pages.server.ts loadMergeParts).
+  mergedIntoId: issues.mergedIntoId,
+  hasDuplicates: sql<boolean>`exists (select 1 from "Issue" "duplicate" where "duplicate"."mergedIntoId" = ${issues.id} and "duplicate"."organizationId" = ${issues.organizationId})`,
+};
+
+/** The joins of issueDetailColumns, and the one issue of the organization (placeholders issueId, organizationId). */
+export function fromIssueDetail<T extends PgSelect>(query: T) {
+  return query
     .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
     .innerJoin(priorities, eq(priorities.id, issues.priorityId))
     .innerJoin(machines, eq(machines.id, issues.machineId))
@@ -523,8 +523,12 @@ const issueDetailQuery = reusableQuery("issue_detail", (db, name) =>
     .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assignedToId))
     .leftJoin(reporterUser, eq(reporterUser.id, issues.createdById))
     .where(and(eq(issues.id, sql.placeholder("issueId")), eq(issues.organizationId, sql.placeholder("organizationId"))))
-    .limit(1)
-    .prepare(name),
+    .limit(1);
+}
+
+// An issue's row where a use case needs it whole (adding a photo, watching).
+const issueDetailQuery = reusableQuery("issue_detail", (db, name) =>
+  fromIssueDetail(db.select(issueDetailColumns).from(issues).$dynamic()).prepare(name),
 );
 
 export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId: string) {
@@ -534,137 +538,6 @@ export async function getIssueDetail(db: DbOrTx, organizationId: string, issueId
 }
 
 export type IssueDetail = NonNullable<Awaited<ReturnType<typeof getIssueDetail>>>;
-
-export type TimelineItem =
-  | {
-      kind: "comment";
-      id: string;
-      at: Date;
-      content: string;
-      createdAt: Date;
-      updatedAt: Date;
-      edited: boolean;
-      author: { id: string; name: string };
-      deletedAt: Date | null;
-      deletedBy: string | null;
-    }
-  | {
-      kind: "activity";
-      id: string;
-      at: Date;
-      type: ActivityType;
-      field: string;
-      oldValue: string | null;
-      newValue: string | null;
-      actor: { id: string; name: string } | null;
-    };
-
-const commentAuthor = alias(users, "commentAuthor");
-const commentDeleter = alias(users, "commentDeleter");
-const historyActor = alias(users, "historyActor");
-
-/**
- * The issue's comments and history rows merged in time order (ties: comments after the activity of the same
- * instant, then by id). COMMENTED rows are left out: the comment itself is the timeline entry. Soft-deleted
- * comments are included only with `includeDeleted` (the admin view). Two queries, no per-item lookups.
- */
-// The issue page's timeline: comments (deleted ones for managers who ask) and history.
-const commentsQuery = (includeDeleted: boolean) => (db: DbOrTx, name: string) =>
-  db
-    .select({
-      id: comments.id,
-      content: comments.content,
-      createdAt: comments.createdAt,
-      updatedAt: comments.updatedAt,
-      deletedAt: comments.deletedAt,
-      authorId: commentAuthor.id,
-      authorName: commentAuthor.name,
-      deletedByName: commentDeleter.name,
-    })
-    .from(comments)
-    .innerJoin(issues, eq(issues.id, comments.issueId))
-    .innerJoin(commentAuthor, eq(commentAuthor.id, comments.authorId))
-    .leftJoin(commentDeleter, eq(commentDeleter.id, comments.deletedBy))
-    .where(
-      and(
-        eq(comments.issueId, sql.placeholder("issueId")),
-        eq(issues.organizationId, sql.placeholder("organizationId")),
-        includeDeleted ? undefined : isNull(comments.deletedAt),
-      ),
-    )
-    .orderBy(asc(comments.createdAt), asc(comments.id))
-    .prepare(name);
-const timelineCommentsQuery = reusableQuery("timeline_comments", commentsQuery(false));
-const timelineCommentsWithDeletedQuery = reusableQuery("timeline_comments_with_deleted", commentsQuery(true));
-const timelineHistoryQuery = reusableQuery("timeline_history", (db, name) =>
-  db
-    .select({
-      id: issueHistory.id,
-      type: issueHistory.type,
-      field: issueHistory.field,
-      oldValue: issueHistory.oldValue,
-      newValue: issueHistory.newValue,
-      changedAt: issueHistory.changedAt,
-      actorId: historyActor.id,
-      actorName: historyActor.name,
-    })
-    .from(issueHistory)
-    .leftJoin(historyActor, eq(historyActor.id, issueHistory.actorId))
-    .where(
-      and(
-        eq(issueHistory.issueId, sql.placeholder("issueId")),
-        eq(issueHistory.organizationId, sql.placeholder("organizationId")),
-        ne(issueHistory.type, "COMMENTED"),
-      ),
-    )
-    .orderBy(asc(issueHistory.changedAt), asc(issueHistory.id))
-    .prepare(name),
-);
-
-export async function getIssueTimeline(
-  db: DbOrTx,
-  organizationId: string,
-  issueId: string,
-  opts: { includeDeleted?: boolean } = {},
-): Promise<TimelineItem[]> {
-  const values = { issueId, organizationId };
-  const [commentRows, historyRows] = await Promise.all([
-    (opts.includeDeleted ? timelineCommentsWithDeletedQuery : timelineCommentsQuery)(db).execute(values),
-    timelineHistoryQuery(db).execute(values),
-  ]);
-  const items: TimelineItem[] = [
-    ...historyRows.map((h): TimelineItem => ({
-      kind: "activity",
-      id: h.id,
-      at: h.changedAt,
-      type: h.type,
-      field: h.field,
-      oldValue: h.oldValue,
-      newValue: h.newValue,
-      actor: h.actorId ? { id: h.actorId, name: displayName(h.actorName) } : null,
-    })),
-    ...commentRows.map((c): TimelineItem => ({
-      kind: "comment",
-      id: c.id,
-      at: c.createdAt,
-      content: c.content,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      edited: c.updatedAt.getTime() - c.createdAt.getTime() > 1000 && !c.deletedAt,
-      author: { id: c.authorId, name: displayName(c.authorName) },
-      deletedAt: c.deletedAt,
-      deletedBy: c.deletedAt ? displayName(c.deletedByName) : null,
-    })),
-  ];
-  items.sort((a, b) => {
-    const t = a.at.getTime() - b.at.getTime();
-    if (t !== 0) return t;
-    if (a.kind !== b.kind) return a.kind === "activity" ? -1 : 1;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
-  if (validationEnabled()) await checkIssueTimeline(db, organizationId, issueId, Boolean(opts.includeDeleted), items);
-  return items;
-}
 
 // -------------------------------------------------------------------------------------------------------------------
 // Changes: one statement each; app/use-cases/issues.server.ts runs them in one transaction per change.

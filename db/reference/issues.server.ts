@@ -13,8 +13,8 @@ import type {
   IssueListItem,
   ListIssuesInput,
   MemberOption,
-  TimelineItem,
 } from "../queries/issues.server";
+import type { TimelineItem } from "../queries/issue-page.server";
 import { crossCheck } from "../validate.server";
 import { ISO, list, memberName, num } from "./sql.server";
 

@@ -17,7 +17,6 @@ import { useDelegatedNavigation } from "~/lib/delegated-navigation";
 import { useNonce } from "~/lib/nonce";
 import { REQUEST_ID_ATTRIBUTE, useRequestReference } from "~/lib/request-id";
 import { getAccess } from "~/lib/access.server";
-import { runLoader } from "~/lib/failure.server";
 import { sendsScripts } from "~/lib/page-handle";
 import { loadShell } from "~/use-cases/shell.server";
 import styles from "./tailwind.css";
@@ -36,8 +35,7 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const actor = await getAccess(args);
-  return runLoader(() => loadShell(actor));
+  return loadShell(await getAccess(args));
 }
 
 export function useRootData() {

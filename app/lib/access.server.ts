@@ -14,17 +14,11 @@ import {
   isPublicPermission,
   type PermissionName,
 } from "../../core/permissions";
-import {
-  loadOrganizationWithMember,
-  loadOrganizationWithRole,
-  loadRoleAccessByName,
-  type MemberAccess as MembershipAccess,
-  type RoleAccess,
-} from "../../db/queries/access.server";
+import { loadRequestAccess } from "../../db/queries/access.server";
 import type { OrganizationSummary } from "../../db/queries/organizations.server";
 import { getDb } from "./context.server";
 import { forbidden, notFound } from "./errors.server";
-import { getSessionUser, type SessionUser } from "./session.server";
+import { requestSessionToken, sessionUserOf, type SessionUser } from "./session.server";
 import { NO_ORGANIZATION, linksFor, requestedSubdomain, type LinkTo } from "./tenant.server";
 
 export interface Access {
@@ -33,6 +27,8 @@ export interface Access {
   organizationId: string;
   user: SessionUser | null;
   membership: { id: string; roleId: string; roleName: string } | null;
+  /** The member's unread notifications here, for the header's badge (counted for GET requests only; else 0). */
+  unreadNotifications: number;
   permissions: ReadonlySet<string>;
   isAdmin: boolean;
   can(permission: PermissionName): boolean;
@@ -80,24 +76,17 @@ async function resolveAccess(
   ipAddress: string | null,
   opts: { asVisitor?: boolean } = {},
 ): Promise<Access> {
-  const user = opts.asVisitor ? null : await getSessionUser(db, request);
-  let organization: OrganizationSummary;
-  let member: MembershipAccess | null = null;
-  let visitorRole: RoleAccess | null = null;
-  if (user) {
-    // Organization and membership in one statement; a signed-in non-member then needs the visitors' role.
-    const found = await loadOrganizationWithMember(db, requestedSubdomain(request), user.id);
-    if (!found) notFound(NO_ORGANIZATION);
-    organization = found.organization;
-    member = found.member;
-    if (!member) visitorRole = await loadRoleAccessByName(db, organization.id, "Unauthenticated");
-  } else {
-    // Most requests (QR scans, public pages) come without a session: organization and role in one statement.
-    const found = await loadOrganizationWithRole(db, requestedSubdomain(request), "Unauthenticated");
-    if (!found) notFound(NO_ORGANIZATION);
-    organization = found.organization;
-    visitorRole = found.role;
-  }
+  const subdomain = requestedSubdomain(request);
+  // The header's unread badge is shown by pages (GET); a form post needs no count.
+  const withUnread = request.method === "GET";
+  const read = (sessionToken: string | null) =>
+    loadRequestAccess(db, { subdomain, sessionToken, visitorRoleName: "Unauthenticated", withUnread });
+  let found = await read(opts.asVisitor ? null : await requestSessionToken(request));
+  if (!found) notFound(NO_ORGANIZATION);
+  const user = found.session ? await sessionUserOf(db, found.session) : null;
+  // An expired session was just deleted: the request is anonymous, with the visitors' role (read once more).
+  if (found.session && !user) found = (await read(null)) ?? notFound(NO_ORGANIZATION);
+  const { organization, member, visitorRole } = found;
   let granted: string[];
   let isAdmin = false;
   if (member) {
@@ -118,6 +107,7 @@ async function resolveAccess(
     organizationId: organization.id,
     user,
     membership: member ? { id: member.membershipId, roleId: member.roleId, roleName: member.roleName } : null,
+    unreadNotifications: member ? found.unread : 0,
     permissions,
     isAdmin,
     can: (p) => permissions.has(p),

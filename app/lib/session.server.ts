@@ -44,34 +44,38 @@ export interface SessionUser {
   sessionId: string;
 }
 
-const cache = new WeakMap<Request, Promise<SessionUser | null>>();
-
 async function readToken(request: Request): Promise<string | null> {
   const value = await sessionCookie().parse(request.headers.get("cookie"));
   return typeof value === "string" && value.length >= 32 && value.length <= 128 ? value : null;
 }
 
-/** The signed-in user of this request, or null. Expired sessions are deleted on sight. */
-export function getSessionUser(db: Db, request: Request): Promise<SessionUser | null> {
-  let pending = cache.get(request);
-  if (!pending) {
-    pending = (async () => {
-      const token = await readToken(request);
-      if (!token) return null;
-      const row = await sessionQueries.findSessionWithUser(db, hashToken(token));
-      if (!row) return null;
-      const now = Date.now();
-      if (row.expires.getTime() <= now || row.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
-        await sessionQueries.deleteSession(db, row.sessionId);
-        return null;
-      }
-      if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS)
-        await sessionQueries.touchSession(db, row.sessionId, new Date(now));
-      return { id: row.userId, name: row.name, email: row.email, sessionId: row.sessionId };
-    })();
-    cache.set(request, pending);
+/** The stored form of the request's session token (what Session.sessionToken holds), or null without a cookie. */
+export async function requestSessionToken(request: Request): Promise<string | null> {
+  const token = await readToken(request);
+  return token ? hashToken(token) : null;
+}
+
+/**
+ * The signed-in user of a session read with the request (db/queries/access.server.ts loadRequestAccess), or null
+ * when it has expired (absolutely or by idling): expired sessions are deleted on sight.
+ */
+export async function sessionUserOf(
+  db: Db,
+  session: {
+    id: string;
+    expires: Date;
+    lastSeenAt: Date;
+    user: { id: string; name: string | null; email: string | null };
+  },
+): Promise<SessionUser | null> {
+  const now = Date.now();
+  if (session.expires.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
+    await sessionQueries.deleteSession(db, session.id);
+    return null;
   }
-  return pending;
+  if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS)
+    await sessionQueries.touchSession(db, session.id, new Date(now));
+  return { ...session.user, sessionId: session.id };
 }
 
 /** Starts a fresh session (a new id every sign-in) and redirects with its cookie. */

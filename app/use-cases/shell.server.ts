@@ -3,14 +3,16 @@
  * which sections the navigation offers; and the admin hub (/admin), which lists the admin sections the actor may open.
  */
 import type { PermissionName } from "../../core/permissions";
-import { countUnreadNotifications } from "../../db/queries/notifications.server";
 import { requireCan, type Actor } from "./actor";
 
 /** Who may open the admin hub at all: the same permissions that show the "Admin" link in the header. */
 export const ADMIN_HUB_PERMISSIONS: readonly PermissionName[] = ["organization:manage", "user:manage", "role:manage"];
 
-/** The root layout's data (app/root.tsx). */
-export async function loadShell(actor: Actor) {
+/**
+ * The root layout's data (app/root.tsx). The unread count comes with the request's access, read in the same
+ * statement as the membership (db/queries/access.server.ts loadRequestAccess).
+ */
+export function loadShell(actor: Actor & { unreadNotifications: number }) {
   const { user } = actor;
   return {
     organization: { name: actor.organization.name, subdomain: actor.organization.subdomain },
@@ -18,7 +20,7 @@ export async function loadShell(actor: Actor) {
     roleName: actor.membership?.roleName ?? null,
     // this organization's only, and only for its members: the badge links to /notifications, which lists this
     // organization's notifications to its members (a former member no longer sees them)
-    unread: user && actor.membership ? await countUnreadNotifications(actor.db, user.id, actor.organizationId) : 0,
+    unread: user && actor.membership ? actor.unreadNotifications : 0,
     nav: {
       issues: actor.can("issue:view"),
       // /insights is for members (app/routes/insights.tsx)

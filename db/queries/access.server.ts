@@ -1,7 +1,20 @@
-/** Who may do what: membership + role + permissions of a user in one organization, in one query. */
+/**
+ * Who may do what: the organization a request is for, who is signed in, their membership and role with its
+ * permissions, in one statement per request (docs/decisions/047-one-statement-per-page-part.md).
+ */
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
-import { memberships, organizations, permissions, rolePermissions, roles } from "../schema";
+import { checkUnreadCount } from "../reference/notifications.server";
+import {
+  memberships,
+  notifications,
+  organizations,
+  permissions,
+  rolePermissions,
+  roles,
+  sessions,
+  users,
+} from "../schema";
 import { organizationSummaryColumns, type OrganizationSummary } from "./organizations.server";
 import { reusableQuery } from "../reusable-query.server";
 import { crossCheck, validationEnabled } from "../validate.server";
@@ -99,92 +112,102 @@ async function checkMemberAccess(db: DbOrTx, userId: string, organizationId: str
   );
 }
 
-// A signed-in person's request needs the organization and their membership in it: one statement instead of two.
-const organizationWithMemberQuery = reusableQuery("organization_with_member", (db, name) =>
+// Every request: the organization of the host; the session of the cookie (if any) with its user; their membership
+// here; the membership's role, or the organization's visitors' role (visitorRoleName) for anyone who is not a member;
+// and for members, when asked, how many of their notifications here are unread (the header's badge).
+const requestAccessQuery = reusableQuery("request_access", (db, name) =>
   db
     .select({
       organization: organizationSummaryColumns,
+      sessionId: sessions.id,
+      expires: sessions.expires,
+      lastSeenAt: sessions.lastSeenAt,
+      userId: users.id,
+      userName: users.name,
+      userEmail: users.email,
       membershipId: memberships.id,
       roleId: roles.id,
       roleName: roles.name,
       isSystem: roles.isSystem,
-      permission: permissions.name,
+      permissions: sql<string[]>`(select coalesce(json_agg(${permissions.name}), '[]'::json) from ${rolePermissions}
+        join ${permissions} on ${permissions.id} = ${rolePermissions.permissionId} where ${rolePermissions.roleId} = ${roles.id})`,
+      unread: sql<number>`case when ${memberships.id} is not null and ${sql.placeholder("withUnread")}::boolean
+        then (select count(*)::int from ${notifications} where ${notifications.userId} = ${users.id}
+          and ${notifications.organizationId} = ${organizations.id} and ${notifications.read} = false)
+        else 0 end`,
     })
     .from(organizations)
+    .leftJoin(sessions, eq(sessions.sessionToken, sql.placeholder("sessionToken")))
+    .leftJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(memberships, and(eq(memberships.organizationId, organizations.id), eq(memberships.userId, users.id)))
     .leftJoin(
-      memberships,
-      and(eq(memberships.organizationId, organizations.id), eq(memberships.userId, sql.placeholder("userId"))),
+      roles,
+      eq(
+        roles.id,
+        sql`coalesce(${memberships.roleId}, (select "visitorRole"."id" from ${roles} "visitorRole"
+          where "visitorRole"."organizationId" = ${organizations.id} and "visitorRole"."name" = ${sql.placeholder("visitorRoleName")}))`,
+      ),
     )
-    .leftJoin(roles, eq(roles.id, memberships.roleId))
-    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
-    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
     .where(eq(organizations.subdomain, sql.placeholder("subdomain")))
+    .limit(1)
     .prepare(name),
 );
 
-/** The organization with this subdomain and the user's membership in it (null when none); null without one. */
-export async function loadOrganizationWithMember(
-  db: DbOrTx,
-  subdomain: string,
-  userId: string,
-): Promise<{ organization: OrganizationSummary; member: MemberAccess | null } | null> {
-  const rows = await organizationWithMemberQuery(db).execute({ subdomain, userId });
-  if (rows.length === 0) return null;
-  const { organization } = rows[0];
-  const member = memberAccessOf(rows);
-  if (validationEnabled()) await checkMemberAccess(db, userId, organization.id, member);
-  return { organization, member };
+export interface RequestAccess {
+  organization: OrganizationSummary;
+  /** The cookie's session with its user, as stored (the caller checks its expiry); null without one. */
+  session: {
+    id: string;
+    expires: Date;
+    lastSeenAt: Date;
+    user: { id: string; name: string | null; email: string | null };
+  } | null;
+  /** The user's membership here with its role; null for anyone who is not a member. */
+  member: MemberAccess | null;
+  /** The visitors' role (null when the organization has none) for anyone who is not a member; null for members. */
+  visitorRole: RoleAccess | null;
+  /** Unread notifications of a member here (0 unless asked for, and for non-members). */
+  unread: number;
 }
 
-// Asked on every request of an anonymous visitor (the Unauthenticated role).
-const roleAccessByNameQuery = reusableQuery("role_access_by_name", (db, name) =>
-  db
-    .select({ roleId: roles.id, roleName: roles.name, isSystem: roles.isSystem, permission: permissions.name })
-    .from(roles)
-    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
-    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
-    .where(
-      and(eq(roles.organizationId, sql.placeholder("organizationId")), eq(roles.name, sql.placeholder("roleName"))),
-    )
-    .prepare(name),
-);
-
-/** Permissions of an organization's role by name (used for the Unauthenticated role of anonymous visitors). */
-export async function loadRoleAccessByName(
+/**
+ * The access of a request to the organization with this subdomain; null when no organization has it. `sessionToken`
+ * is the stored (hashed) token of the request's cookie, null without one.
+ */
+export async function loadRequestAccess(
   db: DbOrTx,
-  organizationId: string,
-  roleName: string,
-): Promise<RoleAccess | null> {
-  return roleAccessOf(await roleAccessByNameQuery(db).execute({ organizationId, roleName }));
-}
-
-// A visitor without a session (every QR scan and public page) needs the organization and its Unauthenticated role:
-// one statement instead of two.
-const organizationWithRoleQuery = reusableQuery("organization_with_role", (db, name) =>
-  db
-    .select({
-      organization: organizationSummaryColumns,
-      roleId: roles.id,
-      roleName: roles.name,
-      isSystem: roles.isSystem,
-      permission: permissions.name,
-    })
-    .from(organizations)
-    .leftJoin(roles, and(eq(roles.organizationId, organizations.id), eq(roles.name, sql.placeholder("roleName"))))
-    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
-    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
-    .where(eq(organizations.subdomain, sql.placeholder("subdomain")))
-    .prepare(name),
-);
-
-/** The organization with this subdomain and its role named `roleName` (null when it has none); null when no organization has it. */
-export async function loadOrganizationWithRole(
-  db: DbOrTx,
-  subdomain: string,
-  roleName: string,
-): Promise<{ organization: OrganizationSummary; role: RoleAccess | null } | null> {
-  const rows = await organizationWithRoleQuery(db).execute({ subdomain, roleName });
-  if (rows.length === 0) return null;
-  const [first] = rows;
-  return { organization: first.organization, role: roleAccessOf(rows) };
+  input: { subdomain: string; sessionToken: string | null; visitorRoleName: string; withUnread: boolean },
+): Promise<RequestAccess | null> {
+  const [row] = await requestAccessQuery(db).execute(input);
+  if (!row) return null;
+  const role: RoleAccess | null = row.roleId
+    ? {
+        roleId: row.roleId,
+        roleName: row.roleName ?? "",
+        isSystem: row.isSystem ?? false,
+        permissions: row.permissions,
+      }
+    : null;
+  const session =
+    row.sessionId && row.userId && row.expires && row.lastSeenAt
+      ? {
+          id: row.sessionId,
+          expires: row.expires,
+          lastSeenAt: row.lastSeenAt,
+          user: { id: row.userId, name: row.userName, email: row.userEmail },
+        }
+      : null;
+  const member = row.membershipId && role ? { membershipId: row.membershipId, ...role } : null;
+  const access: RequestAccess = {
+    organization: row.organization,
+    session,
+    member,
+    visitorRole: member ? null : role,
+    unread: row.unread,
+  };
+  if (validationEnabled() && session) {
+    await checkMemberAccess(db, session.user.id, row.organization.id, member);
+    if (member && input.withUnread) await checkUnreadCount(db, session.user.id, row.organization.id, access.unread);
+  }
+  return access;
 }

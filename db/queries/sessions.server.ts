@@ -1,30 +1,6 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
-import { sessions, users } from "../schema";
-import { reusableQuery } from "../reusable-query.server";
-
-// Asked on every request that carries a session cookie (app/lib/session.server.ts).
-const sessionWithUserQuery = reusableQuery("session_with_user", (db, name) =>
-  db
-    .select({
-      sessionId: sessions.id,
-      expires: sessions.expires,
-      lastSeenAt: sessions.lastSeenAt,
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.sessionToken, sql.placeholder("sessionToken")))
-    .limit(1)
-    .prepare(name),
-);
-
-export async function findSessionWithUser(db: DbOrTx, sessionToken: string) {
-  const [row] = await sessionWithUserQuery(db).execute({ sessionToken });
-  return row ?? null;
-}
+import { sessions } from "../schema";
 
 export async function insertSession(
   db: DbOrTx,

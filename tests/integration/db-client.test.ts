@@ -100,9 +100,14 @@ describe("prepared statements on PostgreSQL", () => {
       });
       // A query built once and executed by name (db/reusable-query.server.ts): drizzle asks postgres-js to prepare it,
       // which a transaction pooler must not get either.
-      const { loadOrganizationWithRole } = await import("../../db/queries/access.server");
-      await loadOrganizationWithRole(handle.db, "reused-0", "Unauthenticated");
-      await loadOrganizationWithRole(handle.db, "reused-1", "Unauthenticated");
+      const { loadRequestAccess } = await import("../../db/queries/access.server");
+      for (const subdomain of ["reused-0", "reused-1"])
+        await loadRequestAccess(handle.db, {
+          subdomain,
+          sessionToken: null,
+          visitorRoleName: "Unauthenticated",
+          withUnread: true,
+        });
       const rows = (await handle.db.execute(sql`select statement from pg_prepared_statements`)) as unknown as {
         statement: string;
       }[];

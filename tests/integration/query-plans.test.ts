@@ -12,7 +12,7 @@
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import { getTableConfig, PgTable, type PgColumn } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadIssueList, type IssueListQuery } from "~/use-cases/issue-pages.server";
+import { loadIssueList, loadIssuePage, type IssueListQuery } from "~/use-cases/issue-pages.server";
 import { loadMachineList, loadMachinePage, loadNewMachinePage } from "~/use-cases/machines.server";
 import { loadHomePage } from "~/use-cases/public.server";
 import { resolveQrCode } from "~/use-cases/qr.server";
@@ -21,7 +21,7 @@ import { loadStatusBoard } from "~/use-cases/status-board.server";
 import { loadPublicMachinePage } from "~/use-cases/reports.server";
 import type { Actor } from "~/use-cases/actor";
 import type { Db } from "../../db/client.server";
-import { loadMemberAccess, loadRoleAccessByName } from "../../db/queries/access.server";
+import { loadMemberAccess, loadRequestAccess } from "../../db/queries/access.server";
 import {
   listIssues,
   type IssueListFilters,
@@ -29,7 +29,6 @@ import {
   type ListIssuesInput,
   type SortDir,
 } from "../../db/queries/issues.server";
-import { findSessionWithUser } from "../../db/queries/sessions.server";
 import * as schema from "../../db/schema";
 import { users } from "../../db/schema";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -292,15 +291,31 @@ describe("single lookups and pages around one machine", () => {
     expect(seqScans(plans, [...ACTIVITY, "Machine"])).toEqual([]);
   });
 
-  it("the permission check and the session of a request", async () => {
+  it("the permission check and the access of a request (organization, session, membership, role, unread count)", async () => {
     const member = data.big.memberIds[5];
+    const subdomain = data.big.subdomain;
     const plans = [
       ...(await plansOf(() => loadMemberAccess(rec.db, member, org))),
-      ...(await plansOf(() => loadRoleAccessByName(rec.db, org, "Unauthenticated"))),
-      ...(await plansOf(() => findSessionWithUser(rec.db, "0123456789abcdef"))),
+      ...(await plansOf(() =>
+        loadRequestAccess(rec.db, {
+          subdomain,
+          sessionToken: "0123456789abcdef",
+          visitorRoleName: "Unauthenticated",
+          withUnread: true,
+        }),
+      )),
     ];
-    expect(plans).toHaveLength(3);
-    expect(seqScans(plans, [...ACTIVITY, "Membership", "User"])).toEqual([]);
+    expect(plans).toHaveLength(2);
+    expect(seqScans(plans, [...ACTIVITY, "Membership", "User", "Session"])).toEqual([]);
+  });
+
+  it("the issue page: the issue with its timeline, photos, watch and pickers in one statement", async () => {
+    const [issue] = rowsOf(
+      await t.db.execute(sql`select id from "Issue" where "organizationId" = ${org} order by id limit 1 offset 500`),
+    );
+    const plans = await plansOf(() => loadIssuePage(admin, String(issue.id), { showDeleted: true }));
+    expect(plans).toHaveLength(1);
+    expect(seqScans(plans, ACTIVITY)).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@
  * JSON array by the database, in the pickers' order. Three statements cost about a third of a millisecond of server
  * CPU each on the issue page, more than reading the lists (docs/decisions/046-plain-links-and-forms-and-one-statement-for-choices.md).
  */
-import { eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { eq, sql, type AnyColumn } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { checkMemberOptions } from "../reference/issues.server";
 import { checkPriorities, checkStatuses } from "../reference/options.server";
@@ -11,6 +11,7 @@ import { reusableQuery } from "../reusable-query.server";
 import { issueStatuses, memberships, organizations, priorities, users } from "../schema";
 import { validationEnabled } from "../validate.server";
 import { displayName, type MemberOption } from "./issues.server";
+import { jsonList } from "./json.server";
 import { priorityColumns, priorityOrder, type PriorityOption } from "./priorities.server";
 import { statusColumns, statusOrder, type StatusOption } from "./statuses.server";
 
@@ -18,21 +19,6 @@ export interface IssueChoices {
   statuses: StatusOption[];
   priorities: PriorityOption[];
   members: MemberOption[];
-}
-
-/** `json_build_object('key', value, …)` for a record of columns, so the JSON has the keys a select would give. */
-export function jsonObject(columns: Record<string, AnyColumn | SQL>): SQL {
-  const pairs = Object.entries(columns).map(([key, column]) => sql`${key}::text, ${column}`);
-  return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
-}
-
-/** One list as a JSON array in the given order, `[]` when it has no rows. */
-export function jsonList(
-  columns: Record<string, AnyColumn | SQL>,
-  order: readonly (AnyColumn | SQL)[],
-  from: SQL,
-): SQL {
-  return sql`(select coalesce(json_agg(${jsonObject(columns)} order by ${sql.join([...order], sql`, `)}), '[]'::json) ${from})`;
 }
 
 /** The pickers' lists of the organization whose id is `organizationId` (a column of the statement they go into). */

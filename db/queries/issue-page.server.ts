@@ -14,15 +14,9 @@ import { reusableQuery } from "../reusable-query.server";
 import { attachments, comments, issueHistory, issues, watches, type ActivityType } from "../schema";
 import { validationEnabled } from "../validate.server";
 import type { AttachmentItem } from "./attachments.server";
-import {
-  checkChoices,
-  choiceLists,
-  choicesOf,
-  jsonList,
-  type IssueChoices,
-  type JsonChoices,
-} from "./issue-choices.server";
+import { checkChoices, choiceLists, choicesOf, type IssueChoices, type JsonChoices } from "./issue-choices.server";
 import { displayName, fromIssueDetail, issueDetailColumns, type IssueDetail } from "./issues.server";
+import { jsonList, timeOf, type JsonTime } from "./json.server";
 
 export type TimelineItem =
   | {
@@ -47,10 +41,6 @@ export type TimelineItem =
       newValue: string | null;
       actor: { id: string; name: string } | null;
     };
-
-/** Timestamps in JSON are the column's ISO text without a zone; the columns hold UTC. */
-type JsonTime = string;
-const timeOf = (t: JsonTime) => new Date(`${t}Z`);
 
 type CommentJson = {
   id: string;

@@ -2,7 +2,7 @@
  * Data for public pages (anonymous visitors, QR scans): minimal shapes, no reporter emails, no member emails, no
  * member names beyond a first name. Every function takes the organization id of the request.
  */
-import { and, asc, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { reusableQuery } from "../reusable-query.server";
 import {
@@ -18,6 +18,7 @@ import {
 } from "../schema";
 import { checkPublicMachinePage } from "../reference/public.server";
 import { validationEnabled } from "../validate.server";
+import { jsonTop, timeOf, type JsonTime } from "./json.server";
 import { machineSummaryColumns } from "./machine-summary.server";
 import { listMachines, type MachineListFilters } from "./machines.server";
 
@@ -31,77 +32,58 @@ export interface PublicOpenIssue {
   upvoteCount: number;
 }
 
-// The public machine page (/m/<id>, the QR landing page): its machine, open issues with "me too" counts, and the
-// issues fixed since `since`.
-const placeholder = (name: "organizationId" | "machineId" | "since") => sql.placeholder(name);
+// The public machine page (/m/<id>, the QR landing page) in one statement: its machine, open issues with "me too"
+// counts, and the issues fixed since `since` (db/queries/json.server.ts).
+const openIssuesOfMachine = jsonTop(
+  {
+    id: issues.id,
+    title: issues.title,
+    category: issueStatuses.category,
+    statusName: issueStatuses.name,
+    priorityOrder: priorities.order,
+    createdAt: issues.createdAt,
+    upvoteCount: sql`(select count(*)::int from ${upvotes} where ${upvotes.issueId} = ${issues.id})`,
+  },
+  [sql`${priorities.order} desc`, sql`${issues.createdAt} desc`, sql`${issues.id} desc`],
+  sql`from ${issues}
+      join ${issueStatuses} on ${issueStatuses.id} = ${issues.statusId}
+      join ${priorities} on ${priorities.id} = ${issues.priorityId}
+      where ${issues.organizationId} = ${machines.organizationId} and ${issues.machineId} = ${machines.id}
+        and ${issueStatuses.category} <> 'RESOLVED'`,
+  100,
+);
+const recentlyFixedOfMachine = jsonTop(
+  { id: issues.id, title: issues.title, resolvedAt: issues.resolvedAt },
+  [sql`${issues.resolvedAt} desc`, sql`${issues.id} desc`],
+  sql`from ${issues}
+      join ${issueStatuses} on ${issueStatuses.id} = ${issues.statusId}
+      where ${issues.organizationId} = ${machines.organizationId} and ${issues.machineId} = ${machines.id}
+        and ${issueStatuses.category} = 'RESOLVED' and ${issues.resolvedAt} >= ${sql.placeholder("since")}`,
+  3,
+);
 const publicMachineQuery = reusableQuery("public_machine", (db, name) =>
   db
     .select({
       ...machineSummaryColumns,
       city: locations.city,
       presence: machines.presence,
-      // The organization's most severe priority (its "out of order" rule), read along in the same statement.
+      // The organization's most severe priority (its "out of order" rule).
       topPriorityOrder: sql<
         number | null
       >`(select max(${priorities.order}) from ${priorities} where ${priorities.organizationId} = ${machines.organizationId})`,
+      openIssues: sql<(Omit<PublicOpenIssue, "createdAt"> & { createdAt: JsonTime })[]>`${openIssuesOfMachine}`,
+      recentlyFixed: sql<{ id: string; title: string; resolvedAt: JsonTime }[]>`${recentlyFixedOfMachine}`,
     })
     .from(machines)
     .innerJoin(models, eq(models.id, machines.modelId))
     .innerJoin(locations, eq(locations.id, machines.locationId))
-    .where(and(eq(machines.id, placeholder("machineId")), eq(machines.organizationId, placeholder("organizationId"))))
+    .where(
+      and(
+        eq(machines.id, sql.placeholder("machineId")),
+        eq(machines.organizationId, sql.placeholder("organizationId")),
+      ),
+    )
     .limit(1)
-    .prepare(name),
-);
-const publicOpenIssuesQuery = reusableQuery("public_open_issues", (db, name) => {
-  const votes = db
-    .select({ issueId: upvotes.issueId, n: sql<number>`count(*)::int`.as("voteCount") })
-    .from(upvotes)
-    .innerJoin(issues, eq(issues.id, upvotes.issueId))
-    .where(
-      and(eq(issues.organizationId, placeholder("organizationId")), eq(issues.machineId, placeholder("machineId"))),
-    )
-    .groupBy(upvotes.issueId)
-    .as("votes");
-  return db
-    .select({
-      id: issues.id,
-      title: issues.title,
-      category: issueStatuses.category,
-      statusName: issueStatuses.name,
-      priorityOrder: priorities.order,
-      createdAt: issues.createdAt,
-      upvoteCount: sql<number>`coalesce(${votes.n}, 0)`,
-    })
-    .from(issues)
-    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-    .innerJoin(priorities, eq(priorities.id, issues.priorityId))
-    .leftJoin(votes, eq(votes.issueId, issues.id))
-    .where(
-      and(
-        eq(issues.organizationId, placeholder("organizationId")),
-        eq(issues.machineId, placeholder("machineId")),
-        ne(issueStatuses.category, "RESOLVED"),
-      ),
-    )
-    .orderBy(desc(priorities.order), desc(issues.createdAt), desc(issues.id))
-    .limit(100)
-    .prepare(name);
-});
-const recentlyFixedQuery = reusableQuery("public_recently_fixed", (db, name) =>
-  db
-    .select({ id: issues.id, title: issues.title, resolvedAt: issues.resolvedAt })
-    .from(issues)
-    .innerJoin(issueStatuses, eq(issueStatuses.id, issues.statusId))
-    .where(
-      and(
-        eq(issues.organizationId, placeholder("organizationId")),
-        eq(issues.machineId, placeholder("machineId")),
-        eq(issueStatuses.category, "RESOLVED"),
-        gte(issues.resolvedAt, placeholder("since")),
-      ),
-    )
-    .orderBy(desc(issues.resolvedAt), desc(issues.id))
-    .limit(3)
     .prepare(name),
 );
 
@@ -112,22 +94,18 @@ export async function getPublicMachinePage(
   machineId: string,
   opts: { now?: Date } = {},
 ) {
-  const values = { organizationId, machineId };
-  const [row] = await publicMachineQuery(db).execute(values);
   const since = new Date((opts.now ?? new Date()).getTime() - 30 * 24 * 3600 * 1000);
+  // A placeholder's value skips the column's encoder: the timestamp goes as drizzle would send it.
+  const [row] = await publicMachineQuery(db).execute({ organizationId, machineId, since: since.toISOString() });
   if (!row) {
     if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, null);
     return null;
   }
-  const { topPriorityOrder: top, ...machine } = row;
-  const openIssues = await publicOpenIssuesQuery(db).execute(values);
-  // A placeholder's value skips the column's encoder: the timestamp goes as drizzle would send it.
-  const recentlyFixed = await recentlyFixedQuery(db).execute({ ...values, since: since.toISOString() });
-
+  const { topPriorityOrder: top, openIssues, recentlyFixed, ...machine } = row;
   const page = {
     machine,
-    openIssues: openIssues.map((i) => ({ ...i, upvoteCount: Number(i.upvoteCount) })) as PublicOpenIssue[],
-    recentlyFixed,
+    openIssues: openIssues.map((i): PublicOpenIssue => ({ ...i, createdAt: timeOf(i.createdAt) })),
+    recentlyFixed: recentlyFixed.map((i) => ({ ...i, resolvedAt: timeOf(i.resolvedAt) })),
     topPriorityOrder: top == null ? null : Number(top),
   };
   if (validationEnabled()) await checkPublicMachinePage(db, organizationId, machineId, since, page);

@@ -28,6 +28,7 @@ import { getAccess, requireMember, requirePermission } from "~/lib/access.server
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { failureResult, invalidInput, notFound, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput } from "~/lib/forms.server";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 import { idParam } from "~/lib/ids";
 import { readUploadFormObject } from "~/lib/upload-form.server";
 import { addIssuePhoto, attachmentRefInput, deleteIssuePhoto } from "~/use-cases/attachments.server";
@@ -48,8 +49,8 @@ import { setWatch, watchInput } from "~/use-cases/watches.server";
 import { CATEGORY_LABELS } from "../../core/issue-rules";
 import type { PermissionName } from "../../core/permissions";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${d.issue.title} · Issues · PinPoint` : "Issue · PinPoint" },
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${readPageData(data).issue.title} · Issues · PinPoint` : "Issue · PinPoint" },
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -59,7 +60,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const showDeleted = search.get("deleted") === "1";
   // The merge form's choices are read only when a triager opens it (MERGE_OPEN_PARAM).
   const mergeChoices = search.get(MERGE_OPEN_PARAM) === "1";
-  return runLoader(() => loadIssuePage(actor, issueId, { showDeleted, mergeChoices }));
+  return pageData(await runLoader(() => loadIssuePage(actor, issueId, { showDeleted, mergeChoices })));
 }
 
 /** The permission each form needs (null: any member); an intent not listed here is unknown. */
@@ -133,7 +134,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function IssuePage() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const { issue, perms } = d;
   const result = useActionResult();
   const errors = errorsFor(result);

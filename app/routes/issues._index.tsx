@@ -26,13 +26,14 @@ import { CATEGORY_TABS, SEARCH_COUNT_CAP } from "~/lib/issue-list-words";
 import { loadIssueList, readIssueListQuery } from "~/use-cases/issue-pages.server";
 import { applyTriageForm, isTriageIntent, issueRefInput, type TriageIntent } from "~/use-cases/issue-triage.server";
 import type { PermissionName } from "../../core/permissions";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Issues · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireMember(args, "issue:view");
   const query = readIssueListQuery(new URL(args.request.url).searchParams);
-  return runLoader(() => loadIssueList(actor, query));
+  return pageData(await runLoader(() => loadIssueList(actor, query)));
 }
 
 /** The permission each row form needs (null: each field's own, checked by the use case); others are unknown. */
@@ -69,7 +70,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, formDat
 };
 
 export default function IssueList() {
-  const data = useLoaderData<typeof loader>();
+  const data = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result, "triage");
   const { current, counts } = data;

@@ -37,9 +37,10 @@ import { changeMachinePresence, presenceInput } from "~/use-cases/machine-presen
 import { regenerateMachineQr } from "~/use-cases/qr.server";
 import { setWatch, watchInput, watchState } from "~/use-cases/watches.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${d.machine.name} · Machines · PinPoint` : "Machine · PinPoint" },
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${readPageData(data).machine.name} · Machines · PinPoint` : "Machine · PinPoint" },
 ];
 
 const NOT_FOUND = "We could not find that machine.";
@@ -85,14 +86,14 @@ export async function loader(args: LoaderFunctionArgs) {
     "watching",
     "unwatched",
   ].find((k) => url.searchParams.has(k));
-  return {
+  return pageData({
     ...page,
     timeline,
     noteOptions,
     watch,
     qr: { url: qrUrl, svg: qrSvgData(qrUrl) },
     flash: flashKey ? FLASH[flashKey] : null,
-  };
+  });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -150,7 +151,7 @@ function presenceError(result: ReturnType<typeof useActionResult>): string | und
 }
 
 export default function MachineDetail() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const { machine } = d;
   const modelLine = [machine.modelName, [machine.manufacturer, machine.year].filter(Boolean).join(" ")]

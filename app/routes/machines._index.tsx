@@ -13,13 +13,14 @@ import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { loadMachineList } from "~/use-cases/machines.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Machines · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "machine:view");
   const url = new URL(args.request.url);
-  return runLoader(() =>
+  const list = await runLoader(() =>
     loadMachineList(actor, {
       q: url.searchParams.get("q"),
       location: url.searchParams.get("location"),
@@ -31,10 +32,11 @@ export async function loader(args: LoaderFunctionArgs) {
       page: url.searchParams.get("page"),
     }),
   );
+  return pageData(list);
 }
 
 export default function Machines() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const filtered = Object.values(d.filters).some(Boolean);
   return (
     <div className="space-y-6">

@@ -24,6 +24,7 @@ import {
   saveNotificationSettings,
   saveOwnedMachineToggles,
 } from "~/use-cases/notifications.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · PinPoint" }];
 
@@ -31,7 +32,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireMember(args);
   const params = new URL(args.request.url).searchParams;
   const page = Number.parseInt(params.get("page") ?? "1", 10);
-  return runLoader(() => loadNotificationsPage(actor, { unreadOnly: params.get("unread") === "1", page }));
+  return pageData(
+    await runLoader(() => loadNotificationsPage(actor, { unreadOnly: params.get("unread") === "1", page })),
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -63,7 +66,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Notifications() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const busy = useNavigation().state === "submitting";

@@ -12,6 +12,7 @@ import { seedDatabase } from "../../db/seed.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { openIssueOf, orgIdOf, signedIn } from "../helpers/fixtures";
 import { startTestServer, type TestClient, type TestServer } from "../helpers/http";
+import { readPageData, type PageData } from "~/lib/page-data";
 
 let t: TestDb;
 let server: TestServer;
@@ -80,16 +81,17 @@ describe("pages with scripts", () => {
     const inner = script.slice(script.indexOf(">") + 1, script.lastIndexOf("</script>"));
     expect(inner).not.toMatch(/[<>&\u2028\u2029]/);
     const data = (await decodeLoaderData(loaderDataOf(res.text))) as {
-      loaderData: Record<string, { issue?: { title: string } }>;
+      loaderData: Record<string, PageData<{ issue: { title: string } }>>;
     };
-    expect(data.loaderData["routes/issues.$issueId"]?.issue?.title).toBe(HOSTILE_TITLE);
+    // The issue page's data travels as one JSON string (app/lib/page-data.ts).
+    expect(readPageData(data.loaderData["routes/issues.$issueId"]).issue.title).toBe(HOSTILE_TITLE);
   });
 
   it("single-fetch data requests (client navigation) still answer with the encoded data", async () => {
     const res = await admin.get(`/issues/${issueId}.data`, { "Accept-Encoding": "identity" });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/x-script/);
-    const data = (await decodeLoaderData(res.text)) as Record<string, { data?: { issue?: { title: string } } }>;
-    expect(data["routes/issues.$issueId"]?.data?.issue?.title).toBe(HOSTILE_TITLE);
+    const data = (await decodeLoaderData(res.text)) as Record<string, { data: PageData<{ issue: { title: string } }> }>;
+    expect(readPageData(data["routes/issues.$issueId"].data).issue.title).toBe(HOSTILE_TITLE);
   });
 });

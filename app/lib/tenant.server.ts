@@ -5,6 +5,8 @@
  */
 import { BAD_HOST_MESSAGE, hostPolicyFromEnv, isAllowedHost } from "./allowed-hosts.server";
 import { badRequest } from "./errors.server";
+import { getDb, type RouteArgs } from "./context.server";
+import type { Db } from "../../db/client.server";
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 
@@ -36,6 +38,14 @@ export function requestedSubdomain(request: Request): string {
 }
 
 export const NO_ORGANIZATION = "There is no organization at this address.";
+
+/**
+ * The database and the subdomain of the organization a request is addressed to, for lookups that need no access
+ * (a QR scan: app/use-cases/qr.server.ts resolveQrCode). Everything else goes through app/lib/access.server.ts.
+ */
+export function organizationAddress({ request, context }: RouteArgs): { db: Db; subdomain: string } {
+  return { db: getDb(context), subdomain: requestedSubdomain(request) };
+}
 
 /**
  * Absolute URL of a path on the current organization's host, for QR codes and shareable links. Admins generate

@@ -6,7 +6,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { getAccess } from "~/lib/access.server";
+import { organizationAddress } from "~/lib/tenant.server";
 import { resolveQrCode } from "~/use-cases/qr.server";
 import type { PageHandle } from "~/lib/page-handle";
 
@@ -21,7 +21,7 @@ export const headers: HeadersFunction = ({ errorHeaders }) => ({
 });
 
 export async function loader(args: LoaderFunctionArgs) {
-  const target = await resolveQrCode(await getAccess(args), args.params.code ?? "");
+  const target = await resolveQrCode(organizationAddress(args), args.params.code ?? "");
   if (!target) {
     throw data(
       { message: "This QR code is not valid (anymore)." },

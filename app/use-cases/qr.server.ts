@@ -21,9 +21,16 @@ import { requireCan, requireMemberActor, type Actor } from "./actor";
 
 const NO_MACHINE = "We could not find that machine.";
 
-/** The machine a scanned code points at in the actor's organization, or null (unknown, replaced, or another organization's). */
-export async function resolveQrCode(actor: Actor, code: string): Promise<{ machineId: string } | null> {
-  const machine = await findMachineByQrCode(actor.db, actor.organizationId, code);
+/**
+ * Where a scanned sticker leads: the machine its code points at in the organization of the address (`subdomain`),
+ * or null (unknown, replaced, another organization's, or no organization there). It reads no access: a code is
+ * printed on the cabinet for anyone, and the page it leads to checks machine:view. One statement per scan.
+ */
+export async function resolveQrCode(
+  scan: { db: Actor["db"]; subdomain: string },
+  code: string,
+): Promise<{ machineId: string } | null> {
+  const machine = await findMachineByQrCode(scan.db, scan.subdomain, code);
   return machine ? { machineId: machine.id } : null;
 }
 

@@ -9,39 +9,44 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { reusableQuery } from "../reusable-query.server";
 import type { DbOrTx } from "../client.server";
 import { crossCheck, validationEnabled } from "../validate.server";
-import { locations, machines, models } from "../schema";
+import { locations, machines, models, organizations } from "../schema";
 
 /** Shape check for a code from a URL before it reaches the database (cuid2 / our tokens: letters, digits, - and _). */
 export function isPlausibleQrCode(code: string | undefined | null): code is string {
   return typeof code === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(code);
 }
 
-/** The machine a code points at, in this organization only. A code of another organization is "not found". */
+/**
+ * The machine a code points at, in the organization with this subdomain only: a code of another organization, or an
+ * address with no organization, is "not found". One statement for a whole scan.
+ */
 // Every scan of a sticker (/qr/<code>).
 const machineByQrCodeQuery = reusableQuery("machine_by_qr_code", (db, name) =>
   db
     .select({ id: machines.id, name: machines.name })
     .from(machines)
+    .innerJoin(organizations, eq(organizations.id, machines.organizationId))
     .where(
       and(
         eq(machines.qrCodeId, sql.placeholder("qrCodeId")),
-        eq(machines.organizationId, sql.placeholder("organizationId")),
+        eq(organizations.subdomain, sql.placeholder("subdomain")),
       ),
     )
     .limit(1)
     .prepare(name),
 );
 
-export async function findMachineByQrCode(db: DbOrTx, organizationId: string, qrCodeId: string) {
+export async function findMachineByQrCode(db: DbOrTx, subdomain: string, qrCodeId: string) {
   if (!isPlausibleQrCode(qrCodeId)) return null;
-  const [row] = await machineByQrCodeQuery(db).execute({ qrCodeId, organizationId });
+  const [row] = await machineByQrCodeQuery(db).execute({ qrCodeId, subdomain });
   const result = row ?? null;
   if (validationEnabled()) {
     await crossCheck(
       db,
       "machine by QR code",
       result,
-      sql`select id, name from "Machine" where "qrCodeId" = ${qrCodeId} and "organizationId" = ${organizationId} limit 1`,
+      sql`select m.id, m.name from "Machine" m join "Organization" o on o.id = m."organizationId"
+          where m."qrCodeId" = ${qrCodeId} and o.subdomain = ${subdomain} limit 1`,
       (ref) => (ref[0] ? { id: ref[0].id, name: ref[0].name } : null),
     );
   }

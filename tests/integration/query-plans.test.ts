@@ -275,8 +275,8 @@ describe("the issue list (loadIssueList, listIssues, countIssuesByCategory)", ()
 });
 
 describe("single lookups and pages around one machine", () => {
-  it("the QR code lookup", async () => {
-    const plans = await plansOf(() => resolveQrCode(visitor, "vq_0_17"));
+  it("the QR code lookup: the organization of the address and its machine in one statement", async () => {
+    const plans = await plansOf(() => resolveQrCode({ db: rec.db, subdomain: data.big.subdomain }, "vq_0_17"));
     expect(plans).toHaveLength(1);
     expect(seqScans(plans, [...ACTIVITY, "Machine"])).toEqual([]);
   });

@@ -20,6 +20,7 @@ import { getAccess } from "~/lib/access.server";
 import { sendsScripts } from "~/lib/page-handle";
 import { loadShell } from "~/use-cases/shell.server";
 import styles from "./tailwind.css";
+import { pageData, readPageData } from "~/lib/page-data";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -35,11 +36,12 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
-  return loadShell(await getAccess(args));
+  return pageData(loadShell(await getAccess(args)));
 }
 
 export function useRootData() {
-  return useRouteLoaderData<typeof loader>("root");
+  const data = useRouteLoaderData<typeof loader>("root");
+  return data && readPageData(data);
 }
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -23,7 +23,12 @@ export interface PageData<T> {
 const parsed = new WeakMap<object, unknown>();
 
 export function pageData<T>(data: T & JsonChecked<T>): PageData<T> {
-  const packed = { json: JSON.stringify(data) };
+  // Serialized when Remix encodes it for the browser, so a page without scripts (whose data is never sent) pays nothing.
+  const packed = {
+    get json() {
+      return JSON.stringify(data);
+    },
+  };
   parsed.set(packed, data);
   return packed;
 }

@@ -12,10 +12,12 @@ import { getAccess } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { loadHomePage } from "~/use-cases/public.server";
 import { isMachineStatus } from "../../core/machine-status";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${d.organizationName} · PinPoint` : "PinPoint" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const d = data ? readPageData(data) : undefined;
+  return [{ title: d ? `${d.organizationName} · PinPoint` : "PinPoint" }];
+};
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
@@ -25,11 +27,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const status = isMachineStatus(statusParam) ? statusParam : undefined;
   const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
   const home = await runLoader(() => loadHomePage(actor, { q, status, page }));
-  return { ...home, q, status: status ?? "" };
+  return pageData({ ...home, q, status: status ?? "" });
 }
 
 export default function Home() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const multipleLocations = d.locations.length > 1;
   return (
     <div className="space-y-8">

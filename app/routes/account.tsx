@@ -18,6 +18,7 @@ import {
   updateProfile,
 } from "~/use-cases/accounts.server";
 import { emailChangeInput, requestEmailChange, resendVerification } from "~/use-cases/email-verification.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -25,7 +26,7 @@ export const meta: MetaFunction = () => [{ title: "Your account · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireUser(args);
-  return runLoader(() => loadAccountPage(actor));
+  return pageData(await runLoader(() => loadAccountPage(actor)));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -54,7 +55,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { profile, sessions, emailVerified } = useLoaderData<typeof loader>();
+  const { profile, sessions, emailVerified } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const onEmailForm = result?.intent === "email";

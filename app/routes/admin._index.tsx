@@ -4,16 +4,17 @@ import { useLoaderData } from "@remix-run/react";
 import { requireAnyPermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { ADMIN_HUB_PERMISSIONS, loadAdminHub } from "~/use-cases/shell.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireAnyPermission(args, ADMIN_HUB_PERMISSIONS);
-  return runLoader(() => loadAdminHub(actor));
+  return pageData(await runLoader(() => loadAdminHub(actor)));
 }
 
 export default function AdminHub() {
-  const { organizationName, sections } = useLoaderData<typeof loader>();
+  const { organizationName, sections } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="space-y-6">
       <div>

@@ -26,12 +26,13 @@ import {
   updateCollectionType,
 } from "~/use-cases/collection-types.server";
 import { createManualCollection, manualCollectionCreateInput } from "~/use-cases/collections.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Collections · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireAnyPermission(args, ["organization:manage", "location:edit"]);
-  return runLoader(() => loadAdminCollectionsPage(actor));
+  return pageData(await runLoader(() => loadAdminCollectionsPage(actor)));
 }
 
 const TYPE_INTENTS = ["type-update", "type-toggle", "type-create", "type-delete", "regenerate"];
@@ -86,7 +87,8 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminCollections() {
-  const { types, collections, locations, canManageTypes, canEditCollections } = useLoaderData<typeof loader>();
+  const { types, collections, locations, canManageTypes, canEditCollections } =
+    usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const navigation = useNavigation();
   const [params] = useSearchParams();

@@ -25,17 +25,21 @@ import {
   updateCollectionMachines,
   updateManualCollection,
 } from "~/use-cases/collections.server";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.collection.name} · Collections · Admin · PinPoint` : "Collection · Admin · PinPoint" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data: packed }) => {
+  const data = packed ? readPageData(packed) : undefined;
+  return [
+    { title: data ? `${data.collection.name} · Collections · Admin · PinPoint` : "Collection · Admin · PinPoint" },
+  ];
+};
 
 const NOT_FOUND = "That collection does not exist.";
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireAnyPermission(args, ["organization:manage", "location:edit"]);
   const collectionId = idParam(args.params.collectionId) ?? notFound(NOT_FOUND);
-  return runLoader(() => loadAdminCollectionPage(actor, collectionId));
+  return pageData(await runLoader(() => loadAdminCollectionPage(actor, collectionId)));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -63,7 +67,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminCollection() {
-  const { collection, canEdit, machines } = useLoaderData<typeof loader>();
+  const { collection, canEdit, machines } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";

@@ -30,6 +30,7 @@ import {
   removeMember,
   removeMemberInput,
 } from "~/use-cases/members.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Members · Admin · PinPoint" }];
 
@@ -37,7 +38,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "user:manage");
   const pageParam = Number(new URL(args.request.url).searchParams.get("page") ?? "1");
   const page = Number.isInteger(pageParam) && pageParam >= 1 && pageParam <= 10_000 ? pageParam : 1;
-  return runLoader(() => loadMembersPage(actor, page));
+  return pageData(await runLoader(() => loadMembersPage(actor, page)));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -75,7 +76,8 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminMembers() {
-  const { members, invitations, roles, defaultRoleId, total, page, pageSize } = useLoaderData<typeof loader>();
+  const { members, invitations, roles, defaultRoleId, total, page, pageSize } =
+    usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";

@@ -14,12 +14,13 @@ import {
   organizationDateInput,
   saveOrganizationDateSettings,
 } from "~/use-cases/organization-settings.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Organization · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "organization:manage");
-  return runLoader(async () => loadOrganizationSettings(actor));
+  return pageData(await runLoader(async () => loadOrganizationSettings(actor)));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -34,7 +35,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminOrganization() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = valuesFor(result);

@@ -11,6 +11,7 @@ import { Pagination } from "~/components/pagination";
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { loadOutboxPage } from "~/use-cases/mail.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "E-mail outbox · Admin · PinPoint" }];
 
@@ -18,11 +19,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "user:manage");
   const pageParam = Number(new URL(args.request.url).searchParams.get("page") ?? "1");
   const page = Number.isInteger(pageParam) && pageParam >= 1 && pageParam <= 10_000 ? pageParam : 1;
-  return runLoader(() => loadOutboxPage(actor, page));
+  return pageData(await runLoader(() => loadOutboxPage(actor, page)));
 }
 
 export default function AdminOutbox() {
-  const { messages, counts, total, page, pageSize, mailIsSent } = useLoaderData<typeof loader>();
+  const { messages, counts, total, page, pageSize, mailIsSent } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="space-y-6">
       <AdminPageHeader crumb="E-mail outbox" title="E-mail outbox">

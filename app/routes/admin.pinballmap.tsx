@@ -33,6 +33,8 @@ import {
   savePinballMapConfig,
   syncApplyInput,
 } from "~/use-cases/pinballmap.server";
+import { pageData, usePageData } from "~/lib/page-data";
+import type { Actor } from "~/use-cases/actor";
 
 export const meta: MetaFunction = () => [{ title: "Pinball Map · Admin · PinPoint" }];
 
@@ -40,14 +42,19 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "organization:manage");
   const page = await runLoader(() => loadPinballMapPage(actor));
   const previewParam = new URL(args.request.url).searchParams.get("preview");
-  if (previewParam === null) return data({ ...page, preview: null });
+  const { preview, status } =
+    previewParam === null ? { preview: null, status: 200 } : await loadPreview(actor, previewParam);
+  return data(pageData({ ...page, preview }), { status });
+}
+
+async function loadPreview(actor: Actor, previewParam: string) {
   const locationId = idParam(previewParam) ?? notFound("That location does not exist.");
   // A preview that could not be made is not a success: the status says so too (the page still shows why).
   const answer = await previewAnswer(() => previewLocationSync(actor, locationId));
   const preview = answer.ok
     ? { ...answer.preview, ok: true as const }
     : { ok: false as const, message: answer.message, locationId };
-  return data({ ...page, preview }, { status: answer.status });
+  return { preview, status: answer.status };
 }
 
 /** After a sync attempt always reload, so the preview shows the new state (or the changed remote list). */
@@ -84,7 +91,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminPinballMap() {
-  const { configEnabled, createMissingModels, locations, preview } = useLoaderData<typeof loader>();
+  const { configEnabled, createMissingModels, locations, preview } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";

@@ -14,12 +14,13 @@ import { runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, readFormObject } from "~/lib/forms.server";
 import { loadPriorityAdmin, runOptionAdminForm } from "~/use-cases/issue-options.server";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Priorities · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "organization:manage");
-  return { priorities: await runLoader(() => loadPriorityAdmin(actor)) };
+  return pageData({ priorities: await runLoader(() => loadPriorityAdmin(actor)) });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -43,7 +44,7 @@ const rankInput = {
 } as const;
 
 export default function AdminPriorities() {
-  const { priorities } = useLoaderData<typeof loader>();
+  const { priorities } = usePageData(useLoaderData<typeof loader>());
   return (
     <OptionAdminPage
       title="Priorities"

@@ -11,6 +11,7 @@ import { errorsFor, useActionResult } from "~/lib/action-result";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, readFormObject } from "~/lib/forms.server";
 import { loadQrAdminPage, makeMissingLabels, regenerateAllQrCodes } from "~/use-cases/qr.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "QR codes · Admin · PinPoint" }];
 
@@ -26,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
     flash = count ? `Labels made for ${machines(count)}. Print them below.` : "Every machine already had a label.";
   if (done === "regenerated")
     flash = `New codes made for ${machines(count)}. Print and replace every sticker: the old ones no longer work.`;
-  return { ...(await runLoader(() => loadQrAdminPage(actor))), flash };
+  return pageData({ ...(await runLoader(() => loadQrAdminPage(actor))), flash });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -48,7 +49,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminQrCodes() {
-  const { stats, locations, flash } = useLoaderData<typeof loader>();
+  const { stats, locations, flash } = usePageData(useLoaderData<typeof loader>());
   const errors = errorsFor(useActionResult());
   return (
     <div className="max-w-3xl space-y-8">

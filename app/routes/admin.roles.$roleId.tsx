@@ -22,17 +22,19 @@ import {
   saveRolePermissions,
   saveRoleSettings,
 } from "~/use-cases/roles.server";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.role.name ?? "Role"} · Roles · PinPoint` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data: packed }) => {
+  const data = packed ? readPageData(packed) : undefined;
+  return [{ title: `${data?.role.name ?? "Role"} · Roles · PinPoint` }];
+};
 
 const NOT_FOUND = "That role does not exist in this organization.";
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireAnyPermission(args, ["role:manage", "organization:manage"]);
   const roleId = idParam(args.params.roleId) ?? notFound(NOT_FOUND);
-  return runLoader(() => loadRolePage(actor, roleId));
+  return pageData(await runLoader(() => loadRolePage(actor, roleId)));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -65,7 +67,8 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminRole() {
-  const { role, canEdit, lockedReason, choices, isYourRole, reassignOptions } = useLoaderData<typeof loader>();
+  const { role, canEdit, lockedReason, choices, isYourRole, reassignOptions } =
+    usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const navigation = useNavigation();
   const [params] = useSearchParams();

@@ -10,13 +10,14 @@ import { useIndexRouteAction } from "~/lib/delegated-navigation";
 import { invalidInput, runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, parseInput, readFormObject } from "~/lib/forms.server";
 import { createRole, createRoleInput, loadRolesPage } from "~/use-cases/roles.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Roles · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   // Listing is open to organization:manage as in the original (role.list); changing needs role:manage.
   const actor = await requireAnyPermission(args, ["role:manage", "organization:manage"]);
-  return runLoader(() => loadRolesPage(actor));
+  return pageData(await runLoader(() => loadRolesPage(actor)));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -31,7 +32,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AdminRoles() {
-  const { roles, canManage, yourRoleId, totalPermissions } = useLoaderData<typeof loader>();
+  const { roles, canManage, yourRoleId, totalPermissions } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = valuesFor(result);

@@ -15,12 +15,13 @@ import { runAction, runLoader } from "~/lib/failure.server";
 import { intentOf, readFormObject } from "~/lib/forms.server";
 import { loadStatusAdmin, runOptionAdminForm } from "~/use-cases/issue-options.server";
 import { CATEGORY_LABELS, ISSUE_LIMITS, STATUS_CATEGORIES, type StatusCategory } from "../../core/issue-rules";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Statuses · Admin · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "organization:manage");
-  return { statuses: await runLoader(() => loadStatusAdmin(actor)) };
+  return pageData({ statuses: await runLoader(() => loadStatusAdmin(actor)) });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -43,7 +44,7 @@ function CategoryOptions() {
 }
 
 export default function AdminStatuses() {
-  const { statuses } = useLoaderData<typeof loader>();
+  const { statuses } = usePageData(useLoaderData<typeof loader>());
   return (
     <OptionAdminPage
       title="Statuses"

@@ -12,28 +12,32 @@ import { notFound, runLoader } from "~/lib/failure.server";
 import { idParam } from "~/lib/ids";
 import { PUBLIC_COLLECTION_PAGE_SIZE, loadPublicCollectionPage } from "~/use-cases/collections.server";
 import type { PageHandle } from "~/lib/page-handle";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
 /** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
 export const handle: PageHandle = { scripts: false };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.collection.name} · Collections` : "Collection · PinPoint" },
-  { name: "description", content: data ? `Machines in ${data.collection.name}.` : "" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data: packed }) => {
+  const data = packed ? readPageData(packed) : undefined;
+  return [
+    { title: data ? `${data.collection.name} · Collections` : "Collection · PinPoint" },
+    { name: "description", content: data ? `Machines in ${data.collection.name}.` : "" },
+  ];
+};
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "machine:view");
   const collectionId = idParam(args.params.collectionId) ?? notFound("We could not find that collection.");
   const url = new URL(args.request.url);
   const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
-  return {
+  return pageData({
     ...(await runLoader(() => loadPublicCollectionPage(actor, collectionId, page))),
     pageSize: PUBLIC_COLLECTION_PAGE_SIZE,
-  };
+  });
 }
 
 export default function CollectionPage() {
-  const { collection, machines, total, page, pageSize } = useLoaderData<typeof loader>();
+  const { collection, machines, total, page, pageSize } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="space-y-6">
       <div>

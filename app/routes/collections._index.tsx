@@ -9,22 +9,26 @@ import { machineCount } from "~/lib/collection-words";
 import { runLoader } from "~/lib/failure.server";
 import { loadPublicCollections } from "~/use-cases/collections.server";
 import type { PageHandle } from "~/lib/page-handle";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
 /** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
 export const handle: PageHandle = { scripts: false };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Collections · ${data.organizationName}` : "Collections · PinPoint" },
-  { name: "description", content: "Browse the machines by room, manufacturer and era." },
-];
+export const meta: MetaFunction<typeof loader> = ({ data: packed }) => {
+  const data = packed ? readPageData(packed) : undefined;
+  return [
+    { title: data ? `Collections · ${data.organizationName}` : "Collections · PinPoint" },
+    { name: "description", content: "Browse the machines by room, manufacturer and era." },
+  ];
+};
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requirePermission(args, "machine:view");
-  return runLoader(() => loadPublicCollections(actor));
+  return pageData(await runLoader(() => loadPublicCollections(actor)));
 }
 
 export default function Collections() {
-  const { groups, canManage } = useLoaderData<typeof loader>();
+  const { groups, canManage } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="space-y-8">
       <div>

@@ -17,19 +17,23 @@ import { readFormObject, parseInput } from "~/lib/forms.server";
 import { followSubscribeInput, subscribeFromFollowPage } from "~/use-cases/follow.server";
 import { loadFollowPage } from "~/use-cases/public.server";
 import type { PageHandle } from "~/lib/page-handle";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
 /** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
 export const handle: PageHandle = { scripts: false };
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `Your report: ${d.issue.title}` : "Your report · PinPoint" },
-  { name: "robots", content: "noindex, nofollow" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const d = data ? readPageData(data) : undefined;
+  return [
+    { title: d ? `Your report: ${d.issue.title}` : "Your report · PinPoint" },
+    { name: "robots", content: "noindex, nofollow" },
+  ];
+};
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
   const page = await runLoader(() => loadFollowPage(actor, args.params.token ?? ""));
-  return { ...page, isNew: new URL(args.request.url).searchParams.get("new") === "1" };
+  return pageData({ ...page, isNew: new URL(args.request.url).searchParams.get("new") === "1" });
 }
 
 // Document responses only carry headers a route passes on: keep Retry-After of a rate-limited submission.
@@ -46,7 +50,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function FollowReport() {
-  const { isNew, issue, timeline, plainStatus, mergedInto, canSubscribe } = useLoaderData<typeof loader>();
+  const { isNew, issue, timeline, plainStatus, mergedInto, canSubscribe } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result, "subscribe");
   const subscribed = messageFor(result, "subscribe");

@@ -13,6 +13,7 @@ import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { runAction } from "~/lib/failure.server";
 import { parseInput, readFormObject } from "~/lib/forms.server";
 import { forgotPasswordInput, loadForgotPasswordPage, requestPasswordReset } from "~/use-cases/password-reset.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -20,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Forgot your password? · PinP
 
 export async function loader(args: LoaderFunctionArgs) {
   await getAccess(args);
-  return { ...loadForgotPasswordPage(), sent: new URL(args.request.url).searchParams.get("sent") === "1" };
+  return pageData({ ...loadForgotPasswordPage(), sent: new URL(args.request.url).searchParams.get("sent") === "1" });
 }
 
 /** The one answer to a valid request, whatever the address. */
@@ -36,7 +37,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function ForgotPassword() {
-  const { sent, mailIsSent } = useLoaderData<typeof loader>();
+  const { sent, mailIsSent } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const navigation = useNavigation();

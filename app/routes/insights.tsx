@@ -16,6 +16,7 @@ import { runLoader } from "~/lib/failure.server";
 import { dateFormatterFor } from "~/lib/format";
 import type { PageHandle } from "~/lib/page-handle";
 import { loadInsights, readInsightsQuery } from "~/use-cases/insights.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const handle: PageHandle = { scripts: false };
 
@@ -48,13 +49,13 @@ export async function loader(args: LoaderFunctionArgs) {
     fromText: dates.dateTime(page.from),
     unknownLocation: page.unknownLocation,
   };
-  return { ...view, byLocation: page.byLocation };
+  return pageData({ ...view, byLocation: page.byLocation });
 }
 
 const hours = (seconds: number) => `${toHours(seconds) ?? 0} h`;
 
 export default function InsightsPage() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const worst = [...d.machines]
     .filter((m) => m.downSeconds + m.degradedSeconds > 0)
     .sort((a, b) => b.downSeconds - a.downSeconds || b.degradedSeconds - a.degradedSeconds)

@@ -22,17 +22,21 @@ import {
   invitationAccountInput,
   loadInvitationPage,
 } from "~/use-cases/invitations.server";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `Join ${d.organizationName} · PinPoint` : "Invitation · PinPoint" },
-  { name: "robots", content: "noindex, nofollow" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const d = data ? readPageData(data) : undefined;
+  return [
+    { title: d ? `Join ${d.organizationName} · PinPoint` : "Invitation · PinPoint" },
+    { name: "robots", content: "noindex, nofollow" },
+  ];
+};
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
-  return runLoader(() => loadInvitationPage(actor, args.params.token ?? ""));
+  return pageData(await runLoader(() => loadInvitationPage(actor, args.params.token ?? "")));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -58,7 +62,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Invitation() {
-  const invitation = useLoaderData<typeof loader>();
+  const invitation = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = valuesFor(result);

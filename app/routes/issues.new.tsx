@@ -14,6 +14,7 @@ import { parseInput, readFormObject } from "~/lib/forms.server";
 import { idParam } from "~/lib/ids";
 import { createMemberIssue, loadNewIssuePage, newIssueInput } from "~/use-cases/issues.server";
 import { ISSUE_LIMITS } from "../../core/issue-rules";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "New issue · PinPoint" }];
 
@@ -21,11 +22,13 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireMember(args, "issue:create");
   const params = new URL(args.request.url).searchParams;
   // Large organizations pick a location first (app/lib/machine-picker.server.ts).
-  return runLoader(() =>
-    loadNewIssuePage(actor, {
-      locationId: idParam(params.get("location")),
-      machineId: idParam(params.get("machineId")),
-    }),
+  return pageData(
+    await runLoader(() =>
+      loadNewIssuePage(actor, {
+        locationId: idParam(params.get("location")),
+        machineId: idParam(params.get("machineId")),
+      }),
+    ),
   );
 }
 
@@ -36,7 +39,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function NewIssue() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = valuesFor(result);

@@ -19,13 +19,15 @@ import { idParam } from "~/lib/ids";
 import { requireCan } from "~/use-cases/actor";
 import { deleteLocation, loadLocationPage, locationInput, updateLocation } from "~/use-cases/locations.server";
 import type { PageHandle } from "~/lib/page-handle";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
 /** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
 export const handle: PageHandle = { scripts: false };
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const d = data ? readPageData(data) : undefined;
+  return [{ title: d ? `${d.location.name} · PinPoint` : "Location · PinPoint" }];
+};
 
 const NOT_FOUND = "We could not find that location.";
 
@@ -37,7 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
   // Filter by a collection (rooms of this location, or an enabled automatic group such as a manufacturer).
   const collection = url.searchParams.get("collection")?.slice(0, 64) || undefined;
   const page = await runLoader(() => loadLocationPage(actor, locationId, { q, collection }));
-  return {
+  return pageData({
     ...page,
     location: {
       ...page.location,
@@ -46,7 +48,7 @@ export async function loader(args: LoaderFunctionArgs) {
     q,
     created: url.searchParams.get("created") === "1",
     saved: url.searchParams.get("saved") === "1",
-  };
+  });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -71,7 +73,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function LocationPage() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const { location } = d;

@@ -5,6 +5,7 @@ import { DataTable, TitleBar } from "~/components/list-page";
 import { requirePermission } from "~/lib/access.server";
 import { canCreateLocation, listLocations } from "~/use-cases/locations.server";
 import type { PageHandle } from "~/lib/page-handle";
+import { pageData, usePageData } from "~/lib/page-data";
 
 /** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
 export const handle: PageHandle = { scripts: false };
@@ -13,14 +14,14 @@ export const meta: MetaFunction = () => [{ title: "Locations · PinPoint" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const access = await requirePermission(args, "location:view");
-  return {
+  return pageData({
     locations: await listLocations(access),
     canCreate: canCreateLocation(access),
-  };
+  });
 }
 
 export default function Locations() {
-  const { locations, canCreate } = useLoaderData<typeof loader>();
+  const { locations, canCreate } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="space-y-6">
       <TitleBar title="Locations">

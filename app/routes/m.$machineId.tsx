@@ -32,6 +32,7 @@ import {
 } from "~/use-cases/reports.server";
 import { MACHINE_STATUS_DESCRIPTION } from "../../core/machine-status";
 import type { PageHandle } from "~/lib/page-handle";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
 /** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
 export const handle: PageHandle = { scripts: false };
@@ -39,13 +40,16 @@ export const handle: PageHandle = { scripts: false };
 // Document responses only carry headers a route passes on: keep Retry-After of a rate-limited submission.
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${d.machine.name} · Report a problem` : "Machine · PinPoint" },
-  {
-    name: "description",
-    content: d ? `Status and known problems of ${d.machine.name}. Report a problem in seconds.` : "",
-  },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const d = data ? readPageData(data) : undefined;
+  return [
+    { title: d ? `${d.machine.name} · Report a problem` : "Machine · PinPoint" },
+    {
+      name: "description",
+      content: d ? `Status and known problems of ${d.machine.name}. Report a problem in seconds.` : "",
+    },
+  ];
+};
 
 const NOT_FOUND = "We could not find that machine.";
 
@@ -56,14 +60,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const page = await runLoader(() => loadPublicMachinePage(actor, machineId, voterKey));
   const url = new URL(args.request.url);
   const votedParam = url.searchParams.get("voted");
-  return {
+  return pageData({
     ...page,
     thanks: url.searchParams.get("thanks") === "1",
     votedIssueId: votedParam && votedParam.length <= 64 ? votedParam : null,
     alreadyVoted: url.searchParams.get("already") === "1",
     votesFull: url.searchParams.get("full") === "1",
     reportKey: newIdempotencyKey(),
-  };
+  });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -120,7 +124,7 @@ function votedMessage(d: { alreadyVoted: boolean; votesFull: boolean }): string 
 }
 
 export default function PublicMachinePage() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const meTooErrors = errorsFor(result, "metoo");
   const { machine } = d;

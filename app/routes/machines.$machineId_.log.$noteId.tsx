@@ -24,6 +24,7 @@ import {
   notePhotoRefInput,
   updateMaintenanceNote,
 } from "~/use-cases/maintenance.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Maintenance note · PinPoint" }];
 
@@ -34,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const machineId = idParam(args.params.machineId) ?? notFound(NOT_FOUND);
   const noteId = idParam(args.params.noteId) ?? notFound(NOT_FOUND);
   const page = await runLoader(() => loadNoteEditPage(actor, machineId, noteId));
-  return { ...page, saved: new URL(args.request.url).searchParams.has("saved") };
+  return pageData({ ...page, saved: new URL(args.request.url).searchParams.has("saved") });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -69,7 +70,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function MaintenanceNotePage() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const saveErrors = errorsFor(result, "save");
   const saveFailed = result?.ok === false && result.intent === "save";

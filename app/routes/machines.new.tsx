@@ -13,6 +13,7 @@ import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { forbidden, runAction, runLoader } from "~/lib/failure.server";
 import { parseInput, readFormObject } from "~/lib/forms.server";
 import { canCreateMachine, createMachine, loadNewMachinePage, machineInput } from "~/use-cases/machines.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [{ title: "Add a machine · PinPoint" }];
 
@@ -25,14 +26,16 @@ async function requireCreate(args: LoaderFunctionArgs) {
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await requireCreate(args);
   const url = new URL(args.request.url);
-  return runLoader(() =>
-    loadNewMachinePage(actor, {
-      modelq: url.searchParams.get("modelq"),
-      name: url.searchParams.get("name"),
-      modelId: url.searchParams.get("modelId"),
-      locationId: url.searchParams.get("locationId"),
-      ownerId: url.searchParams.get("ownerId"),
-    }),
+  return pageData(
+    await runLoader(() =>
+      loadNewMachinePage(actor, {
+        modelq: url.searchParams.get("modelq"),
+        name: url.searchParams.get("name"),
+        modelId: url.searchParams.get("modelId"),
+        locationId: url.searchParams.get("locationId"),
+        ownerId: url.searchParams.get("ownerId"),
+      }),
+    ),
   );
 }
 
@@ -46,7 +49,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function NewMachine() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = result?.ok === false ? valuesFor(result) : d.prefill;

@@ -14,6 +14,7 @@ import { requireOneClickIfCrossSite } from "~/lib/one-click.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { runAction, runLoader } from "~/lib/failure.server";
 import { loadUnsubscribePage, unsubscribeByLink } from "~/use-cases/notification-mail.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [
   { title: "Stop notification e-mails · PinPoint" },
@@ -22,7 +23,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
-  return runLoader(() => loadUnsubscribePage(actor, args.params.token ?? ""));
+  return pageData(await runLoader(() => loadUnsubscribePage(actor, args.params.token ?? "")));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -35,7 +36,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Unsubscribe() {
-  const { organizationName, emailsOn } = useLoaderData<typeof loader>();
+  const { organizationName, emailsOn } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const done = result?.ok ? (result.message ?? null) : null;

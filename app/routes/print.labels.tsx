@@ -13,10 +13,12 @@ import { badRequest, notFound, runLoader } from "~/lib/failure.server";
 import { isPlausibleId } from "~/lib/ids";
 import { qrSvgData, qrTargetUrl } from "~/lib/qr.server";
 import { loadLabelSheet, type LabelSheetChoice } from "~/use-cases/qr.server";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `QR labels · ${d.title}` : "QR labels · PinPoint" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const d = data ? readPageData(data) : undefined;
+  return [{ title: d ? `QR labels · ${d.title}` : "QR labels · PinPoint" }];
+};
 
 /** An id from the address: none, too long (400), or one that cannot exist (404 like any unknown id). */
 function idFrom(url: URL, key: "location" | "collection" | "machine"): string | null {
@@ -42,7 +44,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const choice = sheetChoice(url);
   const { title, machines } = await runLoader(() => loadLabelSheet(actor, choice));
-  return {
+  return pageData({
     title,
     organizationName: actor.organization.name,
     labels: machines.map((m) => {
@@ -56,11 +58,11 @@ export async function loader(args: LoaderFunctionArgs) {
         qr: qrSvgData(target),
       };
     }),
-  };
+  });
 }
 
 export default function PrintLabels() {
-  const { title, organizationName, labels } = useLoaderData<typeof loader>();
+  const { title, organizationName, labels } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="space-y-4 print:space-y-0">
       <div className="space-y-2 print:hidden">

@@ -11,6 +11,7 @@ import { runLoader } from "~/lib/failure.server";
 import { idParam } from "~/lib/ids";
 import { loadReportPicker } from "~/use-cases/public.server";
 import type { PageHandle } from "~/lib/page-handle";
+import { pageData, usePageData } from "~/lib/page-data";
 
 /** Plain HTML, no client JavaScript: docs/decisions/032-public-pages-without-client-js.md. */
 export const handle: PageHandle = { scripts: false };
@@ -24,11 +25,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const machineId = idParam(url.searchParams.get("machineId"));
   const page = await runLoader(() => loadReportPicker(actor, { q, machineId }));
   if (page.goTo !== null) throw redirect(`/m/${encodeURIComponent(page.goTo)}`);
-  return { q, groups: page.groups, total: page.total, organizationName: page.organizationName };
+  return pageData({ q, groups: page.groups, total: page.total, organizationName: page.organizationName });
 }
 
 export default function ReportPicker() {
-  const { q, groups, total, organizationName } = useLoaderData<typeof loader>();
+  const { q, groups, total, organizationName } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <header className="space-y-1">

@@ -19,6 +19,7 @@ import {
   resetPassword,
   resetPasswordInput,
 } from "~/use-cases/password-reset.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -29,7 +30,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
-  return runLoader(() => loadResetPasswordPage(actor, args.params.token ?? ""));
+  return pageData(await runLoader(() => loadResetPasswordPage(actor, args.params.token ?? "")));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -47,7 +48,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function ResetPassword() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const navigation = useNavigation();

@@ -8,6 +8,7 @@ import { errorsFor, useActionResult, valuesFor } from "~/lib/action-result";
 import { runAction } from "~/lib/failure.server";
 import { parseInput, readFormObject } from "~/lib/forms.server";
 import { admitSignUp, signUp, signupInput } from "~/use-cases/accounts.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export { rateLimitHeaders as headers } from "~/lib/rate-limit.server";
 
@@ -16,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Create an account · PinPoint
 export async function loader(args: LoaderFunctionArgs) {
   const access = await getAccess(args);
   if (access.user) throw redirect("/");
-  return { done: new URL(args.request.url).searchParams.get("done") === "1" };
+  return pageData({ done: new URL(args.request.url).searchParams.get("done") === "1" });
 }
 
 /**
@@ -37,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Signup() {
-  const { done } = useLoaderData<typeof loader>();
+  const { done } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const errors = errorsFor(result);
   const values = valuesFor(result);

@@ -12,27 +12,31 @@ import { runLoader } from "~/lib/failure.server";
 import type { PageHandle } from "~/lib/page-handle";
 import { dateFormatterFor } from "~/lib/format";
 import { loadStatusBoard } from "~/use-cases/status-board.server";
+import { pageData, readPageData, usePageData } from "~/lib/page-data";
 
 const REFRESH_SECONDS = 60;
 
 // A public page for phones and TVs: plain HTML that refreshes itself (docs/decisions/032).
 export const handle: PageHandle = { scripts: false };
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `Machine status · ${d.organizationName}` : "Machine status · PinPoint" },
-  { name: "description", content: "Which machines are playable right now." },
-  { httpEquiv: "refresh", content: String(REFRESH_SECONDS) },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const d = data ? readPageData(data) : undefined;
+  return [
+    { title: d ? `Machine status · ${d.organizationName}` : "Machine status · PinPoint" },
+    { name: "description", content: "Which machines are playable right now." },
+    { httpEquiv: "refresh", content: String(REFRESH_SECONDS) },
+  ];
+};
 
 export async function loader(args: LoaderFunctionArgs) {
   // The same permission as a machine's public page (app/routes/m.$machineId.tsx).
   const actor = await requirePermission(args, "machine:view");
   const tv = new URL(args.request.url).searchParams.get("tv") === "1";
   const board = await runLoader(() => loadStatusBoard(actor));
-  return { ...board, tv, updatedAt: dateFormatterFor(actor.organization).dateTime(board.generatedAt) };
+  return pageData({ ...board, tv, updatedAt: dateFormatterFor(actor.organization).dateTime(board.generatedAt) });
 }
 
 export default function StatusBoardPage() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const { tv } = d;
   const empty = d.locations.length === 0;
   return (

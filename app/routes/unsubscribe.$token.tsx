@@ -14,6 +14,7 @@ import { useActionResult } from "~/lib/action-result";
 import { runAction, runLoader } from "~/lib/failure.server";
 import { readFormObject } from "~/lib/forms.server";
 import { loadUnsubscribePage, unsubscribeByToken } from "~/use-cases/subscriptions.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [
   { title: "Stop e-mails about a report · PinPoint" },
@@ -22,7 +23,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
-  return runLoader(() => loadUnsubscribePage(actor, args.params.token ?? ""));
+  return pageData(await runLoader(() => loadUnsubscribePage(actor, args.params.token ?? "")));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -36,7 +37,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Unsubscribe() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const done = result?.ok ? result.message : null;
   return (

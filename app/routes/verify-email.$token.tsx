@@ -13,6 +13,7 @@ import { getAccess } from "~/lib/access.server";
 import { errorsFor, useActionResult } from "~/lib/action-result";
 import { runAction, runLoader } from "~/lib/failure.server";
 import { loadAddressLinkPage, redeemAddressLink } from "~/use-cases/email-verification.server";
+import { pageData, usePageData } from "~/lib/page-data";
 
 export const meta: MetaFunction = () => [
   { title: "Confirm your e-mail address · PinPoint" },
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const actor = await getAccess(args);
-  return runLoader(() => loadAddressLinkPage(actor, args.params.token ?? ""));
+  return pageData(await runLoader(() => loadAddressLinkPage(actor, args.params.token ?? "")));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -35,7 +36,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function VerifyEmail() {
-  const { purpose, email } = useLoaderData<typeof loader>();
+  const { purpose, email } = usePageData(useLoaderData<typeof loader>());
   const result = useActionResult();
   const navigation = useNavigation();
   return (

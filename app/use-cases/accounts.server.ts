@@ -148,7 +148,9 @@ export async function loadAccountPage(actor: Actor) {
     countUserSessions(actor.db, actor.user.id),
     emailVerifiedOf(actor.db, actor.user.id),
   ]);
-  return { profile, sessions, emailVerified };
+  // What the page shows of the profile (the page's data holds JSON values only: app/lib/page-data.ts).
+  const shown = profile && { name: profile.name, email: profile.email, bio: profile.bio };
+  return { profile: shown, sessions, emailVerified };
 }
 
 export async function updateProfile(actor: Actor, input: z.infer<typeof profileInput>): Promise<void> {
@@ -161,10 +163,7 @@ export async function updateProfile(actor: Actor, input: z.infer<typeof profileI
  * "password changed" notice (with a reset link). Guessing the current password from a hijacked session is
  * limited like sign-in: only wrong current passwords count (the slot taken here is given back when it was right).
  */
-export async function changePassword(
-  actor: Actor,
-  input: z.infer<typeof passwordChangeInput>,
-): Promise<void> {
+export async function changePassword(actor: Actor, input: z.infer<typeof passwordChangeInput>): Promise<void> {
   requireUserActor(actor);
   const { db, user } = actor;
   const limitKey = `password-change:user:${user.id}`;

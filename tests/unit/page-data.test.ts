@@ -23,3 +23,17 @@ describe("page data packed as one JSON string (app/lib/page-data.ts)", () => {
     expect(readPageData(decoded)).toBe(first);
   });
 });
+
+describe("every page sends its data packed", () => {
+  it("each route that reads loader data reads it through usePageData (one way for all pages)", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const dir = new URL("../../app/routes/", import.meta.url);
+    const readers = readdirSync(dir)
+      .filter((f) => f.endsWith(".tsx"))
+      .map((f) => ({ f, text: readFileSync(new URL(f, dir), "utf8") }))
+      .filter(({ text }) => text.includes("useLoaderData"));
+    expect(readers.length).toBeGreaterThan(30);
+    const unpacked = readers.filter(({ text }) => !/usePageData\(useLoaderData<typeof loader>\(\)\)/.test(text));
+    expect(unpacked.map(({ f }) => f)).toEqual([]);
+  });
+});

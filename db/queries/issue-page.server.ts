@@ -15,7 +15,13 @@ import { attachments, comments, issueHistory, issues, watches, type ActivityType
 import { validationEnabled } from "../validate.server";
 import type { AttachmentItem } from "./attachments.server";
 import { checkChoices, choiceLists, choicesOf, type IssueChoices, type JsonChoices } from "./issue-choices.server";
-import { displayName, fromIssueDetail, issueDetailColumns, type IssueDetail } from "./issues.server";
+import {
+  displayName,
+  fromIssueDetail,
+  historyEntryColumns,
+  issueDetailColumns,
+  type IssueDetail,
+} from "./issues.server";
 import { jsonList, timeOf, type JsonTime } from "./json.server";
 
 export type TimelineItem =
@@ -90,12 +96,7 @@ const commentList = jsonList(
 // History rows; COMMENTED rows are left out: the comment itself is the timeline entry.
 const historyList = jsonList(
   {
-    id: issueHistory.id,
-    type: issueHistory.type,
-    field: issueHistory.field,
-    oldValue: issueHistory.oldValue,
-    newValue: issueHistory.newValue,
-    changedAt: issueHistory.changedAt,
+    ...historyEntryColumns,
     actorId: sql`"historyActor"."id"`,
     actorName: sql`"historyActor"."name"`,
   },

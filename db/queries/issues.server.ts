@@ -488,6 +488,16 @@ export function displayName(name: string | null | undefined): string {
 // -------------------------------------------------------------------------------------------------------------------
 // Detail & timeline
 
+/** What a history row says, for the timelines (the issue page's, the public follow page's). */
+export const historyEntryColumns = {
+  id: issueHistory.id,
+  type: issueHistory.type,
+  field: issueHistory.field,
+  oldValue: issueHistory.oldValue,
+  newValue: issueHistory.newValue,
+  changedAt: issueHistory.changedAt,
+};
+
 /** The columns of an issue's page row (getIssueDetail, and the issue page's statement in ./issue-page.server.ts). */
 export const issueDetailColumns = {
   id: issues.id,

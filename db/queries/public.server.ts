@@ -18,6 +18,7 @@ import {
 } from "../schema";
 import { checkPublicMachinePage } from "../reference/public.server";
 import { validationEnabled } from "../validate.server";
+import { historyEntryColumns } from "./issues.server";
 import { jsonTop, timeOf, type JsonTime } from "./json.server";
 import { machineSummaryColumns } from "./machine-summary.server";
 import { listMachines, type MachineListFilters } from "./machines.server";
@@ -246,15 +247,7 @@ export async function getFollowPage(db: DbOrTx, organizationId: string, followTo
         .limit(1)
     : [];
   const rows = await db
-    .select({
-      id: issueHistory.id,
-      type: issueHistory.type,
-      field: issueHistory.field,
-      oldValue: issueHistory.oldValue,
-      newValue: issueHistory.newValue,
-      changedAt: issueHistory.changedAt,
-      actorName: users.name,
-    })
+    .select({ ...historyEntryColumns, actorName: users.name })
     .from(issueHistory)
     .leftJoin(users, eq(users.id, issueHistory.actorId))
     .where(

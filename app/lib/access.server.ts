@@ -107,7 +107,7 @@ async function resolveAccess(
     organizationId: organization.id,
     user,
     membership: member ? { id: member.membershipId, roleId: member.roleId, roleName: member.roleName } : null,
-    unreadNotifications: member ? found.unread : 0,
+    unreadNotifications: found.unread,
     permissions,
     isAdmin,
     can: (p) => permissions.has(p),

@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import type { Db } from "./db.server";
+import type { StoredSession } from "../../db/queries/access.server";
 import * as sessionQueries from "../../db/queries/sessions.server";
 import { safeRedirect } from "./safe-redirect";
 import { sessionSecrets } from "./secrets.server";
@@ -59,15 +60,7 @@ export async function requestSessionToken(request: Request): Promise<string | nu
  * The signed-in user of a session read with the request (db/queries/access.server.ts loadRequestAccess), or null
  * when it has expired (absolutely or by idling): expired sessions are deleted on sight.
  */
-export async function sessionUserOf(
-  db: Db,
-  session: {
-    id: string;
-    expires: Date;
-    lastSeenAt: Date;
-    user: { id: string; name: string | null; email: string | null };
-  },
-): Promise<SessionUser | null> {
+export async function sessionUserOf(db: Db, session: StoredSession): Promise<SessionUser | null> {
   const now = Date.now();
   if (session.expires.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
     await sessionQueries.deleteSession(db, session.id);

@@ -18,9 +18,9 @@ export function loadShell(actor: Actor & { unreadNotifications: number }) {
     organization: { name: actor.organization.name, subdomain: actor.organization.subdomain },
     user: user ? { name: user.name, email: user.email } : null,
     roleName: actor.membership?.roleName ?? null,
-    // this organization's only, and only for its members: the badge links to /notifications, which lists this
-    // organization's notifications to its members (a former member no longer sees them)
-    unread: user && actor.membership ? actor.unreadNotifications : 0,
+    // this organization's only, and only for its members (0 for anyone else: db/queries/access.server.ts): the badge
+    // links to /notifications, which lists this organization's notifications to its members
+    unread: actor.unreadNotifications,
     nav: {
       issues: actor.can("issue:view"),
       // /insights is for members (app/routes/insights.tsx)

@@ -2,7 +2,7 @@
  * Who may do what: the organization a request is for, who is signed in, their membership and role with its
  * permissions, in one statement per request (docs/decisions/047-one-statement-per-page-part.md).
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type AnyColumn } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { checkUnreadCount } from "../reference/notifications.server";
 import {
@@ -31,7 +31,13 @@ export interface MemberAccess extends RoleAccess {
   membershipId: string;
 }
 
-// Asked on every request of a signed-in visitor (app/lib/access.server.ts).
+/** The names of the permissions granted directly to the role whose id is `roleId` (a column), as a JSON array. */
+function rolePermissionNames(roleId: AnyColumn) {
+  return sql<string[]>`(select coalesce(json_agg(${permissions.name}), '[]'::json) from ${rolePermissions}
+    join ${permissions} on ${permissions.id} = ${rolePermissions.permissionId} where ${rolePermissions.roleId} = ${roleId})`;
+}
+
+// A person's membership of an organization without a request (tests/helpers/issue-actors.ts builds actors with it).
 const memberAccessQuery = reusableQuery("member_access", (db, name) =>
   db
     .select({
@@ -39,18 +45,17 @@ const memberAccessQuery = reusableQuery("member_access", (db, name) =>
       roleId: roles.id,
       roleName: roles.name,
       isSystem: roles.isSystem,
-      permission: permissions.name,
+      permissions: rolePermissionNames(roles.id),
     })
     .from(memberships)
     .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
-    .leftJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
     .where(
       and(
         eq(memberships.userId, sql.placeholder("userId")),
         eq(memberships.organizationId, sql.placeholder("organizationId")),
       ),
     )
+    .limit(1)
     .prepare(name),
 );
 
@@ -59,32 +64,9 @@ export async function loadMemberAccess(
   userId: string,
   organizationId: string,
 ): Promise<MemberAccess | null> {
-  const rows = await memberAccessQuery(db).execute({ userId, organizationId });
-  const access = memberAccessOf(rows);
+  const [access = null] = await memberAccessQuery(db).execute({ userId, organizationId });
   if (validationEnabled()) await checkMemberAccess(db, userId, organizationId, access);
   return access;
-}
-
-/** A role's rows, as the access statements read them: one per permission of the role (one with none). */
-type RoleRow = { roleId: string | null; roleName: string | null; isSystem: boolean | null; permission: string | null };
-
-/** The role of those rows with its permissions; null when no role was found (no rows, or a left join's nulls). */
-function roleAccessOf(rows: readonly RoleRow[]): RoleAccess | null {
-  const [first] = rows;
-  if (!first?.roleId) return null;
-  return {
-    roleId: first.roleId,
-    roleName: first.roleName ?? "",
-    isSystem: first.isSystem ?? false,
-    permissions: rows.map((r) => r.permission).filter((p): p is string => Boolean(p)),
-  };
-}
-
-/** A membership's rows as one access; null without a membership. */
-function memberAccessOf(rows: readonly (RoleRow & { membershipId: string | null })[]): MemberAccess | null {
-  const membershipId = rows[0]?.membershipId;
-  const role = roleAccessOf(rows);
-  return membershipId && role ? { membershipId, ...role } : null;
 }
 
 /** DB_VALIDATE: the role and permissions found match a plain reading of the tables. */
@@ -129,8 +111,7 @@ const requestAccessQuery = reusableQuery("request_access", (db, name) =>
       roleId: roles.id,
       roleName: roles.name,
       isSystem: roles.isSystem,
-      permissions: sql<string[]>`(select coalesce(json_agg(${permissions.name}), '[]'::json) from ${rolePermissions}
-        join ${permissions} on ${permissions.id} = ${rolePermissions.permissionId} where ${rolePermissions.roleId} = ${roles.id})`,
+      permissions: rolePermissionNames(roles.id),
       unread: sql<number>`case when ${memberships.id} is not null and ${sql.placeholder("withUnread")}::boolean
         then (select count(*)::int from ${notifications} where ${notifications.userId} = ${users.id}
           and ${notifications.organizationId} = ${organizations.id} and ${notifications.read} = false)
@@ -153,15 +134,18 @@ const requestAccessQuery = reusableQuery("request_access", (db, name) =>
     .prepare(name),
 );
 
+/** A session row with its user, as stored (app/lib/session.server.ts sessionUserOf checks its expiry). */
+export interface StoredSession {
+  id: string;
+  expires: Date;
+  lastSeenAt: Date;
+  user: { id: string; name: string | null; email: string | null };
+}
+
 export interface RequestAccess {
   organization: OrganizationSummary;
-  /** The cookie's session with its user, as stored (the caller checks its expiry); null without one. */
-  session: {
-    id: string;
-    expires: Date;
-    lastSeenAt: Date;
-    user: { id: string; name: string | null; email: string | null };
-  } | null;
+  /** The cookie's session with its user; null without one. */
+  session: StoredSession | null;
   /** The user's membership here with its role; null for anyone who is not a member. */
   member: MemberAccess | null;
   /** The visitors' role (null when the organization has none) for anyone who is not a member; null for members. */

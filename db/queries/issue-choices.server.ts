@@ -11,7 +11,7 @@ import { reusableQuery } from "../reusable-query.server";
 import { issueStatuses, memberships, organizations, priorities, users } from "../schema";
 import { validationEnabled } from "../validate.server";
 import { displayName, type MemberOption } from "./issues.server";
-import { jsonList } from "./json.server";
+import { jsonList, listIf } from "./json.server";
 import { priorityColumns, priorityOrder, type PriorityOption } from "./priorities.server";
 import { statusColumns, statusOrder, type StatusOption } from "./statuses.server";
 
@@ -21,62 +21,70 @@ export interface IssueChoices {
   members: MemberOption[];
 }
 
-/** The pickers' lists of the organization whose id is `organizationId` (a column of the statement they go into). */
-export function choiceLists(organizationId: AnyColumn) {
+export type Which = { statuses?: boolean; priorities?: boolean; members?: boolean };
+
+/**
+ * The pickers' lists of the organization whose id is `organizationId` (a column of the statement they go into), as
+ * columns; each is read only when its parameter (choiceFlags) says so, else it is `[]`.
+ */
+export function choiceColumns(organizationId: AnyColumn) {
   return {
-    statuses: jsonList(
-      statusColumns,
-      statusOrder,
-      sql`from ${issueStatuses} where ${issueStatuses.organizationId} = ${organizationId}`,
-    ),
-    priorities: jsonList(
-      priorityColumns,
-      priorityOrder,
-      sql`from ${priorities} where ${priorities.organizationId} = ${organizationId}`,
-    ),
+    statuses: sql<JsonChoices["statuses"]>`${listIf(
+      "withStatuses",
+      jsonList(
+        statusColumns,
+        statusOrder,
+        sql`from ${issueStatuses} where ${issueStatuses.organizationId} = ${organizationId}`,
+      ),
+    )}`,
+    priorities: sql<JsonChoices["priorities"]>`${listIf(
+      "withPriorities",
+      jsonList(
+        priorityColumns,
+        priorityOrder,
+        sql`from ${priorities} where ${priorities.organizationId} = ${organizationId}`,
+      ),
+    )}`,
     // Names only, never e-mails.
-    members: jsonList(
-      { id: users.id, name: users.name },
-      [users.name, users.id],
-      sql`from ${memberships} join ${users} on ${users.id} = ${memberships.userId} where ${memberships.organizationId} = ${organizationId}`,
-    ),
+    members: sql<JsonChoices["members"]>`${listIf(
+      "withMembers",
+      jsonList(
+        { id: users.id, name: users.name },
+        [users.name, users.id],
+        sql`from ${memberships} join ${users} on ${users.id} = ${memberships.userId} where ${memberships.organizationId} = ${organizationId}`,
+      ),
+    )}`,
   };
 }
 
-const lists = choiceLists(organizations.id);
+/** The parameters of choiceColumns for the lists asked for. */
+export function choiceFlags(which: Which) {
+  return {
+    withStatuses: Boolean(which.statuses),
+    withPriorities: Boolean(which.priorities),
+    withMembers: Boolean(which.members),
+  };
+}
 
-export type Which = { statuses?: boolean; priorities?: boolean; members?: boolean };
-
-// One statement per combination of lists, built once (db/reusable-query.server.ts); a list not asked for is `[]`.
-const none = sql`'[]'::json`;
-const choicesQueries = new Map(
-  [0, 1, 2, 3, 4, 5, 6, 7].map((bits) => [
-    bits,
-    reusableQuery(`issue_choices_${bits}`, (db, name) =>
-      db
-        .select({
-          statuses: sql<JsonChoices["statuses"]>`${bits & 1 ? lists.statuses : none}`,
-          priorities: sql<JsonChoices["priorities"]>`${bits & 2 ? lists.priorities : none}`,
-          members: sql<JsonChoices["members"]>`${bits & 4 ? lists.members : none}`,
-        })
-        .from(organizations)
-        .where(eq(organizations.id, sql.placeholder("organizationId")))
-        .prepare(name),
-    ),
-  ]),
+// The pickers' lists on their own (the issue list, the new-issue form); the issue page reads them with the issue.
+const choicesQuery = reusableQuery("issue_choices", (db, name) =>
+  db
+    .select(choiceColumns(organizations.id))
+    .from(organizations)
+    .where(eq(organizations.id, sql.placeholder("organizationId")))
+    .prepare(name),
 );
 
 /** The lists asked for, in display order (statuses and priorities as admins order them, members by name). */
 export async function listIssueChoices(db: DbOrTx, organizationId: string, which: Which): Promise<IssueChoices> {
-  const bits = (which.statuses ? 1 : 0) | (which.priorities ? 2 : 0) | (which.members ? 4 : 0);
-  if (bits === 0) return { statuses: [], priorities: [], members: [] };
-  const [row] = await choicesQueries.get(bits)!(db).execute({ organizationId });
+  if (!which.statuses && !which.priorities && !which.members) return { statuses: [], priorities: [], members: [] };
+  const [row] = await choicesQuery(db).execute({ organizationId, ...choiceFlags(which) });
   const choices = choicesOf(row);
   if (validationEnabled()) await checkChoices(db, organizationId, which, choices);
   return choices;
 }
 
-/** The lists as the statement returned them (choiceLists), members named for display. */
+/** The lists as the statement returned them (choiceColumns), members named for display. */
 export function choicesOf(row: Partial<JsonChoices> | undefined): IssueChoices {
   return {
     statuses: row?.statuses ?? [],

@@ -7,14 +7,14 @@
  * What the reader may not see is not read: the lists behind a false flag come back empty (`case when $flag`), so one
  * prepared statement serves every reader.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.server";
 import { checkAttachments, checkIssueDetail, checkIssueTimeline } from "../reference/issues.server";
 import { reusableQuery } from "../reusable-query.server";
 import { attachments, comments, issueHistory, issues, watches, type ActivityType } from "../schema";
 import { validationEnabled } from "../validate.server";
 import type { AttachmentItem } from "./attachments.server";
-import { checkChoices, choiceLists, choicesOf, type IssueChoices, type JsonChoices } from "./issue-choices.server";
+import { checkChoices, choiceColumns, choiceFlags, choicesOf, type IssueChoices } from "./issue-choices.server";
 import {
   displayName,
   fromIssueDetail,
@@ -22,7 +22,7 @@ import {
   issueDetailColumns,
   type IssueDetail,
 } from "./issues.server";
-import { jsonList, timeOf, type JsonTime } from "./json.server";
+import { flag, jsonList, listIf, timeOf, type JsonTime } from "./json.server";
 
 export type TimelineItem =
   | {
@@ -70,10 +70,6 @@ type HistoryJson = {
 };
 type AttachmentJson = Omit<AttachmentItem, "createdAt"> & { createdAt: JsonTime };
 
-const flag = (name: string) => sql`${sql.placeholder(name)}::boolean`;
-/** `list` when the flag is true, else `[]` (the list is then not read). */
-const when = (name: string, list: SQL) => sql`case when ${flag(name)} then ${list} else '[]'::json end`;
-
 // Comments (soft-deleted ones only with includeDeleted: the admin view), with their author's and deleter's names.
 const commentList = jsonList(
   {
@@ -118,8 +114,6 @@ const attachmentList = jsonList(
   sql`from ${attachments} where ${attachments.issueId} = ${issues.id} and ${attachments.organizationId} = ${issues.organizationId}`,
 );
 
-const choices = choiceLists(issues.organizationId);
-
 const issuePageQuery = reusableQuery("issue_page", (db, name) =>
   fromIssueDetail(
     db
@@ -127,13 +121,11 @@ const issuePageQuery = reusableQuery("issue_page", (db, name) =>
         ...issueDetailColumns,
         comments: sql<CommentJson[]>`${commentList}`,
         history: sql<HistoryJson[]>`${historyList}`,
-        attachments: sql<AttachmentJson[]>`${when("withAttachments", attachmentList)}`,
+        attachments: sql<AttachmentJson[]>`${listIf("withAttachments", attachmentList)}`,
         // userId is null for anonymous readers: nobody watches then.
         watching: sql<boolean>`exists (select 1 from ${watches} where ${watches.organizationId} = ${issues.organizationId}
           and ${watches.userId} = ${sql.placeholder("userId")} and ${watches.issueId} = ${issues.id})`,
-        statuses: sql<JsonChoices["statuses"]>`${when("withStatuses", choices.statuses)}`,
-        priorities: sql<JsonChoices["priorities"]>`${when("withPriorities", choices.priorities)}`,
-        members: sql<JsonChoices["members"]>`${when("withMembers", choices.members)}`,
+        ...choiceColumns(issues.organizationId),
       })
       .from(issues)
       .$dynamic(),
@@ -172,9 +164,7 @@ export async function getIssuePage(
     userId: opts.userId,
     includeDeleted: opts.includeDeleted,
     withAttachments: opts.attachments,
-    withStatuses: opts.choices.statuses,
-    withPriorities: opts.choices.priorities,
-    withMembers: opts.choices.members,
+    ...choiceFlags(opts.choices),
   });
   if (!row) {
     if (validationEnabled()) await checkIssueDetail(db, organizationId, issueId, null);

@@ -44,6 +44,19 @@ export function jsonTop(
       order by ${sql.join([...order], sql`, `)} limit ${sql.raw(String(limit))}) "top")`;
 }
 
+/** The statement's boolean parameter `name`. */
+export function flag(name: string): SQL {
+  return sql`${sql.placeholder(name)}::boolean`;
+}
+
+/**
+ * `list` when the boolean parameter `name` is true, else `[]`, and then the list is not read: one prepared statement
+ * serves readers who may see the list and readers who may not.
+ */
+export function listIf(name: string, list: SQL): SQL {
+  return sql`case when ${flag(name)} then ${list} else '[]'::json end`;
+}
+
 /** A timestamp inside JSON: the column's ISO text without a zone. */
 export type JsonTime = string;
 

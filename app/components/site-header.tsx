@@ -78,9 +78,10 @@ function HeaderLinks({ data, className }: { data: Shell | undefined; className: 
 }
 
 /**
- * Wide screens show the links in a row; phones get a Menu button that opens them (a `<details>`, so it works without
- * JavaScript; its summary is announced as a button that says whether the menu is open). Only one of the two copies
- * is displayed at a time, so screen readers and keyboards meet one.
+ * One copy of the links in a `<details>`. Phones get its Menu button, which opens them without JavaScript (the summary
+ * is announced as a button that says whether the menu is open). Wide screens hide the button and show the links in a
+ * row, open or not (`.site-menu` in app/tailwind.css); a browser that cannot style a closed `<details>` keeps the
+ * Menu button there too.
  */
 export function SiteHeader({ shell: data }: { shell: Shell | undefined }) {
   return (
@@ -92,14 +93,13 @@ export function SiteHeader({ shell: data }: { shell: Shell | undefined }) {
             <span aria-hidden="true">📍</span> {data?.organization.name ?? "PinPoint"}
           </a>
         </div>
-        <HeaderLinks data={data} className="hidden flex-1 items-center gap-x-4 sm:flex" />
-        <details className="relative ml-auto sm:hidden" id="site-menu">
+        <details className="site-menu relative ml-auto sm:ml-0 sm:flex-1" id="site-menu">
           <summary className="btn-secondary min-h-11 cursor-pointer list-none [&::-webkit-details-marker]:hidden">
             <span aria-hidden="true">☰</span> Menu
           </summary>
           <HeaderLinks
             data={data}
-            className="absolute right-0 top-full z-20 mt-2 flex w-64 max-w-[calc(100vw-2rem)] flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-lg"
+            className="absolute right-0 top-full z-20 mt-2 flex w-64 max-w-[calc(100vw-2rem)] flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-lg sm:static sm:mt-0 sm:w-auto sm:max-w-none sm:flex-row sm:items-center sm:gap-x-4 sm:border-0 sm:p-0 sm:shadow-none"
           />
         </details>
       </div>

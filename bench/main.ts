@@ -4,7 +4,8 @@
  * Loaded by bench/run.ts after the environment is set (NODE_ENV=production before React is imported).
  *
  * Flags: --scale 1 (both databases) --pglite-scale <n> (PGlite only) --only postgres|pglite --concurrency 8
- *        --warmup 2 --duration 10 (seconds) --count-requests 20 --cold-repeats 3 --skip-cold-start --skip-lighthouse
+ *        --warmup 2 --duration 10 (seconds) --passes 2 (runs per server and scenario, even) --count-requests 20
+ *        --cold-repeats 3 --skip-cold-start --skip-lighthouse
  *        --scenarios machine,qr,list,detail,insights,report,status --out docs/benchmarks.md
  *        --render (rewrite the report from the saved JSON and bench/ANALYSIS.md, no measuring)
  * Environment: BENCH_DEBUG_SQL=1 prints the statements of each page's first request; BENCH_CANDIDATE_ROOT=<dir> also
@@ -57,6 +58,8 @@ interface Args {
   durationMs: number;
   countRequests: number;
   coldRepeats: number;
+  /** Runs per server and scenario (even: A-B-B-A, A-B-B-A-A-B-B-A, …); the slow scenarios always run twice. */
+  passes: number;
   skipColdStart: boolean;
   skipLighthouse: boolean;
   /** Only these scenarios (comma-separated keys), for development. */
@@ -86,6 +89,7 @@ function parseArgs(argv: string[]): Args {
     concurrency: Math.round(num("--concurrency", 8)),
     warmupMs: num("--warmup", 2) * 1000,
     durationMs: num("--duration", 10) * 1000,
+    passes: Math.max(2, 2 * Math.round(num("--passes", 2) / 2)),
     countRequests: Math.round(num("--count-requests", 20)),
     coldRepeats: Math.round(num("--cold-repeats", 3)),
     skipColdStart: argv.includes("--skip-cold-start"),
@@ -469,15 +473,17 @@ async function benchDatabase(
     // Load ------------------------------------------------------------------------------------------------------
     const scenarios: ScenarioResult[] = [];
     for (const scenario of selected) {
-      // A-B-B-A: each server runs twice per scenario (half the measured time each, pooled), in mirrored order, so drift
-      // of the shared machine's load hits ours and the baseline (and a candidate) alike.
+      // A-B-B-A: each server runs `--passes` times per scenario (an equal share of the measured time each, pooled),
+      // every second pass in mirrored order, so drift of the shared machine's load hits ours and the baseline (and a
+      // candidate) alike; more, shorter passes also even out its swings of a few seconds.
       const first: [Who, number][] = [
         ...running.map((r) => [r.variant.who, r.app.port] as [Who, number]),
         ...(scenario.writes ? [] : [["floor", floor.port] as [Who, number]]),
         ["baseline", baseline.port],
       ];
-      const order = [...first, ...[...first].reverse()];
-      const durationMs = scenario.slow ? scenario.slow.measuredMsPerRun : args.durationMs / 2;
+      const passes = scenario.slow ? 2 : args.passes;
+      const order = Array.from({ length: passes }, (_, pass) => (pass % 2 ? [...first].reverse() : first)).flat();
+      const durationMs = scenario.slow ? scenario.slow.measuredMsPerRun : args.durationMs / passes;
       const concurrency = scenario.slow ? scenario.slow.concurrency : args.concurrency;
       const runs: Record<string, LoadResult[]> = {};
       for (const [slot, [who, port]] of order.entries()) {
@@ -664,6 +670,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         concurrency: args.concurrency,
         warmupMs: args.warmupMs,
         durationMs: args.durationMs,
+        passes: args.passes,
         countRequests: args.countRequests,
       },
       databases,

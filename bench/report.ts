@@ -76,7 +76,8 @@ export interface BenchResults {
     loadAtStart: string;
     loadAtEnd: string;
   };
-  settings: { concurrency: number; warmupMs: number; durationMs: number; countRequests: number };
+  /** passes: absent in results saved before it could be set (then 2). */
+  settings: { concurrency: number; warmupMs: number; durationMs: number; passes?: number; countRequests: number };
   databases: DbResults[];
   coldStart: ColdStartRun[];
   totalMs: number;
@@ -359,11 +360,14 @@ function summary(results: BenchResults): string {
   return out.join("\n");
 }
 
+const passesInWords = (n: number) => (n === 2 ? "twice" : `${n} times`);
+
 export function writeReport(results: BenchResults, analysis: string): string {
   const m = results.machine;
   const dbs = results.databases;
   const pg = dbs.find((d) => d.kind === "postgres");
   const lite = dbs.find((d) => d.kind === "pglite");
+  const passes = results.settings.passes ?? 2;
   const parts: string[] = [];
   parts.push(
     "# Benchmarks",
@@ -387,7 +391,7 @@ export function writeReport(results: BenchResults, analysis: string): string {
     `| PostgreSQL | ${pg ? `${shortVersion(pg.version)} (throwaway cluster from scripts/postgres-throwaway.ts: fsync=off, synchronous_commit=off, default shared_buffers)` : "not run"} |`,
     `| PGlite | @electric-sql/pglite ${m.pglite}${lite ? `, embedding ${shortVersion(lite.version)} (in-memory)` : ""} |`,
     `| load average (1, 5, 15 min) | at start ${m.loadAtStart}; at end ${m.loadAtEnd} |`,
-    `| load settings | ${results.settings.concurrency} concurrent keep-alive connections; per scenario each server runs twice in mirrored order (ours, baseline, baseline, ours), each time ${results.settings.warmupMs / 1000} s warm-up (not measured) + ${results.settings.durationMs / 2000} s measured, pooled: ${results.settings.durationMs / 1000} s measured per server; the reliability page (seconds per answer): 2 connections and 2 × 20 s measured per server |`,
+    `| load settings | ${results.settings.concurrency} concurrent keep-alive connections; per scenario each server runs ${passesInWords(passes)} in alternately mirrored order (ours, baseline, baseline, ours${passes > 2 ? ", …" : ""}), each time ${results.settings.warmupMs / 1000} s warm-up (not measured) + ${results.settings.durationMs / passes / 1000} s measured, pooled: ${results.settings.durationMs / 1000} s measured per server; the reliability page (seconds per answer): 2 connections and 2 × 20 s measured per server |`,
     "",
     "The machine is shared: other engineers' test suites may have been running at the same time (see the load average). " +
       "Ours and the baseline run in mirrored order per scenario (ours, baseline, baseline, ours; pooled), so drift hits both alike; compare ratios rather than absolute numbers across runs. " +

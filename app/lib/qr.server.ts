@@ -1,12 +1,19 @@
 /**
  * QR images for machine stickers, made with the `qrcode` package. A code encodes the absolute `/qr/<qrCodeId>` URL
- * on the organization's host; scanning it redirects to the machine's public page (app/routes/qr.$code.tsx).
+ * on the organization's host; scanning it redirects to the machine's public page (app/routes/qr.$code.ts).
  */
 import QRCode from "qrcode";
 import { absoluteUrl } from "./tenant.server";
 
 /** Quiet zone in modules, as in the original (400 px PNG, margin 2). */
 const MARGIN = 2;
+
+/** Where a sticker this organization does not know leads: the machine picker, with a notice (app/routes/report.tsx). */
+export const UNKNOWN_QR_PATH = "/report?qr=unknown";
+
+export function isUnknownQrNotice(searchParams: URLSearchParams): boolean {
+  return searchParams.get("qr") === "unknown";
+}
 
 export function qrTargetPath(qrCodeId: string): string {
   return `/qr/${encodeURIComponent(qrCodeId)}`;

@@ -124,8 +124,8 @@ export default function AdminQrCodes() {
           Regenerate every code
         </h2>
         <p className="text-sm text-slate-700">
-          Use this when stickers were copied or misused. All {stats.total} printed stickers stop working at once and
-          show a “code not recognised” page until you replace them.
+          Use this when stickers were copied or misused. All {stats.total} printed stickers stop working at once: until
+          you replace them, a scan leads to the list of machines with a “code not recognised” notice.
         </p>
         <FormMessage error={errors.regenerate} />
         <form method="post" className="space-y-3">

@@ -1,6 +1,7 @@
 /**
  * "Report a problem": pick the machine (grouped by location, model as subtitle), then report on its page. The search
- * is a plain GET form, so it works without JavaScript. `?machineId=` (old links) goes straight to the machine.
+ * is a plain GET form, so it works without JavaScript. `?machineId=` (old links) goes straight to the machine. A
+ * sticker this organization does not know leads here too, with a notice (app/routes/qr.$code.ts).
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -9,6 +10,7 @@ import { SearchInput } from "~/components/form";
 import { requirePermission } from "~/lib/access.server";
 import { runLoader } from "~/lib/failure.server";
 import { idParam } from "~/lib/ids";
+import { isUnknownQrNotice } from "~/lib/qr.server";
 import { loadReportPicker } from "~/use-cases/public.server";
 import type { PageHandle } from "~/lib/page-handle";
 import { pageData, usePageData } from "~/lib/page-data";
@@ -25,19 +27,33 @@ export async function loader(args: LoaderFunctionArgs) {
   const machineId = idParam(url.searchParams.get("machineId"));
   const page = await runLoader(() => loadReportPicker(actor, { q, machineId }));
   if (page.goTo !== null) throw redirect(`/m/${encodeURIComponent(page.goTo)}`);
-  return pageData({ q, groups: page.groups, total: page.total, organizationName: page.organizationName });
+  return pageData({
+    q,
+    groups: page.groups,
+    total: page.total,
+    organizationName: page.organizationName,
+    unknownQr: isUnknownQrNotice(url.searchParams),
+  });
 }
 
 export default function ReportPicker() {
-  const { q, groups, total, organizationName } = usePageData(useLoaderData<typeof loader>());
+  const { q, groups, total, organizationName, unknownQr } = usePageData(useLoaderData<typeof loader>());
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <header className="space-y-1">
         <h1 className="text-2xl font-bold">Report a problem</h1>
         <p className="text-slate-700">
-          Which machine? Tip: the QR sticker on the machine at {organizationName} takes you straight there.
+          Which machine?
+          {/* After a sticker that did not work, the notice below says what to do instead. */}
+          {unknownQr ? null : ` Tip: the QR sticker on the machine at ${organizationName} takes you straight there.`}
         </p>
       </header>
+      {unknownQr ? (
+        <p id="unknown-qr" className="card border-amber-300 bg-amber-50 text-slate-800">
+          <strong>We don’t recognise this QR code.</strong> The sticker may be old or from another venue. You can still
+          report the problem: pick the machine below.
+        </p>
+      ) : null}
       <form method="get" role="search" className="flex gap-2">
         <SearchInput
           id="machine-search"

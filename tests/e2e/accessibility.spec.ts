@@ -37,3 +37,15 @@ test("the QR landing page has no axe violations, light and dark, before and afte
   await expect(page.getByRole("alert").first()).toBeVisible();
   expect(await violations(page), `${machinePage} after a failed submit`).toEqual([]);
 });
+
+test("the machine picker with the notice of an unknown QR code has no axe violations, light and dark", async ({
+  page,
+}) => {
+  for (const colorScheme of ["light", "dark"] as const) {
+    // Scheme first, then the page: buttons fade between colours, and axe would measure one half-way.
+    await page.emulateMedia({ colorScheme });
+    await page.goto("/qr/this-code-does-not-exist");
+    await expect(page.getByText("We don’t recognise this QR code.")).toBeVisible();
+    expect(await violations(page), `/report?qr=unknown (${colorScheme})`).toEqual([]);
+  }
+});

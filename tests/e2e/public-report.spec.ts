@@ -94,12 +94,14 @@ test("a form error keeps what was typed and says what to fix", async ({ page, br
   await expect(page.getByLabel("Your email (optional)")).toHaveAttribute("aria-invalid", "true");
 });
 
-test("an unknown QR code shows a friendly page with a way forward", async ({ page }) => {
+test("an unknown QR code leads to the machine picker, which says why", async ({ page }) => {
   const res = await page.goto("/qr/this-code-does-not-exist");
-  expect(res?.status()).toBe(404);
-  await expect(page.getByRole("heading", { name: /recognise this QR code/ })).toBeVisible();
-  await page.getByRole("link", { name: "Pick a machine" }).click();
+  expect(res?.status()).toBe(200);
+  await expect(page).toHaveURL(/\/report\?qr=unknown$/);
   await expect(page.getByRole("heading", { level: 1, name: "Report a problem" })).toBeVisible();
+  await expect(page.getByText("We don’t recognise this QR code.")).toBeVisible();
+  await page.getByRole("link", { name: /Funhouse/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /Funhouse/ })).toBeVisible();
 });
 
 test.describe("with JavaScript", () => {

@@ -230,7 +230,7 @@ const MATRIX: Record<string, Probe> = {
   },
   // The report form's matches while typing: whoever may report there.
   "m.$machineId_.similar.ts": { url: (ids) => `/m/${ids.machineId}/similar?q=flipper`, get: [200, 200, 200, 200, 403] },
-  "qr.$code.tsx": { url: (ids) => `/qr/${ids.qrCode}`, get: [302, 302, 302, 302, 302] },
+  "qr.$code.ts": { url: (ids) => `/qr/${ids.qrCode}`, get: [302, 302, 302, 302, 302] },
   "api.qr.$code.ts": { url: (ids) => `/api/qr/${ids.qrCode}`, get: [302, 302, 302, 302, 302] },
   "print.labels.tsx": { url: (ids) => `/print/labels?location=${ids.locationId}`, get: ADMIN_ONLY },
   "report.tsx": { url: () => "/report", get: PUBLIC },

@@ -1,7 +1,8 @@
 /**
  * QR codes over real HTTP: the PNG from the resource route decodes (jsQR) to the absolute /qr/<code> URL, which
- * redirects to the machine's public page; /api/qr GET/HEAD; regenerate (one and all) makes old codes 404; codes of
- * another organization are 404 and never reveal the machine; label sheets and admin page permissions.
+ * redirects to the machine's public page; /api/qr GET/HEAD; regenerate (one and all) makes old codes lead to the
+ * machine picker with a notice (/api/qr: 404); codes of another organization do the same and never reveal the
+ * machine; label sheets and admin page permissions.
  */
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
@@ -27,6 +28,15 @@ async function codesOf(orgId: string): Promise<Map<string, string>> {
     .from(machines)
     .where(eq(machines.organizationId, orgId));
   return new Map(rows.map((r) => [r.id, r.qr]));
+}
+
+/** A scan of a code the host's organization does not know: a 302 to the machine picker's notice, never cached. */
+async function expectUnknownCode(c: TestClient, path: string) {
+  const res = await c.get(path);
+  expect(res.status).toBe(302);
+  expect(res.location).toBe("/report?qr=unknown");
+  expect(res.headers.get("cache-control")).toBe("no-store");
+  return res;
 }
 
 function decodePng(bytes: Buffer): string | null {
@@ -142,12 +152,18 @@ describe("/api/qr", () => {
     expect(JSON.parse(bad.text)).toEqual({ error: "Invalid QR code" });
   });
 
-  it("an unknown /qr code is a friendly 404 page", async () => {
-    const res = await server.client({ org: "apc" }).get("/qr/nosuchcode42");
-    expect(res.status).toBe(404);
-    expect(res.headers.get("content-type")).toContain("text/html");
-    expect(res.text).toContain("recognise this QR code");
-    expect(res.text).toContain('href="/report"');
+  it("an unknown /qr code leads to the machine picker, which says the code is not known", async () => {
+    const player = server.client({ org: "apc" });
+    await expectUnknownCode(player, "/qr/nosuchcode42");
+    const picker = await player.get("/report?qr=unknown");
+    expect(picker.status).toBe(200);
+    expect(picker.text).toContain("recognise this QR code");
+    const funhouse = await machineByName(t.db, apcId, "Funhouse");
+    expect(picker.text).toContain(`href="/m/${funhouse.id}"`);
+    // Without the notice's parameter the picker says nothing of the kind.
+    expect((await player.get("/report")).text).not.toContain("recognise this QR code");
+    // A malformed code is no different to a scanner.
+    await expectUnknownCode(player, `/qr/${"x".repeat(80)}`);
   });
 });
 
@@ -170,7 +186,7 @@ describe("regenerating", () => {
     for (const [id, code] of before) if (id !== m.id) expect(now.get(id)).toBe(code);
 
     const c = server.client({ org: "apc" });
-    expect((await c.get(`/qr/${m.qrCodeId}`)).status).toBe(404);
+    await expectUnknownCode(c, `/qr/${m.qrCodeId}`);
     expect((await c.get(`/api/qr/${m.qrCodeId}`)).status).toBe(404);
     const fresh = await c.get(`/qr/${after.qrCodeId}`);
     expect(fresh.status).toBe(302);
@@ -218,7 +234,7 @@ describe("regenerating", () => {
     expect(await codesOf(betaId)).toEqual(betaBefore);
 
     const [oldCode] = [...apcBefore.values()];
-    expect((await server.client({ org: "apc" }).get(`/qr/${oldCode}`)).status).toBe(404);
+    await expectUnknownCode(server.client({ org: "apc" }), `/qr/${oldCode}`);
 
     const member = await signedIn(server, "member@dev.local");
     expect((await member.get("/admin/qr-codes")).status).toBe(403);
@@ -228,13 +244,14 @@ describe("regenerating", () => {
 });
 
 describe("cross-tenant", () => {
-  it("an apc code on beta's host is 404 and reveals nothing", async () => {
+  it("an apc code on beta's host is unknown there and reveals nothing", async () => {
     const cleo = await machineByName(t.db, apcId, "Cleopatra"); // beta has no Cleopatra
     const beta = server.client({ org: "beta" });
-    const page = await beta.get(`/qr/${cleo.qrCodeId}`);
-    expect(page.status).toBe(404);
-    expect(page.text).not.toContain(cleo.id);
-    expect(page.text).not.toContain("Cleopatra");
+    const scan = await expectUnknownCode(beta, `/qr/${cleo.qrCodeId}`);
+    expect(scan.text).not.toContain(cleo.id);
+    const picker = await beta.get(scan.location!);
+    expect(picker.text).not.toContain(cleo.id);
+    expect(picker.text).not.toContain("Cleopatra");
     const api = await beta.get(`/api/qr/${cleo.qrCodeId}`);
     expect(api.status).toBe(404);
     expect(api.text).not.toContain(cleo.id);

@@ -300,20 +300,28 @@ export interface IssuePage {
   prevCursor: string | null;
 }
 
-const listColumns = {
+/**
+ * What an issue's row shows both in the list and on its page (listColumns, issueDetailColumns): both statements join
+ * the status, priority, location, assignee and reporter the same way.
+ */
+const issueRowColumns = {
   id: issues.id,
   title: issues.title,
   createdAt: issues.createdAt,
   updatedAt: issues.updatedAt,
   resolvedAt: issues.resolvedAt,
+  submitterName: issues.submitterName,
   status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
   priority: { id: priorities.id, name: priorities.name, order: priorities.order },
-  machine: { id: machines.id, name: machines.name },
   location: { id: locations.id, name: locations.name },
   assignee: { id: assigneeUser.id, name: assigneeUser.name },
   reporter: { id: reporterUser.id, name: reporterUser.name },
-  submitterName: issues.submitterName,
   upvotes: upvoteCount,
+};
+
+const listColumns = {
+  ...issueRowColumns,
+  machine: { id: machines.id, name: machines.name },
   comments: commentCount,
 };
 
@@ -500,23 +508,12 @@ export const historyEntryColumns = {
 
 /** The columns of an issue's page row (getIssueDetail, and the issue page's statement in ./issue-page.server.ts). */
 export const issueDetailColumns = {
-  id: issues.id,
-  title: issues.title,
+  ...issueRowColumns,
   description: issues.description,
   consistency: issues.consistency,
-  createdAt: issues.createdAt,
-  updatedAt: issues.updatedAt,
-  resolvedAt: issues.resolvedAt,
   reporterEmail: issues.reporterEmail,
-  submitterName: issues.submitterName,
-  status: { id: issueStatuses.id, name: issueStatuses.name, category: issueStatuses.category },
-  priority: { id: priorities.id, name: priorities.name, order: priorities.order },
   machine: { id: machines.id, name: machines.name, ownerId: machines.ownerId },
   modelName: models.name,
-  location: { id: locations.id, name: locations.name },
-  assignee: { id: assigneeUser.id, name: assigneeUser.name },
-  reporter: { id: reporterUser.id, name: reporterUser.name },
-  upvotes: upvoteCount,
   // The page looks up merges only when there are any (app/use-cases/issue-pages.server.ts loadMergeParts).
   mergedIntoId: issues.mergedIntoId,
   hasDuplicates: sql<boolean>`exists (select 1 from "Issue" "duplicate" where "duplicate"."mergedIntoId" = ${issues.id} and "duplicate"."organizationId" = ${issues.organizationId})`,
